@@ -1,0 +1,1 @@
+//! Cases: intake, eligibility, assignment, the statutory clock (owned by the case work).

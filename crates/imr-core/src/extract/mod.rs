@@ -1,0 +1,1 @@
+//! Clinical facts read from free text (owned by the clinical-facts work).

@@ -1,0 +1,7 @@
+//! Final Determination Letters: reading them into a [`Determination`](crate::Determination) and
+//! writing them back out.
+
+pub mod citation;
+pub mod read;
+
+pub use read::read_letter;

@@ -1,0 +1,1 @@
+//! Disputed requests read into service, quantity, drug (owned by the clinical-facts work).

@@ -1,0 +1,1 @@
+//! Text helpers shared by the readers: dates as the letters write them, whitespace, line wraps.
