@@ -1,1 +1,4 @@
-pub fn placeholder() {}
+//! `imr-pdf`: PDF text in (pure Rust) and PDF out. The heavy PDF dependencies stay in this crate.
+
+pub mod read;
+pub mod write;

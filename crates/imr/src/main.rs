@@ -18,12 +18,42 @@ struct Cli {
 enum Command {
     /// Read Final Determination Letters (PDF or text) into JSON records.
     Parse(cmd::parse::Args),
+    /// Show the clinical facts and the reading of each request in a case file, letter or text.
+    Facts(cmd::facts::Args),
+    /// Propose a determination for every disputed item of a case from the guidelines.
+    Review(cmd::review::Args),
+    /// Review published letters with their decisions hidden and compare with the published decisions.
+    Backtest(cmd::backtest::Args),
+    /// Write a Final Determination Letter (text, HTML or PDF).
+    Letter(cmd::letter::Args),
+    /// Write the public, redacted copy of a letter or a determination.
+    Redact(cmd::redact::Args),
+    /// Cases: new application, show, records, assign, review, sign, letter.
+    Case(cmd::case::Args),
+    /// Reviewers: add and list.
+    Reviewer(cmd::reviewer::Args),
+    /// List overdue cases and what falls due in the next days.
+    Deadlines(cmd::deadlines::Args),
+    /// Write the whole store as JSON lines.
+    Export(cmd::export::Args),
+    /// Restore a store from JSON lines written by export.
+    Import(cmd::import::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
+        Command::Facts(args) => cmd::facts::run(args),
+        Command::Review(args) => cmd::review::run(args),
+        Command::Backtest(args) => cmd::backtest::run(args),
+        Command::Letter(args) => cmd::letter::run(args),
+        Command::Redact(args) => cmd::redact::run(args),
+        Command::Case(args) => cmd::case::run(args),
+        Command::Reviewer(args) => cmd::reviewer::run(args),
+        Command::Deadlines(args) => cmd::deadlines::run(args),
+        Command::Export(args) => cmd::export::run(args),
+        Command::Import(args) => cmd::import::run(args),
     };
     match result {
         Ok(code) => code,

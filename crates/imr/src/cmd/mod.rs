@@ -1,3 +1,13 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
+pub mod backtest;
+pub mod case;
+pub mod deadlines;
+pub mod export;
+pub mod facts;
+pub mod import;
+pub mod letter;
 pub mod parse;
+pub mod redact;
+pub mod review;
+pub mod reviewer;

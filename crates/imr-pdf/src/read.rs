@@ -1,0 +1,1 @@
+//! PDF text extraction (owned by the letter-reader work).

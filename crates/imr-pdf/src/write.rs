@@ -1,0 +1,1 @@
+//! PDF letter output (owned by the letter-writer work).
