@@ -38,7 +38,11 @@ pub fn format_us_date(date: Date) -> String {
 }
 
 /// Joins wrapped lines into one paragraph: whitespace runs become one space, and a word broken
-/// after a hyphen at a line end is rejoined without a space ("post-" + "surgical").
+/// at a line end after a hyphen is rejoined without the hyphen ("radicul-" + "opathy").
+///
+/// This is what poppler's pdftotext does, and the published text copies were made with it, so
+/// a letter read from its PDF and from its text copy give the same record. The cost is that a
+/// compound word split at its own hyphen loses it ("x-" + "ray" gives "xray").
 pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for line in lines {
@@ -46,8 +50,9 @@ pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
         if line.is_empty() {
             continue;
         }
-        let glue = !out.is_empty() && !ends_with_broken_word(&out);
-        if glue {
+        if ends_with_broken_word(&out) {
+            out.pop();
+        } else if !out.is_empty() {
             out.push(' ');
         }
         for (i, word) in line.split_whitespace().enumerate() {
@@ -65,10 +70,10 @@ pub fn collapse_whitespace(text: &str) -> String {
     join_lines(text.lines())
 }
 
-/// A line that ends in a letter and a hyphen was broken inside a hyphenated word.
+/// A line that ends in a letter or digit and a hyphen was broken inside a word.
 fn ends_with_broken_word(text: &str) -> bool {
     let mut chars = text.chars().rev();
-    chars.next() == Some('-') && chars.next().is_some_and(char::is_alphabetic)
+    chars.next() == Some('-') && chars.next().is_some_and(char::is_alphanumeric)
 }
 
 #[cfg(test)]
