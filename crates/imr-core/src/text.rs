@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn joins_wrapped_lines() {
-        let cases: [(&[&str], &str); 4] = [
+        let cases: [(&[&str], &str); 5] = [
             (&["a b", "c"], "a b c"),
             (
                 &["who is post-", "surgical care"],
