@@ -127,10 +127,8 @@ mod tests {
     fn joins_wrapped_lines() {
         let cases: [(&[&str], &str); 5] = [
             (&["a b", "c"], "a b c"),
-            (
-                &["who is post-", "surgical care"],
-                "who is post-surgical care",
-            ),
+            (&["a radicul-", "opathy"], "a radiculopathy"),
+            (&["dated 10-", "20-16"], "dated 1020-16"),
             (&["  spaced   out ", "", " text  "], "spaced out text"),
             (&["pain 10/10 -", "severe"], "pain 10/10 - severe"),
         ];
