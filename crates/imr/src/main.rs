@@ -1,6 +1,7 @@
 //! The `imr` command line: a thin layer over the library crates.
 
 mod cmd;
+mod files;
 
 use std::process::ExitCode;
 

@@ -196,12 +196,30 @@ fn read_non_mtus(body: &str) -> Option<Citation> {
     let pages = NON_MTUS_PAGES
         .captures(&text)
         .map(|caps| caps[1].replace(' ', ""));
+    // ODG is cited by chapter and topic after its name: keep those as the section.
+    if let Some(rest) = strip_prefix_ignore_case(&text, ODG) {
+        let section = rest.trim_start_matches([',', ' ', '/', '-', ':']).trim();
+        return Some(Citation {
+            guideline: ODG.to_string(),
+            year: None,
+            section: (!section.is_empty()).then(|| section.to_string()),
+            pages,
+        });
+    }
     Some(Citation {
         guideline: text,
         year: None,
         section: None,
         pages,
     })
+}
+
+const ODG: &str = "Official Disability Guidelines (ODG)";
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 fn trim_separators(text: &str) -> &str {
@@ -286,6 +304,16 @@ mod tests {
                     ),
                     cite("Official Disability Guidelines (ODG)", None, None, None),
                 ],
+            ),
+            (
+                "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Low \
+                 Back, Epidural steroid injections.",
+                vec![cite(
+                    "Official Disability Guidelines (ODG)",
+                    None,
+                    Some("Low Back, Epidural steroid injections"),
+                    None,
+                )],
             ),
             (
                 "Decision based on MTUS Acupuncture Treatment 2007.",
