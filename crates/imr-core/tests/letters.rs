@@ -181,3 +181,216 @@ fn every_seed_reads_without_error() {
         vec![vec![U, U], vec![U], vec![U], vec![U, U, U], vec![O, O]]
     );
 }
+
+/// A hand-checked reading of one letter (tests/data/letters/*.toml). Long texts are checked by
+/// their first and last words and their length, so the fixtures copy no letter text.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    letter: String,
+    case_number: Option<String>,
+    date_assigned: Option<String>,
+    decision_date: Option<String>,
+    date_of_injury: Option<String>,
+    ur_denial_date: Option<String>,
+    application_received: Option<String>,
+    priority: Option<String>,
+    licensure: Vec<String>,
+    specialties: Vec<String>,
+    subspecialties: Vec<String>,
+    summary_starts: String,
+    summary_ends: String,
+    summary_words: usize,
+    items: Vec<ExpectedItem>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedItem {
+    request: String,
+    original_request: Option<String>,
+    authorized: Option<String>,
+    decision: String,
+    claims_administrator_guideline: Option<String>,
+    imro_guideline: Option<String>,
+    rationale_starts: String,
+    rationale_ends: String,
+    rationale_words: usize,
+    #[serde(default)]
+    citations: Vec<imr_core::Citation>,
+}
+
+/// Compares a long text by its first and last words and its length.
+fn check_text(
+    field: &str,
+    text: Option<&str>,
+    starts: &str,
+    ends: &str,
+    words: usize,
+) -> Vec<String> {
+    let text = text.unwrap_or("");
+    let mut problems = Vec::new();
+    if !text.starts_with(starts) {
+        problems.push(format!(
+            "{field} starts {:?}",
+            text.chars().take(60).collect::<String>()
+        ));
+    }
+    if !text.ends_with(ends) {
+        problems.push(format!(
+            "{field} ends {:?}",
+            text.chars().rev().take(60).collect::<String>()
+        ));
+    }
+    let count = text.split_whitespace().count();
+    if count != words {
+        problems.push(format!("{field} has {count} words, expected {words}"));
+    }
+    problems
+}
+
+#[test]
+fn hand_checked_letters_read_field_by_field() {
+    let Some(dir) = letters_dir() else { return };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/letters");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "5 seeds and at least 10 dev letters");
+    let mut problems = Vec::new();
+    for fixture in &files {
+        let text = std::fs::read_to_string(fixture).expect("fixture");
+        let expected: Expected =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
+        let got = read(&dir.join(&expected.letter));
+        let mut p = Vec::new();
+        let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+        let header = [
+            ("case_number", got.case_number.clone(), expected.case_number),
+            (
+                "date_assigned",
+                date(got.date_assigned),
+                expected.date_assigned,
+            ),
+            (
+                "decision_date",
+                date(got.decision_date),
+                expected.decision_date,
+            ),
+            (
+                "date_of_injury",
+                date(got.date_of_injury),
+                expected.date_of_injury,
+            ),
+            (
+                "ur_denial_date",
+                date(got.ur_denial_date),
+                expected.ur_denial_date,
+            ),
+            (
+                "application_received",
+                date(got.application_received),
+                expected.application_received,
+            ),
+            (
+                "priority",
+                got.priority.map(|x| x.as_str().to_string()),
+                expected.priority,
+            ),
+        ];
+        for (field, got, want) in header {
+            if got != want {
+                p.push(format!("{field}: {got:?} != {want:?}"));
+            }
+        }
+        let reviewer = [
+            ("licensure", &got.reviewer.licensure, &expected.licensure),
+            (
+                "specialties",
+                &got.reviewer.specialties,
+                &expected.specialties,
+            ),
+            (
+                "subspecialties",
+                &got.reviewer.subspecialties,
+                &expected.subspecialties,
+            ),
+        ];
+        for (field, got, want) in reviewer {
+            if got != want {
+                p.push(format!("{field}: {got:?} != {want:?}"));
+            }
+        }
+        p.extend(check_text(
+            "clinical_summary",
+            got.clinical_summary.as_deref(),
+            &expected.summary_starts,
+            &expected.summary_ends,
+            expected.summary_words,
+        ));
+        if got.items.len() != expected.items.len() {
+            p.push(format!(
+                "{} items, expected {}",
+                got.items.len(),
+                expected.items.len()
+            ));
+        }
+        for (k, (item, want)) in got.items.iter().zip(&expected.items).enumerate() {
+            let fields = [
+                (
+                    "request",
+                    Some(item.request.clone()),
+                    Some(want.request.clone()),
+                ),
+                (
+                    "original_request",
+                    item.original_request.clone(),
+                    want.original_request.clone(),
+                ),
+                (
+                    "authorized",
+                    item.authorized.clone(),
+                    want.authorized.clone(),
+                ),
+                (
+                    "decision",
+                    item.decision.map(|d| d.to_string()),
+                    Some(want.decision.clone()),
+                ),
+                (
+                    "claims_administrator_guideline",
+                    item.claims_administrator_guideline.clone(),
+                    want.claims_administrator_guideline.clone(),
+                ),
+                (
+                    "imro_guideline",
+                    item.imro_guideline.clone(),
+                    want.imro_guideline.clone(),
+                ),
+            ];
+            for (field, got, want) in fields {
+                if got != want {
+                    p.push(format!("items[{k}].{field}: {got:?} != {want:?}"));
+                }
+            }
+            if item.citations != want.citations {
+                p.push(format!(
+                    "items[{k}].citations: {:?} != {:?}",
+                    item.citations, want.citations
+                ));
+            }
+            p.extend(check_text(
+                &format!("items[{k}].rationale"),
+                item.rationale.as_deref(),
+                &want.rationale_starts,
+                &want.rationale_ends,
+                want.rationale_words,
+            ));
+        }
+        problems.extend(p.into_iter().map(|m| format!("{}: {m}", fixture.display())));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,0 +1,150 @@
+//! `imr parse` as a user runs it: the real binary on real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use imr_core::letter::read_letter;
+use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
+
+fn imr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_imr"))
+        .args(args)
+        .output()
+        .expect("the imr binary runs")
+}
+
+fn letters_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("IMR_LETTERS").map(PathBuf::from);
+    if dir.is_none() {
+        eprintln!("IMR_LETTERS is not set: skipping the tests over the published letters");
+    }
+    dir
+}
+
+fn example_letter() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/letters/fictional-letter.txt")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("imr-parse-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Splits a stream of JSON values (the `--format json` output) into values.
+fn json_stream(stdout: &[u8]) -> Vec<serde_json::Value> {
+    serde_json::Deserializer::from_slice(stdout)
+        .into_iter::<serde_json::Value>()
+        .collect::<Result<_, _>>()
+        .expect("stdout is a stream of JSON values")
+}
+
+#[test]
+fn reads_the_example_letter() {
+    let path = example_letter();
+    let out = imr(&["parse", path.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let records = json_stream(&out.stdout);
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert!(record["case_number"].as_str().is_some_and(|c| c.starts_with("CM")));
+    let items = record["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|i| i["decision"] == "Upheld" || i["decision"] == "Overturned"));
+    assert_eq!(record["diagnostics"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn bad_files_are_reported_once_each_and_the_good_one_is_still_read() {
+    let dir = temp_dir("bad");
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write fixture");
+        path
+    };
+    let good = write("good.txt", &std::fs::read(example_letter()).expect("example letter"));
+    let empty = write("empty.txt", b"");
+    let prose = write("prose.txt", b"Dear colleague,\nthe meeting moves to Tuesday.\n");
+    let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let noise = write("noise.bin", &noise);
+    let truncated = write(
+        "truncated.pdf",
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa",
+    );
+    let huge = dir.join("huge.txt");
+    std::fs::File::create(&huge)
+        .and_then(|f| f.set_len(100 * 1024 * 1024))
+        .expect("sparse 100 MB file");
+
+    let paths = [&good, &empty, &prose, &noise, &truncated, &huge];
+    let args: Vec<&str> = std::iter::once("parse")
+        .chain(paths.iter().map(|p| p.to_str().expect("utf-8 path")))
+        .collect();
+    let out = imr(&args);
+    std::fs::remove_dir_all(&dir).ok();
+
+    assert_eq!(out.status.code(), Some(1), "some files failed");
+    let records = json_stream(&out.stdout);
+    assert_eq!(records.len(), 1, "only the good letter gives a record");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expectations = [
+        (&empty, "empty"),
+        (&prose, "not a Final Determination Letter"),
+        (&noise, "binary data"),
+        (&truncated, "PDF"),
+        (&huge, "too large"),
+    ];
+    for (path, reason) in expectations {
+        let name = path.to_str().expect("utf-8 path");
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name} reported once: {stderr}");
+        assert!(lines[0].contains(reason), "{name}: {:?} should say {reason:?}", lines[0]);
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_missing_path_is_a_clear_error() {
+    let out = imr(&["parse", "/no/such/letter.pdf"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("/no/such/letter.pdf"), "{stderr}");
+}
+
+#[test]
+fn every_dev_pdf_reads_to_the_same_record_as_its_text_copy() {
+    let Some(dir) = letters_dir() else { return };
+    let pdfs = dir.join("dev/pdf");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&pdfs)
+        .expect("dev/pdf")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 101);
+    let mut differ = Vec::new();
+    for pdf in &names {
+        let stem = pdf.file_stem().and_then(|s| s.to_str()).expect("name");
+        let from_pdf = read_letter(&read_document_text(pdf, DEFAULT_MAX_BYTES).expect("PDF text"));
+        let txt = dir.join(format!("dev/txt/{stem}.txt"));
+        let from_txt = read_letter(&read_document_text(&txt, DEFAULT_MAX_BYTES).expect("text"));
+        if from_pdf != from_txt {
+            differ.push(stem.to_string());
+        }
+    }
+    assert!(differ.is_empty(), "PDF and text records differ: {differ:?}");
+}
+
+#[test]
+fn jsonl_gives_one_line_per_letter_of_a_folder() {
+    let Some(dir) = letters_dir() else { return };
+    let seeds = dir.join("seeds");
+    let out = imr(&["parse", "--format", "jsonl", seeds.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5);
+    for line in lines {
+        let record: serde_json::Value = serde_json::from_str(line).expect("one object per line");
+        assert!(record["items"].as_array().is_some_and(|i| !i.is_empty()));
+    }
+}
