@@ -5,6 +5,7 @@
 //! can be replayed. Files, the network, the clock and the database live in the other crates.
 
 pub mod case;
+pub mod case_file;
 pub mod extract;
 pub mod letter;
 pub mod model;

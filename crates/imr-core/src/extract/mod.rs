@@ -1,1 +1,220 @@
-//! Clinical facts read from free text (owned by the clinical-facts work).
+//! Clinical facts read from free text: a case summary or a medical record.
+//!
+//! Every fact carries the byte span it came from, so a reviewer can see at a glance why the
+//! engine decided, and a polarity (affirmed, negated, uncertain, historical) set by a NegEx-style
+//! reading of trigger phrases and their scope (see [`negation`]).
+//!
+//! The engine's rule files refer to [`FactKind`]s and their normalized values by their serde
+//! names, so those names are a public interface: add kinds and values, never rename them.
+
+pub mod anatomy;
+pub mod negation;
+mod scan;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+pub use anatomy::{BodyRegion, Laterality};
+pub use negation::Polarity;
+
+use crate::model::Diagnostic;
+
+/// What a fact is about. Each kind's `value` vocabulary is documented on the variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    /// The worker's age in years. `value` and `number`: the age ("48").
+    Age,
+    /// `value`: "male" or "female".
+    Sex,
+    /// The date of the industrial injury. `date` is set; `value` is the ISO date.
+    DateOfInjury,
+    /// How the injury happened. `value`: one of "fall", "lifting", "motor_vehicle_accident",
+    /// "repetitive_work", "struck_by", "assault", "twisting", "pushing_pulling", "cumulative_trauma".
+    Mechanism,
+    /// A diagnosis mapped to the condition class guidelines use. `value`: one of
+    /// "myalgia_myositis", "neuralgia_neuritis_radiculitis", "crps", "post_surgical", "fracture",
+    /// "strain_sprain", "degenerative", "psychiatric", "carpal_tunnel_syndrome", "tendinopathy",
+    /// "internal_derangement" (tears, instability), "contusion", "headache".
+    /// `body_region`/`laterality` where stated.
+    Diagnosis,
+    /// A body region the case concerns. `value`: the [`BodyRegion`] name; `laterality` if stated.
+    BodyRegion,
+    /// A treatment received or given to date. `value`: the [`crate::request::Service`] name
+    /// ("physical_therapy", "acupuncture", "chiropractic", "injection", ...); `number`: the count
+    /// of visits or sessions where given ("7 visits", "seven (7) sessions", "12 sessions to date").
+    Treatment,
+    /// The response to a treatment. `value`: "improvement" (pain or symptoms better),
+    /// "functional_improvement" (as MTUS 9792.20 defines it: better activities of daily living or
+    /// fewer work restrictions, with less dependence on treatment, e.g. "decreased use of pain
+    /// medications", "return to work"), or "worsening". `about`: the treatment's service name when
+    /// the text names it. "No improvement" is `improvement` with polarity `negated`.
+    Response,
+    /// A home exercise program. `value`: "home_exercise_program".
+    HomeExerciseProgram,
+    /// Work status. `value`: one of "full_duty", "modified_duty", "temporarily_totally_disabled",
+    /// "not_working", "retired", "permanent_and_stationary", "working".
+    WorkStatus,
+    /// A pain score on the 0-10 scale. `number`: the score (the higher end of a range);
+    /// `value`: the score as text ("7", "6-7").
+    PainScore,
+    /// A red flag relevant to imaging or surgery. `value`: one of "progressive_neurologic_deficit",
+    /// "bowel_bladder_dysfunction", "cauda_equina", "fracture", "tumor", "infection",
+    /// "instability", "trauma".
+    RedFlag,
+    /// A neurologic finding. `value`: one of "radiculopathy", "radiating_pain", "numbness",
+    /// "tingling", "weakness", "decreased_sensation", "decreased_reflexes",
+    /// "positive_straight_leg_raise", "positive_spurling", "positive_tinel", "positive_phalen",
+    /// "atrophy".
+    NeurologicFinding,
+    /// An examination finding that is not neurologic. `value`: one of "tenderness", "spasm",
+    /// "decreased_range_of_motion", "swelling", "positive_mcmurray", "positive_impingement",
+    /// "positive_apprehension", "antalgic_gait", "trigger_point".
+    PhysicalFinding,
+    /// A completed imaging or electrodiagnostic study. `value`: the service name ("mri", "x_ray",
+    /// "ct", "emg_ncv", "bone_scan"); `body_region` where stated.
+    Imaging,
+    /// A surgery already done. `value`: the procedure as written, lower case; `date` if stated.
+    /// `body_region`/`laterality` where stated. Polarity is usually `historical`.
+    Surgery,
+    /// A surgery planned, requested or recommended. `value` as for [`FactKind::Surgery`].
+    PlannedSurgery,
+    /// A current medication. `value`: the drug name as written (lower case); `drug` holds the
+    /// generic name, strength, form and count; `about`: the drug class service name ("opioid",
+    /// "muscle_relaxant", "nsaid", ...).
+    Medication,
+    /// A urine drug screen. `value`: "performed", "consistent" or "inconsistent"; `date` if stated.
+    UrineDrugScreen,
+    /// The utilization review decision. `value`: "denied", "modified" or "certified"; `date` if
+    /// stated.
+    UrDecision,
+}
+
+impl FactKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [FactKind; 20] = [
+        FactKind::Age,
+        FactKind::Sex,
+        FactKind::DateOfInjury,
+        FactKind::Mechanism,
+        FactKind::Diagnosis,
+        FactKind::BodyRegion,
+        FactKind::Treatment,
+        FactKind::Response,
+        FactKind::HomeExerciseProgram,
+        FactKind::WorkStatus,
+        FactKind::PainScore,
+        FactKind::RedFlag,
+        FactKind::NeurologicFinding,
+        FactKind::PhysicalFinding,
+        FactKind::Imaging,
+        FactKind::Surgery,
+        FactKind::PlannedSurgery,
+        FactKind::Medication,
+        FactKind::UrineDrugScreen,
+        FactKind::UrDecision,
+    ];
+
+    /// The serde name ("date_of_injury").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactKind::Age => "age",
+            FactKind::Sex => "sex",
+            FactKind::DateOfInjury => "date_of_injury",
+            FactKind::Mechanism => "mechanism",
+            FactKind::Diagnosis => "diagnosis",
+            FactKind::BodyRegion => "body_region",
+            FactKind::Treatment => "treatment",
+            FactKind::Response => "response",
+            FactKind::HomeExerciseProgram => "home_exercise_program",
+            FactKind::WorkStatus => "work_status",
+            FactKind::PainScore => "pain_score",
+            FactKind::RedFlag => "red_flag",
+            FactKind::NeurologicFinding => "neurologic_finding",
+            FactKind::PhysicalFinding => "physical_finding",
+            FactKind::Imaging => "imaging",
+            FactKind::Surgery => "surgery",
+            FactKind::PlannedSurgery => "planned_surgery",
+            FactKind::Medication => "medication",
+            FactKind::UrineDrugScreen => "urine_drug_screen",
+            FactKind::UrDecision => "ur_decision",
+        }
+    }
+}
+
+/// One fact read from the text, tied to the exact span it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    pub kind: FactKind,
+    /// The normalized value; its vocabulary depends on `kind` (see [`FactKind`]).
+    pub value: String,
+    /// The number the fact states: age, pain score, count of visits or sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<f64>,
+    /// The date the fact states: date of injury, of a surgery, of the UR decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// What the fact is about, for facts that relate to another thing: a response's treatment
+    /// (service name), a medication's drug class (service name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_region: Option<BodyRegion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub laterality: Option<Laterality>,
+    /// Name, strength, form and count of a medication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drug: Option<crate::request::Drug>,
+    /// Byte offsets into the text the fact was read from: `text[start..end]`.
+    pub start: usize,
+    pub end: usize,
+    /// The span's text, `text[start..end]`.
+    pub text: String,
+    pub polarity: Polarity,
+}
+
+impl Fact {
+    /// A fact with only kind, value and span set; polarity affirmed.
+    pub fn new(
+        kind: FactKind,
+        value: impl Into<String>,
+        source: &str,
+        start: usize,
+        end: usize,
+    ) -> Fact {
+        Fact {
+            kind,
+            value: value.into(),
+            number: None,
+            date: None,
+            about: None,
+            body_region: None,
+            laterality: None,
+            drug: None,
+            start,
+            end,
+            text: source.get(start..end).unwrap_or_default().to_string(),
+            polarity: Polarity::Affirmed,
+        }
+    }
+}
+
+/// The facts of one text, and what could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    /// In order of their start offset.
+    pub facts: Vec<Fact>,
+    /// Never clinical text: what was odd about the input (empty, not prose, too long).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the facts of a clinical text. Never panics; odd input gives fewer facts and a
+/// diagnostic.
+pub fn extract(text: &str) -> Extraction {
+    scan::extract(text)
+}
+
+/// The facts of a clinical text (see [`extract`]), without the diagnostics.
+pub fn facts(text: &str) -> Vec<Fact> {
+    extract(text).facts
+}

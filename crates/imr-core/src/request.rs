@@ -1,1 +1,0 @@
-//! Disputed requests read into service, quantity, drug (owned by the clinical-facts work).
