@@ -394,3 +394,97 @@ fn hand_checked_letters_read_field_by_field() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn the_older_layout_is_read_by_its_sections() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/older/older-layout.txt");
+    let letter = read(&path);
+    assert_eq!(letter.case_number.as_deref(), Some("CM13-0004211"));
+    assert_eq!(letter.reviewer.specialties, ["Anesthesiology"]);
+    assert_eq!(letter.reviewer.subspecialties, ["Pain Medicine"]);
+    assert_eq!(letter.reviewer.licensure, ["Ohio", "Michigan"]);
+    let summary = letter.clinical_summary.as_deref().unwrap_or("");
+    assert!(
+        summary.starts_with("The patient is a fictional"),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with("physical therapy."),
+        "the list of documents is not summary"
+    );
+    assert_eq!(letter.items.len(), 1);
+    let item = &letter.items[0];
+    assert_eq!(item.request, "Cervical traction unit for home use");
+    assert_eq!(item.decision, Some(Decision::Upheld));
+    assert_eq!(item.citations.len(), 1);
+    assert_eq!(item.citations[0].section.as_deref(), Some("Table 8-8"));
+    let rationale = item.rationale.as_deref().unwrap_or("");
+    assert!(rationale.ends_with("medically necessary."), "{rationale}");
+    assert!(errors(&letter).is_empty(), "{:?}", letter.diagnostics);
+}
+
+#[test]
+fn a_letter_without_its_sections_says_what_is_missing() {
+    let letter = read_letter("Case Number: CM16-0000001\nSome text that is not a letter.\n");
+    let fields: Vec<&str> = letter
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.field.as_str())
+        .collect();
+    assert_eq!(fields, ["clinical_summary", "items"]);
+    assert!(letter.items.is_empty());
+}
+
+mod never_panics {
+    use imr_core::letter::read_letter;
+    use proptest::prelude::*;
+
+    /// Lines a letter is made of, so that random letters reach deep into the reader.
+    const PIECES: &[&str] = &[
+        "Case Number:",
+        "CM16-0000001",
+        "Date Assigned:",
+        "13/45/2016",
+        "02/29/2017",
+        "Priority:",
+        "Standard",
+        "HOW THE IMR FINAL DETERMINATION WAS MADE",
+        "CLINICAL CASE SUMMARY",
+        "IMR ISSUES, DECISIONS AND",
+        "RATIONALES",
+        "State(s) of Licensure:",
+        "Certification(s)/Specialty:",
+        "Board Certified in X, has a subspecialty in Y and is licensed to practice in Z.",
+        "Physical therapy x 8:",
+        "Upheld",
+        "is: Overturned",
+        ": Upheld",
+        "A was the original request. B was authorized by the Claims Administrator.",
+        "The remaining IMR eligible portion of the original request, C is: Upheld",
+        "Claims Administrator guideline:",
+        "MAXIMUS guideline: Decision based on MTUS Decision based on Non-MTUS Citation",
+        "Section(s): Page(s): 2016,",
+        "Decision rationale:",
+        "word-",
+        "\u{0c}",
+        "",
+        "é ü 中 \u{00ad}",
+    ];
+
+    proptest! {
+        #[test]
+        fn on_any_text(text in "\\PC{0,400}") {
+            let _ = read_letter(&text);
+        }
+
+        #[test]
+        fn on_letter_shaped_text(picks in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let text: Vec<&str> = picks.iter().map(|&i| PIECES[i]).collect();
+            let letter = read_letter(&text.join("\n"));
+            for item in &letter.items {
+                prop_assert!(item.decision.is_some());
+            }
+        }
+    }
+}

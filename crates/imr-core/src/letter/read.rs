@@ -64,10 +64,15 @@ pub fn read_letter(text: &str) -> Determination {
         Some(range) => {
             determination.items = read_items(&lines[range.0..range.1], &mut diagnostics);
             if determination.items.is_empty() {
-                diagnostics.push(
-                    Diagnostic::error("items", "no disputed item with a decision (Upheld or Overturned) was found")
-                        .at_line(lines[range.0].number),
+                let mut diagnostic = Diagnostic::error(
+                    "items",
+                    "no disputed item with a decision (Upheld or Overturned) was found",
                 );
+                // The section may be the letter's last line, with nothing after its heading.
+                if let Some(line) = lines.get(range.0).or(lines.last()) {
+                    diagnostic = diagnostic.at_line(line.number);
+                }
+                diagnostics.push(diagnostic);
             }
         }
         None => diagnostics.push(Diagnostic::error(
@@ -694,8 +699,14 @@ fn read_heading(text: &str, field: &str, line: usize, diagnostics: &mut Vec<Diag
     Item::new(tidy_request(&before))
 }
 
+static ITEM_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?-u:\d{1,2})\.\s+").expect("static regex"));
+
+/// Trims a request: the closing " is" of a partial heading, trailing commas, and the "1. " that
+/// numbers items in older letters.
 fn tidy_request(text: &str) -> String {
     let text = text.trim();
+    let text = ITEM_NUMBER.find(text).map_or(text, |m| &text[m.end()..]);
     let text = text.strip_suffix(" is").unwrap_or(text);
     text.trim_end_matches([',', ' ']).to_string()
 }
