@@ -1,1 +1,27 @@
-//! Cases: intake, eligibility, assignment, the statutory clock (owned by the case work).
+//! Cases: intake, eligibility, reviewer assignment, the statutory clock and the workflow.
+//!
+//! Everything here is pure: "now" is always a parameter, nothing reads the clock, files or the
+//! database. The store (crate `imr-store`) keeps cases; the command line and the server wire
+//! them together. Times are civil date-times in California (the IMR organization's clock); the
+//! edges convert the system clock to `America/Los_Angeles` before calling in.
+
+pub mod application;
+pub mod assignment;
+pub mod audit;
+pub mod case_number;
+pub mod deadlines;
+pub mod eligibility;
+pub mod history;
+pub mod reviewer;
+pub mod specialty;
+pub mod workflow;
+
+pub use application::{Application, ApplicationError, DisputedService, FieldError};
+pub use assignment::{Assessment, Exclusion, SpecialtyMatch};
+pub use audit::AuditEntry;
+pub use case_number::CaseNumber;
+pub use deadlines::{ClockRules, DueItem, DueKind, NoticeMethod};
+pub use eligibility::{Eligibility, IneligibleReason};
+pub use reviewer::{Affiliation, AffiliationKind, Reviewer};
+pub use specialty::{Needed, SpecialtyMap};
+pub use workflow::{Action, Case, ItemDecision, Refusal, Status};

@@ -3,5 +3,6 @@
 
 pub mod citation;
 pub mod read;
+pub mod write;
 
 pub use read::read_letter;

@@ -1,0 +1,358 @@
+//! The application for IMR as it arrives (DWC Form IMR and what comes with it), read from JSON.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Priority;
+
+/// An application for Independent Medical Review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    /// The injured worker.
+    pub worker: String,
+    /// The worker's representative (attorney, parent, guardian), when one filed.
+    #[serde(default)]
+    pub representative: Option<String>,
+    pub employer: String,
+    pub claims_administrator: String,
+    #[serde(default)]
+    pub insurer: Option<String>,
+    pub requesting_provider: Provider,
+    /// Other treating providers named in the application.
+    #[serde(default)]
+    pub other_providers: Vec<String>,
+    pub claim_number: String,
+    pub date_of_injury: Date,
+    /// The condition under treatment, as the form states it (diagnosis, body part).
+    pub condition: String,
+    pub ur_decision: UrDecision,
+    /// The signature of the worker or the representative; `None` when the form is unsigned.
+    #[serde(default)]
+    pub signature: Option<Signature>,
+    /// The date the application was filed (received by the Administrative Director).
+    pub filed: Date,
+    pub priority: Priority,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    pub name: String,
+    #[serde(default)]
+    pub specialty: Option<String>,
+    /// The provider group or practice, when there is one.
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+/// The utilization review decision the application disputes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrDecision {
+    /// The date of the UR decision.
+    pub date: Date,
+    /// The date the written UR decision was served on the worker; when absent the decision date
+    /// is used, which can only make the filing window shorter, never longer.
+    #[serde(default)]
+    pub served: Option<Date>,
+    /// Whether a copy of the UR decision came with the application.
+    pub attached: bool,
+    /// A conditional non-certification: a denial because requested information was not sent.
+    #[serde(default)]
+    pub conditional_non_certification: bool,
+    /// The items UR denied or modified: the disputed items of the case.
+    pub items: Vec<DisputedService>,
+}
+
+impl UrDecision {
+    /// The date the filing window starts from.
+    pub fn service_date(&self) -> Date {
+        self.served.unwrap_or(self.date)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputedService {
+    /// The treatment requested, as the request for authorization wrote it.
+    pub request: String,
+    pub ur_outcome: UrOutcome,
+    /// For a modification: what UR authorized of the request.
+    #[serde(default)]
+    pub authorized: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UrOutcome {
+    Denied,
+    Modified,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    pub signer: Signer,
+    pub date: Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signer {
+    Worker,
+    Representative,
+}
+
+/// One thing wrong with one field of an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field, as a JSON path (`ur_decision.items[1].request`).
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplicationError {
+    /// The text is not an application at all (bad JSON, a missing or unknown field).
+    #[error(
+        "the application is not valid JSON for an IMR application: {message} (line {line}, column {column})"
+    )]
+    Malformed {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// The application reads, but fields hold impossible values.
+    #[error("the application has {} invalid field(s): {}", .0.len(), describe(.0))]
+    Invalid(Vec<FieldError>),
+}
+
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The earliest date any application field may hold.
+pub fn earliest_date() -> Date {
+    jiff::civil::date(1900, 1, 1)
+}
+
+impl Application {
+    /// Reads an application from JSON and checks its fields against `today`.
+    pub fn from_json(text: &str, today: Date) -> Result<Application, ApplicationError> {
+        let app: Application =
+            serde_json::from_str(text).map_err(|e| ApplicationError::Malformed {
+                message: e.to_string(),
+                line: e.line(),
+                column: e.column(),
+            })?;
+        let errors = app.validate(today);
+        if errors.is_empty() {
+            Ok(app)
+        } else {
+            Err(ApplicationError::Invalid(errors))
+        }
+    }
+
+    /// Every field that holds an impossible value. Eligibility (late, unsigned, ...) is not
+    /// checked here: an ineligible application is still a valid one and gets a case.
+    pub fn validate(&self, today: Date) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut err = |field: &str, message: String| {
+            errors.push(FieldError {
+                field: field.to_string(),
+                message,
+            })
+        };
+        for (field, value) in [
+            ("worker", &self.worker),
+            ("employer", &self.employer),
+            ("claims_administrator", &self.claims_administrator),
+            ("requesting_provider.name", &self.requesting_provider.name),
+            ("claim_number", &self.claim_number),
+            ("condition", &self.condition),
+        ] {
+            if value.trim().is_empty() {
+                err(field, "must not be empty".into());
+            }
+        }
+        let mut dates = vec![
+            ("date_of_injury", self.date_of_injury),
+            ("ur_decision.date", self.ur_decision.date),
+            ("filed", self.filed),
+        ];
+        if let Some(served) = self.ur_decision.served {
+            dates.push(("ur_decision.served", served));
+        }
+        if let Some(sig) = &self.signature {
+            dates.push(("signature.date", sig.date));
+        }
+        for (field, date) in &dates {
+            if *date < earliest_date() {
+                err(field, format!("{date} is before 1900"));
+            } else if *date > today {
+                err(field, format!("{date} is in the future (today is {today})"));
+            }
+        }
+        if self.date_of_injury > self.ur_decision.date {
+            err(
+                "date_of_injury",
+                format!(
+                    "{} is after the UR decision of {}",
+                    self.date_of_injury, self.ur_decision.date
+                ),
+            );
+        }
+        if self.filed < self.ur_decision.date {
+            err(
+                "filed",
+                format!(
+                    "{} is before the UR decision of {} it disputes",
+                    self.filed, self.ur_decision.date
+                ),
+            );
+        }
+        if let Some(served) = self.ur_decision.served
+            && served < self.ur_decision.date
+        {
+            err(
+                "ur_decision.served",
+                format!(
+                    "{served} is before the UR decision date {}",
+                    self.ur_decision.date
+                ),
+            );
+        }
+        if self.ur_decision.items.is_empty() {
+            err(
+                "ur_decision.items",
+                "lists no disputed item: at least one denied or modified item is needed".into(),
+            );
+        }
+        for (i, item) in self.ur_decision.items.iter().enumerate() {
+            if item.request.trim().is_empty() {
+                err(
+                    &format!("ur_decision.items[{i}].request"),
+                    "must not be empty".into(),
+                );
+            }
+        }
+        errors
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    /// A complete, eligible application about fictional people.
+    pub(crate) fn sample() -> Application {
+        Application {
+            worker: "Dana Example".into(),
+            representative: None,
+            employer: "Fictional Freight Co".into(),
+            claims_administrator: "Imaginary Claims Services".into(),
+            insurer: Some("Pretend Mutual Insurance".into()),
+            requesting_provider: Provider {
+                name: "Dr. Robin Sample".into(),
+                specialty: Some("Orthopedic Surgery".into()),
+                group: Some("Sample Spine Group".into()),
+            },
+            other_providers: vec!["Dr. Lee Placeholder".into()],
+            claim_number: "CLM-000-111".into(),
+            date_of_injury: date(2025, 3, 1),
+            condition: "Lumbar strain with radiculopathy".into(),
+            ur_decision: UrDecision {
+                date: date(2026, 1, 5),
+                served: Some(date(2026, 1, 6)),
+                attached: true,
+                conditional_non_certification: false,
+                items: vec![
+                    DisputedService {
+                        request: "MRI of the lumbar spine".into(),
+                        ur_outcome: UrOutcome::Denied,
+                        authorized: None,
+                    },
+                    DisputedService {
+                        request: "Physical therapy 12 sessions".into(),
+                        ur_outcome: UrOutcome::Modified,
+                        authorized: Some("6 sessions".into()),
+                    },
+                ],
+            },
+            signature: Some(Signature {
+                signer: Signer::Worker,
+                date: date(2026, 1, 20),
+            }),
+            filed: date(2026, 1, 20),
+            priority: Priority::Standard,
+        }
+    }
+
+    #[test]
+    fn a_sample_round_trips_through_json() {
+        let app = sample();
+        let json = serde_json::to_string_pretty(&app).expect("serializes");
+        assert_eq!(Application::from_json(&json, date(2026, 2, 1)), Ok(app));
+    }
+
+    #[test]
+    fn malformed_json_names_line_and_column() {
+        let err = Application::from_json("{\n  \"worker\": 12\n}", date(2026, 2, 1))
+            .expect_err("not an application");
+        let ApplicationError::Malformed { line, .. } = &err else {
+            panic!("expected Malformed, got {err:?}")
+        };
+        assert_eq!(*line, 2);
+        let unknown = serde_json::to_string(&sample()).expect("json").replacen(
+            "{",
+            "{\"colour\":\"red\",",
+            1,
+        );
+        let err = Application::from_json(&unknown, date(2026, 2, 1)).expect_err("unknown field");
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn dates_in_the_future_or_before_1900_are_refused() {
+        let mut app = sample();
+        app.filed = date(2026, 3, 1);
+        app.date_of_injury = date(1899, 12, 31);
+        let errors = app.validate(date(2026, 2, 1));
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["date_of_injury", "filed"], "{errors:?}");
+        assert!(errors[0].message.contains("before 1900"));
+        assert!(errors[1].message.contains("in the future"));
+        // Today itself is allowed.
+        let mut app = sample();
+        app.filed = date(2026, 2, 1);
+        assert_eq!(app.validate(date(2026, 2, 1)), vec![]);
+    }
+
+    #[test]
+    fn empty_fields_and_no_items_are_refused() {
+        let mut app = sample();
+        app.worker = "  ".into();
+        app.ur_decision.items.clear();
+        let fields: Vec<String> = app
+            .validate(date(2026, 2, 1))
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["worker", "ur_decision.items"]);
+    }
+
+    #[test]
+    fn filing_before_the_ur_decision_is_impossible() {
+        let mut app = sample();
+        app.filed = date(2026, 1, 4);
+        let errors = app.validate(date(2026, 2, 1));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "filed");
+    }
+}
