@@ -43,14 +43,26 @@ fn json_stream(stdout: &[u8]) -> Vec<serde_json::Value> {
 fn reads_the_example_letter() {
     let path = example_letter();
     let out = imr(&["parse", path.to_str().expect("utf-8 path")]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let records = json_stream(&out.stdout);
     assert_eq!(records.len(), 1);
     let record = &records[0];
-    assert!(record["case_number"].as_str().is_some_and(|c| c.starts_with("CM")));
+    assert!(
+        record["case_number"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("CM"))
+    );
     let items = record["items"].as_array().expect("items");
     assert!(!items.is_empty());
-    assert!(items.iter().all(|i| i["decision"] == "Upheld" || i["decision"] == "Overturned"));
+    assert!(
+        items
+            .iter()
+            .all(|i| i["decision"] == "Upheld" || i["decision"] == "Overturned")
+    );
     assert_eq!(record["diagnostics"].as_array().map(Vec::len), Some(0));
 }
 
@@ -62,10 +74,18 @@ fn bad_files_are_reported_once_each_and_the_good_one_is_still_read() {
         std::fs::write(&path, bytes).expect("write fixture");
         path
     };
-    let good = write("good.txt", &std::fs::read(example_letter()).expect("example letter"));
+    let good = write(
+        "good.txt",
+        &std::fs::read(example_letter()).expect("example letter"),
+    );
     let empty = write("empty.txt", b"");
-    let prose = write("prose.txt", b"Dear colleague,\nthe meeting moves to Tuesday.\n");
-    let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let prose = write(
+        "prose.txt",
+        b"Dear colleague,\nthe meeting moves to Tuesday.\n",
+    );
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let noise = write("noise.bin", &noise);
     let truncated = write(
         "truncated.pdf",
@@ -98,7 +118,11 @@ fn bad_files_are_reported_once_each_and_the_good_one_is_still_read() {
         let name = path.to_str().expect("utf-8 path");
         let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(name)).collect();
         assert_eq!(lines.len(), 1, "{name} reported once: {stderr}");
-        assert!(lines[0].contains(reason), "{name}: {:?} should say {reason:?}", lines[0]);
+        assert!(
+            lines[0].contains(reason),
+            "{name}: {:?} should say {reason:?}",
+            lines[0]
+        );
     }
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
@@ -138,8 +162,17 @@ fn every_dev_pdf_reads_to_the_same_record_as_its_text_copy() {
 fn jsonl_gives_one_line_per_letter_of_a_folder() {
     let Some(dir) = letters_dir() else { return };
     let seeds = dir.join("seeds");
-    let out = imr(&["parse", "--format", "jsonl", seeds.to_str().expect("utf-8 path")]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = imr(&[
+        "parse",
+        "--format",
+        "jsonl",
+        seeds.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 5);
