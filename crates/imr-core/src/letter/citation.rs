@@ -284,9 +284,9 @@ mod tests {
                         None,
                     ),
                     cite(
-                        "Official Disability Guidelines (ODG), Knee Chapter",
+                        "Official Disability Guidelines (ODG)",
                         None,
-                        None,
+                        Some("Knee Chapter"),
                         None,
                     ),
                 ],
