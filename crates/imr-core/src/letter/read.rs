@@ -95,6 +95,17 @@ struct Line {
 fn normalized_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     for (i, raw) in text.split(['\n', '\x0c']).enumerate() {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        // Only lines with odd characters (soft hyphens, CRs, unusual spaces) need rewriting.
+        if raw.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+            lines.push(Line {
+                number: i + 1,
+                text: raw.trim().to_string(),
+            });
+            continue;
+        }
         let cleaned: String = raw
             .chars()
             .filter(|c| *c != '\u{00ad}' && *c != '\r')
@@ -191,6 +202,10 @@ impl Sections {
 
 /// A section heading at line `i`, possibly wrapped over two lines.
 fn heading_at(lines: &[Line], i: usize) -> Option<(usize, SectionKind)> {
+    // Headings are written in capitals: a lower-case letter rules a line out cheaply.
+    if lines[i].text.bytes().any(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
     let one = squeeze(&lines[i].text);
     if let Some(kind) = heading_kind(&one) {
         return Some((1, kind));
@@ -595,6 +610,10 @@ fn find_headings(lines: &[Line], first: usize) -> Vec<Heading> {
     let mut headings: Vec<Heading> = Vec::new();
     for i in first..lines.len() {
         let text = &lines[i].text;
+        // Most lines are prose: a cheap look at the last word spares them the regexes.
+        if !ends_with_decision_word(text) {
+            continue;
+        }
         // The line the heading's text ends on: this one, or the one above a lone decision word.
         let mut last_text_line = i;
         let decision = if let Some(caps) = DECISION_AT_END.captures(text) {
@@ -664,6 +683,14 @@ fn ends_a_block(text: &str) -> bool {
     t.ends_with(['.', '!', '?', ':']) || is_field_line(text)
 }
 
+/// Whether a line ends with "upheld" or "overturned" (any case, a period allowed).
+fn ends_with_decision_word(text: &str) -> bool {
+    let t = text.trim_end().trim_end_matches('.').as_bytes();
+    [b"upheld".as_slice(), b"overturned".as_slice()]
+        .iter()
+        .any(|word| t.len() >= word.len() && t[t.len() - word.len()..].eq_ignore_ascii_case(word))
+}
+
 fn is_field_line(text: &str) -> bool {
     CLAIMS_ADMINISTRATOR_LINE.is_match(text)
         || RATIONALE_LINE.is_match(text)
@@ -728,7 +755,10 @@ fn read_item_fields(lines: &[Line], item: &mut Item) {
             (Field::ClaimsAdministrator, &text[m.end()..])
         } else if let Some(m) = RATIONALE_LINE.find(text) {
             (Field::Rationale, &text[m.end()..])
-        } else if let Some(m) = IMRO_LINE.find(text).filter(|_| current != Field::Rationale) {
+        } else if let Some(m) = (current != Field::Rationale)
+            .then(|| IMRO_LINE.find(text))
+            .flatten()
+        {
             (Field::Imro, &text[m.end()..])
         } else {
             match parts.last_mut() {
