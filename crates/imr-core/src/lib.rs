@@ -6,7 +6,9 @@
 
 pub mod case;
 pub mod case_file;
+pub mod engine;
 pub mod extract;
+pub mod guidelines;
 pub mod letter;
 pub mod model;
 pub mod request;

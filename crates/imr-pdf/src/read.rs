@@ -93,7 +93,12 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, PdfError> {
 
 /// Load, decrypt (the archive's letters use an empty user password) and lay out every page.
 fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, PdfError> {
-    let mut doc = Document::load_mem(bytes).map_err(load_error)?;
+    let mut doc = Document::load_mem(bytes).map_err(|e| match load_error(e) {
+        PdfError::Damaged(why) if !has_eof_marker(bytes) => PdfError::Damaged(format!(
+            "it ends without the %%EOF marker, so it is probably truncated ({why})"
+        )),
+        other => other,
+    })?;
     if doc.is_encrypted() {
         doc.decrypt("").map_err(load_error)?;
     }
@@ -106,6 +111,12 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, PdfError> {
         other => PdfError::Damaged(other.to_string()),
     })?;
     Ok(out.finish())
+}
+
+/// Whether the end-of-file marker is in the last 1024 bytes, where writers put it.
+fn has_eof_marker(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(HEADER_WINDOW)..];
+    tail.windows(5).any(|w| w == b"%%EOF")
 }
 
 fn load_error(e: LopdfError) -> PdfError {

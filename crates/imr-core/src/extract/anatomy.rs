@@ -106,6 +106,10 @@ const REGION_WORDS: &[(&str, BodyRegion)] = &[
     ("head", BodyRegion::Head),
     ("skull", BodyRegion::Head),
     ("cervical", BodyRegion::CervicalSpine),
+    ("cervical spine", BodyRegion::CervicalSpine),
+    ("thoracic spine", BodyRegion::ThoracicSpine),
+    ("lumbosacral spine", BodyRegion::LumbarSpine),
+    ("sacral spine", BodyRegion::LumbarSpine),
     ("c-spine", BodyRegion::CervicalSpine),
     ("neck", BodyRegion::CervicalSpine),
     ("cervicothoracic", BodyRegion::CervicalSpine),
@@ -219,6 +223,46 @@ pub fn regions(text: &str) -> Vec<RegionMention> {
             start: side_start,
             end: m.end(),
         });
+    }
+    out
+}
+
+/// Spinal levels name their region: "L4-5", "L5-S1", "C5-6", "T12".
+static SPINAL_LEVEL: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b([CcTtLl])(?-u:\d{1,2})(?:\s*-\s*(?:[CcTtLlSs])?(?-u:\d{1,2}))?\b")
+        .expect("static regex")
+});
+
+/// Regions named in `text`, with spinal levels, in order of first mention, without repeats;
+/// "spine" alone is dropped when a level of the spine is named.
+pub fn distinct_regions(text: &str) -> Vec<BodyRegion> {
+    let mut found: Vec<(usize, BodyRegion)> = regions(text)
+        .into_iter()
+        .map(|m| (m.start, m.region))
+        .collect();
+    for m in SPINAL_LEVEL.captures_iter(text) {
+        let region = match m.get(1).map(|l| l.as_str().to_ascii_lowercase()) {
+            Some(l) if l == "c" => BodyRegion::CervicalSpine,
+            Some(l) if l == "t" => BodyRegion::ThoracicSpine,
+            _ => BodyRegion::LumbarSpine,
+        };
+        found.push((m.get(0).map_or(0, |g| g.start()), region));
+    }
+    found.sort_by_key(|(at, _)| *at);
+    let mut out: Vec<BodyRegion> = Vec::new();
+    for (_, r) in found {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    let has_level = out.iter().any(|r| {
+        matches!(
+            r,
+            BodyRegion::CervicalSpine | BodyRegion::ThoracicSpine | BodyRegion::LumbarSpine
+        )
+    });
+    if has_level {
+        out.retain(|r| *r != BodyRegion::Spine);
     }
     out
 }

@@ -8,8 +8,10 @@
 //! names, so those names are a public interface: add kinds and values, never rename them.
 
 pub mod anatomy;
+pub(crate) mod drugs;
 pub mod negation;
-mod scan;
+pub(crate) mod numbers;
+pub(crate) mod scan;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

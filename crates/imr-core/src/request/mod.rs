@@ -7,9 +7,15 @@
 //! authorized by the Claims Administrator. The remaining IMR eligible portion of the original
 //! request, Z is"); [`read_request`] reads Z as the request and keeps X and Y in [`Partial`].
 
+mod drug;
+mod partial;
+mod schedule;
 mod service;
 
+use std::sync::LazyLock;
+
 use jiff::civil::Date;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use crate::extract::anatomy::{BodyRegion, Laterality};
@@ -154,29 +160,182 @@ pub struct Partial {
     pub remaining_quantity: Option<u32>,
 }
 
+static ASSOCIATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*associated\s+surgical\s+services?\s*:?\s*").expect("static regex")
+});
+static PREOP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:pre-?\s?op|pre-?\s?operative)\b").expect("static regex")
+});
+static POSTOP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:post-?\s?op|post-?\s?operative)\b").expect("static regex")
+});
+static DOS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bDOS:?\s*(?-u:(\d{1,2}[/-]\d{1,2}[/-]\d{2,4}))").expect("static regex")
+});
+static CONTRAST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(with\s+and\s+without|without|w/o|with|w/)\s+contrast\b")
+        .expect("static regex")
+});
+static UNSPECIFIED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:unknown|unspecified)\b").expect("static regex"));
+static ADDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:additional|continue|continued|continuing|further|extension)\b")
+        .expect("static regex")
+});
+static PURCHASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:purchase|purchased|buy)\b").expect("static regex"));
+static RENTAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:rental|rent|rented)\b").expect("static regex"));
+/// Spinal levels ("L4-5", "L5-S1") look like ranges; they are blanked before the schedule.
+static LEVELS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[ctl](?-u:\d{1,2})(?:\s*-\s*[ctls]?(?-u:\d{1,2}))?\b").expect("static regex")
+});
+
 /// Reads one disputed request. Never panics; what it cannot read is left `None` and, where that
 /// matters, noted in `diagnostics`.
 pub fn read_request(item: &str) -> Request {
+    let text = item.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut diagnostics = Vec::new();
+    let split = partial::split(&text);
+    let decided = split
+        .as_ref()
+        .map_or(text.as_str(), |p| p.remaining.as_str());
+    let mut request = read_plain(decided, &mut diagnostics);
+    if request.service == Service::Unknown
+        && let Some(p) = &split
+    {
+        // "with open carpal tunnel release": the remaining portion may need the original's words.
+        for other in [&p.original, &p.authorized].into_iter().flatten() {
+            let service = read_plain(other, &mut Vec::new()).service;
+            if service != Service::Unknown {
+                request.service = service;
+                break;
+            }
+        }
+    }
+    if let Some(p) = split {
+        if p.original.is_none() {
+            diagnostics.push(Diagnostic::warning(
+                "partial.original",
+                "the original request is cut off in the item's wording",
+            ));
+        }
+        let quantity_of = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| read_plain(t, &mut Vec::new()).quantity)
+        };
+        request.partial = Some(Partial {
+            original_quantity: quantity_of(&p.original),
+            authorized_quantity: quantity_of(&p.authorized),
+            remaining_quantity: request.quantity,
+            original: p.original,
+            authorized: p.authorized,
+            remaining: p.remaining,
+        });
+    }
+    if request.service == Service::Unknown {
+        diagnostics.push(Diagnostic::warning(
+            "service",
+            "no service category matches the item",
+        ));
+    }
+    request.diagnostics = diagnostics;
+    request
+}
+
+/// Reads an item without partial-authorization wording.
+fn read_plain(item: &str, diagnostics: &mut Vec<Diagnostic>) -> Request {
+    let text = item.trim();
+    let mut body = text;
+    let associated = match ASSOCIATED.find(body) {
+        Some(m) => {
+            body = &body[m.end()..];
+            true
+        }
+        None => false,
+    };
+    let preoperative = PREOP.is_match(body);
+    let postoperative = POSTOP.is_match(body);
+    let date_of_service = DOS
+        .captures(body)
+        .and_then(|c| c.get(1))
+        .and_then(|m| crate::text::parse_us_date(m.as_str(), None));
+    if DOS.is_match(body) && date_of_service.is_none() {
+        diagnostics.push(Diagnostic::warning("date_of_service", "not a valid date"));
+    }
+    let retrospective =
+        date_of_service.is_some() || body.to_ascii_lowercase().contains("retrospective");
+
+    // The drug first: its strength must not be read as a quantity.
+    let drug_read = drug::read(body);
+    let mut blanked = body.to_string();
+    let mut blank = |a: usize, b: usize| {
+        if b <= blanked.len() && blanked.is_char_boundary(a) && blanked.is_char_boundary(b) {
+            blanked.replace_range(a..b, &" ".repeat(b - a));
+        }
+    };
+    if let Some(reading) = &drug_read {
+        for &(a, b) in &reading.used {
+            blank(a, b);
+        }
+    }
+    for m in DOS.find_iter(body).chain(LEVELS.find_iter(body)) {
+        blank(m.start(), m.end());
+    }
+    // "3 in 1 commode" names a kind of commode, not a count.
+    for (i, _) in body.to_ascii_lowercase().match_indices(" in 1 ") {
+        blank(i.saturating_sub(2), i + 5);
+    }
+    let digits = crate::extract::numbers::words_to_digits(&blanked);
+    let is_drug = drug_read.is_some();
+    let sched = schedule::read(&digits, is_drug);
+
+    let acquisition = if RENTAL.is_match(body) {
+        Some(Acquisition::Rental {
+            length: sched.duration,
+        })
+    } else if PURCHASE.is_match(body) {
+        Some(Acquisition::Purchase)
+    } else {
+        None
+    };
+    let contrast = CONTRAST.captures(body).and_then(|c| c.get(1)).map(|m| {
+        let w = m.as_str().to_ascii_lowercase();
+        !(w == "without" || w == "w/o")
+    });
+    let ctx = service::Context {
+        drug: drug_read.as_ref().map(|r| r.service),
+        perioperative: associated || preoperative,
+        scheduled: sched.frequency.is_some(),
+    };
+    let service = service::classify(body, ctx);
+    let drug = drug_read.map(|r| {
+        let mut d = r.drug;
+        d.count = sched.count;
+        d.refills = sched.refills;
+        d
+    });
+    let regions = crate::extract::anatomy::distinct_regions(body);
     Request {
-        text: item.trim().to_string(),
-        service: service::classify(item),
-        body_regions: Vec::new(),
-        laterality: None,
-        quantity: None,
-        quantity_min: None,
-        frequency: None,
-        duration: None,
-        drug: None,
-        acquisition: None,
+        text: text.to_string(),
+        service,
+        body_regions: regions,
+        laterality: crate::extract::anatomy::laterality_in(body),
+        quantity: sched.quantity,
+        quantity_min: sched.quantity_min,
+        frequency: sched.frequency,
+        duration: sched.duration,
+        drug,
+        acquisition,
         partial: None,
-        associated_surgical_service: false,
-        preoperative: false,
-        postoperative: false,
-        retrospective: false,
-        date_of_service: None,
-        additional: false,
-        contrast: None,
-        quantity_unspecified: false,
+        associated_surgical_service: associated,
+        preoperative,
+        postoperative,
+        retrospective,
+        date_of_service,
+        additional: ADDITIONAL.is_match(body),
+        contrast,
+        quantity_unspecified: UNSPECIFIED.is_match(body),
         diagnostics: Vec::new(),
     }
 }

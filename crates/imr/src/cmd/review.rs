@@ -1,12 +1,151 @@
-//! `imr review`: not built yet; the issue that owns it fills this module in.
+//! `imr review CASE [--format json|text] [--as-of DATE] [--guidelines DIR]`: a proposed
+//! determination for every disputed item of a case file (or of every case file in a folder, as
+//! JSON lines).
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::Context;
+use imr_core::case_file::CaseFile;
+use imr_core::engine::Date;
+use imr_core::engine::{CaseFindings, Status, adapt, review};
+use imr_core::guidelines::{Guidelines, load_files};
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Text,
+}
 
 /// Propose a determination for every disputed item of a case from the guidelines.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// A case file (JSON or TOML) or a folder of them.
+    pub case: PathBuf,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Apply the guideline versions in force on this date (YYYY-MM-DD) instead of the case's
+    /// UR denial date.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Read rule files (*.toml) from this folder instead of the built-in guidelines.
+    #[arg(long)]
+    pub guidelines: Option<PathBuf>,
+}
+
+/// The built-in rules, or those of `dir`; a bad rule file is refused with file, line and reason.
+pub fn load_guidelines(dir: Option<&Path>) -> anyhow::Result<Guidelines> {
+    let Some(dir) = dir else {
+        return Ok(Guidelines::embedded()?);
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot list the guidelines folder", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        anyhow::bail!(
+            "{}: no rule files (*.toml) in the guidelines folder",
+            dir.display()
+        );
+    }
+    let mut texts = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        texts.push((path.display().to_string(), text));
+    }
+    Ok(load_files(
+        texts.iter().map(|(n, t)| (n.as_str(), t.as_str())),
+    )?)
+}
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("`imr review` is not built yet")
+    let guidelines = load_guidelines(args.guidelines.as_deref())?;
+    let as_of = match &args.as_of {
+        Some(date) => Some(date.parse().map_err(|_| {
+            anyhow::anyhow!("--as-of \"{date}\" is not a date (expected YYYY-MM-DD)")
+        })?),
+        None => None,
+    };
+    let is_dir = args.case.is_dir();
+    let files = if is_dir {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&args.case)
+            .with_context(|| format!("{}: cannot list folder", args.case.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "toml"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![args.case.clone()]
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = 0;
+    for path in &files {
+        let findings = match review_file(&guidelines, path, as_of) {
+            Ok(findings) => findings,
+            Err(error) => {
+                failed += 1;
+                eprintln!("imr review: {}: {error:#}", path.display());
+                continue;
+            }
+        };
+        match (args.format, is_dir) {
+            (Format::Json, false) => serde_json::to_writer_pretty(&mut out, &findings)?,
+            (Format::Json, true) => serde_json::to_writer(&mut out, &findings)?,
+            (Format::Text, _) => write!(out, "{}", text(&findings))?,
+        }
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn review_file(
+    guidelines: &Guidelines,
+    path: &Path,
+    as_of: Option<Date>,
+) -> anyhow::Result<CaseFindings> {
+    let text = std::fs::read_to_string(path).context("cannot read")?;
+    let case = CaseFile::parse_any(&text)?;
+    Ok(review(guidelines, &adapt::from_case_file(&case), as_of))
+}
+
+fn text(findings: &CaseFindings) -> String {
+    let mut out = format!(
+        "Case {}\n",
+        findings
+            .case_number
+            .as_deref()
+            .unwrap_or("(no case number)")
+    );
+    for problem in &findings.problems {
+        out.push_str(&format!("  note: {problem}\n"));
+    }
+    for f in &findings.items {
+        let outcome = match (f.status, f.decision) {
+            (Status::Decided, Some(d)) => d.as_str().to_string(),
+            _ => "needs physician review".to_string(),
+        };
+        out.push_str(&format!("\n{}: {outcome}\n", f.request));
+        if let Some(citation) = &f.citation {
+            out.push_str(&format!("  Guideline: {citation}\n"));
+        }
+        out.push_str(&format!("  Rationale: {}\n", f.rationale));
+        for m in &f.missing {
+            out.push_str(&format!("  Missing: {m}\n"));
+        }
+        for e in &f.evidence {
+            out.push_str(&format!("  Evidence ({}): \"{}\"\n", e.fact, e.text));
+        }
+    }
+    out
 }

@@ -1,0 +1,357 @@
+//! The guideline engine: a proposed determination for every disputed item.
+//!
+//! For each item the engine tries the rules in force on the request's date that apply to the
+//! item's service: cross-cutting rules first, then the category rules, each in file order. The
+//! first rule whose conditions all hold decides. A rule whose conditions need a number or a body
+//! region the request does not state is passed over, and what it needed is kept: if no rule
+//! decides, the finding is "needs physician review" naming it. The engine never guesses.
+//!
+//! Pure: no IO, no clock. The same input and the same rules give byte-identical JSON.
+
+pub mod adapt;
+pub mod backtest;
+pub mod input;
+mod lexicon;
+
+use serde::Serialize;
+
+use crate::guidelines::{Condition, Guidelines, Outcome, Rule, Subject, Test};
+use crate::model::Decision;
+
+pub use input::{CaseInput, EngineFact, ItemInput, Polarity};
+/// The date type of guideline versions, for callers that do not depend on jiff.
+pub use jiff::civil::Date;
+
+/// The engine's finding for one disputed item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub request: String,
+    pub service: Option<&'static str>,
+    pub status: Status,
+    pub decision: Option<Decision>,
+    /// The rule that decided (or that sent the item to a physician).
+    pub rule: Option<String>,
+    pub citation: Option<String>,
+    /// The guideline family of the citation, for comparing with a reviewer's citation.
+    pub family: Option<crate::guidelines::Family>,
+    pub rationale: String,
+    pub evidence: Vec<Evidence>,
+    /// Documentation or request details that are missing.
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Decided,
+    NeedsPhysician,
+}
+
+/// A text span a finding rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// The fact in the engine's words.
+    pub fact: &'static str,
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+    pub text: String,
+    pub polarity: Polarity,
+}
+
+/// The findings of one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseFindings {
+    pub case_number: Option<String>,
+    /// The guideline version date used.
+    pub as_of: Option<jiff::civil::Date>,
+    pub items: Vec<Finding>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// Reviews every item of a case. `as_of` overrides the date whose guideline version applies.
+pub fn review(
+    guidelines: &Guidelines,
+    case: &CaseInput,
+    as_of: Option<jiff::civil::Date>,
+) -> CaseFindings {
+    let date = as_of.or(case.date);
+    let mut items: Vec<Finding> = case
+        .items
+        .iter()
+        .map(|item| review_item(guidelines, item, date))
+        .collect();
+    // associated services follow the procedure. A second pass re-reviews them once the
+    // procedure's finding is known.
+    let procedure_denied = items
+        .iter()
+        .any(|f| f.service == Some("surgery") && f.decision == Some(Decision::Upheld));
+    if procedure_denied {
+        for (finding, item) in items.iter_mut().zip(&case.items) {
+            if item.associated && item.service != Some("surgery") {
+                let mut bundled = item.clone();
+                bundled.bundled_with_denied_service = true;
+                *finding = review_item(guidelines, &bundled, date);
+            }
+        }
+    }
+    CaseFindings {
+        case_number: case.case_number.clone(),
+        as_of: date,
+        items,
+        problems: case.problems.clone(),
+    }
+}
+
+/// Reviews one item. Without a date the latest version of every rule applies.
+pub fn review_item(
+    guidelines: &Guidelines,
+    item: &ItemInput,
+    date: Option<jiff::civil::Date>,
+) -> Finding {
+    // X-8 applies whatever the service, even one the request reading could not classify.
+    let service = match item.service {
+        None if item.bundled_with_denied_service => Some("unknown"),
+        other => other,
+    };
+    let Some(service) = service else {
+        return needs_physician(
+            item,
+            None,
+            "The request could not be matched to a service category the guidelines address; a physician must review it.",
+            vec!["a service the guidelines name (the request could not be classified)".to_string()],
+        );
+    };
+    let date = date.unwrap_or(jiff::civil::Date::MAX);
+    let mut missing: Vec<String> = Vec::new();
+    for rule in guidelines.in_force(service, date) {
+        match evaluate(rule, item) {
+            Evaluation::Holds(evidence) => return finding_of(rule, item, evidence),
+            Evaluation::Fails => {}
+            Evaluation::Needs(what) => {
+                for w in what {
+                    if !missing.contains(&w) {
+                        missing.push(w);
+                    }
+                }
+            }
+        }
+    }
+    let rationale = if missing.is_empty() {
+        "No guideline rule decides this request on the facts of record; a physician must review it."
+    } else {
+        "The guideline rules for this service need details the request or the record does not state; a physician must review it."
+    };
+    needs_physician(item, Some(service), rationale, missing)
+}
+
+fn needs_physician(
+    item: &ItemInput,
+    service: Option<&'static str>,
+    rationale: &str,
+    missing: Vec<String>,
+) -> Finding {
+    Finding {
+        request: item.request.clone(),
+        service: service.or(item.service),
+        status: Status::NeedsPhysician,
+        decision: None,
+        rule: None,
+        citation: None,
+        family: None,
+        rationale: rationale.to_string(),
+        evidence: Vec::new(),
+        missing,
+    }
+}
+
+fn finding_of(rule: &Rule, item: &ItemInput, evidence: Vec<Evidence>) -> Finding {
+    let (status, decision) = match rule.outcome {
+        Outcome::Upheld => (Status::Decided, Some(Decision::Upheld)),
+        Outcome::Overturned => (Status::Decided, Some(Decision::Overturned)),
+        Outcome::NeedsPhysician => (Status::NeedsPhysician, None),
+    };
+    let missing = if decision == Some(Decision::Overturned) {
+        Vec::new()
+    } else {
+        rule.missing.clone()
+    };
+    Finding {
+        request: item.request.clone(),
+        service: item.service,
+        status,
+        decision,
+        rule: Some(rule.id.clone()),
+        citation: Some(rule.citation.to_string()),
+        family: Some(rule.citation.family),
+        rationale: fill(&rule.rationale, item),
+        evidence,
+        missing,
+    }
+}
+
+enum Evaluation {
+    /// Every condition holds; the evidence is the spans the fact conditions rest on.
+    Holds(Vec<Evidence>),
+    Fails,
+    /// No condition fails, but some cannot be checked: what the request or record must state.
+    Needs(Vec<String>),
+}
+
+fn evaluate(rule: &Rule, item: &ItemInput) -> Evaluation {
+    let mut evidence = Vec::new();
+    let mut needs = Vec::new();
+    for condition in &rule.when {
+        match check(condition, item, &mut evidence) {
+            Some(true) => {}
+            Some(false) => return Evaluation::Fails,
+            None => needs.push(describe_unknown(&condition.subject)),
+        }
+    }
+    if needs.is_empty() {
+        evidence.sort_by(|a: &Evidence, b: &Evidence| {
+            (a.start, a.end, a.fact).cmp(&(b.start, b.end, b.fact))
+        });
+        evidence.dedup();
+        Evaluation::Holds(evidence)
+    } else {
+        Evaluation::Needs(needs)
+    }
+}
+
+/// `Some(holds)`, or `None` when the request does not state what the condition tests.
+fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) -> Option<bool> {
+    match &condition.subject {
+        Subject::Fact(name) => {
+            let matching = item.facts.iter().filter(|f| f.name == name.as_str());
+            let affirmed: Vec<&EngineFact> = matching
+                .clone()
+                .filter(|f| f.polarity == Polarity::Affirmed)
+                .collect();
+            let negated: Vec<&EngineFact> = matching
+                .filter(|f| f.polarity == Polarity::Negated)
+                .collect();
+            let (holds, used) = match condition.test {
+                Test::Documented => (!affirmed.is_empty(), affirmed),
+                Test::NotDocumented => (affirmed.is_empty(), negated),
+                Test::Negated => (affirmed.is_empty() && !negated.is_empty(), negated),
+                Test::Unknown => (affirmed.is_empty() && negated.is_empty(), Vec::new()),
+                _ => (false, Vec::new()),
+            };
+            if holds {
+                evidence.extend(used.into_iter().map(evidence_of));
+            }
+            Some(holds)
+        }
+        Subject::Request(attribute) => check_request(attribute, &condition.test, item),
+    }
+}
+
+fn evidence_of(fact: &EngineFact) -> Evidence {
+    Evidence {
+        fact: fact.name,
+        start: fact.span.map(|s| s.0),
+        end: fact.span.map(|s| s.1),
+        text: fact.text.clone(),
+        polarity: fact.polarity,
+    }
+}
+
+fn number(attribute: &str, item: &ItemInput) -> Option<f64> {
+    match attribute {
+        "quantity" => item.quantity,
+        "prior_visits" => item.prior_visits,
+        // Without a stated prior count, a request with no prior treatment of record counts alone.
+        "total_visits" => match (item.quantity, item.prior_visits) {
+            (Some(q), Some(p)) => Some(q + p),
+            (Some(q), None) if !has_prior_treatment(item) => Some(q),
+            _ => None,
+        },
+        "frequency_per_week" => item.frequency_per_week,
+        "duration_weeks" => item.duration_weeks,
+        "weeks_since_injury" => item.weeks_since_injury,
+        _ => None,
+    }
+}
+
+fn has_prior_treatment(item: &ItemInput) -> bool {
+    item.facts
+        .iter()
+        .any(|f| f.name == "prior_treatment" && f.polarity == Polarity::Affirmed)
+}
+
+fn check_request(attribute: &str, test: &Test, item: &ItemInput) -> Option<bool> {
+    match test {
+        Test::Above(limit) => number(attribute, item).map(|n| n > *limit),
+        Test::AtMost(limit) => number(attribute, item).map(|n| n <= *limit),
+        Test::Known => Some(number(attribute, item).is_some()),
+        Test::Unknown => Some(number(attribute, item).is_none()),
+        Test::Yes | Test::No => {
+            let value = match attribute {
+                "partial_authorization" => item.partial_authorization,
+                "quantity_unspecified" => item.quantity_unspecified,
+                "retrospective" => item.retrospective,
+                "compounded" => item.compounded,
+                "purchase" => item.purchase,
+                "concurrent_other_therapy" => item.concurrent_other_therapy,
+                "bundled_with_denied_service" => item.bundled_with_denied_service,
+                _ => false,
+            };
+            Some(value == matches!(test, Test::Yes))
+        }
+        Test::AnyOf(words) | Test::NoneOf(words) => {
+            let any = match attribute {
+                "body_region" => {
+                    if item.body_regions.is_empty() {
+                        return None;
+                    }
+                    item.body_regions
+                        .iter()
+                        .any(|r| words.iter().any(|w| w == r))
+                }
+                _ => {
+                    let request = item.request.to_lowercase();
+                    words.iter().any(|w| contains_word(&request, w))
+                }
+            };
+            Some(any == matches!(test, Test::AnyOf(_)))
+        }
+        Test::Documented | Test::NotDocumented | Test::Negated => None,
+    }
+}
+
+/// `needle` in `haystack` at word boundaries.
+fn contains_word(haystack: &str, needle: &str) -> bool {
+    haystack.match_indices(needle).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+fn describe_unknown(subject: &Subject) -> String {
+    match subject.name() {
+        "quantity" => "the number of visits, sessions or units requested".into(),
+        "prior_visits" | "total_visits" => "the number of visits already completed".into(),
+        "frequency_per_week" => "the frequency requested (visits per week)".into(),
+        "duration_weeks" => "the duration requested (weeks)".into(),
+        "weeks_since_injury" => "the date of injury".into(),
+        "body_region" => "the body region requested".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Fills a rationale template's placeholders from the item.
+fn fill(template: &str, item: &ItemInput) -> String {
+    let show = |n: Option<f64>| match n {
+        Some(n) if n.fract() == 0.0 => format!("{n:.0}"),
+        Some(n) => format!("{n}"),
+        None => "an unstated number of".to_string(),
+    };
+    template
+        .replace("{request}", &item.request)
+        .replace("{quantity}", &show(item.quantity))
+        .replace("{prior_visits}", &show(item.prior_visits))
+        .replace("{total_visits}", &show(number("total_visits", item)))
+        .replace("{weeks_since_injury}", &show(item.weeks_since_injury))
+}

@@ -1,0 +1,253 @@
+//! The drug dictionary: brand and generic names, their generic name and drug class. Shared by
+//! the request reader and the medication facts.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::request::Service;
+
+/// One dictionary entry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DrugEntry {
+    /// Lower case, as written in requests and records.
+    pub name: &'static str,
+    pub generic: &'static str,
+    pub class: Service,
+    /// A topical product: cream, gel, patch, or an ingredient used only in topicals.
+    pub topical: bool,
+    /// Sold only as a compound (several ingredients or a suspension kit).
+    pub compound: bool,
+}
+
+const fn d(name: &'static str, generic: &'static str, class: Service) -> DrugEntry {
+    DrugEntry {
+        name,
+        generic,
+        class,
+        topical: false,
+        compound: false,
+    }
+}
+
+const fn topical(name: &'static str, generic: &'static str) -> DrugEntry {
+    DrugEntry {
+        name,
+        generic,
+        class: Service::TopicalAnalgesic,
+        topical: true,
+        compound: false,
+    }
+}
+
+const fn compound(name: &'static str, generic: &'static str, class: Service) -> DrugEntry {
+    DrugEntry {
+        name,
+        generic,
+        class,
+        topical: false,
+        compound: true,
+    }
+}
+
+use Service::{
+    Anticonvulsant as AC, Antidepressant as AD, Antiemetic as AE, BarbiturateAnalgesic as BA,
+    Benzodiazepine as BZ, H2Blocker as H2, Laxative as LX, MedicationOther as MO,
+    MuscleRelaxant as MR, Nsaid as NS, Opioid as OP, ProtonPumpInhibitor as PPI, SleepAid as SL,
+};
+
+pub(crate) const DRUGS: &[DrugEntry] = &[
+    // Opioids
+    d("norco", "hydrocodone/acetaminophen", OP),
+    d("vicodin", "hydrocodone/acetaminophen", OP),
+    d("hydrocodone", "hydrocodone", OP),
+    d("percocet", "oxycodone/acetaminophen", OP),
+    d("oxycontin", "oxycodone", OP),
+    d("oxycodone", "oxycodone", OP),
+    d("ultram", "tramadol", OP),
+    d("ultracet", "tramadol/acetaminophen", OP),
+    d("tramadol", "tramadol", OP),
+    compound("synapryn", "tramadol", OP),
+    d("nucynta", "tapentadol", OP),
+    d("tapentadol", "tapentadol", OP),
+    d("morphine", "morphine", OP),
+    d("ms contin", "morphine", OP),
+    d("methadone", "methadone", OP),
+    d("fentanyl", "fentanyl", OP),
+    d("duragesic", "fentanyl", OP),
+    d("hydromorphone", "hydromorphone", OP),
+    d("dilaudid", "hydromorphone", OP),
+    d("codeine", "codeine", OP),
+    d("tylenol #3", "acetaminophen/codeine", OP),
+    d("tylenol with codeine", "acetaminophen/codeine", OP),
+    d("buprenorphine", "buprenorphine", OP),
+    d("butrans", "buprenorphine", OP),
+    d("suboxone", "buprenorphine/naloxone", OP),
+    d("oxymorphone", "oxymorphone", OP),
+    d("opana", "oxymorphone", OP),
+    // Muscle relaxants
+    d("flexeril", "cyclobenzaprine", MR),
+    d("fexmid", "cyclobenzaprine", MR),
+    d("cyclobenzaprine", "cyclobenzaprine", MR),
+    compound("tabradol", "cyclobenzaprine", MR),
+    d("norflex", "orphenadrine", MR),
+    d("orphenadrine", "orphenadrine", MR),
+    d("baclofen", "baclofen", MR),
+    d("lorzone", "chlorzoxazone", MR),
+    d("parafon forte", "chlorzoxazone", MR),
+    d("chlorzoxazone", "chlorzoxazone", MR),
+    d("soma", "carisoprodol", MR),
+    d("carisoprodol", "carisoprodol", MR),
+    d("tizanidine", "tizanidine", MR),
+    d("zanaflex", "tizanidine", MR),
+    d("methocarbamol", "methocarbamol", MR),
+    d("robaxin", "methocarbamol", MR),
+    d("metaxalone", "metaxalone", MR),
+    d("skelaxin", "metaxalone", MR),
+    // NSAIDs
+    d("etodolac", "etodolac", NS),
+    d("lodine", "etodolac", NS),
+    d("celecoxib", "celecoxib", NS),
+    d("celebrex", "celecoxib", NS),
+    d("ibuprofen", "ibuprofen", NS),
+    d("motrin", "ibuprofen", NS),
+    d("advil", "ibuprofen", NS),
+    d("meloxicam", "meloxicam", NS),
+    d("mobic", "meloxicam", NS),
+    d("naproxen", "naproxen", NS),
+    d("naprosyn", "naproxen", NS),
+    d("anaprox", "naproxen", NS),
+    d("nalfon", "fenoprofen", NS),
+    d("diclofenac", "diclofenac", NS),
+    d("nabumetone", "nabumetone", NS),
+    d("relafen", "nabumetone", NS),
+    d("ketoprofen", "ketoprofen", NS),
+    d("ketorolac", "ketorolac", NS),
+    d("toradol", "ketorolac", NS),
+    d("flurbiprofen", "flurbiprofen", NS),
+    d("aspirin", "aspirin", NS),
+    // Gastric protection
+    d("omeprazole", "omeprazole", PPI),
+    d("prilosec", "omeprazole", PPI),
+    d("pantoprazole", "pantoprazole", PPI),
+    d("protonix", "pantoprazole", PPI),
+    d("esomeprazole", "esomeprazole", PPI),
+    d("nexium", "esomeprazole", PPI),
+    d("lansoprazole", "lansoprazole", PPI),
+    d("prevacid", "lansoprazole", PPI),
+    d("pepcid", "famotidine", H2),
+    d("famotidine", "famotidine", H2),
+    d("ranitidine", "ranitidine", H2),
+    d("zantac", "ranitidine", H2),
+    compound("deprizine", "ranitidine", H2),
+    // Antidepressants and anticonvulsants
+    d("bupropion", "bupropion", AD),
+    d("wellbutrin", "bupropion", AD),
+    d("venlafaxine", "venlafaxine", AD),
+    d("effexor", "venlafaxine", AD),
+    d("duloxetine", "duloxetine", AD),
+    d("cymbalta", "duloxetine", AD),
+    d("amitriptyline", "amitriptyline", AD),
+    d("elavil", "amitriptyline", AD),
+    d("nortriptyline", "nortriptyline", AD),
+    d("sertraline", "sertraline", AD),
+    d("zoloft", "sertraline", AD),
+    d("fluoxetine", "fluoxetine", AD),
+    d("prozac", "fluoxetine", AD),
+    d("citalopram", "citalopram", AD),
+    d("escitalopram", "escitalopram", AD),
+    d("lexapro", "escitalopram", AD),
+    d("trazodone", "trazodone", AD),
+    d("gabapentin", "gabapentin", AC),
+    d("neurontin", "gabapentin", AC),
+    compound("fanatrex", "gabapentin", AC),
+    d("pregabalin", "pregabalin", AC),
+    d("lyrica", "pregabalin", AC),
+    d("topiramate", "topiramate", AC),
+    d("topamax", "topiramate", AC),
+    d("carbamazepine", "carbamazepine", AC),
+    // Topicals
+    topical("lidocaine", "lidocaine"),
+    topical("lidoderm", "lidocaine"),
+    topical("anecream", "lidocaine"),
+    topical("flector", "diclofenac"),
+    topical("voltaren gel", "diclofenac"),
+    topical("pennsaid", "diclofenac"),
+    topical("salonpas", "methyl salicylate/menthol"),
+    topical("terocin", "methyl salicylate/capsaicin/menthol/lidocaine"),
+    topical("menthoderm", "methyl salicylate/menthol"),
+    topical("capsaicin", "capsaicin"),
+    topical("menthol", "menthol"),
+    topical("camphor", "camphor"),
+    topical("methyl salicylate", "methyl salicylate"),
+    topical("bupivacaine", "bupivacaine"),
+    d("dexamethasone", "dexamethasone", MO),
+    DrugEntry {
+        name: "ketophene",
+        generic: "ketoprofen",
+        class: Service::CompoundedTopical,
+        topical: true,
+        compound: true,
+    },
+    // Sleep aids and benzodiazepines
+    d("diazepam", "diazepam", BZ),
+    d("valium", "diazepam", BZ),
+    d("alprazolam", "alprazolam", BZ),
+    d("xanax", "alprazolam", BZ),
+    d("lorazepam", "lorazepam", BZ),
+    d("ativan", "lorazepam", BZ),
+    d("clonazepam", "clonazepam", BZ),
+    d("klonopin", "clonazepam", BZ),
+    d("temazepam", "temazepam", BZ),
+    d("restoril", "temazepam", BZ),
+    d("zolpidem", "zolpidem", SL),
+    d("ambien", "zolpidem", SL),
+    d("eszopiclone", "eszopiclone", SL),
+    d("lunesta", "eszopiclone", SL),
+    d("diphenhydramine", "diphenhydramine", SL),
+    compound("dicopanol", "diphenhydramine", SL),
+    // Others
+    d("zofran", "ondansetron", AE),
+    d("ondansetron", "ondansetron", AE),
+    d("promethazine", "promethazine", AE),
+    d("colace", "docusate", LX),
+    d("docusate", "docusate", LX),
+    d("senna", "sennosides", LX),
+    d("senokot", "sennosides", LX),
+    d("fioricet", "butalbital/acetaminophen/caffeine", BA),
+    d("butalbital", "butalbital", BA),
+    d("acetaminophen", "acetaminophen", MO),
+    d("tylenol", "acetaminophen", MO),
+    d("prednisone", "prednisone", MO),
+    d("medrol", "methylprednisolone", MO),
+];
+
+static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(DRUGS.iter().map(|e| e.name))
+        .expect("static drug dictionary")
+});
+
+/// A drug named in the text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DrugMention {
+    pub entry: &'static DrugEntry,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every dictionary drug named in `text`, whole words only, in order.
+pub(crate) fn mentions(text: &str) -> Vec<DrugMention> {
+    let bytes = text.as_bytes();
+    MATCHER
+        .find_iter(text)
+        .filter(|m| super::scan::is_word_boundary(bytes, m.start(), m.end()))
+        .map(|m| DrugMention {
+            entry: &DRUGS[m.pattern().as_usize()],
+            start: m.start(),
+            end: m.end(),
+        })
+        .collect()
+}

@@ -1,0 +1,66 @@
+//! The rule files built into the binary: the one list of `guidelines/*.toml`. A test checks that
+//! it names every file in the folder, so a new rule file cannot be forgotten.
+
+/// (file name, contents), in the order the engine tries their rules within each stage.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "cross-cutting.toml",
+        include_str!("../../../../guidelines/cross-cutting.toml"),
+    ),
+    (
+        "mtus-postsurgical.toml",
+        include_str!("../../../../guidelines/mtus-postsurgical.toml"),
+    ),
+    (
+        "cpmtg-physical-medicine.toml",
+        include_str!("../../../../guidelines/cpmtg-physical-medicine.toml"),
+    ),
+    (
+        "cpmtg-manual-therapy.toml",
+        include_str!("../../../../guidelines/cpmtg-manual-therapy.toml"),
+    ),
+    (
+        "mtus-acupuncture.toml",
+        include_str!("../../../../guidelines/mtus-acupuncture.toml"),
+    ),
+    (
+        "cpmtg-massage.toml",
+        include_str!("../../../../guidelines/cpmtg-massage.toml"),
+    ),
+    (
+        "cpmtg-passive-modalities.toml",
+        include_str!("../../../../guidelines/cpmtg-passive-modalities.toml"),
+    ),
+    (
+        "acoem-special-studies.toml",
+        include_str!("../../../../guidelines/acoem-special-studies.toml"),
+    ),
+    (
+        "cpmtg-electrodiagnostic.toml",
+        include_str!("../../../../guidelines/cpmtg-electrodiagnostic.toml"),
+    ),
+    (
+        "mtus-opioids.toml",
+        include_str!("../../../../guidelines/mtus-opioids.toml"),
+    ),
+    (
+        "cpmtg-medications.toml",
+        include_str!("../../../../guidelines/cpmtg-medications.toml"),
+    ),
+    (
+        "cpmtg-topical-analgesics.toml",
+        include_str!("../../../../guidelines/cpmtg-topical-analgesics.toml"),
+    ),
+    (
+        "injections.toml",
+        include_str!("../../../../guidelines/injections.toml"),
+    ),
+    (
+        "office-visits.toml",
+        include_str!("../../../../guidelines/office-visits.toml"),
+    ),
+    (
+        "other-services.toml",
+        include_str!("../../../../guidelines/other-services.toml"),
+    ),
+];

@@ -1,0 +1,290 @@
+//! The PDF reader against its own fictional fixtures (tests/data/read, made by make_fixtures.py)
+//! and, when IMR_LETTERS names the shared letters folder, against every published dev PDF and
+//! poppler's `pdftotext` copy beside it.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use imr_core::letter::read_letter;
+use imr_pdf::read::{PdfError, pdf_text, read_pdf_file};
+
+const LIMIT: u64 = 64 * 1024 * 1024;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/read")
+        .join(name);
+    fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// The dev letters as (PDF, pdftotext copy) pairs, or None (with a note) when IMR_LETTERS is unset.
+fn dev_letters() -> Option<Vec<(PathBuf, PathBuf)>> {
+    let Some(root) = std::env::var_os("IMR_LETTERS") else {
+        eprintln!("skipped: set IMR_LETTERS to the shared letters folder to read the dev PDFs");
+        return None;
+    };
+    let dev = PathBuf::from(root).join("dev");
+    let mut pairs: Vec<_> = fs::read_dir(dev.join("pdf"))
+        .expect("IMR_LETTERS/dev/pdf is readable")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .map(|pdf| {
+            let stem = pdf.file_stem().expect("file stem").to_owned();
+            let txt = dev.join("txt").join(stem).with_extension("txt");
+            (pdf, txt)
+        })
+        .collect();
+    pairs.sort();
+    assert!(!pairs.is_empty(), "no PDFs in IMR_LETTERS/dev/pdf");
+    Some(pairs)
+}
+
+/// Bag-of-words F1 of two texts, words split on whitespace.
+fn word_f1(a: &str, b: &str) -> f64 {
+    let mut bag: HashMap<&str, i64> = HashMap::new();
+    for w in a.split_whitespace() {
+        *bag.entry(w).or_default() += 1;
+    }
+    let (na, mut nb, mut common) = (a.split_whitespace().count(), 0usize, 0usize);
+    for w in b.split_whitespace() {
+        nb += 1;
+        if let Some(n) = bag.get_mut(w).filter(|n| **n > 0) {
+            *n -= 1;
+            common += 1;
+        }
+    }
+    if na + nb == 0 {
+        return 1.0;
+    }
+    2.0 * common as f64 / (na + nb) as f64
+}
+
+#[test]
+fn every_dev_pdf_reads_like_its_pdftotext_copy() {
+    let Some(letters) = dev_letters() else { return };
+    let mut scores = Vec::new();
+    let mut failures = Vec::new();
+    for (pdf, txt) in &letters {
+        let expected = fs::read_to_string(txt).expect("pdftotext copy beside the PDF");
+        match read_pdf_file(pdf, LIMIT) {
+            Ok(text) => {
+                // Same pages: each ends with a form feed in both.
+                assert_eq!(
+                    text.matches('\x0c').count(),
+                    expected.matches('\x0c').count(),
+                    "{}: page count",
+                    pdf.display()
+                );
+                scores.push((word_f1(&text, &expected), pdf));
+            }
+            Err(e) => failures.push(format!("{}: {e}", pdf.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "PDFs that failed:\n{}",
+        failures.join("\n")
+    );
+    scores.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mean = scores.iter().map(|s| s.0).sum::<f64>() / scores.len() as f64;
+    let (min, worst) = scores[0];
+    println!(
+        "{} dev PDFs: word F1 against pdftotext mean {mean:.5}, min {min:.5} ({})",
+        scores.len(),
+        worst.display()
+    );
+    // Measured 1.00000 for all 101 letters; a small margin for a font we have not seen.
+    assert!(min >= 0.999, "word F1 {min:.5} for {}", worst.display());
+}
+
+#[test]
+fn a_dev_pdf_and_its_text_copy_read_to_the_same_record() {
+    let Some(letters) = dev_letters() else { return };
+    let mut differ = Vec::new();
+    for (pdf, txt) in &letters {
+        let from_pdf = read_letter(&read_pdf_file(pdf, LIMIT).expect("dev PDF reads"));
+        let from_txt = read_letter(&fs::read_to_string(txt).expect("pdftotext copy"));
+        if from_pdf != from_txt {
+            differ.push(format!(
+                "{}\n  pdf: {from_pdf:?}\n  txt: {from_txt:?}",
+                pdf.display()
+            ));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} letters read differently from PDF and text:\n{}",
+        differ.len(),
+        letters.len(),
+        differ.join("\n")
+    );
+}
+
+#[test]
+fn the_fictional_letter_reads_page_by_page() {
+    let text = pdf_text(&fixture("fictional-letter.pdf")).expect("fixture reads");
+    let expected = "Case Number: CM00-0000001 Date Assigned: 01/02/2017\n\
+                    Priority: Standard\n\
+                    CLINICAL CASE SUMMARY\n\
+                    The injured worker is a fictional 40 year old clerk. The evidencebased plan was reviewed.\n\
+                    \n\x0c\
+                    Physical therapy, 6 sessions: Overturned\n\
+                    Decision based on MTUS Chronic Pain 2009.\n\
+                    \n\x0c";
+    assert_eq!(text, expected);
+}
+
+#[test]
+fn an_empty_user_password_is_opened() {
+    let plain = pdf_text(&fixture("fictional-letter.pdf")).expect("plain fixture");
+    let encrypted = pdf_text(&fixture("empty-password.pdf")).expect("encrypted fixture");
+    assert_eq!(encrypted, plain);
+}
+
+#[test]
+fn a_real_password_is_reported() {
+    let err = pdf_text(&fixture("password.pdf")).expect_err("needs a password");
+    assert!(matches!(err, PdfError::Encrypted), "{err}");
+    assert!(err.to_string().contains("password"), "{err}");
+}
+
+#[test]
+fn a_scan_without_text_asks_for_ocr() {
+    let err = pdf_text(&fixture("scanned.pdf")).expect_err("no text layer");
+    assert!(matches!(err, PdfError::NoText { pages: 1 }), "{err}");
+    assert!(err.to_string().contains("OCR"), "{err}");
+}
+
+#[test]
+fn empty_noise_and_text_are_not_pdfs() {
+    assert!(matches!(pdf_text(b""), Err(PdfError::Empty)));
+    let noise = noise(4096, 7);
+    let err = pdf_text(&noise).expect_err("noise");
+    assert!(matches!(err, PdfError::NotPdf(_)), "{err}");
+    let letter = b"Case Number: CM00-0000001\nDate Assigned: 01/02/2017\n";
+    assert!(matches!(pdf_text(letter), Err(PdfError::NotPdf(_))));
+    // Noise behind a PDF header: the extractor must refuse it, not panic.
+    let mut headed = b"%PDF-1.7\n".to_vec();
+    headed.extend(noise);
+    let err = pdf_text(&headed).expect_err("headed noise");
+    assert!(matches!(err, PdfError::Damaged(_)), "{err}");
+}
+
+#[test]
+fn a_truncated_pdf_is_called_truncated() {
+    let mut files = vec![(
+        "fictional-letter.pdf".to_string(),
+        fixture("fictional-letter.pdf"),
+    )];
+    if let Some(letters) = dev_letters() {
+        for (pdf, _) in letters.iter().step_by(20) {
+            files.push((pdf.display().to_string(), fs::read(pdf).expect("dev PDF")));
+        }
+    }
+    for (name, bytes) in files {
+        for percent in [1, 10, 25, 50, 75, 90, 99] {
+            let cut = bytes.len() * percent / 100;
+            match pdf_text(&bytes[..cut]) {
+                Err(PdfError::Damaged(why)) => {
+                    assert!(why.contains("truncated"), "{name} cut at {percent}%: {why}")
+                }
+                other => panic!("{name} cut at {percent}%: {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_damaged_cross_reference_table_gives_an_error_or_the_whole_text() {
+    let plain = fixture("fictional-letter.pdf");
+    let err = pdf_text(&overwrite_xref(&plain)).expect_err("xref overwritten");
+    assert!(matches!(err, PdfError::Damaged(_)), "{err}");
+
+    // The published letters carry a second table; lopdf may rebuild from it. Then the text must
+    // be complete: never a part of the letter.
+    let Some(letters) = dev_letters() else { return };
+    for (pdf, _) in letters.iter().step_by(10) {
+        let bytes = fs::read(pdf).expect("dev PDF");
+        let whole = pdf_text(&bytes).expect("dev PDF reads");
+        match pdf_text(&overwrite_xref(&bytes)) {
+            Ok(text) => assert_eq!(text, whole, "{}", pdf.display()),
+            Err(e) => assert!(matches!(e, PdfError::Damaged(_)), "{}: {e}", pdf.display()),
+        }
+    }
+}
+
+#[test]
+fn a_panic_in_the_extractor_is_an_error() {
+    // Blank out the MediaBox (same length, so the offsets stay right): pdf-extract expects one.
+    let mut bytes = fixture("fictional-letter.pdf");
+    let key = b"/MediaBox [0 0 612 792]";
+    let mut found = 0;
+    while let Some(at) = find(&bytes, key) {
+        bytes[at..at + key.len()].fill(b' ');
+        found += 1;
+    }
+    assert_eq!(found, 2, "one MediaBox per page in the fixture");
+    let err = pdf_text(&bytes).expect_err("no MediaBox");
+    assert!(matches!(err, PdfError::Panicked(_)), "{err}");
+    // The extractor still works afterwards.
+    assert!(pdf_text(&fixture("fictional-letter.pdf")).is_ok());
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    let dir = scratch_dir("too-large");
+    let path = dir.join("huge.pdf");
+    let file = fs::File::create(&path).expect("create");
+    // Sparse: 100 MB on paper, nothing on disk or in memory.
+    file.set_len(100 * 1024 * 1024).expect("set_len");
+    let err = read_pdf_file(&path, LIMIT).expect_err("over the limit");
+    assert!(
+        matches!(err, PdfError::TooLarge { size, limit } if size == 100 * 1024 * 1024 && limit == LIMIT),
+        "{err}"
+    );
+    assert!(err.to_string().contains(&LIMIT.to_string()), "{err}");
+
+    let empty = dir.join("empty.pdf");
+    fs::File::create(&empty).expect("create");
+    assert!(matches!(read_pdf_file(&empty, LIMIT), Err(PdfError::Empty)));
+    let missing = read_pdf_file(&dir.join("missing.pdf"), LIMIT).expect_err("missing");
+    assert!(matches!(missing, PdfError::Io(_)), "{missing}");
+    fs::remove_dir_all(&dir).expect("clean up");
+}
+
+/// Deterministic noise (xorshift), so a failure can be replayed.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.max(1);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The file with every cross-reference section's first 40 bytes (and `startxref`) scribbled over.
+fn overwrite_xref(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut from = 0;
+    while let Some(at) = find(&out[from..], b"xref").map(|i| i + from) {
+        let end = (at + 40).min(out.len());
+        out[at..end].fill(b'#');
+        from = end;
+    }
+    assert_ne!(out, bytes, "the file has a cross-reference section");
+    out
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("imr-pdf-read-{name}-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
