@@ -2,6 +2,7 @@
 //! writing them back out.
 
 pub mod citation;
+pub mod html;
 pub mod read;
 pub mod write;
 
