@@ -1,0 +1,38 @@
+//! The store's errors: each says what was wrong with what.
+
+use imr_core::case::CaseNumber;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no {what} {key}")]
+    NotFound { what: &'static str, key: String },
+    #[error("{what} {key} already exists")]
+    Duplicate { what: &'static str, key: String },
+    #[error("case {case} was changed by someone else (expected version {expected}); try again")]
+    VersionConflict { case: CaseNumber, expected: i64 },
+    #[error(
+        "the document is larger than the limit of {limit} bytes ({detail}); nothing was stored \
+         (the limit is a setting: --max-document-bytes)"
+    )]
+    DocumentTooLarge { detail: String, limit: u64 },
+    #[error("the document is empty (0 bytes); nothing was stored")]
+    EmptyDocument,
+    #[error("the store already holds data; import only restores into an empty store")]
+    NotEmpty,
+    #[error("stored {what} {key} is damaged: {detail}")]
+    Corrupt {
+        what: &'static str,
+        key: String,
+        detail: String,
+    },
+    #[error("bad export data at record {record}: {detail}")]
+    BadImport { record: u64, detail: String },
+    #[error("case number sequence: {0}")]
+    CaseNumber(#[from] imr_core::case::case_number::CaseNumberError),
+    #[error("reading the document: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Other(String),
+}
