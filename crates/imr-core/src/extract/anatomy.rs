@@ -133,6 +133,7 @@ const REGION_WORDS: &[(&str, BodyRegion)] = &[
     ("hip", BodyRegion::Hip),
     ("hips", BodyRegion::Hip),
     ("groin", BodyRegion::Groin),
+    ("inguinal", BodyRegion::Groin),
     ("shoulder", BodyRegion::Shoulder),
     ("shoulders", BodyRegion::Shoulder),
     ("rotator cuff", BodyRegion::Shoulder),

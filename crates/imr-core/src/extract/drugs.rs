@@ -150,6 +150,7 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("amitriptyline", "amitriptyline", AD),
     d("elavil", "amitriptyline", AD),
     d("nortriptyline", "nortriptyline", AD),
+    d("pamelor", "nortriptyline", AD),
     d("sertraline", "sertraline", AD),
     d("zoloft", "sertraline", AD),
     d("fluoxetine", "fluoxetine", AD),

@@ -9,9 +9,11 @@
 
 pub mod anatomy;
 pub(crate) mod drugs;
+mod lexicon;
 pub mod negation;
 pub(crate) mod numbers;
 pub(crate) mod scan;
+mod sentences;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -164,6 +166,9 @@ pub struct Fact {
     pub body_region: Option<BodyRegion>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laterality: Option<Laterality>,
+    /// How long a medication has been taken ("for 6 months"); years are given in months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<crate::request::Duration>,
     /// Name, strength, form and count of a medication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drug: Option<crate::request::Drug>,
@@ -192,6 +197,7 @@ impl Fact {
             about: None,
             body_region: None,
             laterality: None,
+            duration: None,
             drug: None,
             start,
             end,

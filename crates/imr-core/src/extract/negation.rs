@@ -7,6 +7,9 @@
 //! the trigger's polarity. Pseudo-triggers ("not only", "no change in", "no longer") are matched
 //! first so they cannot trigger.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 
 /// Whether the text asserts the fact.
@@ -36,5 +39,429 @@ impl Polarity {
             Polarity::Uncertain => "uncertain",
             Polarity::Historical => "historical",
         }
+    }
+}
+
+/// What a trigger phrase does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Sets the polarity of what follows it ("no", "denies").
+    Pre(Polarity),
+    /// Sets the polarity of what precedes it ("was not noted").
+    Post(Polarity),
+    /// Says a treatment was given in the past ("had", "received", "completed"): historical for
+    /// care (treatments, surgery, medications), but says nothing about a diagnosis.
+    PastCare,
+    /// Ends every scope ("but", "however").
+    Terminator,
+    /// Ends a negation's scope only ("no improvement with physical therapy": the therapy was
+    /// given), while a plan or a past reaches through it.
+    NegationEnd,
+    /// Looks like a trigger but is not ("no change", "not only"): matched so it cannot trigger.
+    Pseudo,
+}
+
+use Polarity::{Historical as H, Negated as N, Uncertain as U};
+
+const TRIGGERS: &[(&str, Role)] = &[
+    // Negation, before the fact.
+    ("no", Role::Pre(N)),
+    ("not", Role::Pre(N)),
+    ("without", Role::Pre(N)),
+    ("without any", Role::Pre(N)),
+    ("without any documentation of", Role::Pre(N)),
+    ("without documentation of", Role::Pre(N)),
+    ("without evidence of", Role::Pre(N)),
+    ("denies", Role::Pre(N)),
+    ("denied", Role::Pre(N)),
+    ("deny", Role::Pre(N)),
+    ("denying", Role::Pre(N)),
+    ("negative for", Role::Pre(N)),
+    ("negative", Role::Pre(N)),
+    ("free of", Role::Pre(N)),
+    ("absence of", Role::Pre(N)),
+    ("lack of", Role::Pre(N)),
+    ("lacks", Role::Pre(N)),
+    ("never", Role::Pre(N)),
+    ("none", Role::Pre(N)),
+    ("neither", Role::Pre(N)),
+    ("nor", Role::Pre(N)),
+    ("failed to", Role::Pre(N)),
+    ("fails to", Role::Pre(N)),
+    ("did not", Role::Pre(N)),
+    ("does not", Role::Pre(N)),
+    ("do not", Role::Pre(N)),
+    ("has not", Role::Pre(N)),
+    ("have not", Role::Pre(N)),
+    ("had not", Role::Pre(N)),
+    ("is not", Role::Pre(N)),
+    ("was not", Role::Pre(N)),
+    ("were not", Role::Pre(N)),
+    ("cannot", Role::Pre(N)),
+    ("unable to", Role::Pre(N)),
+    ("there is no", Role::Pre(N)),
+    ("there was no", Role::Pre(N)),
+    ("there were no", Role::Pre(N)),
+    ("there is no evidence of", Role::Pre(N)),
+    ("no evidence of", Role::Pre(N)),
+    ("no documentation of", Role::Pre(N)),
+    ("no documented", Role::Pre(N)),
+    ("no indication of", Role::Pre(N)),
+    ("no signs of", Role::Pre(N)),
+    ("no sign of", Role::Pre(N)),
+    ("no clear", Role::Pre(N)),
+    ("no objective", Role::Pre(N)),
+    ("not documented", Role::Pre(N)),
+    ("resolved", Role::Post(N)),
+    // Negation, after the fact.
+    ("not noted", Role::Post(N)),
+    ("was not noted", Role::Post(N)),
+    ("were not noted", Role::Post(N)),
+    ("is not noted", Role::Post(N)),
+    ("was not documented", Role::Post(N)),
+    ("were not documented", Role::Post(N)),
+    ("is not documented", Role::Post(N)),
+    ("are not documented", Role::Post(N)),
+    ("not found", Role::Post(N)),
+    ("not seen", Role::Post(N)),
+    ("not present", Role::Post(N)),
+    ("not reported", Role::Post(N)),
+    ("not evident", Role::Post(N)),
+    ("not appreciated", Role::Post(N)),
+    ("not demonstrated", Role::Post(N)),
+    ("not provided", Role::Post(N)),
+    ("was negative", Role::Post(N)),
+    ("were negative", Role::Post(N)),
+    ("is negative", Role::Post(N)),
+    ("are negative", Role::Post(N)),
+    ("absent", Role::Post(N)),
+    ("unremarkable", Role::Post(N)),
+    ("ruled out", Role::Post(N)),
+    ("was denied", Role::Post(N)),
+    ("were denied", Role::Post(N)),
+    ("is denied", Role::Post(N)),
+    ("did not help", Role::Post(N)),
+    // Uncertain, planned or requested, before the fact.
+    ("possible", Role::Pre(U)),
+    ("possibly", Role::Pre(U)),
+    ("possibility of", Role::Pre(U)),
+    ("probable", Role::Pre(U)),
+    ("suspected", Role::Pre(U)),
+    ("suspicion of", Role::Pre(U)),
+    ("concern for", Role::Pre(U)),
+    ("rule out", Role::Pre(U)),
+    ("r/o", Role::Pre(U)),
+    ("questionable", Role::Pre(U)),
+    ("may", Role::Pre(U)),
+    ("might", Role::Pre(U)),
+    ("could", Role::Pre(U)),
+    ("would", Role::Pre(U)),
+    ("should", Role::Pre(U)),
+    ("will", Role::Pre(U)),
+    ("if", Role::Pre(U)),
+    ("consider", Role::Pre(U)),
+    ("considering", Role::Pre(U)),
+    ("consideration of", Role::Pre(U)),
+    ("request for", Role::Pre(U)),
+    ("request was received for", Role::Pre(U)),
+    ("requests were received for", Role::Pre(U)),
+    ("request was made for", Role::Pre(U)),
+    ("received a request for", Role::Pre(U)),
+    ("requests for", Role::Pre(U)),
+    ("requested", Role::Pre(U)),
+    ("requesting", Role::Pre(U)),
+    ("request", Role::Pre(U)),
+    ("recommended", Role::Pre(U)),
+    ("recommending", Role::Pre(U)),
+    ("recommend", Role::Pre(U)),
+    ("recommends", Role::Pre(U)),
+    ("recommendation for", Role::Pre(U)),
+    ("treatment plan", Role::Pre(U)),
+    ("plan of care", Role::Pre(U)),
+    ("the plan", Role::Pre(U)),
+    ("prescription for", Role::Pre(U)),
+    ("noncertified", Role::Pre(U)),
+    ("non-certified", Role::Pre(U)),
+    ("not certified", Role::Pre(U)),
+    ("certified", Role::Pre(U)),
+    ("modified", Role::Pre(U)),
+    ("plan includes", Role::Pre(U)),
+    ("plan included", Role::Pre(U)),
+    ("plan to", Role::Pre(U)),
+    ("plan for", Role::Pre(U)),
+    ("planned", Role::Pre(U)),
+    ("scheduled for", Role::Pre(U)),
+    ("candidate for", Role::Pre(U)),
+    ("pending", Role::Pre(U)),
+    ("awaiting", Role::Pre(U)),
+    ("to undergo", Role::Pre(U)),
+    ("evaluate for", Role::Pre(U)),
+    ("in order to", Role::Pre(U)),
+    ("to confirm", Role::Pre(U)),
+    ("prescribed", Role::Pre(U)),
+    ("dispensed", Role::Pre(U)),
+    // Uncertain, after the fact.
+    ("was requested", Role::Post(U)),
+    ("were requested", Role::Post(U)),
+    ("is requested", Role::Post(U)),
+    ("are requested", Role::Post(U)),
+    ("were both requested", Role::Post(U)),
+    ("was recommended", Role::Post(U)),
+    ("were recommended", Role::Post(U)),
+    ("is recommended", Role::Post(U)),
+    ("has been recommended", Role::Post(U)),
+    ("have been recommended", Role::Post(U)),
+    ("has been requested", Role::Post(U)),
+    ("was ordered", Role::Post(U)),
+    ("were ordered", Role::Post(U)),
+    ("is pending", Role::Post(U)),
+    ("was planned", Role::Post(U)),
+    ("is planned", Role::Post(U)),
+    ("was suspected", Role::Post(U)),
+    ("is suspected", Role::Post(U)),
+    ("was modified", Role::Post(U)),
+    ("were modified", Role::Post(U)),
+    ("was approved", Role::Post(U)),
+    ("was certified", Role::Post(U)),
+    ("was non-certified", Role::Post(U)),
+    ("was noncertified", Role::Post(U)),
+    // Historical, before the fact.
+    ("history of", Role::Pre(H)),
+    ("h/o", Role::Pre(H)),
+    ("status post", Role::Pre(H)),
+    ("s/p", Role::Pre(H)),
+    ("prior", Role::Pre(H)),
+    ("previous", Role::Pre(H)),
+    ("previously", Role::Pre(H)),
+    ("past", Role::Pre(H)),
+    ("in the past", Role::Pre(H)),
+    ("underwent", Role::PastCare),
+    ("had undergone", Role::PastCare),
+    ("has undergone", Role::PastCare),
+    ("completed", Role::PastCare),
+    ("has completed", Role::PastCare),
+    ("had completed", Role::PastCare),
+    ("received", Role::PastCare),
+    ("has received", Role::PastCare),
+    ("was treated with", Role::PastCare),
+    ("has been treated with", Role::PastCare),
+    ("treated with", Role::PastCare),
+    ("treatment to date", Role::PastCare),
+    ("treatments to date", Role::PastCare),
+    ("treatment has included", Role::PastCare),
+    ("treatments have included", Role::PastCare),
+    ("treatment included", Role::PastCare),
+    ("treatments included", Role::PastCare),
+    ("treatment includes", Role::PastCare),
+    ("treatment to date includes", Role::PastCare),
+    ("treatment to date has included", Role::PastCare),
+    ("treatment to date included", Role::PastCare),
+    ("treatment history", Role::PastCare),
+    ("had", Role::PastCare),
+    ("has had", Role::PastCare),
+    ("have had", Role::PastCare),
+    ("participated in", Role::PastCare),
+    ("had participated in", Role::PastCare),
+    ("attended", Role::PastCare),
+    ("has attended", Role::PastCare),
+    ("treatment has consisted of", Role::PastCare),
+    ("treatment consisted of", Role::PastCare),
+    ("treatment rendered", Role::PastCare),
+    ("rendered", Role::PastCare),
+    ("treatments to date include", Role::PastCare),
+    ("treatment to date include", Role::PastCare),
+    ("was given", Role::Post(H)),
+    ("to date", Role::Post(H)),
+    ("in the past", Role::Post(H)),
+    ("previously", Role::Post(H)),
+    // Scope ends.
+    ("but", Role::Terminator),
+    ("however", Role::Terminator),
+    ("although", Role::Terminator),
+    ("though", Role::Terminator),
+    ("except", Role::Terminator),
+    ("aside from", Role::Terminator),
+    ("apart from", Role::Terminator),
+    ("yet", Role::Terminator),
+    ("whereas", Role::Terminator),
+    ("which", Role::Terminator),
+    ("who", Role::Terminator),
+    ("due to", Role::Terminator),
+    ("because", Role::Terminator),
+    ("secondary to", Role::Terminator),
+    ("since", Role::Terminator),
+    ("after", Role::Terminator),
+    ("presented with", Role::Terminator),
+    ("presents with", Role::Terminator),
+    ("complained of", Role::Terminator),
+    ("complains of", Role::Terminator),
+    ("reported", Role::Terminator),
+    ("reports", Role::Terminator),
+    ("revealed", Role::Terminator),
+    ("showed", Role::Terminator),
+    ("noted", Role::Terminator),
+    ("with", Role::NegationEnd),
+    ("from", Role::NegationEnd),
+    ("including", Role::NegationEnd),
+    (":", Role::Terminator),
+    // Pseudo-triggers.
+    ("no change", Role::Pseudo),
+    ("no changes", Role::Pseudo),
+    ("no increase", Role::Pseudo),
+    ("not only", Role::Pseudo),
+    ("not necessarily", Role::Pseudo),
+    ("no further", Role::Pseudo),
+    ("not certain whether", Role::Pseudo),
+    ("not medically necessary", Role::Pseudo),
+    ("without difficulty", Role::Pseudo),
+    ("gram negative", Role::Pseudo),
+    ("no longer", Role::Pre(N)),
+    ("will be", Role::Pre(U)),
+];
+
+/// How many words a negation reaches at most, forward and backward.
+const PRE_WORDS: usize = 8;
+const POST_WORDS: usize = 5;
+
+/// The trigger phrases: the table, plus "was/were/is/are" before every "not ..." post-trigger
+/// ("was not provided"), which would otherwise be read as the pre-trigger "was not".
+static PHRASES: LazyLock<Vec<(String, Role)>> = LazyLock::new(|| {
+    let mut phrases: Vec<(String, Role)> = TRIGGERS
+        .iter()
+        .map(|(t, r)| ((*t).to_string(), *r))
+        .collect();
+    for (t, r) in TRIGGERS {
+        if matches!(r, Role::Post(_)) && t.starts_with("not ") {
+            for verb in [
+                "was",
+                "were",
+                "is",
+                "are",
+                "has been",
+                "have been",
+                "had been",
+            ] {
+                phrases.push((format!("{verb} {t}"), *r));
+            }
+        }
+    }
+    phrases
+});
+
+static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(PHRASES.iter().map(|(t, _)| t))
+        .expect("static trigger dictionary")
+});
+
+/// A trigger found in the text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Trigger {
+    role: Role,
+    start: usize,
+    end: usize,
+}
+
+/// Every trigger of `text`, in order (whole words only; ';' and ':' anywhere).
+pub(crate) fn triggers(text: &str) -> Vec<Trigger> {
+    let bytes = text.as_bytes();
+    MATCHER
+        .find_iter(text)
+        .filter(|m| {
+            // "May 2011" is a month, not the modal "may".
+            if text[m.start()..m.end()].eq_ignore_ascii_case("may")
+                && text[m.end()..]
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit())
+            {
+                return false;
+            }
+            let role = PHRASES[m.pattern().as_usize()].1;
+            (role == Role::Terminator && !bytes[m.start()].is_ascii_alphanumeric())
+                || super::scan::is_word_boundary(bytes, m.start(), m.end())
+        })
+        .map(|m| Trigger {
+            role: PHRASES[m.pattern().as_usize()].1,
+            start: m.start(),
+            end: m.end(),
+        })
+        .collect()
+}
+
+/// Words between two offsets (spaces counted).
+fn words_between(text: &str, a: usize, b: usize) -> usize {
+    text.get(a..b)
+        .map_or(usize::MAX, |s| s.split_whitespace().count())
+}
+
+/// The polarity of the span `start..end` inside the sentence `sentence`, given the text's
+/// triggers (from [`triggers`]). The nearest trigger whose scope reaches the span wins; a
+/// scope ends at a terminator, at a trigger of another polarity, or after a few words.
+/// The flag is true when the polarity is historical because of a past-care trigger ("had",
+/// "received"), which says nothing about a diagnosis.
+pub(crate) fn polarity(
+    text: &str,
+    triggers: &[Trigger],
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+) -> (Polarity, bool) {
+    let first = triggers.partition_point(|t| t.start < sentence.0);
+    let last = triggers.partition_point(|t| t.start < sentence.1);
+    let in_sentence = &triggers[first..last];
+
+    // Before the span: walk back from the span to the nearest pre-trigger.
+    let mut pre: Option<(usize, Polarity)> = None;
+    let mut past_care = false;
+    let mut negation_ended = false;
+    for t in in_sentence.iter().rev().filter(|t| t.end <= start) {
+        match t.role {
+            Role::Terminator => break,
+            Role::Pseudo => break,
+            Role::Post(_) => {}
+            Role::NegationEnd => negation_ended = true,
+            Role::Pre(Polarity::Negated) if negation_ended => break,
+            Role::PastCare => {
+                pre = Some((start - t.end, Polarity::Historical));
+                past_care = true;
+                break;
+            }
+            Role::Pre(p) => {
+                // Negation reaches a few words (NegEx); planned and past reach the whole
+                // clause, as lists of treatments follow them (ConText).
+                if p != Polarity::Negated || words_between(text, t.end, start) <= PRE_WORDS {
+                    pre = Some((start - t.end, p));
+                }
+                break;
+            }
+        }
+    }
+    // After the span: the nearest post-trigger.
+    let mut post: Option<(usize, Polarity)> = None;
+    for t in in_sentence.iter().filter(|t| t.start >= end) {
+        match t.role {
+            Role::Terminator | Role::Pseudo | Role::Pre(_) | Role::PastCare => break,
+            Role::NegationEnd => {}
+            Role::Post(p) => {
+                if words_between(text, end, t.start) <= POST_WORDS {
+                    post = Some((t.start - end, p));
+                }
+                break;
+            }
+        }
+    }
+    match (pre, post) {
+        (Some((d1, p1)), Some((d2, p2))) => {
+            if d1 <= d2 {
+                (p1, past_care)
+            } else {
+                (p2, false)
+            }
+        }
+        (Some((_, p)), None) => (p, past_care),
+        (None, Some((_, p))) => (p, false),
+        (None, None) => (Polarity::Affirmed, false),
     }
 }

@@ -1,6 +1,22 @@
-//! The extraction pass: runs each fact reader over the text and sets polarity.
+//! The extraction pass: runs each fact reader over the text, sets polarity, and ties facts to
+//! their body region, treatment and count.
+//!
+//! Every dictionary and pattern is compiled once; one pass of each over the text, then work per
+//! fact that looks only at its own sentence, so the time grows linearly with the text.
 
-use super::Extraction;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+
+use super::anatomy::{self, RegionMention};
+use super::lexicon::{ENTRIES, Entry};
+use super::negation::{self, Polarity};
+use super::numbers::number_word;
+use super::sentences::{sentence_of, sentences};
+use super::{Extraction, Fact, FactKind};
+use crate::model::Diagnostic;
+use crate::request::{Drug, Duration, TimeUnit};
 
 /// True when `bytes[start..end]` is not part of a longer word.
 pub(crate) fn is_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
@@ -9,7 +25,655 @@ pub(crate) fn is_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
     before && after
 }
 
+static LEXICON: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(ENTRIES.iter().map(|e| e.phrase))
+        .expect("static fact dictionary")
+});
+
+/// Short abbreviations that are facts only when written in capitals ("PT", not "pt").
+const CAPITALS_ONLY: &[&str] = &[
+    "pt", "tens", "ct", "uds", "hep", "esi", "ttd", "rom", "slr", "ddd", "hnp", "crps", "mva",
+    "ncs", "ncv", "emg", "mri", "mris", "orif",
+];
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("static regex")
+}
+
+static AGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?-u:(\d{1,3}))[- ]?(?:years?|yrs?)[- ]old\b|\baged?\s*:?\s*(?-u:(\d{1,3}))\b|\b(?-u:(\d{1,3}))\s*(?:y/o|yo)\b",
+    )
+});
+static SEX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(male|female|man|woman|gentleman|lady)\b"));
+const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b(?-u:(\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}))\b|\b({MONTHS})\.?\s+(?-u:(\d{{1,2}})),?\s+(?-u:(\d{{4}}))\b"
+    ))
+});
+static INJURY_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:date of injury|doi|injur(?:y|ies|ed)|occupational claim|industrial claim|claim)\b",
+    )
+});
+static PAIN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?-u:(\d{1,2}(?:\.\d)?))(?:\s*(?:-|to)\s*(?-u:(\d{1,2}(?:\.\d)?)))?\s*(?:/|out\s+of)\s*10\b",
+    )
+});
+static STRENGTH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:\([a-z ]+\)\s*)?(?-u:(\d+(?:\.\d+)?))(?:\s*[/-]\s*(?-u:(\d+(?:\.\d+)?)))?\s*(mg|mcg|%)",
+    )
+});
+static COUNT: LazyLock<Regex> = LazyLock::new(|| re(r"^[^.;#]{0,30}?#\s*(?-u:(\d{1,4}))"));
+static FOR_DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bfor\s+(?:the\s+(?:past|last)\s+)?(?:about\s+|approximately\s+|over\s+)?(\w+)\s+(day|week|month|year)s?\b",
+    )
+});
+const COUNT_WORD: &str = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|eighteen|twenty|twenty-four|thirty)(?:\s*\(\d{1,3}\))?";
+static COUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{COUNT_WORD}\s+(?:[a-z]+\s+)?(?:visits?|sessions?|treatments?)\s+(?:of\s+)?(?:[a-z]+\s+)?$|\b{COUNT_WORD}\s+$"
+    ))
+});
+/// "3x3 physical therapy", "physical therapy 2x4": times a week, for weeks.
+static TIMES_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?-u:(\d))\s*x\s*(?-u:(\d{1,2}))\s+(?:[a-z]+\s+)?$"));
+static TIMES_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*(?-u:(\d))\s*x\s*(?-u:(\d{1,2}))\b"));
+/// "acupuncture therapy sessions lumbar spine #6".
+static HASH_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^[^.;,#]{0,32}#\s*(?-u:(\d{1,3}))\b"));
+static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*(?:x|times|for|,|:|\(|-)?\s*(?:a\s+total\s+of\s+)?{COUNT_WORD}\s*(?:visits?|sessions?|treatments?)\b|^\s*(?:x|times)\s*(\d{{1,3}})\b|^\s*(?:\([^)]{{1,12}}\)\s*)?(visits?|sessions?|treatments?)\b"
+    ))
+});
+static UR_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:utilization\s+review|UR|non-?certif\w*|claims administrator)\b")
+});
+static UR_DECISION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(non-?certifi\w*|not\s+certified|denied|denial|modified|certified|approved|authorized)\b",
+    )
+});
+static MECHANISM_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:injur\w*|accident|mechanism|while|occurred|claim|status post being)\b")
+});
+
+/// Kinds for which "history of" / "prior" mean something (a past treatment or condition);
+/// for the others the fact is simply affirmed.
+fn can_be_historical(kind: FactKind) -> bool {
+    matches!(
+        kind,
+        FactKind::Diagnosis
+            | FactKind::Treatment
+            | FactKind::Surgery
+            | FactKind::Medication
+            | FactKind::Imaging
+            | FactKind::UrineDrugScreen
+            | FactKind::WorkStatus
+    )
+}
+
+/// Kinds that take the nearest body region of their sentence.
+fn takes_region(kind: FactKind) -> bool {
+    matches!(
+        kind,
+        FactKind::Diagnosis
+            | FactKind::Imaging
+            | FactKind::Surgery
+            | FactKind::NeurologicFinding
+            | FactKind::PhysicalFinding
+            | FactKind::Treatment
+    )
+}
+
+/// Fewer letters than this share of the text: not prose.
+const MIN_LETTER_SHARE: f64 = 0.5;
+
 pub(super) fn extract(text: &str) -> Extraction {
-    let _ = text;
-    Extraction::default()
+    let mut diagnostics = Vec::new();
+    if text.trim().is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            "text",
+            "the text is empty: no facts to read",
+        ));
+        return Extraction {
+            facts: Vec::new(),
+            diagnostics,
+        };
+    }
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    if (letters as f64) < MIN_LETTER_SHARE * chars as f64 {
+        diagnostics.push(Diagnostic::warning(
+            "text",
+            format!(
+                "the text does not look like prose ({}% letters): facts may be missing",
+                letters * 100 / chars
+            ),
+        ));
+    }
+    let spans = sentences(text);
+    let triggers = negation::triggers(text);
+    let regions = anatomy::regions(text);
+    let mut facts: Vec<(Fact, bool)> = Vec::new(); // (fact, polarity fixed)
+
+    dictionary_facts(text, &spans, &mut facts);
+    demographics(text, &mut facts);
+    pain_scores(text, &mut facts);
+    medications(text, &spans, &mut facts);
+    ur_decisions(text, &spans, &mut facts);
+    for m in &regions {
+        let mut f = Fact::new(
+            FactKind::BodyRegion,
+            m.region.as_str(),
+            text,
+            m.start,
+            m.end,
+        );
+        f.laterality = m.laterality;
+        f.body_region = Some(m.region);
+        facts.push((f, false));
+    }
+
+    let mut out = Vec::with_capacity(facts.len());
+    for (mut fact, fixed) in facts {
+        let sentence = sentence_of(&spans, fact.start).map_or((0, text.len()), |i| spans[i]);
+        if !fixed {
+            let (mut p, past_care) =
+                negation::polarity(text, &triggers, sentence, fact.start, fact.end);
+            let care = !matches!(fact.kind, FactKind::Diagnosis | FactKind::WorkStatus);
+            if p == Polarity::Historical && (!can_be_historical(fact.kind) || (past_care && !care))
+            {
+                p = Polarity::Affirmed;
+            }
+            fact.polarity = p;
+        }
+        if fact.kind == FactKind::Surgery && fact.polarity == Polarity::Uncertain {
+            fact.kind = FactKind::PlannedSurgery;
+        }
+        if (takes_region(fact.kind) || fact.kind == FactKind::PlannedSurgery)
+            && let Some(m) = nearest_region(&regions, sentence, fact.start, fact.end)
+        {
+            fact.body_region = Some(m.region);
+            fact.laterality = m.laterality;
+        }
+        if fact.kind == FactKind::Treatment {
+            fact.number = treatment_count(text, sentence, fact.start, fact.end).map(f64::from);
+        }
+        if fact.kind == FactKind::Surgery {
+            fact.date = date_after(text, sentence, fact.end);
+            if matches!(fact.polarity, Polarity::Historical | Polarity::Affirmed) {
+                // A surgery done makes the worker a post-surgical case (its own guideline class).
+                let mut post = fact.clone();
+                post.kind = FactKind::Diagnosis;
+                post.value = "post_surgical".to_string();
+                post.about = Some(fact.value.clone());
+                post.polarity = Polarity::Affirmed;
+                out.push(post);
+            }
+        }
+        out.push(fact);
+    }
+    out.sort_by_key(|f| (f.start, f.end));
+    drop_repeated_abbreviations(text, &mut out);
+    link_responses(text, &mut out, &spans);
+    Extraction {
+        facts: out,
+        diagnostics,
+    }
+}
+
+fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool)>) {
+    let bytes = text.as_bytes();
+    for m in LEXICON.find_iter(text) {
+        if !is_word_boundary(bytes, m.start(), m.end()) {
+            continue;
+        }
+        let entry: &Entry = &ENTRIES[m.pattern().as_usize()];
+        let written = &text[m.start()..m.end()];
+        if CAPITALS_ONLY.contains(&entry.phrase) && !written.bytes().any(|b| b.is_ascii_uppercase())
+        {
+            continue;
+        }
+        let sentence = sentence_of(spans, m.start()).map_or((0, text.len()), |i| spans[i]);
+        if entry.kind == FactKind::Mechanism
+            && !MECHANISM_CUE.is_match(&text[sentence.0..sentence.1])
+        {
+            continue;
+        }
+        let mut fact = Fact::new(entry.kind, entry.value, text, m.start(), m.end());
+        let mut fixed = false;
+        if let Some(p) = entry.polarity {
+            fact.polarity = p;
+            fixed = true;
+        }
+        if let Some(q) = entry.qualifier {
+            match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
+                Some(true) => {}
+                Some(false) => {
+                    fact.polarity = Polarity::Negated;
+                    fixed = true;
+                }
+                None => continue,
+            }
+        }
+        let is_return_to_work =
+            entry.kind == FactKind::Response && entry.phrase.ends_with("to work");
+        facts.push((fact, fixed));
+        if is_return_to_work {
+            let work = Fact::new(FactKind::WorkStatus, "working", text, m.start(), m.end());
+            facts.push((work, false));
+        }
+    }
+}
+
+/// Looks for a qualifier word near the phrase, in its sentence: `Some(true)` affirmed,
+/// `Some(false)` denied, `None` when neither is said (then the phrase is no finding).
+fn qualify(
+    text: &str,
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+    affirm: &[&str],
+    deny: &[&str],
+) -> Option<bool> {
+    let from = anatomy::floor_char(text, start.saturating_sub(40).max(sentence.0));
+    let mut to = (end + 50).min(sentence.1);
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let window = text[from..to].to_ascii_lowercase();
+    let phrase_at = start - from;
+    let found = |words: &[&str]| -> Option<usize> {
+        words
+            .iter()
+            .filter_map(|w| {
+                window.match_indices(w).map(|(i, _)| i).find(|&i| {
+                    let b = window.as_bytes();
+                    let end = i + w.len();
+                    let word_start = i == 0
+                        || !b[i - 1].is_ascii_alphanumeric()
+                        || !w.as_bytes()[0].is_ascii_alphanumeric();
+                    let word_end = end >= b.len()
+                        || !b[end].is_ascii_alphanumeric()
+                        || !w.as_bytes()[w.len() - 1].is_ascii_alphanumeric();
+                    word_start && word_end
+                })
+            })
+            .map(|i| i.abs_diff(phrase_at))
+            .min()
+    };
+    match (found(affirm), found(deny)) {
+        (Some(a), Some(d)) => Some(a <= d),
+        (Some(_), None) => Some(true),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    }
+}
+
+fn demographics(text: &str, facts: &mut Vec<(Fact, bool)>) {
+    if let Some(c) = AGE.captures(text) {
+        let m = c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
+        let years = (1..=3)
+            .find_map(|i| c.get(i))
+            .and_then(|g| g.as_str().parse::<u32>().ok());
+        if let Some(years) = years.filter(|y| (14..=110).contains(y)) {
+            let mut f = Fact::new(FactKind::Age, years.to_string(), text, m.0, m.1);
+            f.number = Some(f64::from(years));
+            facts.push((f, true));
+        }
+    }
+    if let Some(m) = SEX.find(text) {
+        let value = match m.as_str().to_ascii_lowercase().as_str() {
+            "male" | "man" | "gentleman" => "male",
+            _ => "female",
+        };
+        facts.push((
+            Fact::new(FactKind::Sex, value, text, m.start(), m.end()),
+            true,
+        ));
+    }
+    // The date of injury: the first date within a short reach after an injury cue.
+    for cue in INJURY_CUE.find_iter(text) {
+        let mut to = (cue.end() + 90).min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let reach = &text[cue.end()..to];
+        let reach = reach.split(['.', ';']).next().unwrap_or(reach);
+        if let Some(c) = DATE.captures(reach)
+            && let Some(date) = date_of(&c)
+            && let Some(m) = c.get(0)
+        {
+            let (a, b) = (cue.end() + m.start(), cue.end() + m.end());
+            let mut f = Fact::new(FactKind::DateOfInjury, date.to_string(), text, a, b);
+            f.date = Some(date);
+            facts.push((f, true));
+            break;
+        }
+    }
+}
+
+/// A date within a few words after `end` in the sentence ("arthroscopy on 01/05/2016").
+fn date_after(text: &str, sentence: (usize, usize), end: usize) -> Option<jiff::civil::Date> {
+    let mut to = (end + 40).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let c = DATE.captures(text.get(end..to)?)?;
+    date_of(&c)
+}
+
+fn date_of(c: &regex::Captures<'_>) -> Option<jiff::civil::Date> {
+    if let Some(us) = c.get(1) {
+        return crate::text::parse_us_date(us.as_str(), None);
+    }
+    let month_name = c.get(2)?.as_str().to_ascii_lowercase();
+    let month = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| month_name.starts_with(m))? as i8
+        + 1;
+    let day: i8 = c.get(3)?.as_str().parse().ok()?;
+    let year: i16 = c.get(4)?.as_str().parse().ok()?;
+    jiff::civil::Date::new(year, month, day).ok()
+}
+
+fn pain_scores(text: &str, facts: &mut Vec<(Fact, bool)>) {
+    let bytes = text.as_bytes();
+    for c in PAIN.captures_iter(text) {
+        let Some(m) = c.get(0) else { continue };
+        // "3/10/2016" is a date, "5/10-" a ratio in a list: not scores.
+        if matches!(bytes.get(m.end()), Some(b'/' | b'-'))
+            || (m.start() > 0 && bytes[m.start() - 1] == b'/')
+        {
+            continue;
+        }
+        let low: Option<f64> = c.get(1).and_then(|v| v.as_str().parse().ok());
+        let high: Option<f64> = c.get(2).and_then(|v| v.as_str().parse().ok());
+        let Some(low) = low else { continue };
+        let top = high.unwrap_or(low);
+        if top > 10.0 || low > 10.0 {
+            continue;
+        }
+        let value = match c.get(2) {
+            Some(h) => format!("{}-{}", c.get(1).map_or("", |v| v.as_str()), h.as_str()),
+            None => c.get(1).map_or("", |v| v.as_str()).to_string(),
+        };
+        let mut f = Fact::new(FactKind::PainScore, value, text, m.start(), m.end());
+        f.number = Some(top);
+        facts.push((f, false));
+    }
+}
+
+fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool)>) {
+    for m in super::drugs::mentions(text) {
+        let sentence = sentence_of(spans, m.start).map_or((0, text.len()), |i| spans[i]);
+        let rest = &text[m.end..sentence.1.max(m.end)];
+        let mut end = m.end;
+        let mut drug = Drug {
+            name: m.entry.name.to_string(),
+            generic: Some(m.entry.generic.to_string()),
+            ..Drug::default()
+        };
+        if let Some(c) = STRENGTH.captures(rest) {
+            let unit = c.get(3).map_or("", |u| u.as_str()).to_ascii_lowercase();
+            let a = c.get(1).map_or("", |v| v.as_str());
+            let value = match c.get(2) {
+                Some(b) => format!("{a}/{}", b.as_str()),
+                None => a.to_string(),
+            };
+            drug.strength = Some(if unit == "%" {
+                format!("{value}%")
+            } else {
+                format!("{value} {unit}")
+            });
+            drug.strength_mg = match unit.as_str() {
+                "mg" => a.parse().ok(),
+                "mcg" => a.parse::<f64>().ok().map(|v| v / 1000.0),
+                _ => None,
+            };
+            end = m.end + c.get(0).map_or(0, |g| g.end());
+        }
+        let after = &text[end..sentence.1.max(end)];
+        if let Some(c) = COUNT.captures(after)
+            && !after[..c.get(0).map_or(0, |g| g.start())].contains(',')
+        {
+            drug.count = c.get(1).and_then(|v| v.as_str().parse().ok());
+            end += c.get(0).map_or(0, |g| g.end());
+        }
+        let mut f = Fact::new(FactKind::Medication, m.entry.name, text, m.start, end);
+        f.about = Some(m.entry.class.as_str().to_string());
+        let tail = &text[end..sentence.1.max(end)];
+        if let Some(c) = FOR_DURATION.captures(tail)
+            && let Some(n) = c.get(1).and_then(|w| number_word(w.as_str()))
+        {
+            let unit = c.get(2).map_or("", |u| u.as_str()).to_ascii_lowercase();
+            f.duration = Some(match unit.as_str() {
+                "day" => Duration {
+                    amount: n,
+                    amount_min: None,
+                    unit: TimeUnit::Day,
+                },
+                "week" => Duration {
+                    amount: n,
+                    amount_min: None,
+                    unit: TimeUnit::Week,
+                },
+                "year" => Duration {
+                    amount: n.saturating_mul(12),
+                    amount_min: None,
+                    unit: TimeUnit::Month,
+                },
+                _ => Duration {
+                    amount: n,
+                    amount_min: None,
+                    unit: TimeUnit::Month,
+                },
+            });
+        }
+        f.drug = Some(drug);
+        facts.push((f, false));
+    }
+}
+
+fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool)>) {
+    for &(a, b) in spans {
+        let sentence = &text[a..b];
+        if !UR_CUE.is_match(sentence) {
+            continue;
+        }
+        let Some(m) = UR_DECISION.find(sentence) else {
+            continue;
+        };
+        let word = m.as_str().to_ascii_lowercase();
+        let value = if word.starts_with("non") || word.starts_with("not") || word.starts_with("den")
+        {
+            "denied"
+        } else if word == "modified" {
+            "modified"
+        } else {
+            "certified"
+        };
+        let mut f = Fact::new(
+            FactKind::UrDecision,
+            value,
+            text,
+            a + m.start(),
+            a + m.end(),
+        );
+        // The decision's date: the first after the decision word, else the last before it.
+        let dates: Vec<_> = DATE.captures_iter(sentence).collect();
+        let after = dates
+            .iter()
+            .find(|c| c.get(0).is_some_and(|d| d.start() >= m.end()));
+        let before = dates
+            .iter()
+            .rev()
+            .find(|c| c.get(0).is_some_and(|d| d.end() <= m.start()));
+        f.date = after.or(before).and_then(|c| date_of(c));
+        facts.push((f, true));
+    }
+}
+
+/// The region named closest to the fact in its sentence: after it within 60 bytes ("MRI of the
+/// lumbar spine"), else before it within 40 ("lumbar spine tenderness").
+fn nearest_region(
+    regions: &[RegionMention],
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+) -> Option<RegionMention> {
+    let i = regions.partition_point(|r| r.start < end);
+    let after = regions[i..]
+        .iter()
+        .find(|r| r.start < sentence.1 && r.start.saturating_sub(end) <= 60)
+        .copied();
+    let before = regions[..i]
+        .iter()
+        .rev()
+        .find(|r| r.end <= start && r.start >= sentence.0 && start - r.end <= 40)
+        .copied();
+    match (after, before) {
+        (Some(a), Some(b)) => Some(if a.start - end <= start - b.end { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usize) -> Option<u32> {
+    let from = anatomy::floor_char(text, start.saturating_sub(45).max(sentence.0));
+    let before = &text[from..start];
+    let mut to = (end + 45).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let after = &text[end..to];
+    let product = |c: regex::Captures<'_>| -> Option<u32> {
+        let a: u32 = c.get(1)?.as_str().parse().ok()?;
+        let b: u32 = c.get(2)?.as_str().parse().ok()?;
+        Some(a * b)
+    };
+    if let Some(n) = TIMES_BEFORE.captures(before).and_then(product) {
+        return Some(n);
+    }
+    if let Some(n) = TIMES_AFTER.captures(after).and_then(product) {
+        return Some(n);
+    }
+    if let Some(c) = COUNT_BEFORE.captures(before) {
+        let word = c.get(1).or_else(|| c.get(2))?;
+        let is_bare = c.get(2).is_some();
+        if !is_bare {
+            return number_word(word.as_str());
+        }
+        // "12 PT sessions": a bare number before needs the unit after.
+        let after = &text[end..sentence.1.max(end)];
+        if COUNT_AFTER
+            .captures(after)
+            .is_some_and(|a| a.get(3).is_some())
+        {
+            return number_word(word.as_str());
+        }
+    }
+    if let Some(c) = COUNT_AFTER.captures(after)
+        && let Some(n) = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .and_then(|w| number_word(w.as_str()))
+    {
+        return Some(n);
+    }
+    HASH_AFTER
+        .captures(after)
+        .and_then(|c| c.get(1))
+        .and_then(|w| w.as_str().parse().ok())
+}
+
+/// A response is about the nearest treatment or medication of its sentence.
+fn link_responses(text: &str, facts: &mut [Fact], spans: &[(usize, usize)]) {
+    let anchors: Vec<(usize, usize, usize, String)> = facts
+        .iter()
+        .filter(|f| matches!(f.kind, FactKind::Treatment | FactKind::Medication))
+        .map(|f| {
+            let s = sentence_of(spans, f.start).unwrap_or(usize::MAX);
+            let value = if f.kind == FactKind::Medication {
+                "medication".to_string()
+            } else {
+                f.value.clone()
+            };
+            (s, f.start, f.end, value)
+        })
+        .collect();
+    for f in facts.iter_mut().filter(|f| f.kind == FactKind::Response) {
+        let s = sentence_of(spans, f.start).unwrap_or(usize::MAX - 1);
+        // "improved function due to acupuncture": the cause named after the response wins.
+        let cause = anchors.iter().find(|a| {
+            a.0 == s && a.1 >= f.end && a.1 - f.end <= 16 && {
+                let gap = text
+                    .get(f.end..a.1)
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                ["due to", "with", "from", "after", "following", "of", "to"]
+                    .iter()
+                    .any(|w| {
+                        gap == *w
+                            || gap
+                                .strip_prefix(w)
+                                .is_some_and(|r| r.trim() == "the" || r.trim() == "prior")
+                    })
+            }
+        });
+        let nearest = || {
+            anchors.iter().filter(|a| a.0 == s).min_by_key(|a| {
+                if a.2 <= f.start {
+                    f.start - a.2
+                } else {
+                    a.1.saturating_sub(f.end)
+                }
+            })
+        };
+        f.about = cause.or_else(nearest).map(|a| a.3.clone());
+    }
+}
+
+/// "physical therapy (PT)": the abbreviation in parentheses repeats the fact before it; and a
+/// fact inside the span of another of its kind ("Mobic" in "Meloxicam (Mobic) 7.5mg") is part
+/// of it.
+fn drop_repeated_abbreviations(text: &str, facts: &mut Vec<Fact>) {
+    let bytes = text.as_bytes();
+    let mut keep = vec![true; facts.len()];
+    for i in 1..facts.len() {
+        let inside =
+            facts[..i].iter().rev().take(4).any(|o| {
+                o.kind == facts[i].kind && o.start <= facts[i].start && facts[i].end <= o.end
+            });
+        if inside {
+            keep[i] = false;
+            continue;
+        }
+        let (prev, cur) = (&facts[i - 1], &facts[i]);
+        let in_parens =
+            cur.start > 0 && bytes[cur.start - 1] == b'(' && bytes.get(cur.end) == Some(&b')');
+        // "EMG-NCS", "EMG/NCV": one study.
+        let joined = matches!(text.get(prev.end..cur.start), Some("-" | "/"));
+        if (in_parens || joined)
+            && cur.kind == prev.kind
+            && cur.value == prev.value
+            && cur.start.saturating_sub(prev.end) <= 3
+        {
+            keep[i] = false;
+        }
+    }
+    let mut k = keep.into_iter();
+    facts.retain(|_| k.next().unwrap_or(true));
 }
