@@ -11,6 +11,7 @@ pub mod extract;
 pub mod guidelines;
 pub mod letter;
 pub mod model;
+pub mod redact;
 pub mod request;
 pub mod text;
 
