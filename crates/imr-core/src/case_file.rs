@@ -66,7 +66,10 @@ impl CaseFile {
             Format::Toml => {
                 let table: toml::Table = toml::from_str(text)
                     .map_err(|e| CaseFileError::Syntax(format!("TOML: {e}")))?;
-                serde_json::to_value(table).map_err(|e| CaseFileError::Syntax(e.to_string()))?
+                let mut value = serde_json::to_value(table)
+                    .map_err(|e| CaseFileError::Syntax(e.to_string()))?;
+                unwrap_toml_dates(&mut value);
+                value
             }
         };
         CaseFile::from_value(&value)
@@ -167,6 +170,24 @@ fn field<T: serde::de::DeserializeOwned>(
             None => format!("not a valid value ({found})"),
         },
     })
+}
+
+/// TOML's own dates (`date_of_injury = 2017-01-05`) arrive as a one-key table holding the date
+/// as text; the text is what the fields read.
+fn unwrap_toml_dates(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.len() == 1
+                && let Some(Value::String(date)) = map.get("$__toml_private_datetime")
+            {
+                *value = Value::String(date.clone());
+                return;
+            }
+            map.values_mut().for_each(unwrap_toml_dates);
+        }
+        Value::Array(items) => items.iter_mut().for_each(unwrap_toml_dates),
+        _ => {}
+    }
 }
 
 fn type_name(value: &Value) -> &'static str {

@@ -12,6 +12,10 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 struct GoldFile {
     letter: String,
+    /// Written from the summary alone, after the reader was tuned on the other files and not
+    /// tuned on since: its figures are printed apart, as an honest estimate.
+    #[serde(default)]
+    held_out: bool,
     facts: Vec<GoldFact>,
 }
 
@@ -127,6 +131,8 @@ fn facts_match_the_gold_set() {
     let mut by_kind: BTreeMap<&'static str, Tally> = BTreeMap::new();
     let mut negation = Tally::default();
     let mut all = Tally::default();
+    let mut held_out = Tally::default();
+    let mut held_out_negation = Tally::default();
     let mut report = Vec::new();
     for (gold_path, gold) in &files {
         let letter_path = PathBuf::from(&root).join(&gold.letter);
@@ -140,6 +146,8 @@ fn facts_match_the_gold_set() {
             .filter(|f| f.kind != FactKind::BodyRegion)
             .collect();
         let mut used = vec![false; facts.len()];
+        let (gold_before, correct_before) = (all.gold, all.correct);
+        let negation_before = (negation.gold, negation.extracted, negation.correct);
         let name = gold_path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -220,6 +228,14 @@ fn facts_match_the_gold_set() {
                 ));
             }
         }
+        if gold.held_out {
+            held_out.gold += all.gold - gold_before;
+            held_out.correct += all.correct - correct_before;
+            held_out.extracted += facts.len();
+            held_out_negation.gold += negation.gold - negation_before.0;
+            held_out_negation.extracted += negation.extracted - negation_before.1;
+            held_out_negation.correct += negation.correct - negation_before.2;
+        }
     }
     println!("{}", report.join("\n"));
     println!(
@@ -254,6 +270,24 @@ fn facts_match_the_gold_set() {
         negation.precision(),
         negation.recall()
     );
+    println!(
+        "{:<24} {:>5} {:>9} {:>8} {:>9.3} {:>7.3}",
+        "held-out files only",
+        held_out.gold,
+        held_out.extracted,
+        held_out.correct,
+        held_out.precision(),
+        held_out.recall()
+    );
+    println!(
+        "{:<24} {:>5} {:>9} {:>8} {:>9.3} {:>7.3}",
+        "held-out negated",
+        held_out_negation.gold,
+        held_out_negation.extracted,
+        held_out_negation.correct,
+        held_out_negation.precision(),
+        held_out_negation.recall()
+    );
     assert!(
         negation.precision() >= 0.9,
         "negation precision {:.3} < 0.9",
@@ -274,4 +308,249 @@ fn facts_match_the_gold_set() {
         "overall recall {:.3} < 0.8",
         all.recall()
     );
+}
+
+/// Every fact's span must slice the text it came from, on character boundaries.
+fn assert_spans(text: &str, facts: &[Fact]) {
+    for f in facts {
+        assert!(
+            f.start <= f.end && f.end <= text.len(),
+            "span {}..{} out of the text",
+            f.start,
+            f.end
+        );
+        assert_eq!(
+            text.get(f.start..f.end),
+            Some(f.text.as_str()),
+            "span {}..{}",
+            f.start,
+            f.end
+        );
+    }
+}
+
+#[test]
+fn empty_text_gives_no_facts_and_a_diagnostic() {
+    for text in ["", "   \n\t "] {
+        let e = extract::extract(text);
+        assert!(e.facts.is_empty());
+        assert_eq!(e.diagnostics.len(), 1, "{text:?}");
+        assert_eq!(e.diagnostics[0].field, "text");
+    }
+}
+
+#[test]
+fn a_megabyte_of_noise_is_read_without_panic() {
+    let alphabet: Vec<char> = "0123456789 #/-.,;:()%xX é漢\u{301}\n\t".chars().collect();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut noise = String::new();
+    while noise.len() < 1 << 20 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        noise.push(alphabet[(state % alphabet.len() as u64) as usize]);
+    }
+    let e = extract::extract(&noise);
+    assert_spans(&noise, &e.facts);
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.message.contains("does not look like prose")),
+        "noise should be flagged"
+    );
+}
+
+#[test]
+fn mixed_encodings_keep_spans_on_character_boundaries() {
+    // Windows-1252 read as Latin-1, curly quotes, a BOM, CJK, combining marks and emoji around
+    // words the reader knows.
+    let text = "\u{feff}Th\u{e9} patient \u{2019}s 48 year old male \u{201c}denies numbness\u{201d}. \
+                Physical therapy \u{d7}6 \u{fc}ber 漢字 tenderness\u{301} no improvement 😀 MRI.";
+    let e = extract::extract(text);
+    assert_spans(text, &e.facts);
+    let numbness = e
+        .facts
+        .iter()
+        .find(|f| f.value == "numbness")
+        .expect("numbness is read");
+    assert_eq!(numbness.polarity, Polarity::Negated);
+    assert!(
+        e.facts
+            .iter()
+            .any(|f| f.kind == FactKind::Age && f.number == Some(48.0))
+    );
+}
+
+#[test]
+fn negation_cues_of_the_issue_come_out_negated() {
+    let cases = [
+        (
+            "There is no documented functional improvement.",
+            "functional_improvement",
+        ),
+        (
+            "Written without any documentation of functional improvement.",
+            "functional_improvement",
+        ),
+        ("The patient denies numbness.", "numbness"),
+        (
+            "There is no evidence of radiculopathy.",
+            "neuralgia_neuritis_radiculitis",
+        ),
+        ("Muscle spasm was not noted.", "spasm"),
+        ("Tenderness was not documented on this visit.", "tenderness"),
+    ];
+    for (text, value) in cases {
+        let facts = extract::facts(text);
+        let f = facts
+            .iter()
+            .find(|f| f.value == value)
+            .unwrap_or_else(|| panic!("{value} in {text:?}"));
+        assert_eq!(f.polarity, Polarity::Negated, "{text:?}");
+    }
+    // And their affirmed twins are not.
+    for (text, value) in [
+        (
+            "There is documented functional improvement.",
+            "functional_improvement",
+        ),
+        ("The patient reports numbness.", "numbness"),
+    ] {
+        let facts = extract::facts(text);
+        let f = facts
+            .iter()
+            .find(|f| f.value == value)
+            .unwrap_or_else(|| panic!("{value}"));
+        assert_eq!(f.polarity, Polarity::Affirmed, "{text:?}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any text: no panic, spans slice the text.
+    #[test]
+    fn any_text_is_read_without_panic(text in "\\PC{0,400}") {
+        let e = extract::extract(&text);
+        for f in &e.facts {
+            proptest::prop_assert_eq!(text.get(f.start..f.end), Some(f.text.as_str()));
+        }
+    }
+}
+
+mod case_files {
+    use imr_core::case_file::{CaseFile, CaseFileError, Format};
+    use std::path::Path;
+
+    fn read(name: &str) -> Result<CaseFile, CaseFileError> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/facts/cases")
+            .join(name);
+        let text = std::fs::read_to_string(&path).expect("reading a case fixture");
+        let format = if name.ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Toml
+        };
+        CaseFile::parse(&text, format)
+    }
+
+    #[test]
+    fn json_and_toml_cases_are_read() {
+        let case = read("good.json").expect("good.json");
+        assert_eq!(case.case_number.as_deref(), Some("CM99-0000001"));
+        assert_eq!(
+            case.date_of_injury.map(|d| d.to_string()).as_deref(),
+            Some("2016-10-13")
+        );
+        assert_eq!(case.requests.len(), 2);
+        let case = read("good.toml").expect("good.toml");
+        assert_eq!(
+            case.requests[0].item,
+            "MRI of the right knee without contrast"
+        );
+        assert_eq!(
+            case.date_of_injury.map(|d| d.to_string()).as_deref(),
+            Some("2017-01-05")
+        );
+    }
+
+    #[test]
+    fn a_good_case_gives_the_facts_a_rule_needs() {
+        use imr_core::extract::{FactKind, Polarity};
+        let case = read("good.json").expect("good.json");
+        let facts = imr_core::extract::facts(&case.clinical_summary);
+        let find = |kind: FactKind, value: &str| {
+            facts
+                .iter()
+                .find(|f| f.kind == kind && f.value == value)
+                .unwrap_or_else(|| panic!("{} {value}", kind.as_str()))
+        };
+        assert_eq!(find(FactKind::Age, "48").number, Some(48.0));
+        assert_eq!(
+            find(FactKind::Mechanism, "lifting").polarity,
+            Polarity::Affirmed
+        );
+        let pt = find(FactKind::Treatment, "physical_therapy");
+        assert_eq!((pt.number, pt.polarity), (Some(6.0), Polarity::Historical));
+        assert_eq!(
+            find(FactKind::Response, "functional_improvement").polarity,
+            Polarity::Negated
+        );
+        assert_eq!(
+            find(FactKind::NeurologicFinding, "numbness").polarity,
+            Polarity::Negated
+        );
+        assert_eq!(
+            find(FactKind::NeurologicFinding, "positive_straight_leg_raise").polarity,
+            Polarity::Negated
+        );
+        assert_eq!(find(FactKind::PainScore, "7").number, Some(7.0));
+        assert_eq!(
+            find(FactKind::WorkStatus, "modified_duty").polarity,
+            Polarity::Affirmed
+        );
+        let norco = find(FactKind::Medication, "norco");
+        let drug = norco.drug.as_ref().expect("drug details");
+        assert_eq!(
+            (drug.strength.as_deref(), drug.count),
+            (Some("10/325 mg"), Some(60))
+        );
+        assert_eq!(norco.duration.map(|d| d.amount), Some(3));
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let err = read("wrong_types.json").expect_err("an item must be text");
+        assert!(
+            matches!(&err, CaseFileError::Field { field, .. } if field == "requests[0].item"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("requests[0].item"));
+        assert!(err.to_string().contains("a number"), "{err}");
+
+        let err = read("bad_date.toml").expect_err("not a date");
+        assert!(
+            matches!(&err, CaseFileError::Field { field, .. } if field == "date_of_injury"),
+            "{err}"
+        );
+        assert!(
+            !err.to_string().contains("13/45"),
+            "errors do not echo values: {err}"
+        );
+
+        let err = read("no_requests.json").expect_err("requests are needed");
+        assert!(
+            matches!(&err, CaseFileError::Field { field, .. } if field == "requests"),
+            "{err}"
+        );
+
+        let err = read("not_json.json").expect_err("not JSON");
+        assert!(matches!(err, CaseFileError::Syntax(_)), "{err}");
+
+        assert_eq!(
+            CaseFile::parse("  ", Format::Json),
+            Err(CaseFileError::Empty)
+        );
+    }
 }

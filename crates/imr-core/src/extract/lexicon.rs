@@ -72,6 +72,7 @@ const DECREASED: &[&str] = &[
     "limitations",
     "slightly decreased",
     "pain with",
+    "restriction",
 ];
 const ROM: Qualifier = Qualifier {
     affirm: DECREASED,
@@ -123,8 +124,10 @@ const STRENGTH: Qualifier = Qualifier {
         "5-/5",
         "3/5",
         "loss of",
+        "4 of 5",
+        "3 of 5",
     ],
-    deny: &["5/5", "normal", "full", "intact"],
+    deny: &["5/5", "normal", "full", "intact", "5 of 5"],
 };
 const SIGN: Qualifier = Qualifier {
     affirm: &["positive", "+"],
@@ -201,6 +204,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("sprains", Diagnosis, "strain_sprain"),
     e("strain/sprain", Diagnosis, "strain_sprain"),
     e("sprain/strain", Diagnosis, "strain_sprain"),
+    e("jammed", Diagnosis, "strain_sprain"),
     e("degenerative", Diagnosis, "degenerative"),
     e("degeneration", Diagnosis, "degenerative"),
     e("degenerative disc disease", Diagnosis, "degenerative"),
@@ -238,6 +242,8 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("tenosynovitis", Diagnosis, "tendinopathy"),
     e("epicondylitis", Diagnosis, "tendinopathy"),
     e("bursitis", Diagnosis, "tendinopathy"),
+    e("trigger finger", Diagnosis, "tendinopathy"),
+    e("trigger thumb", Diagnosis, "tendinopathy"),
     e("impingement syndrome", Diagnosis, "tendinopathy"),
     e("tear", Diagnosis, "internal_derangement"),
     e("tears", Diagnosis, "internal_derangement"),
@@ -253,6 +259,9 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("headaches", Diagnosis, "headache"),
     e("migraine", Diagnosis, "headache"),
     e("concussion", Diagnosis, "headache"),
+    e("postconcussional", Diagnosis, "headache"),
+    e("post-concussion", Diagnosis, "headache"),
+    e("postconcussive", Diagnosis, "headache"),
     e("chronic pain syndrome", Diagnosis, "chronic_pain"),
     // Treatments (value: the service name, or "medication"/"injection" when unspecific).
     e("physical therapy", Treatment, "physical_therapy"),
@@ -324,6 +333,13 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("bracing", Treatment, "orthosis"),
     e("brace", Treatment, "orthosis"),
     e("splint", Treatment, "orthosis"),
+    e("back support", Treatment, "orthosis"),
+    e("lumbar support", Treatment, "orthosis"),
+    e("heat/cold therapy", Treatment, "heat_cold_therapy"),
+    e("hot/cold therapy", Treatment, "heat_cold_therapy"),
+    e("cold therapy", Treatment, "heat_cold_therapy"),
+    e("heat therapy", Treatment, "heat_cold_therapy"),
+    e("cryotherapy", Treatment, "heat_cold_therapy"),
     e(
         "functional restoration program",
         Treatment,
@@ -351,7 +367,6 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("decreased pain", Response, "improvement"),
     e("reduced pain", Response, "improvement"),
     e("reduction in pain", Response, "improvement"),
-    e("failed", Response, "improvement").negated(),
     neg("same pain", Response, "improvement"),
     neg("unchanged", Response, "improvement"),
     neg("no change", Response, "improvement"),
@@ -430,6 +445,8 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("worsened", Response, "worsening"),
     e("worsening", Response, "worsening"),
     e("worse", Response, "worsening"),
+    e("increasing pain", Response, "worsening"),
+    e("increased pain", Response, "worsening"),
     e("flare", Response, "worsening"),
     e("flare-up", Response, "worsening"),
     e("exacerbation", Response, "worsening"),
@@ -472,6 +489,17 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("restricted duty", WorkStatus, "modified_duty"),
     e("modified work", WorkStatus, "modified_duty"),
     e("work restrictions", WorkStatus, "modified_duty"),
+    e("work with restrictions", WorkStatus, "modified_duty"),
+    e(
+        "return to work with restrictions",
+        WorkStatus,
+        "modified_duty",
+    ),
+    e(
+        "returned to work with restrictions",
+        WorkStatus,
+        "modified_duty",
+    ),
     e(
         "temporarily totally disabled",
         WorkStatus,
@@ -566,6 +594,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("weakness", NeurologicFinding, "weakness"),
     q("strength", NeurologicFinding, "weakness", STRENGTH),
     q("motor strength", NeurologicFinding, "weakness", STRENGTH),
+    q("muscle strength", NeurologicFinding, "weakness", STRENGTH),
     q(
         "sensation",
         NeurologicFinding,
@@ -655,6 +684,36 @@ pub(crate) const ENTRIES: &[Entry] = &[
         NeurologicFinding,
         "neurologic_deficit",
     ),
+    e(
+        "neurological findings",
+        NeurologicFinding,
+        "neurologic_deficit",
+    ),
+    e(
+        "neurologic findings",
+        NeurologicFinding,
+        "neurologic_deficit",
+    ),
+    e(
+        "neuromotor deficit",
+        NeurologicFinding,
+        "neurologic_deficit",
+    ),
+    e(
+        "neuromotor deficits",
+        NeurologicFinding,
+        "neurologic_deficit",
+    ),
+    e(
+        "neurologic impairment",
+        NeurologicFinding,
+        "neurologic_deficit",
+    ),
+    e(
+        "neurological impairment",
+        NeurologicFinding,
+        "neurologic_deficit",
+    ),
     // Physical findings.
     e("tenderness", PhysicalFinding, "tenderness"),
     e("tender", PhysicalFinding, "tenderness"),
@@ -691,6 +750,13 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "decreased_range_of_motion",
         ROM,
     ),
+    q("motion", PhysicalFinding, "decreased_range_of_motion", ROM),
+    q(
+        "rotation",
+        PhysicalFinding,
+        "decreased_range_of_motion",
+        ROM,
+    ),
     q("rom", PhysicalFinding, "decreased_range_of_motion", ROM),
     e("swelling", PhysicalFinding, "swelling"),
     e("edema", PhysicalFinding, "swelling"),
@@ -713,6 +779,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
     ),
     e("antalgic gait", PhysicalFinding, "antalgic_gait"),
     e("antalgic", PhysicalFinding, "antalgic_gait"),
+    neg("normal gait", PhysicalFinding, "antalgic_gait"),
     e("limp", PhysicalFinding, "antalgic_gait"),
     e("trigger point", PhysicalFinding, "trigger_point"),
     e("trigger points", PhysicalFinding, "trigger_point"),
@@ -787,12 +854,3 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("uds", UrineDrugScreen, "performed"),
     e("drug screen", UrineDrugScreen, "performed"),
 ];
-
-impl Entry {
-    const fn negated(self) -> Entry {
-        Entry {
-            polarity: Some(Polarity::Negated),
-            ..self
-        }
-    }
-}

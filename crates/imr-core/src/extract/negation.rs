@@ -49,6 +49,8 @@ enum Role {
     Pre(Polarity),
     /// Sets the polarity of what precedes it ("was not noted").
     Post(Polarity),
+    /// Works both ways: before or after the fact ("completed 4 sessions", "4 sessions completed").
+    Either(Polarity),
     /// Says a treatment was given in the past ("had", "received", "completed"): historical for
     /// care (treatments, surgery, medications), but says nothing about a diagnosis.
     PastCare,
@@ -137,9 +139,9 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("absent", Role::Post(N)),
     ("unremarkable", Role::Post(N)),
     ("ruled out", Role::Post(N)),
-    ("was denied", Role::Post(N)),
-    ("were denied", Role::Post(N)),
-    ("is denied", Role::Post(N)),
+    ("was denied", Role::Post(U)),
+    ("were denied", Role::Post(U)),
+    ("is denied", Role::Post(U)),
     ("did not help", Role::Post(N)),
     // Uncertain, planned or requested, before the fact.
     ("possible", Role::Pre(U)),
@@ -198,8 +200,15 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("evaluate for", Role::Pre(U)),
     ("in order to", Role::Pre(U)),
     ("to confirm", Role::Pre(U)),
-    ("prescribed", Role::Pre(U)),
-    ("dispensed", Role::Pre(U)),
+    ("able to", Role::Pre(U)),
+    ("regarding", Role::Pre(U)),
+    ("non-certification for", Role::Pre(U)),
+    ("noncertification for", Role::Pre(U)),
+    ("non-certification of", Role::Pre(U)),
+    ("was the original request", Role::Post(U)),
+    ("the original request", Role::Post(U)),
+    ("was authorized", Role::Post(U)),
+    ("were authorized", Role::Post(U)),
     // Uncertain, after the fact.
     ("was requested", Role::Post(U)),
     ("were requested", Role::Post(U)),
@@ -258,6 +267,10 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("treatment to date included", Role::PastCare),
     ("treatment history", Role::PastCare),
     ("had", Role::PastCare),
+    ("have included", Role::PastCare),
+    ("has included", Role::PastCare),
+    ("had included", Role::PastCare),
+    ("sessions completed", Role::Either(H)),
     ("has had", Role::PastCare),
     ("have had", Role::PastCare),
     ("participated in", Role::PastCare),
@@ -423,6 +436,12 @@ pub(crate) fn polarity(
             Role::Post(_) => {}
             Role::NegationEnd => negation_ended = true,
             Role::Pre(Polarity::Negated) if negation_ended => break,
+            Role::Either(p) => {
+                if p != Polarity::Negated || words_between(text, t.end, start) <= PRE_WORDS {
+                    pre = Some((start - t.end, p));
+                }
+                break;
+            }
             Role::PastCare => {
                 pre = Some((start - t.end, Polarity::Historical));
                 past_care = true;
@@ -438,13 +457,30 @@ pub(crate) fn polarity(
             }
         }
     }
-    // After the span: the nearest post-trigger.
+    // After the span: the nearest post-trigger. "The results of x-rays were not provided": what
+    // is missing is the report, not the study, when such a word leads the phrase.
+    let lead = text
+        .get(sentence.0.max(start.saturating_sub(40))..start)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let reported = [
+        "results of",
+        "rationale for",
+        "documentation of",
+        "report of",
+        "reports of",
+        "records of",
+        "dose of",
+    ]
+    .iter()
+    .any(|w| lead.contains(w));
     let mut post: Option<(usize, Polarity)> = None;
     for t in in_sentence.iter().filter(|t| t.start >= end) {
         match t.role {
             Role::Terminator | Role::Pseudo | Role::Pre(_) | Role::PastCare => break,
             Role::NegationEnd => {}
-            Role::Post(p) => {
+            Role::Post(Polarity::Negated) if reported => break,
+            Role::Post(p) | Role::Either(p) => {
                 if words_between(text, end, t.start) <= POST_WORDS {
                     post = Some((t.start - end, p));
                 }

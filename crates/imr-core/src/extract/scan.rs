@@ -63,7 +63,7 @@ static INJURY_CUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?-u:(\d{1,2}(?:\.\d)?))(?:\s*(?:-|to)\s*(?-u:(\d{1,2}(?:\.\d)?)))?\s*(?:/|out\s+of)\s*10\b",
+        r"(?i)\b(?-u:(\d{1,2}(?:\.\d)?))(?:\s*(?:-|to)\s*(?-u:(\d{1,2}(?:\.\d)?)))?\s*(?:/|out\s+of|of)\s*10\b",
     )
 });
 static STRENGTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -96,11 +96,13 @@ static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static UR_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:utilization\s+review|UR|non-?certif\w*|claims administrator)\b")
+    re(
+        r"(?i)\b(?:utilization\s+review|UR|non-?certif\w*|claims administrator|determination|(?:was|were)\s+(?:denied|modified|approved|certified)|not\s+medically\s+necessary)\b",
+    )
 });
 static UR_DECISION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(non-?certifi\w*|not\s+certified|denied|denial|modified|certified|approved|authorized)\b",
+        r"(?i)\b(non-?certifi\w*|not\s+certified|not\s+medically\s+necessary|denied|denial|modified|certified|approved|authorized)\b",
     )
 });
 static MECHANISM_CUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -245,7 +247,11 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact,
             continue;
         }
         let sentence = sentence_of(spans, m.start()).map_or((0, text.len()), |i| spans[i]);
+        // Common words ("fell", "lifting") name a mechanism only where the injury is told.
+        let plain_word = !entry.phrase.contains(' ') && !CAPITALS_ONLY.contains(&entry.phrase);
         if entry.kind == FactKind::Mechanism
+            && plain_word
+            && !["punched", "assaulted"].contains(&entry.phrase)
             && !MECHANISM_CUE.is_match(&text[sentence.0..sentence.1])
         {
             continue;
@@ -592,10 +598,15 @@ fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usiz
     {
         return Some(n);
     }
-    HASH_AFTER
+    if let Some(n) = HASH_AFTER
         .captures(after)
         .and_then(|c| c.get(1))
         .and_then(|w| w.as_str().parse().ok())
+    {
+        return Some(n);
+    }
+    // "physical therapy three times per week for two weeks": the request reader's schedule.
+    crate::request::schedule_quantity(after)
 }
 
 /// A response is about the nearest treatment or medication of its sentence.

@@ -191,6 +191,22 @@ static LEVELS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b[ctl](?-u:\d{1,2})(?:\s*-\s*[ctls]?(?-u:\d{1,2}))?\b").expect("static regex")
 });
 
+/// The quantity a schedule in free text states ("three times per week for two weeks" = 6,
+/// "2x6" = 12), for the fact reader's treatment counts.
+pub(crate) fn schedule_quantity(text: &str) -> Option<u32> {
+    let mut blanked = text.to_string();
+    for m in LEVELS.find_iter(text) {
+        blanked.replace_range(m.start()..m.end(), &" ".repeat(m.end() - m.start()));
+    }
+    let s = schedule::read(&crate::extract::numbers::words_to_digits(&blanked), false);
+    // Only a schedule counts here, not a stray number ("for the 2 knees").
+    if s.frequency.is_some() && s.duration.is_some() {
+        s.quantity
+    } else {
+        None
+    }
+}
+
 /// Reads one disputed request. Never panics; what it cannot read is left `None` and, where that
 /// matters, noted in `diagnostics`.
 pub fn read_request(item: &str) -> Request {
