@@ -11,6 +11,7 @@
 //! so concurrent writers never lose each other's steps ([`transition`] retries). Documents are
 //! kept byte for byte with their SHA-256, which is checked again when they are read.
 
+pub mod accounts;
 mod backend;
 mod error;
 pub mod export;

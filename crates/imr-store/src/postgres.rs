@@ -1,6 +1,8 @@
 //! The PostgreSQL backend: a pool of connections to a real server. Migrations run under an
 //! advisory lock, so several instances starting at once migrate once.
 
+mod accounts;
+
 use std::time::Duration;
 
 use sqlx::postgres::PgPoolOptions;
@@ -10,11 +12,18 @@ use crate::backend::impl_store;
 use crate::{Backend, StoreError, StoreOptions};
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/postgres/0002_accounts.sql"),
+    ),
+];
 
 /// An arbitrary key for the migration advisory lock ("imr" in ASCII).
 const MIGRATION_LOCK: i64 = 0x696d72;

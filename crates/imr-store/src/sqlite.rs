@@ -2,6 +2,8 @@
 //! go through a pool of one connection, so writers queue in the process instead of failing
 //! with "database is locked", and `busy_timeout` covers writers in other processes.
 
+mod accounts;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -12,11 +14,18 @@ use crate::backend::impl_store;
 use crate::{Backend, StoreError, StoreOptions};
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/sqlite/0002_accounts.sql"),
+    ),
+];
 
 pub struct SqliteStore {
     read: SqlitePool,

@@ -39,6 +39,8 @@ enum Command {
     Export(cmd::export::Args),
     /// Restore a store from JSON lines written by export.
     Import(cmd::import::Args),
+    /// Serve the JSON API and the reviewer's web workbench.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Deadlines(args) => cmd::deadlines::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(code) => code,

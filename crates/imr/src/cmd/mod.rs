@@ -11,3 +11,4 @@ pub mod parse;
 pub mod redact;
 pub mod review;
 pub mod reviewer;
+pub mod serve;

@@ -1,0 +1,577 @@
+//! The JSON API under `/api`: every case operation, authenticated by bearer tokens
+//! (`POST /api/login`), authorized on the server for every request. Errors are JSON
+//! `{"error": "..."}` with 400 (malformed), 401, 403, 404, 409 (a step the rules forbid) or 413.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use imr_core::case::{Application, AuditEntry, NoticeMethod, Reviewer, deadlines};
+use imr_store::accounts::{Role, SessionKind};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{self, ApiUser};
+use crate::cases::{self, Candidates, CaseSummary, LetterFormat, QueueFilter, STAFF, SignRequest};
+use crate::error::{ApiError, ApiResult};
+use crate::state::{AppState, now};
+
+/// A JSON body whose errors are JSON too: 400 with the serde message (line and column).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<ApiJson<T>> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            ApiError::new(
+                e.status(),
+                format!("the request body could not be read: {e}"),
+            )
+        })?;
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
+            ApiError::bad_request(format!(
+                "malformed JSON body: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })
+    }
+}
+
+pub fn router(state: &AppState) -> axum::Router<AppState> {
+    let upload_limit = state.settings.max_upload_bytes;
+    axum::Router::new()
+        .route("/api/login", post(login))
+        .route("/api/logout", post(logout))
+        .route("/api/me", get(me))
+        .route("/api/users", post(create_user))
+        .route("/api/applications", post(create_application))
+        .route("/api/cases", get(list_cases))
+        .route("/api/cases/{number}", get(get_case))
+        .route("/api/cases/{number}/eligibility", get(get_eligibility))
+        .route(
+            "/api/cases/{number}/documents",
+            get(list_documents)
+                .post(upload_document)
+                // Only this route takes large bodies.
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/api/documents/{id}", get(get_document))
+        .route("/api/cases/{number}/candidates", get(get_candidates))
+        .route("/api/cases/{number}/assignment", post(assign))
+        .route("/api/cases/{number}/proposal", get(get_proposal))
+        .route("/api/cases/{number}/determination", post(sign))
+        .route(
+            "/api/cases/{number}/letter",
+            get(get_letter).post(issue_letter),
+        )
+        .route("/api/cases/{number}/audit", get(get_audit))
+        .route("/api/deadlines", get(get_deadlines))
+        .route("/api/reviewers", get(list_reviewers).post(add_reviewer))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: i64,
+    pub role: String,
+}
+
+/// Logs in and returns an API token. Five failed attempts in a row lock the account for 15
+/// minutes (429).
+#[utoipa::path(post, path = "/api/login", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, description = "wrong username or password"),
+              (status = 429, description = "locked after failed logins")))]
+async fn login(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let (token, session) =
+        auth::login(&state, &body.username, &body.password, SessionKind::Api).await?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at: session.expires_at,
+        role: session.user.role.as_str().to_string(),
+    }))
+}
+
+/// Ends the token's session.
+#[utoipa::path(post, path = "/api/logout", responses((status = 204)), security(("bearer" = [])))]
+async fn logout(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<StatusCode> {
+    state.accounts.delete_session(&who.token_sha256).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub username: String,
+    pub role: String,
+    pub reviewer_id: Option<String>,
+    pub case_number: Option<String>,
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/api/me", responses((status = 200, body = Me)), security(("bearer" = [])))]
+async fn me(ApiUser(who): ApiUser) -> Json<Me> {
+    Json(Me {
+        username: who.username,
+        role: who.role.as_str().to_string(),
+        reviewer_id: who.reviewer_id,
+        case_number: who.case_number,
+    })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    pub username: String,
+    pub password: String,
+    /// intake_clerk, reviewer, administrator or party.
+    pub role: String,
+    #[serde(default)]
+    pub reviewer_id: Option<String>,
+    #[serde(default)]
+    pub case_number: Option<String>,
+}
+
+/// Creates a user (administrators only).
+#[utoipa::path(post, path = "/api/users", request_body = NewUserRequest,
+    responses((status = 201, body = Me), (status = 400), (status = 403), (status = 409, description = "the username is taken")),
+    security(("bearer" = [])))]
+async fn create_user(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<NewUserRequest>,
+) -> ApiResult<(StatusCode, Json<Me>)> {
+    who.require(&[Role::Administrator], "create users")?;
+    let role = Role::parse(&body.role).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "role: {:?} is not one of intake_clerk, reviewer, administrator, party",
+            body.role
+        ))
+    })?;
+    let user = auth::create_user(
+        &state,
+        &body.username,
+        &body.password,
+        role,
+        body.reviewer_id,
+        body.case_number,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Me {
+            username: user.username,
+            role: user.role.as_str().to_string(),
+            reviewer_id: user.reviewer_id,
+            case_number: user.case_number,
+        }),
+    ))
+}
+
+/// Opens a case for an application (DWC Form IMR as JSON); the answer holds the case with its
+/// eligibility decided.
+#[utoipa::path(post, path = "/api/applications", request_body = Object,
+    responses((status = 201, description = "the case opened", body = Object), (status = 400), (status = 401), (status = 403)),
+    security(("bearer" = [])))]
+async fn create_application(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiJson(app): ApiJson<Application>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let case = cases::open_application(&state, &who, app).await?;
+    Ok((StatusCode::CREATED, Json(case_json(&case))))
+}
+
+fn case_json(case: &imr_core::case::Case) -> serde_json::Value {
+    let mut value = serde_json::to_value(case).unwrap_or_default();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "deadlines".into(),
+            serde_json::to_value(case.open_deadlines()).unwrap_or_default(),
+        );
+    }
+    value
+}
+
+/// The cases you may see, by due date; a reviewer sees only their own.
+#[utoipa::path(get, path = "/api/cases", params(QueueFilter),
+    responses((status = 200, body = Vec<CaseSummary>), (status = 401)), security(("bearer" = [])))]
+async fn list_cases(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Query(filter): Query<QueueFilter>,
+) -> ApiResult<Json<Vec<CaseSummary>>> {
+    Ok(Json(cases::queue(&state, &who, &filter).await?))
+}
+
+/// One case with its running deadlines. The view is written to the audit log.
+#[utoipa::path(get, path = "/api/cases/{number}", params(("number" = String, Path, description = "case number, e.g. CM26-0000001")),
+    responses((status = 200, body = Object), (status = 401), (status = 403, description = "not your case"), (status = 404)),
+    security(("bearer" = [])))]
+async fn get_case(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let case = cases::view_case(&state, &who, &number).await?;
+    Ok(Json(case_json(&case)))
+}
+
+/// The eligibility decision with its reasons.
+#[utoipa::path(get, path = "/api/cases/{number}/eligibility", params(("number" = String, Path)),
+    responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = [])))]
+async fn get_eligibility(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let case = cases::view_case(&state, &who, &number).await?;
+    let reasons: Vec<String> = match &case.eligibility {
+        imr_core::case::Eligibility::Eligible => Vec::new(),
+        imr_core::case::Eligibility::Ineligible { reasons } => {
+            reasons.iter().map(|r| r.to_string()).collect()
+        }
+    };
+    Ok(Json(serde_json::json!({
+        "case_number": case.number,
+        "eligible": case.eligibility.is_eligible(),
+        "eligibility": case.eligibility,
+        "reasons": reasons,
+    })))
+}
+
+/// The documents of a case (without their bytes).
+#[utoipa::path(get, path = "/api/cases/{number}/documents", params(("number" = String, Path)),
+    responses((status = 200, body = Vec<Object>), (status = 403), (status = 404)), security(("bearer" = [])))]
+async fn list_documents(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<Json<Vec<imr_store::DocumentInfo>>> {
+    let case = cases::view_case(&state, &who, &number).await?;
+    Ok(Json(state.store.documents(&case.number).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UploadParams {
+    /// What the document is: "medical records", "ur decision", ...
+    pub kind: String,
+    pub filename: Option<String>,
+    /// The records are complete with this document (starts the determination clock).
+    #[serde(default)]
+    pub complete: bool,
+}
+
+/// Stores a document, the request body byte for byte (its media type from Content-Type), and
+/// counts it as records of the case. A body over the limit is refused with 413 and nothing is
+/// stored.
+#[utoipa::path(post, path = "/api/cases/{number}/documents", params(("number" = String, Path), UploadParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = Object), (status = 400), (status = 403), (status = 409), (status = 413, description = "larger than the upload limit")),
+    security(("bearer" = [])))]
+async fn upload_document(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+    Query(params): Query<UploadParams>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let (info, case) = cases::add_document(
+        &state,
+        &who,
+        &number,
+        cases::Upload {
+            kind: params.kind,
+            filename: params.filename,
+            media_type,
+            bytes: &body,
+            complete: params.complete,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "document": info, "case": case_json(&case) })),
+    ))
+}
+
+/// A document's bytes, as received.
+#[utoipa::path(get, path = "/api/documents/{id}", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 403), (status = 404)), security(("bearer" = [])))]
+async fn get_document(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    document_response(&state, &who, id).await
+}
+
+pub async fn document_response(
+    state: &AppState,
+    who: &auth::Principal,
+    id: i64,
+) -> ApiResult<Response> {
+    let Some(info) = state.store.document(id).await? else {
+        return Err(ApiError::not_found(format!("no document {id}")));
+    };
+    let case = cases::view_case(state, who, info.case_number.as_str()).await?;
+    let _ = case;
+    let bytes = state.store.read_document(id).await?;
+    let media = if info.media_type.starts_with("text/html") {
+        // Never let a stored document run as a page of this site.
+        "text/plain; charset=utf-8".to_string()
+    } else {
+        info.media_type.clone()
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"document-{id}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The reviewers weighed for the case: qualified first with the reasons each was chosen, then
+/// the excluded ones with the reasons each was excluded.
+#[utoipa::path(get, path = "/api/cases/{number}/candidates", params(("number" = String, Path)),
+    responses((status = 200, body = Candidates), (status = 403), (status = 404)), security(("bearer" = [])))]
+async fn get_candidates(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<Json<Candidates>> {
+    who.require(STAFF, "see assignment candidates")?;
+    let case = cases::view_case(&state, &who, &number).await?;
+    Ok(Json(cases::candidates(&state, &case).await?.0))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// A reviewer chosen by hand; without it the best qualified reviewer.
+    #[serde(default)]
+    pub reviewer_id: Option<String>,
+    /// How the notice of assignment goes out: "electronic" (default) or "mail".
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub notice: Option<NoticeMethod>,
+}
+
+/// Assigns a reviewer; 409 if the case is ineligible, already assigned, or the reviewer has a
+/// conflict or does not qualify.
+#[utoipa::path(post, path = "/api/cases/{number}/assignment", params(("number" = String, Path)), request_body = AssignRequest,
+    responses((status = 200, body = Object), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
+async fn assign(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<AssignRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let case = cases::assign(
+        &state,
+        &who,
+        &number,
+        body.reviewer_id.as_deref(),
+        body.notice.unwrap_or(NoticeMethod::Electronic),
+    )
+    .await?;
+    Ok(Json(case_json(&case)))
+}
+
+/// The engine's proposal for every disputed item: decision or "needs physician", rule,
+/// citation, evidence spans and missing documentation.
+#[utoipa::path(get, path = "/api/cases/{number}/proposal", params(("number" = String, Path)),
+    responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = [])))]
+async fn get_proposal(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<Json<imr_core::engine::CaseFindings>> {
+    who.require(
+        &[Role::Administrator, Role::Reviewer],
+        "see the engine's proposal",
+    )?;
+    let case = cases::view_case(&state, &who, &number).await?;
+    let text = cases::clinical_text(&state, &case).await?;
+    Ok(Json(cases::proposal(&state, &case, &text)))
+}
+
+/// The assigned reviewer signs the determination: one decision per disputed item.
+#[utoipa::path(post, path = "/api/cases/{number}/determination", params(("number" = String, Path)), request_body = SignRequest,
+    responses((status = 200, body = Object), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
+async fn sign(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<SignRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let case = cases::sign(&state, &who, &number, body).await?;
+    Ok(Json(case_json(&case)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LetterParams {
+    /// text (default), html or pdf.
+    pub format: Option<LetterFormat>,
+}
+
+/// The Final Determination Letter of a signed case, as text, HTML or PDF.
+#[utoipa::path(get, path = "/api/cases/{number}/letter", params(("number" = String, Path), LetterParams),
+    responses((status = 200, content_type = "text/plain"), (status = 403), (status = 409, description = "not signed yet")),
+    security(("bearer" = [])))]
+async fn get_letter(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+    Query(params): Query<LetterParams>,
+) -> ApiResult<Response> {
+    let case = cases::view_case(&state, &who, &number).await?;
+    let (media, bytes) =
+        cases::letter(&state, &case, params.format.unwrap_or(LetterFormat::Text)).await?;
+    Ok(([(header::CONTENT_TYPE, media)], bytes).into_response())
+}
+
+/// Issues the letter of a signed case (the last step).
+#[utoipa::path(post, path = "/api/cases/{number}/letter", params(("number" = String, Path)),
+    responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = [])))]
+async fn issue_letter(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let case = cases::issue_letter(&state, &who, &number).await?;
+    Ok(Json(case_json(&case)))
+}
+
+/// The case's audit log, oldest first: every step and every view.
+#[utoipa::path(get, path = "/api/cases/{number}/audit", params(("number" = String, Path)),
+    responses((status = 200, body = Vec<Object>), (status = 403), (status = 404)), security(("bearer" = [])))]
+async fn get_audit(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<Json<Vec<AuditEntry>>> {
+    who.require(STAFF, "read the audit log")?;
+    let case = cases::load_case(&state, &who, &number).await?;
+    Ok(Json(state.store.audit_log(&case.number).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DeadlineParams {
+    /// Also list what falls due within this many days (default 7).
+    pub within_days: Option<i32>,
+}
+
+/// Overdue cases and what falls due soon (of the cases you may see).
+#[utoipa::path(get, path = "/api/deadlines", params(DeadlineParams),
+    responses((status = 200, body = Vec<Object>), (status = 401)), security(("bearer" = [])))]
+async fn get_deadlines(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Query(params): Query<DeadlineParams>,
+) -> ApiResult<Json<Vec<deadlines::DueItem>>> {
+    let within = params.within_days.unwrap_or(7).clamp(0, 366);
+    let cases: Vec<_> = state
+        .store
+        .list_cases(true)
+        .await?
+        .into_iter()
+        .filter(|c| who.may_view(c))
+        .collect();
+    Ok(Json(deadlines::due_items(&cases, now(), within)))
+}
+
+/// The reviewers on file.
+#[utoipa::path(get, path = "/api/reviewers",
+    responses((status = 200, body = Vec<Object>), (status = 403)), security(("bearer" = [])))]
+async fn list_reviewers(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> ApiResult<Json<Vec<Reviewer>>> {
+    who.require(STAFF, "list reviewers")?;
+    Ok(Json(state.store.reviewers().await?))
+}
+
+/// Adds a reviewer (administrators only).
+#[utoipa::path(post, path = "/api/reviewers", request_body = Object,
+    responses((status = 201, body = Object), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
+async fn add_reviewer(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiJson(reviewer): ApiJson<Reviewer>,
+) -> ApiResult<(StatusCode, Json<Reviewer>)> {
+    who.require(&[Role::Administrator], "add reviewers")?;
+    let errors = reviewer.validate();
+    if !errors.is_empty() {
+        let list: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        return Err(ApiError::bad_request(list.join("; ")));
+    }
+    let entry = AuditEntry::new(
+        now(),
+        who.actor(),
+        "reviewer.added",
+        format!("reviewer {}", reviewer.id),
+    );
+    state.store.add_reviewer(&reviewer, &entry).await?;
+    Ok((StatusCode::CREATED, Json(reviewer)))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "imr", description = "Independent Medical Review: cases, reviewers, determinations and letters."),
+    paths(login, logout, me, create_user, create_application, list_cases, get_case, get_eligibility,
+          list_documents, upload_document, get_document, get_candidates, assign, get_proposal, sign,
+          get_letter, issue_letter, get_audit, get_deadlines, list_reviewers, add_reviewer,
+          crate::health),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document, as served at /openapi.json and checked in as docs/openapi.json.
+pub fn openapi_json() -> String {
+    use utoipa::OpenApi;
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

@@ -1,0 +1,508 @@
+//! The case operations both the API and the workbench use: each checks who is asking, calls
+//! the core's rules through the store, and writes the audit log (a view of a case included).
+
+use std::collections::BTreeMap;
+
+use imr_core::Determination;
+use imr_core::case::assignment::{self, Assessment};
+use imr_core::case::{
+    Action, Application, AuditEntry, Case, CaseNumber, ItemDecision, Needed, NoticeMethod,
+    Reviewer, Status,
+};
+use imr_core::engine::{CaseFindings, adapt, review};
+use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_text};
+use imr_core::model::{Item, ReviewerCredentials};
+use imr_store::accounts::Role;
+use imr_store::{DocumentInfo, NewDocument, transition};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::state::{AppState, now};
+
+pub const STAFF: &[Role] = &[Role::Administrator, Role::IntakeClerk];
+
+pub fn parse_number(text: &str) -> ApiResult<CaseNumber> {
+    CaseNumber::parse(text)
+        .map_err(|e| ApiError::not_found(format!("no case {text:?}: not a case number ({e})")))
+}
+
+/// Loads a case the principal may see, and records the view in the audit log.
+pub async fn view_case(state: &AppState, who: &Principal, number: &str) -> ApiResult<Case> {
+    let case = load_case(state, who, number).await?;
+    let entry = AuditEntry::new(now(), who.actor(), "case.viewed", "");
+    state.store.record_audit(Some(&case.number), &entry).await?;
+    Ok(case)
+}
+
+/// Loads a case the principal may see, without recording a view (for a step on it).
+pub async fn load_case(state: &AppState, who: &Principal, number: &str) -> ApiResult<Case> {
+    let number = parse_number(number)?;
+    let Some(case) = state.store.load_case(&number).await? else {
+        return Err(ApiError::not_found(format!("no case {number}")));
+    };
+    who.check_view(&case.value)?;
+    Ok(case.value)
+}
+
+/// Opens a case for a new application; eligibility is decided on the way.
+pub async fn open_application(
+    state: &AppState,
+    who: &Principal,
+    application: Application,
+) -> ApiResult<Case> {
+    who.require(STAFF, "open an application")?;
+    let at = now();
+    let errors = application.validate(at.date());
+    if !errors.is_empty() {
+        return Err(invalid_fields(&errors));
+    }
+    Ok(imr_store::open_case(state.store.as_ref(), application, at, &who.actor()).await?)
+}
+
+pub fn invalid_fields(errors: &[imr_core::case::FieldError]) -> ApiError {
+    let list: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect();
+    ApiError::bad_request(format!(
+        "the application has {} invalid field(s): {}",
+        errors.len(),
+        list.join("; ")
+    ))
+}
+
+fn needed(state: &AppState, case: &Case) -> Needed {
+    let app = &case.application;
+    state.specialty_map.needed(
+        std::iter::once(app.condition.as_str())
+            .chain(app.ur_decision.items.iter().map(|i| i.request.as_str())),
+    )
+}
+
+/// The reviewers weighed for a case, qualified first, each with its reasons.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Candidates {
+    /// Specialties the case calls for.
+    pub same_specialty: Vec<String>,
+    pub similar_specialty: Vec<String>,
+    #[schema(value_type = Vec<Object>)]
+    pub candidates: Vec<Assessment>,
+}
+
+pub async fn candidates(state: &AppState, case: &Case) -> ApiResult<(Candidates, Vec<Reviewer>)> {
+    let needed = needed(state, case);
+    let reviewers = state.store.reviewers().await?;
+    let loads = state.store.reviewer_loads().await?;
+    let ranked = assignment::rank(&case.application, &needed, &reviewers, &loads);
+    Ok((
+        Candidates {
+            same_specialty: needed.same.iter().cloned().collect(),
+            similar_specialty: needed.similar.iter().cloned().collect(),
+            candidates: ranked,
+        },
+        reviewers,
+    ))
+}
+
+/// Assigns the named reviewer, or the best qualified one.
+pub async fn assign(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+    reviewer_id: Option<&str>,
+    notice: NoticeMethod,
+) -> ApiResult<Case> {
+    who.require(STAFF, "assign a reviewer")?;
+    let case = load_case(state, who, number).await?;
+    let (ranked, reviewers) = candidates(state, &case).await?;
+    let (chosen, by_hand) = match reviewer_id {
+        Some(id) => (id.to_string(), true),
+        None => match ranked.candidates.iter().find(|a| a.qualifies()) {
+            Some(best) => (best.reviewer_id.clone(), false),
+            None => {
+                return Err(ApiError::conflict(format!(
+                    "no reviewer qualifies for case {} without a conflict; see its candidates",
+                    case.number
+                )));
+            }
+        },
+    };
+    let Some(reviewer) = reviewers.into_iter().find(|r| r.id == chosen) else {
+        return Err(ApiError::bad_request(format!(
+            "reviewer_id: no reviewer {chosen}"
+        )));
+    };
+    let loads: BTreeMap<String, u32> = state.store.reviewer_loads().await?;
+    let load = loads.get(&reviewer.id).copied().unwrap_or(0);
+    let needed = needed(state, &case);
+    let action = move |_: &Case| Action::Assign {
+        reviewer: reviewer.clone(),
+        needed: needed.clone(),
+        load,
+        notice,
+        by_hand,
+    };
+    Ok(transition(
+        state.store.as_ref(),
+        &case.number,
+        now(),
+        &who.actor(),
+        &state.rules,
+        &action,
+    )
+    .await?)
+}
+
+/// A document received for a case, stored byte for byte, and counted as records.
+pub struct Upload<'a> {
+    pub kind: String,
+    pub filename: Option<String>,
+    pub media_type: String,
+    pub bytes: &'a [u8],
+    /// The records are complete with this part.
+    pub complete: bool,
+}
+
+pub async fn add_document(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+    upload: Upload<'_>,
+) -> ApiResult<(DocumentInfo, Case)> {
+    who.require(STAFF, "add documents")?;
+    let case = load_case(state, who, number).await?;
+    if upload.kind.trim().is_empty() {
+        return Err(ApiError::bad_request("kind: must not be empty"));
+    }
+    if case.status == Status::Determined || case.status == Status::LetterIssued {
+        return Err(ApiError::conflict(format!(
+            "case {} is {}; records can no longer be added",
+            case.number, case.status
+        )));
+    }
+    let mut source = upload.bytes;
+    let info = state
+        .store
+        .store_document(
+            NewDocument {
+                case_number: case.number.clone(),
+                kind: upload.kind.clone(),
+                filename: upload.filename,
+                media_type: upload.media_type,
+                received_at: now(),
+                declared_size: Some(upload.bytes.len() as u64),
+                actor: who.actor(),
+            },
+            &mut source,
+        )
+        .await?;
+    let (id, sha, size, kind, complete) = (
+        info.id,
+        info.sha256.clone(),
+        info.size,
+        upload.kind,
+        upload.complete,
+    );
+    let action = move |_: &Case| Action::ReceiveRecords {
+        document_id: id,
+        sha256: sha.clone(),
+        kind: kind.clone(),
+        size,
+        complete,
+    };
+    let case = transition(
+        state.store.as_ref(),
+        &case.number,
+        now(),
+        &who.actor(),
+        &state.rules,
+        &action,
+    )
+    .await?;
+    Ok((info, case))
+}
+
+/// The clinical text of a case: every text or PDF document received, in order.
+pub async fn clinical_text(state: &AppState, case: &Case) -> ApiResult<String> {
+    let mut text = String::new();
+    for doc in state.store.documents(&case.number).await? {
+        let bytes = state.store.read_document(doc.id).await?;
+        let part = if doc.media_type.starts_with("text/") {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else if imr_pdf::read::looks_like_pdf(&bytes) {
+            let read = tokio::task::spawn_blocking(move || imr_pdf::read::pdf_text(&bytes)).await;
+            match read {
+                Ok(Ok(t)) => t,
+                _ => {
+                    tracing::warn!(document = doc.id, "a PDF document could not be read");
+                    continue;
+                }
+            }
+        } else {
+            continue;
+        };
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(part.trim());
+    }
+    Ok(text)
+}
+
+/// The engine's proposal for every disputed item, from the case's clinical text.
+pub fn proposal(state: &AppState, case: &Case, clinical_text: &str) -> CaseFindings {
+    let app = &case.application;
+    let requests: Vec<adapt::RequestText> = app
+        .ur_decision
+        .items
+        .iter()
+        .map(|i| adapt::RequestText {
+            item: &i.request,
+            original_request: None,
+            authorized: i.authorized.as_deref(),
+        })
+        .collect();
+    let input = adapt::build(
+        Some(case.number.to_string()),
+        Some(app.date_of_injury),
+        Some(app.ur_decision.date),
+        clinical_text,
+        &requests,
+    );
+    review(&state.guidelines, &input, None)
+}
+
+/// What the reviewer signs.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignRequest {
+    /// One decision per disputed item, in the application's order.
+    #[schema(value_type = Vec<Object>)]
+    pub decisions: Vec<ItemDecision>,
+    /// The reviewer's clinical case summary for the letter.
+    #[serde(default)]
+    pub clinical_summary: Option<String>,
+}
+
+pub async fn sign(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+    request: SignRequest,
+) -> ApiResult<Case> {
+    who.require(&[Role::Reviewer], "sign a determination")?;
+    let case = load_case(state, who, number).await?;
+    let Some(reviewer_id) = who.reviewer_id.clone() else {
+        return Err(ApiError::forbidden("your user is not linked to a reviewer"));
+    };
+    for (i, d) in request.decisions.iter().enumerate() {
+        if d.rationale.trim().is_empty() {
+            return Err(ApiError::bad_request(format!(
+                "decisions[{i}].rationale: must not be empty"
+            )));
+        }
+    }
+    let SignRequest {
+        decisions,
+        clinical_summary,
+    } = request;
+    let action = move |_: &Case| Action::Sign {
+        reviewer_id: reviewer_id.clone(),
+        decisions: decisions.clone(),
+        clinical_summary: clinical_summary.clone(),
+    };
+    Ok(transition(
+        state.store.as_ref(),
+        &case.number,
+        now(),
+        &who.actor(),
+        &state.rules,
+        &action,
+    )
+    .await?)
+}
+
+pub async fn issue_letter(state: &AppState, who: &Principal, number: &str) -> ApiResult<Case> {
+    who.require(STAFF, "issue a letter")?;
+    let case = load_case(state, who, number).await?;
+    Ok(transition(
+        state.store.as_ref(),
+        &case.number,
+        now(),
+        &who.actor(),
+        &state.rules,
+        &|_: &Case| Action::IssueLetter,
+    )
+    .await?)
+}
+
+/// The determination of a signed case, in the letters' model.
+fn determination(case: &Case, reviewer: Option<&Reviewer>) -> Determination {
+    let app = &case.application;
+    let signed = case.determination.as_ref();
+    let items = app
+        .ur_decision
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let d = signed.and_then(|s| s.decisions.get(i));
+            let mut out = Item::new(item.request.clone());
+            out.authorized = item.authorized.clone();
+            out.decision = d.map(|d| d.decision);
+            out.imro_guideline = d.and_then(|d| d.guideline.clone());
+            out.rationale = d.map(|d| d.rationale.clone());
+            out
+        })
+        .collect();
+    Determination {
+        source: None,
+        case_number: Some(case.number.to_string()),
+        date_assigned: case.assignment.as_ref().map(|a| a.notice_at.date()),
+        decision_date: signed.map(|s| s.signed_at.date()),
+        date_of_injury: Some(app.date_of_injury),
+        ur_denial_date: Some(app.ur_decision.date),
+        application_received: Some(app.filed),
+        priority: Some(app.priority),
+        reviewer: reviewer
+            .map(|r| ReviewerCredentials {
+                licensure: r.licensure_states.clone(),
+                specialties: r.board_certifications.clone(),
+                subspecialties: r.subspecialties.clone(),
+            })
+            .unwrap_or_default(),
+        clinical_summary: signed.and_then(|s| s.clinical_summary.clone()),
+        items,
+        diagnostics: Vec::new(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LetterFormat {
+    Text,
+    Html,
+    Pdf,
+}
+
+/// The Final Determination Letter of a signed case: (media type, bytes).
+pub async fn letter(
+    state: &AppState,
+    case: &Case,
+    format: LetterFormat,
+) -> ApiResult<(&'static str, Vec<u8>)> {
+    let Some(signed) = &case.determination else {
+        return Err(ApiError::conflict(format!(
+            "case {} is not determined yet ({}); there is no letter",
+            case.number, case.status
+        )));
+    };
+    let reviewer = state.store.reviewer(&signed.reviewer_id).await?;
+    let det = determination(case, reviewer.as_ref());
+    let options = LetterOptions {
+        organization: state.settings.organization.clone(),
+        practice: reviewer.as_ref().map(|r| Practice {
+            years_in_practice: r.years_in_active_practice,
+            hours_per_week: r.hours_per_week_in_practice,
+        }),
+    };
+    let document = letter_document(&det, &options)
+        .map_err(|e| ApiError::conflict(format!("case {}: no letter: {e}", case.number)))?;
+    Ok(match format {
+        LetterFormat::Text => (
+            "text/plain; charset=utf-8",
+            render_text(&document).into_bytes(),
+        ),
+        LetterFormat::Html => (
+            "text/html; charset=utf-8",
+            imr_core::letter::html::render_html(&document).into_bytes(),
+        ),
+        LetterFormat::Pdf => {
+            let bytes = tokio::task::spawn_blocking(move || imr_pdf::write::letter_pdf(&document))
+                .await
+                .map_err(|_| ApiError::internal("writing the PDF"))?
+                .map_err(|e| {
+                    tracing::error!(error = %e, "PDF letter");
+                    ApiError::internal("writing the PDF")
+                })?;
+            ("application/pdf", bytes)
+        }
+    })
+}
+
+/// A case in a list: what the queue shows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseSummary {
+    pub number: String,
+    pub status: String,
+    pub priority: String,
+    pub reviewer_id: Option<String>,
+    pub received_at: String,
+    /// The next deadline running, if any: "records" or "determination".
+    pub due_kind: Option<String>,
+    pub due: Option<String>,
+    pub overdue: bool,
+    pub items: usize,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct QueueFilter {
+    /// Only cases in this status (ineligible, eligible, assigned, records_complete, determined,
+    /// letter_issued).
+    pub status: Option<String>,
+    /// Only cases assigned to this reviewer.
+    pub reviewer: Option<String>,
+}
+
+/// The cases the principal may see, by due date (those with no clock running last).
+pub async fn queue(
+    state: &AppState,
+    who: &Principal,
+    filter: &QueueFilter,
+) -> ApiResult<Vec<CaseSummary>> {
+    let at = now();
+    let cases = state.store.list_cases(false).await?;
+    let mut out: Vec<CaseSummary> = cases
+        .iter()
+        .filter(|c| who.may_view(c))
+        .filter(|c| {
+            filter
+                .status
+                .as_deref()
+                .is_none_or(|s| s.is_empty() || c.status.as_str() == s)
+        })
+        .filter(|c| {
+            filter
+                .reviewer
+                .as_deref()
+                .is_none_or(|r| r.is_empty() || c.reviewer_id() == Some(r))
+        })
+        .map(|c| summary(c, at))
+        .collect();
+    out.sort_by(|a, b| {
+        (a.due.is_none(), &a.due, &a.number).cmp(&(b.due.is_none(), &b.due, &b.number))
+    });
+    Ok(out)
+}
+
+pub fn summary(case: &Case, at: jiff::civil::DateTime) -> CaseSummary {
+    let next = case.open_deadlines().into_iter().min_by_key(|d| d.due);
+    CaseSummary {
+        number: case.number.to_string(),
+        status: case.status.to_string(),
+        priority: case.priority().as_str().to_string(),
+        reviewer_id: case.reviewer_id().map(str::to_owned),
+        received_at: case.received_at.to_string(),
+        due_kind: next.as_ref().map(|d| {
+            match d.kind {
+                imr_core::case::DueKind::Records => "records",
+                imr_core::case::DueKind::Determination => "determination",
+            }
+            .to_string()
+        }),
+        due: next.as_ref().map(|d| d.due.to_string()),
+        overdue: next.is_some_and(|d| d.due < at),
+        items: case.application.ur_decision.items.len(),
+    }
+}

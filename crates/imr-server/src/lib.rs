@@ -1,0 +1,245 @@
+//! `imr-server`: the HTTP server of imr. One axum app serves
+//! - the JSON API under `/api` (bearer tokens; OpenAPI 3 at `/openapi.json`),
+//! - the reviewer's workbench, server-rendered HTML (session cookie, CSRF token on every form),
+//! - `/health`.
+//!
+//! Every request is authorized here on the server: roles (intake clerk, reviewer,
+//! administrator, party) and, for reviewers and parties, the cases they may see. Every view of
+//! a case is written to the audit log. Logs carry method, path, status, latency and user id,
+//! never clinical text or names.
+
+pub mod api;
+pub mod auth;
+pub mod cases;
+pub mod demo;
+pub mod error;
+pub mod state;
+pub mod web;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use imr_store::accounts::Role;
+
+pub use state::{AppState, Settings};
+
+/// The whole application.
+pub fn app(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
+        .merge(api::router(&state))
+        .merge(web::router())
+        .layer(middleware::from_fn(log_and_secure))
+        .with_state(state)
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub database: &'static str,
+}
+
+/// Whether the server is up and its database answers.
+#[utoipa::path(get, path = "/health", responses((status = 200, body = Health), (status = 503)))]
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let database = match state.store.backend() {
+        imr_store::Backend::Sqlite => "sqlite",
+        imr_store::Backend::Postgres => "postgres",
+    };
+    match state.store.reviewer_loads().await {
+        Ok(_) => axum::Json(Health {
+            status: "ok",
+            database,
+        })
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(Health {
+                    status: "database unavailable",
+                    database,
+                }),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        api::openapi_json(),
+    )
+        .into_response()
+}
+
+/// Where the authenticating extractor leaves the user id for the request log.
+#[derive(Clone, Default)]
+pub struct UserSlot(pub Arc<AtomicI64>);
+
+/// Logs each request (method, path, status, latency, user id — the path holds at most a case
+/// number) and adds the security headers every page gets.
+async fn log_and_secure(mut request: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let slot = UserSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let mut response = next.run(request).await;
+    let user = slot.0.load(Ordering::Relaxed);
+    let status = response.status().as_u16();
+    let micros = start.elapsed().as_micros() as u64;
+    if user > 0 {
+        tracing::info!(%method, path, status, micros, user_id = user, "request");
+    } else {
+        tracing::info!(%method, path, status, micros, "request");
+    }
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+/// On first start (no users yet) creates the administrator `admin` with the password from
+/// `IMR_ADMIN_PASSWORD`, or a random one-time password that is returned to be printed once.
+/// There is no default password.
+pub async fn bootstrap_admin(
+    state: &AppState,
+    from_env: Option<String>,
+) -> anyhow::Result<Option<(String, Option<String>)>> {
+    if !state
+        .accounts
+        .users()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading users: {e}"))?
+        .is_empty()
+    {
+        return Ok(None);
+    }
+    let (password, generated) = match from_env {
+        Some(p) => {
+            auth::check_new_password(&p).map_err(|m| anyhow::anyhow!("IMR_ADMIN_PASSWORD: {m}"))?;
+            (p, false)
+        }
+        None => (
+            auth::random_hex(10).map_err(|e| anyhow::anyhow!("{}", e.message))?,
+            true,
+        ),
+    };
+    auth::create_user(state, "admin", &password, Role::Administrator, None, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the administrator: {}", e.message))?;
+    Ok(Some(("admin".to_string(), generated.then_some(password))))
+}
+
+/// What `imr serve` is given.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub addr: String,
+    /// `sqlite://PATH`, a plain path, or `postgres://...`.
+    pub database_url: String,
+    /// Load the demo reviewers, cases and users into an empty store.
+    pub demo: bool,
+    pub settings: Settings,
+    /// From IMR_ADMIN_PASSWORD: the first administrator's password.
+    pub admin_password: Option<String>,
+}
+
+/// Opens the store, creates the first administrator if there is none, loads the demo if asked,
+/// and serves until Ctrl-C.
+pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
+    let (store, accounts) =
+        imr_store::accounts::open_with_accounts(&options.database_url, Default::default())
+            .await
+            .map_err(|e| anyhow::anyhow!("{}: {e}", options.database_url))?;
+    let state = AppState::new(store, accounts, options.settings.clone())?;
+    if let Some((name, generated)) = bootstrap_admin(&state, options.admin_password.clone()).await?
+    {
+        match generated {
+            Some(password) => println!(
+                "Created the administrator `{name}` with the one-time password: {password}\n\
+                 (shown only now; set IMR_ADMIN_PASSWORD to choose it instead)"
+            ),
+            None => println!(
+                "Created the administrator `{name}` with the password from IMR_ADMIN_PASSWORD"
+            ),
+        }
+    }
+    if options.demo {
+        let admin = state
+            .accounts
+            .user_by_name("admin")
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("--demo needs the administrator `admin`"))?;
+        let principal = auth::Principal {
+            user_id: admin.id,
+            username: admin.username,
+            role: Role::Administrator,
+            reviewer_id: None,
+            case_number: None,
+            csrf_token: String::new(),
+            token_sha256: String::new(),
+        };
+        match demo::load(&state, &principal).await? {
+            Some(users) => {
+                println!(
+                    "Loaded the demo (fictional reviewers and cases). Demo users, one-time passwords:"
+                );
+                for (name, role, password) in users.users {
+                    println!("  {name:<10} {:<14} {password}", role.as_str());
+                }
+            }
+            None => println!("The store already holds cases; the demo was not loaded."),
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&options.addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", options.addr))?;
+    println!("imr serving on http://{}", listener.local_addr()?);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Logs as JSON lines on standard error; `RUST_LOG` chooses the level (default info).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// [`run`] on a multi-threaded runtime of its own, for the command line.
+pub fn run_blocking(options: ServeOptions) -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(options))
+}

@@ -1,0 +1,76 @@
+//! What every handler shares: the stores, the guidelines, the specialty map, the clock rules
+//! and the server's settings.
+
+use std::sync::Arc;
+
+use imr_core::case::{ClockRules, SpecialtyMap};
+use imr_core::guidelines::Guidelines;
+use imr_store::Store;
+use imr_store::accounts::AccountStore;
+use jiff::civil::DateTime;
+
+/// The specialty map built in.
+pub const SPECIALTY_MAP: &str = include_str!("../../../data/specialty-map.toml");
+
+/// The server's settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The largest document upload accepted, in bytes.
+    pub max_upload_bytes: usize,
+    /// The IMR organization's names, for letters.
+    pub organization: imr_core::letter::write::Organization,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_upload_bytes: 16 * 1024 * 1024,
+            organization: imr_core::letter::write::Organization::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub guidelines: Arc<Guidelines>,
+    pub specialty_map: Arc<SpecialtyMap>,
+    pub rules: Arc<ClockRules>,
+    pub settings: Arc<Settings>,
+    /// An argon2 hash to verify against when a login names no user.
+    pub dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        accounts: Arc<dyn AccountStore>,
+        settings: Settings,
+    ) -> anyhow::Result<AppState> {
+        let guidelines = Guidelines::embedded()
+            .map_err(|e| anyhow::anyhow!("the built-in guidelines do not load: {e}"))?;
+        let specialty_map = SpecialtyMap::from_toml(SPECIALTY_MAP)
+            .map_err(|e| anyhow::anyhow!("data/specialty-map.toml: {e}"))?;
+        let dummy_hash = crate::auth::hash_password("not a password anyone has")
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        Ok(AppState {
+            store,
+            accounts,
+            guidelines: Arc::new(guidelines),
+            specialty_map: Arc::new(specialty_map),
+            rules: Arc::new(ClockRules::default()),
+            settings: Arc::new(settings),
+            dummy_hash: Arc::new(dummy_hash),
+        })
+    }
+}
+
+/// Now, in California: the IMR organization's clock.
+pub fn now() -> DateTime {
+    let zone = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap_or_else(|_| {
+        // Without a time-zone database, Pacific Standard Time is right for most of the year.
+        jiff::tz::TimeZone::fixed(jiff::tz::offset(-8))
+    });
+    jiff::Timestamp::now().to_zoned(zone).datetime()
+}

@@ -1,0 +1,37 @@
+//! `imr serve [--addr 127.0.0.1:8080] [--database-url URL] [--demo]`: the HTTP server (JSON API
+//! and the reviewer's workbench) over the case store.
+
+use std::process::ExitCode;
+
+/// Serve the JSON API and the reviewer's web workbench.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The store: a SQLite file (`sqlite://PATH` or a path) or `postgres://...`.
+    #[arg(long, env = "IMR_DATABASE_URL", default_value = "imr.db")]
+    pub database_url: String,
+    /// Load fictional demo reviewers, cases and users into an empty store.
+    #[arg(long)]
+    pub demo: bool,
+    /// The largest document upload accepted, in bytes.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    imr_server::init_logging();
+    let options = imr_server::ServeOptions {
+        addr: args.addr,
+        database_url: args.database_url,
+        demo: args.demo,
+        settings: imr_server::Settings {
+            max_upload_bytes: args.max_upload_bytes,
+            ..Default::default()
+        },
+        admin_password: std::env::var("IMR_ADMIN_PASSWORD").ok(),
+    };
+    imr_server::run_blocking(options)?;
+    Ok(ExitCode::SUCCESS)
+}
