@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 /// A body region as guidelines group them (the MTUS chapters follow these regions).
@@ -184,6 +184,8 @@ static REGIONS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA: the dictionaries are small and searched over every byte of the text.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(REGION_WORDS.iter().map(|(w, _)| w))
         .expect("static region dictionary")
 });

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::request::Service;
 
@@ -227,6 +227,8 @@ static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA: the dictionaries are small and searched over every byte of the text.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(DRUGS.iter().map(|e| e.name))
         .expect("static drug dictionary")
 });

@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 /// Whether the text asserts the fact.
@@ -365,6 +365,8 @@ static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA: the dictionaries are small and searched over every byte of the text.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(PHRASES.iter().map(|(t, _)| t))
         .expect("static trigger dictionary")
 });

@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::anatomy::{self, RegionMention};
@@ -29,6 +29,8 @@ static LEXICON: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA: the dictionaries are small and searched over every byte of the text.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(ENTRIES.iter().map(|e| e.phrase))
         .expect("static fact dictionary")
 });
