@@ -1,1 +1,137 @@
-fn main() {}
+//! Cases created and read per second, on SQLite (a temporary file) and, when IMR_TEST_PG_URL
+//! names a server, on PostgreSQL (a fresh database).
+//!
+//! `cargo bench -p imr-store --bench store`. Each create is what `imr case new` does in the
+//! store: take a case number, look for an open duplicate, insert the case with its audit entry
+//! (one committed transaction each). Each read loads one case by number and decodes it.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::{Arc, OnceLock};
+
+use divan::Bencher;
+use imr_core::case::{Application, CaseNumber};
+use imr_store::{Store, StoreOptions, open_case};
+use jiff::civil::date;
+
+fn main() {
+    divan::main();
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+fn application(i: u64) -> Application {
+    let text = include_str!("../../../data/demo/application.json");
+    let mut app = Application::from_json(text, date(2026, 11, 1)).unwrap();
+    app.claim_number = format!("BENCH-{i}");
+    app
+}
+
+struct Target {
+    store: Arc<dyn Store>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn sqlite() -> Target {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("bench.db").display().to_string();
+    Target {
+        store: imr_store::open(&url, StoreOptions::default())
+            .await
+            .unwrap(),
+        _dir: Some(dir),
+    }
+}
+
+async fn postgres() -> Option<Target> {
+    use sqlx::Connection;
+    let base = std::env::var("IMR_TEST_PG_URL").ok()?;
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    let name = format!("imr_bench_{}", std::process::id());
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    }
+    let (head, _) = base.rsplit_once('/').unwrap();
+    let store = imr_store::open(&format!("{head}/{name}"), StoreOptions::default())
+        .await
+        .unwrap();
+    Some(Target { store, _dir: None })
+}
+
+fn target(backend: &str) -> Option<Target> {
+    runtime().block_on(async {
+        match backend {
+            "sqlite" => Some(sqlite().await),
+            _ => postgres().await,
+        }
+    })
+}
+
+const BACKENDS: &[&str] = &["sqlite", "postgres"];
+
+#[divan::bench(args = BACKENDS, sample_count = 20, sample_size = 10)]
+fn create_case(bencher: Bencher, backend: &str) {
+    let Some(t) = target(backend) else {
+        eprintln!("IMR_TEST_PG_URL is not set: no PostgreSQL figures");
+        return;
+    };
+    let mut i = 0u64;
+    bencher.bench_local(|| {
+        i += 1;
+        runtime()
+            .block_on(open_case(
+                t.store.as_ref(),
+                application(i),
+                date(2026, 1, 21).at(9, 0, 0, 0),
+                "bench",
+            ))
+            .unwrap()
+    });
+}
+
+#[divan::bench(args = BACKENDS, sample_count = 20, sample_size = 100)]
+fn read_case(bencher: Bencher, backend: &str) {
+    let Some(t) = target(backend) else {
+        eprintln!("IMR_TEST_PG_URL is not set: no PostgreSQL figures");
+        return;
+    };
+    // A store of 1,000 cases.
+    let numbers: Vec<CaseNumber> = runtime().block_on(async {
+        let mut numbers = Vec::new();
+        for i in 0..1000 {
+            let case = open_case(
+                t.store.as_ref(),
+                application(i),
+                date(2026, 1, 21).at(9, 0, 0, 0),
+                "bench",
+            )
+            .await
+            .unwrap();
+            numbers.push(case.number);
+        }
+        numbers
+    });
+    let mut i = 0usize;
+    bencher.bench_local(|| {
+        i = (i + 7) % numbers.len();
+        runtime()
+            .block_on(t.store.load_case(&numbers[i]))
+            .unwrap()
+            .unwrap()
+    });
+}

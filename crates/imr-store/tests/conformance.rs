@@ -146,7 +146,13 @@ fn reviewer(id: &str) -> Reviewer {
 }
 
 fn decisions() -> Vec<ItemDecision> {
-    serde_json::from_str(&std::fs::read_to_string(demo("decisions.json")).unwrap()).unwrap()
+    #[derive(serde::Deserialize)]
+    struct File {
+        decisions: Vec<ItemDecision>,
+    }
+    let file: File =
+        serde_json::from_str(&std::fs::read_to_string(demo("decisions.json")).unwrap()).unwrap();
+    file.decisions
 }
 
 fn specialty_map() -> SpecialtyMap {
@@ -538,6 +544,7 @@ async fn check_whole_life(h: Harness) {
         move |_: &Case| Action::Sign {
             reviewer_id: id.into(),
             decisions: decisions(),
+            clinical_summary: Some("A fictional summary.".into()),
         }
     };
     let err = transition(s, &n, at(1, 22, 9), "r", &rules, &sign("ortho-1"))
@@ -889,7 +896,7 @@ impl AsyncRead for Announcing {
         buf.put_slice(&pattern(n, 1));
         self.left -= n as u64;
         self.given += n as u64;
-        if self.given % (1024 * 1024) == 0 {
+        if self.given.is_multiple_of(1024 * 1024) {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "GIVEN {}", self.given / (1024 * 1024));

@@ -2,9 +2,16 @@
 
 use std::fmt::Write;
 
+use jiff::civil::DateTime;
+
 use super::audit::AuditEntry;
 use super::eligibility::Eligibility;
 use super::workflow::Case;
+
+/// A time as the case history prints it: to the minute (`2026-02-03 23:59`).
+pub fn when(at: DateTime) -> String {
+    at.strftime("%Y-%m-%d %H:%M").to_string()
+}
 
 /// Renders the case and its audit log (oldest first). Pure: the same case and log always give
 /// the same text, so it can be snapshot-tested.
@@ -15,7 +22,7 @@ pub fn render(case: &Case, audit: &[AuditEntry]) -> String {
     let _ = writeln!(out, "Case {}", case.number);
     let _ = writeln!(out, "  status:            {}", case.status);
     let _ = writeln!(out, "  priority:          {}", app.priority.as_str());
-    let _ = writeln!(out, "  received:          {}", case.received_at);
+    let _ = writeln!(out, "  received:          {}", when(case.received_at));
     let _ = writeln!(out, "  claim number:      {}", app.claim_number);
     let _ = writeln!(out, "  UR decision:       {}", app.ur_decision.date);
     match &case.eligibility {
@@ -41,21 +48,22 @@ pub fn render(case: &Case, audit: &[AuditEntry]) -> String {
     }
     if let Some(a) = &case.assignment {
         let _ = writeln!(out, "  reviewer:          {}", a.reviewer_id);
-        let _ = writeln!(out, "  notice sent:       {}", a.notice_at);
-        let _ = writeln!(out, "  records due:       {}", a.records_due);
+        let _ = writeln!(out, "  notice sent:       {}", when(a.notice_at));
+        let _ = writeln!(out, "  records due:       {}", when(a.records_due));
     }
     let _ = writeln!(out, "  records received:  {} part(s)", case.records.len());
     if let Some(t) = case.records_complete_at {
-        let _ = writeln!(out, "  records complete:  {t}");
+        let _ = writeln!(out, "  records complete:  {}", when(t));
     }
     if let Some(t) = case.determination_due {
-        let _ = writeln!(out, "  determination due: {t}");
+        let _ = writeln!(out, "  determination due: {}", when(t));
     }
     if let Some(d) = &case.determination {
         let _ = writeln!(
             out,
             "  signed:            {} by {}",
-            d.signed_at, d.reviewer_id
+            when(d.signed_at),
+            d.reviewer_id
         );
     }
     if let Some(days) = case.days_from_assignment() {
@@ -65,14 +73,17 @@ pub fn render(case: &Case, audit: &[AuditEntry]) -> String {
         let _ = writeln!(out, "  days from complete records to determination: {days}");
     }
     if let Some(t) = case.letter_issued_at {
-        let _ = writeln!(out, "  letter issued:     {t}");
+        let _ = writeln!(out, "  letter issued:     {}", when(t));
     }
     let _ = writeln!(out, "History");
     for e in audit {
         let _ = writeln!(
             out,
             "  {}  {:<22} {:<10} {}",
-            e.at, e.event, e.actor, e.detail
+            when(e.at),
+            e.event,
+            e.actor,
+            e.detail
         );
     }
     out

@@ -119,6 +119,9 @@ pub struct SignedDetermination {
     pub reviewer_id: String,
     pub signed_at: DateTime,
     pub decisions: Vec<ItemDecision>,
+    /// The reviewer's clinical case summary, for the letter.
+    #[serde(default)]
+    pub clinical_summary: Option<String>,
 }
 
 /// A step someone asks for.
@@ -145,6 +148,7 @@ pub enum Action {
     Sign {
         reviewer_id: String,
         decisions: Vec<ItemDecision>,
+        clinical_summary: Option<String>,
     },
     /// The Final Determination Letter goes out.
     IssueLetter,
@@ -376,12 +380,13 @@ impl Case {
                     .map(|s| s.to_string())
                     .unwrap_or_default();
                 let detail = format!(
-                    "reviewer {} {how}; {fit}; notice by {}; records due {records_due}",
+                    "reviewer {} {how}; {fit}; notice by {}; records due {}",
                     reviewer.id,
                     match notice {
                         NoticeMethod::Mail => "mail",
                         NoticeMethod::Electronic => "electronic transmission",
-                    }
+                    },
+                    super::history::when(records_due)
                 );
                 Ok((next, entry("case.assigned", detail)))
             }
@@ -418,7 +423,10 @@ impl Case {
                         let due = rules.determination_due(self.priority(), at);
                         next.determination_due = Some(due);
                         next.status = Status::RecordsComplete;
-                        detail.push_str(&format!("; determination due {due}"));
+                        detail.push_str(&format!(
+                            "; determination due {}",
+                            super::history::when(due)
+                        ));
                     }
                 }
                 Ok((next, entry("case.records_received", detail)))
@@ -426,6 +434,7 @@ impl Case {
             Action::Sign {
                 reviewer_id,
                 decisions,
+                clinical_summary,
             } => {
                 if let Some(r) = self.ineligible("signed") {
                     return Err(r);
@@ -460,6 +469,7 @@ impl Case {
                     reviewer_id,
                     signed_at: at,
                     decisions,
+                    clinical_summary,
                 });
                 next.status = Status::Determined;
                 Ok((next, entry("case.signed", detail)))
@@ -609,6 +619,7 @@ mod tests {
         Action::Sign {
             reviewer_id: id.into(),
             decisions: decisions(),
+            clinical_summary: None,
         }
     }
 
@@ -636,7 +647,7 @@ mod tests {
         assert_eq!(case.status, Status::Assigned);
         assert_eq!(e.event, "case.assigned");
         assert!(
-            e.detail.contains("records due 2026-02-06T23:59:59"),
+            e.detail.contains("records due 2026-02-06 23:59"),
             "{}",
             e.detail
         );
@@ -845,6 +856,7 @@ mod tests {
             let action = Action::Sign {
                 reviewer_id: "r1".into(),
                 decisions: ds,
+                clinical_summary: None,
             };
             assert!(
                 matches!(

@@ -1,0 +1,437 @@
+//! The case commands end to end: the real `imr` binary on a real SQLite file, with fictional
+//! people from data/demo. `--now` (IMR_NOW) fixes the clock so that the history is stable.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Shell {
+    dir: tempfile::TempDir,
+}
+
+impl Shell {
+    fn new() -> Shell {
+        Shell {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("imr.db")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs `imr ARGS` against this shell's store at `now`.
+    fn imr_at(&self, now: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_imr"))
+            .args(args)
+            .env("IMR_DATABASE_URL", self.db())
+            .env("IMR_NOW", now)
+            .env("IMR_ACTOR", "clerk-7")
+            .env_remove("IMR_MAX_DOCUMENT_BYTES")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs and expects success; returns standard output.
+    fn ok(&self, now: &str, args: &[&str]) -> String {
+        let out = self.imr_at(now, args);
+        assert!(
+            out.status.success(),
+            "imr {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs and expects failure; returns standard error.
+    fn fails(&self, now: &str, args: &[&str]) -> String {
+        let out = self.imr_at(now, args);
+        assert!(!out.status.success(), "imr {args:?} succeeded");
+        String::from_utf8(out.stderr).unwrap()
+    }
+}
+
+fn demo(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/demo")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn with_reviewers(sh: &Shell) {
+    let files: Vec<String> = ["ortho-1", "ortho-conflicted", "pmr-1", "psych-new"]
+        .iter()
+        .map(|r| demo(&format!("reviewers/{r}.json")))
+        .collect();
+    let mut args = vec!["reviewer", "add"];
+    args.extend(files.iter().map(String::as_str));
+    sh.ok("2026-01-02T08:00", &args);
+}
+
+const CASE: &str = "CM26-0000001";
+
+#[test]
+fn a_case_from_application_to_letter() {
+    let sh = Shell::new();
+    with_reviewers(&sh);
+    let out = sh.ok(
+        "2026-01-21T09:00",
+        &["case", "new", &demo("application.json")],
+    );
+    assert_eq!(
+        out,
+        "CM26-0000001: eligible (standard review, 2 disputed item(s))\n"
+    );
+    let out = sh.ok(
+        "2026-01-22T09:00",
+        &["case", "assign", CASE, "--notice", "mail"],
+    );
+    insta::assert_snapshot!("assignment", out);
+    std::fs::write(sh.path("part1.txt"), "Fictional progress note, part one.\n").unwrap();
+    std::fs::write(sh.path("part2.txt"), "Fictional progress note, part two.\n").unwrap();
+    let p1 = sh.path("part1.txt").display().to_string();
+    let p2 = sh.path("part2.txt").display().to_string();
+    sh.ok("2026-01-27T10:00", &["case", "records", CASE, &p1]);
+    let out = sh.ok("2026-02-02T10:00", &["deadlines", "--days", "5"]);
+    assert_eq!(
+        out,
+        "CM26-0000001  records       due 2026-02-06 23:59  Standard \n"
+    );
+    sh.ok(
+        "2026-02-04T16:30",
+        &["case", "records", CASE, &p2, "--complete"],
+    );
+    let out = sh.ok("2026-03-10T10:00", &["deadlines"]);
+    assert!(
+        out.contains("determination due 2026-03-06 23:59  Standard   OVERDUE"),
+        "{out}"
+    );
+    sh.ok(
+        "2026-03-09T11:00",
+        &[
+            "case",
+            "sign",
+            CASE,
+            "--reviewer",
+            "ortho-1",
+            "--decisions",
+            &demo("decisions.json"),
+        ],
+    );
+    let letter = sh.path("letter.txt");
+    sh.ok(
+        "2026-03-10T09:00",
+        &["case", "letter", CASE, "-o", letter.to_str().unwrap()],
+    );
+    let text = std::fs::read_to_string(&letter).unwrap();
+    assert!(text.contains("Case Number: CM26-0000001"), "{text}");
+    assert!(
+        text.contains("MRI of the lumbar spine without contrast: Overturned"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Board Certified in Orthopedic Surgery"),
+        "{text}"
+    );
+    let history = sh.ok("2026-03-11T09:00", &["case", "show", CASE]);
+    insta::assert_snapshot!("history", history);
+}
+
+/// A case assigned to ortho-1 at 2026-01-22.
+fn assigned() -> Shell {
+    let sh = Shell::new();
+    with_reviewers(&sh);
+    sh.ok(
+        "2026-01-21T09:00",
+        &["case", "new", &demo("application.json")],
+    );
+    sh.ok(
+        "2026-01-22T09:00",
+        &["case", "assign", CASE, "--reviewer", "ortho-1"],
+    );
+    sh
+}
+
+fn documents(sh: &Shell) -> usize {
+    let show = sh.ok("2026-03-01T09:00", &["case", "show", CASE]);
+    let (_, docs) = show.split_once("Documents\n").unwrap();
+    docs.lines().count()
+}
+
+#[test]
+fn bad_applications_are_refused_and_nothing_is_stored() {
+    let sh = Shell::new();
+    std::fs::write(
+        sh.path("broken.json"),
+        "{\n  \"worker\": \"Someone\",\n  oops\n}",
+    )
+    .unwrap();
+    let err = sh.fails(
+        "2026-01-21T09:00",
+        &["case", "new", sh.path("broken.json").to_str().unwrap()],
+    );
+    assert!(
+        err.contains("broken.json") && err.contains("line 3"),
+        "{err}"
+    );
+    let app = std::fs::read_to_string(demo("application.json")).unwrap();
+    std::fs::write(
+        sh.path("future.json"),
+        app.replace("\"filed\": \"2026-01-21\"", "\"filed\": \"2031-01-21\""),
+    )
+    .unwrap();
+    let err = sh.fails(
+        "2026-01-21T09:00",
+        &["case", "new", sh.path("future.json").to_str().unwrap()],
+    );
+    assert!(err.contains("filed: 2031-01-21 is in the future"), "{err}");
+    std::fs::write(
+        sh.path("old.json"),
+        app.replace(
+            "\"date_of_injury\": \"2025-06-12\"",
+            "\"date_of_injury\": \"1899-06-12\"",
+        ),
+    )
+    .unwrap();
+    let err = sh.fails(
+        "2026-01-21T09:00",
+        &["case", "new", sh.path("old.json").to_str().unwrap()],
+    );
+    assert!(
+        err.contains("date_of_injury: 1899-06-12 is before 1900"),
+        "{err}"
+    );
+    std::fs::write(sh.path("empty.json"), "").unwrap();
+    let err = sh.fails(
+        "2026-01-21T09:00",
+        &["case", "new", sh.path("empty.json").to_str().unwrap()],
+    );
+    assert!(err.contains("empty (0 bytes)"), "{err}");
+    let err = sh.fails("2026-01-21T09:00", &["case", "show", CASE]);
+    assert!(err.contains("no case CM26-0000001"), "{err}");
+    let err = sh.fails("2026-01-21T09:00", &["case", "show", "CM26-1"]);
+    assert!(err.contains("not a case number"), "{err}");
+}
+
+#[test]
+fn an_unsigned_late_application_gets_an_ineligible_case_that_cannot_move() {
+    let sh = Shell::new();
+    with_reviewers(&sh);
+    let app = std::fs::read_to_string(demo("application.json")).unwrap();
+    let late = app
+        .replace(
+            "\"signature\": {\"signer\": \"worker\", \"date\": \"2026-01-20\"},",
+            "",
+        )
+        .replace("\"filed\": \"2026-01-21\"", "\"filed\": \"2026-02-07\"");
+    std::fs::write(sh.path("late.json"), late).unwrap();
+    let out = sh.ok(
+        "2026-02-07T09:00",
+        &["case", "new", sh.path("late.json").to_str().unwrap()],
+    );
+    assert_eq!(
+        out,
+        "CM26-0000001: ineligible\n  - the application is not signed by the worker or a representative\n  \
+         - filed late: 31 days after service of the UR decision (2026-01-07 to 2026-02-07); the limit is 30\n"
+    );
+    let err = sh.fails("2026-02-08T09:00", &["case", "assign", CASE]);
+    assert!(err.contains("is ineligible"), "{err}");
+}
+
+#[test]
+fn reviewers_with_a_conflict_or_unknown_are_refused_even_by_hand() {
+    let sh = Shell::new();
+    with_reviewers(&sh);
+    sh.ok(
+        "2026-01-21T09:00",
+        &["case", "new", &demo("application.json")],
+    );
+    let err = sh.fails(
+        "2026-01-22T09:00",
+        &["case", "assign", CASE, "--reviewer", "ortho-conflicted"],
+    );
+    assert!(
+        err.contains(
+            "conflict of interest: affiliated (provider group) with the requesting provider's group"
+        ),
+        "{err}"
+    );
+    let err = sh.fails(
+        "2026-01-22T09:00",
+        &["case", "assign", CASE, "--reviewer", "nobody"],
+    );
+    assert!(err.contains("no reviewer \"nobody\""), "{err}");
+    let err = sh.fails(
+        "2026-01-22T09:00",
+        &[
+            "case",
+            "sign",
+            CASE,
+            "--reviewer",
+            "ortho-1",
+            "--decisions",
+            &demo("decisions.json"),
+        ],
+    );
+    assert!(err.contains("no reviewer assigned yet"), "{err}");
+    let err = sh.fails(
+        "2026-01-22T09:00",
+        &["reviewer", "add", &demo("reviewers/pmr-1.json")],
+    );
+    assert!(err.contains("reviewer pmr-1 already exists"), "{err}");
+    let show = sh.ok("2026-01-22T10:00", &["case", "show", CASE]);
+    assert!(show.contains("status:            eligible"), "{show}");
+}
+
+#[test]
+fn signatures_and_records_follow_the_rules() {
+    let sh = assigned();
+    let decisions = demo("decisions.json");
+    let err = sh.fails(
+        "2026-02-01T09:00",
+        &[
+            "case",
+            "sign",
+            CASE,
+            "--reviewer",
+            "pmr-1",
+            "--decisions",
+            &decisions,
+        ],
+    );
+    assert!(
+        err.contains("reviewer pmr-1 is not the reviewer assigned to case CM26-0000001 (ortho-1)"),
+        "{err}"
+    );
+    sh.ok(
+        "2026-02-01T09:00",
+        &[
+            "case",
+            "sign",
+            CASE,
+            "--reviewer",
+            "ortho-1",
+            "--decisions",
+            &decisions,
+        ],
+    );
+    let err = sh.fails(
+        "2026-02-01T10:00",
+        &[
+            "case",
+            "sign",
+            CASE,
+            "--reviewer",
+            "ortho-1",
+            "--decisions",
+            &decisions,
+        ],
+    );
+    assert!(err.contains("already signed"), "{err}");
+    std::fs::write(sh.path("late.txt"), "late records").unwrap();
+    let before = documents(&sh);
+    let err = sh.fails(
+        "2026-02-02T09:00",
+        &[
+            "case",
+            "records",
+            CASE,
+            sh.path("late.txt").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("records can no longer be added; nothing was stored"),
+        "{err}"
+    );
+    assert_eq!(documents(&sh), before);
+}
+
+#[test]
+fn empty_and_oversized_documents_are_refused_whole() {
+    let sh = assigned();
+    let before = documents(&sh);
+    std::fs::write(sh.path("good.txt"), "fine").unwrap();
+    std::fs::write(sh.path("empty.pdf"), "").unwrap();
+    // 200 MB, sparse: refused from its size before a byte is read.
+    let big = std::fs::File::create(sh.path("big.pdf")).unwrap();
+    big.set_len(200_000_000).unwrap();
+    let good = sh.path("good.txt").display().to_string();
+    let err = sh.fails(
+        "2026-01-25T09:00",
+        &[
+            "case",
+            "records",
+            CASE,
+            &good,
+            sh.path("empty.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("empty.pdf: the document is empty (0 bytes); nothing was stored"),
+        "{err}"
+    );
+    let err = sh.fails(
+        "2026-01-25T09:00",
+        &[
+            "case",
+            "records",
+            CASE,
+            &good,
+            sh.path("big.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("big.pdf: the document is 200000000 bytes, more than the limit of 67108864 bytes; nothing was stored"),
+        "{err}"
+    );
+    // The limit is a setting.
+    let err = sh.fails(
+        "2026-01-25T09:00",
+        &["case", "records", CASE, &good, "--max-document-bytes", "3"],
+    );
+    assert!(err.contains("more than the limit of 3 bytes"), "{err}");
+    assert_eq!(documents(&sh), before, "nothing stored by a refused batch");
+    sh.ok("2026-01-25T09:00", &["case", "records", CASE, &good]);
+    assert_eq!(documents(&sh), before + 1);
+}
+
+#[test]
+fn export_and_import_round_trip_through_the_command_line() {
+    let sh = assigned();
+    std::fs::write(sh.path("notes.txt"), "fictional notes").unwrap();
+    sh.ok(
+        "2026-01-25T09:00",
+        &[
+            "case",
+            "records",
+            CASE,
+            sh.path("notes.txt").to_str().unwrap(),
+            "--complete",
+        ],
+    );
+    let export = sh.path("export.jsonl");
+    sh.ok(
+        "2026-03-01T09:00",
+        &["export", "-o", export.to_str().unwrap()],
+    );
+    let copy = Shell::new();
+    let out = copy.ok("2026-03-01T09:00", &["import", export.to_str().unwrap()]);
+    assert!(out.ends_with("records imported\n"), "{out}");
+    let again = copy.path("again.jsonl");
+    copy.ok(
+        "2026-03-01T09:00",
+        &["export", "-o", again.to_str().unwrap()],
+    );
+    assert_eq!(
+        std::fs::read(&export).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+    let err = copy.fails("2026-03-01T09:00", &["import", export.to_str().unwrap()]);
+    assert!(err.contains("empty store"), "{err}");
+}
