@@ -579,3 +579,81 @@ fn write_font(w: &mut Writer, base: usize, font: &Font) -> Result<(), PdfWriteEr
     w.stream(base + 5, "", &map)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use imr_core::Decision;
+    use imr_core::letter::write::{HeaderField, Section};
+
+    use super::*;
+
+    fn fonts() -> Fonts<'static> {
+        Fonts {
+            regular: Font::new(REGULAR_TTF, "DejaVuSans").expect("regular font"),
+            bold: Font::new(BOLD_TTF, "DejaVuSans-Bold").expect("bold font"),
+        }
+    }
+
+    #[test]
+    fn no_line_runs_past_the_margins() {
+        let long_word = "Hydrocodone/acetaminophen/ibuprofen/cyclobenzaprine/gabapentin/lidocaine-compound-cream";
+        let paragraph = format!(
+            "{} {long_word} {}",
+            "A rationale that wraps. ".repeat(40),
+            "W".repeat(300)
+        );
+        let document = LetterDocument {
+            case_number: Some("CM26-0000001".to_string()),
+            header: vec![
+                HeaderField {
+                    label: "Case Number",
+                    value: "CM26-0000001".to_string(),
+                },
+                HeaderField {
+                    label: "Application Received",
+                    value: "01/02/2026".to_string(),
+                },
+            ],
+            sections: vec![Section {
+                heading: "IMR ISSUES, DECISIONS AND RATIONALES",
+                blocks: vec![
+                    Block::ItemHeading {
+                        wording: format!("{long_word} {long_word}"),
+                        decision: Decision::Upheld,
+                    },
+                    Block::Field {
+                        label: "Decision rationale".to_string(),
+                        text: paragraph.clone(),
+                    },
+                    Block::Paragraph(paragraph),
+                ],
+            }],
+            decisions: vec![Decision::Upheld],
+        };
+        let fonts = fonts();
+        let pages = lay_out(&document, &fonts);
+        assert!(pages.len() >= 2);
+        let mut lines = 0;
+        for marks in &pages {
+            for mark in marks {
+                if let Mark::Text { x, y, runs } = mark {
+                    let width: f32 = runs
+                        .iter()
+                        .map(|r| fonts.get(r.style).width(&r.text, r.size))
+                        .sum();
+                    assert!(
+                        x + width <= PAGE_WIDTH - MARGIN_RIGHT + 0.01,
+                        "overflow: {:?}",
+                        runs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>()
+                    );
+                    assert!(
+                        *y >= MARGIN_BOTTOM && *y <= PAGE_HEIGHT - MARGIN_TOP + 1.0,
+                        "off the page at y={y}"
+                    );
+                    lines += 1;
+                }
+            }
+        }
+        assert!(lines > 40);
+    }
+}
