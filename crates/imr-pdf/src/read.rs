@@ -147,7 +147,7 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, PdfError> {
             if QUIET.with(Cell::get) {
                 let at = info
                     .location()
-                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                    .map(|l| format!("{}:{}", short_path(l.file()), l.line()));
                 PANIC_AT.with(|p| *p.borrow_mut() = at);
             } else {
                 previous(info);
@@ -169,6 +169,18 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, PdfError> {
         };
         PdfError::Panicked(detail)
     })
+}
+
+/// The last three parts of a source path: `pdf-extract-0.12.1/src/lib.rs`, not the registry's.
+fn short_path(file: &str) -> &str {
+    let mut cut = 0;
+    for (n, (i, _)) in file.rmatch_indices('/').enumerate() {
+        if n == 2 {
+            cut = i + 1;
+            break;
+        }
+    }
+    &file[cut..]
 }
 
 #[cfg(test)]
@@ -195,6 +207,15 @@ mod tests {
         );
         assert_eq!(quietly(|| 7).expect("no panic"), 7);
         assert!(!QUIET.with(Cell::get));
+    }
+
+    #[test]
+    fn panic_locations_are_short() {
+        assert_eq!(
+            short_path("/root/.cargo/registry/src/index-1/pdf-extract-0.12.1/src/lib.rs"),
+            "pdf-extract-0.12.1/src/lib.rs"
+        );
+        assert_eq!(short_path("src/lib.rs"), "src/lib.rs");
     }
 
     #[test]

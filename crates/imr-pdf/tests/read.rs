@@ -263,7 +263,10 @@ fn a_panic_in_the_extractor_is_an_error() {
     }
     assert_eq!(found, 2, "one MediaBox per page in the fixture");
     let err = pdf_text(&bytes).expect_err("no MediaBox");
+    println!("{err}");
     assert!(matches!(err, PdfError::Panicked(_)), "{err}");
+    // Where it failed, in the extractor's own source, for a bug report.
+    assert!(err.to_string().contains("pdf-extract-"), "{err}");
     // The extractor still works afterwards.
     assert!(pdf_text(&fixture("fictional-letter.pdf")).is_ok());
 }
