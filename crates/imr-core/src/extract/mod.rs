@@ -38,15 +38,20 @@ pub enum FactKind {
     Mechanism,
     /// A diagnosis mapped to the condition class guidelines use. `value`: one of
     /// "myalgia_myositis", "neuralgia_neuritis_radiculitis", "crps", "post_surgical", "fracture",
-    /// "strain_sprain", "degenerative", "psychiatric", "carpal_tunnel_syndrome", "tendinopathy",
-    /// "internal_derangement" (tears, instability), "contusion", "headache".
-    /// `body_region`/`laterality` where stated.
+    /// "strain_sprain", "degenerative", "disc_herniation", "psychiatric",
+    /// "carpal_tunnel_syndrome", "tendinopathy", "internal_derangement" (tears, instability),
+    /// "contusion", "headache", "chronic_pain". "post_surgical" is given for every surgery done
+    /// (same span; `about`: the procedure, `date`: its date). `body_region`/`laterality` where
+    /// stated.
     Diagnosis,
     /// A body region the case concerns. `value`: the [`BodyRegion`] name; `laterality` if stated.
     BodyRegion,
-    /// A treatment received or given to date. `value`: the [`crate::request::Service`] name
-    /// ("physical_therapy", "acupuncture", "chiropractic", "injection", ...); `number`: the count
-    /// of visits or sessions where given ("7 visits", "seven (7) sessions", "12 sessions to date").
+    /// A treatment received, given to date, or requested. `value`: the
+    /// [`crate::request::Service`] name ("physical_therapy", "acupuncture", "chiropractic",
+    /// "epidural_steroid_injection", ...), or "medication" / "injection" when the text names only
+    /// the kind; `number`: the count of visits or sessions where given ("7 visits", "seven (7)
+    /// sessions", "12 sessions to date", "3x3"). Polarity `historical` or `affirmed`: given;
+    /// `uncertain`: requested, recommended or planned; `negated`: not given.
     Treatment,
     /// The response to a treatment. `value`: "improvement" (pain or symptoms better),
     /// "functional_improvement" (as MTUS 9792.20 defines it: better activities of daily living or
@@ -63,13 +68,15 @@ pub enum FactKind {
     /// `value`: the score as text ("7", "6-7").
     PainScore,
     /// A red flag relevant to imaging or surgery. `value`: one of "progressive_neurologic_deficit",
-    /// "bowel_bladder_dysfunction", "cauda_equina", "fracture", "tumor", "infection",
-    /// "instability", "trauma".
+    /// "bowel_bladder_dysfunction", "cauda_equina", "tumor", "infection", or "red_flag" for the
+    /// words "red flag(s)" themselves ("no red flags" is `red_flag`, negated). A fracture is a
+    /// `diagnosis`.
     RedFlag,
     /// A neurologic finding. `value`: one of "radiculopathy", "radiating_pain", "numbness",
     /// "tingling", "weakness", "decreased_sensation", "decreased_reflexes",
     /// "positive_straight_leg_raise", "positive_spurling", "positive_tinel", "positive_phalen",
-    /// "atrophy".
+    /// "atrophy", "neurologic_deficit". A test or measure said to be normal ("reflexes 2+",
+    /// "strength 5/5", "negative straight leg raise") is its finding, negated.
     NeurologicFinding,
     /// An examination finding that is not neurologic. `value`: one of "tenderness", "spasm",
     /// "decreased_range_of_motion", "swelling", "positive_mcmurray", "positive_impingement",
@@ -78,14 +85,20 @@ pub enum FactKind {
     /// A completed imaging or electrodiagnostic study. `value`: the service name ("mri", "x_ray",
     /// "ct", "emg_ncv", "bone_scan"); `body_region` where stated.
     Imaging,
-    /// A surgery already done. `value`: the procedure as written, lower case; `date` if stated.
-    /// `body_region`/`laterality` where stated. Polarity is usually `historical`.
+    /// A surgery already done. `value`: the procedure, normalized: "surgery" (unspecified),
+    /// "arthroscopy", "arthroplasty", "fusion", "laminectomy", "discectomy", "meniscectomy",
+    /// "carpal_tunnel_release", "release", "open_reduction_internal_fixation", "decompression",
+    /// "repair", "reconstruction", "debridement", "tenodesis", "hardware_removal"; `date` if
+    /// stated. `body_region`/`laterality` where stated. Polarity `historical` or `affirmed`.
     Surgery,
-    /// A surgery planned, requested or recommended. `value` as for [`FactKind::Surgery`].
+    /// A surgery planned, requested or recommended. `value` as for [`FactKind::Surgery`];
+    /// polarity `uncertain`.
     PlannedSurgery,
-    /// A current medication. `value`: the drug name as written (lower case); `drug` holds the
-    /// generic name, strength, form and count; `about`: the drug class service name ("opioid",
-    /// "muscle_relaxant", "nsaid", ...).
+    /// A medication named. `value`: the drug name (lower case, as the dictionary spells it:
+    /// "norco", "cyclobenzaprine"); `drug` holds the generic name, strength and count; `about`:
+    /// the drug class service name ("opioid", "muscle_relaxant", "nsaid", ...); `duration`: how
+    /// long it has been taken ("for 6 months"). Polarity `affirmed` (current), `historical`
+    /// (past), `uncertain` (requested or planned), `negated` (stopped, denied).
     Medication,
     /// A urine drug screen. `value`: "performed", "consistent" or "inconsistent"; `date` if stated.
     UrineDrugScreen,
