@@ -159,6 +159,10 @@ impl Layout<'_, '_> {
             }
         };
         let lines = wrap(text, kind, |line| measure(line) <= TEXT_WIDTH);
+        // No paragraph leaves its first line alone at the foot of a page.
+        if lines.len() > 1 {
+            self.need(LEADING);
+        }
         for (i, line) in lines.into_iter().enumerate() {
             let runs = match label.and_then(|l| line.strip_prefix(l)).filter(|_| i == 0) {
                 Some(rest) => vec![
