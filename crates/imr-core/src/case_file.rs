@@ -165,6 +165,7 @@ fn field<T: serde::de::DeserializeOwned>(
         field: format!("{prefix}{name}"),
         // serde's message can quote the value; keep only what kind of value it was.
         message: match e.to_string().split_once("expected") {
+            _ if name.contains("date") => format!("expected a date as YYYY-MM-DD, found {found}"),
             Some((_, expected)) => format!("expected{expected}, found {found}"),
             None if found == "a string" => "not a valid value (dates are YYYY-MM-DD)".to_string(),
             None => format!("not a valid value ({found})"),

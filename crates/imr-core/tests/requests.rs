@@ -339,3 +339,22 @@ proptest! {
         prop_assert_eq!(r.drug.and_then(|d| d.count), Some(count));
     }
 }
+
+#[test]
+fn partial_authorization_given_apart_is_kept() {
+    let r = imr_core::request::read_parts(
+        "Acupuncture 2 sessions",
+        Some("Acupuncture 8 sessions"),
+        Some("Acupuncture 6 sessions"),
+    );
+    let p = r.partial.expect("partial");
+    assert_eq!(
+        (
+            p.original_quantity,
+            p.authorized_quantity,
+            p.remaining_quantity
+        ),
+        (Some(8), Some(6), Some(2))
+    );
+    assert_eq!(r.service, Service::Acupuncture);
+}

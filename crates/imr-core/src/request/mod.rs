@@ -207,6 +207,34 @@ pub(crate) fn schedule_quantity(text: &str) -> Option<u32> {
     }
 }
 
+/// Reads a disputed item whose partial authorization is given apart (as the letter reader and
+/// the case file give it): `request` is the decided portion, `original` the whole original
+/// request, `authorized` what the claims administrator authorized.
+pub fn read_parts(request: &str, original: Option<&str>, authorized: Option<&str>) -> Request {
+    let mut read = read_request(request);
+    if read.partial.is_none() && (original.is_some() || authorized.is_some()) {
+        let quantity_of = |t: Option<&str>| t.and_then(|t| read_plain(t, &mut Vec::new()).quantity);
+        read.partial = Some(Partial {
+            original: original.map(str::to_string),
+            authorized: authorized.map(str::to_string),
+            remaining: read.text.clone(),
+            original_quantity: quantity_of(original),
+            authorized_quantity: quantity_of(authorized),
+            remaining_quantity: read.quantity,
+        });
+    }
+    read
+}
+
+/// Reads one disputed item of a letter (see [`read_parts`]).
+pub fn read_item(item: &crate::model::Item) -> Request {
+    read_parts(
+        &item.request,
+        item.original_request.as_deref(),
+        item.authorized.as_deref(),
+    )
+}
+
 /// Reads one disputed request. Never panics; what it cannot read is left `None` and, where that
 /// matters, noted in `diagnostics`.
 pub fn read_request(item: &str) -> Request {

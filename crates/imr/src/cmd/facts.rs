@@ -9,7 +9,7 @@ use anyhow::Context;
 use imr_core::case_file::CaseFile;
 use imr_core::extract::{self, Fact};
 use imr_core::letter::read_letter;
-use imr_core::request::{Request, read_request};
+use imr_core::request::{Request, read_item, read_parts};
 use imr_core::{Diagnostic, Severity};
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 use serde::Serialize;
@@ -94,7 +94,13 @@ fn read(path: &Path, max_bytes: u64) -> anyhow::Result<Report> {
         let requests = case
             .requests
             .iter()
-            .map(|r| read_request(&r.item))
+            .map(|r| {
+                read_parts(
+                    &r.item,
+                    r.original_request.as_deref(),
+                    r.authorized.as_deref(),
+                )
+            })
             .collect();
         return Ok(Report {
             source: "case_file",
@@ -107,11 +113,7 @@ fn read(path: &Path, max_bytes: u64) -> anyhow::Result<Report> {
     let determination = read_letter(&text);
     if let Some(summary) = &determination.clinical_summary {
         let extraction = extract::extract(summary);
-        let requests = determination
-            .items
-            .iter()
-            .map(|item| read_request(&item.request))
-            .collect();
+        let requests = determination.items.iter().map(read_item).collect();
         return Ok(Report {
             source: "letter",
             facts: extraction.facts,
