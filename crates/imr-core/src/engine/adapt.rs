@@ -7,6 +7,7 @@
 use jiff::civil::Date;
 
 use super::input::{CaseInput, EngineFact, ItemInput, Polarity};
+use super::lexicon::{Zone, zone_fits, zone_of};
 use crate::case_file::CaseFile;
 use crate::extract::{self, Fact, FactKind};
 use crate::model::Determination;
@@ -95,15 +96,23 @@ pub fn build(
     let mut items = Vec::new();
     for (text, reading) in requests.iter().zip(&readings) {
         let mut item = item_input(text, reading, &facts, weeks_since_injury);
-        if facts.is_empty() {
-            // The extraction found nothing: fall back to the engine's own trigger phrases.
-            let drug = reading.drug.as_ref().map(|d| d.name.as_str());
-            item.facts.extend(super::lexicon::find(
-                clinical_summary,
-                reading.service.as_str(),
-                drug,
-            ));
-        }
+        // The engine's own trigger phrases fill in the engine facts the extraction did not give
+        // (while the extraction grows, most of them); a fact the extraction gives is kept as is.
+        let drug = reading.drug.as_ref().map(|d| d.name.as_str());
+        let found = super::lexicon::find(
+            clinical_summary,
+            reading.service.as_str(),
+            drug,
+            &item.body_regions,
+        );
+        let from_extraction: Vec<&'static str> = item.facts.iter().map(|f| f.name).collect();
+        item.facts.extend(
+            found
+                .facts
+                .into_iter()
+                .filter(|f| !from_extraction.contains(&f.name)),
+        );
+        item.prior_visits = item.prior_visits.or(found.prior_visits);
         item.concurrent_other_therapy = is_physical_or_passive(reading.service) && therapies > 1;
         items.push(item);
     }
@@ -237,7 +246,8 @@ fn engine_facts(
             text: format!("injury {weeks:.0} weeks before the request (chronic: more than 12)"),
         });
     }
-    if reading.postoperative {
+    // Post-operative care, or a service requested with a surgery, is in the postsurgical period.
+    if reading.postoperative || reading.associated_surgical_service {
         out.push(EngineFact {
             name: "postoperative",
             polarity: Polarity::Affirmed,
@@ -245,11 +255,31 @@ fn engine_facts(
             text: "the request is for post-operative care".to_string(),
         });
     }
+    if reading.additional {
+        out.push(EngineFact {
+            name: "prior_treatment",
+            polarity: Polarity::Affirmed,
+            span: None,
+            text: "the request continues a treatment already given".to_string(),
+        });
+    }
+    let regions: Vec<&str> = reading.body_regions.iter().map(|r| r.as_str()).collect();
     let service = reading.service;
     for fact in facts {
         let Some(p) = polarity(fact.polarity) else {
             continue;
         };
+        // A neurologic finding at the other end of the spine says nothing of this request.
+        if fact.kind == FactKind::NeurologicFinding {
+            let zone = match fact.value.as_str() {
+                "positive_straight_leg_raise" => Some(Zone::Lower),
+                "positive_spurling" | "positive_tinel" | "positive_phalen" => Some(Zone::Upper),
+                _ => fact.body_region.and_then(|r| zone_of(r.as_str())),
+            };
+            if zone.is_some_and(|z| !zone_fits(z, &regions)) {
+                continue;
+            }
+        }
         let value = fact.value.as_str();
         let about_this = fact
             .about
@@ -300,6 +330,8 @@ fn engine_facts(
                 continue;
             }
             FactKind::HomeExerciseProgram => &["home_exercise_program"],
+            // The bare words "red flag(s)" name no condition: mostly a criterion quoted, not found.
+            FactKind::RedFlag if value == "red_flag" && p == Polarity::Affirmed => &[],
             FactKind::RedFlag if value == "instability" => &["red_flag", "internal_derangement"],
             FactKind::RedFlag => &["red_flag"],
             FactKind::NeurologicFinding => match value {
@@ -311,6 +343,7 @@ fn engine_facts(
                 }
                 "radiculopathy" => &["radiculopathy", "neuropathic_pain"],
                 "positive_tinel" | "positive_phalen" => &["carpal_tunnel_signs"],
+                "numbness" | "tingling" => &["sensory_symptoms"],
                 _ => &[],
             },
             FactKind::PhysicalFinding => match value {

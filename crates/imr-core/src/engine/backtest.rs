@@ -27,6 +27,8 @@ pub struct Comparison {
     pub published_families: Vec<Family>,
     pub engine_family: Option<Family>,
     pub engine_rationale: String,
+    /// What the engine found missing (for items sent to a physician: why).
+    pub engine_missing: Vec<String>,
     pub published_rationale: Option<String>,
 }
 
@@ -63,6 +65,7 @@ pub fn compare(letter: &Determination, findings: &CaseFindings) -> Vec<Compariso
                 published_families: families,
                 engine_family: finding.family,
                 engine_rationale: finding.rationale.clone(),
+                engine_missing: finding.missing.clone(),
                 published_rationale: item.rationale.clone(),
             })
         })

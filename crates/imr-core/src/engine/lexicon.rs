@@ -17,9 +17,14 @@ const TRIGGERS: &[(&str, &[&str])] = &[
             "returned to work",
             "return to work",
             "reduction in work restrictions",
+            "reduction of work restrictions",
+            "reduced work restrictions",
+            "decreased work restrictions",
+            "restrictions were reduced",
             "decreased use of",
             "decreased medication",
             "less medication",
+            "less pain medication",
             "improvement in activities of daily living",
             "improved activities of daily living",
             "improved adls",
@@ -29,7 +34,6 @@ const TRIGGERS: &[(&str, &[&str])] = &[
     (
         "red_flag",
         &[
-            "red flag",
             "cauda equina",
             "bowel or bladder",
             "bowel and bladder",
@@ -38,6 +42,9 @@ const TRIGGERS: &[(&str, &[&str])] = &[
             "malignancy",
             "infection",
             "progressive neurologic",
+            "unstable fracture",
+            "displaced fracture",
+            "open fracture",
         ],
     ),
     (
@@ -54,24 +61,26 @@ const TRIGGERS: &[(&str, &[&str])] = &[
             "diminished reflex",
             "absent reflex",
             "atrophy",
-            "straight leg raise",
-            "straight leg raising",
-            "spurling",
             "weak grip",
             "objective evidence of radiculopathy",
+            "dermatome",
+            "dermatomal",
+            "myotomal",
+        ],
+    ),
+    (
+        "sensory_symptoms",
+        &[
+            "numbness",
+            "tingling",
+            "paresthesia",
+            "paresthesias",
+            "pins and needles",
         ],
     ),
     (
         "radiculopathy",
-        &[
-            "radiculopathy",
-            "radicular",
-            "radiating",
-            "sciatica",
-            "straight leg raise",
-            "straight leg raising",
-            "spurling",
-        ],
+        &["radiculopathy", "radicular", "radiating", "sciatica"],
     ),
     (
         "neuropathic_pain",
@@ -98,6 +107,7 @@ const TRIGGERS: &[(&str, &[&str])] = &[
             "giving way",
             "unable to bear weight",
             "inability to bear weight",
+            "joint line tenderness",
         ],
     ),
     (
@@ -142,15 +152,8 @@ const TRIGGERS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "postoperative",
-        &[
-            "status post",
-            "s/p",
-            "post-operative",
-            "postoperative",
-            "underwent surgery",
-            "surgery on",
-        ],
+        "chronic_pain",
+        &["chronic", "over a year", "for years", "several years"],
     ),
     (
         "opioid_monitoring",
@@ -257,10 +260,32 @@ const TREATMENTS: &[(&str, &[&str])] = &[
     ("acupuncture", &["acupuncture"]),
     ("massage", &["massage"]),
     ("tens", &["tens unit", "tens trial"]),
-    ("mri", &["mri", "magnetic resonance"]),
+    // Prior cross-sectional imaging of either kind counts before a new MRI (IMG-C5).
+    (
+        "mri",
+        &[
+            "mri",
+            "magnetic resonance",
+            "ct scan",
+            "computed tomography",
+        ],
+    ),
     ("ct", &["ct scan", "computed tomography"]),
     ("x_ray", &["x-ray", "x-rays", "radiograph"]),
     ("emg_ncv", &["emg", "nerve conduction"]),
+];
+
+const ANY_STUDY: &[&str] = &[
+    "mri",
+    "magnetic resonance",
+    "ct scan",
+    "computed tomography",
+    "x-ray",
+    "x-rays",
+    "radiograph",
+    "emg",
+    "nerve conduction",
+    "imaging",
 ];
 
 const NEGATIONS_BEFORE: &[&str] = &[
@@ -288,10 +313,50 @@ const NEGATIONS_AFTER: &[&str] = &[
     "absent",
 ];
 
-/// Facts found in `text`, for an item of `service` whose drug (if any) is `drug`.
-pub fn find(text: &str, service: &str, drug: Option<&str>) -> Vec<EngineFact> {
+/// Words that name each body region, to tie a past surgery to the region requested.
+const REGION_WORDS: &[(&str, &[&str])] = &[
+    ("cervical_spine", &["cervical", "neck"]),
+    ("thoracic_spine", &["thoracic", "upper back"]),
+    (
+        "lumbar_spine",
+        &["lumbar", "low back", "lumbosacral", "spine"],
+    ),
+    ("shoulder", &["shoulder", "rotator cuff"]),
+    ("elbow", &["elbow"]),
+    ("wrist", &["wrist", "carpal"]),
+    ("hand", &["hand", "finger", "thumb", "carpal"]),
+    ("hip", &["hip"]),
+    ("knee", &["knee", "menisc"]),
+    ("ankle", &["ankle"]),
+    ("foot", &["foot", "toe"]),
+];
+
+const SURGERY_WORDS: &[&str] = &[
+    "status post",
+    "s/p",
+    "post-operative",
+    "postoperative",
+    "underwent",
+    "surgery",
+    "arthroscopy",
+    "repair",
+    "fusion",
+    "replacement",
+    "release",
+];
+
+/// What the phrases say about one item.
+pub struct Found {
+    pub facts: Vec<EngineFact>,
+    /// Visits or sessions of the requested service already given, where a sentence counts them.
+    pub prior_visits: Option<f64>,
+}
+
+/// Facts found in `text`, for an item of `service` whose drug (if any) is `drug`, on `regions`.
+pub fn find(text: &str, service: &str, drug: Option<&str>, regions: &[&str]) -> Found {
     let lower = text.to_ascii_lowercase();
     let mut out = Vec::new();
+    let mut prior_visits: Option<f64> = None;
     for (start, sentence) in sentences(&lower) {
         // A sentence that restates what is requested says nothing about what was done.
         let restates_request = ["request", "recommend", "plan", "would like"]
@@ -314,9 +379,131 @@ pub fn find(text: &str, service: &str, drug: Option<&str>) -> Vec<EngineFact> {
         if let Some(drug) = drug.filter(|d| d.len() >= 4) {
             own.push(drug);
         }
+        // For other services, any imaging or electrodiagnostic study already done counts.
+        if !matches!(service, "mri" | "ct" | "x_ray" | "bone_scan" | "emg_ncv") {
+            push_matches(&mut out, text, "prior_imaging", sentence, start, ANY_STUDY);
+        }
+        let before = out.len();
         push_matches(&mut out, text, "prior_treatment", sentence, start, &own);
+        if out.len() > before
+            && out[before].polarity == Polarity::Affirmed
+            && let Some(n) = visit_count(sentence)
+        {
+            prior_visits = Some(prior_visits.map_or(n, |m: f64| m.max(n)));
+        }
+        // Provocative tests belong to one end of the spine: straight leg raising to the low back
+        // and legs, Spurling's test to the neck and arms.
+        for (phrases, zone) in [
+            (
+                &["straight leg raise", "straight leg raising", "slr"][..],
+                Zone::Lower,
+            ),
+            (&["spurling"][..], Zone::Upper),
+        ] {
+            if zone_fits(zone, regions) {
+                push_matches(
+                    &mut out,
+                    text,
+                    "neurological_deficit",
+                    sentence,
+                    start,
+                    phrases,
+                );
+                push_matches(&mut out, text, "radiculopathy", sentence, start, phrases);
+            }
+        }
+        // A past surgery on the region requested puts the request in the postsurgical period.
+        if sentence_mentions_region(sentence, regions) {
+            push_matches(
+                &mut out,
+                text,
+                "postoperative",
+                sentence,
+                start,
+                SURGERY_WORDS,
+            );
+        }
     }
-    out
+    Found {
+        facts: out,
+        prior_visits,
+    }
+}
+
+/// The neck and arms, or the low back and legs: a neurologic sign at one end says nothing of
+/// the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    Upper,
+    Lower,
+}
+
+pub fn zone_of(region: &str) -> Option<Zone> {
+    match region {
+        "cervical_spine" | "shoulder" | "arm" | "elbow" | "forearm" | "wrist" | "hand"
+        | "finger" | "upper_extremity" => Some(Zone::Upper),
+        "lumbar_spine" | "pelvis" | "hip" | "groin" | "knee" | "leg" | "ankle" | "foot" | "toe"
+        | "lower_extremity" => Some(Zone::Lower),
+        _ => None,
+    }
+}
+
+/// True when the request names no region of a known zone, or one in `zone`.
+pub fn zone_fits(zone: Zone, regions: &[&str]) -> bool {
+    let zones: Vec<Zone> = regions.iter().filter_map(|r| zone_of(r)).collect();
+    zones.is_empty() || zones.contains(&zone)
+}
+
+fn sentence_mentions_region(sentence: &str, regions: &[&str]) -> bool {
+    REGION_WORDS
+        .iter()
+        .filter(|(region, _)| regions.contains(region))
+        .any(|(_, words)| words.iter().any(|w| sentence.contains(w)))
+}
+
+/// "7 visits", "six sessions", "12 treatments" in a sentence.
+fn visit_count(sentence: &str) -> Option<f64> {
+    const NUMBER_WORDS: &[(&str, f64)] = &[
+        ("one", 1.0),
+        ("two", 2.0),
+        ("three", 3.0),
+        ("four", 4.0),
+        ("five", 5.0),
+        ("six", 6.0),
+        ("seven", 7.0),
+        ("eight", 8.0),
+        ("nine", 9.0),
+        ("ten", 10.0),
+        ("eleven", 11.0),
+        ("twelve", 12.0),
+        ("eighteen", 18.0),
+        ("twenty", 20.0),
+        ("twenty-four", 24.0),
+    ];
+    let words: Vec<&str> = sentence
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut best: Option<f64> = None;
+    for pair in words.windows(2) {
+        let unit = pair[1].trim_end_matches(['.', ';', ':']);
+        if !matches!(
+            unit,
+            "visits" | "sessions" | "treatments" | "visit" | "session"
+        ) {
+            continue;
+        }
+        let n = pair[0].parse::<f64>().ok().or_else(|| {
+            NUMBER_WORDS
+                .iter()
+                .find(|(w, _)| *w == pair[0])
+                .map(|(_, n)| *n)
+        });
+        if let Some(n) = n.filter(|n| *n > 0.0 && *n < 100.0) {
+            best = Some(best.map_or(n, |b: f64| b.max(n)));
+        }
+    }
+    best
 }
 
 fn push_matches(

@@ -235,6 +235,7 @@ fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) 
                 Test::Documented => (!affirmed.is_empty(), affirmed),
                 Test::NotDocumented => (affirmed.is_empty(), negated),
                 Test::Negated => (affirmed.is_empty() && !negated.is_empty(), negated),
+                Test::NotNegated => (!affirmed.is_empty() || negated.is_empty(), affirmed),
                 Test::Unknown => (affirmed.is_empty() && negated.is_empty(), Vec::new()),
                 _ => (false, Vec::new()),
             };
@@ -295,6 +296,7 @@ fn check_request(attribute: &str, test: &Test, item: &ItemInput) -> Option<bool>
                 "purchase" => item.purchase,
                 "concurrent_other_therapy" => item.concurrent_other_therapy,
                 "bundled_with_denied_service" => item.bundled_with_denied_service,
+                "associated" => item.associated,
                 _ => false,
             };
             Some(value == matches!(test, Test::Yes))
@@ -316,7 +318,7 @@ fn check_request(attribute: &str, test: &Test, item: &ItemInput) -> Option<bool>
             };
             Some(any == matches!(test, Test::AnyOf(_)))
         }
-        Test::Documented | Test::NotDocumented | Test::Negated => None,
+        Test::Documented | Test::NotDocumented | Test::Negated | Test::NotNegated => None,
     }
 }
 

@@ -316,6 +316,7 @@ fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
             "documented" => Test::Documented,
             "not_documented" => Test::NotDocumented,
             "negated" => Test::Negated,
+            "not_negated" => Test::NotNegated,
             "unknown" => Test::Unknown,
             "known" => Test::Known,
             "yes" => Test::Yes,
@@ -325,14 +326,20 @@ fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
         let fits = match &subject {
             Subject::Fact(_) => matches!(
                 test,
-                Test::Documented | Test::NotDocumented | Test::Negated | Test::Unknown
+                Test::Documented
+                    | Test::NotDocumented
+                    | Test::Negated
+                    | Test::NotNegated
+                    | Test::Unknown
             ),
             Subject::Request(_) if numeric => matches!(test, Test::Unknown | Test::Known),
             Subject::Request(_) => yes_no && matches!(test, Test::Yes | Test::No),
         };
         if !fits {
             let expected = match (&subject, numeric) {
-                (Subject::Fact(_), _) => "documented, not_documented, negated or unknown",
+                (Subject::Fact(_), _) => {
+                    "documented, not_documented, negated, not_negated or unknown"
+                }
                 (_, true) => "known or unknown (or use above / at_most)",
                 _ if list => "any_of or none_of",
                 _ => "yes or no",

@@ -189,6 +189,8 @@ pub enum Test {
     NotDocumented,
     /// The record states the opposite ("no functional improvement").
     Negated,
+    /// Affirmed, or not mentioned: the record does not state the opposite.
+    NotNegated,
     /// The record does not mention the fact, or the request does not state the number.
     Unknown,
     /// The request states the number.

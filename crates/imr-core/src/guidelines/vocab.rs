@@ -50,6 +50,8 @@ pub const FACTS: &[&str] = &[
     "postoperative",
     "crps",
     "worsening",
+    // Numbness, tingling or paresthesias (symptoms, not examination findings).
+    "sensory_symptoms",
     "opioid_therapy",
 ];
 
@@ -70,6 +72,7 @@ pub const REQUEST_ATTRIBUTES: &[&str] = &[
     "purchase",
     "concurrent_other_therapy",
     "bundled_with_denied_service",
+    "associated",
     // Lists matched with `any_of`.
     "body_region",
     "mentions",

@@ -1,0 +1,31 @@
+//! Prints what the engine sees of a letter: each request as read and the facts behind it.
+//! `cargo run -p imr-core --example engine_input -- LETTER.txt`
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: engine_input LETTER.txt");
+        std::process::exit(2);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            std::process::exit(1);
+        }
+    };
+    let letter = imr_core::letter::read_letter(&text);
+    let case = imr_core::engine::adapt::from_letter(&letter);
+    for item in &case.items {
+        println!(
+            "{} | {:?} quantity={:?} prior={:?} weeks={:?} regions={:?}",
+            item.request,
+            item.service,
+            item.quantity,
+            item.prior_visits,
+            item.weeks_since_injury,
+            item.body_regions
+        );
+        for f in &item.facts {
+            println!("    {} {:?} {:?}", f.name, f.polarity, f.text);
+        }
+    }
+}
