@@ -554,3 +554,22 @@ mod case_files {
         );
     }
 }
+
+#[test]
+fn urine_drug_screens_say_what_they_showed() {
+    let text = "A urine drug screen on 05/02/2016 was consistent with prescribed medications. \
+                A later urine drug screen was inconsistent. Urine toxicology is pending.";
+    let values: Vec<(String, Polarity)> = extract::facts(text)
+        .into_iter()
+        .filter(|f| f.kind == FactKind::UrineDrugScreen)
+        .map(|f| (f.value, f.polarity))
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            ("consistent".to_string(), Polarity::Affirmed),
+            ("inconsistent".to_string(), Polarity::Affirmed),
+            ("performed".to_string(), Polarity::Uncertain),
+        ]
+    );
+}

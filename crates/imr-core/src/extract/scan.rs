@@ -210,6 +210,10 @@ pub(super) fn extract(text: &str) -> Extraction {
             fact.body_region = Some(m.region);
             fact.laterality = m.laterality;
         }
+        if fact.kind == FactKind::UrineDrugScreen {
+            fact.value = screen_result(text, sentence, fact.end).to_string();
+            fact.date = date_after(text, sentence, fact.end);
+        }
         if fact.kind == FactKind::Treatment {
             fact.number = treatment_count(text, sentence, fact.start, fact.end).map(f64::from);
         }
@@ -368,6 +372,27 @@ fn demographics(text: &str, facts: &mut Vec<(Fact, bool)>) {
             facts.push((f, true));
             break;
         }
+    }
+}
+
+/// What a urine drug screen showed, from the rest of its sentence.
+fn screen_result(text: &str, sentence: (usize, usize), end: usize) -> &'static str {
+    let rest = text
+        .get(end..sentence.1.max(end))
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if ["inconsistent", "aberrant", "positive for", "unexpected"]
+        .iter()
+        .any(|w| rest.contains(w))
+    {
+        "inconsistent"
+    } else if rest.contains("consistent")
+        || rest.contains("negative for")
+        || rest.contains("appropriate")
+    {
+        "consistent"
+    } else {
+        "performed"
     }
 }
 
