@@ -1,17 +1,20 @@
-//! `imr letter DETERMINATION.json [--reviewer PROFILE] [--format text|html|pdf] [-o FILE]`: a
-//! Final Determination Letter from a determination (the JSON `imr parse` writes, or one built
-//! from a case's findings).
+//! `imr letter DETERMINATION.json|CASE.json [--reviewer PROFILE] [--format text|html|pdf]
+//! [-o FILE]`: a Final Determination Letter from a determination (the JSON `imr parse` writes),
+//! or the proposed letter for a case file (JSON or TOML), from the engine's findings and the
+//! reviewer's profile.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use imr_core::Determination;
+use imr_core::case_file::{self, CaseFile};
+use imr_core::engine::{CaseFindings, Date, Status, adapt, review};
 use imr_core::letter::html::render_html;
 use imr_core::letter::write::{
     LetterOptions, Organization, ReviewerProfile, letter_document, render_text,
 };
+use imr_core::{Determination, Item};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -38,7 +41,8 @@ impl Format {
 /// Write a Final Determination Letter (text, HTML or PDF).
 #[derive(clap::Args)]
 pub struct Args {
-    /// A determination as JSON (what `imr parse` writes for one letter).
+    /// A determination as JSON (what `imr parse` writes for one letter), or a case file (JSON
+    /// or TOML, with `requests`) whose proposed letter is wanted.
     pub determination: PathBuf,
     /// Output format; by default the output file's extension, else text.
     #[arg(long, value_enum)]
@@ -56,11 +60,40 @@ pub struct Args {
     /// The IMR organization's short name, heading each item's guideline line.
     #[arg(long, default_value = "IMRO")]
     pub imro_short_name: String,
+    /// For a case file: the decision date the letter states (YYYY-MM-DD); left out if not given.
+    #[arg(long)]
+    pub decision_date: Option<String>,
+    /// For a case file: read rule files (*.toml) from this folder instead of the built-in
+    /// guidelines.
+    #[arg(long)]
+    pub guidelines: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = &args.determination;
-    let mut determination = read_determination(path)?;
+    let mut determination = match read_input(path)? {
+        Input::Determination(determination) => determination,
+        Input::Case(case) => {
+            if args.reviewer.is_none() {
+                bail!(
+                    "{}: a case file's letter needs the reviewer's profile (--reviewer PROFILE)",
+                    path.display()
+                );
+            }
+            let decision_date = match &args.decision_date {
+                Some(text) => Some(text.parse::<Date>().map_err(|_| {
+                    anyhow::anyhow!(
+                        "--decision-date \"{text}\" is not a date (expected YYYY-MM-DD)"
+                    )
+                })?),
+                None => None,
+            };
+            let guidelines = super::review::load_guidelines(args.guidelines.as_deref())?;
+            let findings = review(&guidelines, &adapt::from_case_file(&case), None);
+            proposed_determination(&case, &findings, decision_date)
+                .with_context(|| path.display().to_string())?
+        }
+    };
     let mut options = LetterOptions {
         organization: Organization {
             name: args.imro_name.clone(),
@@ -120,10 +153,95 @@ pub fn write_letter(
     })
 }
 
-fn read_determination(path: &Path) -> anyhow::Result<Determination> {
+enum Input {
+    Determination(Determination),
+    Case(CaseFile),
+}
+
+/// A determination, or a case file (TOML, or JSON with `requests`).
+fn read_input(path: &Path) -> anyhow::Result<Input> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
-    let mut stream = serde_json::Deserializer::from_str(&text).into_iter::<Determination>();
+    let is_toml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let first_value = serde_json::Deserializer::from_str(&text)
+        .into_iter::<serde_json::Value>()
+        .next();
+    let is_case = is_toml
+        || matches!(&first_value, Some(Ok(value)) if value.get("requests").is_some() && value.get("items").is_none());
+    if is_case {
+        let format = if is_toml {
+            case_file::Format::Toml
+        } else {
+            case_file::Format::Json
+        };
+        let case = CaseFile::parse(&text, format)
+            .with_context(|| format!("{}: not a case file", path.display()))?;
+        return Ok(Input::Case(case));
+    }
+    read_determination(path, &text).map(Input::Determination)
+}
+
+/// The determination the engine proposes for a case: every item must have been decided; an item
+/// the engine leaves to a physician stops the letter (the engine proposes, a physician decides).
+pub fn proposed_determination(
+    case: &CaseFile,
+    findings: &CaseFindings,
+    decision_date: Option<Date>,
+) -> anyhow::Result<Determination> {
+    let undecided: Vec<String> = findings
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.status != Status::Decided || f.decision.is_none())
+        .map(|(i, _)| format!("requests[{i}]"))
+        .collect();
+    if !undecided.is_empty() {
+        bail!(
+            "{} need(s) physician review: the engine proposes no decision for them; decide them and write the letter from the determination JSON",
+            undecided.join(", ")
+        );
+    }
+    if findings.items.len() != case.requests.len() {
+        bail!(
+            "the engine gave {} finding(s) for {} request(s)",
+            findings.items.len(),
+            case.requests.len()
+        );
+    }
+    let items = case
+        .requests
+        .iter()
+        .zip(&findings.items)
+        .map(|(request, finding)| {
+            let imro_guideline = finding.citation.as_deref().map(|citation| {
+                let citation = citation.trim().trim_end_matches('.');
+                format!("Decision based on {citation}.")
+            });
+            Item {
+                original_request: request.original_request.clone(),
+                authorized: request.authorized.clone(),
+                decision: finding.decision,
+                imro_guideline,
+                rationale: Some(finding.rationale.clone()).filter(|r| !r.trim().is_empty()),
+                ..Item::new(request.item.clone())
+            }
+        })
+        .collect();
+    Ok(Determination {
+        case_number: case.case_number.clone(),
+        decision_date,
+        date_of_injury: case.date_of_injury,
+        ur_denial_date: case.ur_denial_date,
+        clinical_summary: Some(case.clinical_summary.clone()).filter(|s| !s.trim().is_empty()),
+        items,
+        ..Determination::default()
+    })
+}
+
+fn read_determination(path: &Path, text: &str) -> anyhow::Result<Determination> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Determination>();
     let first = match stream.next() {
         Some(Ok(determination)) => determination,
         Some(Err(error)) => bail!(
