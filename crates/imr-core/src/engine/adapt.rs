@@ -81,30 +81,41 @@ pub fn build(
         .iter()
         .map(|r| request::read_request(r.item))
         .collect();
-    let weeks_since_injury = match (date_of_injury, date) {
-        (Some(injury), Some(date)) => injury
-            .until(date)
-            .ok()
-            .and_then(|span| span.total((jiff::Unit::Day, injury)).ok())
-            .map(|days| (days / 7.0).floor()),
+    // Without the header's dates, the record's own dates bound the injury's age: the date of
+    // injury it states, and its latest date (a visit before the request).
+    let injury = date_of_injury.or_else(|| {
+        facts
+            .iter()
+            .find(|f| f.kind == FactKind::DateOfInjury)
+            .and_then(|f| f.date)
+    });
+    let latest_in_record = super::lexicon::dates(clinical_summary)
+        .into_iter()
+        .filter(|d| injury.is_some_and(|i| *d > i))
+        .max();
+    let weeks_since_injury = match (injury, date.or(latest_in_record)) {
+        (Some(injury), Some(date)) => weeks_between(injury, date),
         _ => None,
     };
+    let phrases = super::lexicon::Reading::new(clinical_summary);
     let therapies = readings
         .iter()
         .filter(|r| is_physical_or_passive(r.service))
         .count();
     let mut items = Vec::new();
     for (text, reading) in requests.iter().zip(&readings) {
-        let mut item = item_input(text, reading, &facts, weeks_since_injury);
+        let mut item = item_input(
+            text,
+            reading,
+            &facts,
+            weeks_since_injury,
+            date,
+            clinical_summary,
+        );
         // The engine's own trigger phrases fill in the engine facts the extraction did not give
         // (while the extraction grows, most of them); a fact the extraction gives is kept as is.
         let drug = reading.drug.as_ref().map(|d| d.name.as_str());
-        let found = super::lexicon::find(
-            clinical_summary,
-            reading.service.as_str(),
-            drug,
-            &item.body_regions,
-        );
+        let found = phrases.item(reading.service.as_str(), drug, &item.body_regions);
         let from_extraction: Vec<&'static str> = item.facts.iter().map(|f| f.name).collect();
         item.facts.extend(
             found
@@ -130,6 +141,8 @@ fn item_input(
     reading: &Request,
     facts: &[Fact],
     weeks_since_injury: Option<f64>,
+    date: Option<Date>,
+    clinical_summary: &str,
 ) -> ItemInput {
     let service = (reading.service != Service::Unknown).then(|| reading.service.as_str());
     let partial = text.authorized.is_some() || reading.partial.is_some();
@@ -186,7 +199,14 @@ fn item_input(
         concurrent_other_therapy: false,
         facts: Vec::new(),
     };
-    item.facts = engine_facts(reading, facts, weeks_since_injury, &mut item.prior_visits);
+    item.facts = engine_facts(
+        reading,
+        facts,
+        weeks_since_injury,
+        date,
+        clinical_summary,
+        &mut item.prior_visits,
+    );
     item
 }
 
@@ -226,10 +246,47 @@ fn polarity(p: extract::Polarity) -> Option<Polarity> {
 }
 
 /// The record's facts in the engine's words, for one item.
+fn weeks_between(from: Date, to: Date) -> Option<f64> {
+    from.until(to)
+        .ok()
+        .and_then(|span| span.total((jiff::Unit::Day, from)).ok())
+        .map(|days| (days / 7.0).floor())
+}
+
+/// A past surgery puts a request in the postsurgical period when it was on the region requested
+/// (or the record does not say where, or the request names no region) and, where both dates are
+/// known, within the presumptive postsurgical period of 6 months (8 CCR 9792.24.3).
+fn in_postsurgical_period(
+    fact: &Fact,
+    summary: &str,
+    regions: &[&str],
+    date: Option<Date>,
+) -> bool {
+    let same_region = match fact.body_region {
+        Some(region) => {
+            let region = region.as_str();
+            let spine = |r: &str| r.ends_with("_spine") || r == "spine";
+            regions.is_empty()
+                || regions
+                    .iter()
+                    .any(|r| *r == region || (spine(r) && region == "spine"))
+        }
+        // The fact names no region: the sentence it stands in must name the region requested.
+        None => super::lexicon::sentence_names_region(summary, fact.start, regions),
+    };
+    let recent = match (fact.date, date) {
+        (Some(surgery), Some(date)) => weeks_between(surgery, date).is_none_or(|w| w <= 26.0),
+        _ => true,
+    };
+    same_region && recent
+}
+
 fn engine_facts(
     reading: &Request,
     facts: &[Fact],
     weeks: Option<f64>,
+    date: Option<Date>,
+    clinical_summary: &str,
     prior_visits: &mut Option<f64>,
 ) -> Vec<EngineFact> {
     let mut out = Vec::new();
@@ -358,7 +415,11 @@ fn engine_facts(
                 "internal_derangement" => &["internal_derangement"],
                 "carpal_tunnel_syndrome" => &["carpal_tunnel_signs"],
                 "psychiatric" => &["psychological_symptoms"],
-                "post_surgical" => &["postoperative"],
+                "post_surgical"
+                    if in_postsurgical_period(fact, clinical_summary, &regions, date) =>
+                {
+                    &["postoperative"]
+                }
                 _ => &[],
             },
             FactKind::Imaging if value == service.as_str() && same_region(reading, fact) => {
@@ -369,7 +430,12 @@ fn engine_facts(
             {
                 &["prior_imaging"]
             }
-            FactKind::Surgery if p == Polarity::Affirmed => &["postoperative"],
+            FactKind::Surgery
+                if p == Polarity::Affirmed
+                    && in_postsurgical_period(fact, clinical_summary, &regions, date) =>
+            {
+                &["postoperative"]
+            }
             FactKind::PlannedSurgery => &["surgery_planned"],
             FactKind::WorkStatus => match value {
                 "full_duty" | "working" => &["returned_to_work"],

@@ -352,25 +352,49 @@ pub struct Found {
     pub prior_visits: Option<f64>,
 }
 
-/// Facts found in `text`, for an item of `service` whose drug (if any) is `drug`, on `regions`.
-pub fn find(text: &str, service: &str, drug: Option<&str>, regions: &[&str]) -> Found {
-    let lower = text.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut prior_visits: Option<f64> = None;
-    for (start, sentence) in sentences(&lower) {
-        // A sentence that restates what is requested says nothing about what was done.
-        let restates_request = ["request", "recommend", "plan", "would like"]
-            .iter()
-            .any(|w| sentence.contains(w));
-        for (name, phrases) in TRIGGERS {
-            if restates_request && !matches!(*name, "surgery_planned") {
-                continue;
+/// A clinical text read once per case: its sentences, and the facts that do not depend on the
+/// item (the item-specific ones are read by [`Reading::item`]).
+pub struct Reading<'a> {
+    text: &'a str,
+    lower: String,
+    /// (start, end) of each sentence that does not merely restate the request.
+    sentences: Vec<(usize, usize)>,
+    case_facts: Vec<EngineFact>,
+}
+
+impl<'a> Reading<'a> {
+    pub fn new(text: &'a str) -> Reading<'a> {
+        let lower = text.to_ascii_lowercase();
+        let mut case_facts = Vec::new();
+        let mut kept = Vec::new();
+        for (start, sentence) in sentences(&lower) {
+            // A sentence that restates what is requested says nothing about what was done.
+            let restates_request = ["request", "recommend", "plan", "would like"]
+                .iter()
+                .any(|w| sentence.contains(w));
+            for (name, phrases) in TRIGGERS {
+                if restates_request && !matches!(*name, "surgery_planned") {
+                    continue;
+                }
+                push_matches(&mut case_facts, text, name, sentence, start, phrases);
             }
-            push_matches(&mut out, text, name, sentence, start, phrases);
+            if !restates_request {
+                kept.push((start, start + sentence.len()));
+            }
         }
-        if restates_request {
-            continue;
+        Reading {
+            text,
+            lower,
+            sentences: kept,
+            case_facts,
         }
+    }
+
+    /// The facts for an item of `service` whose drug (if any) is `drug`, on `regions`.
+    pub fn item(&self, service: &str, drug: Option<&str>, regions: &[&str]) -> Found {
+        let text = self.text;
+        let mut out = self.case_facts.clone();
+        let mut prior_visits: Option<f64> = None;
         let mut own: Vec<&str> = TREATMENTS
             .iter()
             .filter(|(s, _)| *s == service)
@@ -379,54 +403,57 @@ pub fn find(text: &str, service: &str, drug: Option<&str>, regions: &[&str]) -> 
         if let Some(drug) = drug.filter(|d| d.len() >= 4) {
             own.push(drug);
         }
-        // For other services, any imaging or electrodiagnostic study already done counts.
-        if !matches!(service, "mri" | "ct" | "x_ray" | "bone_scan" | "emg_ncv") {
-            push_matches(&mut out, text, "prior_imaging", sentence, start, ANY_STUDY);
-        }
-        let before = out.len();
-        push_matches(&mut out, text, "prior_treatment", sentence, start, &own);
-        if out.len() > before
-            && out[before].polarity == Polarity::Affirmed
-            && let Some(n) = visit_count(sentence)
-        {
-            prior_visits = Some(prior_visits.map_or(n, |m: f64| m.max(n)));
-        }
-        // Provocative tests belong to one end of the spine: straight leg raising to the low back
-        // and legs, Spurling's test to the neck and arms.
-        for (phrases, zone) in [
-            (
-                &["straight leg raise", "straight leg raising", "slr"][..],
-                Zone::Lower,
-            ),
-            (&["spurling"][..], Zone::Upper),
-        ] {
-            if zone_fits(zone, regions) {
+        for &(start, end) in &self.sentences {
+            let sentence = &self.lower[start..end];
+            // For other services, any imaging or electrodiagnostic study already done counts.
+            if !matches!(service, "mri" | "ct" | "x_ray" | "bone_scan" | "emg_ncv") {
+                push_matches(&mut out, text, "prior_imaging", sentence, start, ANY_STUDY);
+            }
+            let before = out.len();
+            push_matches(&mut out, text, "prior_treatment", sentence, start, &own);
+            if out.len() > before
+                && out[before].polarity == Polarity::Affirmed
+                && let Some(n) = visit_count(sentence)
+            {
+                prior_visits = Some(prior_visits.map_or(n, |m: f64| m.max(n)));
+            }
+            // Provocative tests belong to one end of the spine: straight leg raising to the low
+            // back and legs, Spurling's test to the neck and arms.
+            for (phrases, zone) in [
+                (
+                    &["straight leg raise", "straight leg raising", "slr"][..],
+                    Zone::Lower,
+                ),
+                (&["spurling"][..], Zone::Upper),
+            ] {
+                if zone_fits(zone, regions) {
+                    push_matches(
+                        &mut out,
+                        text,
+                        "neurological_deficit",
+                        sentence,
+                        start,
+                        phrases,
+                    );
+                    push_matches(&mut out, text, "radiculopathy", sentence, start, phrases);
+                }
+            }
+            // A past surgery on the region requested puts the request in the postsurgical period.
+            if sentence_mentions_region(sentence, regions) {
                 push_matches(
                     &mut out,
                     text,
-                    "neurological_deficit",
+                    "postoperative",
                     sentence,
                     start,
-                    phrases,
+                    SURGERY_WORDS,
                 );
-                push_matches(&mut out, text, "radiculopathy", sentence, start, phrases);
             }
         }
-        // A past surgery on the region requested puts the request in the postsurgical period.
-        if sentence_mentions_region(sentence, regions) {
-            push_matches(
-                &mut out,
-                text,
-                "postoperative",
-                sentence,
-                start,
-                SURGERY_WORDS,
-            );
+        Found {
+            facts: out,
+            prior_visits,
         }
-    }
-    Found {
-        facts: out,
-        prior_visits,
     }
 }
 
@@ -565,4 +592,28 @@ fn sentences(lower: &str) -> Vec<(usize, &str)> {
         out.push((start, &lower[start..]));
     }
     out
+}
+
+/// True when the sentence around byte `at` of `text` names one of `regions` (or no region is
+/// requested).
+pub fn sentence_names_region(text: &str, at: usize, regions: &[&str]) -> bool {
+    if regions.is_empty() {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    let at = at.min(lower.len());
+    let start = lower[..at].rfind(". ").map_or(0, |i| i + 2);
+    let end = lower[at..].find(". ").map_or(lower.len(), |i| at + i);
+    lower
+        .get(start..end)
+        .is_some_and(|sentence| sentence_mentions_region(sentence, regions))
+}
+
+/// Every US date written in `text` ("05/24/2011", "3/16/15", "12-6-16").
+pub fn dates(text: &str) -> Vec<jiff::civil::Date> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+        .map(|w| w.trim_end_matches(['.', ':']))
+        .filter(|w| w.len() >= 6 && w.chars().filter(|c| *c == '/' || *c == '-').count() == 2)
+        .filter_map(|w| crate::text::parse_us_date(w, None))
+        .collect()
 }
