@@ -568,14 +568,17 @@ fn nearest_region(
     end: usize,
 ) -> Option<RegionMention> {
     let i = regions.partition_point(|r| r.start < end);
+    // Only the regions of the fact's own sentence are looked at, so the work stays linear.
     let after = regions[i..]
         .iter()
-        .find(|r| r.start < sentence.1 && r.start.saturating_sub(end) <= 60)
+        .take_while(|r| r.start < sentence.1)
+        .find(|r| r.start.saturating_sub(end) <= 60)
         .copied();
     let before = regions[..i]
         .iter()
         .rev()
-        .find(|r| r.end <= start && r.start >= sentence.0 && start - r.end <= 40)
+        .take_while(|r| r.start >= sentence.0)
+        .find(|r| r.end <= start && start - r.end <= 40)
         .copied();
     match (after, before) {
         (Some(a), Some(b)) => Some(if a.start - end <= start - b.end { a } else { b }),
@@ -653,6 +656,10 @@ fn link_responses(text: &str, facts: &mut [Fact], spans: &[(usize, usize)]) {
         .collect();
     for f in facts.iter_mut().filter(|f| f.kind == FactKind::Response) {
         let s = sentence_of(spans, f.start).unwrap_or(usize::MAX - 1);
+        // The anchors are in text order: those of this sentence are one run.
+        let from = anchors.partition_point(|a| a.0 < s);
+        let to = anchors.partition_point(|a| a.0 <= s);
+        let anchors = &anchors[from..to];
         // "improved function due to acupuncture": the cause named after the response wins.
         let cause = anchors.iter().find(|a| {
             a.0 == s && a.1 >= f.end && a.1 - f.end <= 16 && {
