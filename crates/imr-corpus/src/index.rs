@@ -265,8 +265,7 @@ pub struct CorpusWriter<'a> {
 }
 
 impl CorpusWriter<'_> {
-    /// Queues a determination's items; returns how many. A determination without a case number
-    /// adds nothing (it has no identity to deduplicate on).
+    /// Queues a determination's items; returns how many.
     pub fn add(&mut self, determination: &Determination) -> Result<usize, CorpusError> {
         let records = item_records(determination);
         if let Some(first) = records.first() {

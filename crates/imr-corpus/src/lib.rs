@@ -6,6 +6,7 @@
 //! - [`precedents`]: for each disputed item of a case, the most similar published decisions, and
 //!   a leave-one-out check of how often their majority agrees with the published outcome;
 //! - [`stats`]: outcome rates by service, guideline, reviewer specialty and month;
+//! - [`synth`]: fictional letters in the published layout, for scale tests.
 //!
 //! Architecture invariant: nothing here logs clinical text; errors name paths, fields and
 //! queries, never a letter's content.
@@ -15,13 +16,14 @@ pub mod precedents;
 pub mod record;
 pub mod search;
 pub mod stats;
+pub mod synth;
 
 use std::path::{Path, PathBuf};
 
 pub use index::{CorpusIndex, CorpusWriter, Freshness, SCHEMA_VERSION};
 
 pub use precedents::{ItemPrecedents, LeaveOneOut, Precedent, leave_one_out, majority};
-pub use record::{ItemRecord, item_records};
+pub use record::{ItemRecord, item_records, letter_id};
 pub use search::{Filters, SearchHit, SearchQuery, SearchResults, Snippet};
 pub use stats::{OutcomeRow, OutcomeStats};
 

@@ -5,10 +5,12 @@ use imr_core::request::read_request;
 use imr_core::{Decision, Determination};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// A disputed item of a published determination, with what the corpus needs of its letter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemRecord {
+    /// The case number, or for a letter without one its content id (see [`letter_id`]).
     pub case_number: String,
     /// 0-based position of the item in its letter.
     pub item_index: u32,
@@ -28,12 +30,25 @@ pub struct ItemRecord {
     pub rationale: String,
 }
 
-/// The items of a determination as corpus records. A determination without a case number has no
-/// identity in the corpus and gives no record; the caller reports it.
+/// The letter's identity in the corpus: its case number, or, for a letter published without one,
+/// `sha256-` and the start of a hash of what was read from it (so the same letter read twice,
+/// from its PDF or its text, is one letter).
+pub fn letter_id(determination: &Determination) -> String {
+    if let Some(case) = determination.case_number.as_deref() {
+        return case.to_string();
+    }
+    let mut content = determination.clone();
+    content.source = None;
+    let bytes = serde_json::to_vec(&content).unwrap_or_default();
+    let digest = Sha256::digest(&bytes);
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256-{hex}")
+}
+
+/// The items of a determination as corpus records; `case_number` is the [`letter_id`].
 pub fn item_records(determination: &Determination) -> Vec<ItemRecord> {
-    let Some(case_number) = determination.case_number.as_deref() else {
-        return Vec::new();
-    };
+    let case_number = letter_id(determination);
+    let case_number = case_number.as_str();
     let summary = determination.clinical_summary.clone().unwrap_or_default();
     determination
         .items
