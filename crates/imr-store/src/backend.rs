@@ -195,9 +195,18 @@ macro_rules! impl_store {
                 .await;
                 match inserted {
                     Err(e) if $crate::backend::is_unique_violation(&e) => {
-                        return Err($crate::StoreError::Duplicate {
-                            what: "case",
-                            key: case.number.to_string(),
+                        // Either the number is taken, or an open case has the same dispute.
+                        drop(tx);
+                        let mut conn = self.read_pool().acquire().await?;
+                        return Err(if Self::case_exists(&mut conn, case.number.as_str()).await? {
+                            $crate::StoreError::Duplicate {
+                                what: "case",
+                                key: case.number.to_string(),
+                            }
+                        } else {
+                            $crate::StoreError::OpenDuplicate {
+                                case: case.number.clone(),
+                            }
                         });
                     }
                     other => {
@@ -281,17 +290,19 @@ macro_rules! impl_store {
                     .collect()
             }
 
-            async fn open_duplicate_keys(
+            async fn open_duplicates(
                 &self,
-            ) -> Result<Vec<(imr_core::case::CaseNumber, String)>, $crate::StoreError> {
-                let rows: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT number, duplicate_key FROM cases \
-                     WHERE status NOT IN ('ineligible', 'letter_issued') ORDER BY number",
+                key: &str,
+            ) -> Result<Vec<imr_core::case::CaseNumber>, $crate::StoreError> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT number FROM cases WHERE duplicate_key = $1 \
+                     AND status NOT IN ('ineligible', 'letter_issued') ORDER BY number",
                 )
+                .bind(key.to_owned())
                 .fetch_all(self.read_pool())
                 .await?;
                 rows.into_iter()
-                    .map(|(n, key)| Ok(($crate::backend::parse_number(&n)?, key)))
+                    .map(|(n,)| $crate::backend::parse_number(&n))
                     .collect()
             }
 

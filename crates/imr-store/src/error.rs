@@ -8,6 +8,8 @@ pub enum StoreError {
     NotFound { what: &'static str, key: String },
     #[error("{what} {key} already exists")]
     Duplicate { what: &'static str, key: String },
+    #[error("case {case} would be a second open case for the same dispute")]
+    OpenDuplicate { case: CaseNumber },
     #[error("case {case} was changed by someone else (expected version {expected}); try again")]
     VersionConflict { case: CaseNumber, expected: i64 },
     #[error(

@@ -125,8 +125,8 @@ pub trait Store: Send + Sync {
     /// All cases, or the open ones only (not ineligible, no letter issued yet), by number.
     async fn list_cases(&self, open_only: bool) -> Result<Vec<Case>, StoreError>;
 
-    /// The open cases with their duplicate keys, for eligibility.
-    async fn open_duplicate_keys(&self) -> Result<Vec<(CaseNumber, String)>, StoreError>;
+    /// The open cases with this duplicate key (see `eligibility::duplicate_key`).
+    async fn open_duplicates(&self, key: &str) -> Result<Vec<CaseNumber>, StoreError>;
 
     /// Adds a reviewer; [`StoreError::Duplicate`] if the identifier is taken.
     async fn add_reviewer(&self, reviewer: &Reviewer, entry: &AuditEntry)
@@ -239,8 +239,28 @@ pub async fn open_case(
     actor: &str,
 ) -> Result<Case, StoreError> {
     let number = store.allocate_case_number(received_at.year()).await?;
-    let open = store.open_duplicate_keys().await?;
-    let (case, entry) = Case::open(number, application, received_at, &open, actor);
-    store.insert_case(&case, &entry).await?;
-    Ok(case)
+    let key = imr_core::case::eligibility::duplicate_key(&application);
+    // If an open duplicate is saved between the look-up and the insert, the insert is refused
+    // (a unique index) and the case is decided again: it is then the duplicate.
+    for _ in 0..3 {
+        let open: Vec<(CaseNumber, String)> = store
+            .open_duplicates(&key)
+            .await?
+            .into_iter()
+            .map(|n| (n, key.clone()))
+            .collect();
+        let (case, entry) = Case::open(
+            number.clone(),
+            application.clone(),
+            received_at,
+            &open,
+            actor,
+        );
+        match store.insert_case(&case, &entry).await {
+            Err(StoreError::OpenDuplicate { .. }) => continue,
+            other => other?,
+        }
+        return Ok(case);
+    }
+    Err(StoreError::OpenDuplicate { case: number })
 }

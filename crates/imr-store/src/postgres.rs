@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/postgres/0002_accounts.sql"),
     ),
+    (
+        3,
+        "open duplicates",
+        include_str!("../migrations/postgres/0003_open_duplicates.sql"),
+    ),
 ];
 
 /// An arbitrary key for the migration advisory lock ("imr" in ASCII).

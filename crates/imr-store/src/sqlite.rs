@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/sqlite/0002_accounts.sql"),
     ),
+    (
+        3,
+        "open duplicates",
+        include_str!("../migrations/sqlite/0003_open_duplicates.sql"),
+    ),
 ];
 
 pub struct SqliteStore {

@@ -115,6 +115,7 @@ conformance! {
     a_case_round_trips_with_its_audit_log => check_case_round_trip,
     updates_are_compare_and_set => check_compare_and_set,
     an_open_duplicate_makes_a_new_case_ineligible => check_duplicates,
+    simultaneous_duplicates_leave_one_eligible_case => check_concurrent_duplicates,
     reviewers_are_kept_and_loads_counted => check_reviewers,
     documents_are_kept_byte_for_byte => check_documents,
     bad_documents_leave_nothing_behind => check_bad_documents,
@@ -327,10 +328,49 @@ async fn check_duplicates(h: Harness) {
             case_number: first.number.clone()
         }]
     );
-    let keys = s.open_duplicate_keys().await.unwrap();
-    assert_eq!(keys.len(), 1, "an ineligible case is not open");
+    let key = imr_core::case::eligibility::duplicate_key(&application());
+    let open = s.open_duplicates(&key).await.unwrap();
+    assert_eq!(open.len(), 1, "an ineligible case is not open");
+    assert_eq!(open[0], first.number);
     assert_eq!(s.list_cases(true).await.unwrap().len(), 1);
     assert_eq!(s.list_cases(false).await.unwrap().len(), 2);
+}
+
+async fn check_concurrent_duplicates(h: Harness) {
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let store = h.store.clone();
+        tasks.push(tokio::spawn(async move {
+            open_case(store.as_ref(), application(), at(1, 21, 9), "intake")
+                .await
+                .unwrap()
+        }));
+    }
+    let mut eligible = Vec::new();
+    let mut duplicates = 0;
+    for t in tasks {
+        let case = t.await.unwrap();
+        match case.status {
+            Status::Eligible => eligible.push(case.number),
+            Status::Ineligible => duplicates += 1,
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(eligible.len(), 1, "one eligible case for one dispute");
+    assert_eq!(duplicates, 15);
+    for case in h.store.list_cases(false).await.unwrap() {
+        if case.status == Status::Ineligible {
+            let imr_core::case::Eligibility::Ineligible { reasons } = &case.eligibility else {
+                panic!("eligible")
+            };
+            assert_eq!(
+                reasons,
+                &[IneligibleReason::DuplicateOfOpenCase {
+                    case_number: eligible[0].clone()
+                }]
+            );
+        }
+    }
 }
 
 async fn check_reviewers(h: Harness) {
