@@ -358,3 +358,30 @@ fn partial_authorization_given_apart_is_kept() {
     );
     assert_eq!(r.service, Service::Acupuncture);
 }
+
+#[test]
+fn every_seed_item_has_a_service_category() {
+    let Some(root) = std::env::var_os("IMR_LETTERS") else {
+        println!("IMR_LETTERS is not set: skipping the seed items test");
+        return;
+    };
+    let dir = PathBuf::from(root).join("seeds");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("reading the seeds") {
+        let path = entry.expect("a seed").path();
+        let text = std::fs::read_to_string(&path).expect("reading a seed");
+        for item in imr_core::letter::read_letter(&text).items {
+            let request = imr_core::request::read_item(&item);
+            println!("{:<28} {}", request.service.as_str(), item.request);
+            assert_ne!(
+                request.service,
+                Service::Unknown,
+                "{}: {}",
+                path.display(),
+                item.request
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= 9, "the seeds hold at least 9 items, read {count}");
+}
