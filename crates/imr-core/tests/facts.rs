@@ -573,3 +573,43 @@ fn urine_drug_screens_say_what_they_showed() {
         ]
     );
 }
+
+#[test]
+fn surgeries_done_and_planned() {
+    let text = "She is status post right knee arthroscopy on 01/05/2016. \
+                The surgeon recommended a lumbar fusion. He had no prior surgery.";
+    let facts = extract::facts(text);
+    let done = facts
+        .iter()
+        .find(|f| f.kind == FactKind::Surgery && f.value == "arthroscopy")
+        .expect("the arthroscopy");
+    assert_eq!(done.polarity, Polarity::Historical);
+    assert_eq!(
+        done.date.map(|d| d.to_string()).as_deref(),
+        Some("2016-01-05")
+    );
+    assert_eq!(done.body_region.map(|r| r.as_str()), Some("knee"));
+    assert_eq!(done.laterality.map(|l| l.as_str()), Some("right"));
+    let post = facts
+        .iter()
+        .find(|f| f.kind == FactKind::Diagnosis && f.value == "post_surgical")
+        .expect("post-surgical");
+    assert_eq!(post.about.as_deref(), Some("arthroscopy"));
+    let planned = facts
+        .iter()
+        .find(|f| f.kind == FactKind::PlannedSurgery)
+        .expect("the planned fusion");
+    assert_eq!(
+        (planned.value.as_str(), planned.polarity),
+        ("fusion", Polarity::Uncertain)
+    );
+    assert_eq!(
+        planned.body_region.map(|r| r.as_str()),
+        Some("lumbar_spine")
+    );
+    let none = facts
+        .iter()
+        .find(|f| f.text == "surgery")
+        .expect("the surgery denied");
+    assert_eq!(none.polarity, Polarity::Negated);
+}

@@ -431,7 +431,9 @@ pub(crate) fn polarity(
     let mut pre: Option<(usize, Polarity)> = None;
     let mut past_care = false;
     let mut negation_ended = false;
-    for t in in_sentence.iter().rev().filter(|t| t.end <= start) {
+    // Lazily, nearest first: the walk stops at the first trigger that decides.
+    let before = || in_sentence.iter().rev().filter(|t| t.end <= start);
+    for t in before() {
         match t.role {
             Role::Terminator => break,
             Role::Pseudo => break,
@@ -458,6 +460,23 @@ pub(crate) fn polarity(
                 break;
             }
         }
+    }
+    // "no prior surgery", "has not had therapy": a negation just before a past marker wins.
+    let is_past = |t: &&Trigger| {
+        matches!(
+            t.role,
+            Role::Pre(Polarity::Historical) | Role::PastCare | Role::Either(Polarity::Historical)
+        )
+    };
+    if matches!(pre, Some((_, Polarity::Historical)))
+        && let Some(k) = before().position(|t| is_past(&t))
+        && let Some(past) = before().nth(k)
+        && let Some(prev) = before().nth(k + 1)
+        && prev.role == Role::Pre(Polarity::Negated)
+        && words_between(text, prev.end, past.start) <= 1
+    {
+        pre = pre.map(|(d, _)| (d, Polarity::Negated));
+        past_care = false;
     }
     // After the span: the nearest post-trigger. "The results of x-rays were not provided": what
     // is missing is the report, not the study, when such a word leads the phrase.
