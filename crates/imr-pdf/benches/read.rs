@@ -3,6 +3,14 @@
 //! Reads every published dev PDF under IMR_LETTERS into memory first, so the figures are of the
 //! extraction alone (the `text` bench) and of extraction plus the letter reader (`record`).
 //! Without IMR_LETTERS there is nothing representative to read, and nothing is measured.
+//!
+//! The README compares these figures with poppler's `pdftotext` on the same files, one process
+//! per letter as it is used (apt-get install poppler-utils hyperfine):
+//!
+//! ```text
+//! cd "$IMR_LETTERS/dev/pdf" && hyperfine -N --warmup 1 \
+//!     "bash -c 'for f in *.pdf; do pdftotext -q \$f /dev/null; done'"
+//! ```
 
 use std::path::PathBuf;
 
