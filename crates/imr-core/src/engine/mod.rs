@@ -124,7 +124,9 @@ pub fn review_item(
     };
     let date = date.unwrap_or(jiff::civil::Date::MAX);
     let mut missing: Vec<String> = Vec::new();
+    let mut any_in_force = false;
     for rule in guidelines.in_force(service, date) {
+        any_in_force = true;
         match evaluate(rule, item) {
             Evaluation::Holds(evidence) => return finding_of(rule, item, evidence),
             Evaluation::Fails => {}
@@ -136,6 +138,21 @@ pub fn review_item(
                 }
             }
         }
+    }
+    if !any_in_force
+        && guidelines
+            .rules
+            .iter()
+            .any(|r| r.applies_to(service) && !r.services.is_empty())
+    {
+        return needs_physician(
+            item,
+            Some(service),
+            &format!(
+                "No version of the guideline rules for this service is in force on {date}; a physician must review it."
+            ),
+            Vec::new(),
+        );
     }
     let rationale = if missing.is_empty() {
         "No guideline rule decides this request on the facts of record; a physician must review it."

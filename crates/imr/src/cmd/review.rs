@@ -144,7 +144,14 @@ fn text(findings: &CaseFindings) -> String {
             out.push_str(&format!("  Missing: {m}\n"));
         }
         for e in &f.evidence {
-            out.push_str(&format!("  Evidence ({}): \"{}\"\n", e.fact, e.text));
+            let polarity = match e.polarity {
+                imr_core::engine::Polarity::Affirmed => "affirmed",
+                imr_core::engine::Polarity::Negated => "negated",
+            };
+            out.push_str(&format!(
+                "  Evidence ({}, {polarity}): \"{}\"\n",
+                e.fact, e.text
+            ));
         }
     }
     out
