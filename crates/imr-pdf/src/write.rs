@@ -548,12 +548,9 @@ fn write_font(w: &mut Writer, base: usize, font: &Font) -> Result<(), PdfWriteEr
             base + 3
         ),
     );
-    let file = if font.is_used() {
-        font.subset().map_err(PdfWriteError::Font)?
-    } else {
-        Vec::new()
-    };
-    w.stream(base + 3, &format!("/Length1 {}", file.len()), &file)?;
+    let subset = font.subset().map_err(PdfWriteError::Font)?;
+    let file = &subset.file;
+    w.stream(base + 3, &format!("/Length1 {}", file.len()), file)?;
 
     let mut cmap = String::from(
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
@@ -576,7 +573,8 @@ fn write_font(w: &mut Writer, base: usize, font: &Font) -> Result<(), PdfWriteEr
     // CID -> glyph id, two bytes each, for CIDs 0..=max.
     let mut map = vec![0u8; 2 * (usize::from(max_cid) + 1)];
     for (c, cid) in &by_cid {
-        let glyph = font.glyph(*c).0.to_be_bytes();
+        let old = font.glyph(*c).0;
+        let glyph = subset.new_ids.get(&old).copied().unwrap_or(0).to_be_bytes();
         let at = 2 * usize::from(*cid);
         map[at..at + 2].copy_from_slice(&glyph);
     }

@@ -26,6 +26,8 @@ pub(super) struct Font<'a> {
     replacement: GlyphId,
     /// Characters used so far, each with its CID (assigned in order of first use, from 1).
     cids: BTreeMap<char, u16>,
+    /// Advance widths of the ASCII characters, which line breaking measures over and over.
+    ascii_advances: [f32; 128],
 }
 
 impl<'a> Font<'a> {
@@ -35,14 +37,19 @@ impl<'a> Font<'a> {
             .glyph_index('\u{fffd}')
             .or_else(|| face.glyph_index('?'))
             .unwrap_or(GlyphId(0));
-        Ok(Font {
+        let mut font = Font {
             units_per_em: f32::from(face.units_per_em()),
             face,
             data,
             name,
             replacement,
             cids: BTreeMap::new(),
-        })
+            ascii_advances: [0.0; 128],
+        };
+        for (i, slot) in (0u8..128).zip(0..128) {
+            font.ascii_advances[slot] = font.lookup_advance(char::from(i));
+        }
+        Ok(font)
     }
 
     /// The glyph drawn for `c`: its own, or the visible replacement.
@@ -52,6 +59,13 @@ impl<'a> Font<'a> {
 
     /// Advance width of `c` in thousandths of the font size (PDF glyph space).
     pub(super) fn advance(&self, c: char) -> f32 {
+        match self.ascii_advances.get(c as usize) {
+            Some(advance) => *advance,
+            None => self.lookup_advance(c),
+        }
+    }
+
+    fn lookup_advance(&self, c: char) -> f32 {
         let units = self.face.glyph_hor_advance(self.glyph(c)).unwrap_or(0);
         f32::from(units) * 1000.0 / self.units_per_em
     }
@@ -80,10 +94,6 @@ impl<'a> Font<'a> {
         } else {
             "IMRAAA"
         }
-    }
-
-    pub(super) fn is_used(&self) -> bool {
-        !self.cids.is_empty()
     }
 
     pub(super) fn ascent(&self) -> f32 {
@@ -130,13 +140,19 @@ impl<'a> Font<'a> {
         path.out
     }
 
-    /// The font file to embed: the whole font's tables with every glyph outline not used by this
-    /// document removed, so glyph ids stay as they are and the file stays small.
-    pub(super) fn subset(&self) -> Result<Vec<u8>, String> {
+    /// The font file to embed, holding only the glyphs this document uses (renumbered from 0 in
+    /// the order of their old ids), and the map from old glyph ids to new ones.
+    pub(super) fn subset(&self) -> Result<Subset, String> {
         let mut keep: BTreeSet<u16> = self.cids.keys().map(|c| self.glyph(*c).0).collect();
         keep.insert(0);
         subset_glyphs(self.data, &keep).map_err(|e| format!("subsetting {}: {e}", self.name))
     }
+}
+
+/// An embeddable font file and where each kept glyph went.
+pub(super) struct Subset {
+    pub(super) file: Vec<u8>,
+    pub(super) new_ids: BTreeMap<u16, u16>,
 }
 
 struct PathOps {
@@ -233,17 +249,23 @@ fn table<'d>(data: &'d [u8], tag: &[u8; 4]) -> Result<Option<&'d [u8]>, String> 
     Ok(None)
 }
 
-/// Keeps the outlines of `keep` (and of the components of composite glyphs among them), empties
-/// every other glyph, and writes a font with long `loca` offsets.
-fn subset_glyphs(data: &[u8], keep: &BTreeSet<u16>) -> Result<Vec<u8>, String> {
+/// Keeps the glyphs of `keep` (and the components of composite glyphs among them), renumbered
+/// 0, 1, 2, ... in the order of their old ids, with their metrics; `loca` becomes long.
+fn subset_glyphs(data: &[u8], keep: &BTreeSet<u16>) -> Result<Subset, String> {
     let head = table(data, b"head")?.ok_or("no head table")?;
+    let hhea = table(data, b"hhea")?.ok_or("no hhea table")?;
+    let hmtx = table(data, b"hmtx")?.ok_or("no hmtx table")?;
     let maxp = table(data, b"maxp")?.ok_or("no maxp table")?;
     let loca = table(data, b"loca")?.ok_or("no loca table")?;
     let glyf = table(data, b"glyf")?.ok_or("no glyf table")?;
-    if head.len() < 54 {
-        return Err("head table too short".to_string());
+    if head.len() < 54 || hhea.len() < 36 || maxp.len() < 6 {
+        return Err("head, hhea or maxp table too short".to_string());
     }
     let glyph_count = usize::from(read_u16(maxp, 4)?);
+    let long_metrics = usize::from(read_u16(hhea, 34)?);
+    if long_metrics == 0 {
+        return Err("no horizontal metrics".to_string());
+    }
     let long_loca = read_u16(head, 50)? == 1;
     let offset = |g: usize| -> Result<usize, String> {
         Ok(if long_loca {
@@ -265,32 +287,65 @@ fn subset_glyphs(data: &[u8], keep: &BTreeSet<u16>) -> Result<Vec<u8>, String> {
         if usize::from(g) >= glyph_count || !all.insert(g) {
             continue;
         }
-        todo.extend(components(glyph_data(usize::from(g))?)?);
+        todo.extend(
+            components(glyph_data(usize::from(g))?)?
+                .into_iter()
+                .map(|(_, id)| id),
+        );
     }
+    let new_ids: BTreeMap<u16, u16> = all
+        .iter()
+        .enumerate()
+        .map(|(new, old)| (*old, new as u16))
+        .collect();
 
     let mut new_glyf = Vec::new();
-    let mut new_loca = Vec::with_capacity(4 * (glyph_count + 1));
-    for g in 0..glyph_count {
+    let mut new_loca = Vec::with_capacity(4 * (all.len() + 1));
+    let mut new_hmtx = Vec::with_capacity(4 * all.len());
+    for &old in &all {
+        let g = usize::from(old);
         new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
-        if all.contains(&(g as u16)) {
-            new_glyf.extend_from_slice(glyph_data(g)?);
-            while new_glyf.len() % 4 != 0 {
-                new_glyf.push(0);
-            }
+        let mut bytes = glyph_data(g)?.to_vec();
+        for (at, component) in components(&bytes)? {
+            let id = new_ids.get(&component).copied().unwrap_or(0);
+            bytes[at..at + 2].copy_from_slice(&id.to_be_bytes());
         }
+        new_glyf.extend_from_slice(&bytes);
+        while new_glyf.len() % 4 != 0 {
+            new_glyf.push(0);
+        }
+        // Glyphs past the long metrics share the last advance and keep their own side bearing.
+        let (advance, bearing) = if g < long_metrics {
+            (read_u16(hmtx, 4 * g)?, read_u16(hmtx, 4 * g + 2)?)
+        } else {
+            (
+                read_u16(hmtx, 4 * (long_metrics - 1))?,
+                read_u16(hmtx, 4 * long_metrics + 2 * (g - long_metrics))?,
+            )
+        };
+        new_hmtx.extend_from_slice(&advance.to_be_bytes());
+        new_hmtx.extend_from_slice(&bearing.to_be_bytes());
     }
     new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
 
+    let count = (all.len() as u16).to_be_bytes();
     let mut new_head = head.to_vec();
     new_head[50..52].copy_from_slice(&1u16.to_be_bytes());
     new_head[8..12].copy_from_slice(&[0; 4]); // checksum adjustment: not checked by readers
+    let mut new_hhea = hhea.to_vec();
+    new_hhea[34..36].copy_from_slice(&count);
+    let mut new_maxp = maxp.to_vec();
+    new_maxp[4..6].copy_from_slice(&count);
 
     let mut tables: Vec<(&[u8; 4], Vec<u8>)> = Vec::new();
     for tag in KEPT_TABLES {
         let bytes = match tag {
-            b"glyf" => new_glyf.clone(),
-            b"loca" => new_loca.clone(),
-            b"head" => new_head.clone(),
+            b"glyf" => std::mem::take(&mut new_glyf),
+            b"loca" => std::mem::take(&mut new_loca),
+            b"hmtx" => std::mem::take(&mut new_hmtx),
+            b"head" => std::mem::take(&mut new_head),
+            b"hhea" => std::mem::take(&mut new_hhea),
+            b"maxp" => std::mem::take(&mut new_maxp),
             _ => match table(data, tag)? {
                 Some(bytes) => bytes.to_vec(),
                 None => continue,
@@ -298,11 +353,15 @@ fn subset_glyphs(data: &[u8], keep: &BTreeSet<u16>) -> Result<Vec<u8>, String> {
         };
         tables.push((tag, bytes));
     }
-    Ok(assemble(&tables))
+    Ok(Subset {
+        file: assemble(&tables),
+        new_ids,
+    })
 }
 
-/// The glyph ids a composite glyph is made of (none for a simple glyph).
-fn components(glyph: &[u8]) -> Result<Vec<u16>, String> {
+/// The components of a composite glyph: where each one's glyph id is stored, and the id. None
+/// for a simple glyph.
+fn components(glyph: &[u8]) -> Result<Vec<(usize, u16)>, String> {
     const ARGS_ARE_WORDS: u16 = 0x0001;
     const HAVE_SCALE: u16 = 0x0008;
     const MORE_COMPONENTS: u16 = 0x0020;
@@ -315,7 +374,7 @@ fn components(glyph: &[u8]) -> Result<Vec<u16>, String> {
     let mut at = 10;
     loop {
         let flags = read_u16(glyph, at)?;
-        out.push(read_u16(glyph, at + 2)?);
+        out.push((at + 2, read_u16(glyph, at + 2)?));
         at += 4;
         at += if flags & ARGS_ARE_WORDS != 0 { 4 } else { 2 };
         if flags & HAVE_SCALE != 0 {
