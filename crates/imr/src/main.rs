@@ -41,6 +41,14 @@ enum Command {
     Import(cmd::import::Args),
     /// Serve the JSON API and the reviewer's web workbench.
     Serve(cmd::serve::Args),
+    /// Read published letters into the corpus (records and search index).
+    Index(cmd::index::Args),
+    /// Search the published decisions, with filters and highlighted snippets.
+    Search(cmd::search::Args),
+    /// For each disputed item of a case, the most similar published decisions.
+    Precedents(cmd::precedents::Args),
+    /// Outcome rates of the published decisions by service, guideline, specialty and month.
+    Stats(cmd::stats::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +66,10 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Index(args) => cmd::index::run(args),
+        Command::Search(args) => cmd::search::run(args),
+        Command::Precedents(args) => cmd::precedents::run(args),
+        Command::Stats(args) => cmd::stats::run(args),
     };
     match result {
         Ok(code) => code,
