@@ -42,6 +42,17 @@ struct Reported {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = &args.file;
+    if let Some(out) = &args.output
+        && out
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["pdf", "html", "htm"].contains(&e.to_ascii_lowercase().as_str()))
+    {
+        anyhow::bail!(
+            "{}: imr redact writes text (for a letter) or JSON (for a determination); for a PDF or HTML copy, redact to JSON or text, then `imr parse` and `imr letter`",
+            out.display()
+        );
+    }
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
