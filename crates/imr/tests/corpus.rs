@@ -238,3 +238,42 @@ fn search_precedents_and_stats() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("imr index"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_published_letters_give_one_record_per_letter() {
+    let Some(letters) = std::env::var_os("IMR_LETTERS").map(std::path::PathBuf::from) else {
+        eprintln!("IMR_LETTERS is not set: skipping the test over the published letters");
+        return;
+    };
+    // Each dev letter is there twice (pdf/ and txt/); the seeds once, as text.
+    let count = |dir: &Path| std::fs::read_dir(dir).expect("letters folder").count();
+    let dev = count(&letters.join("dev/txt"));
+    let seeds = count(&letters.join("seeds"));
+    assert_eq!(dev, count(&letters.join("dev/pdf")));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let corpus = tmp.path().join("corpus");
+
+    let out = imr(&["index", s(&letters), "--index", s(&corpus)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{} new letter(s)", dev + seeds)),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{dev} duplicate(s), 0 failed")),
+        "{err}"
+    );
+    assert_eq!(record_lines(&corpus).len(), dev + seeds);
+
+    let again = imr(&["index", s(&letters), "--index", s(&corpus)]);
+    let err = stderr(&again);
+    assert!(
+        err.contains(&format!(
+            "0 new letter(s), 0 changed, {} unchanged",
+            dev + seeds
+        )),
+        "{err}"
+    );
+    assert_eq!(record_lines(&corpus).len(), dev + seeds);
+}
