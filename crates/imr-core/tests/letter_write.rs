@@ -145,6 +145,15 @@ fn every_published_letter_reads_back_to_the_same_record() {
                 break;
             }
         }
+        let document =
+            imr_core::letter::write::letter_document(&record, &maximus()).expect("a letter");
+        let html = imr_core::letter::html::render_html(&document);
+        if comparable(&read_letter(&html_text(&html))) != comparable(&record) {
+            failures.push(format!(
+                "{}: the HTML letter reads back differently",
+                path.display()
+            ));
+        }
     }
     assert!(
         failures.is_empty(),
@@ -378,4 +387,39 @@ fn decisions_and_items_are_kept_in_order() {
         ("Ergonomic chair", Some(Decision::Overturned))
     );
     assert_eq!(decisions[1].1, Some(Decision::Upheld));
+}
+
+/// The HTML letter's text (tags dropped, entities decoded, the head left out).
+fn html_text(html: &str) -> String {
+    let body = html.split("<body>").nth(1).unwrap_or(html);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push('\n');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn the_html_letter_reads_back_to_the_same_record() {
+    use imr_core::letter::html::render_html;
+    use imr_core::letter::write::letter_document;
+    let mut record = fictional_record();
+    record.items[0].rationale = Some("Pain <7/10> & \"worse\" at night; 'x' < y.".to_string());
+    let html = render_html(&letter_document(&record, &LetterOptions::default()).expect("letter"));
+    assert!(html.contains("Pain &lt;7/10&gt; &amp; &quot;worse&quot;"));
+    let back = read_letter(&html_text(&html));
+    assert_eq!(comparable(&back), comparable(&record));
 }

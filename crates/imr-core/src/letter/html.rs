@@ -53,7 +53,7 @@ pub fn render_html(document: &LetterDocument) -> String {
         out.push_str("<table class=\"case\">\n<caption class=\"visually-hidden\" style=\"position:absolute;left:-9999px\">Case</caption>\n<tbody>\n");
         for field in &document.header {
             out.push_str(&format!(
-                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n",
+                "<tr><th scope=\"row\">{}:</th><td>{}</td></tr>\n",
                 escape(field.label),
                 escape(&field.value)
             ));
@@ -176,7 +176,7 @@ mod tests {
         for needle in [
             "<html lang=\"en\">",
             "<main>",
-            "<th scope=\"row\">Case Number</th>",
+            "<th scope=\"row\">Case Number:</th>",
             "<h1>",
             "<h2 id=\"imr-issues-decisions-and-rationales\">",
             "<h3>",
