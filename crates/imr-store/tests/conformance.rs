@@ -84,6 +84,21 @@ async fn postgres(options: StoreOptions) -> Option<Harness> {
     })
 }
 
+/// Drops a test database once its test passed (a failed test leaves it to look at; .ci/postgres
+/// drops those on its next run).
+async fn drop_postgres(url: &str) {
+    use sqlx::Connection;
+    let base = std::env::var("IMR_TEST_PG_URL").unwrap();
+    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+}
+
 static NEXT_DB: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// Runs a check on SQLite and, when configured, on PostgreSQL.
@@ -102,7 +117,9 @@ macro_rules! conformance {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     if let Some(h) = super::postgres(Default::default()).await {
+                        let url = h.url.clone();
                         super::$check(h).await;
+                        super::drop_postgres(&url).await;
                     }
                 }
             )*
@@ -879,6 +896,16 @@ async fn check_export_import(h: Harness) {
     // Importing into a store that holds data is refused.
     let err = import_lines(copy.store.as_ref(), &lines).await.unwrap_err();
     assert!(matches!(err, StoreError::NotEmpty), "{err}");
+    forget(copy).await;
+}
+
+/// Drops a sibling store's PostgreSQL database.
+async fn forget(h: Harness) {
+    let url = h.url.clone();
+    drop(h);
+    if url.starts_with("postgres") {
+        drop_postgres(&url).await;
+    }
 }
 
 async fn check_bad_import(h: Harness) {
@@ -911,6 +938,7 @@ async fn check_bad_import(h: Harness) {
     // And the store still takes the good export.
     import_lines(h.store.as_ref(), &lines).await.unwrap();
     assert_eq!(export_lines(h.store.as_ref()).await, lines);
+    forget(source).await;
 }
 
 // ---------------------------------------------------------------------------------------------
