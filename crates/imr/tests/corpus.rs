@@ -88,6 +88,32 @@ fn bad_input_is_reported_once_each_and_reindexing_adds_nothing() {
         "{err}"
     );
     assert_eq!(record_lines(&corpus).len(), 6);
+
+    // The index is a cache: of another schema version, it is rebuilt from the records.
+    std::fs::write(
+        corpus.join("index/imr-corpus-schema"),
+        "imr-corpus schema 0\n",
+    )
+    .expect("w");
+    let out = imr(&["stats", "--csv", "--index", s(&corpus)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("rebuilding the search index"),
+        "{}",
+        stderr(&out)
+    );
+    let counted: usize = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("service,"))
+        .filter_map(|l| l.split(',').nth(2)?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(counted, items);
+    let out = imr(&["index", "--rebuild", "--index", s(&corpus)]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("the corpus holds 6 letter(s), {items} item(s)")),
+        "{err}"
+    );
 }
 
 #[test]
