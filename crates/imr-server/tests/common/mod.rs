@@ -1,0 +1,167 @@
+//! A real server for tests: its own SQLite file in a temporary folder, on 127.0.0.1 port 0.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use imr_core::case::Application;
+use imr_server::{AppState, Settings};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+/// The upload limit the tests run with (small, so the 413 test sends little).
+pub const UPLOAD_LIMIT: usize = 64 * 1024;
+
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub admin: String,
+    pub db_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let db_path = dir.path().join("imr.db");
+        let (store, accounts) = imr_store::accounts::open_with_accounts(
+            db_path.to_str().expect("utf-8 path"),
+            Default::default(),
+        )
+        .await
+        .expect("store opens");
+        let state = AppState::new(
+            store,
+            accounts,
+            Settings {
+                max_upload_bytes: UPLOAD_LIMIT,
+                ..Default::default()
+            },
+        )
+        .expect("state");
+        imr_server::bootstrap_admin(&state, Some(ADMIN_PASSWORD.into()))
+            .await
+            .expect("administrator created");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port 0");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            axum::serve(listener, imr_server::app(state))
+                .await
+                .expect("server runs");
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let base = format!("http://{addr}");
+        let mut server = TestServer {
+            base,
+            client,
+            admin: String::new(),
+            db_path,
+            _dir: dir,
+        };
+        server.admin = server.login("admin", ADMIN_PASSWORD).await;
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let (status, body) = self
+            .send(
+                "POST",
+                "/api/login",
+                None,
+                Some(json!({"username": username, "password": password})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    /// Sends a JSON request; returns the status and the JSON body (Null when not JSON).
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.send("GET", path, Some(token), None).await
+    }
+
+    /// Adds the fixture reviewers and a user for each; returns (reviewer id, token).
+    pub async fn reviewers(&self) -> Vec<(String, String)> {
+        let list: Vec<Value> = serde_json::from_str(
+            &std::fs::read_to_string(data("reviewers.json")).expect("reviewers fixture"),
+        )
+        .expect("reviewers JSON");
+        let mut out = Vec::new();
+        for r in list {
+            let id = r["id"].as_str().expect("id").to_string();
+            let (s, b) = self
+                .send("POST", "/api/reviewers", Some(&self.admin), Some(r))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+            let token = self.user(&id, "reviewer", Some(&id), None).await;
+            out.push((id, token));
+        }
+        out
+    }
+
+    /// Creates a user and logs in as them.
+    pub async fn user(
+        &self,
+        name: &str,
+        role: &str,
+        reviewer_id: Option<&str>,
+        case_number: Option<&str>,
+    ) -> String {
+        let password = format!("{name}-password-long");
+        let (s, b) = self
+            .send(
+                "POST",
+                "/api/users",
+                Some(&self.admin),
+                Some(json!({"username": name, "password": password, "role": role,
+                            "reviewer_id": reviewer_id, "case_number": case_number})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        self.login(name, &password).await
+    }
+}
+
+/// The fixture application, moved so that it was filed today (eligible).
+pub fn application() -> Value {
+    let text = std::fs::read_to_string(data("application.json")).expect("application fixture");
+    let mut app: Application = serde_json::from_str(&text).expect("application JSON");
+    imr_server::demo::shift_application(&mut app, imr_server::state::now().date());
+    serde_json::to_value(app).expect("JSON")
+}
