@@ -87,7 +87,7 @@ static EMPLOYED_BY: LazyLock<Regex> = LazyLock::new(|| {
 
 static TITLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.\s*|\b(?:Miss|Doctor)\s+)(?P<v>(?:[A-Z]\.\s*){{1,3}}(?:{WORD})?|{WORD}(?:\s+(?:[A-Z]\.\s*)?{WORD}){{0,2}})"
+        r"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.\s*|\b(?:Mr|Mrs|Ms|Miss|Doctor)\s+)(?P<v>(?:[A-Z]\.\s*){{1,3}}(?:{WORD})?|{WORD}(?:\s+(?:[A-Z]\.\s*)?{WORD}){{0,2}})"
     ))
 });
 
@@ -105,7 +105,7 @@ static LABELLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
 
 static APPOSITIVE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?:\b(?:applicant|patient|claimant|employee|worker|husband|wife|spouse|son|daughter),\s*|\bnamed\s+|\bname\s+is\s+)(?P<v>{WORD}(?:\s+[A-Z]\.)?(?:\s+{WORD}){{1,2}})"
+        r"(?:\b(?:applicant|patient|claimant|employee|worker|husband|wife|spouse|son|daughter),\s*|\bnamed\s+|\bname\s+is\s+|\b(?:seen|evaluated|examined|treated|referred|signed|reviewed|prescribed)\s+(?:by|to)\s+)(?P<v>{WORD}(?:\s+[A-Z]\.)?(?:\s+{WORD}){{1,2}})"
     ))
 });
 
