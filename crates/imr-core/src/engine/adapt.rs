@@ -389,6 +389,8 @@ fn engine_facts(
             FactKind::HomeExerciseProgram => &["home_exercise_program"],
             // The bare words "red flag(s)" name no condition: mostly a criterion quoted, not found.
             FactKind::RedFlag if value == "red_flag" && p == Polarity::Affirmed => &[],
+            // A red flag is a present danger: one in the patient's history is not.
+            FactKind::RedFlag if fact.polarity == extract::Polarity::Historical => &[],
             FactKind::RedFlag if value == "instability" => &["red_flag", "internal_derangement"],
             FactKind::RedFlag => &["red_flag"],
             FactKind::NeurologicFinding => match value {

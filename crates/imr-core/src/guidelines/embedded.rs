@@ -60,6 +60,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../../../guidelines/office-visits.toml"),
     ),
     (
+        "odg-preoperative-testing.toml",
+        include_str!("../../../../guidelines/odg-preoperative-testing.toml"),
+    ),
+    (
         "other-services.toml",
         include_str!("../../../../guidelines/other-services.toml"),
     ),

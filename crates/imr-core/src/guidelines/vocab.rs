@@ -50,6 +50,10 @@ pub const FACTS: &[&str] = &[
     "postoperative",
     "crps",
     "worsening",
+    // Chronic medical disease relevant to anesthesia and surgery (hypertension, diabetes, ...).
+    "medical_comorbidity",
+    // A bleeding history, a bleeding-prone condition or anticoagulant use.
+    "bleeding_risk",
     // Numbness, tingling or paresthesias (symptoms, not examination findings).
     "sensory_symptoms",
     "opioid_therapy",
