@@ -151,6 +151,7 @@ fn characters_the_font_lacks_show_as_a_replacement_and_extract_as_themselves() {
         "Кириллица",
         "中文",
         "🙂",
+        "control\u{fffd} character",
     ] {
         assert!(summary.contains(kept), "{kept:?} lost: {summary}");
     }

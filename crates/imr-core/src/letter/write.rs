@@ -423,9 +423,15 @@ fn item_blocks_for(item: &Item, decision: Decision, organization: &Organization)
     blocks
 }
 
-/// A field's text on one line: whitespace runs (line breaks included) become one space.
+/// A field's text on one line: whitespace runs (line breaks included) become one space, and a
+/// control character becomes U+FFFD, visibly, rather than reaching a printer or a PDF raw.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
 }
 
 /// A text's paragraphs (split at blank lines), each on one line.
