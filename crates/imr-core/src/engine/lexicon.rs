@@ -1,8 +1,9 @@
-//! A fallback fact finder, used by the adapter while the fact extraction ([`crate::extract`])
-//! returns no facts for a text: trigger phrases for each engine fact, in sentences that do not
-//! merely restate the request, with a short negation window before the phrase ("no", "denies",
-//! "without") and after it ("was negative", "intact"). Deliberately small; the extraction is
-//! the real reader.
+//! The engine's own trigger phrases: for each engine fact a short list of phrases, read in the
+//! sentences of the clinical summary that do not merely restate the request, with a negation
+//! window before the phrase ("no", "denies", "without") and after it ("was negative", "intact").
+//! The adapter uses them only for the engine facts the fact extraction ([`crate::extract`]) does
+//! not give, so they fall away as the extraction grows. Deliberately small and generic: every
+//! phrase is a clinical sign or term the guidelines' criteria name, never a letter's wording.
 
 use super::input::{EngineFact, Polarity};
 

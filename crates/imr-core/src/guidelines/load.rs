@@ -366,10 +366,10 @@ fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
             Test::AtMost(n)
         }
     } else {
-        let (words, none) = match (&raw.any_of, &raw.none_of) {
-            (Some(words), _) => (words.clone(), false),
-            (_, Some(words)) => (words.clone(), true),
-            _ => unreachable_test(),
+        // Exactly one test is present (counted above), so here it is any_of or none_of.
+        let (words, none) = match &raw.any_of {
+            Some(words) => (words.clone(), false),
+            None => (raw.none_of.clone().unwrap_or_default(), true),
         };
         if !list {
             return Err(format!(
@@ -395,11 +395,6 @@ fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
         }
     };
     Ok(Condition { subject, test })
-}
-
-/// Only reached when the count of tests said a list test is present.
-fn unreachable_test() -> (Vec<String>, bool) {
-    (Vec::new(), false)
 }
 
 fn check_placeholders(template: &str) -> Result<(), String> {
