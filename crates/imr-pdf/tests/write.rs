@@ -210,3 +210,36 @@ fn poppler_renders_every_page_without_errors() {
         "blank pages? {pages:?}"
     );
 }
+
+/// The published PDFs themselves: read with the project's PDF reader, written as a PDF letter,
+/// read back: the same record.
+#[test]
+fn every_published_pdf_reads_back_from_the_pdf_letter_written_from_it() {
+    let Some(dir) = std::env::var_os("IMR_LETTERS").map(PathBuf::from) else {
+        eprintln!("IMR_LETTERS is not set: skipping the round trip of the published PDFs");
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("dev/pdf"))
+        .expect("dev/pdf")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 100, "found {} PDFs", files.len());
+    let mut failures = Vec::new();
+    for path in &files {
+        let bytes = std::fs::read(path).expect("pdf");
+        let record = read_letter(&pdf_text(&bytes).expect("published PDF text"));
+        let (back, _) = read_back(&pdf_of(&record));
+        if comparable(&back) != comparable(&record) {
+            failures.push(path.display().to_string());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} PDFs differ:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
