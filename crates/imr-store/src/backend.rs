@@ -150,6 +150,150 @@ macro_rules! impl_store {
                         .await?;
                 Ok(found.is_some())
             }
+
+            /// Refuses a document from its announced size, before a byte is read.
+            fn check_declared(&self, declared: Option<u64>) -> Result<(), $crate::StoreError> {
+                let limit = self.options().max_document_bytes;
+                match declared {
+                    Some(0) => Err($crate::StoreError::EmptyDocument),
+                    Some(size) if size > limit => Err($crate::StoreError::DocumentTooLarge {
+                        detail: format!("{size} bytes"),
+                        limit,
+                    }),
+                    _ => Ok(()),
+                }
+            }
+
+            /// Writes a document, its chunks and its audit entry on an open transaction.
+            async fn write_document(
+                &self,
+                conn: &mut <$db as sqlx::Database>::Connection,
+                document: &$crate::NewDocument,
+                source: &mut (dyn tokio::io::AsyncRead + Unpin + Send),
+            ) -> Result<$crate::DocumentInfo, $crate::StoreError> {
+                use sha2::Digest;
+                let limit = self.options().max_document_bytes;
+                let number = document.case_number.as_str();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO documents (case_number, kind, filename, media_type, received_at, size, sha256, chunks) \
+                     VALUES ($1, $2, $3, $4, $5, 0, '', 0) RETURNING id",
+                )
+                .bind(number.to_owned())
+                .bind(document.kind.clone())
+                .bind(document.filename.clone())
+                .bind(document.media_type.clone())
+                .bind(document.received_at.to_string())
+                .fetch_one(&mut *conn)
+                .await?;
+                let mut hasher = sha2::Sha256::new();
+                let mut buf = vec![0u8; $crate::backend::CHUNK_BYTES];
+                let mut total: u64 = 0;
+                let mut seq: i64 = 0;
+                loop {
+                    let n = $crate::backend::read_full(source, &mut buf).await?;
+                    if n == 0 {
+                        break;
+                    }
+                    total += n as u64;
+                    if total > limit {
+                        // Dropping the transaction rolls back what was written.
+                        return Err($crate::StoreError::DocumentTooLarge {
+                            detail: format!("more than {limit} bytes arrived"),
+                            limit,
+                        });
+                    }
+                    hasher.update(&buf[..n]);
+                    sqlx::query("INSERT INTO document_chunks (document_id, seq, bytes) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(seq)
+                        .bind(buf[..n].to_vec())
+                        .execute(&mut *conn)
+                        .await?;
+                    seq += 1;
+                    if n < buf.len() {
+                        break;
+                    }
+                }
+                if total == 0 {
+                    return Err($crate::StoreError::EmptyDocument);
+                }
+                let sha256 = $crate::export::to_hex(&hasher.finalize());
+                let size = i64::try_from(total).map_err(|_| $crate::StoreError::DocumentTooLarge {
+                    detail: format!("{total} bytes"),
+                    limit,
+                })?;
+                sqlx::query("UPDATE documents SET size = $1, sha256 = $2, chunks = $3 WHERE id = $4")
+                    .bind(size)
+                    .bind(sha256.clone())
+                    .bind(seq)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                let entry = imr_core::case::AuditEntry::new(
+                    document.received_at,
+                    document.actor.clone(),
+                    "document.stored",
+                    format!("document {id} ({}, {total} bytes, sha256 {sha256})", document.kind),
+                );
+                Self::insert_audit(&mut *conn, Some(number), &entry).await?;
+                Ok($crate::DocumentInfo {
+                    id,
+                    case_number: document.case_number.clone(),
+                    kind: document.kind.clone(),
+                    filename: document.filename.clone(),
+                    media_type: document.media_type.clone(),
+                    received_at: document.received_at,
+                    size: total,
+                    sha256,
+                })
+            }
+
+            /// Inserts a case row and its audit entry; `false` when a unique index refused it.
+            async fn insert_case_row(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                case: &imr_core::case::Case,
+                entry: &imr_core::case::AuditEntry,
+            ) -> Result<bool, $crate::StoreError> {
+                let body = $crate::backend::to_json("case", case)?;
+                let inserted = sqlx::query(
+                    "INSERT INTO cases (number, status, reviewer_id, duplicate_key, received_at, version, body) \
+                     VALUES ($1, $2, $3, $4, $5, 1, $6)",
+                )
+                .bind(case.number.as_str().to_owned())
+                .bind(case.status.as_str())
+                .bind(case.reviewer_id().map(str::to_owned))
+                .bind(case.duplicate_key())
+                .bind(case.received_at.to_string())
+                .bind(body)
+                .execute(&mut *conn)
+                .await;
+                match inserted {
+                    Err(e) if $crate::backend::is_unique_violation(&e) => return Ok(false),
+                    other => {
+                        other?;
+                    }
+                }
+                Self::insert_audit(&mut *conn, Some(case.number.as_str()), entry).await?;
+                Ok(true)
+            }
+
+            /// Why a case row was refused: its number is taken, or an open case has its dispute.
+            async fn refused_case(&self, case: &imr_core::case::Case) -> $crate::StoreError {
+                let taken = match self.read_pool().acquire().await {
+                    Ok(mut conn) => Self::case_exists(&mut conn, case.number.as_str()).await,
+                    Err(e) => Err(e.into()),
+                };
+                match taken {
+                    Ok(true) => $crate::StoreError::Duplicate {
+                        what: "case",
+                        key: case.number.to_string(),
+                    },
+                    Ok(false) => $crate::StoreError::OpenDuplicate {
+                        case: case.number.clone(),
+                    },
+                    Err(e) => e,
+                }
+            }
         }
 
         #[async_trait::async_trait]
@@ -179,43 +323,37 @@ macro_rules! impl_store {
                 case: &imr_core::case::Case,
                 entry: &imr_core::case::AuditEntry,
             ) -> Result<(), $crate::StoreError> {
-                let body = $crate::backend::to_json("case", case)?;
                 let mut tx = self.begin_write().await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO cases (number, status, reviewer_id, duplicate_key, received_at, version, body) \
-                     VALUES ($1, $2, $3, $4, $5, 1, $6)",
-                )
-                .bind(case.number.as_str().to_owned())
-                .bind(case.status.as_str())
-                .bind(case.reviewer_id().map(str::to_owned))
-                .bind(case.duplicate_key())
-                .bind(case.received_at.to_string())
-                .bind(body)
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    Err(e) if $crate::backend::is_unique_violation(&e) => {
-                        // Either the number is taken, or an open case has the same dispute.
-                        drop(tx);
-                        let mut conn = self.read_pool().acquire().await?;
-                        return Err(if Self::case_exists(&mut conn, case.number.as_str()).await? {
-                            $crate::StoreError::Duplicate {
-                                what: "case",
-                                key: case.number.to_string(),
-                            }
-                        } else {
-                            $crate::StoreError::OpenDuplicate {
-                                case: case.number.clone(),
-                            }
-                        });
-                    }
-                    other => {
-                        other?;
-                    }
+                if !Self::insert_case_row(&mut tx, case, entry).await? {
+                    drop(tx);
+                    return Err(self.refused_case(case).await);
                 }
-                Self::insert_audit(&mut tx, Some(case.number.as_str()), entry).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn insert_case_with_document(
+                &self,
+                case: &imr_core::case::Case,
+                entry: &imr_core::case::AuditEntry,
+                document: $crate::NewDocument,
+                source: &mut (dyn tokio::io::AsyncRead + Unpin + Send),
+            ) -> Result<$crate::DocumentInfo, $crate::StoreError> {
+                self.check_declared(document.declared_size)?;
+                if document.case_number != case.number {
+                    return Err($crate::StoreError::Other(format!(
+                        "the document is for case {}, not {}",
+                        document.case_number, case.number
+                    )));
+                }
+                let mut tx = self.begin_write().await?;
+                if !Self::insert_case_row(&mut tx, case, entry).await? {
+                    drop(tx);
+                    return Err(self.refused_case(case).await);
+                }
+                let info = self.write_document(&mut tx, &document, source).await?;
+                tx.commit().await?;
+                Ok(info)
             }
 
             async fn load_case(
@@ -378,96 +516,16 @@ macro_rules! impl_store {
                 document: $crate::NewDocument,
                 source: &mut (dyn tokio::io::AsyncRead + Unpin + Send),
             ) -> Result<$crate::DocumentInfo, $crate::StoreError> {
-                use sha2::Digest;
-                let limit = self.options().max_document_bytes;
-                match document.declared_size {
-                    Some(0) => return Err($crate::StoreError::EmptyDocument),
-                    Some(size) if size > limit => {
-                        return Err($crate::StoreError::DocumentTooLarge {
-                            detail: format!("{size} bytes"),
-                            limit,
-                        });
-                    }
-                    _ => {}
-                }
+                self.check_declared(document.declared_size)?;
                 let number = document.case_number.as_str().to_owned();
                 let mut tx = self.begin_write().await?;
                 if !Self::case_exists(&mut tx, &number).await? {
                     return Err($crate::StoreError::NotFound { what: "case", key: number });
                 }
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO documents (case_number, kind, filename, media_type, received_at, size, sha256, chunks) \
-                     VALUES ($1, $2, $3, $4, $5, 0, '', 0) RETURNING id",
-                )
-                .bind(number.clone())
-                .bind(document.kind.clone())
-                .bind(document.filename.clone())
-                .bind(document.media_type.clone())
-                .bind(document.received_at.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-                let mut hasher = sha2::Sha256::new();
-                let mut buf = vec![0u8; $crate::backend::CHUNK_BYTES];
-                let mut total: u64 = 0;
-                let mut seq: i64 = 0;
-                loop {
-                    let n = $crate::backend::read_full(source, &mut buf).await?;
-                    if n == 0 {
-                        break;
-                    }
-                    total += n as u64;
-                    if total > limit {
-                        // Dropping the transaction rolls back what was written.
-                        return Err($crate::StoreError::DocumentTooLarge {
-                            detail: format!("more than {limit} bytes arrived"),
-                            limit,
-                        });
-                    }
-                    hasher.update(&buf[..n]);
-                    sqlx::query("INSERT INTO document_chunks (document_id, seq, bytes) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(seq)
-                        .bind(buf[..n].to_vec())
-                        .execute(&mut *tx)
-                        .await?;
-                    seq += 1;
-                    if n < buf.len() {
-                        break;
-                    }
-                }
-                if total == 0 {
-                    return Err($crate::StoreError::EmptyDocument);
-                }
-                let sha256 = $crate::export::to_hex(&hasher.finalize());
-                let size = i64::try_from(total).map_err(|_| $crate::StoreError::DocumentTooLarge {
-                    detail: format!("{total} bytes"),
-                    limit,
-                })?;
-                sqlx::query("UPDATE documents SET size = $1, sha256 = $2, chunks = $3 WHERE id = $4")
-                    .bind(size)
-                    .bind(sha256.clone())
-                    .bind(seq)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                let entry = imr_core::case::AuditEntry::new(
-                    document.received_at,
-                    document.actor.clone(),
-                    "document.stored",
-                    format!("document {id} ({}, {total} bytes, sha256 {sha256})", document.kind),
-                );
-                Self::insert_audit(&mut tx, Some(&number), &entry).await?;
+                // Dropping the transaction on an error rolls back what was written.
+                let info = self.write_document(&mut tx, &document, source).await?;
                 tx.commit().await?;
-                Ok($crate::DocumentInfo {
-                    id,
-                    case_number: document.case_number,
-                    kind: document.kind,
-                    filename: document.filename,
-                    media_type: document.media_type,
-                    received_at: document.received_at,
-                    size: total,
-                    sha256,
-                })
+                Ok(info)
             }
 
             async fn document(

@@ -111,6 +111,16 @@ pub trait Store: Send + Sync {
     /// Saves a new case (version 1) with the audit entry that opened it.
     async fn insert_case(&self, case: &Case, entry: &AuditEntry) -> Result<(), StoreError>;
 
+    /// Saves a new case and the document it arrived as (the application), in one
+    /// transaction: both or neither.
+    async fn insert_case_with_document(
+        &self,
+        case: &Case,
+        entry: &AuditEntry,
+        document: NewDocument,
+        source: &mut (dyn AsyncRead + Unpin + Send),
+    ) -> Result<DocumentInfo, StoreError>;
+
     async fn load_case(&self, number: &CaseNumber) -> Result<Option<Versioned<Case>>, StoreError>;
 
     /// Replaces a case if it is still at `expected_version`, with its audit entry; returns the
@@ -238,6 +248,26 @@ pub async fn open_case(
     received_at: DateTime,
     actor: &str,
 ) -> Result<Case, StoreError> {
+    Ok(open_case_with(store, application, received_at, actor, None)
+        .await?
+        .0)
+}
+
+/// The file an application arrived as, kept byte for byte with its case.
+pub struct ReceivedFile<'a> {
+    pub filename: Option<String>,
+    pub media_type: String,
+    pub bytes: &'a [u8],
+}
+
+/// [`open_case`], saving the application's file in the same transaction as the case.
+pub async fn open_case_with(
+    store: &dyn Store,
+    application: imr_core::case::Application,
+    received_at: DateTime,
+    actor: &str,
+    file: Option<ReceivedFile<'_>>,
+) -> Result<(Case, Option<DocumentInfo>), StoreError> {
     let number = store.allocate_case_number(received_at.year()).await?;
     let key = imr_core::case::eligibility::duplicate_key(&application);
     // If an open duplicate is saved between the look-up and the insert, the insert is refused
@@ -256,11 +286,30 @@ pub async fn open_case(
             &open,
             actor,
         );
-        match store.insert_case(&case, &entry).await {
+        let saved = match &file {
+            None => store.insert_case(&case, &entry).await.map(|()| None),
+            Some(f) => {
+                let document = NewDocument {
+                    case_number: case.number.clone(),
+                    kind: "application".into(),
+                    filename: f.filename.clone(),
+                    media_type: f.media_type.clone(),
+                    received_at,
+                    declared_size: Some(f.bytes.len() as u64),
+                    actor: actor.to_string(),
+                };
+                let mut reader: &[u8] = f.bytes;
+                store
+                    .insert_case_with_document(&case, &entry, document, &mut reader)
+                    .await
+                    .map(Some)
+            }
+        };
+        match saved {
             Err(StoreError::OpenDuplicate { .. }) => continue,
-            other => other?,
+            Err(e) => return Err(e),
+            Ok(doc) => return Ok((case, doc)),
         }
-        return Ok(case);
     }
     Err(StoreError::OpenDuplicate { case: number })
 }

@@ -135,6 +135,7 @@ conformance! {
     simultaneous_duplicates_leave_one_eligible_case => check_concurrent_duplicates,
     reviewers_are_kept_and_loads_counted => check_reviewers,
     documents_are_kept_byte_for_byte => check_documents,
+    a_case_and_its_application_are_saved_together => check_case_with_application,
     bad_documents_leave_nothing_behind => check_bad_documents,
     a_case_goes_through_its_whole_life => check_whole_life,
     thirty_two_writers_on_one_case_lose_nothing => check_concurrent_same_case,
@@ -503,6 +504,34 @@ impl AsyncRead for Trickle {
         self.left -= n as u64;
         Poll::Ready(Ok(()))
     }
+}
+
+async fn check_case_with_application(h: Harness) {
+    use imr_store::{ReceivedFile, open_case_with};
+    let s = h.store.as_ref();
+    let bytes = std::fs::read(demo("application.json")).unwrap();
+    let file = |bytes| ReceivedFile {
+        filename: Some("application.json".into()),
+        media_type: "application/json".into(),
+        bytes,
+    };
+    let (case, doc) = open_case_with(s, application(), at(1, 21, 9), "intake", Some(file(&bytes)))
+        .await
+        .unwrap();
+    let doc = doc.unwrap();
+    assert_eq!(s.read_document(doc.id).await.unwrap(), bytes);
+    assert_eq!(
+        events(&s.audit_log(&case.number).await.unwrap()),
+        ["case.opened", "document.stored"]
+    );
+    // An empty file: neither the case nor the document is saved.
+    let mut other = application();
+    other.claim_number = "DEMO-EMPTY".into();
+    let err = open_case_with(s, other, at(1, 21, 10), "intake", Some(file(b"")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::EmptyDocument), "{err}");
+    assert_eq!(s.list_cases(false).await.unwrap(), vec![case]);
 }
 
 async fn check_bad_documents(h: Harness) {

@@ -170,23 +170,20 @@ async fn new_case(ctx: &Context_, path: &Path) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text: {e}", path.display()))?;
     let application = Application::from_json(text, ctx.now.date())
         .with_context(|| format!("{}: nothing was stored", path.display()))?;
-    let case = imr_store::open_case(ctx.store.as_ref(), application, ctx.now, &ctx.actor).await?;
-    // The application as received, byte for byte.
-    let mut reader: &[u8] = &bytes;
-    ctx.store
-        .store_document(
-            NewDocument {
-                case_number: case.number.clone(),
-                kind: "application".into(),
-                filename: file_name(path),
-                media_type: "application/json".into(),
-                received_at: ctx.now,
-                declared_size: Some(bytes.len() as u64),
-                actor: ctx.actor.clone(),
-            },
-            &mut reader,
-        )
-        .await?;
+    // The case and the application as received, byte for byte, in one transaction.
+    let file = imr_store::ReceivedFile {
+        filename: file_name(path),
+        media_type: "application/json".into(),
+        bytes: &bytes,
+    };
+    let (case, _) = imr_store::open_case_with(
+        ctx.store.as_ref(),
+        application,
+        ctx.now,
+        &ctx.actor,
+        Some(file),
+    )
+    .await?;
     match &case.eligibility {
         Eligibility::Eligible => println!(
             "{}: eligible ({} review, {} disputed item(s))",
