@@ -1,7 +1,1110 @@
-//! The reviewer's workbench (filled in below).
+//! The reviewer's workbench: server-rendered pages (maud escapes every value it prints), a
+//! session cookie (HttpOnly, SameSite=Strict) and a CSRF token in every form. The pages call
+//! the same case operations as the API (`crate::cases`), so the rules and the audit are one.
 
-use crate::state::AppState;
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Html;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use imr_core::case::application::{
+    DisputedService, Provider, Signature, Signer, UrDecision, UrOutcome,
+};
+use imr_core::case::{Application, Case, Eligibility, FieldError, NoticeMethod, Status};
+use imr_core::engine::CaseFindings;
+use imr_core::extract::negation::Polarity;
+use imr_core::letter::html::escape;
+use imr_core::model::{Decision, Priority};
+use imr_store::accounts::{Role, SessionKind};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::auth::{self, Principal, WebUser};
+use crate::cases::{self, LetterFormat, QueueFilter, SignRequest};
+use crate::error::ApiError;
+use crate::state::{AppState, now};
+
+const STYLE: &str = include_str!("../assets/style.css");
+const LOGIN_CSRF_COOKIE: &str = "imr_login_csrf";
+/// Disputed-item rows on the intake form.
+const INTAKE_ITEMS: usize = 3;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
+        .route("/", get(|| async { Redirect::to("/queue") }))
+        .route("/static/style.css", get(style))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/queue", get(queue))
+        .route("/intake", get(intake_page).post(intake_submit))
+        .route("/cases/{number}", get(case_page))
+        .route("/cases/{number}/records", post(records_submit))
+        .route(
+            "/cases/{number}/assign",
+            get(assign_page).post(assign_submit),
+        )
+        .route("/cases/{number}/sign", post(sign_submit))
+        .route("/cases/{number}/issue", post(issue_submit))
+        .route("/cases/{number}/letter.html", get(letter_html))
+        .route("/cases/{number}/letter.pdf", get(letter_pdf))
+        .route("/documents/{id}", get(document))
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// An error shown as a page.
+pub struct WebError(ApiError);
+
+impl From<ApiError> for WebError {
+    fn from(e: ApiError) -> WebError {
+        WebError(e)
+    }
+}
+
+impl From<imr_store::StoreError> for WebError {
+    fn from(e: imr_store::StoreError) -> WebError {
+        WebError(e.into())
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let title = match self.0.status {
+            StatusCode::FORBIDDEN => "Not allowed",
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::CONFLICT => "Not possible now",
+            _ => "Something went wrong",
+        };
+        let body = page(
+            title,
+            None,
+            html! {
+                h1 { (title) }
+                div.notice.error { (self.0.message) }
+                p { a href="/queue" { "Back to the queue" } }
+            },
+        );
+        (self.0.status, body).into_response()
+    }
+}
+
+type WebResult<T> = Result<T, WebError>;
+
+fn page(title: &str, who: Option<&Principal>, content: Markup) -> Html<String> {
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) " · imr" }
+                    link rel="stylesheet" href="/static/style.css";
+                }
+                body {
+                    header.top {
+                        a.brand href="/queue" { "imr · Independent Medical Review" }
+                        @if let Some(who) = who {
+                            nav {
+                                a href="/queue" { "Queue" }
+                                @if matches!(who.role, Role::Administrator | Role::IntakeClerk) {
+                                    a href="/intake" { "New application" }
+                                }
+                            }
+                            div.who {
+                                span { (who.username) " · " (role_name(who.role)) }
+                                form method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(who.csrf_token);
+                                    button type="submit" { "Log out" }
+                                }
+                            }
+                        }
+                    }
+                    main { (content) }
+                }
+            }
+        }
+        .into_string(),
+    )
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::IntakeClerk => "intake clerk",
+        Role::Reviewer => "reviewer",
+        Role::Administrator => "administrator",
+        Role::Party => "party (read only)",
+    }
+}
+
+// ---- login -------------------------------------------------------------------------------
+
+fn login_form(csrf: &str, error: Option<&str>, username: &str) -> Html<String> {
+    page(
+        "Log in",
+        None,
+        html! {
+            div.login {
+                div.card {
+                    h1 { "Log in" }
+                    @if let Some(e) = error { div.notice.error role="alert" { (e) } }
+                    form.stack method="post" action="/login" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="username" { "Username" }
+                        input #username type="text" name="username" value=(username) autocomplete="username" autofocus required;
+                        label for="password" { "Password" }
+                        input #password type="password" name="password" autocomplete="current-password" required;
+                        p { button.primary type="submit" { "Log in" } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The login form carries a token that must match a cookie set with it (a session does not
+/// exist yet), so another site cannot log a browser in.
+async fn login_page() -> WebResult<Response> {
+    let csrf = auth::random_hex(16)?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"),
+        )],
+        login_form(&csrf, None, ""),
+    )
+        .into_response())
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> WebResult<Response> {
+    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let csrf = field("csrf");
+    if csrf.is_empty() || cookie(&headers, LOGIN_CSRF_COOKIE) != Some(csrf) {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            login_form(
+                &auth::random_hex(16)?,
+                Some("The login form expired; please try again."),
+                field("username"),
+            ),
+        )
+            .into_response());
+    }
+    match auth::login(
+        &state,
+        field("username"),
+        field("password"),
+        SessionKind::Web,
+    )
+    .await
+    {
+        Ok((token, _)) => Ok((
+            [(header::SET_COOKIE, auth::set_session_cookie(&token))],
+            Redirect::to("/queue"),
+        )
+            .into_response()),
+        Err(e) => {
+            let e: ApiError = e.into();
+            Ok((
+                e.status,
+                [(
+                    header::SET_COOKIE,
+                    format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"),
+                )],
+                login_form(csrf, Some(&e.message), field("username")),
+            )
+                .into_response())
+        }
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> WebResult<Response> {
+    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    state.accounts.delete_session(&who.token_sha256).await?;
+    Ok((
+        [(header::SET_COOKIE, auth::clear_session_cookie())],
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+// ---- queue -------------------------------------------------------------------------------
+
+const STATUSES: &[&str] = &[
+    "eligible",
+    "assigned",
+    "records_complete",
+    "determined",
+    "letter_issued",
+    "ineligible",
+];
+
+fn status_label(status: &str) -> &str {
+    match status {
+        "eligible" => "eligible, awaiting assignment",
+        "assigned" => "assigned, awaiting records",
+        "records_complete" => "records complete, in review",
+        "determined" => "determined, letter to issue",
+        "letter_issued" => "letter issued",
+        "ineligible" => "ineligible",
+        other => other,
+    }
+}
+
+/// Dates as people read them: "Dec 5, 2026".
+fn day(text: &str) -> String {
+    text.parse::<jiff::civil::DateTime>()
+        .map(|d| d.strftime("%b %-d, %Y").to_string())
+        .unwrap_or_else(|_| text.to_string())
+}
+
+fn when(at: jiff::civil::DateTime) -> String {
+    at.strftime("%b %-d, %Y %-I:%M %p").to_string()
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Query(filter): Query<QueueFilter>,
+) -> WebResult<Html<String>> {
+    let list = cases::queue(&state, &who, &filter).await?;
+    let reviewers = if matches!(who.role, Role::Administrator | Role::IntakeClerk) {
+        state.store.reviewers().await?
+    } else {
+        Vec::new()
+    };
+    let selected = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
+    let overdue = list.iter().filter(|c| c.overdue).count();
+    Ok(page(
+        "Queue",
+        Some(&who),
+        html! {
+            h1 { "Cases by due date" }
+            p.muted {
+                (list.len()) " case(s)"
+                @if overdue > 0 { " · " span.badge.overdue { (overdue) " overdue" } }
+                @if who.role == Role::Reviewer { " · only the cases assigned to you" }
+            }
+            form.filters method="get" action="/queue" {
+                div {
+                    label for="status" { "Status" }
+                    select #status name="status" {
+                        option value="" { "any status" }
+                        @for s in STATUSES {
+                            option value=(s) selected[selected(&filter.status, s)] { (status_label(s)) }
+                        }
+                    }
+                }
+                @if !reviewers.is_empty() {
+                    div {
+                        label for="reviewer" { "Reviewer" }
+                        select #reviewer name="reviewer" {
+                            option value="" { "any reviewer" }
+                            @for r in &reviewers {
+                                option value=(r.id) selected[selected(&filter.reviewer, &r.id)] { (r.id) }
+                            }
+                        }
+                    }
+                }
+                button.secondary type="submit" { "Filter" }
+            }
+            table {
+                thead { tr { th { "Case" } th { "Status" } th { "Priority" } th { "Reviewer" } th { "Next deadline" } th { "Items" } } }
+                tbody {
+                    @for c in &list {
+                        tr.overdue[c.overdue] {
+                            td { a href={ "/cases/" (c.number) } { (c.number) } }
+                            td { (status_label(&c.status)) }
+                            td { (c.priority) }
+                            td { (c.reviewer_id.as_deref().unwrap_or("—")) }
+                            td {
+                                @match (&c.due_kind, &c.due) {
+                                    (Some(kind), Some(due)) => {
+                                        (kind) " due " (day(due))
+                                        @if c.overdue { " " span.badge.overdue { "overdue" } }
+                                    }
+                                    _ => span.muted { "no clock running" },
+                                }
+                            }
+                            td { (c.items) }
+                        }
+                    }
+                    @if list.is_empty() { tr { td colspan="6" .muted { "No cases." } } }
+                }
+            }
+        },
+    ))
+}
+
+// ---- intake ------------------------------------------------------------------------------
+
+type FormData = HashMap<String, String>;
+
+fn intake_form(who: &Principal, form: &FormData, errors: &[FieldError]) -> Markup {
+    let value = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let error = |k: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == k)
+            .map(|e| e.message.clone())
+    };
+    let text = |k: &str, label: &str, kind: &str| {
+        let err = error(k);
+        html! {
+            label for=(k) { (label) }
+            input id=(k) type=(kind) name=(k) value=(value(k)) class=[err.as_ref().map(|_| "invalid")];
+            @if let Some(e) = err { div.field-error { (e) } }
+        }
+    };
+    html! {
+        h1 { "New application for IMR" }
+        @if !errors.is_empty() {
+            div.notice.error role="alert" { "The application has " (errors.len()) " problem(s); they are marked below." }
+        }
+        form.stack method="post" action="/intake" {
+            input type="hidden" name="csrf" value=(who.csrf_token);
+            div.grid2 {
+                section.card {
+                    h2 { "Parties" }
+                    (text("worker", "Injured worker", "text"))
+                    (text("representative", "Representative (optional)", "text"))
+                    (text("employer", "Employer", "text"))
+                    (text("claims_administrator", "Claims administrator", "text"))
+                    (text("insurer", "Insurer (optional)", "text"))
+                    (text("requesting_provider.name", "Requesting provider", "text"))
+                    (text("requesting_provider.specialty", "Provider's specialty (optional)", "text"))
+                    (text("requesting_provider.group", "Provider group (optional)", "text"))
+                }
+                section.card {
+                    h2 { "Claim and UR decision" }
+                    (text("claim_number", "Claim number", "text"))
+                    (text("date_of_injury", "Date of injury", "date"))
+                    (text("condition", "Condition under treatment", "text"))
+                    (text("ur_decision.date", "UR decision date", "date"))
+                    (text("ur_decision.served", "UR decision served on (optional)", "date"))
+                    label { input type="checkbox" name="ur_decision.attached" value="yes" checked[form.get("ur_decision.attached").is_some()]; " The UR decision is attached" }
+                    label for="priority" { "Priority" }
+                    select #priority name="priority" {
+                        option value="Standard" selected[value("priority") != "Expedited"] { "Standard" }
+                        option value="Expedited" selected[value("priority") == "Expedited"] { "Expedited" }
+                    }
+                    label for="signature.signer" { "Signed by" }
+                    select id="signature.signer" name="signature.signer" {
+                        option value="" { "not signed" }
+                        option value="worker" selected[value("signature.signer") == "worker"] { "the worker" }
+                        option value="representative" selected[value("signature.signer") == "representative"] { "the representative" }
+                    }
+                    (text("signature.date", "Date signed", "date"))
+                    (text("filed", "Date filed", "date"))
+                }
+            }
+            section.card {
+                h2 { "Disputed items" }
+                @if let Some(e) = error("ur_decision.items") { div.field-error { (e) } }
+                @for i in 0..INTAKE_ITEMS {
+                    @let base = format!("ur_decision.items[{i}]");
+                    div.grid2 {
+                        div { (text(&format!("{base}.request"), &format!("Item {} requested", i + 1), "text")) }
+                        div {
+                            label for={ (base) ".ur_outcome" } { "UR outcome" }
+                            select id={ (base) ".ur_outcome" } name={ (base) ".ur_outcome" } {
+                                option value="denied" { "denied" }
+                                option value="modified" selected[value(&format!("{base}.ur_outcome")) == "modified"] { "modified" }
+                            }
+                            (text(&format!("{base}.authorized"), "Authorized (if modified)", "text"))
+                        }
+                    }
+                }
+            }
+            p { button.primary type="submit" { "Open the case" } }
+        }
+    }
+}
+
+async fn intake_page(State(_): State<AppState>, WebUser(who): WebUser) -> WebResult<Html<String>> {
+    who.require(cases::STAFF, "open applications")?;
+    let mut form = FormData::new();
+    form.insert("filed".into(), now().date().to_string());
+    form.insert("ur_decision.attached".into(), "yes".into());
+    Ok(page(
+        "New application",
+        Some(&who),
+        intake_form(&who, &form, &[]),
+    ))
+}
+
+/// Reads the intake form into an application, or says what is wrong with which field.
+fn application_of(form: &FormData) -> Result<Application, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let text = |k: &str| {
+        form.get(k)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let optional = |k: &str| Some(text(k)).filter(|v| !v.is_empty());
+    let mut date = |k: &str, required: bool| -> Option<jiff::civil::Date> {
+        let v = text(k);
+        if v.is_empty() {
+            if required {
+                errors.push(FieldError {
+                    field: k.into(),
+                    message: "a date is needed".into(),
+                });
+            }
+            return None;
+        }
+        match v.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(FieldError {
+                    field: k.into(),
+                    message: format!("{v:?} is not a date (YYYY-MM-DD)"),
+                });
+                None
+            }
+        }
+    };
+    let doi = date("date_of_injury", true);
+    let ur_date = date("ur_decision.date", true);
+    let served = date("ur_decision.served", false);
+    let filed = date("filed", true);
+    let signer = match text("signature.signer").as_str() {
+        "worker" => Some(Signer::Worker),
+        "representative" => Some(Signer::Representative),
+        _ => None,
+    };
+    let signed_on = if signer.is_some() {
+        date("signature.date", true)
+    } else {
+        None
+    };
+    let mut items = Vec::new();
+    for i in 0..INTAKE_ITEMS {
+        let request = text(&format!("ur_decision.items[{i}].request"));
+        if request.is_empty() {
+            continue;
+        }
+        let modified = text(&format!("ur_decision.items[{i}].ur_outcome")) == "modified";
+        items.push(DisputedService {
+            request,
+            ur_outcome: if modified {
+                UrOutcome::Modified
+            } else {
+                UrOutcome::Denied
+            },
+            authorized: optional(&format!("ur_decision.items[{i}].authorized")),
+        });
+    }
+    let (Some(doi), Some(ur_date), Some(filed)) = (doi, ur_date, filed) else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Application {
+        worker: text("worker"),
+        representative: optional("representative"),
+        employer: text("employer"),
+        claims_administrator: text("claims_administrator"),
+        insurer: optional("insurer"),
+        requesting_provider: Provider {
+            name: text("requesting_provider.name"),
+            specialty: optional("requesting_provider.specialty"),
+            group: optional("requesting_provider.group"),
+        },
+        other_providers: Vec::new(),
+        claim_number: text("claim_number"),
+        date_of_injury: doi,
+        condition: text("condition"),
+        ur_decision: UrDecision {
+            date: ur_date,
+            served,
+            attached: form.contains_key("ur_decision.attached"),
+            conditional_non_certification: false,
+            items,
+        },
+        signature: signer
+            .zip(signed_on)
+            .map(|(signer, date)| Signature { signer, date }),
+        filed,
+        priority: if text("priority") == "Expedited" {
+            Priority::Expedited
+        } else {
+            Priority::Standard
+        },
+    })
+}
+
+async fn intake_submit(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Form(form): Form<FormData>,
+) -> WebResult<Response> {
+    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    who.require(cases::STAFF, "open applications")?;
+    let app = match application_of(&form) {
+        Ok(app) => app,
+        Err(errors) => {
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                page(
+                    "New application",
+                    Some(&who),
+                    intake_form(&who, &form, &errors),
+                ),
+            )
+                .into_response());
+        }
+    };
+    let errors = app.validate(now().date());
+    if !errors.is_empty() {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            page(
+                "New application",
+                Some(&who),
+                intake_form(&who, &form, &errors),
+            ),
+        )
+            .into_response());
+    }
+    let case = cases::open_application(&state, &who, app).await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
+}
+
+// ---- the case page ------------------------------------------------------------------------
+
+/// The clinical text with each extracted fact marked; negated facts look different.
+fn highlighted(text: &str) -> Markup {
+    let mut facts = imr_core::extract::facts(text);
+    facts.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+    let mut out = String::new();
+    let mut at = 0;
+    for f in &facts {
+        if f.start < at || f.end <= f.start {
+            continue; // overlapping or empty: the outer span is already marked
+        }
+        let (Some(before), Some(span)) = (text.get(at..f.start), text.get(f.start..f.end)) else {
+            continue;
+        };
+        out.push_str(&escape(before));
+        let class = match f.polarity {
+            Polarity::Negated => "fact negated",
+            Polarity::Affirmed => "fact",
+            _ => "fact uncertain",
+        };
+        let title = format!("{}: {} ({:?})", f.kind.as_str(), f.value, f.polarity).to_lowercase();
+        out.push_str(&format!(
+            "<mark class=\"{class}\" title=\"{}\">{}</mark>",
+            escape(&title),
+            escape(span)
+        ));
+        at = f.end;
+    }
+    out.push_str(&escape(text.get(at..).unwrap_or_default()));
+    PreEscaped(out)
+}
+
+fn eligibility_block(case: &Case) -> Markup {
+    html! {
+        @match &case.eligibility {
+            Eligibility::Eligible => span.badge.ok { "eligible" },
+            Eligibility::Ineligible { reasons } => {
+                span.badge.bad { "ineligible" }
+                ul { @for r in reasons { li { (r.to_string()) } } }
+            }
+        }
+    }
+}
+
+fn timeline(case: &Case) -> Markup {
+    let at = now();
+    let clock = |due: jiff::civil::DateTime| {
+        let days = imr_core::case::deadlines::calendar_days(at, due);
+        html! {
+            @if due < at { span.badge.overdue { "overdue since " (when(due)) } }
+            @else { "due " (when(due)) " (" (days) " day(s) left)" }
+        }
+    };
+    html! {
+        ul.timeline {
+            li { "Application received " (when(case.received_at)) " — " (eligibility_block(case)) }
+            @if let Some(a) = &case.assignment {
+                li { "Assigned to " strong { (a.reviewer_id) } " " (when(a.notice_at)) " (notice by " (format!("{:?}", a.notice).to_lowercase()) ")" }
+                @match case.records_complete_at {
+                    Some(done) => li { "Records complete " (when(done)) },
+                    None => li.pending { strong { "Records clock: " } (clock(a.records_due)) },
+                }
+            } @else if case.eligibility.is_eligible() {
+                li.pending { "Awaiting assignment" }
+            }
+            @if let Some(due) = case.determination_due {
+                @match &case.determination {
+                    Some(d) => li { "Determination signed " (when(d.signed_at)) " (due " (when(due)) ")" },
+                    None => li.pending { strong { "Determination clock: " } (clock(due)) },
+                }
+            }
+            @if let Some(issued) = case.letter_issued_at { li { "Letter issued " (when(issued)) } }
+        }
+    }
+}
+
+fn parties(case: &Case) -> Markup {
+    let app = &case.application;
+    html! {
+        dl.facts {
+            dt { "Injured worker" } dd { (app.worker) }
+            @if let Some(r) = &app.representative { dt { "Representative" } dd { (r) } }
+            dt { "Employer" } dd { (app.employer) }
+            dt { "Claims administrator" } dd { (app.claims_administrator) }
+            @if let Some(i) = &app.insurer { dt { "Insurer" } dd { (i) } }
+            dt { "Requesting provider" } dd {
+                (app.requesting_provider.name)
+                @if let Some(s) = &app.requesting_provider.specialty { ", " (s) }
+                @if let Some(g) = &app.requesting_provider.group { " (" (g) ")" }
+            }
+            @for p in &app.other_providers { dt { "Other provider" } dd { (p) } }
+            dt { "Claim number" } dd { (app.claim_number) }
+            dt { "Date of injury" } dd { (app.date_of_injury) }
+            dt { "Condition" } dd { (app.condition) }
+            dt { "UR decision" } dd { (app.ur_decision.date) }
+            dt { "Filed" } dd { (app.filed) " · " (app.priority.as_str()) " review" }
+        }
+    }
+}
+
+fn item_block(
+    who: &Principal,
+    case: &Case,
+    index: usize,
+    item: &DisputedService,
+    findings: Option<&CaseFindings>,
+    can_sign: bool,
+) -> Markup {
+    let finding = findings.and_then(|f| f.items.get(index));
+    let signed = case
+        .determination
+        .as_ref()
+        .and_then(|d| d.decisions.get(index));
+    let proposed = finding.and_then(|f| f.decision);
+    html! {
+        section.card.item {
+            h3 { "Item " (index + 1) ": " (item.request) }
+            p.muted {
+                "UR " (format!("{:?}", item.ur_outcome).to_lowercase())
+                @if let Some(a) = &item.authorized { "; authorized: " (a) }
+            }
+            @if let Some(f) = finding {
+                div.proposal {
+                    strong { "Engine's proposal: " }
+                    @match f.decision {
+                        Some(d) => span class={ "badge " (d.as_str()) } { (d.as_str()) },
+                        None => span.badge { "needs physician review" },
+                    }
+                    @if let Some(rule) = &f.rule { div { span.muted { "Rule: " } code { (rule) } } }
+                    @if let Some(c) = &f.citation { div { span.muted { "Citation: " } (c) } }
+                    p { (f.rationale) }
+                    @if !f.evidence.is_empty() {
+                        div { span.muted { "Evidence: " }
+                            @for e in &f.evidence {
+                                mark class={ "fact" @if e.polarity == imr_core::engine::Polarity::Negated { " negated" } } { (e.text) }
+                                " "
+                            }
+                        }
+                    }
+                    @if !f.missing.is_empty() {
+                        div { span.muted { "Missing documentation:" } ul { @for m in &f.missing { li { (m) } } } }
+                    }
+                }
+            }
+            @if let Some(s) = signed {
+                p { strong { "Signed decision: " } span class={ "badge " (s.decision.as_str()) } { (s.decision.as_str()) } }
+                @if let Some(g) = &s.guideline { p { span.muted { "Guideline: " } (g) } }
+                p { (s.rationale) }
+            } @else if can_sign {
+                @let _ = who;
+                div.grid2 {
+                    div {
+                        label for={ "decision_" (index) } { "Your decision" }
+                        select id={ "decision_" (index) } name={ "decision_" (index) } {
+                            option value="Upheld" selected[proposed == Some(Decision::Upheld)] { "Upheld (not medically necessary)" }
+                            option value="Overturned" selected[proposed == Some(Decision::Overturned)] { "Overturned (medically necessary)" }
+                        }
+                    }
+                    div {
+                        label for={ "guideline_" (index) } { "Guideline relied on" }
+                        input type="text" id={ "guideline_" (index) } name={ "guideline_" (index) } value=(finding.and_then(|f| f.citation.clone()).unwrap_or_default());
+                    }
+                }
+                label for={ "rationale_" (index) } { "Rationale" }
+                textarea id={ "rationale_" (index) } name={ "rationale_" (index) } required { (finding.map(|f| f.rationale.as_str()).unwrap_or("")) }
+            }
+        }
+    }
+}
+
+async fn case_page(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> WebResult<Html<String>> {
+    let case = cases::view_case(&state, &who, &number).await?;
+    let documents = state.store.documents(&case.number).await?;
+    let text = cases::clinical_text(&state, &case).await?;
+    let staff = matches!(who.role, Role::Administrator | Role::IntakeClerk);
+    let is_assignee =
+        who.role == Role::Reviewer && case.reviewer_id() == who.reviewer_id.as_deref();
+    let findings = (is_assignee || who.role == Role::Administrator)
+        .then(|| cases::proposal(&state, &case, &text));
+    let can_sign = is_assignee
+        && matches!(case.status, Status::Assigned | Status::RecordsComplete)
+        && case.determination.is_none();
+    let open = case.eligibility.is_eligible()
+        && !matches!(case.status, Status::Determined | Status::LetterIssued);
+    let error = q.get("error");
+    Ok(page(
+        &format!("Case {}", case.number),
+        Some(&who),
+        html! {
+            h1 { "Case " (case.number) " " span.badge { (status_label(case.status.as_str())) } }
+            @if let Some(e) = error { div.notice.error role="alert" { (e) } }
+            div.grid2 {
+                section.card { h2 { "Parties" } (parties(&case)) }
+                section.card {
+                    h2 { "Timeline" }
+                    (timeline(&case))
+                    @if staff && case.eligibility.is_eligible() && case.assignment.is_none() {
+                        p { a.button href={ "/cases/" (case.number) "/assign" } { "Assign a reviewer" } }
+                    }
+                }
+            }
+            section.card {
+                h2 { "Documents" }
+                @if documents.is_empty() { p.muted { "No documents yet." } }
+                @else {
+                    table {
+                        thead { tr { th { "Kind" } th { "File" } th { "Received" } th { "Size" } th { "SHA-256" } } }
+                        tbody { @for d in &documents { tr {
+                            td { (d.kind) }
+                            td { a href={ "/documents/" (d.id) } { (d.filename.as_deref().unwrap_or("document")) } }
+                            td { (when(d.received_at)) }
+                            td { (d.size) " bytes" }
+                            td { code title=(d.sha256) { (d.sha256.get(..12).unwrap_or(&d.sha256)) "…" } }
+                        } } }
+                    }
+                }
+                @if staff && open {
+                    details {
+                        summary { "Add records (text)" }
+                        form.stack method="post" action={ "/cases/" (case.number) "/records" } {
+                            input type="hidden" name="csrf" value=(who.csrf_token);
+                            label for="kind" { "Kind" }
+                            input #kind type="text" name="kind" value="medical records";
+                            label for="records" { "Records" }
+                            textarea #records name="records" required {}
+                            label { input type="checkbox" name="complete" value="yes"; " The records are complete with this part (starts the determination clock)" }
+                            p { button.secondary type="submit" { "Add records" } }
+                        }
+                    }
+                }
+            }
+            @if !text.is_empty() && who.role != Role::Party {
+                section.card {
+                    h2 { "Clinical text" }
+                    p.legend.muted { mark.fact { "affirmed finding" } mark.fact.negated { "negated finding" } mark.fact.uncertain { "possible or planned" } }
+                    div.clinical { (highlighted(&text)) }
+                }
+            }
+            h2 { "Disputed items" }
+            @if can_sign {
+                form.stack method="post" action={ "/cases/" (case.number) "/sign" } {
+                    input type="hidden" name="csrf" value=(who.csrf_token);
+                    @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
+                        (item_block(&who, &case, i, item, findings.as_ref(), true))
+                    }
+                    section.card {
+                        label for="clinical_summary" { "Clinical case summary for the letter" }
+                        textarea #clinical_summary name="clinical_summary" {}
+                        p { button.primary type="submit" { "Sign the determination" } }
+                        p.muted { "Signing is final: the decisions above become the Final Determination." }
+                    }
+                }
+            } @else {
+                @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
+                    (item_block(&who, &case, i, item, findings.as_ref(), false))
+                }
+            }
+            @if case.determination.is_some() {
+                section.card {
+                    h2 { "Final Determination Letter" }
+                    p {
+                        a.button href={ "/cases/" (case.number) "/letter.pdf" } { "Download the letter (PDF)" }
+                        " "
+                        a href={ "/cases/" (case.number) "/letter.html" } target="_blank" { "Open the HTML letter" }
+                    }
+                    @if staff && case.status == Status::Determined {
+                        form method="post" action={ "/cases/" (case.number) "/issue" } {
+                            input type="hidden" name="csrf" value=(who.csrf_token);
+                            button.secondary type="submit" { "Issue the letter" }
+                        }
+                    }
+                    iframe.letter src={ "/cases/" (case.number) "/letter.html" } title="Letter preview" {}
+                }
+            }
+        },
+    ))
+}
+
+fn back_with_error(number: &str, e: ApiError) -> Response {
+    let msg: String = e.message.chars().take(400).collect();
+    let query = serde_urlencoded_error(&msg);
+    Redirect::to(&format!("/cases/{number}?error={query}")).into_response()
+}
+
+/// Percent-encodes a message for a query string.
+fn serde_urlencoded_error(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+async fn records_submit(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+    Form(form): Form<FormData>,
+) -> WebResult<Response> {
+    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let records = form.get("records").map(String::as_str).unwrap_or("");
+    let upload = cases::Upload {
+        kind: form.get("kind").cloned().unwrap_or_default(),
+        filename: Some("records.txt".into()),
+        media_type: "text/plain; charset=utf-8".into(),
+        bytes: records.as_bytes(),
+        complete: form.contains_key("complete"),
+    };
+    Ok(
+        match cases::add_document(&state, &who, &number, upload).await {
+            Ok(_) => Redirect::to(&format!("/cases/{number}")).into_response(),
+            Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
+            Err(e) => back_with_error(&number, e),
+        },
+    )
+}
+
+async fn assign_page(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+) -> WebResult<Html<String>> {
+    who.require(cases::STAFF, "assign reviewers")?;
+    let case = cases::view_case(&state, &who, &number).await?;
+    let (ranked, _) = cases::candidates(&state, &case).await?;
+    let best = ranked
+        .candidates
+        .iter()
+        .find(|a| a.qualifies())
+        .map(|a| a.reviewer_id.clone());
+    Ok(page(
+        "Assign a reviewer",
+        Some(&who),
+        html! {
+            h1 { "Assign a reviewer to case " a href={ "/cases/" (case.number) } { (case.number) } }
+            p.muted {
+                "The case calls for " strong { (ranked.same_specialty.join(", ")) }
+                @if !ranked.similar_specialty.is_empty() { " (or similar: " (ranked.similar_specialty.join(", ")) ")" }
+                "."
+            }
+            @if case.assignment.is_some() { div.notice.error { "This case is already assigned." } }
+            form.stack method="post" action={ "/cases/" (case.number) "/assign" } {
+                input type="hidden" name="csrf" value=(who.csrf_token);
+                table {
+                    thead { tr { th {} th { "Reviewer" } th { "Open cases" } th { "Why" } } }
+                    tbody {
+                        @for a in &ranked.candidates {
+                            tr {
+                                td { input type="radio" name="reviewer_id" value=(a.reviewer_id) id={ "r-" (a.reviewer_id) } disabled[!a.qualifies()] checked[best.as_deref() == Some(a.reviewer_id.as_str())]; }
+                                td { label for={ "r-" (a.reviewer_id) } { (a.reviewer_id) } }
+                                td { (a.load) }
+                                td {
+                                    @if a.qualifies() {
+                                        span.badge.ok { "qualifies" }
+                                        @if let Some(m) = &a.specialty { " " (m.to_string()) }
+                                        @if best.as_deref() == Some(a.reviewer_id.as_str()) { " · " strong { "best match" } }
+                                    } @else {
+                                        span.badge.bad { "excluded" }
+                                        ul { @for e in &a.exclusions { li { (e.to_string()) } } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                label for="notice" { "Notice of assignment sent by" }
+                select #notice name="notice" {
+                    option value="electronic" { "electronic (records due in 12 days)" }
+                    option value="mail" { "mail (records due in 15 days)" }
+                }
+                p { button.primary type="submit" { "Assign" } }
+            }
+        },
+    ))
+}
+
+async fn assign_submit(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+    Form(form): Form<FormData>,
+) -> WebResult<Response> {
+    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let notice = if form.get("notice").map(String::as_str) == Some("mail") {
+        NoticeMethod::Mail
+    } else {
+        NoticeMethod::Electronic
+    };
+    let reviewer = form
+        .get("reviewer_id")
+        .map(String::as_str)
+        .filter(|s| !s.is_empty());
+    Ok(
+        match cases::assign(&state, &who, &number, reviewer, notice).await {
+            Ok(_) => Redirect::to(&format!("/cases/{number}")).into_response(),
+            Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
+            Err(e) => back_with_error(&number, e),
+        },
+    )
+}
+
+async fn sign_submit(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+    Form(form): Form<FormData>,
+) -> WebResult<Response> {
+    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let case = cases::load_case(&state, &who, &number).await?;
+    let mut decisions = Vec::new();
+    for (i, item) in case.application.ur_decision.items.iter().enumerate() {
+        let get = |k: &str| {
+            form.get(&format!("{k}_{i}"))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let Some(decision) = Decision::parse(&get("decision")) else {
+            return Ok(back_with_error(
+                &number,
+                ApiError::bad_request(format!("item {}: choose Upheld or Overturned", i + 1)),
+            ));
+        };
+        let guideline = Some(get("guideline")).filter(|g| !g.is_empty());
+        decisions.push(imr_core::case::ItemDecision {
+            request: item.request.clone(),
+            decision,
+            guideline,
+            rationale: get("rationale"),
+        });
+    }
+    let summary = form
+        .get("clinical_summary")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let request = SignRequest {
+        decisions,
+        clinical_summary: summary,
+    };
+    Ok(match cases::sign(&state, &who, &number, request).await {
+        Ok(_) => Redirect::to(&format!("/cases/{number}")).into_response(),
+        Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
+        Err(e) => back_with_error(&number, e),
+    })
+}
+
+async fn issue_submit(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+    Form(form): Form<FormData>,
+) -> WebResult<Response> {
+    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    Ok(match cases::issue_letter(&state, &who, &number).await {
+        Ok(_) => Redirect::to(&format!("/cases/{number}")).into_response(),
+        Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
+        Err(e) => back_with_error(&number, e),
+    })
+}
+
+async fn letter_html(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let case = cases::view_case(&state, &who, &number).await?;
+    let (media, bytes) = cases::letter(&state, &case, LetterFormat::Html).await?;
+    Ok(([(header::CONTENT_TYPE, media)], bytes).into_response())
+}
+
+async fn letter_pdf(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let case = cases::view_case(&state, &who, &number).await?;
+    let (media, bytes) = cases::letter(&state, &case, LetterFormat::Pdf).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}-determination.pdf\"", case.number),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn document(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    Ok(crate::api::document_response(&state, &who, id).await?)
 }

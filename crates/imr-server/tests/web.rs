@@ -1,0 +1,396 @@
+//! The workbench over HTTP against a real server: login with its CSRF cookie, the session
+//! cookie's attributes, CSRF on every form, inline validation, who sees which page, the whole
+//! story through the forms, and injection payloads shown escaped.
+
+mod common;
+
+use common::{ADMIN_PASSWORD, TestServer, application};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// A browser-like session: the session cookie and the page's CSRF token.
+struct Browser<'a> {
+    server: &'a TestServer,
+    cookie: String,
+    csrf: String,
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[at..].split('"').next().expect("value").to_string()
+}
+
+impl<'a> Browser<'a> {
+    async fn login(server: &'a TestServer, username: &str, password: &str) -> Browser<'a> {
+        let resp = server
+            .client
+            .get(server.url("/login"))
+            .send()
+            .await
+            .expect("login page");
+        let set = resp.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .to_string();
+        let login_cookie = set.split(';').next().expect("pair").to_string();
+        let csrf = csrf_of(&resp.text().await.expect("html"));
+        let resp = server
+            .client
+            .post(server.url("/login"))
+            .header("cookie", &login_cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login as {username}");
+        let set = resp.headers()["set-cookie"]
+            .to_str()
+            .expect("session cookie")
+            .to_string();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        let cookie = set.split(';').next().expect("pair").to_string();
+        let mut b = Browser {
+            server,
+            cookie,
+            csrf: String::new(),
+        };
+        let (_, html) = b.get("/queue").await;
+        b.csrf = csrf_of(&html);
+        b
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .server
+            .client
+            .get(self.server.url(path))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("GET");
+        (resp.status(), resp.text().await.expect("text"))
+    }
+
+    /// Posts a form with the session's CSRF token; returns the status and the Location.
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post_raw(path, &form).await
+    }
+
+    async fn post_raw(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let resp = self
+            .server
+            .client
+            .post(self.server.url(path))
+            .header("cookie", &self.cookie)
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (resp.status(), location, resp.text().await.expect("text"))
+    }
+}
+
+fn intake_fields(app: &serde_json::Value) -> Vec<(String, String)> {
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    vec![
+        ("worker".into(), s(&app["worker"])),
+        ("employer".into(), s(&app["employer"])),
+        (
+            "claims_administrator".into(),
+            s(&app["claims_administrator"]),
+        ),
+        ("insurer".into(), s(&app["insurer"])),
+        (
+            "requesting_provider.name".into(),
+            s(&app["requesting_provider"]["name"]),
+        ),
+        (
+            "requesting_provider.specialty".into(),
+            s(&app["requesting_provider"]["specialty"]),
+        ),
+        (
+            "requesting_provider.group".into(),
+            s(&app["requesting_provider"]["group"]),
+        ),
+        ("claim_number".into(), s(&app["claim_number"])),
+        ("date_of_injury".into(), s(&app["date_of_injury"])),
+        ("condition".into(), s(&app["condition"])),
+        ("ur_decision.date".into(), s(&app["ur_decision"]["date"])),
+        (
+            "ur_decision.served".into(),
+            s(&app["ur_decision"]["served"]),
+        ),
+        ("ur_decision.attached".into(), "yes".into()),
+        ("priority".into(), "Standard".into()),
+        ("signature.signer".into(), "worker".into()),
+        ("signature.date".into(), s(&app["signature"]["date"])),
+        ("filed".into(), s(&app["filed"])),
+        (
+            "ur_decision.items[0].request".into(),
+            s(&app["ur_decision"]["items"][0]["request"]),
+        ),
+        ("ur_decision.items[0].ur_outcome".into(), "denied".into()),
+        (
+            "ur_decision.items[1].request".into(),
+            s(&app["ur_decision"]["items"][1]["request"]),
+        ),
+        ("ur_decision.items[1].ur_outcome".into(), "modified".into()),
+        (
+            "ur_decision.items[1].authorized".into(),
+            "4 sessions".into(),
+        ),
+    ]
+}
+
+fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+}
+
+#[tokio::test]
+async fn login_needs_its_csrf_token_and_pages_need_a_session() {
+    let server = TestServer::start().await;
+    let resp = server
+        .client
+        .post(server.url("/login"))
+        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "no CSRF token");
+    assert!(
+        resp.headers()
+            .get("set-cookie")
+            .is_none_or(|c| !c.to_str().unwrap_or("").starts_with("imr_session="))
+    );
+    let resp = server
+        .client
+        .get(server.url("/queue"))
+        .send()
+        .await
+        .expect("queue");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/login");
+    // A bearer token is not a web session, and a cookie is not an API token.
+    let resp = server
+        .client
+        .get(server.url("/queue"))
+        .header("cookie", format!("imr_session={}", server.admin))
+        .send()
+        .await
+        .expect("queue");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let token = admin.cookie.trim_start_matches("imr_session=");
+    let (s, _) = server.get("/api/me", token).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, html) = admin.get("/queue").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Cases by due date"));
+    // Logging out needs the token too, and ends the session.
+    let (s, _, _) = admin.post_raw("/logout", &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = admin.post("/logout", &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _) = admin.get("/queue").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_whole_story_through_the_forms() {
+    let server = TestServer::start().await;
+    let reviewers = server.reviewers().await;
+    let _ = server.user("clerk", "intake_clerk", None, None).await;
+    let clerk = Browser::login(&server, "clerk", "clerk-password-long").await;
+
+    // Intake with an error: shown inline, nothing opened.
+    let app = application();
+    let mut fields = intake_fields(&app);
+    fields[0].1 = String::new();
+    fields[8].1 = "31/02/2026".into();
+    let (s, _, html) = clerk.post("/intake", &pairs(&fields)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("is not a date"), "date error shown");
+    let (_, queue) = clerk.get("/queue").await;
+    assert!(queue.contains("No cases."));
+    // Without the CSRF token: refused, nothing opened.
+    let (s, _, _) = clerk
+        .post_raw("/intake", &pairs(&intake_fields(&app)))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let fields = intake_fields(&app);
+    let mut empty_worker = fields.clone();
+    empty_worker[0].1 = " ".into();
+    let (s, _, html) = clerk.post("/intake", &pairs(&empty_worker)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("field-error") && html.contains("must not be empty"),
+        "inline error"
+    );
+
+    // Intake: the case opens and shows its eligibility.
+    let (s, location, _) = clerk.post("/intake", &pairs(&fields)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let number = location.trim_start_matches("/cases/").to_string();
+    let (s, html) = clerk.get(&location).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("eligible") && html.contains("Assign a reviewer"));
+
+    // Assignment page: candidates with reasons, the conflicted one excluded.
+    let (s, html) = clerk.get(&format!("/cases/{number}/assign")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("conflict of interest"),
+        "exclusion reason shown"
+    );
+    assert!(html.contains("best match"));
+    let (s, _, _) = clerk
+        .post(
+            &format!("/cases/{number}/assign"),
+            &[("reviewer_id", "rev-ortho"), ("notice", "electronic")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let records = std::fs::read_to_string(common::data("records.txt")).expect("records");
+    let (s, _, _) = clerk
+        .post(
+            &format!("/cases/{number}/records"),
+            &[
+                ("kind", "medical records"),
+                ("records", &records),
+                ("complete", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+
+    // Another reviewer may not see it; the assignee sees facts highlighted and the proposal.
+    let _ = &reviewers;
+    let other = Browser::login(&server, "rev-pmr", "rev-pmr-password-long").await;
+    let (s, _) = other.get(&format!("/cases/{number}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let reviewer = Browser::login(&server, "rev-ortho", "rev-ortho-password-long").await;
+    let (s, html) = reviewer.get(&format!("/cases/{number}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("<mark class=\"fact"), "facts highlighted");
+    assert!(
+        html.contains("fact negated"),
+        "a negated fact marked differently"
+    );
+    assert!(html.contains("Engine's proposal"));
+    assert!(html.contains("Sign the determination"));
+
+    // Signing through the form, then the letter preview and the PDF.
+    let (s, _, _) = reviewer
+        .post(
+            &format!("/cases/{number}/sign"),
+            &[
+                ("decision_0", "Overturned"),
+                ("guideline_0", "MTUS ACOEM"),
+                ("rationale_0", "Deficit documented."),
+                ("decision_1", "Upheld"),
+                ("guideline_1", "MTUS CPMTG"),
+                ("rationale_1", "No functional improvement."),
+                ("clinical_summary", "A fictional worker."),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = reviewer.get(&format!("/cases/{number}")).await;
+    assert!(html.contains("Signed decision") && html.contains("Download the letter (PDF)"));
+    let resp = server
+        .client
+        .get(server.url(&format!("/cases/{number}/letter.pdf")))
+        .header("cookie", &reviewer.cookie)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.bytes().await.expect("bytes").starts_with(b"%PDF-"));
+    let (s, _, _) = clerk.post(&format!("/cases/{number}/issue"), &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = clerk.get(&format!("/cases/{number}")).await;
+    assert!(html.contains("Letter issued"));
+    // Issuing twice: the page says why it cannot.
+    let (s, location, _) = clerk.post(&format!("/cases/{number}/issue"), &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(location.contains("error="), "{location}");
+}
+
+/// SQL, HTML and script payloads in every text field are shown verbatim, escaped.
+#[tokio::test]
+async fn injection_payloads_are_shown_escaped() {
+    let server = TestServer::start().await;
+    let payload =
+        "<script>alert('x')</script>\"><img src=x onerror=alert(1)>'; DROP TABLE cases;--";
+    let mut app = application();
+    for field in [
+        "worker",
+        "employer",
+        "claims_administrator",
+        "insurer",
+        "condition",
+        "representative",
+        "claim_number",
+    ] {
+        app[field] = json!(format!("{payload} {field}"));
+    }
+    app["requesting_provider"]["name"] = json!(format!("{payload} provider"));
+    app["requesting_provider"]["group"] = json!(format!("{payload} group"));
+    app["other_providers"] = json!([format!("{payload} other")]);
+    app["ur_decision"]["items"][0]["request"] = json!(format!("{payload} request"));
+    let (s, body) = server
+        .send("POST", "/api/applications", Some(&server.admin), Some(app))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let n = body["number"].as_str().expect("number");
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (s, html) = admin.get(&format!("/cases/{n}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!html.contains("<script>alert"), "a script tag got through");
+    assert!(!html.contains("<img src=x"), "an img tag got through");
+    let escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;; DROP TABLE cases;--";
+    let escaped_alt = escaped.replace("&#39;", "'");
+    for field in [
+        "worker",
+        "employer",
+        "claims_administrator",
+        "insurer",
+        "condition",
+        "representative",
+        "claim_number",
+        "provider",
+        "group",
+        "other",
+        "request",
+    ] {
+        let a = format!("{escaped} {field}");
+        let b = format!("{escaped_alt} {field}");
+        assert!(
+            html.contains(&a) || html.contains(&b),
+            "{field} not shown verbatim and escaped"
+        );
+    }
+    // The intake form echoes what was typed, escaped too.
+    let mut fields = intake_fields(&application());
+    fields[0].1 = payload.to_string();
+    fields[8].1 = "not a date".into();
+    let (s, _, html) = admin.post("/intake", &pairs(&fields)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("&lt;script&gt;"));
+}
