@@ -412,6 +412,69 @@ macro_rules! impl_store {
                 Ok(expected_version + 1)
             }
 
+            async fn receive_records(
+                &self,
+                document: $crate::NewDocument,
+                source: &mut (dyn tokio::io::AsyncRead + Unpin + Send),
+                complete: bool,
+                rules: &imr_core::case::ClockRules,
+            ) -> Result<(imr_core::case::Case, $crate::DocumentInfo), $crate::StoreError> {
+                use imr_core::case::Action;
+                self.check_declared(document.declared_size)?;
+                let number = document.case_number.clone();
+                let mut tx = self.begin_write().await?;
+                // The row stays locked until commit (SQLite: the write lock is already held).
+                let row: Option<(i64, String)> = sqlx::query_as(Self::LOAD_CASE_FOR_UPDATE)
+                    .bind(number.as_str().to_owned())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((version, body)) = row else {
+                    return Err($crate::StoreError::NotFound {
+                        what: "case",
+                        key: number.to_string(),
+                    });
+                };
+                let current: imr_core::case::Case =
+                    $crate::backend::from_json("case", number.as_str(), &body)?;
+                let step = |id: i64, sha256: String, size: u64| Action::ReceiveRecords {
+                    document_id: id,
+                    sha256,
+                    kind: document.kind.clone(),
+                    size,
+                    complete,
+                };
+                // Refused by the workflow: refuse before a byte is read.
+                current.apply(step(0, String::new(), 1), document.received_at, &document.actor, rules)?;
+                let info = self.write_document(&mut tx, &document, source).await?;
+                let (next, entry) = current.apply(
+                    step(info.id, info.sha256.clone(), info.size),
+                    document.received_at,
+                    &document.actor,
+                    rules,
+                )?;
+                let done = sqlx::query(
+                    "UPDATE cases SET status = $1, reviewer_id = $2, duplicate_key = $3, \
+                     version = version + 1, body = $4 WHERE number = $5 AND version = $6",
+                )
+                .bind(next.status.as_str())
+                .bind(next.reviewer_id().map(str::to_owned))
+                .bind(next.duplicate_key())
+                .bind($crate::backend::to_json("case", &next)?)
+                .bind(number.as_str().to_owned())
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Err($crate::StoreError::VersionConflict {
+                        case: number,
+                        expected: version,
+                    });
+                }
+                Self::insert_audit(&mut tx, Some(number.as_str()), &entry).await?;
+                tx.commit().await?;
+                Ok((next, info))
+            }
+
             async fn list_cases(
                 &self,
                 open_only: bool,

@@ -29,6 +29,8 @@ pub enum StoreError {
     },
     #[error("bad export data at record {record}: {detail}")]
     BadImport { record: u64, detail: String },
+    #[error(transparent)]
+    Refused(#[from] imr_core::case::Refusal),
     #[error("case number sequence: {0}")]
     CaseNumber(#[from] imr_core::case::case_number::CaseNumberError),
     #[error("reading the document: {0}")]

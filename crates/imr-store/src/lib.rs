@@ -132,6 +132,18 @@ pub trait Store: Send + Sync {
         entry: &AuditEntry,
     ) -> Result<i64, StoreError>;
 
+    /// Stores a document received as records for a case and records it in the case's
+    /// workflow (`Action::ReceiveRecords`), in one transaction: the document, the case's new
+    /// state and both audit entries, or nothing. A step the workflow refuses is refused before
+    /// the document is read.
+    async fn receive_records(
+        &self,
+        document: NewDocument,
+        source: &mut (dyn AsyncRead + Unpin + Send),
+        complete: bool,
+        rules: &ClockRules,
+    ) -> Result<(Case, DocumentInfo), StoreError>;
+
     /// All cases, or the open ones only (not ineligible, no letter issued yet), by number.
     async fn list_cases(&self, open_only: bool) -> Result<Vec<Case>, StoreError>;
 

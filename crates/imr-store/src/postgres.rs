@@ -94,6 +94,9 @@ impl PostgresStore {
         &self.options
     }
 
+    /// Locks the case's row until the transaction ends.
+    const LOAD_CASE_FOR_UPDATE: &'static str =
+        "SELECT version, body FROM cases WHERE number = $1 FOR UPDATE";
     /// One snapshot for the whole export.
     const SNAPSHOT_BEGIN: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     /// Identity columns do not follow explicit ids: move them past the imported ones.

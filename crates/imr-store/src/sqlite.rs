@@ -108,6 +108,8 @@ impl SqliteStore {
         &self.options
     }
 
+    /// The write transaction already holds the database's write lock.
+    const LOAD_CASE_FOR_UPDATE: &'static str = "SELECT version, body FROM cases WHERE number = $1";
     /// A WAL read transaction sees one snapshot.
     const SNAPSHOT_BEGIN: &'static str = "BEGIN";
     /// AUTOINCREMENT follows explicit ids by itself.

@@ -136,6 +136,7 @@ conformance! {
     reviewers_are_kept_and_loads_counted => check_reviewers,
     documents_are_kept_byte_for_byte => check_documents,
     a_case_and_its_application_are_saved_together => check_case_with_application,
+    records_are_saved_with_their_workflow_step_or_not_at_all => check_receive_records,
     bad_documents_leave_nothing_behind => check_bad_documents,
     a_case_goes_through_its_whole_life => check_whole_life,
     thirty_two_writers_on_one_case_lose_nothing => check_concurrent_same_case,
@@ -534,6 +535,105 @@ async fn check_case_with_application(h: Harness) {
     assert_eq!(s.list_cases(false).await.unwrap(), vec![case]);
 }
 
+async fn check_receive_records(h: Harness) {
+    let s = h.store.as_ref();
+    let rules = ClockRules::default();
+    let case = open_case(s, application(), at(1, 21, 9), "intake")
+        .await
+        .unwrap();
+    let n = case.number.clone();
+    transition(
+        s,
+        &n,
+        at(1, 22, 9),
+        "clerk",
+        &rules,
+        &assign(reviewer("ortho-1")),
+    )
+    .await
+    .unwrap();
+    let mut part: &[u8] = b"fictional records";
+    let (case, info) = s
+        .receive_records(
+            new_document(&n, "medical records", None),
+            &mut part,
+            true,
+            &rules,
+        )
+        .await
+        .unwrap();
+    assert_eq!(case.status, Status::RecordsComplete);
+    assert_eq!(case.records[0].document_id, info.id);
+    assert_eq!(s.load_case(&n).await.unwrap().unwrap().value, case);
+    // Too large, found while reading: neither the document nor the step is saved.
+    let mut stream = Trickle {
+        left: 3 * 1024 * 1024,
+    };
+    let small = sqlite_or_pg_with_limit(&h, 2 * 1024 * 1024).await;
+    let err = small
+        .receive_records(
+            new_document(&n, "medical records", None),
+            &mut stream,
+            false,
+            &rules,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::DocumentTooLarge { .. }), "{err}");
+    let stored = s.load_case(&n).await.unwrap().unwrap();
+    assert_eq!(stored.value.records.len(), 1);
+    assert_eq!(s.documents(&n).await.unwrap().len(), 1);
+    // Refused by the workflow once signed: refused before reading.
+    transition(s, &n, at(2, 1, 9), "ortho-1", &rules, &|_: &Case| {
+        Action::Sign {
+            reviewer_id: "ortho-1".into(),
+            decisions: decisions(),
+            clinical_summary: None,
+        }
+    })
+    .await
+    .unwrap();
+    let mut untouchable = Trickle { left: 0 };
+    let err = s
+        .receive_records(
+            new_document(&n, "late", Some(5)),
+            &mut untouchable,
+            false,
+            &rules,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("records can no longer be added"),
+        "{err}"
+    );
+    assert_eq!(s.documents(&n).await.unwrap().len(), 1);
+    let missing = CaseNumber::parse("CM26-0999999").unwrap();
+    let mut one: &[u8] = b"x";
+    let err = s
+        .receive_records(
+            new_document(&missing, "orphan", Some(1)),
+            &mut one,
+            false,
+            &rules,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+}
+
+/// The same database as `h`, opened again with another document limit.
+async fn sqlite_or_pg_with_limit(h: &Harness, limit: u64) -> Arc<dyn Store> {
+    imr_store::open(
+        &h.url,
+        StoreOptions {
+            max_document_bytes: limit,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 async fn check_bad_documents(h: Harness) {
     let s = h.store.as_ref();
     let case = open_case(s, application(), at(1, 21, 9), "intake")
@@ -552,7 +652,7 @@ async fn check_bad_documents(h: Harness) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::EmptyDocument), "{err}");
-    // 200 MB announced: refused before a byte is read (the reader would panic if read).
+    // 200 MB announced: refused before a byte is read (the reader is empty: had it been read, the error would be "empty").
     let mut untouchable = Trickle { left: 0 };
     let err = s
         .store_document(
@@ -737,7 +837,19 @@ async fn check_concurrent_same_case(h: Harness) {
         let n = case.number.clone();
         let rules = rules.clone();
         tasks.push(tokio::spawn(async move {
-            let doc = store_bytes(store.as_ref(), &n, "medical records", &pattern(10_000, i)).await;
+            let bytes = pattern(10_000, i);
+            if i % 2 == 0 {
+                // Document and workflow step in one transaction.
+                let mut reader: &[u8] = &bytes;
+                let doc = new_document(&n, "medical records", Some(10_000));
+                let (_, info) = store
+                    .receive_records(doc, &mut reader, false, &rules)
+                    .await
+                    .unwrap();
+                return info.id;
+            }
+            // Document first, then the step through `transition` (which retries).
+            let doc = store_bytes(store.as_ref(), &n, "medical records", &bytes).await;
             transition(
                 store.as_ref(),
                 &n,

@@ -277,9 +277,11 @@ async fn records(
         let mut file = tokio::fs::File::open(path)
             .await
             .with_context(|| format!("{}: cannot open", path.display()))?;
-        let doc = ctx
+        let completes = complete && i + 1 == files.len();
+        // The document and the workflow step are saved together, or neither.
+        let (case, _) = ctx
             .store
-            .store_document(
+            .receive_records(
                 NewDocument {
                     case_number: number.clone(),
                     kind: kind.into(),
@@ -290,27 +292,11 @@ async fn records(
                     actor: ctx.actor.clone(),
                 },
                 &mut file,
+                completes,
+                &ctx.rules,
             )
             .await
-            .with_context(|| format!("{}", path.display()))?;
-        let last = i + 1 == files.len();
-        let completes = complete && last;
-        let action = move |_: &Case| Action::ReceiveRecords {
-            document_id: doc.id,
-            sha256: doc.sha256.clone(),
-            kind: doc.kind.clone(),
-            size: doc.size,
-            complete: completes,
-        };
-        let case = transition(
-            ctx.store.as_ref(),
-            &number,
-            ctx.now,
-            &ctx.actor,
-            &ctx.rules,
-            &action,
-        )
-        .await?;
+            .with_context(|| format!("{}: nothing was stored", path.display()))?;
         println!(
             "{}: stored as document {} ({} bytes, sha256 {})",
             path.display(),
