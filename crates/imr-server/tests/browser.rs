@@ -1,0 +1,314 @@
+//! The browser test: Debian's headless Chromium driven through chromedriver (WebDriver, spoken
+//! directly over HTTP) against a real server. The story: intake opens an application, it is
+//! assigned, records arrive, the reviewer logs in, reviews, signs and downloads the letter PDF.
+//! A screenshot of each page goes to docs/screenshots/.
+//!
+//! Runs only with IMR_BROWSER_TESTS=1 (CI sets it after `apt-get install chromium
+//! chromium-driver`); otherwise it prints a note and passes.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use base64::Engine;
+use common::{TestServer, application};
+use serde_json::{Value, json};
+
+struct Driver {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    child: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+            l.local_addr().expect("addr").port()
+        };
+        let child =
+            Command::new(std::env::var("IMR_CHROMEDRIVER").unwrap_or("chromedriver".into()))
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver starts (apt-get install chromium-driver)");
+        let http = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if http.get(format!("{base}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().expect("profile folder");
+        let args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,1800".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": std::env::var("IMR_CHROMIUM").unwrap_or("/usr/bin/chromium".into()), "args": args}
+        }}});
+        let resp: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("JSON");
+        let session = resp["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {resp}"))
+            .to_string();
+        Driver {
+            http,
+            base,
+            session,
+            child,
+            _profile: profile,
+        }
+    }
+
+    async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let req = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body),
+        };
+        let v: Value = req
+            .send()
+            .await
+            .expect("webdriver")
+            .json()
+            .await
+            .expect("JSON");
+        if v["value"].get("error").is_some() {
+            panic!("webdriver {path}: {}", v["value"]);
+        }
+        v["value"].clone()
+    }
+
+    async fn go(&self, url: &str) {
+        self.cmd("POST", "/url", json!({"url": url})).await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let v = self
+            .cmd(
+                "POST",
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .expect("element id")
+            .to_string()
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        self.cmd("POST", &format!("/element/{id}/click"), json!({}))
+            .await;
+    }
+
+    async fn type_in(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            json!({"text": text}),
+        )
+        .await;
+    }
+
+    async fn script(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": script, "args": args}),
+        )
+        .await
+    }
+
+    async fn url(&self) -> String {
+        self.cmd("GET", "/url", json!({}))
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    async fn text(&self) -> String {
+        self.script("return document.body.innerText", json!([]))
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Waits (up to 10 s) until the page shows `needle`; returns the page's text.
+    async fn wait_for(&self, needle: &str) -> String {
+        let mut text = String::new();
+        for _ in 0..100 {
+            text = self.text().await;
+            if text.contains(needle) {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "the page never showed {needle:?}; it shows: {}",
+            text.chars().take(400).collect::<String>()
+        );
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let v = self.cmd("GET", "/screenshot", json!({})).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().expect("base64"))
+            .expect("PNG");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshots folder");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    async fn login(&self, server: &TestServer, user: &str, password: &str) {
+        self.go(&server.url("/login")).await;
+        self.type_in("#username", user).await;
+        self.type_in("#password", password).await;
+        self.click("button[type=submit]").await;
+    }
+}
+
+#[tokio::test]
+async fn intake_assignment_review_signature_and_letter_in_chromium() {
+    if std::env::var("IMR_BROWSER_TESTS").as_deref() != Ok("1") {
+        eprintln!(
+            "note: browser test skipped; set IMR_BROWSER_TESTS=1 with chromium and chromium-driver installed"
+        );
+        return;
+    }
+    let server = TestServer::start().await;
+    server.reviewers().await;
+    server.user("clerk", "intake_clerk", None, None).await;
+    let d = Driver::start().await;
+
+    // The intake clerk logs in and opens an application through the form.
+    d.go(&server.url("/login")).await;
+    d.screenshot("01-login").await;
+    d.login(&server, "clerk", "clerk-password-long").await;
+    d.go(&server.url("/intake")).await;
+    let app = application();
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let values = json!({
+        "worker": s(&app["worker"]), "employer": s(&app["employer"]),
+        "claims_administrator": s(&app["claims_administrator"]), "insurer": s(&app["insurer"]),
+        "requesting_provider.name": s(&app["requesting_provider"]["name"]),
+        "requesting_provider.specialty": s(&app["requesting_provider"]["specialty"]),
+        "requesting_provider.group": s(&app["requesting_provider"]["group"]),
+        "claim_number": s(&app["claim_number"]), "date_of_injury": s(&app["date_of_injury"]),
+        "condition": s(&app["condition"]), "ur_decision.date": s(&app["ur_decision"]["date"]),
+        "ur_decision.served": s(&app["ur_decision"]["served"]), "signature.signer": "worker",
+        "signature.date": s(&app["signature"]["date"]), "filed": s(&app["filed"]),
+        "ur_decision.items[0].request": s(&app["ur_decision"]["items"][0]["request"]),
+        "ur_decision.items[1].request": s(&app["ur_decision"]["items"][1]["request"]),
+        "ur_decision.items[1].ur_outcome": "modified",
+        "ur_decision.items[1].authorized": "4 sessions",
+    });
+    d.script(
+        "for (const [k, v] of Object.entries(arguments[0])) { document.getElementsByName(k)[0].value = v; }",
+        json!([values]),
+    )
+    .await;
+    d.screenshot("02-intake").await;
+    d.click("button.primary").await;
+    d.wait_for("Timeline").await;
+    let case_url = d.url().await;
+    assert!(case_url.contains("/cases/CM"), "{case_url}");
+    let number = case_url.rsplit('/').next().expect("number").to_string();
+    d.wait_for("eligible").await;
+    d.screenshot("03-case-opened").await;
+
+    // Assignment: the candidates with their reasons.
+    d.click("a.button").await;
+    d.wait_for("conflict of interest").await;
+    d.screenshot("04-assignment").await;
+    d.click("button.primary").await;
+    d.wait_for("Add records").await;
+    // Records arrive, complete.
+    let records = std::fs::read_to_string(common::data("records.txt")).expect("records");
+    d.script(
+        "document.querySelector('details').open = true; document.getElementById('records').value = arguments[0]; document.getElementsByName('complete')[0].checked = true;",
+        json!([records]),
+    )
+    .await;
+    d.click("details button").await;
+    d.wait_for("Records complete").await;
+    d.go(&server.url("/queue")).await;
+    d.wait_for("Cases by due date").await;
+    d.screenshot("05-queue").await;
+    d.click("header form button").await; // log out
+    d.wait_for("Log in").await;
+
+    // The reviewer logs in, reviews the proposal and signs.
+    d.login(&server, "rev-ortho", "rev-ortho-password-long")
+        .await;
+    d.wait_for("Cases by due date").await;
+    d.go(&server.url(&format!("/cases/{number}"))).await;
+    let page = d.wait_for("Disputed items").await;
+    assert!(page.contains("Engine's proposal") && page.contains("Sign the determination"));
+    d.screenshot("06-case-review").await;
+    d.script("document.getElementById('clinical_summary').value = 'A fictional worker with low back pain.'", json!([])).await;
+    d.click("form.stack button.primary").await;
+    d.wait_for("Signed decision").await;
+    d.screenshot("07-signed-letter").await;
+
+    // The letter PDF, downloaded with the browser's session.
+    let cookie = d.cmd("GET", "/cookie/imr_session", json!({})).await;
+    let href = d
+        .script(
+            "return document.querySelector('a.button').getAttribute('href')",
+            json!([]),
+        )
+        .await;
+    let pdf = server
+        .client
+        .get(server.url(href.as_str().expect("href")))
+        .header(
+            "cookie",
+            format!("imr_session={}", cookie["value"].as_str().expect("cookie")),
+        )
+        .send()
+        .await
+        .expect("PDF")
+        .bytes()
+        .await
+        .expect("bytes");
+    assert!(pdf.starts_with(b"%PDF-"), "the letter is a PDF");
+    assert!(pdf.len() > 2000);
+    d.cmd("DELETE", "", json!({})).await;
+}
