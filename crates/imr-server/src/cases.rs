@@ -13,7 +13,7 @@ use imr_core::engine::{CaseFindings, adapt, review};
 use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_text};
 use imr_core::model::{Item, ReviewerCredentials};
 use imr_store::accounts::Role;
-use imr_store::{DocumentInfo, NewDocument, transition};
+use imr_store::{DocumentInfo, NewDocument, Versioned, transition};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Principal;
@@ -29,20 +29,81 @@ pub fn parse_number(text: &str) -> ApiResult<CaseNumber> {
 
 /// Loads a case the principal may see, and records the view in the audit log.
 pub async fn view_case(state: &AppState, who: &Principal, number: &str) -> ApiResult<Case> {
-    let case = load_case(state, who, number).await?;
+    Ok(view_case_versioned(state, who, number).await?.value)
+}
+
+/// [`view_case`] with the version the case was read at.
+pub async fn view_case_versioned(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+) -> ApiResult<Versioned<Case>> {
+    let case = load_versioned(state, who, number).await?;
     let entry = AuditEntry::new(now(), who.actor(), "case.viewed", "");
-    state.store.record_audit(Some(&case.number), &entry).await?;
+    state
+        .store
+        .record_audit(Some(&case.value.number), &entry)
+        .await?;
     Ok(case)
 }
 
 /// Loads a case the principal may see, without recording a view (for a step on it).
 pub async fn load_case(state: &AppState, who: &Principal, number: &str) -> ApiResult<Case> {
+    Ok(load_versioned(state, who, number).await?.value)
+}
+
+async fn load_versioned(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+) -> ApiResult<Versioned<Case>> {
     let number = parse_number(number)?;
     let Some(case) = state.store.load_case(&number).await? else {
         return Err(ApiError::not_found(format!("no case {number}")));
     };
     who.check_view(&case.value)?;
-    Ok(case.value)
+    Ok(case)
+}
+
+/// A case's clinical text read and reviewed: what the case page shows beside the case.
+pub struct Analysis {
+    pub text: String,
+    /// The facts extracted from `text`, with their spans.
+    pub facts: Vec<imr_core::extract::Fact>,
+    pub findings: CaseFindings,
+}
+
+/// The analysis of a case at a version. Documents arrive only with a workflow step, which
+/// bumps the version, so (number, version) names the inputs exactly and the result is kept.
+pub async fn analysis(
+    state: &AppState,
+    case: &Case,
+    version: i64,
+) -> ApiResult<std::sync::Arc<Analysis>> {
+    let key = (case.number.to_string(), version);
+    if let Some(hit) = state
+        .analyses
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return Ok(hit);
+    }
+    let text = clinical_text(state, case).await?;
+    let findings = proposal(state, case, &text);
+    let facts = imr_core::extract::facts(&text);
+    let value = std::sync::Arc::new(Analysis {
+        text,
+        facts,
+        findings,
+    });
+    if let Ok(mut m) = state.analyses.lock() {
+        if m.len() >= 256 {
+            m.clear();
+        }
+        m.insert(key, value.clone());
+    }
+    Ok(value)
 }
 
 /// Opens a case for a new application; eligibility is decided on the way.

@@ -1,7 +1,8 @@
 //! What every handler shares: the stores, the guidelines, the specialty map, the clock rules
 //! and the server's settings.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use imr_core::case::{ClockRules, SpecialtyMap};
 use imr_core::guidelines::Guidelines;
@@ -30,6 +31,9 @@ impl Default for Settings {
     }
 }
 
+/// Analyses by (case number, case version).
+pub type AnalysisCache = HashMap<(String, i64), Arc<crate::cases::Analysis>>;
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -40,6 +44,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// An argon2 hash to verify against when a login names no user.
     pub dummy_hash: Arc<String>,
+    /// Clinical text and engine findings per (case, version), so a page view does not redo them.
+    pub analyses: Arc<Mutex<AnalysisCache>>,
 }
 
 impl AppState {
@@ -62,6 +68,7 @@ impl AppState {
             rules: Arc::new(ClockRules::default()),
             settings: Arc::new(settings),
             dummy_hash: Arc::new(dummy_hash),
+            analyses: Arc::default(),
         })
     }
 }

@@ -605,8 +605,8 @@ async fn intake_submit(
 // ---- the case page ------------------------------------------------------------------------
 
 /// The clinical text with each extracted fact marked; negated facts look different.
-fn highlighted(text: &str) -> Markup {
-    let mut facts = imr_core::extract::facts(text);
+fn highlighted(text: &str, facts: &[imr_core::extract::Fact]) -> Markup {
+    let mut facts: Vec<&imr_core::extract::Fact> = facts.iter().collect();
     facts.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
     let mut out = String::new();
     let mut at = 0;
@@ -779,14 +779,16 @@ async fn case_page(
     Path(number): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> WebResult<Html<String>> {
-    let case = cases::view_case(&state, &who, &number).await?;
+    let read = cases::view_case_versioned(&state, &who, &number).await?;
+    let case = read.value;
     let documents = state.store.documents(&case.number).await?;
-    let text = cases::clinical_text(&state, &case).await?;
+    let analysis = cases::analysis(&state, &case, read.version).await?;
+    let text = &analysis.text;
     let staff = matches!(who.role, Role::Administrator | Role::IntakeClerk);
     let is_assignee =
         who.role == Role::Reviewer && case.reviewer_id() == who.reviewer_id.as_deref();
-    let findings = (is_assignee || who.role == Role::Administrator)
-        .then(|| cases::proposal(&state, &case, &text));
+    let findings =
+        (is_assignee || who.role == Role::Administrator).then(|| analysis.findings.clone());
     let can_sign = is_assignee
         && matches!(case.status, Status::Assigned | Status::RecordsComplete)
         && case.determination.is_none();
@@ -843,7 +845,7 @@ async fn case_page(
                 section.card {
                     h2 { "Clinical text" }
                     p.legend.muted { mark.fact { "affirmed finding" } mark.fact.negated { "negated finding" } mark.fact.uncertain { "possible or planned" } }
-                    div.clinical { (highlighted(&text)) }
+                    div.clinical { (highlighted(text, &analysis.facts)) }
                 }
             }
             h2 { "Disputed items" }
