@@ -9,9 +9,10 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// The store: a SQLite file (`sqlite://PATH` or a path) or `postgres://...`.
-    #[arg(long, env = "IMR_DATABASE_URL", default_value = "imr.db")]
-    pub database_url: String,
+    /// The store: a SQLite file (`sqlite://PATH` or a path) or `postgres://...`; by default
+    /// IMR_DATABASE_URL, else ./imr.db.
+    #[arg(long)]
+    pub database_url: Option<String>,
     /// Load fictional demo reviewers, cases and users into an empty store.
     #[arg(long)]
     pub demo: bool,
@@ -24,7 +25,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     imr_server::init_logging();
     let options = imr_server::ServeOptions {
         addr: args.addr,
-        database_url: args.database_url,
+        database_url: args
+            .database_url
+            .or_else(|| std::env::var("IMR_DATABASE_URL").ok())
+            .unwrap_or_else(|| "imr.db".to_string()),
         demo: args.demo,
         settings: imr_server::Settings {
             max_upload_bytes: args.max_upload_bytes,
