@@ -289,7 +289,8 @@ fn day(text: &str) -> String {
 }
 
 fn when(at: jiff::civil::DateTime) -> String {
-    at.strftime("%b %-d, %Y %-I:%M %p").to_string()
+    // The IMR organization's clock is California's.
+    at.strftime("%b %-d, %Y %-I:%M %p PT").to_string()
 }
 
 async fn queue(
@@ -660,7 +661,7 @@ fn timeline(case: &Case) -> Markup {
         ul.timeline {
             li { "Application received " (when(case.received_at)) " — " (eligibility_block(case)) }
             @if let Some(a) = &case.assignment {
-                li { "Assigned to " strong { (a.reviewer_id) } " " (when(a.notice_at)) " (notice by " (format!("{:?}", a.notice).to_lowercase()) ")" }
+                li { "Assigned to " strong { (a.reviewer_id) } " " (when(a.notice_at)) " (notice sent " (match a.notice { NoticeMethod::Mail => "by mail", NoticeMethod::Electronic => "electronically" }) ")" }
                 @match case.records_complete_at {
                     Some(done) => li { "Records complete " (when(done)) },
                     None => li.pending { strong { "Records clock: " } (clock(a.records_due)) },
@@ -868,7 +869,7 @@ async fn case_page(
                 }
             }
             @if case.determination.is_some() {
-                section.card {
+                section.card #letter {
                     h2 { "Final Determination Letter" }
                     p {
                         a.button href={ "/cases/" (case.number) "/letter.pdf" } { "Download the letter (PDF)" }
@@ -1053,7 +1054,7 @@ async fn sign_submit(
         clinical_summary: summary,
     };
     Ok(match cases::sign(&state, &who, &number, request).await {
-        Ok(_) => Redirect::to(&format!("/cases/{number}")).into_response(),
+        Ok(_) => Redirect::to(&format!("/cases/{number}#letter")).into_response(),
         Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
         Err(e) => back_with_error(&number, e),
     })

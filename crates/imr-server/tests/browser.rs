@@ -201,6 +201,7 @@ impl Driver {
         self.type_in("#username", user).await;
         self.type_in("#password", password).await;
         self.click("button[type=submit]").await;
+        self.wait_for("Log out").await;
     }
 }
 
@@ -219,9 +220,11 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
 
     // The intake clerk logs in and opens an application through the form.
     d.go(&server.url("/login")).await;
+    d.wait_for("Password").await;
     d.screenshot("01-login").await;
     d.login(&server, "clerk", "clerk-password-long").await;
     d.go(&server.url("/intake")).await;
+    d.wait_for("New application for IMR").await;
     let app = application();
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
     let values = json!({
@@ -285,6 +288,12 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
     d.script("document.getElementById('clinical_summary').value = 'A fictional worker with low back pain.'", json!([])).await;
     d.click("form.stack button.primary").await;
     d.wait_for("Signed decision").await;
+    d.script(
+        "document.getElementById('letter').scrollIntoView()",
+        json!([]),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await; // the preview frame loads
     d.screenshot("07-signed-letter").await;
 
     // The letter PDF, downloaded with the browser's session.
