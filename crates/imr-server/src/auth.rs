@@ -162,7 +162,14 @@ pub async fn login(
     };
     state
         .accounts
-        .create_session(&token_hash(&token), user.id, kind, &csrf, now + lifetime)
+        .create_session(
+            &token_hash(&token),
+            user.id,
+            kind,
+            &csrf,
+            now + lifetime,
+            now,
+        )
         .await
         .map_err(|e| LoginError::Store(e.into()))?;
     tracing::info!(user_id = user.id, kind = kind.as_str(), "login");

@@ -645,3 +645,68 @@ async fn injection_payloads_are_stored_verbatim() {
         "the tables are all there"
     );
 }
+
+/// `imr serve --demo`: the fictional reviewers, cases at their stages and a user per role.
+#[tokio::test]
+async fn the_demo_loads_once_with_cases_at_their_stages() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db = dir.path().join("demo.db");
+    let (store, accounts) =
+        imr_store::accounts::open_with_accounts(db.to_str().expect("utf-8"), Default::default())
+            .await
+            .expect("store");
+    let state = imr_server::AppState::new(store, accounts, Default::default()).expect("state");
+    let (_, password) = imr_server::bootstrap_admin(&state, None)
+        .await
+        .expect("bootstrap")
+        .expect("first start creates the administrator");
+    let password = password.expect("a one-time password when none is given");
+    assert!(password.len() >= imr_server::auth::MIN_PASSWORD_CHARS);
+    assert!(
+        imr_server::bootstrap_admin(&state, None)
+            .await
+            .expect("second start")
+            .is_none(),
+        "only the first start creates an administrator"
+    );
+    let admin = state
+        .accounts
+        .user_by_name("admin")
+        .await
+        .expect("read")
+        .expect("admin");
+    let principal = imr_server::auth::Principal {
+        user_id: admin.id,
+        username: admin.username,
+        role: imr_store::accounts::Role::Administrator,
+        reviewer_id: None,
+        case_number: None,
+        csrf_token: String::new(),
+        token_sha256: String::new(),
+    };
+    let users = imr_server::demo::load(&state, &principal)
+        .await
+        .expect("demo loads")
+        .expect("into an empty store");
+    assert!(users.users.iter().any(|(n, _, _)| n == "clerk"));
+    let statuses: Vec<String> = state
+        .store
+        .list_cases(false)
+        .await
+        .expect("cases")
+        .iter()
+        .map(|c| c.status.to_string())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["records_complete", "assigned", "eligible", "ineligible"],
+        "demo cases in order"
+    );
+    assert!(
+        imr_server::demo::load(&state, &principal)
+            .await
+            .expect("again")
+            .is_none(),
+        "the demo is not loaded twice"
+    );
+}

@@ -124,7 +124,8 @@ pub trait AccountStore: Send + Sync {
 
     async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
 
-    /// Stores a session under the SHA-256 of its token.
+    /// Stores a session under the SHA-256 of its token, and drops the user's sessions that
+    /// expired by `now`.
     async fn create_session(
         &self,
         token_sha256: &str,
@@ -132,6 +133,7 @@ pub trait AccountStore: Send + Sync {
         kind: SessionKind,
         csrf_token: &str,
         expires_at: i64,
+        now: i64,
     ) -> Result<(), StoreError>;
 
     /// The session for a token hash if it exists and has not expired at `now`.
@@ -315,8 +317,15 @@ macro_rules! impl_accounts {
                 kind: $crate::accounts::SessionKind,
                 csrf_token: &str,
                 expires_at: i64,
+                now: i64,
             ) -> Result<(), $crate::StoreError> {
                 let mut tx = self.begin_write().await?;
+                // Sessions of this user that have expired go as a new one comes.
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+                    .bind(user_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(
                     "INSERT INTO sessions (token_sha256, user_id, kind, csrf_token, expires_at) \
                      VALUES ($1, $2, $3, $4, $5)",

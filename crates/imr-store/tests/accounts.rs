@@ -116,7 +116,7 @@ async fn users_sessions_and_failed_logins_behave_the_same_on_both_backends() {
 
         // Sessions: found by hash until they expire; a new password ends them.
         store
-            .create_session("hash-a", clerk.id, SessionKind::Web, "csrf-a", 2_000)
+            .create_session("hash-a", clerk.id, SessionKind::Web, "csrf-a", 2_000, 1_000)
             .await
             .expect("session");
         let s = store
@@ -149,9 +149,25 @@ async fn users_sessions_and_failed_logins_behave_the_same_on_both_backends() {
             "{backend}: ended"
         );
         store
-            .create_session("hash-b", clerk.id, SessionKind::Api, "csrf-b", 2_000)
+            .create_session("hash-b", clerk.id, SessionKind::Api, "csrf-b", 2_000, 1_000)
             .await
             .expect("session");
+        // An expired session goes when the user's next one is made.
+        store
+            .create_session("hash-c", clerk.id, SessionKind::Web, "csrf-c", 1_500, 1_000)
+            .await
+            .expect("session");
+        store
+            .create_session("hash-d", clerk.id, SessionKind::Web, "csrf-d", 9_000, 1_600)
+            .await
+            .expect("session");
+        // Read "as of time 0", so only a row that is gone is not found.
+        let c = store.session("hash-c", 0).await.expect("read");
+        assert!(c.is_none(), "{backend}: the expired session was dropped");
+        assert!(
+            store.session("hash-d", 0).await.expect("read").is_some(),
+            "{backend}"
+        );
         store.delete_session("hash-b").await.expect("delete");
         assert!(
             store
