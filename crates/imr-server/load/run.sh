@@ -28,3 +28,8 @@ echo "=== case page /cases/$case (web), 64 connections, ${seconds}s"
 wrk -t2 -c64 -d"${seconds}s" --latency -H "Cookie: imr_session=$cookie" "http://127.0.0.1:$port/cases/$case"
 echo "=== API case read /api/cases/$case, 64 connections, ${seconds}s"
 wrk -t2 -c64 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/cases/$case"
+if command -v sqlite3 >/dev/null; then
+    # Every view is audited: this count should equal the two runs' completed requests.
+    echo "=== case.viewed entries in the audit log: $(sqlite3 "$work/imr.db" \
+        "SELECT COUNT(*) FROM audit_log WHERE event = 'case.viewed'")"
+fi
