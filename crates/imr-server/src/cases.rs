@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use imr_core::Determination;
 use imr_core::case::assignment::{self, Assessment};
 use imr_core::case::{
-    Action, Application, AuditEntry, Case, CaseNumber, ItemDecision, Needed, NoticeMethod,
-    Reviewer, Status,
+    Action, Application, AuditEntry, Case, CaseNumber, ItemDecision, Needed, NoticeMethod, Reviewer,
 };
 use imr_core::engine::{CaseFindings, adapt, review};
 use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_text};
@@ -236,19 +235,14 @@ pub async fn add_document(
     if upload.kind.trim().is_empty() {
         return Err(ApiError::bad_request("kind: must not be empty"));
     }
-    if case.status == Status::Determined || case.status == Status::LetterIssued {
-        return Err(ApiError::conflict(format!(
-            "case {} is {}; records can no longer be added",
-            case.number, case.status
-        )));
-    }
+    // The document and its workflow step are one transaction: both or neither.
     let mut source = upload.bytes;
-    let info = state
+    let (case, info) = state
         .store
-        .store_document(
+        .receive_records(
             NewDocument {
                 case_number: case.number.clone(),
-                kind: upload.kind.clone(),
+                kind: upload.kind,
                 filename: upload.filename,
                 media_type: upload.media_type,
                 received_at: now(),
@@ -256,31 +250,10 @@ pub async fn add_document(
                 actor: who.actor(),
             },
             &mut source,
+            upload.complete,
+            &state.rules,
         )
         .await?;
-    let (id, sha, size, kind, complete) = (
-        info.id,
-        info.sha256.clone(),
-        info.size,
-        upload.kind,
-        upload.complete,
-    );
-    let action = move |_: &Case| Action::ReceiveRecords {
-        document_id: id,
-        sha256: sha.clone(),
-        kind: kind.clone(),
-        size,
-        complete,
-    };
-    let case = transition(
-        state.store.as_ref(),
-        &case.number,
-        now(),
-        &who.actor(),
-        &state.rules,
-        &action,
-    )
-    .await?;
     Ok((info, case))
 }
 

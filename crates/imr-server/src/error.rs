@@ -62,6 +62,7 @@ impl From<StoreError> for ApiError {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string())
             }
             StoreError::EmptyDocument => ApiError::bad_request(e.to_string()),
+            StoreError::Refused(_) => ApiError::conflict(e.to_string()),
             _ => {
                 // Store errors name tables and keys, never clinical text.
                 tracing::error!(error = %e, "store error");

@@ -426,6 +426,14 @@ async fn the_whole_case_through_the_api_with_its_refusals() {
         .await
         .expect("upload");
     assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let (_, docs) = server
+        .get(&format!("/api/cases/{n}/documents"), &clerk)
+        .await;
+    assert_eq!(
+        docs.as_array().expect("docs").len(),
+        1,
+        "a refused document is not stored"
+    );
 
     // The letter in three formats.
     for (format, media, needle) in [
