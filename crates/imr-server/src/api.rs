@@ -96,10 +96,17 @@ pub struct LoginResponse {
               (status = 429, description = "locked after failed logins")))]
 async fn login(
     State(state): State<AppState>,
+    axum::Extension(client): axum::Extension<crate::ClientAddr>,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let (token, session) =
-        auth::login(&state, &body.username, &body.password, SessionKind::Api).await?;
+    let (token, session) = auth::login(
+        &state,
+        client.0,
+        &body.username,
+        &body.password,
+        SessionKind::Api,
+    )
+    .await?;
     Ok(Json(LoginResponse {
         token,
         expires_at: session.expires_at,

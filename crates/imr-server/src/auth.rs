@@ -4,6 +4,8 @@
 //! Tokens are 32 random bytes in hex; the store keeps only their SHA-256, so a copy of the
 //! database cannot be used to log in.
 
+use std::net::IpAddr;
+
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
@@ -118,11 +120,56 @@ impl From<LoginError> for ApiError {
 /// opens a session of `kind` and returns its token and the session.
 pub async fn login(
     state: &AppState,
+    client: Option<IpAddr>,
     username: &str,
     password: &str,
     kind: SessionKind,
 ) -> Result<(String, Session), LoginError> {
     let now = unix_now();
+    if let Some(seconds) = client.and_then(|ip| client_blocked(state, ip, now)) {
+        return Err(LoginError::Locked { seconds });
+    }
+    let result = check_and_open(state, username, password, kind, now).await;
+    if let (Err(LoginError::Wrong), Some(ip)) = (&result, client) {
+        client_failed(state, ip, now);
+    }
+    result
+}
+
+/// Failed logins allowed from one address within [`CLIENT_WINDOW_SECONDS`], whatever the
+/// usernames tried (the per-account lock does not stop guessing across many accounts).
+pub const MAX_CLIENT_FAILURES: u32 = 20;
+pub const CLIENT_WINDOW_SECONDS: i64 = 5 * 60;
+
+fn client_blocked(state: &AppState, ip: IpAddr, now: i64) -> Option<i64> {
+    let map = state.login_failures.lock().ok()?;
+    let (count, since) = *map.get(&ip)?;
+    let left = since + CLIENT_WINDOW_SECONDS - now;
+    (count >= MAX_CLIENT_FAILURES && left > 0).then_some(left)
+}
+
+fn client_failed(state: &AppState, ip: IpAddr, now: i64) {
+    let Ok(mut map) = state.login_failures.lock() else {
+        return;
+    };
+    if map.len() > 100_000 {
+        // Bounded memory: forget windows that have ended.
+        map.retain(|_, (_, since)| *since + CLIENT_WINDOW_SECONDS > now);
+    }
+    let entry = map.entry(ip).or_insert((0, now));
+    if entry.1 + CLIENT_WINDOW_SECONDS <= now {
+        *entry = (0, now);
+    }
+    entry.0 += 1;
+}
+
+async fn check_and_open(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    kind: SessionKind,
+    now: i64,
+) -> Result<(String, Session), LoginError> {
     let user = state
         .accounts
         .user_by_name(username)

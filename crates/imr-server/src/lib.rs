@@ -81,6 +81,10 @@ async fn openapi() -> Response {
         .into_response()
 }
 
+/// The client's address when the server knows it (for limiting failed logins).
+#[derive(Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
 /// Where the authenticating extractor leaves the user id for the request log.
 #[derive(Clone, Default)]
 pub struct UserSlot(pub Arc<AtomicI64>);
@@ -91,6 +95,11 @@ async fn log_and_secure(mut request: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_string();
+    let client = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    request.extensions_mut().insert(ClientAddr(client));
     let slot = UserSlot::default();
     request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
@@ -217,11 +226,14 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", options.addr))?;
     println!("imr serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

@@ -46,6 +46,8 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// Clinical text and engine findings per (case, version), so a page view does not redo them.
     pub analyses: Arc<Mutex<AnalysisCache>>,
+    /// Failed logins per client address: (count, start of the window in Unix seconds).
+    pub login_failures: Arc<Mutex<HashMap<std::net::IpAddr, (u32, i64)>>>,
 }
 
 impl AppState {
@@ -69,6 +71,7 @@ impl AppState {
             settings: Arc::new(settings),
             dummy_hash: Arc::new(dummy_hash),
             analyses: Arc::default(),
+            login_failures: Arc::default(),
         })
     }
 }

@@ -200,6 +200,7 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 async fn login_submit(
     State(state): State<AppState>,
+    axum::Extension(client): axum::Extension<crate::ClientAddr>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
@@ -218,6 +219,7 @@ async fn login_submit(
     }
     match auth::login(
         &state,
+        client.0,
         field("username"),
         field("password"),
         SessionKind::Web,

@@ -718,3 +718,21 @@ async fn the_demo_loads_once_with_cases_at_their_stages() {
         "the demo is not loaded twice"
     );
 }
+
+/// Guessing across many usernames from one address is stopped too.
+#[tokio::test]
+async fn failed_logins_from_one_address_are_limited() {
+    let server = TestServer::start().await;
+    let limit = imr_server::auth::MAX_CLIENT_FAILURES;
+    for i in 0..limit {
+        let guess = json!({"username": format!("guess{i}"), "password": "wrong password!"});
+        let (s, body) = server.send("POST", "/api/login", None, Some(guess)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "attempt {i}: {body}");
+    }
+    let right = json!({"username": "admin", "password": common::ADMIN_PASSWORD});
+    let (s, body) = server.send("POST", "/api/login", None, Some(right)).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // Tokens already given keep working.
+    let (s, _) = server.get("/api/me", &server.admin).await;
+    assert_eq!(s, StatusCode::OK);
+}

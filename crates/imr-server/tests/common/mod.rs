@@ -53,9 +53,9 @@ impl TestServer {
             .expect("port 0");
         let addr = listener.local_addr().expect("address");
         tokio::spawn(async move {
-            axum::serve(listener, imr_server::app(state))
-                .await
-                .expect("server runs");
+            let app = imr_server::app(state)
+                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app).await.expect("server runs");
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
