@@ -181,3 +181,52 @@ fn jsonl_gives_one_line_per_letter_of_a_folder() {
         assert!(record["items"].as_array().is_some_and(|i| !i.is_empty()));
     }
 }
+
+#[test]
+fn review_writes_the_proposed_letter_in_one_step() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let case = root.join("crates/imr-core/tests/data/engine/pt-trial.json");
+    let profile = root.join("examples/reviewers/physiatrist.toml");
+    let dir = temp_dir("review-letter");
+    let pdf = dir.join("letter.pdf");
+    let out = imr(&[
+        "review",
+        case.to_str().expect("utf-8 path"),
+        "--letter",
+        "pdf",
+        "--reviewer",
+        profile.to_str().expect("utf-8 path"),
+        "-o",
+        pdf.to_str().expect("utf-8 path"),
+    ]);
+    let bytes = std::fs::read(&pdf);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = bytes.expect("the letter was written");
+    let letter = read_letter(&imr_pdf::read::pdf_text(&bytes).expect("the PDF reads back"));
+    assert!(!letter.items.is_empty());
+    assert!(letter.items.iter().all(|i| i.decision.is_some()));
+    assert_eq!(
+        letter.reviewer.specialties,
+        ["Physical Medicine and Rehabilitation"]
+    );
+    assert_eq!(letter.reviewer.subspecialties, ["Pain Medicine"]);
+}
+
+#[test]
+fn review_letter_needs_a_reviewer_profile() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let case = root.join("crates/imr-core/tests/data/engine/pt-trial.json");
+    let out = imr(&[
+        "review",
+        case.to_str().expect("utf-8 path"),
+        "--letter",
+        "pdf",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--reviewer"));
+}

@@ -32,6 +32,16 @@ pub struct Args {
     /// Read rule files (*.toml) from this folder instead of the built-in guidelines.
     #[arg(long)]
     pub guidelines: Option<PathBuf>,
+    /// Also write the proposed Final Determination Letter in this format (one case file only;
+    /// needs --reviewer).
+    #[arg(long, value_enum, requires = "reviewer")]
+    pub letter: Option<super::letter::Format>,
+    /// With --letter: write the letter here (atomically); the findings still go to stdout.
+    #[arg(short, long, requires = "letter")]
+    pub output: Option<PathBuf>,
+    /// With --letter: the reviewer's profile (JSON or TOML) whose credentials the letter states.
+    #[arg(long)]
+    pub reviewer: Option<PathBuf>,
 }
 
 /// The built-in rules, or those of `dir`; a bad rule file is refused with file, line and reason.
@@ -71,6 +81,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let is_dir = args.case.is_dir();
+    if let Some(format) = args.letter {
+        if is_dir {
+            anyhow::bail!(
+                "{}: --letter writes one case's letter; give a case file, not a folder",
+                args.case.display()
+            );
+        }
+        return write_proposed_letter(&args, &guidelines, as_of, format);
+    }
     let files = if is_dir {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&args.case)
             .with_context(|| format!("{}: cannot list folder", args.case.display()))?
@@ -107,6 +126,45 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `--letter`: the letter the engine proposes for one case, in one step. Items the engine leaves
+/// to a physician stop it, named, as `imr letter` does.
+fn write_proposed_letter(
+    args: &Args,
+    guidelines: &Guidelines,
+    as_of: Option<Date>,
+    format: super::letter::Format,
+) -> anyhow::Result<ExitCode> {
+    let path = &args.case;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let case = CaseFile::parse_any(&text).with_context(|| path.display().to_string())?;
+    let findings = review(guidelines, &adapt::from_case_file(&case), as_of);
+    let mut determination = super::letter::proposed_determination(&case, &findings, None)
+        .with_context(|| path.display().to_string())?;
+    let profile_path = args
+        .reviewer
+        .as_deref()
+        .context("--letter needs the reviewer's profile (--reviewer PROFILE)")?;
+    let profile = super::letter::read_profile(profile_path)?;
+    determination.reviewer = profile
+        .credentials()
+        .with_context(|| profile_path.display().to_string())?;
+    let options = imr_core::letter::write::LetterOptions {
+        practice: Some(profile.practice()),
+        ..imr_core::letter::write::LetterOptions::default()
+    };
+    let bytes = super::letter::write_letter(&determination, &options, format)?;
+    match &args.output {
+        Some(output) => super::letter::write_atomically(output, &bytes)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&bytes)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn review_file(
