@@ -1,7 +1,8 @@
 //! The browser test: Debian's headless Chromium driven through chromedriver (WebDriver, spoken
 //! directly over HTTP) against a real server. The story: intake opens an application, it is
 //! assigned, records arrive, the reviewer logs in, reviews, signs and downloads the letter PDF.
-//! A screenshot of each page goes to docs/screenshots/.
+//! A screenshot of each page goes to docs/screenshots/ when IMR_UPDATE_SCREENSHOTS is set (to a
+//! temporary folder otherwise).
 //!
 //! Runs only with IMR_BROWSER_TESTS=1 (CI sets it after `apt-get install chromium
 //! chromium-driver`); otherwise it prints a note and passes.
@@ -191,7 +192,16 @@ impl Driver {
         let png = base64::engine::general_purpose::STANDARD
             .decode(v.as_str().expect("base64"))
             .expect("PNG");
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        assert!(
+            png.starts_with(b"\x89PNG"),
+            "{name}: the screenshot is a PNG"
+        );
+        // The checked-in screenshots change only when asked; other runs keep theirs apart.
+        let dir = if std::env::var_os("IMR_UPDATE_SCREENSHOTS").is_some() {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
+        } else {
+            std::env::temp_dir().join(format!("imr-screenshots-{}", std::process::id()))
+        };
         std::fs::create_dir_all(&dir).expect("screenshots folder");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
