@@ -3,14 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use imr_core::Determination;
 use imr_core::case::assignment::{self, Assessment};
 use imr_core::case::{
     Action, Application, AuditEntry, Case, CaseNumber, ItemDecision, Needed, NoticeMethod, Reviewer,
 };
 use imr_core::engine::{CaseFindings, adapt, review};
 use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_text};
-use imr_core::model::{Item, ReviewerCredentials};
 use imr_store::accounts::Role;
 use imr_store::{DocumentInfo, NewDocument, Versioned, transition};
 use serde::{Deserialize, Serialize};
@@ -371,47 +369,6 @@ pub async fn issue_letter(state: &AppState, who: &Principal, number: &str) -> Ap
     .await?)
 }
 
-/// The determination of a signed case, in the letters' model.
-fn determination(case: &Case, reviewer: Option<&Reviewer>) -> Determination {
-    let app = &case.application;
-    let signed = case.determination.as_ref();
-    let items = app
-        .ur_decision
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let d = signed.and_then(|s| s.decisions.get(i));
-            let mut out = Item::new(item.request.clone());
-            out.authorized = item.authorized.clone();
-            out.decision = d.map(|d| d.decision);
-            out.imro_guideline = d.and_then(|d| d.guideline.clone());
-            out.rationale = d.map(|d| d.rationale.clone());
-            out
-        })
-        .collect();
-    Determination {
-        source: None,
-        case_number: Some(case.number.to_string()),
-        date_assigned: case.assignment.as_ref().map(|a| a.notice_at.date()),
-        decision_date: signed.map(|s| s.signed_at.date()),
-        date_of_injury: Some(app.date_of_injury),
-        ur_denial_date: Some(app.ur_decision.date),
-        application_received: Some(app.filed),
-        priority: Some(app.priority),
-        reviewer: reviewer
-            .map(|r| ReviewerCredentials {
-                licensure: r.licensure_states.clone(),
-                specialties: r.board_certifications.clone(),
-                subspecialties: r.subspecialties.clone(),
-            })
-            .unwrap_or_default(),
-        clinical_summary: signed.and_then(|s| s.clinical_summary.clone()),
-        items,
-        diagnostics: Vec::new(),
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LetterFormat {
@@ -433,7 +390,7 @@ pub async fn letter(
         )));
     };
     let reviewer = state.store.reviewer(&signed.reviewer_id).await?;
-    let det = determination(case, reviewer.as_ref());
+    let det = case.determination(reviewer.as_ref());
     let options = LetterOptions {
         organization: state.settings.organization.clone(),
         practice: reviewer.as_ref().map(|r| Practice {

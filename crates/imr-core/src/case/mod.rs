@@ -10,6 +10,7 @@ pub mod assignment;
 pub mod audit;
 pub mod case_number;
 pub mod deadlines;
+mod determination;
 pub mod eligibility;
 pub mod history;
 pub mod reviewer;

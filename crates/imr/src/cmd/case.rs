@@ -17,7 +17,6 @@ use imr_core::case::{
     Action, Application, AuditEntry, Case, CaseNumber, ClockRules, Eligibility, NoticeMethod,
     SpecialtyMap, history,
 };
-use imr_core::model::{Determination, Item, ReviewerCredentials};
 use imr_store::{NewDocument, Store, StoreOptions, transition};
 use jiff::civil::DateTime;
 
@@ -571,47 +570,6 @@ async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow
     Ok(ExitCode::SUCCESS)
 }
 
-/// The determination of a signed case, in the letters' model.
-fn determination(case: &Case, reviewer: Option<&imr_core::case::Reviewer>) -> Determination {
-    let app = &case.application;
-    let signed = case.determination.as_ref();
-    let items = app
-        .ur_decision
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let d = signed.and_then(|s| s.decisions.get(i));
-            let mut out = Item::new(item.request.clone());
-            out.authorized = item.authorized.clone();
-            out.decision = d.map(|d| d.decision);
-            out.imro_guideline = d.and_then(|d| d.guideline.clone());
-            out.rationale = d.map(|d| d.rationale.clone());
-            out
-        })
-        .collect();
-    Determination {
-        source: None,
-        case_number: Some(case.number.to_string()),
-        date_assigned: case.assignment.as_ref().map(|a| a.notice_at.date()),
-        decision_date: signed.map(|s| s.signed_at.date()),
-        date_of_injury: Some(app.date_of_injury),
-        ur_denial_date: Some(app.ur_decision.date),
-        application_received: Some(app.filed),
-        priority: Some(app.priority),
-        reviewer: reviewer
-            .map(|r| ReviewerCredentials {
-                licensure: r.licensure_states.clone(),
-                specialties: r.board_certifications.clone(),
-                subspecialties: r.subspecialties.clone(),
-            })
-            .unwrap_or_default(),
-        clinical_summary: signed.and_then(|s| s.clinical_summary.clone()),
-        items,
-        diagnostics: Vec::new(),
-    }
-}
-
 async fn letter(
     ctx: &Context_,
     case: &str,
@@ -628,7 +586,7 @@ async fn letter(
         );
     };
     let reviewer = ctx.store.reviewer(&signed.reviewer_id).await?;
-    let determination = determination(&current, reviewer.as_ref());
+    let determination = current.determination(reviewer.as_ref());
     let options = imr_core::letter::write::LetterOptions {
         organization,
         practice: reviewer
