@@ -16,6 +16,7 @@ mod backend;
 mod error;
 pub mod export;
 mod postgres;
+pub mod published;
 mod sqlite;
 
 use std::collections::BTreeMap;

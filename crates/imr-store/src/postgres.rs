@@ -2,6 +2,7 @@
 //! advisory lock, so several instances starting at once migrate once.
 
 mod accounts;
+mod published;
 
 use std::time::Duration;
 
@@ -27,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "open duplicates",
         include_str!("../migrations/postgres/0003_open_duplicates.sql"),
+    ),
+    (
+        4,
+        "published letters",
+        include_str!("../migrations/postgres/0004_published.sql"),
     ),
 ];
 

@@ -3,6 +3,7 @@
 //! with "database is locked", and `busy_timeout` covers writers in other processes.
 
 mod accounts;
+mod published;
 
 use std::path::Path;
 use std::time::Duration;
@@ -29,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "open duplicates",
         include_str!("../migrations/sqlite/0003_open_duplicates.sql"),
+    ),
+    (
+        4,
+        "published letters",
+        include_str!("../migrations/sqlite/0004_published.sql"),
     ),
 ];
 

@@ -1,0 +1,15 @@
+-- The published decision archive (SQLite): one row per published letter, keyed by its letter id
+-- (the case number, or a content id for a letter published without one). The determination is
+-- kept as JSON (without where it was read from); the SHA-256 of the file it was read from lets a
+-- new run skip files it has already stored. Dates are ISO text; times are Unix seconds.
+
+CREATE TABLE published_letters (
+    letter_id     TEXT PRIMARY KEY,
+    source_sha256 TEXT NOT NULL,
+    source_path   TEXT NOT NULL,
+    determination TEXT NOT NULL,
+    decision_date TEXT,
+    items         INTEGER NOT NULL,
+    ingested_at   INTEGER NOT NULL
+);
+CREATE INDEX published_letters_source ON published_letters (source_sha256);

@@ -1,0 +1,3 @@
+//! Published letters on PostgreSQL (the SQL is shared: `crate::published`).
+
+crate::published::impl_published!(super::PostgresStore);

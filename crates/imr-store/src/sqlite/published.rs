@@ -1,0 +1,3 @@
+//! Published letters on SQLite (the SQL is shared: `crate::published`).
+
+crate::published::impl_published!(super::SqliteStore);
