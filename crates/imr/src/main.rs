@@ -43,6 +43,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Read published letters into the corpus (records and search index).
     Index(cmd::index::Args),
+    /// Read published letters into the store (one record per letter), resumable.
+    Ingest(cmd::ingest::Args),
     /// Search the published decisions, with filters and highlighted snippets.
     Search(cmd::search::Args),
     /// For each disputed item of a case, the most similar published decisions.
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Index(args) => cmd::index::run(args),
+        Command::Ingest(args) => cmd::ingest::run(args),
         Command::Search(args) => cmd::search::run(args),
         Command::Precedents(args) => cmd::precedents::run(args),
         Command::Stats(args) => cmd::stats::run(args),

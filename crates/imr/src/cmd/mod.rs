@@ -7,6 +7,7 @@ pub mod export;
 pub mod facts;
 pub mod import;
 pub mod index;
+pub mod ingest;
 pub mod letter;
 pub mod parse;
 pub mod precedents;
