@@ -11,6 +11,8 @@
 pub mod api;
 pub mod auth;
 pub mod cases;
+pub mod corpus;
+pub mod corpus_pages;
 pub mod demo;
 pub mod error;
 pub mod state;
@@ -35,6 +37,8 @@ pub fn app(state: AppState) -> axum::Router {
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
         .merge(api::router(&state))
+        .merge(corpus::router())
+        .merge(corpus_pages::router())
         .merge(web::router())
         .layer(middleware::from_fn(log_and_secure))
         .with_state(state)
@@ -173,6 +177,8 @@ pub struct ServeOptions {
     pub settings: Settings,
     /// From IMR_ADMIN_PASSWORD: the first administrator's password.
     pub admin_password: Option<String>,
+    /// The corpus directory `imr index` writes, for the search, statistics and precedents.
+    pub corpus_dir: Option<std::path::PathBuf>,
 }
 
 /// Opens the store, creates the first administrator if there is none, loads the demo if asked,
@@ -182,7 +188,18 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
         imr_store::accounts::open_with_accounts(&options.database_url, Default::default())
             .await
             .map_err(|e| anyhow::anyhow!("{}: {e}", options.database_url))?;
-    let state = AppState::new(store, accounts, options.settings.clone())?;
+    let mut state = AppState::new(store, accounts, options.settings.clone())?;
+    if let Some(dir) = &options.corpus_dir {
+        state.corpus = corpus::CorpusState::open(dir);
+        match &state.corpus.index {
+            Ok(index) => println!(
+                "Corpus: {} published item(s) from {}",
+                index.len(),
+                dir.display()
+            ),
+            Err(why) => println!("Corpus: not available ({why})"),
+        }
+    }
     if let Some((name, generated)) = bootstrap_admin(&state, options.admin_password.clone()).await?
     {
         match generated {

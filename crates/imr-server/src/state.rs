@@ -48,6 +48,8 @@ pub struct AppState {
     pub analyses: Arc<Mutex<AnalysisCache>>,
     /// Failed logins per client address: (count, start of the window in Unix seconds).
     pub login_failures: Arc<Mutex<HashMap<std::net::IpAddr, (u32, i64)>>>,
+    /// The published decisions' search index (`imr serve --corpus DIR`), read-only.
+    pub corpus: crate::corpus::CorpusState,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             dummy_hash: Arc::new(dummy_hash),
             analyses: Arc::default(),
             login_failures: Arc::default(),
+            corpus: crate::corpus::CorpusState::default(),
         })
     }
 }

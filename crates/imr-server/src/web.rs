@@ -99,9 +99,9 @@ impl IntoResponse for WebError {
     }
 }
 
-type WebResult<T> = Result<T, WebError>;
+pub(crate) type WebResult<T> = Result<T, WebError>;
 
-fn page(title: &str, who: Option<&Principal>, content: Markup) -> Html<String> {
+pub(crate) fn page(title: &str, who: Option<&Principal>, content: Markup) -> Html<String> {
     Html(
         html! {
             (DOCTYPE)
@@ -121,6 +121,8 @@ fn page(title: &str, who: Option<&Principal>, content: Markup) -> Html<String> {
                                 @if matches!(who.role, Role::Administrator | Role::IntakeClerk) {
                                     a href="/intake" { "New application" }
                                 }
+                                a href="/corpus/search" { "Published decisions" }
+                                a href="/corpus/stats" { "Statistics" }
                             }
                             div.who {
                                 span { (who.username) " · " (role_name(who.role)) }
@@ -798,6 +800,18 @@ async fn case_page(
     let open = case.eligibility.is_eligible()
         && !matches!(case.status, Status::Determined | Status::LetterIssued);
     let error = q.get("error");
+    // Precedents help those who decide or prepare the case; a party sees the case only.
+    let precedents = match state.corpus.get() {
+        Ok(index) if who.role != Role::Party => {
+            crate::corpus::case_precedents(&state, &case, index)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(status = %e.status, "precedents not shown");
+                    Vec::new()
+                })
+        }
+        _ => Vec::new(),
+    };
     Ok(page(
         &format!("Case {}", case.number),
         Some(&who),
@@ -857,6 +871,7 @@ async fn case_page(
                     input type="hidden" name="csrf" value=(who.csrf_token);
                     @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
                         (item_block(&who, &case, i, item, findings.as_ref(), true))
+                        (crate::corpus_pages::precedents_panel(precedents.get(i)))
                     }
                     section.card {
                         label for="clinical_summary" { "Clinical case summary for the letter" }
@@ -868,6 +883,7 @@ async fn case_page(
             } @else {
                 @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
                     (item_block(&who, &case, i, item, findings.as_ref(), false))
+                    (crate::corpus_pages::precedents_panel(precedents.get(i)))
                 }
             }
             @if case.determination.is_some() {

@@ -28,6 +28,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> TestServer {
+        TestServer::start_with_corpus(None).await
+    }
+
+    /// A server that reads `corpus` as its published decisions.
+    pub async fn start_with_corpus(corpus: Option<imr_corpus::CorpusIndex>) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary folder");
         let db_path = dir.path().join("imr.db");
         let (store, accounts) = imr_store::accounts::open_with_accounts(
@@ -45,6 +50,10 @@ impl TestServer {
             },
         )
         .expect("state");
+        let mut state = state;
+        if let Some(index) = corpus {
+            state.corpus = imr_server::corpus::CorpusState::from_index(index);
+        }
         imr_server::bootstrap_admin(&state, Some(ADMIN_PASSWORD.into()))
             .await
             .expect("administrator created");

@@ -1,4 +1,4 @@
-//! `imr serve [--addr 127.0.0.1:8080] [--database-url URL] [--demo]`: the HTTP server (JSON API
+//! `imr serve [--addr 127.0.0.1:8080] [--database-url URL] [--demo] [--corpus DIR]`: the HTTP server (JSON API
 //! and the reviewer's workbench) over the case store.
 
 use std::process::ExitCode;
@@ -19,6 +19,10 @@ pub struct Args {
     /// The largest document upload accepted, in bytes.
     #[arg(long, default_value_t = 16 * 1024 * 1024)]
     pub max_upload_bytes: usize,
+    /// The corpus directory `imr index` writes (read-only here): search, statistics and
+    /// precedents of the published decisions.
+    #[arg(long)]
+    pub corpus: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -35,6 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             ..Default::default()
         },
         admin_password: std::env::var("IMR_ADMIN_PASSWORD").ok(),
+        corpus_dir: args.corpus,
     };
     imr_server::run_blocking(options)?;
     Ok(ExitCode::SUCCESS)

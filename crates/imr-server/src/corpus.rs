@@ -1,0 +1,326 @@
+//! The published decisions in the server: search, outcome statistics and a case's precedents,
+//! read from the corpus index `imr index` writes (`imr serve --corpus DIR`). The server only
+//! reads the index; when there is none, these routes answer 503 with how to build it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use imr_core::Decision;
+use imr_core::request::{BodyRegion, Service};
+use imr_corpus::{
+    CorpusIndex, Filters, ItemPrecedents, OutcomeStats, SCHEMA_VERSION, SearchQuery, SearchResults,
+};
+use jiff::civil::Date;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::{ApiUser, Principal};
+use crate::cases;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The most results one search returns.
+pub const MAX_LIMIT: usize = 100;
+/// Precedents shown per disputed item.
+pub const PRECEDENTS_PER_ITEM: usize = 5;
+
+/// The corpus index the server reads, or why there is none.
+#[derive(Clone)]
+pub struct CorpusState {
+    pub index: Result<Arc<CorpusIndex>, String>,
+}
+
+impl Default for CorpusState {
+    fn default() -> Self {
+        CorpusState {
+            index: Err(
+                "the server was started without a corpus; build one with `imr index PATH... --index DIR` and start the server with `--corpus DIR`"
+                    .to_string(),
+            ),
+        }
+    }
+}
+
+impl CorpusState {
+    /// Opens the index below the corpus directory `dir` for reading. A missing index, or one of
+    /// another schema version, is left as it is (the server never rebuilds it) and reported.
+    pub fn open(dir: &Path) -> CorpusState {
+        let index_dir = dir.join("index");
+        let build = format!(
+            "build it with `imr index PATH... --index {}`",
+            dir.display()
+        );
+        let version = std::fs::read_to_string(index_dir.join("imr-corpus-schema")).ok();
+        let index = if !index_dir.join("meta.json").is_file() {
+            Err(format!("{}: no corpus index there; {build}", dir.display()))
+        } else if version.as_deref().map(str::trim) != Some(SCHEMA_VERSION) {
+            Err(format!(
+                "{}: the corpus index is of another version; rebuild it with `imr index --rebuild --index {}`",
+                dir.display(),
+                dir.display()
+            ))
+        } else {
+            CorpusIndex::open_or_create(&index_dir)
+                .map(|(index, _)| Arc::new(index))
+                .map_err(|e| format!("{e}"))
+        };
+        CorpusState { index }
+    }
+
+    /// An index already open (tests, the demo).
+    pub fn from_index(index: CorpusIndex) -> CorpusState {
+        CorpusState {
+            index: Ok(Arc::new(index)),
+        }
+    }
+
+    pub fn get(&self) -> ApiResult<Arc<CorpusIndex>> {
+        self.index
+            .clone()
+            .map_err(|why| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, why))
+    }
+}
+
+/// A search's words and filters as the URL gives them. Every field is optional.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words to find in summaries, requests and rationales ("a phrase", -word, OR).
+    pub q: Option<String>,
+    /// upheld or overturned.
+    pub decision: Option<String>,
+    /// A service category, e.g. acupuncture, mri, physical_therapy, opioid.
+    pub service: Option<String>,
+    /// Words of a cited guideline's name, e.g. "chronic pain".
+    pub guideline: Option<String>,
+    /// Words of a reviewer specialty, e.g. "orthopedic surgery".
+    pub specialty: Option<String>,
+    /// A body region, e.g. knee, lumbar_spine, shoulder.
+    pub region: Option<String>,
+    /// Decided on or after (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Decided on or before (YYYY-MM-DD).
+    pub to: Option<String>,
+    /// Results to return (1 to 100, default 20).
+    pub limit: Option<String>,
+}
+
+/// A filled field, trimmed; empty form fields count as absent.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl SearchParams {
+    /// The search these parameters ask for, or a 400 that names the parameter and what is
+    /// wrong with it.
+    pub fn query(&self) -> ApiResult<SearchQuery> {
+        let bad = |name: &str, message: String| ApiError::bad_request(format!("{name}: {message}"));
+        let decision = given(&self.decision)
+            .map(|s| {
+                Decision::parse(s).ok_or_else(|| {
+                    bad(
+                        "decision",
+                        format!("\"{s}\" is not a decision; use upheld or overturned"),
+                    )
+                })
+            })
+            .transpose()?;
+        let service = given(&self.service)
+            .map(|s| {
+                let name = s.to_ascii_lowercase().replace([' ', '-'], "_");
+                Service::from_name(&name).ok_or_else(|| {
+                    bad(
+                        "service",
+                        format!("\"{s}\" is not a service category (e.g. acupuncture, mri, physical_therapy)"),
+                    )
+                })
+            })
+            .transpose()?;
+        let region = given(&self.region)
+            .map(|s| {
+                let name = s.to_ascii_lowercase().replace([' ', '-'], "_");
+                serde_json::from_value::<BodyRegion>(serde_json::Value::String(name)).map_err(
+                    |_| {
+                        bad(
+                            "region",
+                            format!(
+                                "\"{s}\" is not a body region (e.g. knee, lumbar_spine, shoulder)"
+                            ),
+                        )
+                    },
+                )
+            })
+            .transpose()?;
+        let date = |name: &str, value: &Option<String>| -> ApiResult<Option<Date>> {
+            given(value)
+                .map(|s| {
+                    s.parse::<Date>().map_err(|_| {
+                        bad(
+                            name,
+                            format!("\"{s}\" is not a date; write it as YYYY-MM-DD"),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let from = date("from", &self.from)?;
+        let to = date("to", &self.to)?;
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(bad("to", format!("{t} is before from ({f})")));
+        }
+        let limit = match given(&self.limit) {
+            None => 20,
+            Some(s) => match s.parse::<usize>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    return Err(bad(
+                        "limit",
+                        format!("\"{s}\" is not a number from 1 to {MAX_LIMIT}"),
+                    ));
+                }
+            },
+        };
+        let mut query = SearchQuery::new(self.q.clone().unwrap_or_default());
+        query.filters = Filters {
+            decision,
+            service,
+            guideline: given(&self.guideline).map(str::to_string),
+            specialty: given(&self.specialty).map(str::to_string),
+            region,
+            from,
+            to,
+        };
+        query.limit = limit;
+        Ok(query)
+    }
+}
+
+/// Index work is blocking; it runs beside the async workers.
+async fn blocking<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, what, "corpus task failed");
+        ApiError::internal(what)
+    })?
+}
+
+fn corpus_error(e: imr_corpus::CorpusError) -> ApiError {
+    match e {
+        imr_corpus::CorpusError::Query { .. } | imr_corpus::CorpusError::Filter { .. } => {
+            ApiError::bad_request(e.to_string())
+        }
+        other => {
+            // Index errors name files and fields, never clinical text.
+            tracing::error!(error = %other, "corpus index error");
+            ApiError::internal("reading the corpus index")
+        }
+    }
+}
+
+/// Runs a search on the corpus.
+pub async fn search(state: &AppState, params: &SearchParams) -> ApiResult<SearchResults> {
+    let query = params.query()?;
+    let index = state.corpus.get()?;
+    blocking("searching the corpus", move || {
+        index.search(&query).map_err(corpus_error)
+    })
+    .await
+}
+
+/// Outcome rates of every published item.
+pub async fn stats(state: &AppState) -> ApiResult<OutcomeStats> {
+    let index = state.corpus.get()?;
+    blocking("counting outcomes", move || {
+        let records = index.records().map_err(corpus_error)?;
+        Ok(OutcomeStats::from_records(&records))
+    })
+    .await
+}
+
+/// The precedents of every disputed item of a case the principal may see (the view is
+/// audited). The case's clinical text stands for its summary until a signed one exists.
+pub async fn precedents(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+) -> ApiResult<Vec<ItemPrecedents>> {
+    let case = cases::view_case(state, who, number).await?;
+    let index = state.corpus.get()?;
+    case_precedents(state, &case, index).await
+}
+
+/// [`precedents`] for a case already loaded and audited.
+pub async fn case_precedents(
+    state: &AppState,
+    case: &imr_core::case::Case,
+    index: Arc<CorpusIndex>,
+) -> ApiResult<Vec<ItemPrecedents>> {
+    let mut determination = case.determination(None);
+    if determination.clinical_summary.is_none() {
+        let text = cases::clinical_text(state, case).await?;
+        determination.clinical_summary = (!text.trim().is_empty()).then_some(text);
+    }
+    blocking("finding precedents", move || {
+        index
+            .precedents(&determination, PRECEDENTS_PER_ITEM)
+            .map_err(corpus_error)
+    })
+    .await
+}
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/corpus/search", get(get_search))
+        .route("/api/corpus/stats", get(get_stats))
+        .route("/api/cases/{number}/precedents", get(get_precedents))
+}
+
+/// Searches the published decisions: words over summaries, requests and rationales, with
+/// filters; each hit has snippets whose matched words are marked. Any logged-in user.
+#[utoipa::path(get, path = "/api/corpus/search", params(SearchParams),
+    responses((status = 200, description = "hits with snippets (`highlights` are byte ranges of `text`)", body = Object),
+              (status = 400, description = "a malformed query or filter, named"), (status = 401),
+              (status = 503, description = "the server has no corpus index")),
+    security(("bearer" = [])))]
+pub(crate) async fn get_search(
+    State(state): State<AppState>,
+    ApiUser(_who): ApiUser,
+    Query(params): Query<SearchParams>,
+) -> ApiResult<Json<SearchResults>> {
+    Ok(Json(search(&state, &params).await?))
+}
+
+/// Outcome rates of the published decisions by service category, guideline, reviewer
+/// specialty and month, with counts. Any logged-in user.
+#[utoipa::path(get, path = "/api/corpus/stats",
+    responses((status = 200, body = Object), (status = 401), (status = 503, description = "the server has no corpus index")),
+    security(("bearer" = [])))]
+pub(crate) async fn get_stats(
+    State(state): State<AppState>,
+    ApiUser(_who): ApiUser,
+) -> ApiResult<Json<OutcomeStats>> {
+    Ok(Json(stats(&state).await?))
+}
+
+/// For each disputed item of a case, the most similar published decisions with their outcome,
+/// guideline and a rationale snippet. A reviewer or party only for their own case; the view is
+/// written to the audit log.
+#[utoipa::path(get, path = "/api/cases/{number}/precedents", params(("number" = String, Path)),
+    responses((status = 200, body = Object), (status = 401), (status = 403, description = "not your case"), (status = 404),
+              (status = 503, description = "the server has no corpus index")),
+    security(("bearer" = [])))]
+pub(crate) async fn get_precedents(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    UrlPath(number): UrlPath<String>,
+) -> ApiResult<Json<Vec<ItemPrecedents>>> {
+    Ok(Json(precedents(&state, &who, &number).await?))
+}

@@ -1,0 +1,295 @@
+//! The workbench's corpus pages: search of the published decisions, outcome statistics with
+//! bar charts (SVG written here, no script), and the precedents panel of the case page.
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use imr_core::request::Service;
+use imr_corpus::{ItemPrecedents, OutcomeRow, SearchHit};
+use maud::{Markup, PreEscaped, html};
+
+use crate::auth::WebUser;
+use crate::corpus::{self, SearchParams};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::web::{WebResult, page};
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/corpus/search", get(search_page))
+        .route("/corpus/stats", get(stats_page))
+}
+
+/// The corpus is missing or the request is bad: said on the page, not as an error page, so
+/// the form stays usable.
+fn notice(e: &ApiError) -> Markup {
+    html! { div.notice.error role="alert" { (e.message) } }
+}
+
+async fn search_page(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Query(params): Query<SearchParams>,
+) -> WebResult<Html<String>> {
+    let asked = [
+        &params.q,
+        &params.decision,
+        &params.service,
+        &params.guideline,
+        &params.specialty,
+        &params.region,
+        &params.from,
+        &params.to,
+    ]
+    .iter()
+    .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
+    let outcome = if asked {
+        Some(corpus::search(&state, &params).await)
+    } else {
+        state.corpus.get().err().map(Err)
+    };
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let decision = value(&params.decision).to_ascii_lowercase();
+    let service = value(&params.service);
+    Ok(page(
+        "Search published decisions",
+        Some(&who),
+        html! {
+            h1 { "Published decisions" }
+            form.card.search method="get" action="/corpus/search" {
+                label for="q" { "Words" }
+                input #q type="search" name="q" value=(value(&params.q)) placeholder="e.g. acupuncture functional improvement";
+                div.grid3 {
+                    div {
+                        label for="decision" { "Decision" }
+                        select #decision name="decision" {
+                            option value="" { "any" }
+                            option value="upheld" selected[decision == "upheld"] { "upheld" }
+                            option value="overturned" selected[decision == "overturned"] { "overturned" }
+                        }
+                    }
+                    div {
+                        label for="service" { "Service category" }
+                        select #service name="service" {
+                            option value="" { "any" }
+                            @for s in Service::ALL {
+                                option value=(s.as_str()) selected[service == s.as_str()] { (s.as_str().replace('_', " ")) }
+                            }
+                        }
+                    }
+                    div {
+                        label for="region" { "Body region" }
+                        input #region type="text" name="region" value=(value(&params.region)) placeholder="e.g. knee, lumbar_spine";
+                    }
+                    div {
+                        label for="guideline" { "Guideline cited" }
+                        input #guideline type="text" name="guideline" value=(value(&params.guideline)) placeholder="e.g. chronic pain";
+                    }
+                    div {
+                        label for="specialty" { "Reviewer specialty" }
+                        input #specialty type="text" name="specialty" value=(value(&params.specialty)) placeholder="e.g. orthopedic surgery";
+                    }
+                    div {
+                        label { "Decided between" }
+                        div.dates {
+                            input type="date" name="from" value=(value(&params.from)) aria-label="from";
+                            input type="date" name="to" value=(value(&params.to)) aria-label="to";
+                        }
+                    }
+                }
+                p { button.primary type="submit" { "Search" } " " a href="/corpus/stats" { "Outcome statistics" } }
+            }
+            @match &outcome {
+                None => p.muted { "Enter words or choose filters." },
+                Some(Err(e)) => (notice(e)),
+                Some(Ok(results)) => {
+                    p.muted { (results.total) " matching item(s)"
+                        @if results.total > results.hits.len() { ", the best " (results.hits.len()) " shown" } }
+                    @for hit in &results.hits { (hit_card(hit)) }
+                }
+            }
+        },
+    ))
+}
+
+fn decision_badge(d: Option<imr_core::Decision>) -> Markup {
+    match d {
+        Some(d) => html! { span class={ "badge " (d.as_str()) } { (d.as_str()) } },
+        None => html! { span.badge { "undecided" } },
+    }
+}
+
+fn hit_card(hit: &SearchHit) -> Markup {
+    html! {
+        section.card.hit {
+            h3 {
+                (hit.case_number) " · item " (hit.item_index + 1) " "
+                (decision_badge(hit.decision))
+            }
+            p.muted {
+                (hit.service.replace('_', " "))
+                @if let Some(d) = hit.decision_date { " · decided " (d) }
+                @if !hit.specialties.is_empty() { " · " (hit.specialties.join(", ")) }
+            }
+            p { strong { "Request: " }
+                @match &hit.request_snippet {
+                    // Snippet::to_html escapes the text; only its <mark> tags are markup.
+                    Some(s) => (PreEscaped(s.to_html())),
+                    None => (hit.request),
+                }
+            }
+            @if let Some(g) = &hit.guideline_line { p { span.muted { "Guideline: " } (g) } }
+            @if let Some(s) = &hit.snippet {
+                p.snippet { span.muted { (s.field) ": " } "…" (PreEscaped(s.to_html())) "…" }
+            }
+        }
+    }
+}
+
+async fn stats_page(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+) -> WebResult<Html<String>> {
+    let outcome = corpus::stats(&state).await;
+    Ok(page(
+        "Outcome statistics",
+        Some(&who),
+        html! {
+            h1 { "Outcome statistics of the published decisions" }
+            @match &outcome {
+                Err(e) => (notice(e)),
+                Ok(stats) => {
+                    p {
+                        (stats.items) " decided item(s): " (stats.upheld) " upheld, "
+                        (stats.overturned) " overturned ("
+                        (format!("{:.1}", percent(stats.overturned, stats.items))) "% overturned). "
+                        a href="/corpus/search" { "Search them" }
+                    }
+                    p.legend.muted {
+                        (PreEscaped(legend_svg())) " bars: share overturned (green) and upheld (red); the number is the item count"
+                    }
+                    @for (title, rows) in [
+                        ("By service category", &stats.by_service),
+                        ("By guideline cited", &stats.by_guideline),
+                        ("By reviewer specialty", &stats.by_specialty),
+                    ] {
+                        section.card {
+                            h2 { (title) }
+                            (PreEscaped(bar_chart(title, &top_rows(rows, 20))))
+                        }
+                    }
+                    section.card {
+                        h2 { "By month decided" }
+                        (PreEscaped(bar_chart("By month decided", &stats.by_month)))
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn percent(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
+}
+
+/// The `n` largest groups, largest first (a chart of hundreds of guidelines reads as none).
+fn top_rows(rows: &[OutcomeRow], n: usize) -> Vec<OutcomeRow> {
+    let mut rows = rows.to_vec();
+    rows.sort_by(|a, b| b.items.cmp(&a.items).then_with(|| a.key.cmp(&b.key)));
+    rows.truncate(n);
+    rows
+}
+
+const OVERTURNED_FILL: &str = "#2e7d32";
+const UPHELD_FILL: &str = "#c62828";
+
+fn legend_svg() -> String {
+    format!(
+        r#"<svg width="40" height="12" role="img" aria-label="legend"><rect width="20" height="12" fill="{OVERTURNED_FILL}"/><rect x="20" width="20" height="12" fill="{UPHELD_FILL}"/></svg>"#
+    )
+}
+
+/// A horizontal stacked bar chart: one row per group, the bar split into overturned and
+/// upheld shares, the label and counts beside it. Every text is escaped.
+pub fn bar_chart(title: &str, rows: &[OutcomeRow]) -> String {
+    use std::fmt::Write as _;
+    const LABEL: f64 = 260.0;
+    const BAR: f64 = 360.0;
+    const ROW: f64 = 22.0;
+    let width = LABEL + BAR + 150.0;
+    let height = ROW * rows.len().max(1) as f64 + 4.0;
+    let esc = imr_core::letter::html::escape;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}" font-family="sans-serif" font-size="12">"#,
+        esc(title)
+    );
+    if rows.is_empty() {
+        let _ = write!(svg, r#"<text x="0" y="16">no decided items</text>"#);
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = ROW * i as f64 + 2.0;
+        let over = if r.items == 0 {
+            0.0
+        } else {
+            BAR * r.overturned as f64 / r.items as f64
+        };
+        let label: String = if r.key.chars().count() > 40 {
+            r.key.chars().take(39).chain(['…']).collect()
+        } else {
+            r.key.clone()
+        };
+        let _ = write!(
+            svg,
+            r#"<g><title>{key}: {items} item(s), {up} upheld, {ov} overturned</title><text x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{LABEL}" y="{y}" width="{over:.1}" height="{h}" fill="{OVERTURNED_FILL}"/><rect x="{ux:.1}" y="{y}" width="{uw:.1}" height="{h}" fill="{UPHELD_FILL}"/><text x="{nx}" y="{ty}">{items} · {rate:.0}% overturned</text></g>"#,
+            key = esc(&r.key),
+            items = r.items,
+            up = r.upheld,
+            ov = r.overturned,
+            lx = LABEL - 6.0,
+            ty = y + 14.0,
+            label = esc(&label),
+            ux = LABEL + over,
+            uw = BAR - over,
+            h = ROW - 6.0,
+            nx = LABEL + BAR + 6.0,
+            rate = 100.0 * r.overturned_rate,
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The precedents of one disputed item, for the case page.
+pub fn precedents_panel(found: Option<&ItemPrecedents>) -> Markup {
+    let Some(found) = found else {
+        return html! {};
+    };
+    html! {
+        details.precedents open {
+            summary {
+                "Published precedents (" (found.precedents.len()) ")"
+                @if let Some(m) = found.majority { " · most were " (m.as_str()) }
+            }
+            @if found.precedents.is_empty() { p.muted { "No similar published decision." } }
+            ul {
+                @for p in &found.precedents {
+                    li {
+                        strong { (p.case_number) } " item " (p.item_index + 1) " "
+                        (decision_badge(p.decision))
+                        @if let Some(d) = p.decision_date { " " span.muted { (d) } }
+                        @if !p.same_service { " " span.muted { "(another category: " (p.service.replace('_', " ")) ")" } }
+                        div { (p.request) }
+                        @if let Some(g) = &p.guideline_line { div.muted { "Guideline: " (g) } }
+                        @if let Some(r) = &p.rationale { div.snippet { (PreEscaped(r.to_html())) "…" } }
+                    }
+                }
+            }
+        }
+    }
+}
