@@ -12,6 +12,8 @@
 //! queries, never a letter's content.
 
 pub mod index;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod precedents;
 pub mod record;
 pub mod search;

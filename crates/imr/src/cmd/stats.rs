@@ -1,5 +1,6 @@
-//! `imr stats [--csv | --json] [--index DIR]`: outcome rates of the published decisions by
-//! service category, guideline, reviewer specialty and month.
+//! `imr stats [--csv | --json] [--parquet FILE] [--items-parquet FILE] [--index DIR]`: outcome
+//! rates of the published decisions by service category, guideline, reviewer specialty and
+//! month; the rates and the item records also as Parquet files.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,6 +20,15 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also write the statistics' rows to this Parquet file (dimension, key, items, upheld,
+    /// overturned, overturned_rate).
+    #[cfg(feature = "parquet")]
+    #[arg(long, value_name = "FILE")]
+    pub parquet: Option<PathBuf>,
+    /// Also write every published item's record to this Parquet file (one row per item).
+    #[cfg(feature = "parquet")]
+    #[arg(long, value_name = "FILE")]
+    pub items_parquet: Option<PathBuf>,
     /// The corpus directory (see `imr index`).
     #[arg(long = "index", default_value = DEFAULT_CORPUS)]
     pub dir: PathBuf,
@@ -28,6 +38,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let index = open_corpus(&args.dir)?;
     let records = index.records()?;
     let stats = OutcomeStats::from_records(&records);
+    #[cfg(feature = "parquet")]
+    {
+        if let Some(path) = &args.parquet {
+            write_file(path, |out| imr_corpus::parquet::write_stats(&stats, out))?;
+            eprintln!(
+                "imr stats: wrote {} row(s) to {}",
+                stats.rows().count(),
+                path.display()
+            );
+        }
+        if let Some(path) = &args.items_parquet {
+            write_file(path, |out| imr_corpus::parquet::write_items(&records, out))?;
+            eprintln!(
+                "imr stats: wrote {} item(s) to {}",
+                records.len(),
+                path.display()
+            );
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.csv {
@@ -55,6 +84,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     out.flush().context("cannot write the statistics")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, renamed over it at the
+/// end.
+#[cfg(feature = "parquet")]
+fn write_file(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), imr_corpus::parquet::ExportError>,
+) -> anyhow::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".tmp");
+    let tmp = path.with_file_name(name);
+    let mut file =
+        std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+    let written = write(&mut file)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| Ok(file.sync_all()?));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context(format!("{}: cannot write", path.display())));
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot replace", path.display()))
 }
 
 fn percent(a: u64, b: u64) -> f64 {
