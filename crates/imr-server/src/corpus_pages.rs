@@ -253,7 +253,7 @@ pub fn bar_chart(title: &str, rows: &[OutcomeRow]) -> String {
             ov = r.overturned,
             lx = LABEL - 6.0,
             ty = y + 14.0,
-            label = esc(&label),
+            label = esc(&label.replace('_', " ")),
             ux = LABEL + over,
             uw = BAR - over,
             h = ROW - 6.0,

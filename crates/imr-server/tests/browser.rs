@@ -331,3 +331,47 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
     assert!(pdf.len() > 2000);
     d.cmd("DELETE", "", json!({})).await;
 }
+
+#[tokio::test]
+async fn corpus_search_and_statistics_in_chromium() {
+    if std::env::var("IMR_BROWSER_TESTS").as_deref() != Ok("1") {
+        eprintln!(
+            "note: browser test skipped; set IMR_BROWSER_TESTS=1 with chromium and chromium-driver installed"
+        );
+        return;
+    }
+    // A corpus of fictional letters (imr_corpus::synth), never published ones.
+    let index = imr_corpus::CorpusIndex::in_memory().expect("index");
+    let letters: Vec<_> = (0..400)
+        .map(|n| imr_core::letter::read_letter(&imr_corpus::synth::letter(8, n).text))
+        .collect();
+    index.add_all(&letters).expect("indexed");
+    let server = TestServer::start_with_corpus(Some(index)).await;
+    let d = Driver::start().await;
+    d.login(&server, "admin", common::ADMIN_PASSWORD).await;
+
+    d.go(&server.url("/corpus/search?q=functional&service=acupuncture"))
+        .await;
+    let page = d.wait_for("matching item(s)").await;
+    assert!(page.contains("acupuncture"), "{page}");
+    let marked = d
+        .script("return document.querySelectorAll('mark').length", json!([]))
+        .await;
+    assert!(
+        marked.as_u64().unwrap_or(0) > 0,
+        "matched words marked: {page}"
+    );
+    d.screenshot("08-search").await;
+
+    d.go(&server.url("/corpus/stats")).await;
+    d.wait_for("By month decided").await;
+    let charts = d
+        .script(
+            "return document.querySelectorAll('svg.chart').length",
+            json!([]),
+        )
+        .await;
+    assert_eq!(charts.as_u64(), Some(4), "four charts");
+    d.screenshot("09-stats").await;
+    d.cmd("DELETE", "", json!({})).await;
+}

@@ -105,6 +105,16 @@ async fn search_filters_snippets_and_refusals() {
         );
     }
 
+    // Two words, space written as '+': both must match.
+    let (s, body) = server
+        .get(
+            "/api/corpus/search?q=functional+improvement&service=acupuncture",
+            reviewer,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body["total"].as_u64().expect("total") > 0, "{body}");
+
     // A date range: every hit inside it.
     let (s, body) = server
         .get(
