@@ -373,5 +373,31 @@ async fn corpus_search_and_statistics_in_chromium() {
         .await;
     assert_eq!(charts.as_u64(), Some(4), "four charts");
     d.screenshot("09-stats").await;
+
+    // The case page: precedents under each disputed item.
+    server.reviewers().await;
+    let (status, body) = server
+        .send(
+            "POST",
+            "/api/applications",
+            Some(&server.admin),
+            Some(application()),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    let number = body["number"].as_str().expect("number").to_string();
+    d.go(&server.url(&format!("/cases/{number}"))).await;
+    let page = d.wait_for("Disputed items").await;
+    assert_eq!(
+        page.matches("Published precedents (5)").count(),
+        2,
+        "{page}"
+    );
+    d.script(
+        "document.querySelector('details.precedents').scrollIntoView()",
+        json!([]),
+    )
+    .await;
+    d.screenshot("10-precedents").await;
     d.cmd("DELETE", "", json!({})).await;
 }
