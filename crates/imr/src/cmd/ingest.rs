@@ -132,9 +132,14 @@ fn progress_bar(files: usize) -> ProgressBar {
         },
     );
     if let Ok(style) = ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} files, {per_sec}, {elapsed} elapsed, ETA {eta}",
+        "{bar:40} {pos}/{len} files, {rate}, {elapsed} elapsed, ETA {eta}",
     ) {
-        bar.set_style(style);
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} files/s", state.per_sec());
+            },
+        ));
     }
     bar
 }
