@@ -253,7 +253,7 @@ async fn logout(
     WebUser(who): WebUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
-    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    check_form_csrf(&who, &form)?;
     state.accounts.delete_session(&who.token_sha256).await?;
     Ok((
         [(header::SET_COOKIE, auth::clear_session_cookie())],
@@ -575,7 +575,7 @@ async fn intake_submit(
     WebUser(who): WebUser,
     Form(form): Form<FormData>,
 ) -> WebResult<Response> {
-    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    check_form_csrf(&who, &form)?;
     who.require(cases::STAFF, "open applications")?;
     let app = match application_of(&form) {
         Ok(app) => app,
@@ -907,6 +907,28 @@ async fn case_page(
     ))
 }
 
+/// The CSRF token every form carries, checked against the session's.
+fn check_form_csrf(who: &Principal, form: &FormData) -> WebResult<()> {
+    Ok(auth::check_csrf(
+        who,
+        form.get("csrf").map(String::as_str).unwrap_or(""),
+    )?)
+}
+
+/// Where a case form lands: the case page (at `anchor`) on success, the case page with the
+/// message on a refusal; a 403 stays an error page, so nothing of the case is shown.
+fn after_case_action<T>(
+    number: &str,
+    result: Result<T, ApiError>,
+    anchor: &str,
+) -> WebResult<Response> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{number}{anchor}")).into_response()),
+        Err(e) if e.status == StatusCode::FORBIDDEN => Err(e.into()),
+        Err(e) => Ok(back_with_error(number, e)),
+    }
+}
+
 fn back_with_error(number: &str, e: ApiError) -> Response {
     let msg: String = e.message.chars().take(400).collect();
     let query = serde_urlencoded_error(&msg);
@@ -932,7 +954,7 @@ async fn records_submit(
     Path(number): Path<String>,
     Form(form): Form<FormData>,
 ) -> WebResult<Response> {
-    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    check_form_csrf(&who, &form)?;
     let records = form.get("records").map(String::as_str).unwrap_or("");
     let upload = cases::Upload {
         kind: form.get("kind").cloned().unwrap_or_default(),
@@ -941,12 +963,10 @@ async fn records_submit(
         bytes: records.as_bytes(),
         complete: form.contains_key("complete"),
     };
-    Ok(
-        match cases::add_document(&state, &who, &number, upload).await {
-            Ok(_) => Redirect::to(&format!("/cases/{number}")).into_response(),
-            Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
-            Err(e) => back_with_error(&number, e),
-        },
+    after_case_action(
+        &number,
+        cases::add_document(&state, &who, &number, upload).await,
+        "",
     )
 }
 
@@ -1015,7 +1035,7 @@ async fn assign_submit(
     Path(number): Path<String>,
     Form(form): Form<FormData>,
 ) -> WebResult<Response> {
-    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    check_form_csrf(&who, &form)?;
     let notice = if form.get("notice").map(String::as_str) == Some("mail") {
         NoticeMethod::Mail
     } else {
@@ -1025,12 +1045,10 @@ async fn assign_submit(
         .get("reviewer_id")
         .map(String::as_str)
         .filter(|s| !s.is_empty());
-    Ok(
-        match cases::assign(&state, &who, &number, reviewer, notice).await {
-            Ok(_) => Redirect::to(&format!("/cases/{number}")).into_response(),
-            Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
-            Err(e) => back_with_error(&number, e),
-        },
+    after_case_action(
+        &number,
+        cases::assign(&state, &who, &number, reviewer, notice).await,
+        "",
     )
 }
 
@@ -1040,7 +1058,7 @@ async fn sign_submit(
     Path(number): Path<String>,
     Form(form): Form<FormData>,
 ) -> WebResult<Response> {
-    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    check_form_csrf(&who, &form)?;
     let case = cases::load_case(&state, &who, &number).await?;
     let mut decisions = Vec::new();
     for (i, item) in case.application.ur_decision.items.iter().enumerate() {
@@ -1071,11 +1089,11 @@ async fn sign_submit(
         decisions,
         clinical_summary: summary,
     };
-    Ok(match cases::sign(&state, &who, &number, request).await {
-        Ok(_) => Redirect::to(&format!("/cases/{number}#letter")).into_response(),
-        Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
-        Err(e) => back_with_error(&number, e),
-    })
+    after_case_action(
+        &number,
+        cases::sign(&state, &who, &number, request).await,
+        "#letter",
+    )
 }
 
 async fn issue_submit(
@@ -1084,12 +1102,12 @@ async fn issue_submit(
     Path(number): Path<String>,
     Form(form): Form<FormData>,
 ) -> WebResult<Response> {
-    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    Ok(match cases::issue_letter(&state, &who, &number).await {
-        Ok(_) => Redirect::to(&format!("/cases/{number}")).into_response(),
-        Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
-        Err(e) => back_with_error(&number, e),
-    })
+    check_form_csrf(&who, &form)?;
+    after_case_action(
+        &number,
+        cases::issue_letter(&state, &who, &number).await,
+        "",
+    )
 }
 
 async fn letter_html(
