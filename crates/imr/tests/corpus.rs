@@ -2,59 +2,27 @@
 //! binary on files written here (fictional letters from `imr_corpus::synth`, and bad input).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use imr_corpus::synth;
 
+mod common;
+
+use common::{imr, s, stderr, write_bad_inputs, write_letters};
+
 const SEED: u64 = 424_242;
-
-fn imr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_imr"))
-        .args(args)
-        .output()
-        .expect("the imr binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write_letters(dir: &Path, range: std::ops::Range<u64>) -> usize {
-    std::fs::create_dir_all(dir).expect("dir");
-    let mut items = 0;
-    for n in range {
-        let letter = synth::letter(SEED, n);
-        items += letter.items.len();
-        std::fs::write(dir.join(format!("{}.txt", letter.case_number)), letter.text)
-            .expect("write letter");
-    }
-    items
-}
 
 fn record_lines(corpus: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(corpus.join("determinations.jsonl")).expect("records");
     text.lines().map(str::to_string).collect()
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 #[test]
 fn bad_input_is_reported_once_each_and_reindexing_adds_nothing() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let input = tmp.path().join("in");
-    let items = write_letters(&input, 0..6);
-    let first = synth::letter(SEED, 0);
-    std::fs::create_dir_all(input.join("copies")).expect("dir");
-    std::fs::write(input.join("copies/again.txt"), &first.text).expect("duplicate");
-    std::fs::write(input.join("empty.txt"), b"").expect("0-byte file");
-    std::fs::write(
-        input.join("broken.pdf"),
-        b"%PDF-1.7\n1 0 obj << /Type /Catalog",
-    )
-    .expect("pdf");
-    std::fs::write(input.join("notes.txt"), "Shopping: apples, pears, bread.\n").expect("note");
+    let items = write_letters(&input, SEED, 0..6);
+    write_bad_inputs(&input, SEED);
     let corpus = tmp.path().join("corpus");
 
     let out = imr(&["index", s(&input), "--index", s(&corpus)]);
@@ -120,7 +88,7 @@ fn bad_input_is_reported_once_each_and_reindexing_adds_nothing() {
 fn an_interrupted_index_run_finishes_the_same_when_run_again() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let input = tmp.path().join("in");
-    let items = write_letters(&input, 0..1500);
+    let items = write_letters(&input, SEED, 0..1500);
 
     let clean = tmp.path().join("clean");
     assert!(
@@ -160,7 +128,7 @@ fn search_precedents_and_stats() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let input = tmp.path().join("in");
     let letters: Vec<_> = (0..300).map(|n| synth::letter(SEED, n)).collect();
-    write_letters(&input, 0..300);
+    write_letters(&input, SEED, 0..300);
     let corpus = tmp.path().join("corpus");
     assert!(
         imr(&["index", s(&input), "--index", s(&corpus)])

@@ -3,43 +3,17 @@
 //! letters from `imr_corpus::synth`, and bad input).
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use imr_corpus::synth;
 use imr_store::StoreOptions;
 use imr_store::published::open_published;
 
+mod common;
+
+use common::{imr, s, stderr, write_bad_inputs, write_letters};
+
 const SEED: u64 = 737_373;
-
-fn imr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_imr"))
-        .args(args)
-        .env_remove("IMR_DATABASE_URL")
-        .output()
-        .expect("the imr binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-/// Writes fictional letters `range`; returns their items in all.
-fn write_letters(dir: &Path, range: std::ops::Range<u64>) -> usize {
-    std::fs::create_dir_all(dir).expect("dir");
-    let mut items = 0;
-    for n in range {
-        let letter = synth::letter(SEED, n);
-        items += letter.items.len();
-        std::fs::write(dir.join(format!("{}.txt", letter.case_number)), letter.text)
-            .expect("write letter");
-    }
-    items
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -119,7 +93,7 @@ fn a_killed_ingest_run_again_finishes_with_the_same_records() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let input = tmp.path().join("letters");
     let total = 1500;
-    write_letters(&input, 0..total);
+    write_letters(&input, SEED, 0..total);
 
     // One letter per transaction, so the run is slow enough to be killed half-way.
     let killed_db = tmp.path().join("killed.db");
@@ -180,17 +154,8 @@ fn a_killed_ingest_run_again_finishes_with_the_same_records() {
 fn bad_input_is_reported_once_each_and_nothing_is_half_stored() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let input = tmp.path().join("in");
-    let items = write_letters(&input, 0..5);
-    let first = synth::letter(SEED, 0);
-    std::fs::create_dir_all(input.join("copies")).expect("dir");
-    std::fs::write(input.join("copies/again.txt"), &first.text).expect("duplicate");
-    std::fs::write(input.join("empty.txt"), b"").expect("0-byte file");
-    std::fs::write(
-        input.join("broken.pdf"),
-        b"%PDF-1.7\n1 0 obj << /Type /Catalog",
-    )
-    .expect("pdf");
-    std::fs::write(input.join("notes.txt"), "Shopping: apples, pears, bread.\n").expect("note");
+    let items = write_letters(&input, SEED, 0..5);
+    write_bad_inputs(&input, SEED);
     std::fs::write(input.join("image.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("binary");
     let db = tmp.path().join("store.db");
     let corpus = tmp.path().join("corpus");
