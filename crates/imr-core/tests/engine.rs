@@ -275,13 +275,7 @@ proptest! {
 }
 
 fn letters_dir() -> Option<PathBuf> {
-    match std::env::var_os("IMR_LETTERS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            eprintln!("IMR_LETTERS is not set: skipping the backtest on the published letters");
-            None
-        }
-    }
+    imr_testkit::letters()
 }
 
 fn backtest(dir: &Path) -> Vec<Comparison> {

@@ -119,8 +119,7 @@ fn fields_agree(g: &GoldFact, f: &Fact, problems: &mut Vec<String>) -> bool {
 
 #[test]
 fn facts_match_the_gold_set() {
-    let Some(root) = std::env::var_os("IMR_LETTERS") else {
-        println!("IMR_LETTERS is not set: skipping the gold facts test");
+    let Some(root) = imr_testkit::letters() else {
         return;
     };
     let files = gold_files();

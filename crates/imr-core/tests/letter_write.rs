@@ -11,13 +11,7 @@ use imr_core::letter::write::{
 use imr_core::{Decision, Determination, Item, Severity};
 
 fn letters_dir() -> Option<PathBuf> {
-    match std::env::var_os("IMR_LETTERS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            eprintln!("IMR_LETTERS is not set: skipping the round trip over the published letters");
-            None
-        }
-    }
+    imr_testkit::letters()
 }
 
 fn text_files(dir: &Path) -> Vec<PathBuf> {

@@ -7,13 +7,7 @@ use imr_core::letter::read_letter;
 use imr_core::{Decision, Determination, Severity};
 
 fn letters_dir() -> Option<PathBuf> {
-    match std::env::var_os("IMR_LETTERS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            eprintln!("IMR_LETTERS is not set: skipping the tests over the published letters");
-            None
-        }
-    }
+    imr_testkit::letters()
 }
 
 fn text_files(dir: &Path) -> Vec<PathBuf> {

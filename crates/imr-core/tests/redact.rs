@@ -260,8 +260,7 @@ fn every_planted_identifier_is_removed_and_the_clinical_content_stays() {
 
 #[test]
 fn published_letters_keep_their_items_and_decisions() {
-    let Some(dir) = std::env::var_os("IMR_LETTERS").map(PathBuf::from) else {
-        eprintln!("IMR_LETTERS is not set: skipping redaction of the published letters");
+    let Some(dir) = imr_testkit::letters() else {
         return;
     };
     let mut files = Vec::new();

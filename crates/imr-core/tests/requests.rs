@@ -204,8 +204,7 @@ fn gold_requests_are_read_exactly() {
 
 /// The rows of `dev/decisions.csv` (case_number, decision_date, disputed_item, decision).
 fn decisions_items() -> Option<Vec<(String, String)>> {
-    let Some(root) = std::env::var_os("IMR_LETTERS") else {
-        println!("IMR_LETTERS is not set: skipping the dev decisions test");
+    let Some(root) = imr_testkit::letters() else {
         return None;
     };
     let path = PathBuf::from(root).join("dev/decisions.csv");
@@ -361,8 +360,7 @@ fn partial_authorization_given_apart_is_kept() {
 
 #[test]
 fn every_seed_item_has_a_service_category() {
-    let Some(root) = std::env::var_os("IMR_LETTERS") else {
-        println!("IMR_LETTERS is not set: skipping the seed items test");
+    let Some(root) = imr_testkit::letters() else {
         return;
     };
     let dir = PathBuf::from(root).join("seeds");

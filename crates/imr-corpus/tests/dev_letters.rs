@@ -13,13 +13,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 fn letters_dir() -> Option<PathBuf> {
-    match std::env::var_os("IMR_LETTERS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            eprintln!("note: IMR_LETTERS is unset; skipping the tests over the published letters");
-            None
-        }
-    }
+    imr_testkit::letters()
 }
 
 struct Dev {

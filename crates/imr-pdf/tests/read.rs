@@ -21,8 +21,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// The dev letters as (PDF, pdftotext copy) pairs, or None (with a note) when IMR_LETTERS is unset.
 fn dev_letters() -> Option<Vec<(PathBuf, PathBuf)>> {
-    let Some(root) = std::env::var_os("IMR_LETTERS") else {
-        eprintln!("skipped: set IMR_LETTERS to the shared letters folder to read the dev PDFs");
+    let Some(root) = imr_testkit::letters() else {
         return None;
     };
     let dev = PathBuf::from(root).join("dev");

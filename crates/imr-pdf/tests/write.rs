@@ -80,8 +80,7 @@ fn the_fictional_letter_reads_back_from_its_pdf() {
 
 #[test]
 fn every_published_letter_reads_back_from_its_pdf() {
-    let Some(dir) = std::env::var_os("IMR_LETTERS").map(PathBuf::from) else {
-        eprintln!("IMR_LETTERS is not set: skipping the PDF round trip over the published letters");
+    let Some(dir) = imr_testkit::letters() else {
         return;
     };
     let mut files: Vec<PathBuf> = Vec::new();
@@ -215,8 +214,7 @@ fn poppler_renders_every_page_without_errors() {
 /// read back: the same record.
 #[test]
 fn every_published_pdf_reads_back_from_the_pdf_letter_written_from_it() {
-    let Some(dir) = std::env::var_os("IMR_LETTERS").map(PathBuf::from) else {
-        eprintln!("IMR_LETTERS is not set: skipping the round trip of the published PDFs");
+    let Some(dir) = imr_testkit::letters() else {
         return;
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("dev/pdf"))

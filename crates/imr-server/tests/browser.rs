@@ -4,8 +4,8 @@
 //! A screenshot of each page goes to docs/screenshots/ when IMR_UPDATE_SCREENSHOTS is set (to a
 //! temporary folder otherwise).
 //!
-//! Runs only with IMR_BROWSER_TESTS=1 (CI sets it after `apt-get install chromium
-//! chromium-driver`); otherwise it prints a note and passes.
+//! Runs where chromium and chromedriver are on the PATH (CI installs them); elsewhere it prints
+//! a SKIPPED line (imr_testkit), and fails under IMR_REQUIRE_ALL=1.
 
 mod common;
 
@@ -217,10 +217,7 @@ impl Driver {
 
 #[tokio::test]
 async fn intake_assignment_review_signature_and_letter_in_chromium() {
-    if std::env::var("IMR_BROWSER_TESTS").as_deref() != Ok("1") {
-        eprintln!(
-            "note: browser test skipped; set IMR_BROWSER_TESTS=1 with chromium and chromium-driver installed"
-        );
+    if !imr_testkit::browser() {
         return;
     }
     let server = TestServer::start().await;
@@ -334,10 +331,7 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
 
 #[tokio::test]
 async fn corpus_search_and_statistics_in_chromium() {
-    if std::env::var("IMR_BROWSER_TESTS").as_deref() != Ok("1") {
-        eprintln!(
-            "note: browser test skipped; set IMR_BROWSER_TESTS=1 with chromium and chromium-driver installed"
-        );
+    if !imr_testkit::browser() {
         return;
     }
     // A corpus of fictional letters (imr_corpus::synth), never published ones.

@@ -13,9 +13,9 @@ async fn backends() -> Vec<(String, Arc<dyn AccountStore>, Option<tempfile::Temp
         .await
         .expect("SQLite opens");
     let mut out = vec![("sqlite".to_string(), sqlite, Some(dir))];
-    match std::env::var("IMR_TEST_PG_URL") {
-        Err(_) => eprintln!("IMR_TEST_PG_URL is not set: skipping the PostgreSQL run"),
-        Ok(base) => {
+    match imr_testkit::postgres_url() {
+        None => {}
+        Some(base) => {
             use sqlx::Connection;
             let mut admin = sqlx::PgConnection::connect(&base)
                 .await

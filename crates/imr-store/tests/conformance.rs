@@ -47,8 +47,7 @@ async fn sqlite(options: StoreOptions) -> Harness {
 
 /// A fresh database on the server IMR_TEST_PG_URL names, or None (with a note) when unset.
 async fn postgres(options: StoreOptions) -> Option<Harness> {
-    let Ok(base) = std::env::var("IMR_TEST_PG_URL") else {
-        eprintln!("IMR_TEST_PG_URL is not set: skipping the PostgreSQL run of this test");
+    let Some(base) = imr_testkit::postgres_url() else {
         return None;
     };
     use sqlx::Connection;

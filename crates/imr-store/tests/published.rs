@@ -14,9 +14,9 @@ async fn backends(test: &str) -> Vec<(String, Arc<dyn PublishedStore>, Option<te
         .await
         .expect("SQLite opens");
     let mut out = vec![("sqlite".to_string(), sqlite, Some(dir))];
-    match std::env::var("IMR_TEST_PG_URL") {
-        Err(_) => eprintln!("IMR_TEST_PG_URL is not set: skipping the PostgreSQL run"),
-        Ok(base) => {
+    match imr_testkit::postgres_url() {
+        None => {}
+        Some(base) => {
             use sqlx::Connection;
             let mut admin = sqlx::PgConnection::connect(&base)
                 .await

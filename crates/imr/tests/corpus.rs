@@ -235,8 +235,7 @@ fn search_precedents_and_stats() {
 
 #[test]
 fn the_published_letters_give_one_record_per_letter() {
-    let Some(letters) = std::env::var_os("IMR_LETTERS").map(std::path::PathBuf::from) else {
-        eprintln!("IMR_LETTERS is not set: skipping the test over the published letters");
+    let Some(letters) = imr_testkit::letters() else {
         return;
     };
     // Each dev letter is there twice (pdf/ and txt/); the seeds once, as text.

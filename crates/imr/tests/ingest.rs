@@ -57,11 +57,10 @@ fn count(db: &Path) -> u64 {
 
 #[test]
 fn the_published_letters_are_one_record_each_and_ingesting_again_adds_nothing() {
-    let Ok(letters) = std::env::var("IMR_LETTERS") else {
-        eprintln!("IMR_LETTERS is not set: skipping the published-letter ingest test");
+    let Some(letters) = imr_testkit::letters() else {
         return;
     };
-    let letters = Path::new(&letters);
+    let letters = letters.as_path();
     let tmp = tempfile::tempdir().expect("temp dir");
     let db = tmp.path().join("published.db");
     let seeds = letters.join("seeds");

@@ -14,11 +14,7 @@ fn imr(args: &[&str]) -> Output {
 }
 
 fn letters_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("IMR_LETTERS").map(PathBuf::from);
-    if dir.is_none() {
-        eprintln!("IMR_LETTERS is not set: skipping the tests over the published letters");
-    }
-    dir
+    imr_testkit::letters()
 }
 
 fn example_letter() -> PathBuf {
