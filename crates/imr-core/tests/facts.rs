@@ -134,7 +134,7 @@ fn facts_match_the_gold_set() {
     let mut held_out_negation = Tally::default();
     let mut report = Vec::new();
     for (gold_path, gold) in &files {
-        let letter_path = PathBuf::from(&root).join(&gold.letter);
+        let letter_path = root.join(&gold.letter);
         let letter = std::fs::read_to_string(&letter_path)
             .unwrap_or_else(|e| panic!("{}: {e}", letter_path.display()));
         let summary = read_letter(&letter)

@@ -1,8 +1,6 @@
 //! Request reading: the hand-written gold set must be read exactly, every disputed item of the
 //! dev letters must get a service category, and no input may panic the reader.
 
-use std::path::PathBuf;
-
 use std::collections::BTreeMap;
 
 use imr_core::request::{
@@ -204,10 +202,8 @@ fn gold_requests_are_read_exactly() {
 
 /// The rows of `dev/decisions.csv` (case_number, decision_date, disputed_item, decision).
 fn decisions_items() -> Option<Vec<(String, String)>> {
-    let Some(root) = imr_testkit::letters() else {
-        return None;
-    };
-    let path = PathBuf::from(root).join("dev/decisions.csv");
+    let root = imr_testkit::letters()?;
+    let path = root.join("dev/decisions.csv");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let mut rows = Vec::new();
@@ -363,7 +359,7 @@ fn every_seed_item_has_a_service_category() {
     let Some(root) = imr_testkit::letters() else {
         return;
     };
-    let dir = PathBuf::from(root).join("seeds");
+    let dir = root.join("seeds");
     let mut count = 0;
     for entry in std::fs::read_dir(&dir).expect("reading the seeds") {
         let path = entry.expect("a seed").path();

@@ -21,10 +21,8 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// The dev letters as (PDF, pdftotext copy) pairs, or None (with a note) when IMR_LETTERS is unset.
 fn dev_letters() -> Option<Vec<(PathBuf, PathBuf)>> {
-    let Some(root) = imr_testkit::letters() else {
-        return None;
-    };
-    let dev = PathBuf::from(root).join("dev");
+    let root = imr_testkit::letters()?;
+    let dev = root.join("dev");
     let mut pairs: Vec<_> = fs::read_dir(dev.join("pdf"))
         .expect("IMR_LETTERS/dev/pdf is readable")
         .map(|e| e.expect("directory entry").path())

@@ -81,9 +81,5 @@ impl AppState {
 
 /// Now, in California: the IMR organization's clock.
 pub fn now() -> DateTime {
-    let zone = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap_or_else(|_| {
-        // Without a time-zone database, Pacific Standard Time is right for most of the year.
-        jiff::tz::TimeZone::fixed(jiff::tz::offset(-8))
-    });
-    jiff::Timestamp::now().to_zoned(zone).datetime()
+    imr_core::case::clock::california(jiff::Timestamp::now())
 }

@@ -47,9 +47,7 @@ async fn sqlite(options: StoreOptions) -> Harness {
 
 /// A fresh database on the server IMR_TEST_PG_URL names, or None (with a note) when unset.
 async fn postgres(options: StoreOptions) -> Option<Harness> {
-    let Some(base) = imr_testkit::postgres_url() else {
-        return None;
-    };
+    let base = imr_testkit::postgres_url()?;
     use sqlx::Connection;
     let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
     let name = format!(

@@ -7,7 +7,8 @@
 //!
 //! Days are calendar days (the regulation says "days", and says "business day" where it means
 //! one, e.g. the notice of assignment). A day-count deadline ends at the end of its last day; an
-//! hour-count deadline ends at the exact hour.
+//! hour-count deadline ends at the exact hour, counted in real hours (across a daylight-saving change
+//! 24 hours are 23 or 25 on the wall clock).
 
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
@@ -64,9 +65,10 @@ impl ClockRules {
         method: NoticeMethod,
     ) -> DateTime {
         match (priority, method) {
-            (Priority::Expedited, _) => notice_at
-                .checked_add(self.records_hours_expedited.hours())
-                .unwrap_or(DateTime::MAX),
+            // Real hours, not wall-clock ones: a daylight-saving change does not move the hour.
+            (Priority::Expedited, _) => {
+                super::clock::hours_after(notice_at, self.records_hours_expedited)
+            }
             (Priority::Standard, NoticeMethod::Mail) => {
                 end_of_day(add_days(notice_at.date(), self.records_days_mailed))
             }
@@ -161,6 +163,33 @@ mod tests {
                 date(2026, 2, 21).at(15, 30, 0, 0)
             );
         }
+    }
+
+    #[test]
+    fn expedited_records_are_due_24_real_hours_later_across_both_daylight_saving_changes() {
+        let rules = ClockRules::default();
+        let due = |notice| rules.records_due(Priority::Expedited, notice, NoticeMethod::Mail);
+        assert_eq!(
+            due(date(2026, 3, 7).at(10, 0, 0, 0)),
+            date(2026, 3, 8).at(11, 0, 0, 0)
+        );
+        assert_eq!(
+            due(date(2026, 10, 31).at(10, 0, 0, 0)),
+            date(2026, 11, 1).at(9, 0, 0, 0)
+        );
+    }
+
+    #[test]
+    fn day_counted_deadlines_keep_their_calendar_day_across_daylight_saving_changes() {
+        let rules = ClockRules::default();
+        let due = rules.records_due(
+            Priority::Standard,
+            at(2026, 2, 25, 10),
+            NoticeMethod::Electronic,
+        );
+        assert_eq!(due.date(), date(2026, 3, 9));
+        let due = rules.determination_due(Priority::Standard, at(2026, 10, 15, 9));
+        assert_eq!(due.date(), date(2026, 11, 14));
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! Everything here is pure: "now" is always a parameter, nothing reads the clock, files or the
 //! database. The store (crate `imr-store`) keeps cases; the command line and the server wire
 //! them together. Times are civil date-times in California (the IMR organization's clock); the
-//! edges convert the system clock to `America/Los_Angeles` before calling in.
+//! edges pass the system clock's instant through [`clock::california`].
 
 pub mod application;
 pub mod assignment;
 pub mod audit;
 pub mod case_number;
+pub mod clock;
 pub mod deadlines;
 mod determination;
 pub mod eligibility;

@@ -710,10 +710,7 @@ pub(crate) fn now(given: Option<&str>) -> anyhow::Result<DateTime> {
             anyhow::anyhow!("--now {text:?} is not a date-time (2026-01-21T09:00): {e}")
         });
     }
-    let zone = jiff::tz::TimeZone::get("America/Los_Angeles").context(
-        "the time zone America/Los_Angeles is not available (install tzdata, or pass --now)",
-    )?;
-    Ok(jiff::Timestamp::now().to_zoned(zone).datetime())
+    Ok(imr_core::case::clock::california(jiff::Timestamp::now()))
 }
 
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
