@@ -23,7 +23,7 @@ use crate::record::{ItemRecord, item_records};
 
 /// Bump when the schema or the meaning of a field changes: an index of another version is
 /// rebuilt. The tantivy major is part of it because its file format changes between majors.
-pub const SCHEMA_VERSION: &str = "imr-corpus schema 1, tantivy 0.27";
+pub const SCHEMA_VERSION: &str = "imr-corpus schema 2, tantivy 0.27";
 const VERSION_FILE: &str = "imr-corpus-schema";
 /// The writer's memory budget, shared by its threads.
 const WRITER_BUDGET: usize = 128 * 1024 * 1024;
@@ -54,14 +54,14 @@ impl Fields {
         let prose = TextOptions::default()
             .set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer("en_stem")
+                    .set_tokenizer(crate::tokenize::PROSE)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             )
             .set_stored();
         let words = TextOptions::default()
             .set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer("default")
+                    .set_tokenizer(crate::tokenize::WORDS)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             )
             .set_stored();
@@ -184,6 +184,7 @@ impl CorpusIndex {
     }
 
     fn from_index(index: Index, fields: Fields) -> Result<CorpusIndex, CorpusError> {
+        crate::tokenize::register(&index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

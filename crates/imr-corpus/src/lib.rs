@@ -19,6 +19,7 @@ pub mod record;
 pub mod search;
 pub mod stats;
 pub mod synth;
+pub mod tokenize;
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +27,7 @@ pub use index::{CorpusIndex, CorpusWriter, Freshness, SCHEMA_VERSION};
 
 pub use precedents::{ItemPrecedents, LeaveOneOut, Precedent, leave_one_out, majority};
 pub use record::{ItemRecord, item_records, letter_id};
-pub use search::{Filters, SearchHit, SearchQuery, SearchResults, Snippet};
+pub use search::{Filters, SearchHit, SearchQuery, SearchResults, Snippet, search_terms};
 pub use stats::{OutcomeRow, OutcomeStats};
 
 /// What can go wrong with the corpus.

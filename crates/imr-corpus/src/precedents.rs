@@ -156,11 +156,8 @@ impl CorpusIndex {
 
     /// The distinct terms of `text` as the field's analyzer makes them.
     fn terms(&self, field: Field, text: &str) -> Result<Vec<Term>, CorpusError> {
-        let mut analyzer = self.index().tokenizer_for_field(field)?;
-        let mut stream = analyzer.token_stream(text);
         let mut out: Vec<Term> = Vec::new();
-        while let Some(token) = stream.next() {
-            let term = Term::from_field_text(field, &token.text);
+        for term in self.tokens(field, text)? {
             if !out.contains(&term) {
                 out.push(term);
             }

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
@@ -34,14 +34,18 @@ pub struct Filters {
     pub to: Option<Date>,
 }
 
-/// A search: words (tantivy's query syntax: `"phrases"`, `-excluded`, `OR`; all words must match
-/// by default) and filters. Empty words with filters list the filtered items.
+/// A search: what a person typed, read as words (never as query syntax: `:`, `'`, `/`, `(`,
+/// `-` mean nothing special) of which every one must match, with `"double quotes"` around a
+/// phrase; and filters. Empty words with filters list the filtered items. `offset` and `limit`
+/// choose the page of the results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchQuery {
     pub text: String,
     #[serde(default)]
     pub filters: Filters,
     pub limit: usize,
+    #[serde(default)]
+    pub offset: usize,
 }
 
 impl SearchQuery {
@@ -50,8 +54,26 @@ impl SearchQuery {
             text: text.into(),
             filters: Filters::default(),
             limit: 10,
+            offset: 0,
         }
     }
+}
+
+/// The parts of a search text: single words and quoted phrases, in order. A word that the
+/// tokenizer splits (`10/325`, `O'Brien`, `patient's`) is matched as the phrase of its pieces.
+pub fn search_terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, part) in text.split('"').enumerate() {
+        if i % 2 == 1 {
+            // Inside quotes (an unclosed quote runs to the end): one phrase.
+            if !part.trim().is_empty() {
+                out.push(part.trim().to_string());
+            }
+        } else {
+            out.extend(part.split_whitespace().map(str::to_string));
+        }
+    }
+    out
 }
 
 /// A passage of one field with the matched words' byte ranges.
@@ -132,20 +154,7 @@ impl CorpusIndex {
     /// Runs a search. A malformed query is an error that says what is wrong with it.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, CorpusError> {
         let f = self.fields;
-        let words: Box<dyn Query> = if query.text.trim().is_empty() {
-            Box::new(AllQuery)
-        } else {
-            let mut parser =
-                QueryParser::for_index(self.index(), vec![f.request, f.summary, f.rationale]);
-            parser.set_conjunction_by_default();
-            parser.set_field_boost(f.request, 2.0);
-            parser
-                .parse_query(&query.text)
-                .map_err(|e| CorpusError::Query {
-                    query: query.text.clone(),
-                    message: e.to_string(),
-                })?
-        };
+        let words = self.words_query(&query.text)?;
         let mut clauses = vec![(Occur::Must, words)];
         clauses.extend(
             self.filter_clauses(&query.filters)?
@@ -159,7 +168,9 @@ impl CorpusIndex {
             &full,
             &(
                 Count,
-                TopDocs::with_limit(query.limit.max(1)).order_by_score(),
+                TopDocs::with_limit(query.limit.max(1))
+                    .and_offset(query.offset)
+                    .order_by_score(),
             ),
         )?;
         let mut rationale_snippets = SnippetGenerator::create(&searcher, &full, f.rationale)?;
@@ -201,6 +212,54 @@ impl CorpusIndex {
             });
         }
         Ok(SearchResults { total, hits })
+    }
+
+    /// Every word or phrase of `text` in the request (weighted double), the summary or the
+    /// rationale. A text with no words at all matches everything; one whose words are all
+    /// punctuation is an error that says so.
+    fn words_query(&self, text: &str) -> Result<Box<dyn Query>, CorpusError> {
+        let f = self.fields;
+        let parts = search_terms(text);
+        if parts.is_empty() {
+            return Ok(Box::new(AllQuery));
+        }
+        let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for part in &parts {
+            let mut fields: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, boost) in [(f.request, 2.0), (f.summary, 1.0), (f.rationale, 1.0)] {
+                let terms = self.tokens(field, part)?;
+                let query: Box<dyn Query> = match terms.len() {
+                    0 => continue,
+                    1 => Box::new(TermQuery::new(
+                        terms[0].clone(),
+                        IndexRecordOption::WithFreqsAndPositions,
+                    )),
+                    _ => Box::new(PhraseQuery::new(terms)),
+                };
+                fields.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+            }
+            if !fields.is_empty() {
+                musts.push((Occur::Must, Box::new(BooleanQuery::new(fields))));
+            }
+        }
+        if musts.is_empty() {
+            return Err(CorpusError::Query {
+                query: text.to_string(),
+                message: "it has no words to search for, only punctuation".to_string(),
+            });
+        }
+        Ok(Box::new(BooleanQuery::new(musts)))
+    }
+
+    /// The terms `text` gives in `field`, through that field's tokenizer.
+    pub(crate) fn tokens(&self, field: Field, text: &str) -> Result<Vec<Term>, CorpusError> {
+        let mut analyzer = self.index().tokenizer_for_field(field)?;
+        let mut stream = analyzer.token_stream(text);
+        let mut terms = Vec::new();
+        while let Some(token) = stream.next() {
+            terms.push(Term::from_field_text(field, &token.text));
+        }
+        Ok(terms)
     }
 
     /// The filters as queries, each of which a hit must match.
@@ -253,12 +312,7 @@ impl CorpusIndex {
         name: &str,
         words: &str,
     ) -> Result<Box<dyn Query>, CorpusError> {
-        let mut analyzer = self.index().tokenizer_for_field(field)?;
-        let mut stream = analyzer.token_stream(words);
-        let mut terms = Vec::new();
-        while let Some(token) = stream.next() {
-            terms.push(Term::from_field_text(field, &token.text));
-        }
+        let mut terms = self.tokens(field, words)?;
         match terms.len() {
             0 => Err(CorpusError::Filter {
                 filter: name.to_string(),
@@ -337,6 +391,19 @@ mod tests {
             s.to_html(),
             "<mark>MRI</mark> &lt;lumbar&gt; &amp; <mark>MRI</mark>"
         );
+    }
+
+    #[test]
+    fn search_text_is_words_and_quoted_phrases() {
+        assert_eq!(
+            search_terms(r#"Norco 10/325 "functional improvement"  O'Brien"#),
+            ["Norco", "10/325", "functional improvement", "O'Brien"]
+        );
+        assert_eq!(
+            search_terms(r#"MRI: lumbar "unclosed phrase"#),
+            ["MRI:", "lumbar", "unclosed phrase"]
+        );
+        assert!(search_terms(" \"\" ").is_empty());
     }
 
     #[test]

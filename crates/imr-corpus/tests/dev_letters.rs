@@ -97,6 +97,7 @@ impl KnownSearch {
                 to: date(&self.to),
             },
             limit: 10_000,
+            offset: 0,
         }
     }
 }

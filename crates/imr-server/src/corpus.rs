@@ -25,6 +25,8 @@ use crate::state::AppState;
 
 /// The most results one search returns.
 pub const MAX_LIMIT: usize = 100;
+/// The deepest page: results past it are better found with more words or filters.
+pub const MAX_OFFSET: usize = 10_000;
 /// Precedents shown per disputed item.
 pub const PRECEDENTS_PER_ITEM: usize = 5;
 
@@ -89,7 +91,8 @@ impl CorpusState {
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Words to find in summaries, requests and rationales ("a phrase", -word, OR).
+    /// Words to find in summaries, requests and rationales, all of them; "double quotes" keep a
+    /// phrase together. Nothing else is syntax: `MRI: lumbar`, `O'Brien` and `10/325` are words.
     pub q: Option<String>,
     /// upheld or overturned.
     pub decision: Option<String>,
@@ -107,6 +110,8 @@ pub struct SearchParams {
     pub to: Option<String>,
     /// Results to return (1 to 100, default 20).
     pub limit: Option<String>,
+    /// Results to skip, for the next page (0 to 10000, default 0).
+    pub offset: Option<String>,
 }
 
 /// A filled field, trimmed; empty form fields count as absent.
@@ -186,6 +191,18 @@ impl SearchParams {
                 }
             },
         };
+        let offset = match given(&self.offset) {
+            None => 0,
+            Some(s) => match s.parse::<usize>() {
+                Ok(n) if n <= MAX_OFFSET => n,
+                _ => {
+                    return Err(bad(
+                        "offset",
+                        format!("\"{s}\" is not a number from 0 to {MAX_OFFSET}"),
+                    ));
+                }
+            },
+        };
         let mut query = SearchQuery::new(self.q.clone().unwrap_or_default());
         query.filters = Filters {
             decision,
@@ -197,6 +214,7 @@ impl SearchParams {
             to,
         };
         query.limit = limit;
+        query.offset = offset;
         Ok(query)
     }
 }

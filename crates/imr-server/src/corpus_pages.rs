@@ -103,13 +103,66 @@ async fn search_page(
                 None => p.muted { "Enter words or choose filters." },
                 Some(Err(e)) => (notice(e)),
                 Some(Ok(results)) => {
+                    @let first = query_offset(&params) + 1;
+                    @let last = first + results.hits.len() - 1;
                     p.muted { (results.total) " matching item(s)"
-                        @if results.total > results.hits.len() { ", the best " (results.hits.len()) " shown" } }
+                        @if results.total > results.hits.len() && !results.hits.is_empty() {
+                            ", " (first) "–" (last) " shown, best first"
+                        } }
                     @for hit in &results.hits { (hit_card(hit)) }
+                    (pager(&params, results.total, results.hits.len()))
                 }
             }
         },
     ))
+}
+
+/// Where this page's results start (the parameters were already checked by the search).
+fn query_offset(params: &SearchParams) -> usize {
+    params.query().map(|q| q.offset).unwrap_or(0)
+}
+
+/// Links to the previous and next pages of a search, with every other parameter kept.
+fn pager(params: &SearchParams, total: usize, shown: usize) -> Markup {
+    let Ok(query) = params.query() else {
+        return html! {};
+    };
+    let link = |offset: usize| {
+        let mut url = form_urlencoded::Serializer::new(String::new());
+        let fields = [
+            ("q", &params.q),
+            ("decision", &params.decision),
+            ("service", &params.service),
+            ("guideline", &params.guideline),
+            ("specialty", &params.specialty),
+            ("region", &params.region),
+            ("from", &params.from),
+            ("to", &params.to),
+            ("limit", &params.limit),
+        ];
+        for (name, value) in fields {
+            if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                url.append_pair(name, v);
+            }
+        }
+        if offset > 0 {
+            url.append_pair("offset", &offset.to_string());
+        }
+        format!("/corpus/search?{}", url.finish())
+    };
+    let previous = (query.offset > 0).then(|| link(query.offset.saturating_sub(query.limit)));
+    let next_offset = query.offset + shown;
+    let next = (shown > 0 && next_offset < total && next_offset <= corpus::MAX_OFFSET)
+        .then(|| link(next_offset));
+    html! {
+        @if previous.is_some() || next.is_some() {
+            nav.pager aria-label="Result pages" {
+                @if let Some(href) = previous { a rel="prev" href=(href) { "← Previous " (query.limit) } }
+                " "
+                @if let Some(href) = next { a rel="next" href=(href) { "Next " (query.limit) " →" } }
+            }
+        }
+    }
 }
 
 fn decision_badge(d: Option<imr_core::Decision>) -> Markup {

@@ -144,7 +144,8 @@ async fn search_filters_snippets_and_refusals() {
         ("decision=maybe", ["decision", "upheld or overturned"]),
         ("service=astrology", ["service", "astrology"]),
         ("limit=5000", ["limit", "1 to 100"]),
-        ("q=%22unclosed", ["query", "unclosed"]),
+        ("q=%2F%2F+%3A+-", ["query", "punctuation"]),
+        ("offset=-1", ["offset", "0 to 10000"]),
     ] {
         let (s, body) = server
             .get(&format!("/api/corpus/search?{query}"), reviewer)
@@ -154,6 +155,56 @@ async fn search_filters_snippets_and_refusals() {
             assert!(error_of(&body).contains(name), "{query}: {body}");
         }
     }
+}
+
+#[tokio::test]
+async fn search_takes_ordinary_text_and_pages_through_the_results() {
+    let (server, _) = server_with_corpus().await;
+    let reviewers = server.reviewers().await;
+    let (_, reviewer) = &reviewers[0];
+
+    // What people type is words: none of these is query syntax, none is an error.
+    for q in [
+        "MRI%3A+lumbar",
+        "patient%27s+knee",
+        "O%27Brien",
+        "Norco+10%2F325",
+        "(knee",
+        "a+-b+OR",
+    ] {
+        let (s, body) = server
+            .get(&format!("/api/corpus/search?q={q}"), reviewer)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{q}: {body}");
+    }
+
+    // Pages: the same total on each, no item twice, and together every item.
+    let (s, all) = server
+        .get("/api/corpus/search?decision=upheld&limit=100", reviewer)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{all}");
+    let total = all["total"].as_u64().expect("total") as usize;
+    assert!(total > 7, "enough upheld items to page through: {total}");
+    let key = |h: &Value| format!("{}#{}", h["case_number"], h["item_index"]);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut offset = 0;
+    while offset < total.min(100) {
+        let (s, page) = server
+            .get(
+                &format!("/api/corpus/search?decision=upheld&limit=7&offset={offset}"),
+                reviewer,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert_eq!(page["total"].as_u64(), Some(total as u64));
+        let hits = page["hits"].as_array().expect("hits");
+        assert!(!hits.is_empty() && hits.len() <= 7, "{page}");
+        for h in hits {
+            assert!(seen.insert(key(h)), "{} on two pages", key(h));
+        }
+        offset += 7;
+    }
+    assert_eq!(seen.len(), total.min(offset));
 }
 
 #[tokio::test]
@@ -334,6 +385,37 @@ async fn the_search_page_escapes_the_query_and_marks_only_matches() {
     assert!(
         html.contains("href=\"/corpus/stats\""),
         "linked from the page"
+    );
+
+    // A page of two with its filters kept in the next page's link; the second page links back.
+    let (s, html) = page(
+        &server,
+        &cookie,
+        "/corpus/search?q=functional&service=acupuncture&limit=2",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(
+            "href=\"/corpus/search?q=functional&amp;service=acupuncture&amp;limit=2&amp;offset=2\""
+        ),
+        "a link to the next page"
+    );
+    assert!(
+        !html.contains("rel=\"prev\""),
+        "no previous page on the first"
+    );
+    let (s, html) = page(
+        &server,
+        &cookie,
+        "/corpus/search?q=functional&service=acupuncture&limit=2&offset=2",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("3–4 shown"), "where the page starts");
+    assert!(
+        html.contains("href=\"/corpus/search?q=functional&amp;service=acupuncture&amp;limit=2\""),
+        "a link back to the first page"
     );
 
     let (s, html) = page(&server, &cookie, "/corpus/search?from=someday").await;

@@ -44,6 +44,9 @@ pub struct Args {
     /// How many items to show.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// How many of the best items to skip (the next page starts at the previous limit).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -87,6 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             to: args.to,
         },
         limit: args.limit,
+        offset: args.offset,
     };
     let results = index.search(&query)?;
     let stdout = std::io::stdout();
