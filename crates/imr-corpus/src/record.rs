@@ -85,7 +85,13 @@ pub fn item_records(determination: &Determination) -> Vec<ItemRecord> {
                 service: request.service.as_str().to_string(),
                 guidelines,
                 guideline_line: item.imro_guideline.clone(),
-                specialties: determination.reviewer.specialties.clone(),
+                // One name per specialty, whichever way the letter spelled it.
+                specialties: determination
+                    .reviewer
+                    .specialties
+                    .iter()
+                    .map(|s| imr_core::case::canonical_specialty(s))
+                    .collect(),
                 body_regions,
                 request: item.request.clone(),
                 summary: summary.clone(),

@@ -282,7 +282,8 @@ impl CorpusIndex {
             out.push(self.words_in(f.guideline, "guideline", words)?);
         }
         if let Some(words) = &filters.specialty {
-            out.push(self.words_in(f.specialty, "specialty", words)?);
+            let words = imr_core::case::canonical_specialty(words);
+            out.push(self.words_in(f.specialty, "specialty", &words)?);
         }
         if filters.from.is_some() || filters.to.is_some() {
             if let (Some(from), Some(to)) = (filters.from, filters.to)

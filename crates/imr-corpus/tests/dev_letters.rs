@@ -215,6 +215,29 @@ fn statistics_agree_with_decisions_csv() {
         stats.by_service.iter().map(|r| r.items).sum::<u64>(),
         stats.items
     );
+    // One row per specialty however the letters spelled it ("&" or "and", any case).
+    let mut spellings = BTreeSet::new();
+    for row in &stats.by_specialty {
+        let key = row
+            .key
+            .to_lowercase()
+            .replace('&', " and ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            spellings.insert(key),
+            "{} is counted under two names",
+            row.key
+        );
+    }
+    assert!(
+        stats
+            .by_specialty
+            .iter()
+            .any(|r| r.key == "Physical Medicine and Rehabilitation"),
+        "the letters' two spellings of PM&R are one row"
+    );
     let csv = stats.to_csv();
     assert_eq!(csv.lines().count(), 1 + stats.rows().count());
     println!("{csv}");

@@ -25,5 +25,5 @@ pub use case_number::CaseNumber;
 pub use deadlines::{ClockRules, DueItem, DueKind, NoticeMethod};
 pub use eligibility::{Eligibility, IneligibleReason};
 pub use reviewer::{Affiliation, AffiliationKind, Reviewer};
-pub use specialty::{Needed, SpecialtyMap};
+pub use specialty::{Needed, SpecialtyMap, canonical_specialty};
 pub use workflow::{Action, Case, ItemDecision, Refusal, Status};

@@ -7,6 +7,35 @@ use serde::Deserialize;
 
 use super::reviewer::normalize_name;
 
+/// One spelling of a board specialty, so that the letters' variants count as one: "&" is
+/// "and", spaces are single, and each word is capitalized but the small ones ("Physical
+/// Medicine & Rehabilitation" and "physical medicine and rehabilitation" are both "Physical
+/// Medicine and Rehabilitation"). Short abbreviations in capitals stay so ("ENT").
+pub fn canonical_specialty(name: &str) -> String {
+    const SMALL: [&str; 6] = ["and", "of", "in", "the", "for", "with"];
+    name.replace('&', " and ")
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, word)| {
+            let lower = word.to_lowercase();
+            if i > 0 && SMALL.contains(&lower.as_str()) {
+                lower
+            } else if (2..=3).contains(&word.len()) && word.chars().all(|c| c.is_uppercase()) {
+                word.to_string()
+            } else {
+                let mut chars = lower.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+        .trim_matches(|c: char| c == ',' || c == ';' || c == '.')
+        .to_string()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpecialtyMap {
@@ -92,6 +121,28 @@ impl SpecialtyMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spelling_variants_of_a_specialty_are_one_name() {
+        for variant in [
+            "Physical Medicine & Rehabilitation",
+            "Physical Medicine and Rehabilitation",
+            "physical  medicine &rehabilitation",
+            "PHYSICAL MEDICINE and Rehabilitation",
+        ] {
+            assert_eq!(
+                canonical_specialty(variant),
+                "Physical Medicine and Rehabilitation",
+                "{variant}"
+            );
+        }
+        assert_eq!(
+            canonical_specialty("Public Health & General Preventive Medicine"),
+            "Public Health and General Preventive Medicine"
+        );
+        assert_eq!(canonical_specialty("Family Practice"), "Family Practice");
+        assert_eq!(canonical_specialty(" "), "");
+    }
 
     const MAP: &str = r#"
 default = ["Occupational Medicine"]
