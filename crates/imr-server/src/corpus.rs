@@ -1,5 +1,6 @@
 //! The published decisions in the server: search, outcome statistics and a case's precedents,
-//! read from the corpus index `imr index` writes (`imr serve --corpus DIR`). The server only
+//! read from the search index of the store's published letters (`imr serve --corpus DIR`, which
+//! brings it up to date at start). The server only
 //! reads the index; when there is none, these routes answer 503 with how to build it.
 
 use std::path::Path;
@@ -40,7 +41,7 @@ impl Default for CorpusState {
     fn default() -> Self {
         CorpusState {
             index: Err(
-                "the server was started without a corpus; build one with `imr index PATH... --index DIR` and start the server with `--corpus DIR`"
+                "the server was started without the published decisions; read letters into the store with `imr ingest PATH...` and start the server with `--corpus DIR` (the folder of their search index)"
                     .to_string(),
             ),
         }
@@ -53,7 +54,8 @@ impl CorpusState {
     pub fn open(dir: &Path) -> CorpusState {
         let index_dir = dir.join("index");
         let build = format!(
-            "build it with `imr index PATH... --index {}`",
+            "read letters into the store with `imr ingest PATH... --index {}`, or rebuild it with `imr index --index {}`",
+            dir.display(),
             dir.display()
         );
         let version = std::fs::read_to_string(index_dir.join("imr-corpus-schema")).ok();
@@ -61,7 +63,7 @@ impl CorpusState {
             Err(format!("{}: no corpus index there; {build}", dir.display()))
         } else if version.as_deref().map(str::trim) != Some(SCHEMA_VERSION) {
             Err(format!(
-                "{}: the corpus index is of another version; rebuild it with `imr index --rebuild --index {}`",
+                "{}: the corpus index is of another version; rebuild it with `imr index --index {}`",
                 dir.display(),
                 dir.display()
             ))

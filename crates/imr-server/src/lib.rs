@@ -177,7 +177,8 @@ pub struct ServeOptions {
     pub settings: Settings,
     /// From IMR_ADMIN_PASSWORD: the first administrator's password.
     pub admin_password: Option<String>,
-    /// The corpus directory `imr index` writes, for the search, statistics and precedents.
+    /// The folder of the published letters' search index, for the search, statistics and
+    /// precedents.
     pub corpus_dir: Option<std::path::PathBuf>,
 }
 

@@ -295,12 +295,12 @@ async fn without_a_corpus_the_routes_say_how_to_build_one() {
     let server = TestServer::start().await;
     let (s, body) = server.get("/api/corpus/search?q=knee", &server.admin).await;
     assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    assert!(error_of(&body).contains("imr index"), "{body}");
+    assert!(error_of(&body).contains("imr ingest"), "{body}");
     let dir = tempfile::tempdir().expect("folder");
     let state = imr_server::corpus::CorpusState::open(dir.path());
     let why = state.index.err().expect("no index there");
     assert!(
-        why.contains("no corpus index") && why.contains("imr index"),
+        why.contains("no corpus index") && why.contains("imr ingest") && why.contains("imr index"),
         "{why}"
     );
 }

@@ -1,5 +1,6 @@
 //! The `imr` command line: a thin layer over the library crates.
 
+mod archive;
 mod cmd;
 mod files;
 
@@ -41,7 +42,7 @@ enum Command {
     Import(cmd::import::Args),
     /// Serve the JSON API and the reviewer's web workbench.
     Serve(cmd::serve::Args),
-    /// Read published letters into the corpus (records and search index).
+    /// Rebuild the search index of the published letters from the store.
     Index(cmd::index::Args),
     /// Read published letters into the store (one record per letter), resumable.
     Ingest(cmd::ingest::Args),

@@ -1,8 +1,8 @@
-//! `imr index`, `imr search`, `imr precedents` and `imr stats` as a user runs them: the real
-//! binary on files written here (fictional letters from `imr_corpus::synth`, and bad input).
+//! The published archive as a user runs it: `imr ingest` into the store, then `imr search`,
+//! `imr precedents`, `imr stats` and `imr index` over its search cache; the real binary on files
+//! written here (fictional letters from `imr_corpus::synth`, and bad input).
 
 use std::path::Path;
-use std::process::Command;
 
 use imr_corpus::synth;
 
@@ -12,115 +12,129 @@ use common::{imr, s, stderr, write_bad_inputs, write_letters};
 
 const SEED: u64 = 424_242;
 
-fn record_lines(corpus: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(corpus.join("determinations.jsonl")).expect("records");
-    text.lines().map(str::to_string).collect()
+/// `imr ingest` of `input` into the store `db`, with the search cache in `cache`.
+fn ingest(input: &Path, db: &Path, cache: &Path) -> std::process::Output {
+    imr(&[
+        "ingest",
+        s(input),
+        "--database-url",
+        s(db),
+        "--index",
+        s(cache),
+    ])
+}
+
+/// Items counted by service in `imr stats --csv` (each item once).
+fn items_in_stats(out: &std::process::Output) -> usize {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("service,"))
+        .filter_map(|l| l.split(',').nth(2)?.parse::<usize>().ok())
+        .sum()
 }
 
 #[test]
-fn bad_input_is_reported_once_each_and_reindexing_adds_nothing() {
+fn the_store_is_the_archive_and_the_index_a_cache_kept_up_to_date() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let input = tmp.path().join("in");
-    let items = write_letters(&input, SEED, 0..6);
-    write_bad_inputs(&input, SEED);
-    let corpus = tmp.path().join("corpus");
+    let db = tmp.path().join("imr.db");
+    let cache = tmp.path().join("cache");
+    let first = tmp.path().join("first");
+    let items_first = write_letters(&first, SEED, 0..6);
+    write_bad_inputs(&first, SEED);
 
-    let out = imr(&["index", s(&input), "--index", s(&corpus)]);
-    let err = stderr(&out);
+    // Ingest, then search with no other step: the cache is filled from the store.
+    let out = ingest(&first, &db, &cache);
     assert!(
         !out.status.success(),
         "failed files make the exit status a failure"
     );
-    for (name, why) in [
-        ("copies/again.txt", "duplicate"),
-        ("empty.txt", "empty"),
-        ("broken.pdf", "failed"),
-        ("notes.txt", "not a Final Determination Letter"),
-    ] {
-        let lines: Vec<&str> = err.lines().filter(|l| l.contains(name)).collect();
-        assert_eq!(lines.len(), 1, "{name} reported once:\n{err}");
-        assert!(lines[0].contains(why), "{name}: {}", lines[0]);
-    }
-    assert!(err.contains("6 new letter(s)"), "{err}");
-    assert!(err.contains("1 duplicate(s), 3 failed"), "{err}");
-    assert_eq!(record_lines(&corpus).len(), 6);
+    assert!(stderr(&out).contains("search index"), "{}", stderr(&out));
+    let stats = |cache: &Path| {
+        imr(&[
+            "stats",
+            "--csv",
+            "--database-url",
+            s(&db),
+            "--index",
+            s(cache),
+        ])
+    };
+    let out = stats(&cache);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(items_in_stats(&out), items_first);
 
-    let again = imr(&["index", s(&input), "--index", s(&corpus)]);
-    let err = stderr(&again);
+    // More letters in the store: the next reader brings the cache up to date by itself.
+    let second = tmp.path().join("second");
+    let items_second = write_letters(&second, SEED, 6..10);
+    let out = imr(&[
+        "ingest",
+        s(&second),
+        "--database-url",
+        s(&db),
+        "--index",
+        s(&tmp.path().join("elsewhere")),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = stats(&cache);
     assert!(
-        err.contains("0 new letter(s), 0 changed, 6 unchanged"),
-        "{err}"
+        stderr(&out).contains("brought up to date from the store: 10 letter(s)"),
+        "{}",
+        stderr(&out)
     );
+    assert_eq!(items_in_stats(&out), items_first + items_second);
+    let out = stats(&cache);
     assert!(
-        err.contains(&format!("the corpus holds 6 letter(s), {items} item(s)")),
-        "{err}"
+        stderr(&out).is_empty(),
+        "an up-to-date cache is used as it is: {}",
+        stderr(&out)
     );
-    assert_eq!(record_lines(&corpus).len(), 6);
 
-    // The index is a cache: of another schema version, it is rebuilt from the records.
+    // A cache of another schema version, or one whose refill was cut short (no fingerprint),
+    // is filled again; so is a cache in a new folder.
     std::fs::write(
-        corpus.join("index/imr-corpus-schema"),
+        cache.join("index/imr-corpus-schema"),
         "imr-corpus schema 0\n",
     )
     .expect("w");
-    let out = imr(&["stats", "--csv", "--index", s(&corpus)]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = stats(&cache);
     assert!(
         stderr(&out).contains("rebuilding the search index"),
         "{}",
         stderr(&out)
     );
-    let counted: usize = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.starts_with("service,"))
-        .filter_map(|l| l.split(',').nth(2)?.parse::<usize>().ok())
-        .sum();
-    assert_eq!(counted, items);
-    let out = imr(&["index", "--rebuild", "--index", s(&corpus)]);
-    let err = stderr(&out);
-    assert!(
-        err.contains(&format!("the corpus holds 6 letter(s), {items} item(s)")),
-        "{err}"
-    );
-}
-
-#[test]
-fn an_interrupted_index_run_finishes_the_same_when_run_again() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let input = tmp.path().join("in");
-    let items = write_letters(&input, SEED, 0..1500);
-
-    let clean = tmp.path().join("clean");
-    assert!(
-        imr(&["index", s(&input), "--index", s(&clean)])
-            .status
-            .success()
+    assert_eq!(items_in_stats(&out), items_first + items_second);
+    std::fs::remove_file(cache.join("imr-corpus-source")).expect("rm");
+    assert_eq!(items_in_stats(&stats(&cache)), items_first + items_second);
+    assert_eq!(
+        items_in_stats(&stats(&tmp.path().join("new"))),
+        items_first + items_second
     );
 
-    let cut = tmp.path().join("cut");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imr"))
-        .args(["index", s(&input), "--index", s(&cut)])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    let _ = child.kill(); // SIGKILL: no clean-up runs
-    let _ = child.wait();
-
-    let out = imr(&["index", s(&input), "--index", s(&cut)]);
+    // `imr index` rebuilds it whole.
+    let out = imr(&["index", "--database-url", s(&db), "--index", s(&cache)]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains(&format!("the corpus holds 1500 letter(s), {items} item(s)")),
+        stderr(&out).contains("rebuilt from the store: 10 letter(s)"),
         "{}",
         stderr(&out)
     );
-    let mut a = record_lines(&clean);
-    let mut b = record_lines(&cut);
-    a.sort();
-    b.sort();
-    assert_eq!(a, b, "the same records as an uninterrupted run");
-    let stats = |dir: &Path| imr(&["stats", "--csv", "--index", s(dir)]).stdout;
-    assert_eq!(stats(&clean), stats(&cut));
+
+    // An empty store says how to fill it, and writes nothing.
+    let empty = tmp.path().join("empty.db");
+    let out = imr(&[
+        "search",
+        "knee",
+        "--database-url",
+        s(&empty),
+        "--index",
+        s(&tmp.path().join("c2")),
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("imr ingest"), "{}", stderr(&out));
+    assert!(
+        !tmp.path().join("c2").exists(),
+        "no cache for an empty store"
+    );
 }
 
 #[test]
@@ -130,11 +144,8 @@ fn search_precedents_and_stats() {
     let letters: Vec<_> = (0..300).map(|n| synth::letter(SEED, n)).collect();
     write_letters(&input, SEED, 0..300);
     let corpus = tmp.path().join("corpus");
-    assert!(
-        imr(&["index", s(&input), "--index", s(&corpus)])
-            .status
-            .success()
-    );
+    let db = tmp.path().join("imr.db");
+    assert!(ingest(&input, &db, &corpus).status.success());
 
     // Every upheld acupuncture item, by filters; the letters say which those are.
     let mut want: Vec<&str> = letters
@@ -158,6 +169,8 @@ fn search_precedents_and_stats() {
         "--limit",
         "1000",
         "--json",
+        "--database-url",
+        s(&db),
         "--index",
         s(&corpus),
     ]);
@@ -174,11 +187,27 @@ fn search_precedents_and_stats() {
     assert_eq!(got, want);
 
     // Words are marked in the text output.
-    let out = imr(&["search", "acupuncture", "--index", s(&corpus)]);
+    let out = imr(&[
+        "search",
+        "acupuncture",
+        "--database-url",
+        s(&db),
+        "--index",
+        s(&corpus),
+    ]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("**Acupuncture**"));
 
     // A bad filter value is refused with the value named.
-    let out = imr(&["search", "x", "--decision", "maybe", "--index", s(&corpus)]);
+    let out = imr(&[
+        "search",
+        "x",
+        "--decision",
+        "maybe",
+        "--database-url",
+        s(&db),
+        "--index",
+        s(&corpus),
+    ]);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("\"maybe\" is not a decision"),
@@ -194,6 +223,8 @@ fn search_precedents_and_stats() {
         "--k",
         "3",
         "--json",
+        "--database-url",
+        s(&db),
         "--index",
         s(&corpus),
     ]);
@@ -212,7 +243,14 @@ fn search_precedents_and_stats() {
     }
 
     // Statistics count every item once per service.
-    let out = imr(&["stats", "--csv", "--index", s(&corpus)]);
+    let out = imr(&[
+        "stats",
+        "--csv",
+        "--database-url",
+        s(&db),
+        "--index",
+        s(&corpus),
+    ]);
     let csv = String::from_utf8_lossy(&out.stdout);
     let total: usize = letters.iter().map(|l| l.items.len()).sum();
     let by_service: usize = csv
@@ -226,11 +264,6 @@ fn search_precedents_and_stats() {
         })
         .sum();
     assert_eq!(by_service, total);
-
-    // An empty corpus says what to do.
-    let out = imr(&["stats", "--index", s(&tmp.path().join("nothing"))]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("imr index"), "{}", stderr(&out));
 }
 
 #[test]
@@ -245,28 +278,29 @@ fn the_published_letters_give_one_record_per_letter() {
     assert_eq!(dev, count(&letters.join("dev/pdf")));
     let tmp = tempfile::tempdir().expect("temp dir");
     let corpus = tmp.path().join("corpus");
+    let db = tmp.path().join("imr.db");
 
-    let out = imr(&["index", s(&letters), "--index", s(&corpus)]);
+    let out = ingest(&letters, &db, &corpus);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(
-        err.contains(&format!("{} new letter(s)", dev + seeds)),
-        "{err}"
-    );
+    assert!(err.contains(&format!("{} new", dev + seeds)), "{err}");
     assert!(
         err.contains(&format!("{dev} duplicate(s), 0 failed")),
         "{err}"
     );
-    assert_eq!(record_lines(&corpus).len(), dev + seeds);
-
-    let again = imr(&["index", s(&letters), "--index", s(&corpus)]);
-    let err = stderr(&again);
     assert!(
-        err.contains(&format!(
-            "0 new letter(s), 0 changed, {} unchanged",
-            dev + seeds
-        )),
+        err.contains(&format!("brought up to date: {} letter(s)", dev + seeds)),
         "{err}"
     );
-    assert_eq!(record_lines(&corpus).len(), dev + seeds);
+
+    let again = ingest(&letters, &db, &corpus);
+    let err = stderr(&again);
+    assert!(
+        err.contains(&format!("0 new, 0 replaced, {} unchanged", dev + seeds)),
+        "{err}"
+    );
+    assert!(
+        !err.contains("brought up to date"),
+        "nothing changed, the cache stays: {err}"
+    );
 }

@@ -189,7 +189,10 @@ fn bad_input_is_reported_once_each_and_nothing_is_half_stored() {
         "{err}"
     );
     assert!(
-        err.contains(&format!("refilled from the store: {items} item(s)")),
+        err.contains(&format!(
+            "search index {} brought up to date: 5 letter(s), {items} item(s)",
+            corpus.display()
+        )),
         "{err}"
     );
     let stored = records(&db);
@@ -199,7 +202,14 @@ fn bad_input_is_reported_once_each_and_nothing_is_half_stored() {
     }
 
     // Again: the letters' bytes are known and not read again; the bad files are named again.
-    let again = imr(&["ingest", s(&input), "--database-url", s(&db)]);
+    let again = imr(&[
+        "ingest",
+        s(&input),
+        "--database-url",
+        s(&db),
+        "--index",
+        s(&corpus),
+    ]);
     let err = stderr(&again);
     assert!(
         err.contains("0 new, 0 replaced, 5 unchanged, 1 duplicate(s), 4 failed"),
@@ -207,8 +217,15 @@ fn bad_input_is_reported_once_each_and_nothing_is_half_stored() {
     );
     assert_eq!(records(&db), stored);
 
-    // The index refilled from the store answers searches.
-    let out = imr(&["stats", "--csv", "--index", s(&corpus)]);
+    // The index filled from the store answers searches.
+    let out = imr(&[
+        "stats",
+        "--csv",
+        "--database-url",
+        s(&db),
+        "--index",
+        s(&corpus),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let counted: usize = String::from_utf8_lossy(&out.stdout)
         .lines()

@@ -30,7 +30,16 @@ fn stats_and_items_as_parquet_files() {
     }
     let corpus = dir.path().join("corpus");
     let corpus = corpus.to_str().expect("utf-8");
-    let out = imr(&["index", letters.to_str().expect("utf-8"), "--index", corpus]);
+    let db = dir.path().join("imr.db");
+    let db = db.to_str().expect("utf-8");
+    let out = imr(&[
+        "ingest",
+        letters.to_str().expect("utf-8"),
+        "--database-url",
+        db,
+        "--index",
+        corpus,
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -41,6 +50,8 @@ fn stats_and_items_as_parquet_files() {
     let records = dir.path().join("items.parquet");
     let out = imr(&[
         "stats",
+        "--database-url",
+        db,
         "--index",
         corpus,
         "--parquet",
@@ -58,6 +69,8 @@ fn stats_and_items_as_parquet_files() {
 
     let out = imr(&[
         "stats",
+        "--database-url",
+        db,
         "--index",
         corpus,
         "--parquet",

@@ -6,9 +6,8 @@
 //! finds the same records. A file whose bytes are already stored is not read again. Within a run
 //! the first file of a letter wins; later copies (the PDF of a text already read, a duplicated
 //! file) are reported as duplicates. A letter that cannot be read is named with its reason and
-//! the run goes on; the exit status is 1 if any failed. With `--index DIR` the search index
-//! (`DIR/index`, what `imr search --index DIR` reads) is refilled from the store: the store is the
-//! source of truth, the index a cache.
+//! the run goes on; the exit status is 1 if any failed. Then the search index (`--index`, a cache
+//! of the store's published letters, see [`crate::archive`]) is brought up to date.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read};
@@ -16,32 +15,27 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Context;
 use imr_core::Determination;
 use imr_core::letter::read_letter;
-use imr_corpus::{CorpusIndex, letter_id};
+use imr_corpus::letter_id;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, document_text};
-use imr_store::StoreOptions;
-use imr_store::published::{NewPublished, PublishedStore, Stored, open_published};
+use imr_store::published::{NewPublished, PublishedStore, Stored};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 
+use crate::archive::{ArchiveArgs, Refresh, refresh};
 use crate::cmd::case::runtime;
 use crate::files::{letter_files, parallel_map};
 
-/// Read published letters into the store (one record per letter), optionally refilling the
-/// search index from it.
+/// Read published letters into the store (one record per letter), then bring the search index
+/// up to date with it.
 #[derive(clap::Args)]
 pub struct Args {
     /// Letters (.pdf or .txt) or folders (every .pdf and .txt below them).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// The store: a SQLite file (created if missing) or postgres://user:password@host/database.
-    #[arg(long, env = "IMR_DATABASE_URL", default_value = "imr.db")]
-    pub database_url: String,
-    /// Refill the search index in this corpus directory from the store afterwards.
-    #[arg(long)]
-    pub index: Option<PathBuf>,
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
     /// The largest file read, in bytes; larger ones are refused.
     #[arg(long, default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
@@ -182,33 +176,11 @@ async fn store_batch(
     }
 }
 
-/// Empties the search index and fills it from every published letter in the store.
-async fn refill_index(store: &dyn PublishedStore, dir: &Path) -> anyhow::Result<usize> {
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let (index, _) = CorpusIndex::open_or_create(&dir.join("index"))?;
-    let mut writer = index.writer()?;
-    writer.clear()?;
-    let mut items = 0;
-    let mut after: Option<String> = None;
-    loop {
-        let page = store.published_page(after.as_deref(), 1000).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.letter_id.clone());
-        for record in &page {
-            items += writer.add(&record.determination)?;
-        }
-    }
-    writer.commit()?;
-    Ok(items)
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let files = letter_files(&args.paths)?;
     runtime()?.block_on(async move {
         let store: Arc<dyn PublishedStore> =
-            open_published(&args.database_url, StoreOptions::default())
-                .await
-                .context("cannot open the store (--database-url)")?;
+            args.archive.store().await?;
         let known: HashMap<String, String> =
             store.published_sources().await?.into_iter().collect();
         let bar = progress_bar(files.len());
@@ -280,12 +252,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             summary.duplicates.len(),
             summary.failures.len(),
         );
-        if let Some(dir) = &args.index {
-            let items = refill_index(store.as_ref(), dir).await?;
-            eprintln!(
-                "imr ingest: search index {} refilled from the store: {items} item(s)",
-                dir.display()
-            );
+        match refresh(store.as_ref(), &args.archive.cache_dir(), false).await? {
+            (_, Refresh::Refilled { letters, items }) => eprintln!(
+                "imr ingest: search index {} brought up to date: {letters} letter(s), {items} item(s)",
+                args.archive.cache_dir().display()
+            ),
+            (_, Refresh::Current) => {}
         }
         Ok(if summary.failures.is_empty() {
             ExitCode::SUCCESS

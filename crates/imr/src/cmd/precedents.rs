@@ -1,8 +1,8 @@
-//! `imr precedents CASE [--k 5] [--index DIR]`: for each disputed item of a case, the most
+//! `imr precedents CASE [--k 5] [--database-url URL] [--index DIR]`: for each disputed item of a case, the most
 //! similar published decisions with their outcomes, guidelines and rationales.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -10,7 +10,8 @@ use imr_core::Determination;
 use imr_core::letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 
-use crate::cmd::index::{DEFAULT_CORPUS, Records, open_corpus};
+use crate::archive::{ArchiveArgs, open_for_search};
+use crate::cmd::case::runtime;
 use crate::cmd::search::mark;
 
 /// Show, for each disputed item of a case, the most similar published decisions.
@@ -24,9 +25,8 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-    /// The corpus directory (see `imr index`).
-    #[arg(long = "index", default_value = DEFAULT_CORPUS)]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
 }
 
 fn load_case(args: &Args) -> anyhow::Result<Determination> {
@@ -40,23 +40,20 @@ fn load_case(args: &Args) -> anyhow::Result<Determination> {
         }
         return Ok(d);
     }
-    let records = Records::load(&args.dir)?;
-    records
-        .by_case
-        .get(args.case.trim())
-        .cloned()
-        .with_context(|| {
-            format!(
-                "{}: neither a letter file nor a case number in the corpus {}",
-                args.case,
-                args.dir.display()
-            )
-        })
+    let id = args.case.trim();
+    let store = runtime()?.block_on(args.archive.store())?;
+    let record = runtime()?.block_on(store.published(id))?;
+    record.map(|r| r.determination).with_context(|| {
+        format!(
+            "{}: neither a letter file nor a published letter in the store {}",
+            args.case, args.archive.database_url
+        )
+    })
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let case = load_case(&args)?;
-    let index = open_corpus(&args.dir)?;
+    let index = runtime()?.block_on(open_for_search(&args.archive))?;
     let found = index.precedents(&case, args.k)?;
     let stdout = std::io::stdout();
     let color = stdout.is_terminal();

@@ -2,7 +2,6 @@
 //! [--region ...] [--from DATE] [--to DATE] [--index DIR]`: search the published decisions.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -11,7 +10,8 @@ use imr_core::request::{BodyRegion, Service};
 use imr_corpus::{Filters, SearchQuery, Snippet};
 use jiff::civil::Date;
 
-use crate::cmd::index::{DEFAULT_CORPUS, open_corpus};
+use crate::archive::{ArchiveArgs, open_for_search};
+use crate::cmd::case::runtime;
 
 /// Search the published decisions: words over summaries, requests and rationales, with filters.
 #[derive(clap::Args)]
@@ -50,9 +50,8 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-    /// The corpus directory (see `imr index`).
-    #[arg(long = "index", default_value = DEFAULT_CORPUS)]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
 }
 
 pub fn parse_decision(s: &str) -> Result<Decision, String> {
@@ -77,7 +76,7 @@ pub fn parse_region(s: &str) -> Result<BodyRegion, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let index = open_corpus(&args.dir)?;
+    let index = runtime()?.block_on(open_for_search(&args.archive))?;
     let query = SearchQuery {
         text: args.query.clone(),
         filters: Filters {

@@ -3,6 +3,9 @@
 
 use std::process::ExitCode;
 
+use crate::archive::{ArchiveArgs, refresh};
+use crate::cmd::case::runtime;
+
 /// Serve the JSON API and the reviewer's web workbench.
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,20 +22,32 @@ pub struct Args {
     /// The largest document upload accepted, in bytes.
     #[arg(long, default_value_t = 16 * 1024 * 1024)]
     pub max_upload_bytes: usize,
-    /// The corpus directory `imr index` writes (read-only here): search, statistics and
-    /// precedents of the published decisions.
+    /// Serve the published decisions (search, statistics, precedents) from the store's
+    /// published letters, with their search index in this folder (brought up to date at start).
     #[arg(long)]
     pub corpus: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     imr_server::init_logging();
+    let database_url = args
+        .database_url
+        .or_else(|| std::env::var("IMR_DATABASE_URL").ok())
+        .unwrap_or_else(|| "imr.db".to_string());
+    if let Some(dir) = &args.corpus {
+        // The server reads the index; it is brought up to date from the archive first.
+        let archive = ArchiveArgs {
+            database_url: database_url.clone(),
+            index: Some(dir.clone()),
+        };
+        runtime()?.block_on(async {
+            let store = archive.store().await?;
+            refresh(store.as_ref(), dir, false).await.map(drop)
+        })?;
+    }
     let options = imr_server::ServeOptions {
         addr: args.addr,
-        database_url: args
-            .database_url
-            .or_else(|| std::env::var("IMR_DATABASE_URL").ok())
-            .unwrap_or_else(|| "imr.db".to_string()),
+        database_url,
         demo: args.demo,
         settings: imr_server::Settings {
             max_upload_bytes: args.max_upload_bytes,

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use imr_corpus::{OutcomeRow, OutcomeStats};
 
-use crate::cmd::index::{DEFAULT_CORPUS, open_corpus};
+use crate::archive::{ArchiveArgs, open_for_search};
+use crate::cmd::case::runtime;
 
 /// Outcome rates by service category, guideline, reviewer specialty and month.
 #[derive(clap::Args)]
@@ -29,13 +30,12 @@ pub struct Args {
     #[cfg(feature = "parquet")]
     #[arg(long, value_name = "FILE")]
     pub items_parquet: Option<PathBuf>,
-    /// The corpus directory (see `imr index`).
-    #[arg(long = "index", default_value = DEFAULT_CORPUS)]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let index = open_corpus(&args.dir)?;
+    let index = runtime()?.block_on(open_for_search(&args.archive))?;
     let records = index.records()?;
     let stats = OutcomeStats::from_records(&records);
     #[cfg(feature = "parquet")]
