@@ -41,8 +41,7 @@ pub fn letter_id(determination: &Determination) -> String {
     content.source = None;
     let bytes = serde_json::to_vec(&content).unwrap_or_default();
     let digest = Sha256::digest(&bytes);
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256-{hex}")
+    format!("sha256-{}", hex::encode(&digest[..8]))
 }
 
 /// The items of a determination as corpus records; `case_number` is the [`letter_id`].

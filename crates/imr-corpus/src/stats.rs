@@ -2,7 +2,6 @@
 //! guideline, reviewer specialty and month, with counts.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use imr_core::Decision;
 use serde::{Deserialize, Serialize};
@@ -97,20 +96,28 @@ impl OutcomeStats {
 
     /// CSV with a header: dimension,key,items,upheld,overturned,overturned_rate.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("dimension,key,items,upheld,overturned,overturned_rate\n");
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "dimension",
+            "key",
+            "items",
+            "upheld",
+            "overturned",
+            "overturned_rate",
+        ];
+        // Writing to memory cannot fail; a row that did would be left out, not half-written.
+        let _ = out.write_record(header);
         for r in self.rows() {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{:.4}",
-                csv_field(&r.dimension),
-                csv_field(&r.key),
-                r.items,
-                r.upheld,
-                r.overturned,
-                r.overturned_rate
-            );
+            let _ = out.write_record([
+                r.dimension.clone(),
+                r.key.clone(),
+                r.items.to_string(),
+                r.upheld.to_string(),
+                r.overturned.to_string(),
+                format!("{:.4}", r.overturned_rate),
+            ]);
         }
-        out
+        String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 }
 
@@ -139,15 +146,6 @@ fn rows(dimension: &str, groups: BTreeMap<String, Tally>, by_size: bool) -> Vec<
         out.sort_by_key(|r| std::cmp::Reverse(r.items));
     }
     out
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]

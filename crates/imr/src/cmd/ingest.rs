@@ -83,10 +83,7 @@ fn read_one(path: &Path, max_bytes: u64, known: &HashMap<String, String>) -> Rea
             "the file is larger than the limit of {max_bytes} bytes (--max-bytes)"
         ));
     }
-    let sha256: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hex::encode(Sha256::digest(&bytes));
     if let Some(id) = known.get(&sha256) {
         return Read_::Known(id.clone());
     }
