@@ -139,7 +139,7 @@ fn describe(errors: &[FieldError]) -> String {
 /// The longest name of a person, company or provider, in characters.
 pub const NAME_MAX_CHARS: usize = 200;
 /// The longest claim number, in characters.
-pub const CLAIM_NUMBER_MAX_CHARS: usize = 64;
+pub const CLAIM_NUMBER_MAX_CHARS: usize = 100;
 /// The longest one-line description (condition, disputed item, what UR authorized).
 pub const LINE_MAX_CHARS: usize = 1_000;
 /// The most disputed items and other providers one application may list.
