@@ -908,7 +908,10 @@ async fn render_case(
             @if let Some(e) = &form.notice { div.notice.error role="alert" { (e) } }
             @for e in &general { div.notice.error role="alert" { (e) } }
             @if field_problems > 0 {
-                div.notice.error role="alert" { "The determination has " (field_problems) " problem(s); they are marked below. Nothing was signed." }
+                div.notice.error role="alert" {
+                    "The determination has " (field_problems) " problem(s), marked below at their fields. Nothing was signed."
+                    ul { @for p in form.problems.iter().filter(|p| p.field().is_some()) { li { (p.message()) } } }
+                }
             }
             div.grid2 {
                 section.card { h2 { "Parties" } (parties(&case)) }
@@ -1287,7 +1290,7 @@ async fn preview_page(
         html! {
             h1 { "Preview of the letter for case " a href={ "/cases/" (number) } { (number) } }
             div.notice.ok { "Nothing is signed yet. Read the whole letter; signing issues it as the Final Determination and cannot be undone." }
-            iframe.letter.preview sandbox="" srcdoc=(letter) title="The letter as it will be issued" {}
+            iframe.letter.preview style="height: 75vh" sandbox="" srcdoc=(letter) title="The letter as it will be issued" {}
             form.stack #sign-preview method="post" action={ "/cases/" (number) "/sign" } {
                 input type="hidden" name="csrf" value=(who.csrf_token);
                 input type="hidden" name="version" value=(checked.version);
