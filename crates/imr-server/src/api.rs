@@ -1,6 +1,7 @@
 //! The JSON API under `/api`: every case operation, authenticated by bearer tokens
 //! (`POST /api/login`), authorized on the server for every request. Errors are JSON
-//! `{"error": "..."}` with 400 (malformed), 401, 403, 404, 409 (a step the rules forbid) or 413.
+//! `{"error": "..."}` with 400 (malformed), 401, 403, 404, 409 (a step the rules forbid), 413
+//! or 422 (a determination's field missing or invalid).
 
 use axum::Json;
 use axum::body::Bytes;
