@@ -432,9 +432,9 @@ async fn get_proposal(
 /// The assigned reviewer signs the determination.
 ///
 /// One decision per disputed item, each chosen and with a rationale, and a clinical summary.
-/// 409 when the records are not complete, the
-/// summary is empty or the case is signed already; 422 naming the item and field when a
-/// decision or rationale is missing or a field holds control characters or is too long.
+/// 409 when the records are not complete, the summary is empty or the case is signed already;
+/// 422 naming the item and field when a decision or rationale is missing, or a field holds
+/// control characters or is too long.
 #[utoipa::path(post, path = "/api/cases/{number}/determination", params(("number" = String, Path)), request_body = SignRequest,
     responses((status = 200, body = Object), (status = 400), (status = 403), (status = 409), (status = 422)), security(("bearer" = [])))]
 async fn sign(
