@@ -1,6 +1,7 @@
 //! The JSON API under `/api`: every case operation, authenticated by bearer tokens
 //! (`POST /api/login`), authorized on the server for every request. Errors are JSON
-//! `{"error": "..."}` with 400 (malformed), 401, 403, 404, 409 (a step the rules forbid) or 413.
+//! `{"error": "..."}` with 400 (malformed), 401, 403, 404, 409 (a step the rules forbid), 413
+//! or 422 (a determination's field missing or invalid).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -428,9 +429,14 @@ async fn get_proposal(
     Ok(Json(cases::proposal(&state, &case, &text)))
 }
 
-/// The assigned reviewer signs the determination: one decision per disputed item.
+/// The assigned reviewer signs the determination.
+///
+/// One decision per disputed item, each chosen and with a rationale, and a clinical summary.
+/// 409 when the records are not complete, the summary is empty or the case is signed already;
+/// 422 naming the item and field when a decision or rationale is missing, or a field holds
+/// control characters or is too long.
 #[utoipa::path(post, path = "/api/cases/{number}/determination", params(("number" = String, Path)), request_body = SignRequest,
-    responses((status = 200, body = Object), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
+    responses((status = 200, body = Object), (status = 400), (status = 403), (status = 409), (status = 422)), security(("bearer" = [])))]
 async fn sign(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use imr_core::case::assignment::{self, Assessment};
+use imr_core::case::workflow::SignedDetermination;
 use imr_core::case::{
-    Action, Application, AuditEntry, Case, CaseNumber, ItemDecision, Needed, NoticeMethod, Reviewer,
+    Action, Application, AuditEntry, Case, CaseNumber, Draft, DraftDecision, ItemDecision, Needed,
+    NoticeMethod, Proposed, Reviewer, SignProblem,
 };
 use imr_core::engine::{CaseFindings, adapt, review};
 use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_text};
@@ -182,7 +184,8 @@ pub async fn assign(
                 return Err(ApiError::conflict(format!(
                     "no reviewer qualifies for case {} without a conflict; see its candidates",
                     case.number
-                )));
+                ))
+                .with_code("no-qualified-reviewer"));
             }
         },
     };
@@ -309,12 +312,88 @@ pub fn proposal(state: &AppState, case: &Case, clinical_text: &str) -> CaseFindi
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
-    /// One decision per disputed item, in the application's order.
+    /// One decision per disputed item: `request` (as the application lists it), `decision`
+    /// (`Upheld` or `Overturned`, chosen by the reviewer), `guideline` and `rationale`.
     #[schema(value_type = Vec<Object>)]
-    pub decisions: Vec<ItemDecision>,
-    /// The reviewer's clinical case summary for the letter.
+    pub decisions: Vec<DraftDecision>,
+    /// The reviewer's clinical case summary for the letter; it must not be empty.
     #[serde(default)]
     pub clinical_summary: Option<String>,
+}
+
+impl SignRequest {
+    fn draft(self) -> Draft {
+        Draft {
+            decisions: self.decisions,
+            clinical_summary: self.clinical_summary.unwrap_or_default(),
+        }
+    }
+}
+
+/// A draft that passed the checks for signing, with the case it was checked against.
+pub struct Checked {
+    pub case: Case,
+    /// The case's version: what the reviewer previewed is what is signed only if it holds.
+    pub version: i64,
+    pub reviewer_id: String,
+    pub decisions: Vec<ItemDecision>,
+    pub clinical_summary: String,
+}
+
+/// A draft checked against the case and the engine's proposal: `Ok(Err(problems))` when the
+/// draft itself cannot be signed, an error when the reviewer may not sign at all.
+pub async fn check_draft(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+    draft: &Draft,
+) -> ApiResult<Result<Checked, Vec<SignProblem>>> {
+    who.require(&[Role::Reviewer], "sign a determination")?;
+    let read = load_versioned(state, who, number).await?;
+    let Some(reviewer_id) = who.reviewer_id.clone() else {
+        return Err(ApiError::forbidden("your user is not linked to a reviewer"));
+    };
+    let analysis = analysis(state, &read.value, read.version).await?;
+    let proposed: Vec<Proposed<'_>> = analysis
+        .findings
+        .items
+        .iter()
+        .map(|f| Proposed {
+            decided: f.decision.is_some(),
+            rationale: &f.rationale,
+        })
+        .collect();
+    Ok(read
+        .value
+        .check_draft(draft, &proposed)
+        .map(|(decisions, clinical_summary)| Checked {
+            case: read.value.clone(),
+            version: read.version,
+            reviewer_id,
+            decisions,
+            clinical_summary,
+        }))
+}
+
+/// The API's answer to a draft that cannot be signed: 409 when the case or the letter is not
+/// ready (records awaited, no clinical summary), 422 when fields are missing or invalid.
+pub fn sign_refusal(number: &str, problems: &[SignProblem]) -> ApiError {
+    let list: Vec<String> = problems
+        .iter()
+        .map(|p| match p.field() {
+            Some(f) => format!("{f}: {}", p.message()),
+            None => p.message().to_string(),
+        })
+        .collect();
+    let message = format!("case {number} cannot be signed: {}", list.join("; "));
+    if problems
+        .iter()
+        .any(|p| matches!(p, SignProblem::NotReady { .. }))
+    {
+        ApiError::conflict(message).with_code("not-ready")
+    } else {
+        ApiError::unprocessable(message)
+    }
 }
 
 pub async fn sign(
@@ -323,26 +402,26 @@ pub async fn sign(
     number: &str,
     request: SignRequest,
 ) -> ApiResult<Case> {
-    who.require(&[Role::Reviewer], "sign a determination")?;
-    let case = load_case(state, who, number).await?;
-    let Some(reviewer_id) = who.reviewer_id.clone() else {
-        return Err(ApiError::forbidden("your user is not linked to a reviewer"));
-    };
-    for (i, d) in request.decisions.iter().enumerate() {
-        if d.rationale.trim().is_empty() {
-            return Err(ApiError::bad_request(format!(
-                "decisions[{i}].rationale: must not be empty"
-            )));
-        }
-    }
-    let SignRequest {
+    let checked = check_draft(state, who, number, &request.draft())
+        .await?
+        .map_err(|problems| sign_refusal(number, &problems))?;
+    sign_checked(state, who, checked).await
+}
+
+/// Signs a checked draft: the workflow makes the last checks (the assignee, each item once,
+/// not signed before) in the same transaction as the signature.
+pub async fn sign_checked(state: &AppState, who: &Principal, checked: Checked) -> ApiResult<Case> {
+    let Checked {
+        case,
+        reviewer_id,
         decisions,
         clinical_summary,
-    } = request;
+        ..
+    } = checked;
     let action = move |_: &Case| Action::Sign {
         reviewer_id: reviewer_id.clone(),
         decisions: decisions.clone(),
-        clinical_summary: clinical_summary.clone(),
+        clinical_summary: Some(clinical_summary.clone()),
     };
     Ok(transition(
         state.store.as_ref(),
@@ -353,6 +432,18 @@ pub async fn sign(
         &action,
     )
     .await?)
+}
+
+/// The letter a checked draft would issue, as HTML: what the reviewer reads before signing.
+pub async fn preview_letter(state: &AppState, checked: &Checked) -> ApiResult<String> {
+    let signed = SignedDetermination {
+        reviewer_id: checked.reviewer_id.clone(),
+        signed_at: now(),
+        decisions: checked.decisions.clone(),
+        clinical_summary: Some(checked.clinical_summary.clone()),
+    };
+    let (_, bytes) = render_letter(state, &checked.case, &signed, LetterFormat::Html).await?;
+    String::from_utf8(bytes).map_err(|_| ApiError::internal("writing the letter preview"))
 }
 
 pub async fn issue_letter(state: &AppState, who: &Principal, number: &str) -> ApiResult<Case> {
@@ -389,8 +480,18 @@ pub async fn letter(
             case.number, case.status
         )));
     };
+    render_letter(state, case, signed, format).await
+}
+
+/// The letter of `case` as `signed` states it (signed, or a draft being previewed).
+async fn render_letter(
+    state: &AppState,
+    case: &Case,
+    signed: &SignedDetermination,
+    format: LetterFormat,
+) -> ApiResult<(&'static str, Vec<u8>)> {
     let reviewer = state.store.reviewer(&signed.reviewer_id).await?;
-    let det = case.determination(reviewer.as_ref());
+    let det = case.determination_as_signed(reviewer.as_ref(), signed);
     let options = LetterOptions {
         organization: state.settings.organization.clone(),
         practice: reviewer.as_ref().map(|r| Practice {

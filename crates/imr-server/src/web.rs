@@ -13,7 +13,9 @@ use axum::routing::{get, post};
 use imr_core::case::application::{
     DisputedService, Provider, Signature, Signer, UrDecision, UrOutcome,
 };
-use imr_core::case::{Application, Case, Eligibility, FieldError, NoticeMethod, Status};
+use imr_core::case::{
+    Application, Case, Eligibility, FieldError, NoticeMethod, SignProblem, Status,
+};
 use imr_core::engine::CaseFindings;
 use imr_core::extract::negation::Polarity;
 use imr_core::letter::html::escape;
@@ -22,7 +24,7 @@ use imr_store::accounts::{Role, SessionKind};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::auth::{self, Principal, WebUser};
-use crate::cases::{self, LetterFormat, QueueFilter, SignRequest};
+use crate::cases::{self, LetterFormat, QueueFilter};
 use crate::error::ApiError;
 use crate::state::{AppState, now};
 
@@ -708,20 +710,53 @@ fn parties(case: &Case) -> Markup {
     }
 }
 
+/// What the reviewer left in the sign form, and what was wrong with it, for showing the form
+/// again exactly as it was.
+#[derive(Default)]
+struct SignForm<'a> {
+    values: Option<&'a FormData>,
+    problems: &'a [SignProblem],
+    /// A message about the whole form (the case changed since the preview, ...).
+    notice: Option<String>,
+}
+
+impl SignForm<'_> {
+    fn value(&self, key: &str) -> String {
+        self.values
+            .and_then(|v| v.get(key))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn checked(&self, key: &str) -> bool {
+        self.values.is_some_and(|v| v.contains_key(key))
+    }
+
+    /// The message for a field, by its path in the draft (`decisions[0].rationale`).
+    fn error(&self, field: &str) -> Option<&str> {
+        self.problems
+            .iter()
+            .find(|p| p.field() == Some(field))
+            .map(SignProblem::message)
+    }
+}
+
+fn field_error(message: Option<&str>) -> Markup {
+    html! { @if let Some(e) = message { div.field-error role="alert" { (e) } } }
+}
+
 fn item_block(
-    who: &Principal,
     case: &Case,
     index: usize,
     item: &DisputedService,
     findings: Option<&CaseFindings>,
-    can_sign: bool,
+    form: Option<&SignForm<'_>>,
 ) -> Markup {
     let finding = findings.and_then(|f| f.items.get(index));
     let signed = case
         .determination
         .as_ref()
         .and_then(|d| d.decisions.get(index));
-    let proposed = finding.and_then(|f| f.decision);
     html! {
         section.card.item {
             h3 { "Item " (index + 1) ": " (item.request) }
@@ -756,25 +791,53 @@ fn item_block(
                 p { strong { "Signed decision: " } span class={ "badge " (s.decision.as_str()) } { (s.decision.as_str()) } }
                 @if let Some(g) = &s.guideline { p { span.muted { "Guideline: " } (g) } }
                 p { (s.rationale) }
-            } @else if can_sign {
-                @let _ = who;
-                div.grid2 {
-                    div {
-                        label for={ "decision_" (index) } { "Your decision" }
-                        select id={ "decision_" (index) } name={ "decision_" (index) } {
-                            option value="Upheld" selected[proposed == Some(Decision::Upheld)] { "Upheld (not medically necessary)" }
-                            option value="Overturned" selected[proposed == Some(Decision::Overturned)] { "Overturned (medically necessary)" }
-                        }
-                    }
-                    div {
-                        label for={ "guideline_" (index) } { "Guideline relied on" }
-                        input type="text" id={ "guideline_" (index) } name={ "guideline_" (index) } value=(finding.and_then(|f| f.citation.clone()).unwrap_or_default());
-                    }
-                }
-                label for={ "rationale_" (index) } { "Rationale" }
-                textarea id={ "rationale_" (index) } name={ "rationale_" (index) } required { (finding.map(|f| f.rationale.as_str()).unwrap_or("")) }
+            } @else if let Some(form) = form {
+                (decision_fields(index, finding, form))
             }
         }
+    }
+}
+
+/// The reviewer's own fields for one item. Nothing is pre-set: the decision is chosen, the
+/// rationale written, or the engine's rationale taken by ticking a box (only where the engine
+/// decided).
+fn decision_fields(
+    index: usize,
+    finding: Option<&imr_core::engine::Finding>,
+    form: &SignForm<'_>,
+) -> Markup {
+    let key = |k: &str| format!("{k}_{index}");
+    let path = |k: &str| format!("decisions[{index}].{k}");
+    let decision = form.value(&key("decision"));
+    let decision_error = form.error(&path("decision"));
+    let guideline_error = form.error(&path("guideline"));
+    let rationale_error = form.error(&path("rationale"));
+    let decided = finding.is_some_and(|f| f.decision.is_some());
+    html! {
+        fieldset.decision {
+            legend { "Your decision" }
+            @for (value, label) in [("Upheld", "Upheld (not medically necessary)"), ("Overturned", "Overturned (medically necessary)")] {
+                label {
+                    input type="radio" name=(key("decision")) value=(value) checked[decision == value] required;
+                    " " (label)
+                }
+            }
+            (field_error(decision_error))
+        }
+        label for=(key("guideline")) { "Guideline relied on" }
+        input type="text" id=(key("guideline")) name=(key("guideline")) value=(form.value(&key("guideline"))) class=[guideline_error.map(|_| "invalid")];
+        (field_error(guideline_error))
+        label for=(key("rationale")) { "Rationale" }
+        textarea id=(key("rationale")) name=(key("rationale")) class=[rationale_error.map(|_| "invalid")] { (form.value(&key("rationale"))) }
+        @if decided {
+            label {
+                input type="checkbox" id=(key("use_proposed")) name=(key("use_proposed")) value="yes" checked[form.checked(&key("use_proposed"))];
+                " Use the proposed rationale (and its citation, if the guideline field is empty)"
+            }
+        } @else if finding.is_some() {
+            p.muted { "The engine could not decide this item: it needs your own rationale." }
+        }
+        (field_error(rationale_error))
     }
 }
 
@@ -783,41 +846,73 @@ async fn case_page(
     WebUser(who): WebUser,
     Path(number): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> WebResult<Html<String>> {
-    let read = cases::view_case_versioned(&state, &who, &number).await?;
+) -> WebResult<Response> {
+    // A link carries an error code only; its text comes from the fixed table, never the link.
+    let notice = q
+        .get("error")
+        .and_then(|code| crate::error::code_message(code));
+    let form = SignForm {
+        notice: notice.map(str::to_string),
+        ..SignForm::default()
+    };
+    render_case(&state, &who, &number, &form, StatusCode::OK).await
+}
+
+/// The case page; `form` is the sign form as the reviewer left it (empty on a first view).
+async fn render_case(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+    form: &SignForm<'_>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let read = cases::view_case_versioned(state, who, number).await?;
     let case = read.value;
     let documents = state.store.documents(&case.number).await?;
-    let analysis = cases::analysis(&state, &case, read.version).await?;
+    let analysis = cases::analysis(state, &case, read.version).await?;
     let text = &analysis.text;
     let staff = matches!(who.role, Role::Administrator | Role::IntakeClerk);
     let is_assignee =
         who.role == Role::Reviewer && case.reviewer_id() == who.reviewer_id.as_deref();
     let findings =
         (is_assignee || who.role == Role::Administrator).then(|| analysis.findings.clone());
-    let can_sign = is_assignee
-        && matches!(case.status, Status::Assigned | Status::RecordsComplete)
-        && case.determination.is_none();
+    let can_sign =
+        is_assignee && case.status == Status::RecordsComplete && case.determination.is_none();
+    let awaiting_records =
+        is_assignee && case.status == Status::Assigned && case.determination.is_none();
     let open = case.eligibility.is_eligible()
         && !matches!(case.status, Status::Determined | Status::LetterIssued);
-    let error = q.get("error");
+    // Problems that belong to no field (records not complete) are shown at the top.
+    let general: Vec<&str> = form
+        .problems
+        .iter()
+        .filter(|p| p.field().is_none())
+        .map(SignProblem::message)
+        .collect();
+    let field_problems = form.problems.len() - general.len();
     // Precedents help those who decide or prepare the case; a party sees the case only.
     let precedents = match state.corpus.get() {
-        Ok(index) if who.role != Role::Party => {
-            crate::corpus::case_precedents(&state, &case, index)
-                .await
-                .unwrap_or_else(|e| {
-                    tracing::warn!(status = %e.status, "precedents not shown");
-                    Vec::new()
-                })
-        }
+        Ok(index) if who.role != Role::Party => crate::corpus::case_precedents(state, &case, index)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(status = %e.status, "precedents not shown");
+                Vec::new()
+            }),
         _ => Vec::new(),
     };
-    Ok(page(
+    let body = page(
         &format!("Case {}", case.number),
-        Some(&who),
+        Some(who),
         html! {
             h1 { "Case " (case.number) " " span.badge { (status_label(case.status.as_str())) } }
-            @if let Some(e) = error { div.notice.error role="alert" { (e) } }
+            @if let Some(e) = &form.notice { div.notice.error role="alert" { (e) } }
+            @for e in &general { div.notice.error role="alert" { (e) } }
+            @if field_problems > 0 {
+                div.notice.error role="alert" {
+                    "The determination has " (field_problems) " problem(s), marked below at their fields. Nothing was signed."
+                    ul { @for p in form.problems.iter().filter(|p| p.field().is_some()) { li { (p.message()) } } }
+                }
+            }
             div.grid2 {
                 section.card { h2 { "Parties" } (parties(&case)) }
                 section.card {
@@ -866,23 +961,30 @@ async fn case_page(
                 }
             }
             h2 { "Disputed items" }
+            @if awaiting_records {
+                p.muted { "The records are not complete yet; the determination can be written and signed once they are." }
+            }
             @if can_sign {
-                form.stack method="post" action={ "/cases/" (case.number) "/sign" } {
+                // Enter in a field submits this form to the preview, never to the signature:
+                // its only button is "Preview the letter".
+                form.stack #sign method="post" action={ "/cases/" (case.number) "/sign" } {
                     input type="hidden" name="csrf" value=(who.csrf_token);
                     @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
-                        (item_block(&who, &case, i, item, findings.as_ref(), true))
+                        (item_block(&case, i, item, findings.as_ref(), Some(form)))
                         (crate::corpus_pages::precedents_panel(precedents.get(i)))
                     }
                     section.card {
+                        @let summary_error = form.error("clinical_summary");
                         label for="clinical_summary" { "Clinical case summary for the letter" }
-                        textarea #clinical_summary name="clinical_summary" {}
-                        p { button.primary type="submit" { "Sign the determination" } }
-                        p.muted { "Signing is final: the decisions above become the Final Determination." }
+                        textarea #clinical_summary name="clinical_summary" class=[summary_error.map(|_| "invalid")] { (form.value("clinical_summary")) }
+                        (field_error(summary_error))
+                        p { button.primary type="submit" name="step" value="preview" { "Preview the letter" } }
+                        p.muted { "The preview shows the whole letter; you sign it there." }
                     }
                 }
             } @else {
                 @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
-                    (item_block(&who, &case, i, item, findings.as_ref(), false))
+                    (item_block(&case, i, item, findings.as_ref(), None))
                     (crate::corpus_pages::precedents_panel(precedents.get(i)))
                 }
             }
@@ -904,7 +1006,8 @@ async fn case_page(
                 }
             }
         },
-    ))
+    );
+    Ok((status, body).into_response())
 }
 
 /// The CSRF token every form carries, checked against the session's.
@@ -916,7 +1019,8 @@ fn check_form_csrf(who: &Principal, form: &FormData) -> WebResult<()> {
 }
 
 /// Where a case form lands: the case page (at `anchor`) on success, the case page with the
-/// message on a refusal; a 403 stays an error page, so nothing of the case is shown.
+/// error's code on a refusal (the page shows the code's fixed text); a 403 stays an error
+/// page, so nothing of the case is shown.
 fn after_case_action<T>(
     number: &str,
     result: Result<T, ApiError>,
@@ -925,27 +1029,8 @@ fn after_case_action<T>(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{number}{anchor}")).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(e.into()),
-        Err(e) => Ok(back_with_error(number, e)),
+        Err(e) => Ok(Redirect::to(&format!("/cases/{number}?error={}", e.code)).into_response()),
     }
-}
-
-fn back_with_error(number: &str, e: ApiError) -> Response {
-    let msg: String = e.message.chars().take(400).collect();
-    let query = serde_urlencoded_error(&msg);
-    Redirect::to(&format!("/cases/{number}?error={query}")).into_response()
-}
-
-/// Percent-encodes a message for a query string.
-fn serde_urlencoded_error(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 async fn records_submit(
@@ -1052,6 +1137,59 @@ async fn assign_submit(
     )
 }
 
+/// The sign form read into a draft, with the engine's rationale taken where the reviewer
+/// ticked "use the proposed rationale", and the problems only the form can have.
+fn draft_of(
+    case: &Case,
+    findings: &CaseFindings,
+    form: &FormData,
+) -> (imr_core::case::Draft, Vec<SignProblem>) {
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let mut problems = Vec::new();
+    let mut decisions = Vec::new();
+    for (i, item) in case.application.ur_decision.items.iter().enumerate() {
+        let finding = findings.items.get(i);
+        let mut rationale = get(&format!("rationale_{i}")).to_string();
+        let mut guideline = get(&format!("guideline_{i}")).to_string();
+        if form.contains_key(&format!("use_proposed_{i}")) {
+            let problem = match finding {
+                Some(f) if f.decision.is_some() && rationale.trim().is_empty() => {
+                    rationale = f.rationale.clone();
+                    if guideline.trim().is_empty() {
+                        guideline = f.citation.clone().unwrap_or_default();
+                    }
+                    None
+                }
+                Some(f) if f.decision.is_some() => Some(
+                    "you wrote a rationale and ticked \"use the proposed rationale\": keep one",
+                ),
+                _ => Some("the engine proposed no rationale for this item; write your own"),
+            };
+            if let Some(message) = problem {
+                problems.push(SignProblem::Field(FieldError {
+                    field: format!("decisions[{i}].rationale"),
+                    message: message.into(),
+                }));
+            }
+        }
+        decisions.push(imr_core::case::DraftDecision {
+            request: item.request.clone(),
+            decision: Decision::parse(get(&format!("decision_{i}"))),
+            guideline: Some(guideline),
+            rationale,
+        });
+    }
+    let draft = imr_core::case::Draft {
+        decisions,
+        clinical_summary: get("clinical_summary").to_string(),
+    };
+    (draft, problems)
+}
+
+/// The sign form's three steps: `preview` (the default, and what Enter in a field does)
+/// checks the draft and shows the whole letter; `edit` goes back to the form as it was;
+/// only `sign`, the preview's "Sign and issue" button, signs. A form with problems comes
+/// back as the reviewer left it, each problem at its field.
 async fn sign_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
@@ -1059,41 +1197,113 @@ async fn sign_submit(
     Form(form): Form<FormData>,
 ) -> WebResult<Response> {
     check_form_csrf(&who, &form)?;
-    let case = cases::load_case(&state, &who, &number).await?;
-    let mut decisions = Vec::new();
-    for (i, item) in case.application.ur_decision.items.iter().enumerate() {
-        let get = |k: &str| {
-            form.get(&format!("{k}_{i}"))
-                .map(|v| v.trim().to_string())
-                .unwrap_or_default()
+    let step = form.get("step").map(String::as_str).unwrap_or("preview");
+    if step == "edit" {
+        let again = SignForm {
+            values: Some(&form),
+            ..SignForm::default()
         };
-        let Some(decision) = Decision::parse(&get("decision")) else {
-            return Ok(back_with_error(
-                &number,
-                ApiError::bad_request(format!("item {}: choose Upheld or Overturned", i + 1)),
-            ));
-        };
-        let guideline = Some(get("guideline")).filter(|g| !g.is_empty());
-        decisions.push(imr_core::case::ItemDecision {
-            request: item.request.clone(),
-            decision,
-            guideline,
-            rationale: get("rationale"),
-        });
+        return render_case(&state, &who, &number, &again, StatusCode::OK).await;
     }
-    let summary = form
-        .get("clinical_summary")
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
-    let request = SignRequest {
-        decisions,
-        clinical_summary: summary,
+    let read = cases::view_case_versioned(&state, &who, &number).await?;
+    let analysis = cases::analysis(&state, &read.value, read.version).await?;
+    let (draft, mut problems) = draft_of(&read.value, &analysis.findings, &form);
+    let checked =
+        match cases::check_draft(&state, &who, &number, &draft).await? {
+            Ok(checked) => Some(checked),
+            Err(found) => {
+                // The form's own problem about a field replaces the draft check's about it.
+                let known: Vec<Option<String>> = problems
+                    .iter()
+                    .map(|p| p.field().map(str::to_owned))
+                    .collect();
+                problems.extend(found.into_iter().filter(|p| {
+                    p.field().is_none() || !known.contains(&p.field().map(str::to_owned))
+                }));
+                None
+            }
+        };
+    let checked = match checked {
+        Some(c) if problems.is_empty() => c,
+        _ => {
+            let status = if problems
+                .iter()
+                .any(|p| matches!(p, SignProblem::NotReady { .. }))
+            {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let again = SignForm {
+                values: Some(&form),
+                problems: &problems,
+                notice: None,
+            };
+            return render_case(&state, &who, &number, &again, status).await;
+        }
     };
-    after_case_action(
-        &number,
-        cases::sign(&state, &who, &number, request).await,
-        "#letter",
+    if step != "sign" {
+        return preview_page(&state, &who, &form, &checked).await;
+    }
+    // What is signed is what was previewed: the proposal taken by "use the proposed
+    // rationale" is the one of the case's version at the preview.
+    if form.get("version").map(String::as_str) != Some(checked.version.to_string().as_str()) {
+        let again = SignForm {
+            values: Some(&form),
+            notice: crate::error::code_message("changed-since-preview").map(str::to_string),
+            ..SignForm::default()
+        };
+        return render_case(&state, &who, &number, &again, StatusCode::CONFLICT).await;
+    }
+    match cases::sign_checked(&state, &who, checked).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{number}#letter")).into_response()),
+        Err(e) if e.status == StatusCode::FORBIDDEN => Err(e.into()),
+        Err(e) => {
+            let again = SignForm {
+                values: Some(&form),
+                notice: Some(e.message),
+                ..SignForm::default()
+            };
+            render_case(&state, &who, &number, &again, e.status).await
+        }
+    }
+}
+
+/// The whole letter as signing would issue it, with the form carried along unchanged, a way
+/// back to it, and the one button that signs.
+async fn preview_page(
+    state: &AppState,
+    who: &Principal,
+    form: &FormData,
+    checked: &cases::Checked,
+) -> WebResult<Response> {
+    let letter = cases::preview_letter(state, checked).await?;
+    let number = &checked.case.number;
+    let mut carried: Vec<(&String, &String)> = form
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "csrf" | "step" | "version"))
+        .collect();
+    carried.sort();
+    Ok(page(
+        &format!("Preview · case {number}"),
+        Some(who),
+        html! {
+            h1 { "Preview of the letter for case " a href={ "/cases/" (number) } { (number) } }
+            div.notice.ok { "Nothing is signed yet. Read the whole letter; signing issues it as the Final Determination and cannot be undone." }
+            iframe.letter.preview style="height: 75vh" sandbox="" srcdoc=(letter) title="The letter as it will be issued" {}
+            form.stack #sign-preview method="post" action={ "/cases/" (number) "/sign" } {
+                input type="hidden" name="csrf" value=(who.csrf_token);
+                input type="hidden" name="version" value=(checked.version);
+                @for (k, v) in &carried { input type="hidden" name=(k) value=(v); }
+                p {
+                    button.secondary type="submit" name="step" value="edit" { "Back to the form" }
+                    " "
+                    button.primary type="submit" name="step" value="sign" { "Sign and issue" }
+                }
+            }
+        },
     )
+    .into_response())
 }
 
 async fn issue_submit(

@@ -736,3 +736,214 @@ async fn failed_logins_from_one_address_are_limited() {
     let (s, _) = server.get("/api/me", &server.admin).await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// A case with a third item the engine cannot decide, assigned to the orthopedic reviewer;
+/// returns the case number, the reviewer's token and the clerk's.
+async fn assigned_case_with_an_undecided_item(server: &TestServer) -> (String, String, String) {
+    let reviewers = server.reviewers().await;
+    let (ortho, ortho_token) = reviewers[0].clone();
+    let clerk = server.user("clerk", "intake_clerk", None, None).await;
+    let mut app = application();
+    app["ur_decision"]["items"]
+        .as_array_mut()
+        .expect("items")
+        .push(json!({"request": "Hyperbaric oxygen therapy 20 sessions", "ur_outcome": "denied"}));
+    let (s, body) = server
+        .send("POST", "/api/applications", Some(&clerk), Some(app))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let n = body["number"].as_str().expect("number").to_string();
+    let (s, body) = server
+        .send(
+            "POST",
+            &format!("/api/cases/{n}/assignment"),
+            Some(&clerk),
+            Some(json!({"reviewer_id": ortho})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    (n, ortho_token, clerk)
+}
+
+async fn upload_records(server: &TestServer, n: &str, token: &str, complete: bool) {
+    let records = std::fs::read(data("records.txt")).expect("records");
+    let resp = server
+        .client
+        .post(server.url(&format!(
+            "/api/cases/{n}/documents?kind=medical%20records&complete={complete}"
+        )))
+        .bearer_auth(token)
+        .header("content-type", "text/plain")
+        .body(records)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+}
+
+/// A decision per item of the three-item case, each chosen and with a rationale.
+fn three_decisions() -> Value {
+    json!({"decisions": [
+        {"request": "MRI of the lumbar spine without contrast", "decision": "Overturned",
+         "guideline": "MTUS ACOEM Low Back Complaints", "rationale": "Progressive deficit documented."},
+        {"request": "Physical therapy 2 times a week for 4 weeks", "decision": "Upheld",
+         "rationale": "No functional improvement after the trial."},
+        {"request": "Hyperbaric oxygen therapy 20 sessions", "decision": "Upheld",
+         "rationale": "No guideline supports it for a lumbar strain; the reviewer's own reading."}
+    ], "clinical_summary": "A fictional worker with low back pain."})
+}
+
+/// Signing needs complete records, a summary, a decision and a rationale per item, and the
+/// physician's own rationale where the engine could not decide; each refusal says why and
+/// signs nothing.
+#[tokio::test]
+async fn signing_is_refused_until_every_part_is_there() {
+    let server = TestServer::start().await;
+    let (n, ortho_token, clerk) = assigned_case_with_an_undecided_item(&server).await;
+    let path = format!("/api/cases/{n}/determination");
+    let sign = |body: Value| server.send("POST", &path, Some(&ortho_token), Some(body));
+
+    // Records awaited (none at all, then a part): 409, nothing signed.
+    let (s, body) = sign(three_decisions()).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert!(error_of(&body).contains("not complete yet"), "{body}");
+    upload_records(&server, &n, &clerk, false).await;
+    let (s, body) = sign(three_decisions()).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    upload_records(&server, &n, &clerk, true).await;
+
+    // The engine could not decide the third item: its note is not a rationale.
+    let (_, proposal) = server
+        .get(&format!("/api/cases/{n}/proposal"), &ortho_token)
+        .await;
+    let undecided = &proposal["items"][2];
+    assert!(undecided["decision"].is_null(), "{proposal}");
+    let mut engines_note = three_decisions();
+    engines_note["decisions"][2]["rationale"] = undecided["rationale"].clone();
+    let (s, body) = sign(engines_note).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        error_of(&body).contains("decisions[2].rationale")
+            && error_of(&body).contains("needs a physician's review"),
+        "{body}"
+    );
+
+    // An empty summary: 409 with the reason.
+    for summary in [json!(""), json!("  \n "), Value::Null] {
+        let mut no_summary = three_decisions();
+        no_summary["clinical_summary"] = summary;
+        let (s, body) = sign(no_summary).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{body}");
+        assert!(
+            error_of(&body).contains("clinical summary is empty"),
+            "{body}"
+        );
+    }
+
+    // An item without a decision, or without a rationale: 422 naming the item and field.
+    let mut no_decision = three_decisions();
+    no_decision["decisions"][1]
+        .as_object_mut()
+        .expect("object")
+        .remove("decision");
+    let (s, body) = sign(no_decision).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        error_of(&body).contains(
+            "decisions[1].decision: no decision for item 2 (Physical therapy 2 times a week for 4 weeks)"
+        ),
+        "{body}"
+    );
+    let mut no_rationale = three_decisions();
+    no_rationale["decisions"][0]["rationale"] = json!("   ");
+    let (s, body) = sign(no_rationale).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        error_of(&body).contains("decisions[0].rationale: no rationale for item 1"),
+        "{body}"
+    );
+
+    // Control characters and overlong text in any field: 422 naming the field.
+    for (pointer, value, field) in [
+        (
+            "/decisions/0/rationale",
+            json!("Deficit\u{202E} documented."),
+            "decisions[0].rationale",
+        ),
+        (
+            "/decisions/0/guideline",
+            json!("MTUS\u{0}"),
+            "decisions[0].guideline",
+        ),
+        (
+            "/clinical_summary",
+            json!("A worker\u{85} with pain."),
+            "clinical_summary",
+        ),
+        (
+            "/clinical_summary",
+            json!("x".repeat(20_001)),
+            "clinical_summary",
+        ),
+    ] {
+        let mut bad = three_decisions();
+        *bad.pointer_mut(pointer).expect("field") = value;
+        let (s, body) = sign(bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {body}");
+        assert!(error_of(&body).contains(&format!("{field}: ")), "{body}");
+    }
+    let (_, case) = server.get(&format!("/api/cases/{n}"), &clerk).await;
+    assert_eq!(case["status"], "records_complete", "nothing was signed");
+
+    // Everything there: signed, and the letter carries the reviewer's own words.
+    let (s, body) = sign(three_decisions()).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let letter = server
+        .client
+        .get(server.url(&format!("/api/cases/{n}/letter")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .expect("letter")
+        .text()
+        .await
+        .expect("text");
+    assert!(letter.contains("the reviewer's own reading"), "{letter}");
+    assert!(letter.contains("A fictional worker with low back pain."));
+}
+
+/// Control characters and overlong values in an application: 400 naming each field.
+#[tokio::test]
+async fn control_characters_and_overlong_application_fields_are_refused() {
+    let server = TestServer::start().await;
+    for (pointer, value, field) in [
+        ("/worker", json!("Theodora\u{202E}elpmaxE"), "worker"),
+        ("/claim_number", json!("TEST\u{0}77"), "claim_number"),
+        ("/employer", json!("x".repeat(1 << 20)), "employer"),
+        (
+            "/requesting_provider/group",
+            json!("Group\u{2066}"),
+            "requesting_provider.group",
+        ),
+        (
+            "/other_providers/0",
+            json!("Dr.\tMoss"),
+            "other_providers[0]",
+        ),
+        (
+            "/ur_decision/items/0/request",
+            json!("MRI\nof the spine"),
+            "ur_decision.items[0].request",
+        ),
+    ] {
+        let mut app = application();
+        *app.pointer_mut(pointer).expect("field") = value;
+        let (s, body) = server
+            .send("POST", "/api/applications", Some(&server.admin), Some(app))
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{field}: {body}");
+        assert!(error_of(&body).contains(&format!("{field}: ")), "{body}");
+    }
+    let (_, list) = server.get("/api/cases", &server.admin).await;
+    assert_eq!(list, json!([]), "nothing opened");
+}

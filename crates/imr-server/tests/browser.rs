@@ -1,6 +1,8 @@
 //! The browser test: Debian's headless Chromium driven through chromedriver (WebDriver, spoken
 //! directly over HTTP) against a real server. The story: intake opens an application, it is
-//! assigned, records arrive, the reviewer logs in, reviews, signs and downloads the letter PDF.
+//! assigned, records arrive, the reviewer logs in, reviews (nothing pre-set), chooses and
+//! writes the decisions, sees a form error keep the input and Enter lead to the preview only,
+//! signs from the preview of the whole letter and downloads the letter PDF.
 //! A screenshot of each page goes to docs/screenshots/ when IMR_UPDATE_SCREENSHOTS is set (to a
 //! temporary folder otherwise).
 //!
@@ -248,6 +250,7 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
         "ur_decision.items[1].request": s(&app["ur_decision"]["items"][1]["request"]),
         "ur_decision.items[1].ur_outcome": "modified",
         "ur_decision.items[1].authorized": "4 sessions",
+        "ur_decision.items[2].request": "Hyperbaric oxygen therapy 20 sessions",
     });
     d.script(
         "for (const [k, v] of Object.entries(arguments[0])) { document.getElementsByName(k)[0].value = v; }",
@@ -284,16 +287,108 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
     d.click("header form button").await; // log out
     d.wait_for("Log in").await;
 
-    // The reviewer logs in, reviews the proposal and signs.
+    // The reviewer logs in and reviews the proposal: nothing is decided for them.
     d.login(&server, "rev-ortho", "rev-ortho-password-long")
         .await;
     d.wait_for("Cases by due date").await;
     d.go(&server.url(&format!("/cases/{number}"))).await;
     let page = d.wait_for("Disputed items").await;
-    assert!(page.contains("Engine's proposal") && page.contains("Sign the determination"));
+    assert!(page.contains("Engine's proposal") && page.contains("Preview the letter"));
+    assert!(
+        page.contains("needs physician review"),
+        "the third item is undecided"
+    );
+    let preset = d
+        .script(
+            "return [...document.querySelectorAll('#sign input:checked')].length + [...document.querySelectorAll('#sign textarea, #sign input[type=text]')].map(e => e.value).join('')",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        preset,
+        json!("0"),
+        "no decision, rationale or guideline pre-set"
+    );
     d.screenshot("06-case-review").await;
-    d.script("document.getElementById('clinical_summary').value = 'A fictional worker with low back pain.'", json!([])).await;
-    d.click("form.stack button.primary").await;
+
+    // Decisions chosen and rationales written, the summary forgotten; Enter in the one-line
+    // guideline field sends the form to the preview step, which refuses it and keeps it all.
+    d.click("input[name=decision_0][value=Overturned]").await;
+    d.click("input[name=decision_1][value=Upheld]").await;
+    d.click("input[name=decision_2][value=Upheld]").await;
+    d.type_in(
+        "#rationale_0",
+        "Progressive deficit documented; imaging is indicated.",
+    )
+    .await;
+    let proposed_1 = d
+        .script(
+            "return !!document.getElementById('use_proposed_1')",
+            json!([]),
+        )
+        .await;
+    if proposed_1 == json!(true) {
+        d.click("#use_proposed_1").await;
+    } else {
+        d.type_in(
+            "#rationale_1",
+            "No functional improvement after six sessions.",
+        )
+        .await;
+    }
+    d.type_in(
+        "#rationale_2",
+        "Not supported for a lumbar strain, in my reading.",
+    )
+    .await;
+    d.type_in("#guideline_0", "MTUS ACOEM Low Back Complaints\u{E007}")
+        .await;
+    d.wait_for("clinical summary is empty").await;
+    let kept = d
+        .script(
+            "return [...document.querySelectorAll('#sign input:checked')].map(e => e.name + '=' + e.value).join(' ') + ' | ' + document.getElementById('rationale_0').value + ' | ' + document.getElementById('guideline_0').value",
+            json!([]),
+        )
+        .await;
+    let kept = kept.as_str().expect("text");
+    assert!(
+        kept.starts_with("decision_0=Overturned decision_1=Upheld")
+            && kept.contains("decision_2=Upheld")
+            && kept.contains("| Progressive deficit documented; imaging is indicated. | MTUS ACOEM Low Back Complaints"),
+        "the form comes back as it was left: {kept}"
+    );
+    d.script(
+        "document.querySelector('.notice.error').scrollIntoView()",
+        json!([]),
+    )
+    .await;
+    d.screenshot("06a-sign-form-error").await;
+
+    // With the summary, Enter in a field goes to the preview of the whole letter, which
+    // signs nothing; "Sign and issue" there signs.
+    d.type_in(
+        "#clinical_summary",
+        "A fictional worker with low back pain.",
+    )
+    .await;
+    d.type_in("#guideline_1", "MTUS Chronic Pain\u{E007}").await;
+    let preview = d.wait_for("Nothing is signed yet").await;
+    assert!(preview.contains("Sign and issue"));
+    let letter = d
+        .script(
+            "return document.querySelector('iframe.letter').srcdoc",
+            json!([]),
+        )
+        .await;
+    let letter = letter.as_str().expect("srcdoc");
+    assert!(
+        letter.contains("Not supported for a lumbar strain, in my reading.")
+            && letter.contains("A fictional worker with low back pain."),
+        "the preview is the letter to be signed"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await; // the preview frame renders
+    d.screenshot("06b-letter-preview").await;
+    d.click("button[value=sign]").await;
     d.wait_for("Signed decision").await;
     d.script(
         "document.getElementById('letter').scrollIntoView()",

@@ -292,23 +292,29 @@ async fn the_whole_story_through_the_forms() {
         "a negated fact marked differently"
     );
     assert!(html.contains("Engine's proposal"));
-    assert!(html.contains("Sign the determination"));
+    assert!(html.contains("Preview the letter"));
 
-    // Signing through the form, then the letter preview and the PDF.
-    let (s, _, _) = reviewer
-        .post(
-            &format!("/cases/{number}/sign"),
-            &[
-                ("decision_0", "Overturned"),
-                ("guideline_0", "MTUS ACOEM"),
-                ("rationale_0", "Deficit documented."),
-                ("decision_1", "Upheld"),
-                ("guideline_1", "MTUS CPMTG"),
-                ("rationale_1", "No functional improvement."),
-                ("clinical_summary", "A fictional worker."),
-            ],
-        )
+    // Signing through the form: the preview, then "Sign and issue"; then the letter's PDF.
+    let fields = [
+        ("decision_0", "Overturned"),
+        ("guideline_0", "MTUS ACOEM"),
+        ("rationale_0", "Deficit documented."),
+        ("decision_1", "Upheld"),
+        ("guideline_1", "MTUS CPMTG"),
+        ("rationale_1", "No functional improvement."),
+        ("clinical_summary", "A fictional worker."),
+    ];
+    let (s, _, preview) = reviewer
+        .post(&format!("/cases/{number}/sign"), &fields)
         .await;
+    let notice = preview
+        .split("role=\"alert\">")
+        .skip(1)
+        .map(|t| t.split('<').next().unwrap_or(""))
+        .collect::<Vec<_>>();
+    assert_eq!(s, StatusCode::OK, "{notice:?}");
+    assert!(preview.contains("Sign and issue"));
+    let s = sign_from_preview(&reviewer, &number, &fields, &preview).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html) = reviewer.get(&format!("/cases/{number}")).await;
     assert!(html.contains("Signed decision") && html.contains("Download the letter (PDF)"));
@@ -328,7 +334,36 @@ async fn the_whole_story_through_the_forms() {
     // Issuing twice: the page says why it cannot.
     let (s, location, _) = clerk.post(&format!("/cases/{number}/issue"), &[]).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    assert!(location.contains("error="), "{location}");
+    assert!(
+        location.ends_with("?error=letter-already-issued"),
+        "{location}"
+    );
+    let (_, html) = clerk.get(&location).await;
+    assert!(html.contains("The letter was already issued."));
+}
+
+/// The case version the preview carries.
+fn version_of(preview: &str) -> String {
+    let field = "name=\"version\" value=\"";
+    let at = preview.find(field).expect("a version field") + field.len();
+    preview[at..].split('"').next().expect("value").to_string()
+}
+
+/// Presses "Sign and issue" on a preview: the fields come back with the preview's version.
+async fn sign_from_preview(
+    reviewer: &Browser<'_>,
+    number: &str,
+    fields: &[(&str, &str)],
+    preview: &str,
+) -> StatusCode {
+    let version = version_of(preview);
+    let mut form = fields.to_vec();
+    form.push(("version", &version));
+    form.push(("step", "sign"));
+    reviewer
+        .post(&format!("/cases/{number}/sign"), &form)
+        .await
+        .0
 }
 
 /// SQL, HTML and script payloads in every text field are shown verbatim, escaped.
@@ -393,4 +428,267 @@ async fn injection_payloads_are_shown_escaped() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("&lt;script&gt;"));
+}
+
+/// Opens the fixture application with a third item the engine cannot decide, assigned to
+/// rev-ortho; with `complete`, its records are complete. Returns the case number.
+async fn case_for_signing(server: &TestServer, complete: bool) -> String {
+    let mut app = application();
+    app["claim_number"] = json!(format!("TEST-SIGN-{complete}"));
+    app["ur_decision"]["items"]
+        .as_array_mut()
+        .expect("items")
+        .push(json!({"request": "Hyperbaric oxygen therapy 20 sessions", "ur_outcome": "denied"}));
+    let (s, body) = server
+        .send("POST", "/api/applications", Some(&server.admin), Some(app))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let n = body["number"].as_str().expect("number").to_string();
+    let (s, body) = server
+        .send(
+            "POST",
+            &format!("/api/cases/{n}/assignment"),
+            Some(&server.admin),
+            Some(json!({"reviewer_id": "rev-ortho"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    if complete {
+        let records = std::fs::read(common::data("records.txt")).expect("records");
+        let resp = server
+            .client
+            .post(server.url(&format!(
+                "/api/cases/{n}/documents?kind=records&complete=true"
+            )))
+            .bearer_auth(&server.admin)
+            .header("content-type", "text/plain")
+            .body(records)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(resp.status(), StatusCode::CREATED);
+    }
+    n
+}
+
+/// The text between `<textarea ... name="{name}" ...>` and `</textarea>`.
+fn textarea(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no field {name}"));
+    let open = at + html[at..].find('>').expect("tag end") + 1;
+    let close = open + html[open..].find("</textarea>").expect("textarea end");
+    html[open..close].to_string()
+}
+
+/// Nothing is pre-set; the proposal is only shown; a form with problems comes back as it was
+/// left with each problem at its field; the preview signs nothing; "Sign and issue" signs.
+#[tokio::test]
+async fn signing_is_a_deliberate_act_and_a_form_error_keeps_the_input() {
+    let server = TestServer::start().await;
+    server.reviewers().await;
+    let reviewer = Browser::login(&server, "rev-ortho", "rev-ortho-password-long").await;
+
+    // Records awaited: no form, and a forged signature is refused with the reason.
+    let waiting = case_for_signing(&server, false).await;
+    let (_, html) = reviewer.get(&format!("/cases/{waiting}")).await;
+    assert!(!html.contains("Preview the letter"));
+    assert!(html.contains("records are not complete yet"));
+    let all = [
+        ("decision_0", "Overturned"),
+        ("rationale_0", "Deficit documented."),
+        ("decision_1", "Upheld"),
+        ("rationale_1", "No functional improvement."),
+        ("decision_2", "Upheld"),
+        (
+            "rationale_2",
+            "Not supported for a lumbar strain, in my reading.",
+        ),
+        ("clinical_summary", "A fictional worker with low back pain."),
+    ];
+    let mut forged = all.to_vec();
+    forged.push(("step", "sign"));
+    let (s, _, html) = reviewer
+        .post(&format!("/cases/{waiting}/sign"), &forged)
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("not complete yet"), "reason shown");
+    let (_, case) = server
+        .get(&format!("/api/cases/{waiting}"), &server.admin)
+        .await;
+    assert_eq!(case["status"], "assigned", "nothing signed");
+
+    let n = case_for_signing(&server, true).await;
+    let (_, proposal) = server
+        .get(&format!("/api/cases/{n}/proposal"), &server.admin)
+        .await;
+    let undecided_note = proposal["items"][2]["rationale"]
+        .as_str()
+        .expect("rationale")
+        .to_string();
+    assert!(proposal["items"][2]["decision"].is_null(), "{proposal}");
+    let decided = (0..2)
+        .find(|&i| proposal["items"][i]["decision"].is_string())
+        .expect("the engine decides one of the first two items");
+    let decided_rationale = proposal["items"][decided]["rationale"]
+        .as_str()
+        .expect("rationale")
+        .to_string();
+
+    // The form: no decision chosen, no rationale, no guideline filled in.
+    let (_, html) = reviewer.get(&format!("/cases/{n}")).await;
+    let form = &html[html.find("id=\"sign\"").expect("the sign form")..];
+    assert!(!form.contains("checked"), "nothing pre-set");
+    for i in 0..3 {
+        assert_eq!(textarea(form, &format!("rationale_{i}")), "");
+        assert!(form.contains(&format!("name=\"guideline_{i}\" value=\"\"")));
+    }
+    assert!(form.contains(&format!("use_proposed_{decided}")));
+    assert!(
+        !form.contains("use_proposed_2"),
+        "no proposed rationale to take for an undecided item"
+    );
+
+    // Problems: a missing decision, the engine's note as a rationale, a control character.
+    let problems = [
+        ("rationale_0", "Deficit documented, my words."),
+        ("guideline_0", "MTUS ACOEM Low Back"),
+        ("decision_1", "Upheld"),
+        ("rationale_1", "No functional improvement."),
+        ("decision_2", "Overturned"),
+        ("rationale_2", undecided_note.as_str()),
+        ("clinical_summary", "A fictional worker\u{202E} with pain."),
+    ];
+    let (s, _, html) = reviewer.post(&format!("/cases/{n}/sign"), &problems).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("no decision for item 1"), "decision error");
+    assert!(
+        html.contains("needs a physician&#39;s review")
+            || html.contains("needs a physician's review")
+    );
+    assert!(html.contains("bidirectional override (U+202E)"));
+    assert!(html.contains("Nothing was signed"));
+    // ... and the form is as the reviewer left it.
+    assert_eq!(
+        textarea(&html, "rationale_0"),
+        "Deficit documented, my words."
+    );
+    assert!(html.contains("value=\"MTUS ACOEM Low Back\""));
+    assert!(html.contains("name=\"decision_1\" value=\"Upheld\" checked"));
+    assert!(html.contains("name=\"decision_2\" value=\"Overturned\" checked"));
+    assert!(!html.contains("name=\"decision_0\" value=\"Upheld\" checked"));
+    assert_eq!(textarea(&html, "rationale_1"), "No functional improvement.");
+    assert_eq!(
+        textarea(&html, "clinical_summary"),
+        "A fictional worker\u{202E} with pain."
+    );
+    // An empty summary is refused as not ready (409), the rest kept.
+    let mut no_summary = all.to_vec();
+    no_summary.retain(|(k, _)| *k != "clinical_summary");
+    let (s, _, html) = reviewer
+        .post(&format!("/cases/{n}/sign"), &no_summary)
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("clinical summary is empty"));
+    assert_eq!(textarea(&html, "rationale_2"), all[5].1);
+
+    // The engine's rationale, taken by the explicit box where it decided.
+    let use_key = format!("use_proposed_{decided}");
+    let rationale_key = format!("rationale_{decided}");
+    let mut fields: Vec<(&str, &str)> = all
+        .iter()
+        .filter(|(k, _)| *k != rationale_key.as_str())
+        .copied()
+        .collect();
+    fields.push((use_key.as_str(), "yes"));
+    let (s, _, preview) = reviewer.post(&format!("/cases/{n}/sign"), &fields).await;
+    assert_eq!(s, StatusCode::OK, "{preview}");
+    assert!(preview.contains("Nothing is signed yet") && preview.contains("Sign and issue"));
+    assert!(preview.contains("srcdoc="), "the whole letter is shown");
+    let escaped = |t: &str| t.replace('&', "&amp;").replace('\'', "&#39;");
+    assert!(
+        preview.contains(&escaped(&decided_rationale))
+            || preview.contains(&escaped(&decided_rationale).replace('&', "&amp;")),
+        "the proposed rationale is in the preview"
+    );
+    assert!(
+        !preview.contains("type=\"text\""),
+        "no text field on the preview"
+    );
+    let (_, case) = server.get(&format!("/api/cases/{n}"), &server.admin).await;
+    assert_eq!(
+        case["status"], "records_complete",
+        "a preview signs nothing"
+    );
+    // Back to the form: as it was.
+    let mut back = fields.clone();
+    back.push(("step", "edit"));
+    let (s, _, html) = reviewer.post(&format!("/cases/{n}/sign"), &back).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&format!("name=\"{use_key}\" value=\"yes\" checked")));
+    assert_eq!(textarea(&html, "rationale_2"), all[5].1);
+    // A stale preview (the case changed since) signs nothing.
+    let mut stale = fields.clone();
+    stale.push(("version", "1"));
+    stale.push(("step", "sign"));
+    let (s, _, html) = reviewer.post(&format!("/cases/{n}/sign"), &stale).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("changed while you previewed"));
+    // "Sign and issue" signs what the preview showed.
+    let s = sign_from_preview(&reviewer, &n, &fields, &preview).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, case) = server.get(&format!("/api/cases/{n}"), &server.admin).await;
+    assert_eq!(case["status"], "determined");
+    let signed = &case["determination"]["decisions"];
+    assert_eq!(signed[decided]["rationale"], decided_rationale.as_str());
+    assert_eq!(signed[2]["rationale"], all[5].1);
+    assert_eq!(signed[2]["decision"], "Upheld");
+}
+
+/// `?error=` shows the fixed text of a known code and nothing of any other text.
+#[tokio::test]
+async fn error_links_show_fixed_text_only() {
+    let server = TestServer::start().await;
+    let (s, body) = server
+        .send(
+            "POST",
+            "/api/applications",
+            Some(&server.admin),
+            Some(application()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let n = body["number"].as_str().expect("number");
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    for text in [
+        "Your%20session%20expired.%20Log%20in%20again%20at%20evil.example",
+        "%3Cb%3Ebold%3C%2Fb%3E",
+    ] {
+        let (s, html) = admin.get(&format!("/cases/{n}?error={text}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(!html.contains("evil.example") && !html.contains("bold"));
+        assert!(
+            !html.contains("role=\"alert\""),
+            "no alert for an unknown code"
+        );
+    }
+    let (_, html) = admin.get(&format!("/cases/{n}?error=already-signed")).await;
+    assert!(html.contains("role=\"alert\">The case is already signed.</div>"));
+}
+
+/// Control characters and overlong names on the intake form: refused, named inline.
+#[tokio::test]
+async fn intake_refuses_control_characters_and_overlong_names() {
+    let server = TestServer::start().await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let mut fields = intake_fields(&application());
+    fields[0].1 = "Theodora\u{202E}elpmaxE".into();
+    fields[1].1 = "x".repeat(201);
+    let (s, _, html) = admin.post("/intake", &pairs(&fields)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("bidirectional override (U+202E) at character 9"));
+    assert!(html.contains("is 201 characters long; at most 200 are allowed"));
+    assert!(html.contains(&"x".repeat(201)), "the input is kept");
+    let (_, queue) = admin.get("/queue").await;
+    assert!(queue.contains("No cases."));
 }

@@ -435,3 +435,32 @@ fn export_and_import_round_trip_through_the_command_line() {
     let err = copy.fails("2026-03-01T09:00", &["import", export.to_str().unwrap()]);
     assert!(err.contains("empty store"), "{err}");
 }
+
+#[test]
+fn decisions_with_control_characters_are_refused_by_field() {
+    let sh = assigned();
+    let decisions: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(demo("decisions.json")).unwrap()).unwrap();
+    let mut bad = decisions.clone();
+    bad["decisions"][0]["rationale"] = serde_json::json!("Deficit\u{202E} documented.");
+    let path = sh.path("bad-decisions.json");
+    std::fs::write(&path, serde_json::to_string(&bad).unwrap()).unwrap();
+    let err = sh.fails(
+        "2026-02-01T09:00",
+        &[
+            "case",
+            "sign",
+            CASE,
+            "--reviewer",
+            "ortho-1",
+            "--decisions",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("decisions[0].rationale: contains a bidirectional override (U+202E)"),
+        "{err}"
+    );
+    let show = sh.ok("2026-02-01T10:00", &["case", "show", CASE]);
+    assert!(show.contains("status:            assigned"), "{show}");
+}

@@ -136,6 +136,54 @@ fn describe(errors: &[FieldError]) -> String {
         .join("; ")
 }
 
+/// The longest name of a person, company or provider, in characters.
+pub const NAME_MAX_CHARS: usize = 200;
+/// The longest claim number, in characters.
+pub const CLAIM_NUMBER_MAX_CHARS: usize = 100;
+/// The longest one-line description (condition, disputed item, what UR authorized).
+pub const LINE_MAX_CHARS: usize = 1_000;
+/// The most disputed items and other providers one application may list.
+pub const ITEMS_MAX: usize = 50;
+pub const OTHER_PROVIDERS_MAX: usize = 50;
+
+/// Whether a text field is one line (a name) or may hold paragraphs (a rationale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// What is wrong with a text field's characters or length, if anything: control characters
+/// (tab and line breaks only in multi-line fields) and the bidirectional overrides, which
+/// can make a signed letter read differently from what was typed, are refused. The message
+/// names the character by its code point and never quotes the text.
+pub fn text_problem(value: &str, max_chars: usize, lines: Lines) -> Option<String> {
+    for (at, c) in value.chars().enumerate() {
+        let allowed_break = lines == Lines::Many && matches!(c, '\t' | '\n' | '\r');
+        let refused = (c.is_control() && !allowed_break)
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if refused {
+            let what = if c.is_control() {
+                "a control character"
+            } else {
+                "a bidirectional override"
+            };
+            return Some(format!(
+                "contains {what} (U+{:04X}) at character {}; remove it",
+                c as u32,
+                at + 1
+            ));
+        }
+        if at >= max_chars {
+            let len = value.chars().count();
+            return Some(format!(
+                "is {len} characters long; at most {max_chars} are allowed"
+            ));
+        }
+    }
+    None
+}
+
 /// The earliest date any application field may hold.
 pub fn earliest_date() -> Date {
     jiff::civil::date(1900, 1, 1)
@@ -179,6 +227,79 @@ impl Application {
             if value.trim().is_empty() {
                 err(field, "must not be empty".into());
             }
+        }
+        let mut texts: Vec<(String, &str, usize)> = vec![
+            ("worker".into(), &self.worker, NAME_MAX_CHARS),
+            ("employer".into(), &self.employer, NAME_MAX_CHARS),
+            (
+                "claims_administrator".into(),
+                &self.claims_administrator,
+                NAME_MAX_CHARS,
+            ),
+            (
+                "requesting_provider.name".into(),
+                &self.requesting_provider.name,
+                NAME_MAX_CHARS,
+            ),
+            (
+                "claim_number".into(),
+                &self.claim_number,
+                CLAIM_NUMBER_MAX_CHARS,
+            ),
+            ("condition".into(), &self.condition, LINE_MAX_CHARS),
+        ];
+        for (field, value) in [
+            ("representative", &self.representative),
+            ("insurer", &self.insurer),
+            (
+                "requesting_provider.specialty",
+                &self.requesting_provider.specialty,
+            ),
+            ("requesting_provider.group", &self.requesting_provider.group),
+        ] {
+            if let Some(v) = value {
+                texts.push((field.into(), v, NAME_MAX_CHARS));
+            }
+        }
+        for (i, p) in self.other_providers.iter().enumerate() {
+            texts.push((format!("other_providers[{i}]"), p, NAME_MAX_CHARS));
+        }
+        for (i, item) in self.ur_decision.items.iter().enumerate() {
+            texts.push((
+                format!("ur_decision.items[{i}].request"),
+                &item.request,
+                LINE_MAX_CHARS,
+            ));
+            if let Some(a) = &item.authorized {
+                texts.push((
+                    format!("ur_decision.items[{i}].authorized"),
+                    a,
+                    LINE_MAX_CHARS,
+                ));
+            }
+        }
+        for (field, value, max) in texts {
+            if let Some(problem) = text_problem(value, max, Lines::One) {
+                err(&field, problem);
+            }
+        }
+        if self.other_providers.len() > OTHER_PROVIDERS_MAX {
+            err(
+                "other_providers",
+                format!(
+                    "lists {} providers; at most {OTHER_PROVIDERS_MAX} are allowed",
+                    self.other_providers.len()
+                ),
+            );
+        }
+        if self.ur_decision.items.len() > ITEMS_MAX {
+            err(
+                "ur_decision.items",
+                format!(
+                    "lists {} disputed items; at most {ITEMS_MAX} are allowed",
+                    self.ur_decision.items.len()
+                ),
+            );
         }
         let mut dates = vec![
             ("date_of_injury", self.date_of_injury),
@@ -345,6 +466,67 @@ pub(crate) mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["worker", "ur_decision.items"]);
+    }
+
+    #[test]
+    fn control_characters_and_overlong_fields_are_refused_by_name() {
+        let mut app = sample();
+        app.worker = "Dana\u{202E}elpmaxE".into();
+        app.employer = "Fictional\0Freight".into();
+        app.insurer = Some("x".repeat(NAME_MAX_CHARS + 1));
+        app.claim_number = "CLM\t1".into();
+        app.other_providers = vec!["Dr. Lee\u{85}Placeholder".into()];
+        app.ur_decision.items[1].authorized = Some("6 sessions\n".into());
+        let errors = app.validate(date(2026, 2, 1));
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "worker",
+                "employer",
+                "claim_number",
+                "insurer",
+                "other_providers[0]",
+                "ur_decision.items[1].authorized"
+            ],
+            "{errors:?}"
+        );
+        assert_eq!(
+            errors[0].message,
+            "contains a bidirectional override (U+202E) at character 5; remove it"
+        );
+        assert!(errors[1].message.contains("control character (U+0000)"));
+        assert_eq!(
+            errors[3].message,
+            format!("is 201 characters long; at most {NAME_MAX_CHARS} are allowed")
+        );
+        // The limit itself is allowed, and so is any script or accent.
+        let mut app = sample();
+        app.insurer = Some("é".repeat(NAME_MAX_CHARS));
+        app.worker = "Ñandú Ørsted 王".into();
+        assert_eq!(app.validate(date(2026, 2, 1)), vec![]);
+    }
+
+    #[test]
+    fn multi_line_text_may_hold_tabs_and_line_breaks_only() {
+        assert_eq!(text_problem("a\tb\r\nc", 10, Lines::Many), None);
+        assert!(text_problem("a\nb", 10, Lines::One).is_some());
+        assert!(text_problem("a\u{7F}b", 10, Lines::Many).is_some());
+        assert!(text_problem("a\u{9F}b", 10, Lines::Many).is_some());
+        assert!(text_problem("a\u{2066}b", 10, Lines::Many).is_some());
+        assert!(text_problem("\u{1F}", 10, Lines::Many).is_some());
+        assert_eq!(text_problem("\u{200F}\u{A0}", 10, Lines::One), None);
+        assert!(text_problem("abc", 2, Lines::One).is_some());
+    }
+
+    #[test]
+    fn too_many_items_are_refused() {
+        let mut app = sample();
+        let item = app.ur_decision.items[0].clone();
+        app.ur_decision.items = vec![item; ITEMS_MAX + 1];
+        let errors = app.validate(date(2026, 2, 1));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "ur_decision.items");
     }
 
     #[test]

@@ -1,15 +1,217 @@
-//! A case's determination in the letters' model, so that the letter writer can write it.
+//! A case's determination: the rules a reviewer's draft must meet before it can be signed, and
+//! the determination in the letters' model, so that the letter writer can write it (signed, or
+//! as a preview of what signing would issue).
 
+use serde::{Deserialize, Serialize};
+
+use super::application::{FieldError, Lines, text_problem};
+use super::reviewer::normalize_name;
+use super::workflow::{ItemDecision, SignedDetermination, Status};
 use super::{Case, Reviewer};
-use crate::model::{Determination, Item, ReviewerCredentials};
+use crate::model::{Decision, Determination, Item, ReviewerCredentials};
+
+/// The longest clinical summary, in characters.
+pub const SUMMARY_MAX_CHARS: usize = 20_000;
+/// The longest rationale of one item, in characters.
+pub const RATIONALE_MAX_CHARS: usize = 10_000;
+/// The longest "guideline relied on" line, in characters.
+pub const GUIDELINE_MAX_CHARS: usize = 1_000;
+
+/// One item as the reviewer submits it, before it is checked. The decision may be missing:
+/// that is an error to report, never a default to fill in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftDecision {
+    /// The disputed item, as the application lists it.
+    pub request: String,
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    /// The guideline relied on.
+    #[serde(default)]
+    pub guideline: Option<String>,
+    #[serde(default)]
+    pub rationale: String,
+}
+
+/// A determination as submitted for signing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Draft {
+    pub decisions: Vec<DraftDecision>,
+    pub clinical_summary: String,
+}
+
+/// What the engine proposed for one item, as far as signing is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proposed<'a> {
+    /// False when the engine could not decide: the item needs a physician's review.
+    pub decided: bool,
+    pub rationale: &'a str,
+}
+
+/// Why a draft cannot be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignProblem {
+    /// The case or the letter is not ready: records still awaited, no clinical summary.
+    NotReady {
+        /// The field that would complete it, if a field can.
+        field: Option<String>,
+        message: String,
+    },
+    /// A field is missing or invalid.
+    Field(FieldError),
+}
+
+impl SignProblem {
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            SignProblem::NotReady { field, .. } => field.as_deref(),
+            SignProblem::Field(e) => Some(&e.field),
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            SignProblem::NotReady { message, .. } => message,
+            SignProblem::Field(e) => &e.message,
+        }
+    }
+}
+
+/// Text compared as words, so that re-wrapped or re-spaced copies of a text still match.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
 
 impl Case {
+    /// Checks a draft against the rules for signing and gives the decisions and the summary
+    /// to sign (trimmed), or every problem found. `proposed` is the engine's proposal per
+    /// disputed item, in the application's order. Whether the signer is the assignee, and
+    /// whether the decisions cover each item once, stay with the workflow (`Action::Sign`).
+    pub fn check_draft(
+        &self,
+        draft: &Draft,
+        proposed: &[Proposed<'_>],
+    ) -> Result<(Vec<ItemDecision>, String), Vec<SignProblem>> {
+        let mut problems = Vec::new();
+        let mut field = |field: String, message: String| {
+            problems.push(SignProblem::Field(FieldError { field, message }))
+        };
+        let items: Vec<String> = self
+            .application
+            .ur_decision
+            .items
+            .iter()
+            .map(|i| normalize_name(&i.request))
+            .collect();
+        let mut decisions = Vec::with_capacity(draft.decisions.len());
+        for (i, d) in draft.decisions.iter().enumerate() {
+            let index = items.iter().position(|n| *n == normalize_name(&d.request));
+            let item = match index {
+                Some(j) => format!("item {} ({})", j + 1, d.request.trim()),
+                None => format!("decision {}", i + 1),
+            };
+            let proposal = index.and_then(|j| proposed.get(j));
+            if d.decision.is_none() {
+                field(
+                    format!("decisions[{i}].decision"),
+                    format!("no decision for {item}: choose Upheld or Overturned"),
+                );
+            }
+            let guideline = d.guideline.as_deref().map(str::trim).unwrap_or("");
+            if let Some(p) = text_problem(guideline, GUIDELINE_MAX_CHARS, Lines::One) {
+                field(format!("decisions[{i}].guideline"), p);
+            }
+            let rationale = d.rationale.trim();
+            let undecided = proposal.is_some_and(|p| !p.decided);
+            if rationale.is_empty() {
+                let how = if undecided {
+                    "the engine could not decide it, so write the physician's own rationale"
+                } else {
+                    "write one, or use the proposed rationale"
+                };
+                field(
+                    format!("decisions[{i}].rationale"),
+                    format!("no rationale for {item}: {how}"),
+                );
+            } else if let Some(p) = text_problem(rationale, RATIONALE_MAX_CHARS, Lines::Many) {
+                field(format!("decisions[{i}].rationale"), p);
+            } else if let Some(p) = proposal
+                && undecided
+                && words(p.rationale) == words(rationale)
+            {
+                field(
+                    format!("decisions[{i}].rationale"),
+                    format!(
+                        "{item} needs a physician's review: the engine's note that it could not \
+                         decide is not a rationale; write your own"
+                    ),
+                );
+            }
+            if let Some(decision) = d.decision {
+                decisions.push(ItemDecision {
+                    request: d.request.clone(),
+                    decision,
+                    guideline: Some(guideline.to_string()).filter(|g| !g.is_empty()),
+                    rationale: rationale.to_string(),
+                });
+            }
+        }
+        let summary = draft.clinical_summary.trim();
+        if summary.is_empty() {
+            problems.push(SignProblem::NotReady {
+                field: Some("clinical_summary".into()),
+                message: "the clinical summary is empty; the letter's summary section would be \
+                          blank, so write it before signing"
+                    .into(),
+            });
+        } else if let Some(p) = text_problem(summary, SUMMARY_MAX_CHARS, Lines::Many) {
+            field("clinical_summary".into(), p);
+        }
+        // Only a case awaiting its records is refused here; a case at any other stage gets the
+        // workflow's own refusal (not assigned, ineligible, already signed).
+        if self.status == Status::Assigned && self.determination.is_none() {
+            problems.insert(
+                0,
+                SignProblem::NotReady {
+                    field: None,
+                    message: format!(
+                        "the records of case {} are not complete yet; a determination is signed \
+                         on complete records",
+                        self.number
+                    ),
+                },
+            );
+        }
+        if problems.is_empty() {
+            Ok((decisions, summary.to_string()))
+        } else {
+            Err(problems)
+        }
+    }
+
     /// The determination as the Final Determination Letter states it: the header from the
     /// application and the clock, the reviewer's credentials, and each disputed item with the
     /// signed decision (none before signing).
     pub fn determination(&self, reviewer: Option<&Reviewer>) -> Determination {
+        self.letter_record(reviewer, self.determination.as_ref())
+    }
+
+    /// The determination as it would read once `signed`: the letter a reviewer previews
+    /// before signing.
+    pub fn determination_as_signed(
+        &self,
+        reviewer: Option<&Reviewer>,
+        signed: &SignedDetermination,
+    ) -> Determination {
+        self.letter_record(reviewer, Some(signed))
+    }
+
+    fn letter_record(
+        &self,
+        reviewer: Option<&Reviewer>,
+        signed: Option<&SignedDetermination>,
+    ) -> Determination {
         let app = &self.application;
-        let signed = self.determination.as_ref();
         let items = app
             .ur_decision
             .items
@@ -45,5 +247,188 @@ impl Case {
             items,
             diagnostics: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::application::tests::sample;
+    use crate::case::assignment::tests::needed;
+    use crate::case::reviewer::tests::reviewer;
+    use crate::case::workflow::Action;
+    use crate::case::{CaseNumber, ClockRules, NoticeMethod};
+    use jiff::civil::{DateTime, date};
+
+    const RULES: ClockRules = ClockRules {
+        records_days_mailed: 15,
+        records_days_electronic: 12,
+        records_hours_expedited: 24,
+        determination_days_standard: 30,
+        determination_days_expedited: 3,
+    };
+
+    fn at(m: i8, d: i8) -> DateTime {
+        date(2026, m, d).at(9, 0, 0, 0)
+    }
+
+    /// A case assigned to r1; with `complete`, its records are complete.
+    fn case(complete: bool) -> Case {
+        let number = CaseNumber::new(2026, 1).expect("number");
+        let (case, _) = Case::open(number, sample(), at(1, 21), &[], "intake");
+        let assign = Action::Assign {
+            reviewer: reviewer("r1", "Orthopedic Surgery"),
+            needed: needed(),
+            load: 0,
+            notice: NoticeMethod::Mail,
+            by_hand: false,
+        };
+        let (case, _) = case
+            .apply(assign, at(1, 22), "clerk", &RULES)
+            .expect("assign");
+        let records = Action::ReceiveRecords {
+            document_id: 1,
+            sha256: "0".repeat(64),
+            kind: "medical records".into(),
+            size: 10,
+            complete,
+        };
+        case.apply(records, at(1, 25), "clerk", &RULES)
+            .expect("records")
+            .0
+    }
+
+    fn draft() -> Draft {
+        Draft {
+            decisions: sample()
+                .ur_decision
+                .items
+                .iter()
+                .map(|i| DraftDecision {
+                    request: i.request.clone(),
+                    decision: Some(Decision::Overturned),
+                    guideline: Some(" MTUS ACOEM ".into()),
+                    rationale: " Deficit documented. ".into(),
+                })
+                .collect(),
+            clinical_summary: "A fictional worker with low back pain.\n".into(),
+        }
+    }
+
+    const UNDECIDED: &str = "No guideline rule decides this request on the facts of record.";
+    const PROPOSED: [Proposed<'static>; 2] = [
+        Proposed {
+            decided: true,
+            rationale: "Imaging is supported by the documented deficit.",
+        },
+        Proposed {
+            decided: false,
+            rationale: UNDECIDED,
+        },
+    ];
+
+    fn fields(problems: &[SignProblem]) -> Vec<Option<&str>> {
+        problems.iter().map(SignProblem::field).collect()
+    }
+
+    #[test]
+    fn a_complete_draft_gives_trimmed_decisions_and_summary() {
+        let (decisions, summary) = case(true).check_draft(&draft(), &PROPOSED).expect("ok");
+        assert_eq!(summary, "A fictional worker with low back pain.");
+        assert_eq!(decisions.len(), 2);
+        assert_eq!(decisions[0].guideline.as_deref(), Some("MTUS ACOEM"));
+        assert_eq!(decisions[1].rationale, "Deficit documented.");
+    }
+
+    #[test]
+    fn an_item_without_a_decision_or_rationale_is_named() {
+        let mut d = draft();
+        d.decisions[0].decision = None;
+        d.decisions[1].rationale = "  \n".into();
+        let problems = case(true).check_draft(&d, &PROPOSED).expect_err("refused");
+        assert_eq!(
+            fields(&problems),
+            [
+                Some("decisions[0].decision"),
+                Some("decisions[1].rationale")
+            ]
+        );
+        assert_eq!(
+            problems[0].message(),
+            "no decision for item 1 (MRI of the lumbar spine): choose Upheld or Overturned"
+        );
+        assert!(
+            problems[1].message().contains("physician's own rationale"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn an_undecided_item_cannot_be_signed_with_the_engines_note() {
+        let mut d = draft();
+        d.decisions[1].rationale = format!("  {}\n", UNDECIDED.replace(' ', "\n"));
+        let problems = case(true).check_draft(&d, &PROPOSED).expect_err("refused");
+        assert_eq!(fields(&problems), [Some("decisions[1].rationale")]);
+        assert!(problems[0].message().contains("needs a physician's review"));
+        // A decided item may carry the engine's rationale: the reviewer accepted it.
+        let mut d = draft();
+        d.decisions[0].rationale = PROPOSED[0].rationale.into();
+        assert!(case(true).check_draft(&d, &PROPOSED).is_ok());
+    }
+
+    #[test]
+    fn records_awaited_and_an_empty_summary_are_not_ready() {
+        let mut d = draft();
+        d.clinical_summary = " ".into();
+        let problems = case(false).check_draft(&d, &PROPOSED).expect_err("refused");
+        assert!(
+            problems
+                .iter()
+                .all(|p| matches!(p, SignProblem::NotReady { .. })),
+            "{problems:?}"
+        );
+        assert_eq!(fields(&problems), [None, Some("clinical_summary")]);
+        assert!(problems[0].message().contains("not complete yet"));
+    }
+
+    #[test]
+    fn control_characters_and_overlong_text_are_refused_in_every_field() {
+        let mut d = draft();
+        d.decisions[0].guideline = Some("MTUS\u{202E}".into());
+        d.decisions[0].rationale = "Deficit\u{0}".into();
+        d.decisions[1].rationale = "x".repeat(RATIONALE_MAX_CHARS + 1);
+        d.clinical_summary = "Line one\n\tLine two\u{2067}".into();
+        let problems = case(true).check_draft(&d, &PROPOSED).expect_err("refused");
+        assert_eq!(
+            fields(&problems),
+            [
+                Some("decisions[0].guideline"),
+                Some("decisions[0].rationale"),
+                Some("decisions[1].rationale"),
+                Some("clinical_summary")
+            ]
+        );
+        assert!(problems.iter().all(|p| matches!(p, SignProblem::Field(_))));
+        // Tabs and line breaks are fine in a rationale and the summary.
+        let mut d = draft();
+        d.decisions[0].rationale = "One.\r\n\tTwo.".into();
+        d.clinical_summary = "One.\n\nTwo.".into();
+        assert!(case(true).check_draft(&d, &PROPOSED).is_ok());
+    }
+
+    #[test]
+    fn the_preview_reads_as_the_signed_letter_will() {
+        let case = case(true);
+        let (decisions, summary) = case.check_draft(&draft(), &PROPOSED).expect("ok");
+        let signed = SignedDetermination {
+            reviewer_id: "r1".into(),
+            signed_at: at(2, 1),
+            decisions,
+            clinical_summary: Some(summary),
+        };
+        let preview = case.determination_as_signed(None, &signed);
+        assert_eq!(preview.decision_date, Some(date(2026, 2, 1)));
+        assert_eq!(preview.items[1].decision, Some(Decision::Overturned));
+        assert_eq!(case.determination(None).items[1].decision, None);
     }
 }

@@ -551,6 +551,39 @@ async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow
     if ctx.store.reviewer(reviewer).await?.is_none() {
         bail!("no reviewer {reviewer:?} (see `imr reviewer list`)");
     }
+    // The same field rules as the server (control characters, lengths); the workflow makes
+    // the rest of the checks in the transaction that signs.
+    let current = ctx.load(case).await?;
+    let draft = imr_core::case::Draft {
+        decisions: decisions
+            .iter()
+            .map(|d| imr_core::case::DraftDecision {
+                request: d.request.clone(),
+                decision: Some(d.decision),
+                guideline: d.guideline.clone(),
+                rationale: d.rationale.clone(),
+            })
+            .collect(),
+        clinical_summary: summary.clone().unwrap_or_default(),
+    };
+    if let Err(problems) = current.check_draft(&draft, &[]) {
+        let fields: Vec<String> = problems
+            .iter()
+            .filter_map(|p| match p {
+                imr_core::case::SignProblem::Field(e) => {
+                    Some(format!("{}: {}", e.field, e.message))
+                }
+                imr_core::case::SignProblem::NotReady { .. } => None,
+            })
+            .collect();
+        if !fields.is_empty() {
+            bail!(
+                "{}: the decisions cannot be signed: {}",
+                path.display(),
+                fields.join("; ")
+            );
+        }
+    }
     let reviewer_id = reviewer.to_string();
     let action = move |_: &Case| Action::Sign {
         reviewer_id: reviewer_id.clone(),
