@@ -480,3 +480,32 @@ fn an_object_stream_is_measured_before_lopdf_inflates_it() {
         Err(PdfError::OverLimit(LimitHit::Stream { .. }))
     ));
 }
+
+/// The published letters are encrypted and keep their objects in object streams: those are
+/// measured after decrypting them (a small limit refuses them, the default reads them all).
+#[test]
+fn an_encrypted_letter_s_object_streams_are_measured_decrypted() {
+    let Some(letters) = dev_letters() else { return };
+    let (pdf, _) = &letters[0];
+    let bytes = fs::read(pdf).expect("letter");
+    let mut held = bounds::load_held_back(&bytes).expect("loads held back");
+    let state = bounds::lopdf_encryption::state(&mut held)
+        .expect("the letter is encrypted")
+        .expect("with the empty user password");
+    let tiny = Limits {
+        max_stream_bytes: 200,
+        ..Limits::default()
+    };
+    assert_eq!(
+        bounds::check_object_streams(&held, Some(&state), &tiny),
+        Err(LimitHit::Stream { limit: 200 }),
+        "{}: its object streams decode to more than 200 bytes",
+        pdf.display()
+    );
+    // Still encrypted they do not inflate: the refusal above came from the decrypted bytes.
+    assert_eq!(bounds::check_object_streams(&held, None, &tiny), Ok(()));
+    assert_eq!(
+        bounds::check_object_streams(&held, Some(&state), &Limits::default()),
+        Ok(())
+    );
+}
