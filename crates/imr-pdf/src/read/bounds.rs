@@ -86,6 +86,8 @@ pub fn scan_raw(bytes: &[u8], limits: &Limits) -> Result<(), LimitHit> {
     }
     let mut at = 0;
     while let Some(found) = find(&bytes[at..], b"stream") {
+        // The dictionary is looked for after the stream before, so each byte is looked at once.
+        let since = at;
         let keyword = at + found;
         at = keyword + b"stream".len();
         if keyword >= 3 && &bytes[keyword - 3..keyword] == b"end" {
@@ -97,7 +99,7 @@ pub fn scan_raw(bytes: &[u8], limits: &Limits) -> Result<(), LimitHit> {
             _ => continue,
         };
         let end = find(&bytes[start..], b"endstream").map_or(bytes.len(), |n| start + n);
-        let dict = stream_dictionary(&bytes[..keyword]);
+        let dict = stream_dictionary(&bytes[since..keyword]);
         let filters = raw_filters(dict);
         decoded_size(&bytes[start..end], &filters, limits.max_stream_bytes)?;
         at = end;
@@ -293,19 +295,31 @@ impl Drawing<'_> {
             own.bytes = own.bytes.saturating_add(m.bytes);
             own.draws = own.draws.saturating_add(m.draws);
         }
-        let forms = match self.doc.get_page_resources(page) {
+        let (forms, scope) = match self.doc.get_page_resources(page) {
             Ok((direct, inherited)) => {
                 let mut forms = direct.map(|d| self.xobjects(d)).unwrap_or_default();
-                for id in inherited {
+                for &id in &inherited {
                     if let Ok(d) = self.doc.get_dictionary(id) {
                         forms.extend(self.xobjects(d));
                     }
                 }
-                forms
+                // Pages that share their resources share the cost of their forms.
+                let shared = self
+                    .doc
+                    .get_dictionary(page)
+                    .ok()
+                    .and_then(|p| p.get(b"Resources").ok())
+                    .and_then(|r| r.as_reference().ok());
+                let scope = match (direct, shared) {
+                    (Some(_), Some(id)) => id,
+                    (Some(_), None) => page,
+                    (None, _) => inherited.first().copied().unwrap_or(page),
+                };
+                (forms, scope)
             }
-            Err(_) => Vec::new(),
+            Err(_) => (Vec::new(), page),
         };
-        self.with_children(own, &forms, page)
+        self.with_children(own, &forms, scope)
     }
 
     /// `own` plus, for each `Do` in it, the dearest of the forms it may draw.
@@ -595,14 +609,11 @@ fn count_object_headers(bytes: &[u8]) -> u64 {
 
 /// The dictionary before a `stream` keyword: back to the `obj` that opened the object.
 fn stream_dictionary(before: &[u8]) -> &[u8] {
-    const WINDOW: usize = 64 * 1024;
-    let from = before.len().saturating_sub(WINDOW);
-    let window = &before[from..];
-    let start = window
+    let start = before
         .windows(3)
         .rposition(|w| w == b"obj")
         .map_or(0, |n| n + 3);
-    &window[start..]
+    &before[start..]
 }
 
 /// The `/Filter` of a raw stream dictionary: a name or an array of names.
