@@ -97,8 +97,16 @@ pub async fn analysis(
         return Ok(hit);
     }
     let ClinicalText { text, unreadable } = read_clinical_text(state, case).await?;
-    let findings = proposal(state, case, &text);
-    let facts = imr_core::extract::facts(&text);
+    // Reading the records through the engine takes time in proportion to them: not on the
+    // async runtime, where it would hold up every other request.
+    let (state_, case_) = (state.clone(), case.clone());
+    let (text, findings, facts) = tokio::task::spawn_blocking(move || {
+        let findings = proposal(&state_, &case_, &text);
+        let facts = imr_core::extract::facts(&text);
+        (text, findings, facts)
+    })
+    .await
+    .map_err(|_| ApiError::internal("analysing the case's records"))?;
     let value = std::sync::Arc::new(Analysis {
         text,
         facts,
@@ -314,7 +322,7 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
         let part = if doc.media_type.starts_with("text/") {
             String::from_utf8_lossy(&bytes).into_owned()
         } else if imr_pdf::read::looks_like_pdf(&bytes) {
-            match read_pdf(bytes).await {
+            match read_pdf(bytes).await? {
                 Ok(part) => part,
                 Err(reason) => {
                     tracing::warn!(document = doc.id, %reason, "a PDF document could not be read");
@@ -339,17 +347,17 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
     Ok(ClinicalText { text, unreadable })
 }
 
-/// A PDF's text, read off the async runtime under the reader's limits; or why not.
-async fn read_pdf(bytes: Vec<u8>) -> Result<String, String> {
+/// A PDF's text, read off the async runtime under the reader's limits; or why the document
+/// cannot be read. The outer error is the server's, not the document's.
+async fn read_pdf(bytes: Vec<u8>) -> ApiResult<Result<String, String>> {
     let _permit = PDF_READS
         .acquire()
         .await
-        .map_err(|_| "the server is shutting down".to_string())?;
-    match tokio::task::spawn_blocking(move || imr_pdf::read::pdf_text(&bytes)).await {
-        Ok(Ok(text)) => Ok(text),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("the PDF reader failed on this file".to_string()),
-    }
+        .map_err(|_| ApiError::internal("reading a document"))?;
+    let read = tokio::task::spawn_blocking(move || imr_pdf::read::pdf_text(&bytes))
+        .await
+        .map_err(|_| ApiError::internal("reading a document"))?;
+    Ok(read.map_err(|e| e.to_string()))
 }
 
 /// The engine's proposal for every disputed item, from the case's clinical text.
