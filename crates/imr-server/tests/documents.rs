@@ -238,7 +238,7 @@ async fn an_inflating_pdf_is_marked_unreadable_and_the_case_still_works() {
         "the page says which document could not be read and why"
     );
     assert!(
-        page.contains("Clinical text") && page.contains("dorsiflexion"),
+        page.contains("dorsiflexion"),
         "the readable records are still read and shown"
     );
     let (s, proposal) = server
