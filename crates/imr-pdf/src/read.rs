@@ -4,8 +4,11 @@
 //!
 //! pdf-extract (on lopdf) does the decoding; [`layout`] places the glyphs into lines and
 //! [`normalize`] smooths the differences from `pdftotext`. pdf-extract can panic on odd files, so
-//! every call runs under `catch_unwind` and a panic becomes [`PdfError::Panicked`].
+//! every call runs under `catch_unwind` and a panic becomes [`PdfError::Panicked`]. Neither
+//! bounds what it decodes, so [`bounds`] measures every stream they would decode first, against
+//! [`Limits`], and a file over a limit is refused before the memory is spent.
 
+pub mod bounds;
 mod layout;
 mod normalize;
 
@@ -18,6 +21,8 @@ use std::sync::Once;
 
 use pdf_extract::encryption::DecryptionError;
 use pdf_extract::{Document, Error as LopdfError, OutputError};
+
+pub use bounds::{LimitHit, Limits};
 
 /// Why a PDF gave no text. Messages name the problem, never the document's content; callers add
 /// the file name.
@@ -35,6 +40,8 @@ pub enum PdfError {
     TooLarge { size: u64, limit: u64 },
     #[error("the PDF has no text layer ({pages} page(s) without text; a scan needs OCR first)")]
     NoText { pages: usize },
+    #[error("the PDF is refused before it is read: {0}")]
+    OverLimit(#[from] LimitHit),
     #[error("the PDF text extractor failed on this file (it panicked{0})")]
     Panicked(String),
     #[error("cannot read the file: {0}")]
@@ -75,15 +82,21 @@ pub fn read_pdf_file(path: &Path, max_bytes: u64) -> Result<String, PdfError> {
     pdf_text(&bytes)
 }
 
-/// The text of a PDF: pages in order, each ended by a form feed (`'\x0c'`) as `pdftotext` does.
+/// The text of a PDF: pages in order, each ended by a form feed (`'\x0c'`) as `pdftotext` does;
+/// read under the default [`Limits`].
 pub fn pdf_text(bytes: &[u8]) -> Result<String, PdfError> {
+    pdf_text_within(bytes, &Limits::default())
+}
+
+/// [`pdf_text`] under the given limits.
+pub fn pdf_text_within(bytes: &[u8], limits: &Limits) -> Result<String, PdfError> {
     if bytes.is_empty() {
         return Err(PdfError::Empty);
     }
     if !looks_like_pdf(bytes) {
         return Err(PdfError::NotPdf("no %PDF- header in its first 1024 bytes"));
     }
-    let pages = quietly(|| extract_pages(bytes))??;
+    let pages = quietly(|| extract_pages(bytes, limits))??;
     let text = normalize::pages(&pages);
     if text.chars().all(|c| c.is_whitespace()) {
         return Err(PdfError::NoText { pages: pages.len() });
@@ -91,20 +104,31 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, PdfError> {
     Ok(text)
 }
 
-/// Load, decrypt (the archive's letters use an empty user password) and lay out every page.
-fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, PdfError> {
-    let mut doc = Document::load_mem(bytes).map_err(|e| match load_error(e) {
+/// Measure, load, decrypt (the archive's letters use an empty user password) and lay out every
+/// page. Each step of the measuring comes before the step of lopdf that would decode unbounded.
+fn extract_pages(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, PdfError> {
+    let damaged = |e| match load_error(e) {
         PdfError::Damaged(why) if !has_eof_marker(bytes) => PdfError::Damaged(format!(
             "it ends without the %%EOF marker, so it is probably truncated ({why})"
         )),
         other => other,
-    })?;
+    };
+    bounds::scan_raw(bytes, limits)?;
+    let mut held = bounds::load_held_back(bytes).map_err(damaged)?;
+    let encryption = bounds::lopdf_encryption::state(&mut held)
+        .transpose()
+        .map_err(load_error)?;
+    bounds::check_object_streams(&held, encryption.as_ref(), limits)?;
+    drop(held);
+
+    let mut doc = Document::load_mem(bytes).map_err(damaged)?;
     if doc.is_encrypted() {
         doc.decrypt("").map_err(load_error)?;
     }
     if doc.get_pages().is_empty() {
         return Err(PdfError::Damaged("no pages found".into()));
     }
+    bounds::check_loaded(&mut doc, limits)?;
     let mut out = layout::Pages::default();
     pdf_extract::output_doc(&doc, &mut out).map_err(|e| match e {
         OutputError::PdfError(e) => load_error(e),

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use imr_core::letter::read_letter;
-use imr_pdf::read::{PdfError, pdf_text, read_pdf_file};
+use imr_pdf::inflating::{inflating_pdf, pdf_of, stream_object, zlib_run};
+use imr_pdf::read::{LimitHit, Limits, PdfError, bounds, pdf_text, pdf_text_within, read_pdf_file};
 
 const LIMIT: u64 = 64 * 1024 * 1024;
 
@@ -330,4 +331,178 @@ fn scratch_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("imr-pdf-read-{name}-{}", std::process::id()));
     fs::create_dir_all(&dir).expect("scratch dir");
     dir
+}
+
+/// The PDF that took the service down: 5 MB of file, 1.5 GB of content once inflated.
+#[test]
+fn an_inflating_pdf_is_refused_before_it_is_inflated() {
+    let bomb = inflating_pdf(1_500_000_000, b' ');
+    assert!(bomb.len() < 2_000_000, "{}", bomb.len());
+    let started = std::time::Instant::now();
+    let err = pdf_text(&bomb).expect_err("the bomb must be refused");
+    assert!(
+        matches!(err, PdfError::OverLimit(LimitHit::Stream { limit }) if limit == bounds::MAX_STREAM_BYTES),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("limit per stream"),
+        "the message names the limit: {err}"
+    );
+    // Refused after inflating at most the limit (debug builds inflate at tens of MB/s).
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+#[test]
+fn under_its_limits_a_long_page_is_read_and_over_them_refused() {
+    let pdf = inflating_pdf(2_000_000, b' ');
+    // All spaces: read, and found to have no text, which is the right answer for it.
+    assert!(matches!(pdf_text(&pdf), Err(PdfError::NoText { pages: 1 })));
+    let small = Limits {
+        max_stream_bytes: 1_000_000,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        pdf_text_within(&pdf, &small),
+        Err(PdfError::OverLimit(LimitHit::Stream { limit: 1_000_000 }))
+    ));
+    let document = Limits {
+        max_document_bytes: 1_000_000,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        pdf_text_within(&pdf, &document),
+        Err(PdfError::OverLimit(LimitHit::Document { .. }))
+    ));
+}
+
+/// A page with these resources' XObjects and content, then the forms (objects 5 on).
+fn drawing_pdf(page_content: &str, forms: &[(&str, &str)]) -> Vec<u8> {
+    let names: Vec<String> = (0..forms.len())
+        .map(|i| format!("/F{i} {} 0 R", i + 5))
+        .collect();
+    let xobjects = format!("<< {} >>", names.join(" "));
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject {xobjects} >> >>"
+        )
+        .into_bytes(),
+        stream_object("", page_content.as_bytes()),
+    ];
+    for (resources, content) in forms {
+        objects.push(stream_object(
+            &format!("/Type /XObject /Subtype /Form /BBox [0 0 10 10] {resources}"),
+            content.as_bytes(),
+        ));
+    }
+    pdf_of(&objects)
+}
+
+#[test]
+fn a_drawing_that_draws_itself_is_refused() {
+    let pdf = drawing_pdf(
+        "/F0 Do",
+        &[("/Resources << /XObject << /F0 5 0 R >> >>", "/F0 Do")],
+    );
+    let err = pdf_text(&pdf).expect_err("a cycle must be refused");
+    assert!(matches!(err, PdfError::OverLimit(LimitHit::Cycle)), "{err}");
+}
+
+#[test]
+fn a_drawing_repeated_past_the_page_limit_is_refused() {
+    // F0 draws F1 2000 times, F1 draws F2 2000 times: 4 million copies of a 100-byte drawing.
+    let many = |name: &str| format!("{name} Do\n").repeat(2000);
+    let leaf = format!("% {}\n", "x".repeat(96));
+    let pdf = drawing_pdf(
+        "/F0 Do",
+        &[
+            ("/Resources << /XObject << /F1 6 0 R >> >>", &many("/F1")),
+            ("/Resources << /XObject << /F2 7 0 R >> >>", &many("/F2")),
+            ("", &leaf),
+        ],
+    );
+    let err = pdf_text(&pdf).expect_err("the repetition must be refused");
+    assert!(
+        matches!(err, PdfError::OverLimit(LimitHit::Page { page: 1, .. })),
+        "{err}"
+    );
+}
+
+#[test]
+fn drawings_nested_past_the_limit_are_refused() {
+    let depth = bounds::MAX_NESTING + 2;
+    let forms: Vec<(String, String)> = (0..depth)
+        .map(|i| {
+            (
+                format!("/Resources << /XObject << /F{} {} 0 R >> >>", i + 1, i + 6),
+                format!("/F{} Do", i + 1),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = forms
+        .iter()
+        .map(|(r, c)| (r.as_str(), c.as_str()))
+        .collect();
+    let pdf = drawing_pdf("/F0 Do", &borrowed);
+    let err = pdf_text(&pdf).expect_err("deep nesting must be refused");
+    assert!(
+        matches!(err, PdfError::OverLimit(LimitHit::Nesting { .. })),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_object_stream_is_measured_before_lopdf_inflates_it() {
+    let objstm = stream_object(
+        "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+        &zlib_run(200_000_000, b' '),
+    );
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_vec(),
+    ];
+    objects.push(objstm);
+    let pdf = pdf_of(&objects);
+    let held = bounds::load_held_back(&pdf).expect("loads with the object stream held back");
+    assert_eq!(
+        bounds::check_object_streams(&held, None, &Limits::default()),
+        Err(LimitHit::Stream {
+            limit: bounds::MAX_STREAM_BYTES
+        })
+    );
+    assert!(matches!(
+        pdf_text(&pdf),
+        Err(PdfError::OverLimit(LimitHit::Stream { .. }))
+    ));
+}
+
+/// The published letters are encrypted and keep their objects in object streams: those are
+/// measured after decrypting them (a small limit refuses them, the default reads them all).
+#[test]
+fn an_encrypted_letter_s_object_streams_are_measured_decrypted() {
+    let Some(letters) = dev_letters() else { return };
+    let (pdf, _) = &letters[0];
+    let bytes = fs::read(pdf).expect("letter");
+    let mut held = bounds::load_held_back(&bytes).expect("loads held back");
+    let state = bounds::lopdf_encryption::state(&mut held)
+        .expect("the letter is encrypted")
+        .expect("with the empty user password");
+    let tiny = Limits {
+        max_stream_bytes: 200,
+        ..Limits::default()
+    };
+    assert_eq!(
+        bounds::check_object_streams(&held, Some(&state), &tiny),
+        Err(LimitHit::Stream { limit: 200 }),
+        "{}: its object streams decode to more than 200 bytes",
+        pdf.display()
+    );
+    // Still encrypted they do not inflate: the refusal above came from the decrypted bytes.
+    assert_eq!(bounds::check_object_streams(&held, None, &tiny), Ok(()));
+    assert_eq!(
+        bounds::check_object_streams(&held, Some(&state), &Limits::default()),
+        Ok(())
+    );
 }

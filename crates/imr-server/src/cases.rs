@@ -14,6 +14,7 @@ use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_t
 use imr_store::accounts::Role;
 use imr_store::{DocumentInfo, NewDocument, Versioned, transition};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -70,6 +71,15 @@ pub struct Analysis {
     /// The facts extracted from `text`, with their spans.
     pub facts: Vec<imr_core::extract::Fact>,
     pub findings: CaseFindings,
+    /// The documents whose text could not be read, so are not in `text`.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A document whose text could not be read, and why (words that never quote the document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    pub document_id: i64,
+    pub reason: String,
 }
 
 /// The analysis of a case at a version. Documents arrive only with a workflow step, which
@@ -88,13 +98,22 @@ pub async fn analysis(
     {
         return Ok(hit);
     }
-    let text = clinical_text(state, case).await?;
-    let findings = proposal(state, case, &text);
-    let facts = imr_core::extract::facts(&text);
+    let ClinicalText { text, unreadable } = read_clinical_text(state, case).await?;
+    // Reading the records through the engine takes time in proportion to them: not on the
+    // async runtime, where it would hold up every other request.
+    let (state_, case_) = (state.clone(), case.clone());
+    let (text, findings, facts) = tokio::task::spawn_blocking(move || {
+        let findings = proposal(&state_, &case_, &text);
+        let facts = imr_core::extract::facts(&text);
+        (text, findings, facts)
+    })
+    .await
+    .map_err(|_| ApiError::internal("analysing the case's records"))?;
     let value = std::sync::Arc::new(Analysis {
         text,
         facts,
         findings,
+        unreadable,
     });
     if let Ok(mut m) = state.analyses.lock() {
         if m.len() >= 256 {
@@ -236,6 +255,15 @@ pub async fn add_document(
     if upload.kind.trim().is_empty() {
         return Err(ApiError::bad_request("kind: must not be empty"));
     }
+    // The same bytes twice (a double click, a resend) are one document.
+    let sha256 = imr_store::export::to_hex(&Sha256::digest(upload.bytes));
+    let documents = state.store.documents(&case.number).await?;
+    if let Some(earlier) = documents.iter().find(|d| d.sha256 == sha256) {
+        return Err(ApiError::conflict(format!(
+            "this document was already received for case {}: document {} ({}, received {}, same SHA-256); it is not stored again",
+            case.number, earlier.id, earlier.kind, earlier.received_at
+        )));
+    }
     // The document and its workflow step are one transaction: both or neither.
     let mut source = upload.bytes;
     let (case, info) = state
@@ -258,19 +286,56 @@ pub async fn add_document(
     Ok((info, case))
 }
 
-/// The clinical text of a case: every text or PDF document received, in order.
+/// The clinical text of a case: every text or PDF document received, in order; the documents
+/// that cannot be read are left out (see [`read_clinical_text`]).
 pub async fn clinical_text(state: &AppState, case: &Case) -> ApiResult<String> {
+    Ok(read_clinical_text(state, case).await?.text)
+}
+
+/// A case's clinical text and the documents left out of it.
+pub struct ClinicalText {
+    pub text: String,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// PDFs read at once, at most: each may take up to the reader's limits in memory.
+static PDF_READS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Reads every text or PDF document of a case, in order. A PDF is read under the reader's
+/// limits on a blocking thread, a few at a time; one that fails is marked in the store with its
+/// reason and not read again.
+pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<ClinicalText> {
+    let marked: BTreeMap<i64, String> = state
+        .store
+        .unreadable_documents(&case.number)
+        .await?
+        .into_iter()
+        .collect();
     let mut text = String::new();
+    let mut unreadable = Vec::new();
     for doc in state.store.documents(&case.number).await? {
+        if let Some(reason) = marked.get(&doc.id) {
+            unreadable.push(Unreadable {
+                document_id: doc.id,
+                reason: reason.clone(),
+            });
+            continue;
+        }
         let bytes = state.store.read_document(doc.id).await?;
         let part = if doc.media_type.starts_with("text/") {
             String::from_utf8_lossy(&bytes).into_owned()
         } else if imr_pdf::read::looks_like_pdf(&bytes) {
-            let read = tokio::task::spawn_blocking(move || imr_pdf::read::pdf_text(&bytes)).await;
-            match read {
-                Ok(Ok(t)) => t,
-                _ => {
-                    tracing::warn!(document = doc.id, "a PDF document could not be read");
+            match read_pdf(bytes).await? {
+                Ok(part) => part,
+                Err(reason) => {
+                    tracing::warn!(document = doc.id, %reason, "a PDF document could not be read");
+                    if let Err(e) = state.store.mark_unreadable(doc.id, &reason, now()).await {
+                        tracing::error!(document = doc.id, error = %e, "marking it unreadable");
+                    }
+                    unreadable.push(Unreadable {
+                        document_id: doc.id,
+                        reason,
+                    });
                     continue;
                 }
             }
@@ -282,7 +347,20 @@ pub async fn clinical_text(state: &AppState, case: &Case) -> ApiResult<String> {
         }
         text.push_str(part.trim());
     }
-    Ok(text)
+    Ok(ClinicalText { text, unreadable })
+}
+
+/// A PDF's text, read off the async runtime under the reader's limits; or why the document
+/// cannot be read. The outer error is the server's, not the document's.
+async fn read_pdf(bytes: Vec<u8>) -> ApiResult<Result<String, String>> {
+    let _permit = PDF_READS
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal("reading a document"))?;
+    let read = tokio::task::spawn_blocking(move || imr_pdf::read::pdf_text(&bytes))
+        .await
+        .map_err(|_| ApiError::internal("reading a document"))?;
+    Ok(read.map_err(|e| e.to_string()))
 }
 
 /// The engine's proposal for every disputed item, from the case's clinical text.

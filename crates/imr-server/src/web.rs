@@ -931,7 +931,12 @@ async fn render_case(
                         thead { tr { th { "Kind" } th { "File" } th { "Received" } th { "Size" } th { "SHA-256" } } }
                         tbody { @for d in &documents { tr {
                             td { (d.kind) }
-                            td { a href={ "/documents/" (d.id) } { (d.filename.as_deref().unwrap_or("document")) } }
+                            td {
+                                a href={ "/documents/" (d.id) } { (d.filename.as_deref().unwrap_or("document")) }
+                                @if let Some(u) = analysis.unreadable.iter().find(|u| u.document_id == d.id) {
+                                    div.notice.error { "Could not be read: " (u.reason) ". Its text is not in the clinical summary or the proposal." }
+                                }
+                            }
                             td { (when(d.received_at)) }
                             td { (d.size) " bytes" }
                             td { code title=(d.sha256) { (d.sha256.get(..12).unwrap_or(&d.sha256)) "…" } }

@@ -645,6 +645,39 @@ macro_rules! impl_store {
                 Ok(bytes)
             }
 
+            async fn mark_unreadable(
+                &self,
+                id: i64,
+                reason: &str,
+                at: jiff::civil::DateTime,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO unreadable_documents (document_id, reason, marked_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (document_id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(reason.to_owned())
+                .bind(at.to_string())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn unreadable_documents(
+                &self,
+                case: &imr_core::case::CaseNumber,
+            ) -> Result<Vec<(i64, String)>, $crate::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT u.document_id, u.reason FROM unreadable_documents u \
+                     JOIN documents d ON d.id = u.document_id WHERE d.case_number = $1 ORDER BY u.document_id",
+                )
+                .bind(case.as_str().to_owned())
+                .fetch_all(self.read_pool())
+                .await?)
+            }
+
             async fn record_audit(
                 &self,
                 case: Option<&imr_core::case::CaseNumber>,

@@ -178,6 +178,16 @@ pub trait Store: Send + Sync {
     /// A document's bytes; [`StoreError::Corrupt`] if they no longer match the hash.
     async fn read_document(&self, id: i64) -> Result<Vec<u8>, StoreError>;
 
+    /// Marks a document its text could not be read from, with why (words that never quote the
+    /// document), so it is not read again on every view. The first reason is kept.
+    async fn mark_unreadable(&self, id: i64, reason: &str, at: DateTime) -> Result<(), StoreError>;
+
+    /// The documents of a case marked unreadable: (document id, why), by id.
+    async fn unreadable_documents(
+        &self,
+        case: &CaseNumber,
+    ) -> Result<Vec<(i64, String)>, StoreError>;
+
     /// Records an event that changes nothing (a case viewed, a letter printed).
     async fn record_audit(
         &self,

@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "published letters",
         include_str!("../migrations/postgres/0004_published.sql"),
     ),
+    (
+        5,
+        "unreadable documents",
+        include_str!("../migrations/postgres/0005_unreadable_documents.sql"),
+    ),
 ];
 
 /// An arbitrary key for the migration advisory lock ("imr" in ASCII).

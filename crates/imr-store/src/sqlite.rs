@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "published letters",
         include_str!("../migrations/sqlite/0004_published.sql"),
     ),
+    (
+        5,
+        "unreadable documents",
+        include_str!("../migrations/sqlite/0005_unreadable_documents.sql"),
+    ),
 ];
 
 pub struct SqliteStore {

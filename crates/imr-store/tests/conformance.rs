@@ -141,6 +141,7 @@ conformance! {
     export_then_import_restores_exactly => check_export_import,
     a_bad_import_restores_nothing => check_bad_import,
     a_killed_writer_leaves_the_whole_document_or_none => check_sigkill,
+    an_unreadable_document_is_marked_once_per_case => check_unreadable,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,6 +485,51 @@ async fn check_documents(h: Harness) {
         s.read_document(123_456).await,
         Err(StoreError::NotFound { .. })
     ));
+}
+
+async fn check_unreadable(h: Harness) {
+    let s = h.store.as_ref();
+    let case = open_case(s, application(), at(1, 21, 9), "intake")
+        .await
+        .unwrap();
+    let other = open_case(s, application(), at(1, 22, 9), "intake")
+        .await
+        .unwrap();
+    let good = store_bytes(s, &case.number, "medical records", b"Progress note.").await;
+    let bad = store_bytes(s, &case.number, "medical records", &pattern(1000, 7)).await;
+    let elsewhere = store_bytes(s, &other.number, "medical records", &pattern(10, 8)).await;
+    assert!(
+        s.unreadable_documents(&case.number)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    s.mark_unreadable(bad.id, "over the limit per stream", at(1, 23, 9))
+        .await
+        .unwrap();
+    // A second mark (a concurrent view) keeps the first reason.
+    s.mark_unreadable(bad.id, "another reason", at(1, 23, 10))
+        .await
+        .unwrap();
+    s.mark_unreadable(elsewhere.id, "damaged", at(1, 23, 11))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.unreadable_documents(&case.number).await.unwrap(),
+        vec![(bad.id, "over the limit per stream".to_string())]
+    );
+    assert_eq!(
+        s.unreadable_documents(&other.number).await.unwrap(),
+        vec![(elsewhere.id, "damaged".to_string())]
+    );
+    assert_ne!(good.id, bad.id);
+    // Only a stored document can be marked.
+    assert!(
+        s.mark_unreadable(123_456, "x", at(1, 23, 12))
+            .await
+            .is_err()
+    );
 }
 
 /// A reader that yields `len` bytes in small pieces.

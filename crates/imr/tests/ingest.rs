@@ -11,7 +11,7 @@ use imr_store::published::open_published;
 
 mod common;
 
-use common::{imr, s, stderr, write_bad_inputs, write_letters};
+use common::{PEAK_LIMIT, imr, imr_peak, s, stderr, write_bad_inputs, write_letters};
 
 const SEED: u64 = 737_373;
 
@@ -233,4 +233,45 @@ fn bad_input_is_reported_once_each_and_nothing_is_half_stored() {
         .filter_map(|l| l.split(',').nth(2)?.parse::<usize>().ok())
         .sum();
     assert_eq!(counted, items, "every stored item is in the index");
+}
+
+/// A PDF that inflates to 1.5 GB among good letters: counted as failed and named once with the
+/// limit, the letters stored, and the run's memory bounded.
+#[test]
+fn an_inflating_pdf_fails_alone_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let input = tmp.path().join("in");
+    write_letters(&input, SEED, 0..3);
+    std::fs::write(
+        input.join("bomb.pdf"),
+        imr_pdf::inflating::inflating_pdf(1_500_000_000, b' '),
+    )
+    .expect("bomb");
+    let db = tmp.path().join("store.db");
+    let (out, peak) = imr_peak(&["ingest", s(&input), "--database-url", s(&db)]);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a failure makes exit status 1:\n{err}"
+    );
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("bomb.pdf")).collect();
+    assert_eq!(lines.len(), 1, "named once:\n{err}");
+    assert!(
+        lines[0].contains("failed") && lines[0].contains("limit per stream"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        err.contains("3 new, 0 replaced, 0 unchanged, 0 duplicate(s), 1 failed"),
+        "{err}"
+    );
+    assert_eq!(count(&db), 3, "the letters are stored");
+    assert!(
+        peak < PEAK_LIMIT,
+        "peak memory {} MiB over {} MiB",
+        peak >> 20,
+        PEAK_LIMIT >> 20
+    );
+    eprintln!("imr ingest over the bomb: peak {} MiB", peak >> 20);
 }

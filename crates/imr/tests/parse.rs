@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 use imr_core::letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 
+mod common;
+
 fn imr(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_imr"))
         .args(args)
@@ -225,4 +227,51 @@ fn review_letter_needs_a_reviewer_profile() {
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--reviewer"));
+}
+
+/// A 1.5 MB PDF whose page inflates to 1.5 GB: refused by name and limit, with bounded memory,
+/// and the letter beside it still read.
+#[test]
+fn an_inflating_pdf_is_refused_and_the_letter_beside_it_read() {
+    let dir = temp_dir("bomb");
+    let bomb = dir.join("records-bomb.pdf");
+    std::fs::write(
+        &bomb,
+        imr_pdf::inflating::inflating_pdf(1_500_000_000, b' '),
+    )
+    .expect("bomb");
+    let letter = example_letter();
+    let (out, peak) = common::imr_peak(&[
+        "parse",
+        "--format",
+        "jsonl",
+        bomb.to_str().expect("utf-8"),
+        letter.to_str().expect("utf-8"),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains("records-bomb.pdf"))
+        .unwrap_or_else(|| panic!("the bomb is named:\n{err}"));
+    assert!(
+        line.contains("refused before it is read") && line.contains("limit per stream"),
+        "{line}"
+    );
+    assert_eq!(
+        err.matches("records-bomb.pdf").count(),
+        1,
+        "named once:\n{err}"
+    );
+    let records = json_stream(&out.stdout);
+    assert_eq!(records.len(), 1, "the letter is still read");
+    assert!(records[0]["case_number"].is_string(), "{}", records[0]);
+    assert!(
+        peak < common::PEAK_LIMIT,
+        "peak memory {} MiB over {} MiB",
+        peak >> 20,
+        common::PEAK_LIMIT >> 20
+    );
+    eprintln!("imr parse over the bomb: peak {} MiB", peak >> 20);
 }

@@ -51,3 +51,52 @@ pub fn write_bad_inputs(input: &Path, seed: u64) {
     .expect("pdf");
     std::fs::write(input.join("notes.txt"), "Shopping: apples, pears, bread.\n").expect("note");
 }
+
+/// Runs the real `imr` binary and watches its peak resident memory (VmHWM, which only grows)
+/// until it exits: (output, peak bytes).
+pub fn imr_peak(args: &[&str]) -> (Output, u64) {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imr"))
+        .args(args)
+        .env_remove("IMR_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the imr binary runs");
+    let status = format!("/proc/{}/status", child.id());
+    // Drain stdout and stderr beside the watch, so a full pipe never stops the child.
+    let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || read_all(stdout));
+    let err = std::thread::spawn(move || read_all(stderr));
+    let mut peak = 0;
+    let code = loop {
+        if let Some(kb) = std::fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        }) {
+            peak = peak.max(kb * 1024);
+        }
+        if let Some(code) = child.try_wait().expect("wait") {
+            break code;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let output = Output {
+        status: code,
+        stdout: out.join().expect("stdout"),
+        stderr: err.join().expect("stderr"),
+    };
+    (output, peak)
+}
+
+fn read_all(mut from: impl std::io::Read) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let _ = from.read_to_end(&mut bytes);
+    bytes
+}
+
+/// The most a run over a bomb may cost: the reading limits allow a stream of 32 MiB held twice,
+/// and parsed; far below the gigabytes the bomb would take.
+pub const PEAK_LIMIT: u64 = 400 * 1024 * 1024;

@@ -1,0 +1,210 @@
+//! A PDF that inflates: one page whose content stream is a run of one byte, deflated about
+//! 1000:1 (1.5 GB in 1.5 MB). The reading limits are tested against it; it is written directly,
+//! in well under a second, instead of compressing the run.
+
+use std::io::Write;
+
+/// A one-page PDF whose content stream inflates to `decoded` copies of `fill`.
+pub fn inflating_pdf(decoded: u64, fill: u8) -> Vec<u8> {
+    let stream = zlib_run(decoded, fill);
+    pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_vec(),
+        stream_object("/Filter /FlateDecode", &stream),
+    ])
+}
+
+/// A stream object's body: `dict` entries besides /Length, then the bytes.
+pub fn stream_object(dict: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< /Length {} {dict} >>\nstream\n", bytes.len()).into_bytes();
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+/// A PDF of these object bodies, numbered from 1 (the first is the catalog), with its
+/// cross-reference table.
+pub fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        let _ = writeln!(pdf, "{} 0 obj", i + 1);
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    let _ = write!(pdf, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
+    for offset in offsets {
+        let _ = writeln!(pdf, "{offset:010} 00000 n ");
+    }
+    let _ = write!(
+        pdf,
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    );
+    pdf
+}
+
+/// A zlib stream of `count` copies of `fill`: one dynamic-Huffman deflate block in which the
+/// repeat "258 bytes back 1" costs two bits, so the run is mostly zero bytes.
+pub fn zlib_run(count: u64, fill: u8) -> Vec<u8> {
+    let mut bits = Bits::default();
+    // Block header: final, dynamic Huffman; 286 literal/length codes, 1 distance code, and
+    // code lengths for the first 18 code-length symbols in their transmission order.
+    bits.put(1, 1);
+    bits.put(2, 2);
+    bits.put(29, 5);
+    bits.put(0, 5);
+    bits.put(14, 4);
+    // The code-length alphabet: symbols 0, 1, 2 and 18, two bits each.
+    const ORDER: [usize; 18] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1];
+    for symbol in ORDER {
+        bits.put(u32::from(matches!(symbol, 0 | 1 | 2 | 18)) * 2, 3);
+    }
+    let code_length = |bits: &mut Bits, symbol: u32| {
+        let code = match symbol {
+            0 => 0b00,
+            1 => 0b01,
+            2 => 0b10,
+            _ => 0b11,
+        };
+        bits.put_code(code, 2);
+    };
+    // Literal `fill` and end-of-block get 2 bits, length 258 (code 285) 1 bit; distance 1
+    // (code 0) 1 bit.
+    let mut lengths = vec![0u32; 287];
+    lengths[usize::from(fill)] = 2;
+    lengths[256] = 2;
+    lengths[285] = 1;
+    lengths[286] = 1;
+    let mut i = 0;
+    while i < lengths.len() {
+        let run = lengths[i..]
+            .iter()
+            .take_while(|&&l| l == 0)
+            .count()
+            .min(138);
+        if run >= 11 {
+            code_length(&mut bits, 18);
+            bits.put((run - 11) as u32, 7);
+            i += run;
+        } else {
+            code_length(&mut bits, lengths[i]);
+            i += 1;
+        }
+    }
+    // Codes (canonical): 285 -> 0, distance 0 -> 0, fill -> 10, end of block -> 11.
+    let mut left = count;
+    if left > 0 {
+        bits.put_code(0b10, 2);
+        left -= 1;
+    }
+    // Four repeats are eight zero bits.
+    let bytes = left / (4 * 258);
+    bits.put_zero_bytes(bytes as usize);
+    left -= bytes * 4 * 258;
+    while left >= 258 {
+        bits.put(0, 2);
+        left -= 258;
+    }
+    for _ in 0..left {
+        bits.put_code(0b10, 2);
+    }
+    bits.put_code(0b11, 2);
+    bits.flush();
+
+    let mut out = vec![0x78, 0x01];
+    out.extend_from_slice(&bits.out);
+    out.extend_from_slice(&adler32_run(count, fill).to_be_bytes());
+    out
+}
+
+/// The Adler-32 of `count` copies of `fill`, from its closed form.
+fn adler32_run(count: u64, fill: u8) -> u32 {
+    const MOD: u128 = 65521;
+    let n = u128::from(count);
+    let c = u128::from(fill);
+    let a = (1 + n * c) % MOD;
+    let b = (n + c * (n * (n + 1) / 2 % MOD)) % MOD;
+    ((b << 16) | a) as u32
+}
+
+/// Deflate's bit order: values least significant bit first, Huffman codes most significant first.
+#[derive(Default)]
+struct Bits {
+    out: Vec<u8>,
+    current: u32,
+    used: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u32, width: u32) {
+        for i in 0..width {
+            self.current |= ((value >> i) & 1) << self.used;
+            self.used += 1;
+            if self.used == 8 {
+                self.out.push(self.current as u8);
+                self.current = 0;
+                self.used = 0;
+            }
+        }
+    }
+
+    fn put_code(&mut self, code: u32, width: u32) {
+        for i in (0..width).rev() {
+            self.put((code >> i) & 1, 1);
+        }
+    }
+
+    /// `8 * count` zero bits at once: the bits waiting keep their place in the next byte.
+    fn put_zero_bytes(&mut self, count: usize) {
+        if count == 0 {
+            return;
+        }
+        self.out.push(self.current as u8);
+        self.current = 0;
+        self.out.resize(self.out.len() + count - 1, 0);
+    }
+
+    fn flush(&mut self) {
+        if self.used > 0 {
+            self.out.push(self.current as u8);
+            self.current = 0;
+            self.used = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn the_run_inflates_to_exactly_what_was_asked() {
+        for (count, fill) in [
+            (0, b' '),
+            (1, b' '),
+            (257, 0),
+            (5000, b' '),
+            (1_000_003, b'x'),
+        ] {
+            let packed = zlib_run(count, fill);
+            let mut out = Vec::new();
+            flate2::read::ZlibDecoder::new(&packed[..])
+                .read_to_end(&mut out)
+                .unwrap_or_else(|e| panic!("{count} x {fill}: {e}"));
+            assert_eq!(out.len() as u64, count);
+            assert!(out.iter().all(|&b| b == fill));
+        }
+    }
+
+    #[test]
+    fn a_gigabyte_costs_about_a_megabyte() {
+        let pdf = inflating_pdf(1 << 30, b' ');
+        assert!(pdf.len() < 1_100_000, "{}", pdf.len());
+        assert!(pdf.starts_with(b"%PDF-1.4"));
+    }
+}
