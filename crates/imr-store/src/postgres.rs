@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "published letters",
         include_str!("../migrations/postgres/0004_published.sql"),
     ),
+    (
+        6,
+        "accounts that hold",
+        include_str!("../migrations/postgres/0006_accounts_hold.sql"),
+    ),
 ];
 
 /// An arbitrary key for the migration advisory lock ("imr" in ASCII).

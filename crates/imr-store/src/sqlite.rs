@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "published letters",
         include_str!("../migrations/sqlite/0004_published.sql"),
     ),
+    (
+        6,
+        "accounts that hold",
+        include_str!("../migrations/sqlite/0006_accounts_hold.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
