@@ -41,6 +41,8 @@ enum Command {
     Import(cmd::import::Args),
     /// Serve the JSON API and the reviewer's web workbench.
     Serve(cmd::serve::Args),
+    /// Users of the server: add, passwd, disable, enable, list.
+    User(cmd::user::Args),
     /// Read published letters into the corpus (records and search index).
     Index(cmd::index::Args),
     /// Read published letters into the store (one record per letter), resumable.
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::User(args) => cmd::user::run(args),
         Command::Index(args) => cmd::index::run(args),
         Command::Ingest(args) => cmd::ingest::run(args),
         Command::Search(args) => cmd::search::run(args),
