@@ -272,3 +272,18 @@ pub async fn postgres_database(test: &str) -> Option<String> {
         None => panic!("IMR_TEST_PG_URL has no database part: {base}"),
     }
 }
+
+/// Drops a test database once its test passed (a failed test leaves it to look at).
+pub async fn drop_postgres_database(url: &str) {
+    let (Ok(base), Some((_, name))) = (std::env::var("IMR_TEST_PG_URL"), url.rsplit_once('/'))
+    else {
+        return;
+    };
+    use sqlx::Connection;
+    if let Ok(mut admin) = sqlx::PgConnection::connect(&base).await {
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut admin)
+            .await;
+    }
+}
