@@ -231,7 +231,7 @@ pub async fn open_session(
         SessionKind::Web => WEB_SESSION_SECONDS,
         SessionKind::Api => API_TOKEN_SECONDS,
     };
-    let created_ms = i64::try_from(jiff::Timestamp::now().as_millisecond()).unwrap_or(now * 1000);
+    let created_ms = jiff::Timestamp::now().as_millisecond();
     state
         .accounts
         .create_session(
