@@ -104,6 +104,32 @@ impl Drop for Busy {
     }
 }
 
+/// A response body that keeps its request counted as under way until it is sent or dropped.
+struct WhileSending {
+    inner: axum::body::Body,
+    _busy: Busy,
+}
+
+impl http_body::Body for WhileSending {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then lets requests
 /// under way finish (for at most `limits.shutdown_grace`). Each request carries the client's
 /// [`ConnectInfo<SocketAddr>`].
@@ -191,9 +217,8 @@ async fn connection(
     let service =
         hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
             let app = app.clone();
-            let busy = Busy::new(busy.clone());
+            let _busy = Busy::new(busy.clone());
             async move {
-                let _busy = busy;
                 let mut request = request.map(axum::body::Body::new);
                 request.extensions_mut().insert(ConnectInfo(peer));
                 let response =
@@ -202,7 +227,9 @@ async fn connection(
                         Ok(Err(never)) => match never {},
                         Err(_) => timed_out(request_timeout),
                     };
-                Ok::<_, Infallible>(response)
+                // The request stays under way until its answer is sent: a connection sending a
+                // large letter is not idle.
+                Ok::<_, Infallible>(response.map(|inner| WhileSending { inner, _busy }))
             }
         });
     let mut builder = hyper::server::conn::http1::Builder::new();

@@ -177,6 +177,43 @@ async fn shutdown_closes_idle_connections_and_ends_the_server() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_under_way_finishes_when_the_server_stops() {
+    let mut server = Server::start(Settings::default(), ConnectionLimits::default()).await;
+    let body = br#"{"username": "admin", "password": "wrong password!"}"#;
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    stream
+        .write_all(&body[..10])
+        .await
+        .expect("part of the body");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.shut_down();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        TcpStream::connect(server.addr).await.is_err(),
+        "a stopping server accepts no new connection"
+    );
+    stream.write_all(&body[10..]).await.expect("the rest");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let stopped = server.stopped.take().expect("task");
+    tokio::time::timeout(Duration::from_secs(5), stopped)
+        .await
+        .expect("the server ends once the request is answered")
+        .expect("cleanly");
+}
+
 /// Throttle settings for tests: two free failures, then 4 s, 8 s (cap). (Longer than a
 /// debug build's password check, so a wait has not passed by the next request.)
 fn quick_throttle(trust_proxy: bool) -> Settings {
