@@ -329,6 +329,25 @@ async fn without_trust_proxy_a_forwarded_address_is_ignored() {
 }
 
 #[tokio::test]
+async fn the_web_login_form_is_throttled_the_same_way() {
+    let server = Server::start(quick_throttle(false), ConnectionLimits::default()).await;
+    add_clerk(&server).await;
+    for attempt in 1..=3 {
+        let refused = server.web_login("clerk", "wrong password!").await;
+        assert!(
+            matches!(&refused, Err((StatusCode::UNAUTHORIZED, _))),
+            "attempt {attempt}: {refused:?}"
+        );
+    }
+    match server.web_login("clerk", "clerk-password-long").await {
+        Err((StatusCode::TOO_MANY_REQUESTS, html)) => {
+            assert!(html.contains("too many failed logins"), "{html}");
+        }
+        other => panic!("expected a wait: {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn the_throttle_fails_closed() {
     let server = Server::start(quick_throttle(false), ConnectionLimits::default()).await;
     add_clerk(&server).await;
