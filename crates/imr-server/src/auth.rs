@@ -13,7 +13,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use imr_core::case::Case;
-use imr_store::accounts::{NewSession, NewUser, Role, Session, SessionKind, User};
+use imr_store::accounts::{LoginAttempt, NewSession, NewUser, Role, Session, SessionKind, User};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult};
@@ -166,23 +166,22 @@ pub async fn login(
 ) -> Result<(String, Session), LoginError> {
     let now = unix_now();
     let (name_key, client_key) = (throttle_name(username), throttle_client(client));
-    let blocked_until = state
+    let attempt = state
         .accounts
-        .login_blocked_until(&name_key, &client_key)
+        .begin_login_attempt(&name_key, &client_key, now, &state.settings.throttle)
         .await
         .map_err(throttle_unavailable)?;
-    if blocked_until > now {
-        return Err(LoginError::Throttled {
-            seconds: blocked_until - now,
-        });
-    }
+    let failures = match attempt {
+        LoginAttempt::Wait { until } => {
+            return Err(LoginError::Throttled {
+                seconds: (until - now).max(1),
+            });
+        }
+        LoginAttempt::Go { failures, .. } => failures,
+    };
+    // The attempt is already counted as a failure; a success clears the count.
     let Some(user) = check_password(state, username, password).await? else {
-        let failures = state
-            .accounts
-            .record_login_failure(&name_key, &client_key, now, &state.settings.throttle)
-            .await
-            .map_err(throttle_unavailable)?;
-        tracing::warn!(failures = failures.count, "failed login");
+        tracing::warn!(failures, "failed login");
         return Err(LoginError::Wrong);
     };
     state

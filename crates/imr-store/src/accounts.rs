@@ -160,12 +160,14 @@ impl ThrottlePolicy {
     }
 }
 
-/// The failed logins of one (username, client address) pair after one more.
+/// What the throttle says to a login attempt of one (username, client address) pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Failures {
-    pub count: u32,
-    /// Unix seconds; no login of this pair is checked before then.
-    pub blocked_until: i64,
+pub enum LoginAttempt {
+    /// Go ahead: the attempt is counted as the pair's `failures`-th failure in a row (until a
+    /// success clears it), and the next one waits until `blocked_until`.
+    Go { failures: u32, blocked_until: i64 },
+    /// The pair waits until then (Unix seconds); this attempt was not counted.
+    Wait { until: i64 },
 }
 
 #[async_trait]
@@ -207,18 +209,18 @@ pub trait AccountStore: Send + Sync {
 
     async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError>;
 
-    /// Until when (Unix seconds) logins of this pair wait; 0 when they do not.
-    async fn login_blocked_until(&self, username: &str, client: &str) -> Result<i64, StoreError>;
-
-    /// Counts a failed login of the pair at `now` and sets its wait by `policy`; forgets pairs
-    /// quiet for `policy.forget_seconds`.
-    async fn record_login_failure(
+    /// Asks the throttle for a login attempt of the pair at `now`. Unless the pair must wait,
+    /// the attempt is counted as a failure at once, in one transaction with the check (so
+    /// attempts sent in parallel are counted one by one, none slips past the wait), and the
+    /// pair's next wait is set by `policy`; a success then clears the count. Pairs quiet for
+    /// `policy.forget_seconds` are forgotten.
+    async fn begin_login_attempt(
         &self,
         username: &str,
         client: &str,
         now: i64,
         policy: &ThrottlePolicy,
-    ) -> Result<Failures, StoreError>;
+    ) -> Result<LoginAttempt, StoreError>;
 
     /// A successful login forgets the pair's failures.
     async fn clear_login_failures(&self, username: &str, client: &str) -> Result<(), StoreError>;
@@ -501,28 +503,13 @@ macro_rules! impl_accounts {
                 Ok(())
             }
 
-            async fn login_blocked_until(
-                &self,
-                username: &str,
-                client: &str,
-            ) -> Result<i64, $crate::StoreError> {
-                let until: Option<i64> = sqlx::query_scalar(
-                    "SELECT blocked_until FROM login_throttle WHERE username = $1 AND client = $2",
-                )
-                .bind(username.to_owned())
-                .bind(client.to_owned())
-                .fetch_optional(self.read_pool())
-                .await?;
-                Ok(until.unwrap_or(0))
-            }
-
-            async fn record_login_failure(
+            async fn begin_login_attempt(
                 &self,
                 username: &str,
                 client: &str,
                 now: i64,
                 policy: &$crate::accounts::ThrottlePolicy,
-            ) -> Result<$crate::accounts::Failures, $crate::StoreError> {
+            ) -> Result<$crate::accounts::LoginAttempt, $crate::StoreError> {
                 let forget_before = now.saturating_sub(policy.forget_seconds);
                 let mut tx = self.begin_write().await?;
                 // Pairs quiet long enough are forgotten (the table stays small).
@@ -530,20 +517,34 @@ macro_rules! impl_accounts {
                     .bind(forget_before)
                     .execute(&mut *tx)
                     .await?;
-                let count: i64 = sqlx::query_scalar(
+                // Counted only when the pair is not waiting; the row stays locked to the end of
+                // the transaction (PostgreSQL), or the whole database does (SQLite).
+                let counted: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO login_throttle (username, client, failures, last_failure, blocked_until) \
                      VALUES ($1, $2, 1, $3, 0) \
                      ON CONFLICT (username, client) DO UPDATE \
                      SET failures = login_throttle.failures + 1, last_failure = $3 \
+                     WHERE login_throttle.blocked_until <= $3 \
                      RETURNING failures",
                 )
                 .bind(username.to_owned())
                 .bind(client.to_owned())
                 .bind(now)
-                .fetch_one(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-                let count = u32::try_from(count).unwrap_or(u32::MAX);
-                let blocked_until = now.saturating_add(policy.delay(count));
+                let Some(count) = counted else {
+                    let until: i64 = sqlx::query_scalar(
+                        "SELECT blocked_until FROM login_throttle WHERE username = $1 AND client = $2",
+                    )
+                    .bind(username.to_owned())
+                    .bind(client.to_owned())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    return Ok($crate::accounts::LoginAttempt::Wait { until });
+                };
+                let failures = u32::try_from(count).unwrap_or(u32::MAX);
+                let blocked_until = now.saturating_add(policy.delay(failures));
                 sqlx::query("UPDATE login_throttle SET blocked_until = $1 WHERE username = $2 AND client = $3")
                     .bind(blocked_until)
                     .bind(username.to_owned())
@@ -551,7 +552,7 @@ macro_rules! impl_accounts {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                Ok($crate::accounts::Failures { count, blocked_until })
+                Ok($crate::accounts::LoginAttempt::Go { failures, blocked_until })
             }
 
             async fn clear_login_failures(&self, username: &str, client: &str) -> Result<(), $crate::StoreError> {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use imr_store::accounts::{
-    AccountStore, Failures, NewSession, NewUser, Role, SessionKind, ThrottlePolicy,
+    AccountStore, LoginAttempt, NewSession, NewUser, Role, SessionKind, ThrottlePolicy,
     open_with_accounts,
 };
 use imr_store::{StoreError, StoreOptions};
@@ -263,76 +263,101 @@ async fn the_login_throttle_counts_per_pair_and_forgets_quiet_pairs() {
         forget_seconds: 1_000,
     };
     for (backend, store, _dir) in backends("throttle").await {
-        let mut seen = Vec::new();
-        for i in 0..4 {
-            seen.push(
+        let attempt = |name: &'static str, client: &'static str, now: i64| {
+            let store = store.clone();
+            async move {
                 store
-                    .record_login_failure("clerk", "10.0.0.1", 5_000 + i, &policy)
+                    .begin_login_attempt(name, client, now, &policy)
                     .await
-                    .expect("count"),
-            );
+                    .expect("attempt")
+            }
+        };
+        let mut seen = Vec::new();
+        for now in [5_000, 5_001, 5_002, 5_011, 5_012] {
+            seen.push(attempt("clerk", "10.0.0.1", now).await);
         }
         assert_eq!(
             seen,
             [
-                Failures {
-                    count: 1,
+                LoginAttempt::Go {
+                    failures: 1,
                     blocked_until: 5_000
                 },
-                Failures {
-                    count: 2,
+                LoginAttempt::Go {
+                    failures: 2,
                     blocked_until: 5_001
                 },
-                Failures {
-                    count: 3,
+                LoginAttempt::Go {
+                    failures: 3,
                     blocked_until: 5_012
                 },
-                Failures {
-                    count: 4,
-                    blocked_until: 5_023
+                // During the wait: not counted.
+                LoginAttempt::Wait { until: 5_012 },
+                LoginAttempt::Go {
+                    failures: 4,
+                    blocked_until: 5_032
                 },
             ],
             "{backend}"
         );
-        assert_eq!(
-            store
-                .login_blocked_until("clerk", "10.0.0.1")
-                .await
-                .expect("read"),
-            5_023,
-            "{backend}"
-        );
         // Another address, or another name, is another pair.
         assert_eq!(
-            store
-                .login_blocked_until("clerk", "10.0.0.2")
-                .await
-                .expect("read"),
-            0
+            attempt("clerk", "10.0.0.2", 5_013).await,
+            LoginAttempt::Go {
+                failures: 1,
+                blocked_until: 5_013
+            },
+            "{backend}"
         );
         assert_eq!(
-            store
-                .login_blocked_until("admin", "10.0.0.1")
-                .await
-                .expect("read"),
-            0
+            attempt("admin", "10.0.0.1", 5_013).await,
+            LoginAttempt::Go {
+                failures: 1,
+                blocked_until: 5_013
+            },
+            "{backend}"
         );
-        // A pair quiet past forget_seconds starts again.
-        let again = store
-            .record_login_failure("clerk", "10.0.0.1", 5_003 + 1_001, &policy)
-            .await
-            .expect("count");
-        assert_eq!(again.count, 1, "{backend}");
+        // A success clears the pair.
         store
-            .clear_login_failures("clerk", "10.0.0.1")
+            .clear_login_failures("clerk", "10.0.0.2")
             .await
             .expect("clear");
         assert_eq!(
-            store
-                .login_blocked_until("clerk", "10.0.0.1")
-                .await
-                .expect("read"),
-            0
+            attempt("clerk", "10.0.0.2", 5_014).await,
+            LoginAttempt::Go {
+                failures: 1,
+                blocked_until: 5_014
+            },
+            "{backend}"
         );
+        // A pair quiet past forget_seconds starts again.
+        assert_eq!(
+            attempt("clerk", "10.0.0.1", 5_012 + 1_001).await,
+            LoginAttempt::Go {
+                failures: 1,
+                blocked_until: 6_013
+            },
+            "{backend}"
+        );
+        // Attempts at once are counted one by one: of 8 in parallel, only the free ones and
+        // the first that sets a wait go ahead.
+        let parallel: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .begin_login_attempt("racer", "10.0.0.9", 7_000, &policy)
+                        .await
+                        .expect("attempt")
+                })
+            })
+            .collect();
+        let mut went = 0;
+        for task in parallel {
+            if matches!(task.await.expect("task"), LoginAttempt::Go { .. }) {
+                went += 1;
+            }
+        }
+        assert_eq!(went, 3, "{backend}");
     }
 }
