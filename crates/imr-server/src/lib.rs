@@ -133,8 +133,8 @@ fn client_address(request: &Request, trust_proxy: bool) -> Option<std::net::IpAd
 }
 
 /// Logs each request (method, path, status, latency, user id — the path holds at most a case
-/// number) and adds the security headers every page gets, `Cache-Control: no-store` included
-/// unless the handler chose its own (the static style sheet).
+/// number) and adds the security headers every page gets, and `Cache-Control: no-store` on
+/// everything but the static assets.
 async fn log_and_secure(
     axum::extract::State(state): axum::extract::State<AppState>,
     mut request: Request,
@@ -172,7 +172,8 @@ async fn log_and_secure(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if !headers.contains_key(header::CACHE_CONTROL) {
+    if !path.starts_with("/static/") {
+        // Whatever a handler said: only the static assets hold no patient data.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
@@ -345,4 +346,37 @@ pub fn run_blocking(options: ServeOptions) -> anyhow::Result<()> {
         .enable_all()
         .build()?
         .block_on(run(options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::extract::{ConnectInfo, Request};
+
+    fn request(forwarded: &[&str]) -> Request {
+        let mut builder = Request::builder().uri("/login");
+        for value in forwarded {
+            builder = builder.header("x-forwarded-for", *value);
+        }
+        let mut request = builder.body(axum::body::Body::empty()).expect("request");
+        let peer: std::net::SocketAddr = "10.1.1.1:5000".parse().expect("address");
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    }
+
+    #[test]
+    fn the_forwarded_address_counts_only_behind_a_trusted_proxy() {
+        let ip = |s: &str| Some(s.parse().expect("ip"));
+        let forged = request(&["6.6.6.6, 192.0.2.7"]);
+        assert_eq!(client_address(&forged, false), ip("10.1.1.1"));
+        // The last entry is the one the proxy wrote; earlier ones are the client's say.
+        assert_eq!(client_address(&forged, true), ip("192.0.2.7"));
+        assert_eq!(
+            client_address(&request(&["6.6.6.6", "[2001:db8::1]:443"]), true),
+            ip("2001:db8::1")
+        );
+        // Nothing usable: the peer.
+        assert_eq!(client_address(&request(&["garbage"]), true), ip("10.1.1.1"));
+        assert_eq!(client_address(&request(&[]), true), ip("10.1.1.1"));
+    }
 }
