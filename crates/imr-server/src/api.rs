@@ -90,16 +90,18 @@ pub struct LoginResponse {
     pub role: String,
 }
 
-/// Logs in and returns an API token. Five failed attempts in a row lock the account for 15
-/// minutes (429).
+/// Logs in and returns an API token. After a few failed attempts of one username from one
+/// address, the next attempt of that pair must wait, longer after each failure (429 with
+/// Retry-After); nothing locks, and unknown names are answered as known ones.
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, description = "wrong username or password"),
-              (status = 429, description = "locked after failed logins")))]
+              (status = 403, description = "a one-time password: change it on the web first"),
+              (status = 429, description = "too many failed logins of this username from this address: wait Retry-After seconds")))]
 async fn login(
     State(state): State<AppState>,
     axum::Extension(client): axum::Extension<crate::ClientAddr>,
     ApiJson(body): ApiJson<LoginRequest>,
-) -> ApiResult<Json<LoginResponse>> {
+) -> Result<Json<LoginResponse>, Response> {
     let (token, session) = auth::login(
         &state,
         client.0,
@@ -107,7 +109,13 @@ async fn login(
         &body.password,
         SessionKind::Api,
     )
-    .await?;
+    .await
+    .map_err(|e| {
+        let retry_after = e
+            .retry_after()
+            .map(|s| [(axum::http::header::RETRY_AFTER, s.to_string())]);
+        (retry_after, ApiError::from(e)).into_response()
+    })?;
     Ok(Json(LoginResponse {
         token,
         expires_at: session.expires_at,

@@ -1,5 +1,6 @@
 //! Who is asking: passwords (argon2), session cookies for the web, bearer tokens for the API,
-//! login with failed-attempt locking, and the rules of who may see and do what.
+//! login slowed down after failures (per username and client address, never locked), one-time
+//! passwords that must be changed, and the rules of who may see and do what.
 //!
 //! Tokens are 32 random bytes in hex; the store keeps only their SHA-256, so a copy of the
 //! database cannot be used to log in.
@@ -12,7 +13,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use imr_core::case::Case;
-use imr_store::accounts::{NewUser, Role, Session, SessionKind, User};
+use imr_store::accounts::{LoginAttempt, NewSession, NewUser, Role, Session, SessionKind, User};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult};
@@ -20,11 +21,7 @@ use crate::state::AppState;
 
 /// The web session cookie.
 pub const SESSION_COOKIE: &str = "imr_session";
-/// Failed logins in a row before the account is locked.
-pub const MAX_FAILED_LOGINS: u32 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_SECONDS: i64 = 15 * 60;
-/// How long a web session lasts.
+/// How long a web session lasts (at most; unused, it ends sooner: `Settings::session_idle_seconds`).
 pub const WEB_SESSION_SECONDS: i64 = 12 * 3600;
 /// How long an API token lasts.
 pub const API_TOKEN_SECONDS: i64 = 30 * 24 * 3600;
@@ -89,12 +86,28 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Why a login failed. The message never says whether the user exists.
+/// Why a login failed. The answer never says whether the user exists: the throttle counts
+/// unknown names as it counts known ones.
 #[derive(Debug)]
 pub enum LoginError {
     Wrong,
-    Locked { seconds: i64 },
+    /// Too many failures of this username from this address: wait before trying again.
+    Throttled {
+        seconds: i64,
+    },
+    /// The password is right but one-time, and this is the API: change it on the web first.
+    MustChangePassword,
     Store(ApiError),
+}
+
+impl LoginError {
+    /// For a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            LoginError::Throttled { seconds } => Some(*seconds),
+            _ => None,
+        }
+    }
 }
 
 impl From<LoginError> for ApiError {
@@ -104,20 +117,46 @@ impl From<LoginError> for ApiError {
                 axum::http::StatusCode::UNAUTHORIZED,
                 "wrong username or password",
             ),
-            LoginError::Locked { seconds } => ApiError::new(
+            LoginError::Throttled { seconds } => ApiError::new(
                 axum::http::StatusCode::TOO_MANY_REQUESTS,
                 format!(
-                    "too many failed logins: this account is locked for {} more minute(s)",
-                    (seconds + 59) / 60
+                    "too many failed logins for this username from your address: wait {seconds} \
+                     second(s) and try again"
                 ),
+            ),
+            LoginError::MustChangePassword => ApiError::forbidden(
+                "this account has a one-time password: log in on the web and choose your own \
+                 password (/account/password) before using the API",
             ),
             LoginError::Store(e) => e,
         }
     }
 }
 
-/// Checks a username and password, counting failures and refusing locked accounts. On success
-/// opens a session of `kind` and returns its token and the session.
+/// The throttle cannot be read or written: refuse the login rather than let guesses through.
+fn throttle_unavailable(e: imr_store::StoreError) -> LoginError {
+    tracing::error!(error = %e, "the login throttle is unavailable; refusing logins");
+    LoginError::Store(ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "logins are unavailable for a moment; try again later",
+    ))
+}
+
+/// The username as the throttle keys it: bounded, so a long name costs no more than a short one.
+fn throttle_name(username: &str) -> String {
+    username.chars().take(128).collect()
+}
+
+/// The client address as the throttle keys it.
+fn throttle_client(client: Option<IpAddr>) -> String {
+    client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+}
+
+/// Checks a username and password. Failures slow down the next attempt of the same username
+/// from the same address (exponential backoff, `Settings::throttle`); the right password from
+/// another address is never held back. The throttle lives in the store, so servers sharing it
+/// count together, and it fails closed. On success opens a session of `kind` and returns its
+/// token and the session.
 pub async fn login(
     state: &AppState,
     client: Option<IpAddr>,
@@ -126,50 +165,44 @@ pub async fn login(
     kind: SessionKind,
 ) -> Result<(String, Session), LoginError> {
     let now = unix_now();
-    if let Some(seconds) = client.and_then(|ip| client_blocked(state, ip, now)) {
-        return Err(LoginError::Locked { seconds });
-    }
-    let result = check_and_open(state, username, password, kind, now).await;
-    if let (Err(LoginError::Wrong), Some(ip)) = (&result, client) {
-        client_failed(state, ip, now);
-    }
-    result
-}
-
-/// Failed logins allowed from one address within [`CLIENT_WINDOW_SECONDS`], whatever the
-/// usernames tried (the per-account lock does not stop guessing across many accounts).
-pub const MAX_CLIENT_FAILURES: u32 = 20;
-pub const CLIENT_WINDOW_SECONDS: i64 = 5 * 60;
-
-fn client_blocked(state: &AppState, ip: IpAddr, now: i64) -> Option<i64> {
-    let map = state.login_failures.lock().ok()?;
-    let (count, since) = *map.get(&ip)?;
-    let left = since + CLIENT_WINDOW_SECONDS - now;
-    (count >= MAX_CLIENT_FAILURES && left > 0).then_some(left)
-}
-
-fn client_failed(state: &AppState, ip: IpAddr, now: i64) {
-    let Ok(mut map) = state.login_failures.lock() else {
-        return;
+    let (name_key, client_key) = (throttle_name(username), throttle_client(client));
+    let attempt = state
+        .accounts
+        .begin_login_attempt(&name_key, &client_key, now, &state.settings.throttle)
+        .await
+        .map_err(throttle_unavailable)?;
+    let failures = match attempt {
+        LoginAttempt::Wait { until } => {
+            return Err(LoginError::Throttled {
+                seconds: (until - now).max(1),
+            });
+        }
+        LoginAttempt::Go { failures, .. } => failures,
     };
-    if map.len() > 100_000 {
-        // Bounded memory: forget windows that have ended.
-        map.retain(|_, (_, since)| *since + CLIENT_WINDOW_SECONDS > now);
+    // The attempt is already counted as a failure; a success clears the count.
+    let Some(user) = check_password(state, username, password).await? else {
+        tracing::warn!(failures, "failed login");
+        return Err(LoginError::Wrong);
+    };
+    state
+        .accounts
+        .clear_login_failures(&name_key, &client_key)
+        .await
+        .map_err(throttle_unavailable)?;
+    if kind == SessionKind::Api && user.must_change_password {
+        return Err(LoginError::MustChangePassword);
     }
-    let entry = map.entry(ip).or_insert((0, now));
-    if entry.1 + CLIENT_WINDOW_SECONDS <= now {
-        *entry = (0, now);
-    }
-    entry.0 += 1;
+    open_session(state, user, kind)
+        .await
+        .map_err(LoginError::Store)
 }
 
-async fn check_and_open(
+/// The user if the password is theirs and the account is enabled.
+async fn check_password(
     state: &AppState,
     username: &str,
     password: &str,
-    kind: SessionKind,
-    now: i64,
-) -> Result<(String, Session), LoginError> {
+) -> Result<Option<User>, LoginError> {
     let user = state
         .accounts
         .user_by_name(username)
@@ -178,58 +211,109 @@ async fn check_and_open(
     let Some(user) = user else {
         // Verify anyway, so an unknown name takes as long as a wrong password.
         let _ = verify_password(password, &state.dummy_hash);
-        return Err(LoginError::Wrong);
+        return Ok(None);
     };
-    if user.locked_until > now {
-        return Err(LoginError::Locked {
-            seconds: user.locked_until - now,
-        });
-    }
-    if !verify_password(password, &user.password_hash) {
-        let count = state
-            .accounts
-            .record_failed_login(user.id, MAX_FAILED_LOGINS, now + LOCK_SECONDS)
-            .await
-            .map_err(|e| LoginError::Store(e.into()))?;
-        tracing::warn!(user_id = user.id, failures = count, "failed login");
-        return Err(LoginError::Wrong);
-    }
-    if user.failed_logins > 0 {
-        state
-            .accounts
-            .clear_failed_logins(user.id)
-            .await
-            .map_err(|e| LoginError::Store(e.into()))?;
-    }
-    let token = random_hex(32).map_err(LoginError::Store)?;
-    let csrf = random_hex(16).map_err(LoginError::Store)?;
+    let right = verify_password(password, &user.password_hash);
+    Ok((right && !user.disabled).then_some(user))
+}
+
+/// Opens a session for `user` and returns its token (the store keeps only its hash).
+pub async fn open_session(
+    state: &AppState,
+    user: User,
+    kind: SessionKind,
+) -> Result<(String, Session), ApiError> {
+    let now = unix_now();
+    let token = random_hex(32)?;
+    let csrf = random_hex(16)?;
     let lifetime = match kind {
         SessionKind::Web => WEB_SESSION_SECONDS,
         SessionKind::Api => API_TOKEN_SECONDS,
     };
+    let created_ms = jiff::Timestamp::now().as_millisecond();
     state
         .accounts
         .create_session(
-            &token_hash(&token),
-            user.id,
-            kind,
-            &csrf,
-            now + lifetime,
+            &NewSession {
+                token_sha256: token_hash(&token),
+                user_id: user.id,
+                kind,
+                csrf_token: csrf.clone(),
+                created_ms,
+                expires_at: now + lifetime,
+            },
             now,
+            state.settings.max_sessions_per_user,
         )
-        .await
-        .map_err(|e| LoginError::Store(e.into()))?;
+        .await?;
     tracing::info!(user_id = user.id, kind = kind.as_str(), "login");
     let session = Session {
         kind,
         csrf_token: csrf,
         expires_at: now + lifetime,
+        last_seen: now,
         user,
     };
     Ok((token, session))
 }
 
-/// Creates a user with a hashed password.
+/// Changes the password of the user behind `who` after checking their current one. Every
+/// session of theirs ends; the new web session's token is returned.
+pub async fn change_own_password(
+    state: &AppState,
+    who: &Principal,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> ApiResult<String> {
+    let user = state
+        .accounts
+        .user_by_name(&who.username)
+        .await?
+        .ok_or_else(|| ApiError::not_found("your account no longer exists"))?;
+    if !verify_password(current, &user.password_hash) {
+        return Err(ApiError::bad_request(
+            "current password: this is not your current password",
+        ));
+    }
+    check_new_password(new).map_err(|m| ApiError::bad_request(format!("new password: {m}")))?;
+    if new != confirm {
+        return Err(ApiError::bad_request(
+            "confirm: the two new passwords are not the same",
+        ));
+    }
+    if new == current {
+        return Err(ApiError::bad_request(
+            "new password: choose a password other than the current one",
+        ));
+    }
+    state
+        .accounts
+        .set_password(user.id, &hash_password(new)?, false)
+        .await?;
+    tracing::info!(user_id = user.id, "password changed");
+    let (token, _) = open_session(state, user, SessionKind::Web).await?;
+    Ok(token)
+}
+
+/// Gives a user a new random one-time password (returned, to be shown once) and ends their
+/// sessions.
+pub async fn reset_password(state: &AppState, user_id: i64) -> ApiResult<String> {
+    let password = one_time_password()?;
+    state
+        .accounts
+        .set_password(user_id, &hash_password(&password)?, true)
+        .await?;
+    tracing::info!(user_id, "password reset to a one-time password");
+    Ok(password)
+}
+
+/// A random one-time password: 16 hex digits (64 bits).
+pub fn one_time_password() -> ApiResult<String> {
+    random_hex(8)
+}
+
+/// Creates a user with a password chosen for them by whoever creates the account.
 pub async fn create_user(
     state: &AppState,
     username: &str,
@@ -238,6 +322,41 @@ pub async fn create_user(
     reviewer_id: Option<String>,
     case_number: Option<String>,
 ) -> ApiResult<User> {
+    add_user(
+        state,
+        NewAccount {
+            username,
+            password,
+            role,
+            reviewer_id,
+            case_number,
+            one_time: false,
+        },
+    )
+    .await
+}
+
+/// A user account about to be created.
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub reviewer_id: Option<String>,
+    pub case_number: Option<String>,
+    /// The user must change the password at first login.
+    pub one_time: bool,
+}
+
+/// Checks and creates a user with a hashed password.
+pub async fn add_user(state: &AppState, account: NewAccount<'_>) -> ApiResult<User> {
+    let NewAccount {
+        username,
+        password,
+        role,
+        reviewer_id,
+        case_number,
+        one_time,
+    } = account;
     let name_ok = !username.is_empty()
         && username.len() <= 64
         && username
@@ -278,6 +397,7 @@ pub async fn create_user(
             reviewer_id,
             case_number,
             password_hash: hash,
+            must_change_password: one_time,
             created_at: unix_now(),
         })
         .await?)
@@ -369,15 +489,36 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .filter(|v| !v.is_empty())
 }
 
-async fn principal(state: &AppState, token: &str, kind: SessionKind) -> ApiResult<Principal> {
+/// The session behind a token, if it is live: not expired, and for the web not idle longer than
+/// `Settings::session_idle_seconds` (an idle one is ended). Use is noted at most every minute
+/// (sooner for short idle timeouts), so a page view is not a write each time.
+async fn live_session(
+    state: &AppState,
+    token: &str,
+    kind: SessionKind,
+) -> ApiResult<(Principal, bool)> {
     let hash = token_hash(token);
-    match state.accounts.session(&hash, unix_now()).await? {
-        Some(session) if session.kind == kind => Ok(Principal::of(session, hash)),
-        _ => Err(ApiError::new(
+    let now = unix_now();
+    let expired = || {
+        ApiError::new(
             axum::http::StatusCode::UNAUTHORIZED,
             "the token is unknown or has expired: log in again",
-        )),
+        )
+    };
+    let session = match state.accounts.session(&hash, now).await? {
+        Some(session) if session.kind == kind => session,
+        _ => return Err(expired()),
+    };
+    let idle_limit = state.settings.session_idle_seconds;
+    if kind == SessionKind::Web && now - session.last_seen > idle_limit {
+        state.accounts.delete_session(&hash).await?;
+        return Err(expired());
     }
+    if now - session.last_seen >= (idle_limit / 4).clamp(1, 60) {
+        state.accounts.touch_session(&hash, now).await?;
+    }
+    let must_change = session.user.must_change_password;
+    Ok((Principal::of(session, hash), must_change))
 }
 
 /// An API caller, authenticated by a bearer token.
@@ -388,13 +529,20 @@ impl FromRequestParts<AppState> for ApiUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<ApiUser> {
         let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
-        let p = principal(state, token, SessionKind::Api).await?;
+        let (p, _) = live_session(state, token, SessionKind::Api).await?;
         note_user(parts, p.user_id);
         Ok(ApiUser(p))
     }
 }
 
-/// A web user, authenticated by the session cookie; without one, the login page.
+/// The page where a user changes their own password.
+pub const CHANGE_PASSWORD_PATH: &str = "/account/password";
+/// The only pages a user with a one-time password may see; every other one redirects to
+/// [`CHANGE_PASSWORD_PATH`].
+const ONE_TIME_PASSWORD_PATHS: &[&str] = &[CHANGE_PASSWORD_PATH, "/logout"];
+
+/// A web user, authenticated by the session cookie; without one, the login page. A user with a
+/// one-time password is sent to change it first.
 pub struct WebUser(pub Principal);
 
 /// Leaves the user id where the request log finds it.
@@ -413,19 +561,27 @@ impl FromRequestParts<AppState> for WebUser {
     ) -> Result<WebUser, Self::Rejection> {
         let to_login = || axum::response::Redirect::to("/login");
         let token = session_cookie(&parts.headers).ok_or_else(to_login)?;
-        let p = principal(state, token, SessionKind::Web)
+        let (p, must_change) = live_session(state, token, SessionKind::Web)
             .await
             .map_err(|_| to_login())?;
         note_user(parts, p.user_id);
+        if must_change && !ONE_TIME_PASSWORD_PATHS.contains(&parts.uri.path()) {
+            return Err(axum::response::Redirect::to(CHANGE_PASSWORD_PATH));
+        }
         Ok(WebUser(p))
     }
 }
 
 /// The cookie that carries a web session: HttpOnly (no script reads it), SameSite=Strict (no
-/// other site's page sends it).
-pub fn set_session_cookie(token: &str) -> String {
+/// other site's page sends it), and Secure (sent over HTTPS only) with `--secure-cookies`.
+pub fn set_session_cookie(token: &str, settings: &crate::Settings) -> String {
+    let secure = if settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={WEB_SESSION_SECONDS}"
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={WEB_SESSION_SECONDS}{secure}"
     )
 }
 

@@ -61,7 +61,7 @@ pub struct DemoUsers {
 }
 
 /// Loads the demo reviewers and cases, and a user for each role with a random one-time
-/// password, unless the store already holds cases.
+/// password (to be changed at first login), unless the store already holds cases.
 pub async fn load(state: &AppState, admin: &Principal) -> anyhow::Result<Option<DemoUsers>> {
     let err = |e: crate::error::ApiError| anyhow::anyhow!("{}", e.message);
     if !state.store.list_cases(false).await?.is_empty() {
@@ -122,14 +122,17 @@ pub async fn load(state: &AppState, admin: &Principal) -> anyhow::Result<Option<
         if state.accounts.user_by_name(name).await?.is_some() {
             return Ok(());
         }
-        let password = auth::random_hex(8).map_err(err)?;
-        auth::create_user(
+        let password = auth::one_time_password().map_err(err)?;
+        auth::add_user(
             state,
-            name,
-            &password,
-            role,
-            reviewer.map(str::to_owned),
-            None,
+            auth::NewAccount {
+                username: name,
+                password: &password,
+                role,
+                reviewer_id: reviewer.map(str::to_owned),
+                case_number: None,
+                one_time: true,
+            },
         )
         .await
         .map_err(err)?;

@@ -1,16 +1,23 @@
 //! `imr-server`: the HTTP server of imr. One axum app serves
 //! - the JSON API under `/api` (bearer tokens; OpenAPI 3 at `/openapi.json`),
 //! - the reviewer's workbench, server-rendered HTML (session cookie, CSRF token on every form),
-//! - `/health`.
+//! - `/health`,
+//! - the account pages (`/account/password`, `/admin/users`).
+//!
+//! The connections are bounded (`connections`): header and request timeouts, a cap on open
+//! connections, graceful shutdown on SIGTERM or Ctrl-C. Every answer but the static assets
+//! carries `Cache-Control: no-store`: pages, letters and the API hold patient data.
 //!
 //! Every request is authorized here on the server: roles (intake clerk, reviewer,
 //! administrator, party) and, for reviewers and parties, the cases they may see. Every view of
 //! a case is written to the audit log. Logs carry method, path, status, latency and user id,
 //! never clinical text or names.
 
+pub mod account_pages;
 pub mod api;
 pub mod auth;
 pub mod cases;
+pub mod connections;
 pub mod corpus;
 pub mod corpus_pages;
 pub mod demo;
@@ -29,6 +36,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use imr_store::accounts::Role;
 
+pub use connections::ConnectionLimits;
 pub use state::{AppState, Settings};
 
 /// The whole application.
@@ -40,7 +48,11 @@ pub fn app(state: AppState) -> axum::Router {
         .merge(corpus::router())
         .merge(corpus_pages::router())
         .merge(web::router())
-        .layer(middleware::from_fn(log_and_secure))
+        .merge(account_pages::router())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            log_and_secure,
+        ))
         .with_state(state)
 }
 
@@ -93,16 +105,45 @@ pub struct ClientAddr(pub Option<std::net::IpAddr>);
 #[derive(Clone, Default)]
 pub struct UserSlot(pub Arc<AtomicI64>);
 
-/// Logs each request (method, path, status, latency, user id — the path holds at most a case
-/// number) and adds the security headers every page gets.
-async fn log_and_secure(mut request: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_string();
-    let client = request
+/// The client's address: the connection's peer, or with `--trust-proxy` the address the
+/// reverse proxy appended last to `X-Forwarded-For` (the one it saw; earlier entries are the
+/// client's own say).
+fn client_address(request: &Request, trust_proxy: bool) -> Option<std::net::IpAddr> {
+    let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
+    if !trust_proxy {
+        return peer;
+    }
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .and_then(|last| {
+            last.parse::<std::net::IpAddr>()
+                .ok()
+                .or_else(|| last.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+        });
+    forwarded.or(peer)
+}
+
+/// Logs each request (method, path, status, latency, user id — the path holds at most a case
+/// number) and adds the security headers every page gets, and `Cache-Control: no-store` on
+/// everything but the static assets.
+async fn log_and_secure(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let start = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let client = client_address(&request, state.settings.trust_proxy);
     request.extensions_mut().insert(ClientAddr(client));
     let slot = UserSlot::default();
     request.extensions_mut().insert(slot.clone());
@@ -131,12 +172,16 @@ async fn log_and_secure(mut request: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    if !path.starts_with("/static/") {
+        // Whatever a handler said: only the static assets hold no patient data.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 
 /// On first start (no users yet) creates the administrator `admin` with the password from
-/// `IMR_ADMIN_PASSWORD`, or a random one-time password that is returned to be printed once.
-/// There is no default password.
+/// `IMR_ADMIN_PASSWORD`, or a random one-time password (to be changed at first login) that is
+/// returned to be printed once. There is no default password.
 pub async fn bootstrap_admin(
     state: &AppState,
     from_env: Option<String>,
@@ -160,7 +205,15 @@ pub async fn bootstrap_admin(
             true,
         ),
     };
-    auth::create_user(state, "admin", &password, Role::Administrator, None, None)
+    let account = auth::NewAccount {
+        username: "admin",
+        password: &password,
+        role: Role::Administrator,
+        reviewer_id: None,
+        case_number: None,
+        one_time: generated,
+    };
+    auth::add_user(state, account)
         .await
         .map_err(|e| anyhow::anyhow!("creating the administrator: {}", e.message))?;
     Ok(Some(("admin".to_string(), generated.then_some(password))))
@@ -180,10 +233,12 @@ pub struct ServeOptions {
     /// The folder of the published letters' search index, for the search, statistics and
     /// precedents.
     pub corpus_dir: Option<std::path::PathBuf>,
+    /// Timeouts and the connection cap.
+    pub limits: ConnectionLimits,
 }
 
 /// Opens the store, creates the first administrator if there is none, loads the demo if asked,
-/// and serves until Ctrl-C.
+/// and serves until SIGTERM or Ctrl-C (then lets the requests under way finish).
 pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
     let (store, accounts) =
         imr_store::accounts::open_with_accounts(&options.database_url, Default::default())
@@ -206,7 +261,8 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
         match generated {
             Some(password) => println!(
                 "Created the administrator `{name}` with the one-time password: {password}\n\
-                 (shown only now; set IMR_ADMIN_PASSWORD to choose it instead)"
+                 (shown only now, and to be changed at first login; set IMR_ADMIN_PASSWORD to choose \
+                 the password instead)"
             ),
             None => println!(
                 "Created the administrator `{name}` with the password from IMR_ADMIN_PASSWORD"
@@ -244,15 +300,34 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", options.addr))?;
     println!("imr serving on http://{}", listener.local_addr()?);
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    connections::serve(listener, app(state), options.limits, shutdown_signal()).await;
+    println!("imr stopped");
     Ok(())
+}
+
+/// Completes on SIGTERM (a service manager stopping the server) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing the requests under way");
 }
 
 /// Logs as JSON lines on standard error; `RUST_LOG` chooses the level (default info).
@@ -272,4 +347,37 @@ pub fn run_blocking(options: ServeOptions) -> anyhow::Result<()> {
         .enable_all()
         .build()?
         .block_on(run(options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::extract::{ConnectInfo, Request};
+
+    fn request(forwarded: &[&str]) -> Request {
+        let mut builder = Request::builder().uri("/login");
+        for value in forwarded {
+            builder = builder.header("x-forwarded-for", *value);
+        }
+        let mut request = builder.body(axum::body::Body::empty()).expect("request");
+        let peer: std::net::SocketAddr = "10.1.1.1:5000".parse().expect("address");
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    }
+
+    #[test]
+    fn the_forwarded_address_counts_only_behind_a_trusted_proxy() {
+        let ip = |s: &str| Some(s.parse().expect("ip"));
+        let forged = request(&["6.6.6.6, 192.0.2.7"]);
+        assert_eq!(client_address(&forged, false), ip("10.1.1.1"));
+        // The last entry is the one the proxy wrote; earlier ones are the client's say.
+        assert_eq!(client_address(&forged, true), ip("192.0.2.7"));
+        assert_eq!(
+            client_address(&request(&["6.6.6.6", "[2001:db8::1]:443"]), true),
+            ip("2001:db8::1")
+        );
+        // Nothing usable: the peer.
+        assert_eq!(client_address(&request(&["garbage"]), true), ip("10.1.1.1"));
+        assert_eq!(client_address(&request(&[]), true), ip("10.1.1.1"));
+    }
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use imr_core::case::{ClockRules, SpecialtyMap};
 use imr_core::guidelines::Guidelines;
 use imr_store::Store;
-use imr_store::accounts::AccountStore;
+use imr_store::accounts::{AccountStore, ThrottlePolicy};
 use jiff::civil::DateTime;
 
 /// The specialty map built in.
@@ -20,6 +20,17 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// The IMR organization's names, for letters.
     pub organization: imr_core::letter::write::Organization,
+    /// A web session unused this long (seconds) ends.
+    pub session_idle_seconds: i64,
+    /// Sessions a user may hold at once, per kind (web, API); past it the oldest ends.
+    pub max_sessions_per_user: u32,
+    /// How failed logins slow the next attempt of a (username, address) pair.
+    pub throttle: ThrottlePolicy,
+    /// Take the client's address from `X-Forwarded-For` (`--trust-proxy`): only behind a
+    /// reverse proxy that sets it, or anyone could choose their address.
+    pub trust_proxy: bool,
+    /// Mark the session cookie `Secure` (`--secure-cookies`): behind HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl Default for Settings {
@@ -27,6 +38,11 @@ impl Default for Settings {
         Settings {
             max_upload_bytes: 16 * 1024 * 1024,
             organization: imr_core::letter::write::Organization::default(),
+            session_idle_seconds: 30 * 60,
+            max_sessions_per_user: 5,
+            throttle: ThrottlePolicy::default(),
+            trust_proxy: false,
+            secure_cookies: false,
         }
     }
 }
@@ -46,8 +62,6 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// Clinical text and engine findings per (case, version), so a page view does not redo them.
     pub analyses: Arc<Mutex<AnalysisCache>>,
-    /// Failed logins per client address: (count, start of the window in Unix seconds).
-    pub login_failures: Arc<Mutex<HashMap<std::net::IpAddr, (u32, i64)>>>,
     /// The published decisions' search index (`imr serve --corpus DIR`), read-only.
     pub corpus: crate::corpus::CorpusState,
 }
@@ -73,7 +87,6 @@ impl AppState {
             settings: Arc::new(settings),
             dummy_hash: Arc::new(dummy_hash),
             analyses: Arc::default(),
-            login_failures: Arc::default(),
             corpus: crate::corpus::CorpusState::default(),
         })
     }

@@ -125,6 +125,8 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, content: Markup) -> Htm
                                 }
                                 a href="/corpus/search" { "Published decisions" }
                                 a href="/corpus/stats" { "Statistics" }
+                                @if who.role == Role::Administrator { a href="/admin/users" { "Users" } }
+                                a href="/account/password" { "Password" }
                             }
                             div.who {
                                 span { (who.username) " · " (role_name(who.role)) }
@@ -231,14 +233,21 @@ async fn login_submit(
     .await
     {
         Ok((token, _)) => Ok((
-            [(header::SET_COOKIE, auth::set_session_cookie(&token))],
+            [(
+                header::SET_COOKIE,
+                auth::set_session_cookie(&token, &state.settings),
+            )],
             Redirect::to("/queue"),
         )
             .into_response()),
         Err(e) => {
+            let retry_after = e
+                .retry_after()
+                .map(|s| [(header::RETRY_AFTER, s.to_string())]);
             let e: ApiError = e.into();
             Ok((
                 e.status,
+                retry_after,
                 [(
                     header::SET_COOKIE,
                     format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"),

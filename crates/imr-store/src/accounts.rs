@@ -2,7 +2,8 @@
 //!
 //! The store keeps only hashes: passwords as argon2 PHC strings (the server hashes and
 //! verifies them), session and API tokens as SHA-256 hex, so reading the database gives no way
-//! in. Failed logins are counted per user so the server can lock an account for a while.
+//! in. Failed logins are counted per (username, client address) pair, here in the store, so
+//! that several servers on one database slow an attacker down together; nothing locks an account.
 //! Both backends implement [`AccountStore`] with the same portable SQL (`impl_accounts!`),
 //! in the child modules `sqlite::accounts` and `postgres::accounts`.
 
@@ -60,9 +61,10 @@ pub struct User {
     /// For a party: the case they are a party to.
     pub case_number: Option<String>,
     pub password_hash: String,
-    pub failed_logins: u32,
-    /// Unix seconds; logins are refused until then.
-    pub locked_until: i64,
+    /// A disabled user cannot log in and has no session.
+    pub disabled: bool,
+    /// The password is a one-time password: it must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 /// A user about to be created.
@@ -73,6 +75,8 @@ pub struct NewUser {
     pub reviewer_id: Option<String>,
     pub case_number: Option<String>,
     pub password_hash: String,
+    /// The password was made for the user (generated, or set by someone else): one-time.
+    pub must_change_password: bool,
     pub created_at: i64,
 }
 
@@ -92,13 +96,78 @@ impl SessionKind {
     }
 }
 
+/// A session about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token_sha256: String,
+    pub user_id: i64,
+    pub kind: SessionKind,
+    pub csrf_token: String,
+    /// Unix milliseconds: orders two sessions made in the same second.
+    pub created_ms: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
 /// A live session with its user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub kind: SessionKind,
     pub csrf_token: String,
     pub expires_at: i64,
+    /// Unix seconds of the last request seen (for the idle timeout).
+    pub last_seen: i64,
     pub user: User,
+}
+
+/// How failed logins slow down the next attempt for one (username, client address) pair:
+/// the first `free_failures` cost nothing, then each one doubles the wait from `base_seconds`
+/// up to `max_seconds`. A pair quiet for `forget_seconds` starts again from zero. Nothing
+/// locks: after the wait, the right password works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    pub free_failures: u32,
+    pub base_seconds: i64,
+    pub max_seconds: i64,
+    pub forget_seconds: i64,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        ThrottlePolicy {
+            free_failures: 3,
+            base_seconds: 2,
+            max_seconds: 15 * 60,
+            forget_seconds: 24 * 3600,
+        }
+    }
+}
+
+impl ThrottlePolicy {
+    /// Seconds to wait after the `failures`-th failure in a row.
+    pub fn delay(&self, failures: u32) -> i64 {
+        let Some(over) = failures.checked_sub(self.free_failures).filter(|n| *n > 0) else {
+            return 0;
+        };
+        let factor = 1i64
+            .checked_shl(over - 1)
+            .filter(|f| *f > 0)
+            .unwrap_or(i64::MAX);
+        self.base_seconds
+            .saturating_mul(factor)
+            .min(self.max_seconds)
+            .max(0)
+    }
+}
+
+/// What the throttle says to a login attempt of one (username, client address) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginAttempt {
+    /// Go ahead: the attempt is counted as the pair's `failures`-th failure in a row (until a
+    /// success clears it), and the next one waits until `blocked_until`.
+    Go { failures: u32, blocked_until: i64 },
+    /// The pair waits until then (Unix seconds); this attempt was not counted.
+    Wait { until: i64 },
 }
 
 #[async_trait]
@@ -110,36 +179,51 @@ pub trait AccountStore: Send + Sync {
 
     async fn users(&self) -> Result<Vec<User>, StoreError>;
 
-    /// Counts a failed login; after `max_failures` in a row the account is locked until
-    /// `lock_until`. Returns the new count.
-    async fn record_failed_login(
+    /// Sets a new password hash (`must_change`: a one-time password) and ends every session of
+    /// the user.
+    async fn set_password(
         &self,
         user_id: i64,
-        max_failures: u32,
-        lock_until: i64,
-    ) -> Result<u32, StoreError>;
-
-    /// A successful login clears the count and the lock.
-    async fn clear_failed_logins(&self, user_id: i64) -> Result<(), StoreError>;
-
-    async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
-
-    /// Stores a session under the SHA-256 of its token, and drops the user's sessions that
-    /// expired by `now`.
-    async fn create_session(
-        &self,
-        token_sha256: &str,
-        user_id: i64,
-        kind: SessionKind,
-        csrf_token: &str,
-        expires_at: i64,
-        now: i64,
+        password_hash: &str,
+        must_change: bool,
     ) -> Result<(), StoreError>;
 
-    /// The session for a token hash if it exists and has not expired at `now`.
+    /// Disables (ending every session) or enables a user.
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<(), StoreError>;
+
+    /// Stores a session under the SHA-256 of its token, drops the user's sessions that expired,
+    /// and keeps at most `max_per_user` of the user's sessions of its kind (the oldest go).
+    async fn create_session(
+        &self,
+        session: &NewSession,
+        now: i64,
+        max_per_user: u32,
+    ) -> Result<(), StoreError>;
+
+    /// The session for a token hash if it exists, has not expired at `now`, and its user is
+    /// not disabled.
     async fn session(&self, token_sha256: &str, now: i64) -> Result<Option<Session>, StoreError>;
 
+    /// Notes that the session was used at `now`.
+    async fn touch_session(&self, token_sha256: &str, now: i64) -> Result<(), StoreError>;
+
     async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError>;
+
+    /// Asks the throttle for a login attempt of the pair at `now`. Unless the pair must wait,
+    /// the attempt is counted as a failure at once, in one transaction with the check (so
+    /// attempts sent in parallel are counted one by one, none slips past the wait), and the
+    /// pair's next wait is set by `policy`; a success then clears the count. Pairs quiet for
+    /// `policy.forget_seconds` are forgotten.
+    async fn begin_login_attempt(
+        &self,
+        username: &str,
+        client: &str,
+        now: i64,
+        policy: &ThrottlePolicy,
+    ) -> Result<LoginAttempt, StoreError>;
+
+    /// A successful login forgets the pair's failures.
+    async fn clear_login_failures(&self, username: &str, client: &str) -> Result<(), StoreError>;
 }
 
 /// Opens the store a URL names (as [`crate::open`]) and returns it twice: as the case store
@@ -158,7 +242,7 @@ pub async fn open_with_accounts(
     }
 }
 
-/// A user row: id, username, role, reviewer, case, hash, failures, locked until.
+/// A user row: id, username, role, reviewer, case, hash, disabled, must change password.
 pub(crate) type UserRow = (
     i64,
     String,
@@ -170,8 +254,12 @@ pub(crate) type UserRow = (
     i64,
 );
 
+/// The columns of a [`UserRow`], for `SELECT`.
+pub(crate) const USER_COLUMNS: &str =
+    "id, username, role, reviewer_id, case_number, password_hash, disabled, must_change_password";
+
 pub(crate) fn user_of(row: UserRow) -> Result<User, StoreError> {
-    let (id, username, role, reviewer_id, case_number, password_hash, failed, locked_until) = row;
+    let (id, username, role, reviewer_id, case_number, password_hash, disabled, must_change) = row;
     let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt {
         what: "user",
         key: id.to_string(),
@@ -184,8 +272,8 @@ pub(crate) fn user_of(row: UserRow) -> Result<User, StoreError> {
         reviewer_id,
         case_number,
         password_hash,
-        failed_logins: u32::try_from(failed).unwrap_or(u32::MAX),
-        locked_until,
+        disabled: disabled != 0,
+        must_change_password: must_change != 0,
     })
 }
 
@@ -199,14 +287,16 @@ macro_rules! impl_accounts {
             ) -> Result<$crate::accounts::User, $crate::StoreError> {
                 let mut tx = self.begin_write().await?;
                 let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
-                    "INSERT INTO users (username, role, reviewer_id, case_number, password_hash, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO users (username, role, reviewer_id, case_number, password_hash, \
+                     must_change_password, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(user.username.clone())
                 .bind(user.role.as_str())
                 .bind(user.reviewer_id.clone())
                 .bind(user.case_number.clone())
                 .bind(user.password_hash.clone())
+                .bind(i64::from(user.must_change_password))
                 .bind(user.created_at)
                 .fetch_one(&mut *tx)
                 .await;
@@ -227,8 +317,8 @@ macro_rules! impl_accounts {
                     reviewer_id: user.reviewer_id.clone(),
                     case_number: user.case_number.clone(),
                     password_hash: user.password_hash.clone(),
-                    failed_logins: 0,
-                    locked_until: 0,
+                    disabled: false,
+                    must_change_password: user.must_change_password,
                 })
             }
 
@@ -236,71 +326,48 @@ macro_rules! impl_accounts {
                 &self,
                 username: &str,
             ) -> Result<Option<$crate::accounts::User>, $crate::StoreError> {
-                let row: Option<$crate::accounts::UserRow> = sqlx::query_as(
-                    "SELECT id, username, role, reviewer_id, case_number, password_hash, failed_logins, locked_until \
-                     FROM users WHERE username = $1",
-                )
-                    .bind(username.to_owned())
-                    .fetch_optional(self.read_pool())
-                    .await?;
+                let sql = format!(
+                    "SELECT {} FROM users WHERE username = $1",
+                    $crate::accounts::USER_COLUMNS
+                );
+                let row: Option<$crate::accounts::UserRow> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                        .bind(username.to_owned())
+                        .fetch_optional(self.read_pool())
+                        .await?;
                 row.map($crate::accounts::user_of).transpose()
             }
 
             async fn users(&self) -> Result<Vec<$crate::accounts::User>, $crate::StoreError> {
-                let rows: Vec<$crate::accounts::UserRow> = sqlx::query_as(
-                    "SELECT id, username, role, reviewer_id, case_number, password_hash, failed_logins, locked_until \
-                     FROM users ORDER BY id",
-                )
+                let sql = format!(
+                    "SELECT {} FROM users ORDER BY id",
+                    $crate::accounts::USER_COLUMNS
+                );
+                let rows: Vec<$crate::accounts::UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .fetch_all(self.read_pool())
                     .await?;
                 rows.into_iter().map($crate::accounts::user_of).collect()
-            }
-
-            async fn record_failed_login(
-                &self,
-                user_id: i64,
-                max_failures: u32,
-                lock_until: i64,
-            ) -> Result<u32, $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                let count: i64 = sqlx::query_scalar(
-                    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-                )
-                .bind(user_id)
-                .fetch_one(&mut *tx)
-                .await?;
-                if count >= i64::from(max_failures) {
-                    sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
-                        .bind(lock_until)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(u32::try_from(count).unwrap_or(u32::MAX))
-            }
-
-            async fn clear_failed_logins(&self, user_id: i64) -> Result<(), $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
             }
 
             async fn set_password(
                 &self,
                 user_id: i64,
                 password_hash: &str,
+                must_change: bool,
             ) -> Result<(), $crate::StoreError> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                    .bind(password_hash.to_owned())
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                let changed = sqlx::query(
+                    "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+                )
+                .bind(password_hash.to_owned())
+                .bind(i64::from(must_change))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    return Err($crate::StoreError::NotFound { what: "user", key: user_id.to_string() });
+                }
                 // A new password ends every session.
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user_id)
@@ -310,33 +377,69 @@ macro_rules! impl_accounts {
                 Ok(())
             }
 
+            async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<(), $crate::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                    .bind(i64::from(disabled))
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err($crate::StoreError::NotFound { what: "user", key: user_id.to_string() });
+                }
+                if disabled {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn create_session(
                 &self,
-                token_sha256: &str,
-                user_id: i64,
-                kind: $crate::accounts::SessionKind,
-                csrf_token: &str,
-                expires_at: i64,
+                session: &$crate::accounts::NewSession,
                 now: i64,
+                max_per_user: u32,
             ) -> Result<(), $crate::StoreError> {
                 let mut tx = self.begin_write().await?;
                 // Sessions of this user that have expired go as a new one comes.
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
-                    .bind(user_id)
+                    .bind(session.user_id)
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query(
-                    "INSERT INTO sessions (token_sha256, user_id, kind, csrf_token, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO sessions (token_sha256, user_id, kind, csrf_token, expires_at, created_ms, last_seen) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
-                .bind(token_sha256.to_owned())
-                .bind(user_id)
-                .bind(kind.as_str())
-                .bind(csrf_token.to_owned())
-                .bind(expires_at)
+                .bind(session.token_sha256.clone())
+                .bind(session.user_id)
+                .bind(session.kind.as_str())
+                .bind(session.csrf_token.clone())
+                .bind(session.expires_at)
+                .bind(session.created_ms)
+                .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                // Past the cap, the oldest of the user's sessions of this kind go.
+                let held: Vec<(String,)> = sqlx::query_as(
+                    "SELECT token_sha256 FROM sessions WHERE user_id = $1 AND kind = $2 \
+                     ORDER BY created_ms DESC, token_sha256",
+                )
+                .bind(session.user_id)
+                .bind(session.kind.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
+                let keep = usize::try_from(max_per_user.max(1)).unwrap_or(usize::MAX);
+                for (token,) in held.iter().skip(keep) {
+                    sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+                        .bind(token.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -346,19 +449,19 @@ macro_rules! impl_accounts {
                 token_sha256: &str,
                 now: i64,
             ) -> Result<Option<$crate::accounts::Session>, $crate::StoreError> {
-                let row: Option<(String, String, i64, i64, String, String, Option<String>, Option<String>, String, i64, i64)> =
+                let row: Option<(String, String, i64, i64, i64, String, String, Option<String>, Option<String>, String, i64, i64)> =
                     sqlx::query_as(
-                        "SELECT s.kind, s.csrf_token, s.expires_at, \
+                        "SELECT s.kind, s.csrf_token, s.expires_at, s.last_seen, \
                          u.id, u.username, u.role, u.reviewer_id, u.case_number, u.password_hash, \
-                         u.failed_logins, u.locked_until \
+                         u.disabled, u.must_change_password \
                          FROM sessions s JOIN users u ON u.id = s.user_id \
-                         WHERE s.token_sha256 = $1 AND s.expires_at > $2",
+                         WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND u.disabled = 0",
                     )
                     .bind(token_sha256.to_owned())
                     .bind(now)
                     .fetch_optional(self.read_pool())
                     .await?;
-                let Some((kind, csrf_token, expires_at, id, username, role, reviewer_id, case_number, hash, failed, locked)) = row
+                let Some((kind, csrf_token, expires_at, last_seen, id, username, role, reviewer_id, case_number, hash, disabled, must_change)) = row
                 else {
                     return Ok(None);
                 };
@@ -368,14 +471,26 @@ macro_rules! impl_accounts {
                     $crate::accounts::SessionKind::Web
                 };
                 let user = $crate::accounts::user_of((
-                    id, username, role, reviewer_id, case_number, hash, failed, locked,
+                    id, username, role, reviewer_id, case_number, hash, disabled, must_change,
                 ))?;
                 Ok(Some($crate::accounts::Session {
                     kind,
                     csrf_token,
                     expires_at,
+                    last_seen,
                     user,
                 }))
+            }
+
+            async fn touch_session(&self, token_sha256: &str, now: i64) -> Result<(), $crate::StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_sha256 = $2 AND last_seen < $1")
+                    .bind(now)
+                    .bind(token_sha256.to_owned())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn delete_session(&self, token_sha256: &str) -> Result<(), $crate::StoreError> {
@@ -387,8 +502,89 @@ macro_rules! impl_accounts {
                 tx.commit().await?;
                 Ok(())
             }
+
+            async fn begin_login_attempt(
+                &self,
+                username: &str,
+                client: &str,
+                now: i64,
+                policy: &$crate::accounts::ThrottlePolicy,
+            ) -> Result<$crate::accounts::LoginAttempt, $crate::StoreError> {
+                let forget_before = now.saturating_sub(policy.forget_seconds);
+                let mut tx = self.begin_write().await?;
+                // Pairs quiet long enough are forgotten (the table stays small).
+                sqlx::query("DELETE FROM login_throttle WHERE last_failure < $1")
+                    .bind(forget_before)
+                    .execute(&mut *tx)
+                    .await?;
+                // Counted only when the pair is not waiting; the row stays locked to the end of
+                // the transaction (PostgreSQL), or the whole database does (SQLite).
+                let counted: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO login_throttle (username, client, failures, last_failure, blocked_until) \
+                     VALUES ($1, $2, 1, $3, 0) \
+                     ON CONFLICT (username, client) DO UPDATE \
+                     SET failures = login_throttle.failures + 1, last_failure = $3 \
+                     WHERE login_throttle.blocked_until <= $3 \
+                     RETURNING failures",
+                )
+                .bind(username.to_owned())
+                .bind(client.to_owned())
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(count) = counted else {
+                    let until: i64 = sqlx::query_scalar(
+                        "SELECT blocked_until FROM login_throttle WHERE username = $1 AND client = $2",
+                    )
+                    .bind(username.to_owned())
+                    .bind(client.to_owned())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    return Ok($crate::accounts::LoginAttempt::Wait { until });
+                };
+                let failures = u32::try_from(count).unwrap_or(u32::MAX);
+                let blocked_until = now.saturating_add(policy.delay(failures));
+                sqlx::query("UPDATE login_throttle SET blocked_until = $1 WHERE username = $2 AND client = $3")
+                    .bind(blocked_until)
+                    .bind(username.to_owned())
+                    .bind(client.to_owned())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok($crate::accounts::LoginAttempt::Go { failures, blocked_until })
+            }
+
+            async fn clear_login_failures(&self, username: &str, client: &str) -> Result<(), $crate::StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM login_throttle WHERE username = $1 AND client = $2")
+                    .bind(username.to_owned())
+                    .bind(client.to_owned())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
         }
     };
 }
 
 pub(crate) use impl_accounts;
+
+#[cfg(test)]
+mod tests {
+    use super::ThrottlePolicy;
+
+    #[test]
+    fn the_wait_doubles_after_the_free_failures_up_to_the_cap() {
+        let policy = ThrottlePolicy {
+            free_failures: 3,
+            base_seconds: 2,
+            max_seconds: 60,
+            forget_seconds: 3600,
+        };
+        let waits: Vec<i64> = (0..=10).map(|n| policy.delay(n)).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 2, 4, 8, 16, 32, 60, 60]);
+        assert_eq!(policy.delay(u32::MAX), 60, "no overflow");
+    }
+}

@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "unreadable documents",
         include_str!("../migrations/postgres/0005_unreadable_documents.sql"),
     ),
+    (
+        6,
+        "accounts that hold",
+        include_str!("../migrations/postgres/0006_accounts_hold.sql"),
+    ),
 ];
 
 /// An arbitrary key for the migration advisory lock ("imr" in ASCII).

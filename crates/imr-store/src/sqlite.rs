@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "unreadable documents",
         include_str!("../migrations/sqlite/0005_unreadable_documents.sql"),
     ),
+    (
+        6,
+        "accounts that hold",
+        include_str!("../migrations/sqlite/0006_accounts_hold.sql"),
+    ),
 ];
 
 pub struct SqliteStore {

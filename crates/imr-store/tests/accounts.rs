@@ -1,12 +1,15 @@
-//! Users, sessions and failed logins on both backends: SQLite always, PostgreSQL when
+//! Users, sessions and the login throttle on both backends: SQLite always, PostgreSQL when
 //! IMR_TEST_PG_URL names a server (a fresh database per run).
 
 use std::sync::Arc;
 
-use imr_store::accounts::{AccountStore, NewUser, Role, SessionKind, open_with_accounts};
+use imr_store::accounts::{
+    AccountStore, LoginAttempt, NewSession, NewUser, Role, SessionKind, ThrottlePolicy,
+    open_with_accounts,
+};
 use imr_store::{StoreError, StoreOptions};
 
-async fn backends() -> Vec<(String, Arc<dyn AccountStore>, Option<tempfile::TempDir>)> {
+async fn backends(test: &str) -> Vec<(String, Arc<dyn AccountStore>, Option<tempfile::TempDir>)> {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("accounts.db");
     let (_, sqlite) = open_with_accounts(path.to_str().expect("utf-8"), StoreOptions::default())
@@ -20,7 +23,7 @@ async fn backends() -> Vec<(String, Arc<dyn AccountStore>, Option<tempfile::Temp
             let mut admin = sqlx::PgConnection::connect(&base)
                 .await
                 .expect("PostgreSQL");
-            let name = format!("imr_test_accounts_{}", std::process::id());
+            let name = format!("imr_test_accounts_{test}_{}", std::process::id());
             for sql in [
                 format!("DROP DATABASE IF EXISTS {name}"),
                 format!("CREATE DATABASE {name}"),
@@ -50,18 +53,37 @@ fn user(name: &str, role: Role) -> NewUser {
         reviewer_id: None,
         case_number: None,
         password_hash: format!("hash-of-{name}"),
+        must_change_password: false,
         created_at: 1_700_000_000,
     }
 }
 
+fn session(
+    token: &str,
+    user_id: i64,
+    kind: SessionKind,
+    created_ms: i64,
+    expires_at: i64,
+) -> NewSession {
+    NewSession {
+        token_sha256: token.into(),
+        user_id,
+        kind,
+        csrf_token: format!("csrf-{token}"),
+        created_ms,
+        expires_at,
+    }
+}
+
 #[tokio::test]
-async fn users_sessions_and_failed_logins_behave_the_same_on_both_backends() {
-    for (backend, store, _dir) in backends().await {
+async fn users_and_sessions_behave_the_same_on_both_backends() {
+    for (backend, store, _dir) in backends("users").await {
         let clerk = store
             .create_user(&user("clerk", Role::IntakeClerk))
             .await
             .expect("create");
         assert_eq!(clerk.role, Role::IntakeClerk, "{backend}");
+        assert!(!clerk.disabled && !clerk.must_change_password, "{backend}");
         let err = store
             .create_user(&user("clerk", Role::Administrator))
             .await
@@ -78,45 +100,13 @@ async fn users_sessions_and_failed_logins_behave_the_same_on_both_backends() {
         assert_eq!(found, clerk, "{backend}");
         assert!(store.user_by_name("nobody").await.expect("read").is_none());
 
-        // Failed logins count up and lock at the limit (the count starts again).
-        for n in 1..3 {
-            let count = store
-                .record_failed_login(clerk.id, 3, 9_999)
-                .await
-                .expect("count");
-            assert_eq!(count, n, "{backend}");
-        }
-        assert_eq!(
-            store
-                .record_failed_login(clerk.id, 3, 9_999)
-                .await
-                .expect("count"),
-            3
-        );
-        let locked = store
-            .user_by_name("clerk")
-            .await
-            .expect("read")
-            .expect("found");
-        assert_eq!(
-            (locked.locked_until, locked.failed_logins),
-            (9_999, 0),
-            "{backend}"
-        );
-        store.clear_failed_logins(clerk.id).await.expect("clear");
-        assert_eq!(
-            store
-                .user_by_name("clerk")
-                .await
-                .expect("read")
-                .expect("found")
-                .locked_until,
-            0
-        );
-
         // Sessions: found by hash until they expire; a new password ends them.
         store
-            .create_session("hash-a", clerk.id, SessionKind::Web, "csrf-a", 2_000, 1_000)
+            .create_session(
+                &session("hash-a", clerk.id, SessionKind::Web, 1, 2_000),
+                1_000,
+                5,
+            )
             .await
             .expect("session");
         let s = store
@@ -125,8 +115,19 @@ async fn users_sessions_and_failed_logins_behave_the_same_on_both_backends() {
             .expect("read")
             .expect("live");
         assert_eq!(
-            (s.kind, s.csrf_token.as_str(), s.user.id),
-            (SessionKind::Web, "csrf-a", clerk.id)
+            (s.kind, s.csrf_token.as_str(), s.user.id, s.last_seen),
+            (SessionKind::Web, "csrf-hash-a", clerk.id, 1_000),
+            "{backend}"
+        );
+        store.touch_session("hash-a", 1_500).await.expect("touch");
+        assert_eq!(
+            store
+                .session("hash-a", 1_600)
+                .await
+                .expect("read")
+                .map(|s| s.last_seen),
+            Some(1_500),
+            "{backend}: touched"
         );
         assert!(
             store
@@ -137,7 +138,7 @@ async fn users_sessions_and_failed_logins_behave_the_same_on_both_backends() {
             "{backend}: expired"
         );
         store
-            .set_password(clerk.id, "new-hash")
+            .set_password(clerk.id, "new-hash", true)
             .await
             .expect("password");
         assert!(
@@ -148,17 +149,39 @@ async fn users_sessions_and_failed_logins_behave_the_same_on_both_backends() {
                 .is_none(),
             "{backend}: ended"
         );
+        let changed = store
+            .user_by_name("clerk")
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!(
+            (changed.password_hash.as_str(), changed.must_change_password),
+            ("new-hash", true),
+            "{backend}"
+        );
         store
-            .create_session("hash-b", clerk.id, SessionKind::Api, "csrf-b", 2_000, 1_000)
+            .create_session(
+                &session("hash-b", clerk.id, SessionKind::Api, 2, 2_000),
+                1_000,
+                5,
+            )
             .await
             .expect("session");
         // An expired session goes when the user's next one is made.
         store
-            .create_session("hash-c", clerk.id, SessionKind::Web, "csrf-c", 1_500, 1_000)
+            .create_session(
+                &session("hash-c", clerk.id, SessionKind::Web, 3, 1_500),
+                1_000,
+                5,
+            )
             .await
             .expect("session");
         store
-            .create_session("hash-d", clerk.id, SessionKind::Web, "csrf-d", 9_000, 1_600)
+            .create_session(
+                &session("hash-d", clerk.id, SessionKind::Web, 4, 9_000),
+                1_600,
+                5,
+            )
             .await
             .expect("session");
         // Read "as of time 0", so only a row that is gone is not found.
@@ -176,6 +199,165 @@ async fn users_sessions_and_failed_logins_behave_the_same_on_both_backends() {
                 .expect("read")
                 .is_none()
         );
+
+        // Past the cap the oldest web sessions go; the API token is another kind, untouched.
+        store
+            .create_session(
+                &session("api-1", clerk.id, SessionKind::Api, 5, 9_000),
+                1_700,
+                2,
+            )
+            .await
+            .expect("session");
+        for (i, token) in ["w-1", "w-2", "w-3"].iter().enumerate() {
+            store
+                .create_session(
+                    &session(token, clerk.id, SessionKind::Web, 10 + i as i64, 9_000),
+                    1_700,
+                    2,
+                )
+                .await
+                .expect("session");
+        }
+        let mut live = Vec::new();
+        for token in ["hash-d", "w-1", "w-2", "w-3", "api-1"] {
+            if store.session(token, 1_700).await.expect("read").is_some() {
+                live.push(token);
+            }
+        }
+        assert_eq!(live, ["w-2", "w-3", "api-1"], "{backend}");
+
+        // Disabling ends the sessions and hides the user's tokens; enabling does not revive them.
+        store.set_disabled(clerk.id, true).await.expect("disable");
+        assert!(
+            store.session("w-3", 1_700).await.expect("read").is_none(),
+            "{backend}"
+        );
+        assert!(
+            store
+                .user_by_name("clerk")
+                .await
+                .expect("read")
+                .expect("found")
+                .disabled
+        );
+        store.set_disabled(clerk.id, false).await.expect("enable");
+        assert!(
+            store.session("w-3", 1_700).await.expect("read").is_none(),
+            "{backend}"
+        );
+        assert!(matches!(
+            store.set_disabled(9_999, true).await,
+            Err(StoreError::NotFound { .. })
+        ));
         assert_eq!(store.users().await.expect("users").len(), 1, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn the_login_throttle_counts_per_pair_and_forgets_quiet_pairs() {
+    let policy = ThrottlePolicy {
+        free_failures: 2,
+        base_seconds: 10,
+        max_seconds: 100,
+        forget_seconds: 1_000,
+    };
+    for (backend, store, _dir) in backends("throttle").await {
+        let attempt = |name: &'static str, client: &'static str, now: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .begin_login_attempt(name, client, now, &policy)
+                    .await
+                    .expect("attempt")
+            }
+        };
+        let mut seen = Vec::new();
+        for now in [5_000, 5_001, 5_002, 5_011, 5_012] {
+            seen.push(attempt("clerk", "10.0.0.1", now).await);
+        }
+        assert_eq!(
+            seen,
+            [
+                LoginAttempt::Go {
+                    failures: 1,
+                    blocked_until: 5_000
+                },
+                LoginAttempt::Go {
+                    failures: 2,
+                    blocked_until: 5_001
+                },
+                LoginAttempt::Go {
+                    failures: 3,
+                    blocked_until: 5_012
+                },
+                // During the wait: not counted.
+                LoginAttempt::Wait { until: 5_012 },
+                LoginAttempt::Go {
+                    failures: 4,
+                    blocked_until: 5_032
+                },
+            ],
+            "{backend}"
+        );
+        // Another address, or another name, is another pair.
+        assert_eq!(
+            attempt("clerk", "10.0.0.2", 5_013).await,
+            LoginAttempt::Go {
+                failures: 1,
+                blocked_until: 5_013
+            },
+            "{backend}"
+        );
+        assert_eq!(
+            attempt("admin", "10.0.0.1", 5_013).await,
+            LoginAttempt::Go {
+                failures: 1,
+                blocked_until: 5_013
+            },
+            "{backend}"
+        );
+        // A success clears the pair.
+        store
+            .clear_login_failures("clerk", "10.0.0.2")
+            .await
+            .expect("clear");
+        assert_eq!(
+            attempt("clerk", "10.0.0.2", 5_014).await,
+            LoginAttempt::Go {
+                failures: 1,
+                blocked_until: 5_014
+            },
+            "{backend}"
+        );
+        // A pair quiet past forget_seconds starts again.
+        assert_eq!(
+            attempt("clerk", "10.0.0.1", 5_012 + 1_001).await,
+            LoginAttempt::Go {
+                failures: 1,
+                blocked_until: 6_013
+            },
+            "{backend}"
+        );
+        // Attempts at once are counted one by one: of 8 in parallel, only the free ones and
+        // the first that sets a wait go ahead.
+        let parallel: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .begin_login_attempt("racer", "10.0.0.9", 7_000, &policy)
+                        .await
+                        .expect("attempt")
+                })
+            })
+            .collect();
+        let mut went = 0;
+        for task in parallel {
+            if matches!(task.await.expect("task"), LoginAttempt::Go { .. }) {
+                went += 1;
+            }
+        }
+        assert_eq!(went, 3, "{backend}");
     }
 }

@@ -42,6 +42,8 @@ enum Command {
     Import(cmd::import::Args),
     /// Serve the JSON API and the reviewer's web workbench.
     Serve(cmd::serve::Args),
+    /// Users of the server: add, passwd, disable, enable, list.
+    User(cmd::user::Args),
     /// Rebuild the search index of the published letters from the store.
     Index(cmd::index::Args),
     /// Read published letters into the store (one record per letter), resumable.
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::User(args) => cmd::user::run(args),
         Command::Index(args) => cmd::index::run(args),
         Command::Ingest(args) => cmd::ingest::run(args),
         Command::Search(args) => cmd::search::run(args),

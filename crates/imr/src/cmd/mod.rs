@@ -17,3 +17,4 @@ pub mod reviewer;
 pub mod search;
 pub mod serve;
 pub mod stats;
+pub mod user;
