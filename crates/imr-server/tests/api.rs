@@ -744,7 +744,8 @@ async fn upload_records(server: &TestServer, n: &str, token: &str, complete: boo
     if complete {
         // The last records are another document: the same bytes again would be refused as
         // already received.
-        records.extend_from_slice(b"\nFollow-up note (fictional): no change since the last visit.\n");
+        records
+            .extend_from_slice(b"\nFollow-up note (fictional): no change since the last visit.\n");
     }
     let resp = server
         .client

@@ -1,7 +1,7 @@
 //! Two servers on one PostgreSQL database behave as one (as behind a load balancer): each has
 //! its own connection pool and its own port, and yet a session made on one is valid on the
 //! other, a case signed on one cannot be signed again on the other, and the login throttle
-//! counts failures made on both. Skips with a printed line when IMR_TEST_PG_URL is not set.
+//! counts failures made on both. Skips visibly (imr_testkit) when IMR_TEST_PG_URL is not set.
 
 mod common;
 mod serving;

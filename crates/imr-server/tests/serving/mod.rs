@@ -249,10 +249,7 @@ pub fn hidden_csrf(html: &str) -> String {
 /// A fresh PostgreSQL database for one test, or None (with a printed skip) when
 /// IMR_TEST_PG_URL is not set.
 pub async fn postgres_database(test: &str) -> Option<String> {
-    let Ok(base) = std::env::var("IMR_TEST_PG_URL") else {
-        eprintln!("skipped: IMR_TEST_PG_URL is not set, so {test} did not run on PostgreSQL");
-        return None;
-    };
+    let base = imr_testkit::postgres_url()?;
     use sqlx::Connection;
     let mut admin = sqlx::PgConnection::connect(&base)
         .await
