@@ -1,23 +1,19 @@
 //! What the engine reviews: one case, its disputed items, and for each item the facts of the
-//! record in the engine's words (see [`crate::guidelines::vocab::FACTS`]). The adapter
-//! ([`super::adapt`]) builds this from a case file, the fact extraction and the request reading.
+//! record as the guidelines name them ([`ClinicalFact`]). The adapter ([`super::adapt`]) builds
+//! this from a case file, the fact extraction and the request reading.
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-/// Whether the record affirms a fact or states its opposite.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Polarity {
-    Affirmed,
-    Negated,
-}
+pub use crate::extract::Polarity;
+pub use crate::guidelines::vocab::ClinicalFact;
 
-/// One fact in the engine's vocabulary, tied to the text span it rests on.
+/// One clinical fact, tied to the text span it rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EngineFact {
-    /// A name from `vocab::FACTS`.
-    pub name: &'static str,
+    pub name: ClinicalFact,
+    /// The extraction's polarity. A rule's "documented" accepts affirmed and historical facts,
+    /// and planned ones for a fact that is itself a plan (`surgery_planned`).
     pub polarity: Polarity,
     /// Byte offsets into the clinical summary; `None` for facts derived from dates.
     pub span: Option<(usize, usize)>,

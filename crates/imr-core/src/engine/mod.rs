@@ -11,14 +11,13 @@
 pub mod adapt;
 pub mod backtest;
 pub mod input;
-mod lexicon;
 
 use serde::Serialize;
 
 use crate::guidelines::{Condition, Guidelines, Outcome, Rule, Subject, Test};
 use crate::model::Decision;
 
-pub use input::{CaseInput, EngineFact, ItemInput, Polarity};
+pub use input::{CaseInput, ClinicalFact, EngineFact, ItemInput, Polarity};
 /// The date type of guideline versions, for callers that do not depend on jiff.
 pub use jiff::civil::Date;
 
@@ -50,8 +49,8 @@ pub enum Status {
 /// A text span a finding rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// The fact in the engine's words.
-    pub fact: &'static str,
+    /// The clinical fact the span shows.
+    pub fact: ClinicalFact,
     pub start: Option<usize>,
     pub end: Option<usize>,
     pub text: String,
@@ -240,11 +239,8 @@ fn evaluate(rule: &Rule, item: &ItemInput) -> Evaluation {
 fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) -> Option<bool> {
     match &condition.subject {
         Subject::Fact(name) => {
-            let matching = item.facts.iter().filter(|f| f.name == name.as_str());
-            let affirmed: Vec<&EngineFact> = matching
-                .clone()
-                .filter(|f| f.polarity == Polarity::Affirmed)
-                .collect();
+            let matching = item.facts.iter().filter(|f| f.name == *name);
+            let affirmed: Vec<&EngineFact> = matching.clone().filter(|f| affirms(f)).collect();
             let negated: Vec<&EngineFact> = matching
                 .filter(|f| f.polarity == Polarity::Negated)
                 .collect();
@@ -262,6 +258,16 @@ fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) 
             Some(holds)
         }
         Subject::Request(attribute) => check_request(attribute, &condition.test, item),
+    }
+}
+
+/// The record states the fact: as present or past, or, for a fact that is itself a plan, as
+/// planned.
+fn affirms(fact: &EngineFact) -> bool {
+    match fact.polarity {
+        Polarity::Affirmed | Polarity::Historical => true,
+        Polarity::Planned => fact.name == ClinicalFact::SurgeryPlanned,
+        Polarity::Negated | Polarity::Uncertain => false,
     }
 }
 
@@ -295,7 +301,7 @@ fn number(attribute: &str, item: &ItemInput) -> Option<f64> {
 fn has_prior_treatment(item: &ItemInput) -> bool {
     item.facts
         .iter()
-        .any(|f| f.name == "prior_treatment" && f.polarity == Polarity::Affirmed)
+        .any(|f| f.name == ClinicalFact::PriorTreatment && affirms(f))
 }
 
 fn check_request(attribute: &str, test: &Test, item: &ItemInput) -> Option<bool> {

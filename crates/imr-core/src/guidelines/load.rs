@@ -274,13 +274,13 @@ fn read_rule(
 fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
     let subject = match (&raw.fact, &raw.request) {
         (Some(fact), None) => {
-            if !FACTS.contains(&fact.as_str()) {
+            let Some(known) = super::vocab::ClinicalFact::parse(fact) else {
                 return Err(format!(
                     "unknown fact \"{fact}\"{}",
                     suggestion(fact, FACTS)
                 ));
-            }
-            Subject::Fact(fact.clone())
+            };
+            Subject::Fact(known)
         }
         (None, Some(attribute)) => {
             if !REQUEST_ATTRIBUTES.contains(&attribute.as_str()) {

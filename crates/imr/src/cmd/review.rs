@@ -202,10 +202,7 @@ fn text(findings: &CaseFindings) -> String {
             out.push_str(&format!("  Missing: {m}\n"));
         }
         for e in &f.evidence {
-            let polarity = match e.polarity {
-                imr_core::engine::Polarity::Affirmed => "affirmed",
-                imr_core::engine::Polarity::Negated => "negated",
-            };
+            let polarity = e.polarity.as_str();
             out.push_str(&format!(
                 "  Evidence ({}, {polarity}): \"{}\"\n",
                 e.fact, e.text
