@@ -8,7 +8,8 @@ use imr_core::engine::backtest::{
     Comparison, Half, compare, parse_halves, score, side_by_side, table,
 };
 use imr_core::engine::{
-    CaseInput, ClinicalFact, EngineFact, ItemInput, Polarity, Status, adapt, review, review_item,
+    CaseInput, ClinicalFact, CriterionState, EngineFact, ItemInput, Polarity, Status, adapt,
+    agreement, review, review_item,
 };
 use imr_core::guidelines::{EMBEDDED, Family, Guidelines, load_file};
 use imr_core::letter::read_letter;
@@ -162,6 +163,55 @@ fn findings_on_fixture_cases() {
     assert!(
         !a.evidence.is_empty(),
         "a decided finding shows its evidence"
+    );
+    // The checklist: every criterion the acupuncture rules test, the decisive ones marked, each
+    // with its state; the one that failed shows the negated span.
+    let improvement = a
+        .criteria
+        .iter()
+        .find(|c| c.name == "functional_improvement")
+        .expect("functional improvement is a criterion");
+    assert!(improvement.decisive);
+    assert_eq!(improvement.state, CriterionState::NotMet);
+    assert!(!improvement.evidence.is_empty());
+    assert!(a.criteria.iter().any(|c| !c.decisive), "{:?}", a.criteria);
+    let quantity = a
+        .criteria
+        .iter()
+        .find(|c| c.name == "quantity")
+        .expect("the quantity is a criterion");
+    assert_eq!(
+        (quantity.state, quantity.value.as_deref()),
+        (CriterionState::Met, Some("8"))
+    );
+}
+
+/// The rule agreement table shipped with the engine is the backtest's current figures.
+#[test]
+fn the_agreement_table_is_current() {
+    let Some(dir) = letters_dir() else { return };
+    let shipped = agreement::parse(include_str!("../src/engine/agreement.csv")).expect("table");
+    let mut measured: std::collections::BTreeMap<String, ((usize, usize), (usize, usize))> =
+        std::collections::BTreeMap::new();
+    for half in [Half::Tune, Half::Check] {
+        for c in half_comparisons(&dir, half) {
+            let (Some(_), Some(rule)) = (c.engine, c.rule.clone()) else {
+                continue;
+            };
+            let row = measured.entry(rule).or_default();
+            let counts = if half == Half::Tune {
+                &mut row.0
+            } else {
+                &mut row.1
+            };
+            counts.0 += 1;
+            counts.1 += usize::from(c.agrees());
+        }
+    }
+    let fresh = agreement::parse(&agreement::write(&measured)).expect("fresh table");
+    assert_eq!(
+        shipped, fresh,
+        "rerun: imr backtest $IMR_LETTERS/dev/txt --halves $IMR_LETTERS/dev/halves.csv --write-agreement crates/imr-core/src/engine/agreement.csv"
     );
 }
 

@@ -9,6 +9,7 @@
 //! Pure: no IO, no clock. The same input and the same rules give byte-identical JSON.
 
 pub mod adapt;
+pub mod agreement;
 pub mod backtest;
 pub mod input;
 
@@ -37,6 +38,42 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// Documentation or request details that are missing.
     pub missing: Vec<String>,
+    /// The checklist of the guideline section for this service: every criterion its rules
+    /// test, with its state in this record and the spans it rests on. The reviewer sees this,
+    /// not only the criterion that decided.
+    pub criteria: Vec<Criterion>,
+    /// How often the deciding rule's proposals matched the published decisions in the
+    /// backtest (see [`agreement`]); `None` for a rule never measured.
+    pub agreement: Option<agreement::RuleAgreement>,
+}
+
+/// The state of one criterion in the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionState {
+    /// Affirmatively documented (a fact stated as present or past; a request detail stated).
+    Met,
+    /// Affirmatively contradicted (the record states the opposite).
+    NotMet,
+    /// The record is silent.
+    NotDocumented,
+}
+
+/// One criterion of a guideline section, as this record stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion {
+    /// The fact or request attribute, as rule files name it ("functional_improvement").
+    pub name: String,
+    /// In words, for the reviewer ("functional improvement", "visits requested").
+    pub label: String,
+    pub state: CriterionState,
+    /// The request's value, for request details ("12", "lumbar_spine").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The spans the state rests on (affirmed spans when met, negated ones when not met).
+    pub evidence: Vec<Evidence>,
+    /// Tested by the rule that decided (or that sent the item to a physician).
+    pub decisive: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -104,6 +141,129 @@ pub fn review(
 
 /// Reviews one item. Without a date the latest version of every rule applies.
 pub fn review_item(
+    guidelines: &Guidelines,
+    item: &ItemInput,
+    date: Option<jiff::civil::Date>,
+) -> Finding {
+    let mut finding = decide_item(guidelines, item, date);
+    if let Some(service) = finding.service {
+        let on = date.unwrap_or(jiff::civil::Date::MAX);
+        let decisive = finding.rule.as_deref().and_then(|id| {
+            guidelines
+                .rules
+                .iter()
+                .find(|r| r.id == id && r.in_force(on))
+        });
+        finding.criteria = checklist(guidelines.in_force(service, on), decisive, item);
+    }
+    finding
+}
+
+/// Every criterion the service's rules test (the category's rules, and any rule that decided),
+/// once each, in the order the rules name them.
+fn checklist<'a>(
+    rules: impl Iterator<Item = &'a Rule>,
+    decisive: Option<&'a Rule>,
+    item: &ItemInput,
+) -> Vec<Criterion> {
+    let mut subjects: Vec<&Subject> = Vec::new();
+    let tested_by_decisive =
+        |s: &Subject| decisive.is_some_and(|r| r.when.iter().any(|c| c.subject == *s));
+    let section = rules.filter(|r| !r.services.is_empty()).chain(decisive);
+    for rule in section {
+        for condition in &rule.when {
+            let subject = &condition.subject;
+            // A word of the request and the procedural flags scope a rule; they are criteria
+            // only where they decided.
+            let scope = matches!(subject, Subject::Request(a) if matches!(a.as_str(),
+                "mentions" | "associated" | "bundled_with_denied_service" | "retrospective"
+                | "purchase" | "partial_authorization" | "quantity_unspecified" | "compounded"
+                | "concurrent_other_therapy"));
+            if (scope && !tested_by_decisive(subject)) || subjects.contains(&subject) {
+                continue;
+            }
+            subjects.push(subject);
+        }
+    }
+    subjects
+        .into_iter()
+        .map(|subject| criterion(subject, item, tested_by_decisive(subject)))
+        .collect()
+}
+
+fn criterion(subject: &Subject, item: &ItemInput, decisive: bool) -> Criterion {
+    let (state, value, evidence) = match subject {
+        Subject::Fact(name) => {
+            let matching: Vec<&EngineFact> =
+                item.facts.iter().filter(|f| f.name == *name).collect();
+            let affirmed: Vec<Evidence> = matching
+                .iter()
+                .filter(|f| affirms(f))
+                .map(|f| evidence_of(f))
+                .collect();
+            let negated: Vec<Evidence> = matching
+                .iter()
+                .filter(|f| f.polarity == Polarity::Negated)
+                .map(|f| evidence_of(f))
+                .collect();
+            if !affirmed.is_empty() {
+                (CriterionState::Met, None, affirmed)
+            } else if !negated.is_empty() {
+                (CriterionState::NotMet, None, negated)
+            } else {
+                (CriterionState::NotDocumented, None, Vec::new())
+            }
+        }
+        Subject::Request(attribute) => {
+            let value = match attribute.as_str() {
+                "body_region" => {
+                    (!item.body_regions.is_empty()).then(|| item.body_regions.join(", "))
+                }
+                "mentions" => Some(item.request.clone()),
+                a => match number(a, item) {
+                    Some(n) if n.fract() == 0.0 => Some(format!("{n:.0}")),
+                    Some(n) => Some(format!("{n:.1}")),
+                    None => match check_request(a, &Test::Yes, item) {
+                        Some(true) => Some("yes".to_string()),
+                        _ if crate::guidelines::vocab::NUMERIC_ATTRIBUTES.contains(&a) => None,
+                        _ => Some("no".to_string()),
+                    },
+                },
+            };
+            let state = if value.is_some() {
+                CriterionState::Met
+            } else {
+                CriterionState::NotDocumented
+            };
+            (state, value, Vec::new())
+        }
+    };
+    Criterion {
+        name: subject.name().to_string(),
+        label: describe(subject),
+        state,
+        value,
+        evidence,
+        decisive,
+    }
+}
+
+/// A criterion in words, for the reviewer.
+fn describe(subject: &Subject) -> String {
+    match subject.name() {
+        "quantity" => "visits, sessions or units requested".into(),
+        "prior_visits" => "visits already completed".into(),
+        "total_visits" => "visits in all (completed and requested)".into(),
+        "frequency_per_week" => "visits per week requested".into(),
+        "duration_weeks" => "weeks requested".into(),
+        "weeks_since_injury" => "weeks since the injury".into(),
+        "body_region" => "body region requested".into(),
+        "mentions" => "the request's wording".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn decide_item(
     guidelines: &Guidelines,
     item: &ItemInput,
     date: Option<jiff::civil::Date>,
@@ -178,6 +338,8 @@ fn needs_physician(
         rationale: rationale.to_string(),
         evidence: Vec::new(),
         missing,
+        criteria: Vec::new(),
+        agreement: None,
     }
 }
 
@@ -203,6 +365,8 @@ fn finding_of(rule: &Rule, item: &ItemInput, evidence: Vec<Evidence>) -> Finding
         rationale: fill(&rule.rationale, item),
         evidence,
         missing,
+        criteria: Vec::new(),
+        agreement: agreement::of(&rule.id),
     }
 }
 

@@ -51,6 +51,10 @@ pub struct Args {
     /// items, each letter left out of its own precedents (0: no comparison).
     #[arg(long, default_value_t = 5)]
     pub precedents: usize,
+    /// With --halves: write each rule's hits and agreement per half to this file (the table
+    /// the engine ships, `crates/imr-core/src/engine/agreement.csv`).
+    #[arg(long, requires = "halves")]
+    pub write_agreement: Option<PathBuf>,
 }
 
 /// One letter's reading and its comparisons.
@@ -133,6 +137,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             (name.clone(), score(&picked), rules)
         })
         .collect();
+    if let Some(path) = &args.write_agreement {
+        let mut rows: BTreeMap<String, ((usize, usize), (usize, usize))> = BTreeMap::new();
+        for c in &comparisons {
+            let (Some(_), Some(rule)) = (c.engine, c.rule.as_deref()) else {
+                continue;
+            };
+            let row = rows.entry(rule.to_string()).or_default();
+            let counts = match half_of(c) {
+                Some(Half::Tune) => &mut row.0,
+                Some(Half::Check) => &mut row.1,
+                None => continue,
+            };
+            counts.0 += 1;
+            counts.1 += usize::from(c.agrees());
+        }
+        std::fs::write(path, imr_core::engine::agreement::write(&rows))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     // Without halves, disagreements of every letter are listed; with them, of the tune half only.

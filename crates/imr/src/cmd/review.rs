@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use imr_core::case_file::CaseFile;
 use imr_core::engine::Date;
-use imr_core::engine::{CaseFindings, Status, adapt, review};
+use imr_core::engine::{CaseFindings, CriterionState, Status, adapt, review};
 use imr_core::guidelines::{Guidelines, load_files};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -194,6 +194,15 @@ fn text(findings: &CaseFindings) -> String {
             _ => "needs physician review".to_string(),
         };
         out.push_str(&format!("\n{}: {outcome}\n", f.request));
+        if let Some(rule) = &f.rule {
+            let measured = f.agreement.map_or("not measured".to_string(), |a| {
+                format!(
+                    "agreed with reviewers on {} of {} check-half items, {} of {} tune-half items",
+                    a.check_agree, a.check_hits, a.tune_agree, a.tune_hits
+                )
+            });
+            out.push_str(&format!("  Rule: {rule} ({measured})\n"));
+        }
         if let Some(citation) = &f.citation {
             out.push_str(&format!("  Guideline: {citation}\n"));
         }
@@ -201,12 +210,25 @@ fn text(findings: &CaseFindings) -> String {
         for m in &f.missing {
             out.push_str(&format!("  Missing: {m}\n"));
         }
-        for e in &f.evidence {
-            let polarity = e.polarity.as_str();
-            out.push_str(&format!(
-                "  Evidence ({}, {polarity}): \"{}\"\n",
-                e.fact, e.text
-            ));
+        if !f.criteria.is_empty() {
+            out.push_str("  Criteria (* = tested by the rule that decided):\n");
+        }
+        for c in &f.criteria {
+            let state = match c.state {
+                CriterionState::Met => "met",
+                CriterionState::NotMet => "not met",
+                CriterionState::NotDocumented => "not documented",
+            };
+            let mark = if c.decisive { "*" } else { " " };
+            let value = c
+                .value
+                .as_deref()
+                .map_or(String::new(), |v| format!(" = {v}"));
+            out.push_str(&format!("   {mark} [{state}] {}{value}", c.label));
+            for e in &c.evidence {
+                out.push_str(&format!(" \"{}\" ({})", e.text, e.polarity.as_str()));
+            }
+            out.push('\n');
         }
     }
     out
