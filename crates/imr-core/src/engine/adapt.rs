@@ -113,6 +113,18 @@ pub fn build(
             clinical_summary,
         );
         item.concurrent_other_therapy = is_physical_or_passive(reading.service) && therapies > 1;
+        // An opioid requested in the same case is opioid therapy for the items that go with it
+        // (a laxative for opioid-induced constipation).
+        if reading.service != Service::Opioid
+            && readings.iter().any(|r| r.service == Service::Opioid)
+        {
+            item.facts.push(EngineFact {
+                name: C::OpioidTherapy,
+                polarity: Polarity::Planned,
+                span: None,
+                text: "an opioid is requested in the same case".to_string(),
+            });
+        }
         items.push(item);
     }
     CaseInput {
@@ -407,6 +419,17 @@ fn engine_facts(
             }
             FactKind::Response if value == "intolerance" => &[C::MedicationIntolerance],
             FactKind::Response if value == "worsening" => &[C::Worsening],
+            // Conservative therapy already given, other than the one requested, with the
+            // symptoms persisting to this request: conservative care tried and failed.
+            // A therapy only requested, planned or quoted from UR never reaches here.
+            FactKind::Treatment
+                if !same_treatment(service, value)
+                    && p == Polarity::Historical
+                    && is_conservative(value)
+                    && !matches!(value, "nsaid" | "muscle_relaxant" | "opioid") =>
+            {
+                &[C::FailedConservativeCare]
+            }
             FactKind::Treatment => {
                 if same_treatment(service, value) {
                     if given(p)

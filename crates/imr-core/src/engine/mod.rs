@@ -382,7 +382,7 @@ fn evaluate(rule: &Rule, item: &ItemInput) -> Evaluation {
     let mut evidence = Vec::new();
     let mut needs = Vec::new();
     for condition in &rule.when {
-        match check(condition, item, &mut evidence) {
+        match check(condition, rule.outcome, item, &mut evidence) {
             Some(true) => {}
             Some(false) => return Evaluation::Fails,
             None => needs.push(describe_unknown(&condition.subject)),
@@ -400,7 +400,12 @@ fn evaluate(rule: &Rule, item: &ItemInput) -> Evaluation {
 }
 
 /// `Some(holds)`, or `None` when the request does not state what the condition tests.
-fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) -> Option<bool> {
+fn check(
+    condition: &Condition,
+    outcome: Outcome,
+    item: &ItemInput,
+    evidence: &mut Vec<Evidence>,
+) -> Option<bool> {
     match &condition.subject {
         Subject::Fact(name) => {
             let matching = item.facts.iter().filter(|f| f.name == *name);
@@ -412,6 +417,11 @@ fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) 
                 Test::Documented => (!affirmed.is_empty(), affirmed),
                 Test::NotDocumented => (affirmed.is_empty(), negated),
                 Test::Negated => (affirmed.is_empty() && !negated.is_empty(), negated),
+                // One standard of evidence: a criterion of an approving path must be documented;
+                // silence does not approve.
+                Test::NotNegated if outcome == Outcome::Overturned => {
+                    (!affirmed.is_empty(), affirmed)
+                }
                 Test::NotNegated => (!affirmed.is_empty() || negated.is_empty(), affirmed),
                 Test::Unknown => (affirmed.is_empty() && negated.is_empty(), Vec::new()),
                 _ => (false, Vec::new()),
@@ -430,7 +440,10 @@ fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) 
 fn affirms(fact: &EngineFact) -> bool {
     match fact.polarity {
         Polarity::Affirmed | Polarity::Historical => true,
-        Polarity::Planned => fact.name == ClinicalFact::SurgeryPlanned,
+        Polarity::Planned => matches!(
+            fact.name,
+            ClinicalFact::SurgeryPlanned | ClinicalFact::OpioidTherapy
+        ),
         Polarity::Negated | Polarity::Uncertain => false,
     }
 }
