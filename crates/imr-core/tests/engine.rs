@@ -215,6 +215,74 @@ fn the_agreement_table_is_current() {
     );
 }
 
+/// Requests read right: a requested acupuncture trial is no past acupuncture, "little
+/// improvement" with therapy is no improvement, UR's reasons are no findings, and a straight-leg
+/// raise is no neurological deficit.
+#[test]
+fn requests_and_records_read_right() {
+    let g = guidelines();
+    let summary = "The patient has chronic neck pain since 2014. She has had no prior acupuncture. \
+                   She completed 8 sessions of physical therapy with little improvement. She does \
+                   a home exercise program daily. Straight leg raise is positive. The request was \
+                   denied as there is no documentation of weakness. The provider requests an \
+                   acupuncture trial of 6 sessions.";
+    let requests = [
+        adapt::RequestText {
+            item: "Acupuncture 6 sessions for the cervical spine",
+            original_request: None,
+            authorized: None,
+        },
+        adapt::RequestText {
+            item: "Physical therapy 6 sessions for the cervical spine",
+            original_request: None,
+            authorized: None,
+        },
+    ];
+    let case = adapt::build(None, None, None, summary, &requests);
+    let has = |item: &ItemInput, name: ClinicalFact, polarity: Polarity| {
+        item.facts
+            .iter()
+            .any(|f| f.name == name && f.polarity == polarity)
+    };
+    let acupuncture = &case.items[0];
+    assert!(has(
+        acupuncture,
+        ClinicalFact::PriorTreatment,
+        Polarity::Negated
+    ));
+    assert!(
+        !acupuncture
+            .facts
+            .iter()
+            .any(|f| f.name == ClinicalFact::PriorTreatment && f.polarity != Polarity::Negated),
+        "{:?}",
+        acupuncture.facts
+    );
+    // The UR's "no documentation of weakness" and a positive straight-leg raise are no
+    // finding about a deficit either way.
+    assert!(
+        !acupuncture
+            .facts
+            .iter()
+            .any(|f| f.name == ClinicalFact::NeurologicalDeficit),
+        "{:?}",
+        acupuncture.facts
+    );
+    let finding = review_item(&g, acupuncture, None);
+    assert_eq!(finding.decision, Some(Decision::Overturned), "{finding:?}");
+    let pt = &case.items[1];
+    assert!(
+        has(pt, ClinicalFact::NoBenefit, Polarity::Negated),
+        "{:?}",
+        pt.facts
+    );
+    assert!(!has(
+        pt,
+        ClinicalFact::FunctionalImprovement,
+        Polarity::Affirmed
+    ));
+}
+
 fn fact(name: &str, polarity: Polarity) -> EngineFact {
     let name = ClinicalFact::parse(name).expect("a clinical fact");
     EngineFact {
