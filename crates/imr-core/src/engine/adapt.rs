@@ -479,6 +479,7 @@ fn engine_facts(
             },
             FactKind::PhysicalFinding => match value {
                 "spasm" => &[C::MuscleSpasm],
+                "trigger_point" => &[C::TriggerPoints],
                 "positive_mcmurray" => &[C::InternalDerangement],
                 _ => &[],
             },

@@ -73,6 +73,8 @@ clinical_facts! {
     SurgeryApproved = "surgery_approved",
     PriorImaging = "prior_imaging",
     MuscleSpasm = "muscle_spasm",
+    /// Trigger points on examination (a twitch response with referred pain).
+    TriggerPoints = "trigger_points",
     NeuropathicPain = "neuropathic_pain",
     Osteoarthritis = "osteoarthritis",
     FailedFirstLineMedication = "failed_first_line_medication",
