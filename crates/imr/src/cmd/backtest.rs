@@ -168,6 +168,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     scored.iter().map(|(n, s, _)| (n.as_str(), s)).collect();
                 writeln!(out, "\nby half\n{}", side_by_side(&columns))?;
             }
+            if let Some(p) = &precedent {
+                writeln!(
+                    out,
+                    "\nprecedents: the majority of the {} nearest published items, each letter left out, on the same items",
+                    args.precedents
+                )?;
+                for (name, indices) in &groups {
+                    let line = precedent_line(&comparisons, p, indices);
+                    writeln!(out, "  {name:<14} {line}")?;
+                }
+            }
             for (name, _, rules) in &scored {
                 writeln!(
                     out,
@@ -247,4 +258,20 @@ fn precedent_agreement(reviewed: &[Reviewed], k: usize) -> anyhow::Result<Vec<Op
         }
     }
     Ok(out)
+}
+
+/// The precedents' agreement with the published decisions over a group of items: on the items
+/// the engine decided, on all, and on the published Overturned ones.
+fn precedent_line(comparisons: &[Comparison], agree: &[Option<bool>], indices: &[usize]) -> String {
+    let count = |keep: &dyn Fn(&Comparison) -> bool| {
+        let kept: Vec<usize> = indices.iter().copied().filter(|&i| keep(&comparisons[i])).collect();
+        let agreed = kept.iter().filter(|&&i| agree[i] == Some(true)).count();
+        format!("{agreed}/{}", kept.len())
+    };
+    format!(
+        "agree on the engine's decided items {}, on all items {}, published Overturned found {}",
+        count(&|c| c.engine.is_some()),
+        count(&|_| true),
+        count(&|c| c.published == imr_core::model::Decision::Overturned)
+    )
 }
