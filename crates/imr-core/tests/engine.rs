@@ -191,8 +191,7 @@ fn findings_on_fixture_cases() {
 fn the_agreement_table_is_current() {
     let Some(dir) = letters_dir() else { return };
     let shipped = agreement::parse(include_str!("../src/engine/agreement.csv")).expect("table");
-    let mut measured: std::collections::BTreeMap<String, ((usize, usize), (usize, usize))> =
-        std::collections::BTreeMap::new();
+    let mut measured = agreement::Counts::new();
     for half in [Half::Tune, Half::Check] {
         for c in half_comparisons(&dir, half) {
             let (Some(_), Some(rule)) = (c.engine, c.rule.clone()) else {

@@ -74,8 +74,11 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, RuleAgreement>, String> {
     Ok(rules)
 }
 
-/// Writes the table from per-rule (tune, check) counts: (hits, agree) each.
-pub fn write(rows: &BTreeMap<String, ((usize, usize), (usize, usize))>) -> String {
+/// Per rule: (hits, agree) in the tune half, then in the check half.
+pub type Counts = BTreeMap<String, ((usize, usize), (usize, usize))>;
+
+/// Writes the table from per-rule counts.
+pub fn write(rows: &Counts) -> String {
     let mut out = format!("{HEADER}\n");
     for (rule, ((th, ta), (ch, ca))) in rows {
         out.push_str(&format!("{rule},{th},{ta},{ch},{ca}\n"));

@@ -281,7 +281,8 @@ pub fn side_by_side(groups: &[(&str, &Scores)]) -> String {
         out.push_str(&format!("{name:>12}"));
     }
     out.push('\n');
-    let rows: [(&str, &dyn Fn(&Scores) -> String); 9] = [
+    type Row<'a> = (&'a str, &'a dyn Fn(&Scores) -> String);
+    let rows: [Row; 9] = [
         ("items", &|s| s.items.to_string()),
         ("published Overturned", &|s| {
             (s.confusion[1][0] + s.confusion[1][1] + s.needs_physician[1]).to_string()

@@ -138,7 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })
         .collect();
     if let Some(path) = &args.write_agreement {
-        let mut rows: BTreeMap<String, ((usize, usize), (usize, usize))> = BTreeMap::new();
+        let mut rows = imr_core::engine::agreement::Counts::new();
         for c in &comparisons {
             let (Some(_), Some(rule)) = (c.engine, c.rule.as_deref()) else {
                 continue;
@@ -264,7 +264,11 @@ fn precedent_agreement(reviewed: &[Reviewed], k: usize) -> anyhow::Result<Vec<Op
 /// the engine decided, on all, and on the published Overturned ones.
 fn precedent_line(comparisons: &[Comparison], agree: &[Option<bool>], indices: &[usize]) -> String {
     let count = |keep: &dyn Fn(&Comparison) -> bool| {
-        let kept: Vec<usize> = indices.iter().copied().filter(|&i| keep(&comparisons[i])).collect();
+        let kept: Vec<usize> = indices
+            .iter()
+            .copied()
+            .filter(|&i| keep(&comparisons[i]))
+            .collect();
         let agreed = kept.iter().filter(|&&i| agree[i] == Some(true)).count();
         format!("{agreed}/{}", kept.len())
     };
