@@ -7,18 +7,17 @@
 //! The engine's rule files refer to [`FactKind`]s and their normalized values by their serde
 //! names, so those names are a public interface: add kinds and values, never rename them.
 
-pub mod anatomy;
-pub(crate) mod drugs;
 mod lexicon;
 pub mod negation;
-pub(crate) mod numbers;
 pub(crate) mod scan;
 mod sentences;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-pub use anatomy::{BodyRegion, Laterality};
+pub use crate::vocab::anatomy;
+pub use crate::vocab::anatomy::{BodyRegion, Laterality};
+pub(crate) use crate::vocab::{drugs, numbers};
 pub use negation::Polarity;
 
 use crate::model::Diagnostic;

@@ -18,12 +18,7 @@ use super::{Extraction, Fact, FactKind};
 use crate::model::Diagnostic;
 use crate::request::{Drug, Duration, TimeUnit};
 
-/// True when `bytes[start..end]` is not part of a longer word.
-pub(crate) fn is_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
-    let before = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-    let after = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
-    before && after
-}
+pub(crate) use crate::vocab::is_word_boundary;
 
 static LEXICON: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
