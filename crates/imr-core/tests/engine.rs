@@ -238,6 +238,13 @@ fn requests_and_records_read_right() {
         },
     ];
     let case = adapt::build(None, None, None, summary, &requests);
+    // The UR's reasons are kept apart, to be shown as such.
+    assert_eq!(case.ur_reasoning.len(), 1, "{:?}", case.ur_reasoning);
+    assert!(
+        case.ur_reasoning[0]
+            .text
+            .starts_with("The request was denied")
+    );
     let has = |item: &ItemInput, name: ClinicalFact, polarity: Polarity| {
         item.facts
             .iter()

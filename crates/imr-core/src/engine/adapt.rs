@@ -8,7 +8,7 @@
 
 use jiff::civil::Date;
 
-use super::input::{CaseInput, ClinicalFact as C, EngineFact, ItemInput, Polarity};
+use super::input::{CaseInput, ClinicalFact as C, EngineFact, ItemInput, Polarity, Span};
 use crate::case_file::CaseFile;
 use crate::extract::{self, Fact, FactKind};
 use crate::model::Determination;
@@ -127,12 +127,26 @@ pub fn build(
         }
         items.push(item);
     }
+    let ur_reasoning = extract::ur_reasoning(clinical_summary)
+        .into_iter()
+        .map(|(start, end)| {
+            let sentence = &clinical_summary[start..end];
+            let start = start + (sentence.len() - sentence.trim_start().len());
+            let end = end - (sentence.len() - sentence.trim_end().len());
+            Span {
+                start,
+                end: end.max(start),
+                text: clinical_summary[start..end.max(start)].to_string(),
+            }
+        })
+        .collect();
     CaseInput {
         case_number,
         date,
         date_of_injury,
         items,
         problems,
+        ur_reasoning,
     }
 }
 

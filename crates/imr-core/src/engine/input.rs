@@ -67,4 +67,15 @@ pub struct CaseInput {
     pub items: Vec<ItemInput>,
     /// Why the case could not be fully read (never clinical text).
     pub problems: Vec<String>,
+    /// Sentences of the clinical summary that report the utilization review's decision or
+    /// reasons: no facts are read from them.
+    pub ur_reasoning: Vec<Span>,
+}
+
+/// A span of the clinical summary and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::guidelines::{Condition, Guidelines, Outcome, Rule, Subject, Test};
 use crate::model::Decision;
 
-pub use input::{CaseInput, ClinicalFact, EngineFact, ItemInput, Polarity};
+pub use input::{CaseInput, ClinicalFact, EngineFact, ItemInput, Polarity, Span};
 /// The date type of guideline versions, for callers that do not depend on jiff.
 pub use jiff::civil::Date;
 
@@ -74,6 +74,10 @@ pub struct Criterion {
     pub evidence: Vec<Evidence>,
     /// Tested by the rule that decided (or that sent the item to a physician).
     pub decisive: bool,
+    /// What the deciding rule required of it ("documented", "negated", "at most 6"), for a
+    /// decisive criterion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -103,6 +107,10 @@ pub struct CaseFindings {
     pub items: Vec<Finding>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// The summary's sentences that report the utilization review's reasons, shown to the
+    /// reviewer as "UR's reasoning"; the engine reads no facts from them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ur_reasoning: Vec<Span>,
 }
 
 /// Reviews every item of a case. `as_of` overrides the date whose guideline version applies.
@@ -136,6 +144,7 @@ pub fn review(
         as_of: date,
         items,
         problems: case.problems.clone(),
+        ur_reasoning: case.ur_reasoning.clone(),
     }
 }
 
@@ -187,8 +196,45 @@ fn checklist<'a>(
     }
     subjects
         .into_iter()
-        .map(|subject| criterion(subject, item, tested_by_decisive(subject)))
+        .map(|subject| {
+            let mut c = criterion(subject, item, tested_by_decisive(subject));
+            c.required = decisive.and_then(|r| {
+                let tests: Vec<String> = r
+                    .when
+                    .iter()
+                    .filter(|c| c.subject == *subject)
+                    .map(|c| requirement(&c.test))
+                    .collect();
+                (!tests.is_empty()).then(|| tests.join(" and "))
+            });
+            c
+        })
         .collect()
+}
+
+/// A rule's test in words.
+fn requirement(test: &Test) -> String {
+    let show = |n: &f64| {
+        if n.fract() == 0.0 {
+            format!("{n:.0}")
+        } else {
+            format!("{n}")
+        }
+    };
+    match test {
+        Test::Documented => "documented".into(),
+        Test::NotDocumented => "not documented".into(),
+        Test::Negated => "stated as absent".into(),
+        Test::NotNegated => "not stated as absent".into(),
+        Test::Unknown => "not stated".into(),
+        Test::Known => "stated".into(),
+        Test::Yes => "yes".into(),
+        Test::No => "no".into(),
+        Test::Above(n) => format!("above {}", show(n)),
+        Test::AtMost(n) => format!("at most {}", show(n)),
+        Test::AnyOf(words) => format!("one of {}", words.join(", ")),
+        Test::NoneOf(words) => format!("none of {}", words.join(", ")),
+    }
 }
 
 fn criterion(subject: &Subject, item: &ItemInput, decisive: bool) -> Criterion {
@@ -245,6 +291,7 @@ fn criterion(subject: &Subject, item: &ItemInput, decisive: bool) -> Criterion {
         value,
         evidence,
         decisive,
+        required: None,
     }
 }
 

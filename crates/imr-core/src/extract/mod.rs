@@ -251,6 +251,15 @@ pub fn dates(text: &str) -> Vec<Date> {
     scan::dates(text)
 }
 
+/// The byte spans of the sentences that report the utilization review's decision or reasons:
+/// shown to a reviewer as UR's reasoning, never read as clinical findings.
+pub fn ur_reasoning(text: &str) -> Vec<(usize, usize)> {
+    sentences::sentences(text)
+        .into_iter()
+        .filter(|&(a, b)| text.get(a..b).is_some_and(scan::reports_ur_reasoning))
+        .collect()
+}
+
 /// The byte spans of a text's sentences, as the fact reader splits them.
 pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     sentences::sentences(text)

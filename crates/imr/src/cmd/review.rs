@@ -188,6 +188,12 @@ fn text(findings: &CaseFindings) -> String {
     for problem in &findings.problems {
         out.push_str(&format!("  note: {problem}\n"));
     }
+    for sentence in &findings.ur_reasoning {
+        out.push_str(&format!(
+            "  UR's reasoning (not read as findings): \"{}\"\n",
+            sentence.text
+        ));
+    }
     for f in &findings.items {
         let outcome = match (f.status, f.decision) {
             (Status::Decided, Some(d)) => d.as_str().to_string(),
@@ -215,8 +221,8 @@ fn text(findings: &CaseFindings) -> String {
         }
         for c in &f.criteria {
             let state = match c.state {
-                CriterionState::Met => "met",
-                CriterionState::NotMet => "not met",
+                CriterionState::Met => "documented",
+                CriterionState::NotMet => "documented as absent",
                 CriterionState::NotDocumented => "not documented",
             };
             let mark = if c.decisive { "*" } else { " " };
@@ -224,7 +230,11 @@ fn text(findings: &CaseFindings) -> String {
                 .value
                 .as_deref()
                 .map_or(String::new(), |v| format!(" = {v}"));
-            out.push_str(&format!("   {mark} [{state}] {}{value}", c.label));
+            let required = c
+                .required
+                .as_deref()
+                .map_or(String::new(), |r| format!(" (rule: {r})"));
+            out.push_str(&format!("   {mark} [{state}] {}{value}{required}", c.label));
             for e in &c.evidence {
                 out.push_str(&format!(" \"{}\" ({})", e.text, e.polarity.as_str()));
             }
