@@ -85,3 +85,28 @@ pub fn write(rows: &Counts) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_round_trips_and_bad_lines_are_named() {
+        let mut rows = Counts::new();
+        rows.insert("a.rule".to_string(), ((3, 2), (5, 4)));
+        let parsed = parse(&write(&rows)).expect("table");
+        let a = parsed["a.rule"];
+        assert_eq!(
+            (a.tune_hits, a.tune_agree, a.check_hits, a.check_agree),
+            (3, 2, 5, 4)
+        );
+        assert_eq!(a.check_agreement(), Some(0.8));
+        let e = parse(&format!("{HEADER}\na.rule,1,x,0,0\n")).expect_err("not a count");
+        assert!(e.starts_with("line 2:"), "{e}");
+    }
+
+    #[test]
+    fn the_shipped_table_reads() {
+        assert!(parse(TABLE).is_ok_and(|rules| !rules.is_empty()));
+    }
+}

@@ -394,3 +394,75 @@ pub fn rule_table(rows: &[RuleScore]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comparison(
+        case: &str,
+        published: Decision,
+        engine: Option<Decision>,
+        rule: &str,
+    ) -> Comparison {
+        Comparison {
+            case_number: Some(case.to_string()),
+            request: "r".to_string(),
+            service: Some("mri"),
+            published,
+            engine,
+            rule: engine.map(|_| rule.to_string()),
+            published_families: Vec::new(),
+            engine_family: None,
+            engine_rationale: String::new(),
+            engine_missing: Vec::new(),
+            published_rationale: None,
+        }
+    }
+
+    #[test]
+    fn halves_are_read_and_bad_lines_named() {
+        let halves = parse_halves("case_number,half\nA,tune\nB,check\n").expect("halves");
+        assert_eq!(halves.get("A"), Some(&Half::Tune));
+        assert_eq!(halves.get("B"), Some(&Half::Check));
+        let e = parse_halves("case_number,half\nA,tune\nB,both\n").expect_err("bad half");
+        assert!(e.starts_with("line 3:"), "{e}");
+        let e = parse_halves("case,half\n").expect_err("bad header");
+        assert!(e.starts_with("line 1:"), "{e}");
+        let e = parse_halves("case_number,half\nA,tune\nA,check\n").expect_err("twice");
+        assert!(e.contains("listed twice"), "{e}");
+    }
+
+    #[test]
+    fn recall_over_all_published_counts_abstentions_as_misses() {
+        let o = Decision::Overturned;
+        let u = Decision::Upheld;
+        let items = [
+            comparison("A", o, Some(o), "r1"),
+            comparison("A", o, None, "r1"),
+            comparison("B", u, Some(u), "r2"),
+            comparison("B", u, Some(o), "r1"),
+        ];
+        let s = score(&items);
+        assert_eq!(s.overturned_recall, Some(1.0));
+        assert_eq!(s.overturned_recall_all, Some(0.5));
+        assert_eq!(s.overturned_precision, Some(0.5));
+        let rules = per_rule(
+            &items,
+            Some(&[Some(false), Some(true), Some(true), Some(true)]),
+        );
+        let r1 = rules.iter().find(|r| r.rule == "r1").expect("r1");
+        assert_eq!(
+            (
+                r1.hits,
+                r1.agree,
+                r1.proposed_overturned,
+                r1.overturned_right
+            ),
+            (2, 1, 2, 1)
+        );
+        // The abstained item is no hit of r1; the precedents agreed on one of r1's two hits.
+        assert_eq!(r1.precedent_agree, Some(1));
+        assert!(rule_table(&rules).contains("1/2"));
+    }
+}
