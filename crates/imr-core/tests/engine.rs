@@ -289,6 +289,37 @@ fn requests_and_records_read_right() {
     ));
 }
 
+/// A diagnosis to rule out is no sign of it: "rule out carpal tunnel syndrome" does not make the
+/// arm's nerve studies' approving path.
+#[test]
+fn a_diagnosis_to_rule_out_is_no_sign() {
+    let requests = [adapt::RequestText {
+        item: "EMG/NCV of the bilateral upper extremities",
+        original_request: None,
+        authorized: None,
+    }];
+    let summary = "He is treated for wrist pain, rule out carpal tunnel syndrome.";
+    let case = adapt::build(None, None, None, summary, &requests);
+    assert!(
+        !case.items[0]
+            .facts
+            .iter()
+            .any(|f| f.name == ClinicalFact::CarpalTunnelSigns),
+        "{:?}",
+        case.items[0].facts
+    );
+    let with_signs = "He has numbness of the hand. Tinel's sign is positive at the wrist.";
+    let case = adapt::build(None, None, None, with_signs, &requests);
+    assert!(
+        case.items[0]
+            .facts
+            .iter()
+            .any(|f| f.name == ClinicalFact::CarpalTunnelSigns),
+        "{:?}",
+        case.items[0].facts
+    );
+}
+
 fn fact(name: &str, polarity: Polarity) -> EngineFact {
     let name = ClinicalFact::parse(name).expect("a clinical fact");
     EngineFact {
