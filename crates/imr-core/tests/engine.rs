@@ -289,6 +289,40 @@ fn requests_and_records_read_right() {
     ));
 }
 
+/// The postsurgical table: within the period after a meniscectomy, the initial course (6 of the
+/// general course's 12 visits) is approved, a request beyond it without documented functional
+/// improvement is not, and neither is one past the general course.
+#[test]
+fn the_postsurgical_table_decides_by_procedure() {
+    let g = guidelines();
+    let summary = "She underwent right knee arthroscopic meniscectomy on 03/01/2016. \
+                   She has knee stiffness.";
+    let review_of = |item: &str| {
+        let requests = [adapt::RequestText {
+            item,
+            original_request: None,
+            authorized: None,
+        }];
+        let date = "2016-04-01".parse().ok();
+        let case = adapt::build(None, "2015-12-01".parse().ok(), date, summary, &requests);
+        assert!(case.items[0].procedures.contains(&"meniscectomy".to_string()));
+        review(&g, &case, None).items.remove(0)
+    };
+    let six = review_of("Physical therapy 6 visits for the right knee");
+    assert_eq!(six.decision, Some(Decision::Overturned), "{six:?}");
+    assert_eq!(
+        six.rule.as_deref(),
+        Some("mtus.postsurgical.knee-arthroscopy.initial-course")
+    );
+    let twelve = review_of("Physical therapy 12 visits for the right knee");
+    assert_eq!(twelve.decision, Some(Decision::Upheld), "{twelve:?}");
+    let many = review_of("Physical therapy 18 visits for the right knee");
+    assert_eq!(
+        many.rule.as_deref(),
+        Some("mtus.postsurgical.knee-arthroscopy.beyond-general-course")
+    );
+}
+
 /// A diagnosis to rule out is no sign of it: "rule out carpal tunnel syndrome" does not make the
 /// arm's nerve studies' approving path.
 #[test]

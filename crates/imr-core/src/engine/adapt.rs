@@ -203,6 +203,7 @@ fn item_input(
         }),
         weeks_since_injury,
         body_regions,
+        procedures: Vec::new(),
         partial_authorization: partial,
         quantity_unspecified: reading.quantity_unspecified,
         retrospective: reading.retrospective,
@@ -220,6 +221,7 @@ fn item_input(
         date,
         clinical_summary,
         &mut item.prior_visits,
+        &mut item.procedures,
     );
     item
 }
@@ -346,6 +348,7 @@ fn engine_facts(
     date: Option<Date>,
     clinical_summary: &str,
     prior_visits: &mut Option<f64>,
+    procedures: &mut Vec<String>,
 ) -> Vec<EngineFact> {
     let context = Context {
         facts,
@@ -518,6 +521,9 @@ fn engine_facts(
             FactKind::Surgery
                 if given(p) && in_postsurgical_period(fact, &context, &regions, date) =>
             {
+                if !procedures.contains(&fact.value) {
+                    procedures.push(fact.value.clone());
+                }
                 &[C::Postoperative]
             }
             FactKind::PlannedSurgery => &[C::SurgeryPlanned],

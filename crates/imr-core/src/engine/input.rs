@@ -38,6 +38,9 @@ pub struct ItemInput {
     pub weeks_since_injury: Option<f64>,
     /// Body regions the request names (`vocab::BODY_REGIONS`).
     pub body_regions: Vec<&'static str>,
+    /// Procedures of the surgeries done on the region requested within the postsurgical period
+    /// (`vocab::PROCEDURES`), for the postsurgical table.
+    pub procedures: Vec<String>,
     pub partial_authorization: bool,
     /// The request itself says its quantity is unknown or unspecified.
     pub quantity_unspecified: bool,

@@ -305,6 +305,7 @@ fn describe(subject: &Subject) -> String {
         "duration_weeks" => "weeks requested".into(),
         "weeks_since_injury" => "weeks since the injury".into(),
         "body_region" => "body region requested".into(),
+        "procedure" => "surgery done within the postsurgical period".into(),
         "mentions" => "the request's wording".into(),
         other => other.replace('_', " "),
     }
@@ -557,6 +558,12 @@ fn check_request(attribute: &str, test: &Test, item: &ItemInput) -> Option<bool>
                     item.body_regions
                         .iter()
                         .any(|r| words.iter().any(|w| w == r))
+                }
+                "procedure" => {
+                    if item.procedures.is_empty() {
+                        return None;
+                    }
+                    item.procedures.iter().any(|p| words.contains(p))
                 }
                 _ => {
                     let request = item.request.to_lowercase();

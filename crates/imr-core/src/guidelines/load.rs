@@ -8,8 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::vocab::{
-    BODY_REGIONS, FACTS, LIST_ATTRIBUTES, NUMERIC_ATTRIBUTES, PLACEHOLDERS, REQUEST_ATTRIBUTES,
-    is_service, service_names,
+    BODY_REGIONS, FACTS, LIST_ATTRIBUTES, NUMERIC_ATTRIBUTES, PLACEHOLDERS, PROCEDURES,
+    REQUEST_ATTRIBUTES, is_service, service_names,
 };
 use super::{Condition, Family, Guidelines, Outcome, Rule, RuleCitation, Stage, Subject, Test};
 
@@ -385,6 +385,14 @@ fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
             return Err(format!(
                 "unknown body region \"{bad}\"{}",
                 suggestion(bad, BODY_REGIONS)
+            ));
+        }
+        if name == "procedure"
+            && let Some(bad) = words.iter().find(|w| !PROCEDURES.contains(&w.as_str()))
+        {
+            return Err(format!(
+                "unknown procedure \"{bad}\"{}",
+                suggestion(bad, PROCEDURES)
             ));
         }
         let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();

@@ -125,6 +125,7 @@ pub const REQUEST_ATTRIBUTES: &[&str] = &[
     // Lists matched with `any_of`.
     "body_region",
     "mentions",
+    "procedure",
 ];
 
 /// Attributes that are numbers (tested with `above` / `at_most`).
@@ -138,7 +139,28 @@ pub const NUMERIC_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Attributes that are lists of words (tested with `any_of`).
-pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions"];
+pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions", "procedure"];
+
+/// Procedures of a surgery already done, as the fact extraction names them (`FactKind::Surgery`
+/// values): `procedure` lists those done on the region requested within the postsurgical period.
+pub const PROCEDURES: &[&str] = &[
+    "surgery",
+    "arthroscopy",
+    "arthroplasty",
+    "fusion",
+    "laminectomy",
+    "discectomy",
+    "meniscectomy",
+    "carpal_tunnel_release",
+    "release",
+    "open_reduction_internal_fixation",
+    "decompression",
+    "repair",
+    "reconstruction",
+    "debridement",
+    "tenodesis",
+    "hardware_removal",
+];
 
 /// Body regions a request may name (the names of `crate::extract::BodyRegion`).
 pub const BODY_REGIONS: &[&str] = &[
