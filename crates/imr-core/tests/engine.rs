@@ -305,7 +305,11 @@ fn the_postsurgical_table_decides_by_procedure() {
         }];
         let date = "2016-04-01".parse().ok();
         let case = adapt::build(None, "2015-12-01".parse().ok(), date, summary, &requests);
-        assert!(case.items[0].procedures.contains(&"meniscectomy".to_string()));
+        assert!(
+            case.items[0]
+                .procedures
+                .contains(&"meniscectomy".to_string())
+        );
         review(&g, &case, None).items.remove(0)
     };
     let six = review_of("Physical therapy 6 visits for the right knee");
@@ -563,5 +567,35 @@ fn check_half_meets_the_floors() {
         check.overturned_precision.is_some_and(|c| c >= 0.5),
         "Overturned precision {:?}",
         check.overturned_precision
+    );
+}
+
+/// Until the floors are reached, the check half's figures must not fall below what the
+/// engine reaches now (README, "The guideline engine against the published decisions"), less a
+/// margin of about one item; citation agreement keeps its old floor.
+#[test]
+fn check_half_does_not_regress() {
+    let Some(dir) = letters_dir() else { return };
+    let check = score(&half_comparisons(&dir, Half::Check));
+    eprintln!("check:\n{}", table(&check));
+    assert!(
+        check.coverage.is_some_and(|c| c >= 0.64),
+        "coverage {:?}",
+        check.coverage
+    );
+    assert!(
+        check.agreement.is_some_and(|c| c >= 0.90),
+        "agreement {:?}",
+        check.agreement
+    );
+    assert!(
+        check.balanced_accuracy.is_some_and(|c| c >= 0.65),
+        "balanced accuracy {:?}",
+        check.balanced_accuracy
+    );
+    assert!(
+        check.citation_agreement.is_some_and(|c| c >= 0.70),
+        "citation agreement {:?}",
+        check.citation_agreement
     );
 }
