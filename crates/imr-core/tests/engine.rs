@@ -318,6 +318,18 @@ fn the_postsurgical_table_decides_by_procedure() {
         six.rule.as_deref(),
         Some("mtus.postsurgical.knee-arthroscopy.initial-course")
     );
+    let procedure = six
+        .criteria
+        .iter()
+        .find(|c| c.name == "procedure")
+        .expect("the procedure is a criterion");
+    assert_eq!(procedure.state, CriterionState::Met);
+    assert!(
+        procedure
+            .value
+            .as_deref()
+            .is_some_and(|v| v.contains("meniscectomy"))
+    );
     let twelve = review_of("Physical therapy 12 visits for the right knee");
     assert_eq!(twelve.decision, Some(Decision::Upheld), "{twelve:?}");
     let many = review_of("Physical therapy 18 visits for the right knee");

@@ -265,6 +265,7 @@ fn criterion(subject: &Subject, item: &ItemInput, decisive: bool) -> Criterion {
                 "body_region" => {
                     (!item.body_regions.is_empty()).then(|| item.body_regions.join(", "))
                 }
+                "procedure" => (!item.procedures.is_empty()).then(|| item.procedures.join(", ")),
                 "mentions" => Some(item.request.clone()),
                 a => match number(a, item) {
                     Some(n) if n.fract() == 0.0 => Some(format!("{n:.0}")),
@@ -593,6 +594,7 @@ fn describe_unknown(subject: &Subject) -> String {
         "duration_weeks" => "the duration requested (weeks)".into(),
         "weeks_since_injury" => "the date of injury".into(),
         "body_region" => "the body region requested".into(),
+        "procedure" => "the surgery performed and its date".into(),
         other => other.replace('_', " "),
     }
 }
