@@ -339,6 +339,28 @@ fn the_postsurgical_table_decides_by_procedure() {
     );
 }
 
+/// A deficit said to be worsening is a progressive deficit, a red flag; a stable one is not.
+#[test]
+fn a_worsening_deficit_is_a_red_flag() {
+    let requests = [adapt::RequestText {
+        item: "MRI of the lumbar spine",
+        original_request: None,
+        authorized: None,
+    }];
+    let red_flag = |summary: &str| {
+        adapt::build(None, None, None, summary, &requests).items[0]
+            .facts
+            .iter()
+            .any(|f| f.name == ClinicalFact::RedFlag && f.polarity != Polarity::Negated)
+    };
+    assert!(red_flag(
+        "Examination shows weakness of great toe extension, worse than at the prior visit."
+    ));
+    assert!(!red_flag(
+        "Examination shows weakness of great toe extension. Her pain is worse."
+    ));
+}
+
 /// A diagnosis to rule out is no sign of it: "rule out carpal tunnel syndrome" does not make the
 /// arm's nerve studies' approving path.
 #[test]

@@ -335,6 +335,36 @@ fn in_postsurgical_period(
     same_region && recent
 }
 
+fn is_deficit(value: &str) -> bool {
+    matches!(
+        value,
+        "weakness"
+            | "decreased_sensation"
+            | "decreased_reflexes"
+            | "atrophy"
+            | "neurologic_deficit"
+    )
+}
+
+/// The fact's sentence also says the condition is worsening.
+fn worsening_in_sentence(context: &Context, fact: &Fact) -> bool {
+    let Some(&(start, end)) = context
+        .sentences
+        .iter()
+        .find(|(a, b)| *a <= fact.start && fact.start < *b)
+    else {
+        return false;
+    };
+    context.facts.iter().any(|f| {
+        f.kind == FactKind::Response
+            && f.value == "worsening"
+            && given(f.polarity)
+            && !f.ur_reasoning
+            && f.start >= start
+            && f.end <= end
+    })
+}
+
 /// What every item of a case reads its facts from.
 struct Context<'a> {
     facts: &'a [Fact],
@@ -481,6 +511,13 @@ fn engine_facts(
             FactKind::RedFlag if p == Polarity::Historical => &[],
             FactKind::RedFlag if value == "instability" => &[C::RedFlag, C::InternalDerangement],
             FactKind::RedFlag => &[C::RedFlag],
+            // A deficit said to be worsening is a progressive neurologic deficit: a red flag
+            // (IMG-L2, IMG-L7: severe or progressive deficits warrant imaging at once).
+            FactKind::NeurologicFinding
+                if is_deficit(value) && given(p) && worsening_in_sentence(&context, fact) =>
+            {
+                &[C::NeurologicalDeficit, C::RedFlag]
+            }
             FactKind::NeurologicFinding => match value {
                 "weakness"
                 | "decreased_sensation"
