@@ -14,6 +14,7 @@ pub mod model;
 pub mod redact;
 pub mod request;
 pub mod text;
+pub mod vocab;
 
 pub use model::{
     Citation, Decision, Determination, Diagnostic, Item, Priority, ReviewerCredentials, Severity,

@@ -600,7 +600,7 @@ fn surgeries_done_and_planned() {
         .expect("the planned fusion");
     assert_eq!(
         (planned.value.as_str(), planned.polarity),
-        ("fusion", Polarity::Uncertain)
+        ("fusion", Polarity::Planned)
     );
     assert_eq!(
         planned.body_region.map(|r| r.as_str()),
@@ -611,4 +611,76 @@ fn surgeries_done_and_planned() {
         .find(|f| f.text == "surgery")
         .expect("the surgery denied");
     assert_eq!(none.polarity, Polarity::Negated);
+}
+
+/// A treatment requested is planned, not given: "no prior acupuncture ... requests an
+/// acupuncture trial" is a first trial.
+#[test]
+fn a_requested_treatment_is_planned_not_past() {
+    let text = "The patient has had no prior acupuncture. The provider requests an acupuncture \
+                trial of six sessions.";
+    let polarities: Vec<Polarity> = extract::facts(text)
+        .into_iter()
+        .filter(|f| f.kind == FactKind::Treatment && f.value == "acupuncture")
+        .map(|f| f.polarity)
+        .collect();
+    assert_eq!(polarities, vec![Polarity::Negated, Polarity::Planned]);
+}
+
+#[test]
+fn little_improvement_is_not_improvement() {
+    let text = "She reported little improvement with physical therapy.";
+    let response = extract::facts(text)
+        .into_iter()
+        .find(|f| f.kind == FactKind::Response)
+        .expect("a response");
+    assert_eq!(
+        (response.value.as_str(), response.polarity),
+        ("improvement", Polarity::Negated)
+    );
+}
+
+/// NegEx post-triggers: a negation after its finding; and a negation ends at "but".
+#[test]
+fn negation_after_the_finding_and_up_to_but() {
+    let facts = extract::facts("Weakness was not noted. He denies numbness but has weakness.");
+    let weakness: Vec<Polarity> = facts
+        .iter()
+        .filter(|f| f.kind == FactKind::NeurologicFinding && f.value == "weakness")
+        .map(|f| f.polarity)
+        .collect();
+    assert_eq!(weakness, vec![Polarity::Negated, Polarity::Affirmed]);
+}
+
+#[test]
+fn candidacy_is_a_plan_unless_negated() {
+    let candidate = extract::facts("He is a surgical candidate.");
+    let not_candidate = extract::facts("He is not a surgical candidate.");
+    let planned = |facts: &[extract::Fact]| {
+        facts
+            .iter()
+            .find(|f| f.kind == FactKind::PlannedSurgery)
+            .map(|f| f.polarity)
+    };
+    assert_eq!(planned(&candidate), Some(Polarity::Planned));
+    assert_eq!(planned(&not_candidate), Some(Polarity::Negated));
+}
+
+/// A sentence reporting the utilization review's reasons is tagged; the record's own
+/// findings are not.
+#[test]
+fn ur_reasoning_is_tagged() {
+    let text = "The request was denied as there is no evidence of radiculopathy. \
+                Examination shows weakness of the left leg.";
+    let facts = extract::facts(text);
+    let radiculopathy = facts
+        .iter()
+        .find(|f| f.text == "radiculopathy")
+        .expect("radiculopathy");
+    assert!(radiculopathy.ur_reasoning);
+    let weakness = facts
+        .iter()
+        .find(|f| f.value == "weakness")
+        .expect("weakness");
+    assert!(!weakness.ur_reasoning);
 }

@@ -1,13 +1,14 @@
 //! Builds the engine's input from a case: the request reading ([`crate::request`]) gives the
-//! service and numbers, the fact extraction ([`crate::extract`]) gives the facts, and this module
-//! restates them in the engine's words (`guidelines::vocab::FACTS`). Keeping the translation in
-//! one place lets the rule files speak the guidelines' language ("functional improvement",
-//! "neurological deficit") whatever the extraction's finer vocabulary.
+//! service and numbers, the fact extraction ([`crate::extract`]) gives the facts — the one
+//! clinical vocabulary of the record — and this module restates them as the guidelines' criteria
+//! name them ([`ClinicalFact`]). Keeping the translation in one place lets the rule files speak
+//! the guidelines' language ("functional improvement", "neurological deficit") whatever the
+//! extraction's finer vocabulary. Facts in sentences that report the utilization review's
+//! reasons, and facts only suspected, are not findings and never reach a rule.
 
 use jiff::civil::Date;
 
-use super::input::{CaseInput, EngineFact, ItemInput, Polarity};
-use super::lexicon::{Zone, zone_fits, zone_of};
+use super::input::{CaseInput, ClinicalFact as C, EngineFact, ItemInput, Polarity, Span};
 use crate::case_file::CaseFile;
 use crate::extract::{self, Fact, FactKind};
 use crate::model::Determination;
@@ -89,7 +90,7 @@ pub fn build(
             .find(|f| f.kind == FactKind::DateOfInjury)
             .and_then(|f| f.date)
     });
-    let latest_in_record = super::lexicon::dates(clinical_summary)
+    let latest_in_record = extract::dates(clinical_summary)
         .into_iter()
         .filter(|d| injury.is_some_and(|i| *d > i))
         .max();
@@ -97,7 +98,6 @@ pub fn build(
         (Some(injury), Some(date)) => weeks_between(injury, date),
         _ => None,
     };
-    let phrases = super::lexicon::Reading::new(clinical_summary);
     let therapies = readings
         .iter()
         .filter(|r| is_physical_or_passive(r.service))
@@ -112,27 +112,41 @@ pub fn build(
             date,
             clinical_summary,
         );
-        // The engine's own trigger phrases fill in the engine facts the extraction did not give
-        // (while the extraction grows, most of them); a fact the extraction gives is kept as is.
-        let drug = reading.drug.as_ref().map(|d| d.name.as_str());
-        let found = phrases.item(reading.service.as_str(), drug, &item.body_regions);
-        let from_extraction: Vec<&'static str> = item.facts.iter().map(|f| f.name).collect();
-        item.facts.extend(
-            found
-                .facts
-                .into_iter()
-                .filter(|f| !from_extraction.contains(&f.name)),
-        );
-        item.prior_visits = item.prior_visits.or(found.prior_visits);
         item.concurrent_other_therapy = is_physical_or_passive(reading.service) && therapies > 1;
+        // An opioid requested in the same case is opioid therapy for the items that go with it
+        // (a laxative for opioid-induced constipation).
+        if reading.service != Service::Opioid
+            && readings.iter().any(|r| r.service == Service::Opioid)
+        {
+            item.facts.push(EngineFact {
+                name: C::OpioidTherapy,
+                polarity: Polarity::Planned,
+                span: None,
+                text: "an opioid is requested in the same case".to_string(),
+            });
+        }
         items.push(item);
     }
+    let ur_reasoning = extract::ur_reasoning(clinical_summary)
+        .into_iter()
+        .map(|(start, end)| {
+            let sentence = &clinical_summary[start..end];
+            let start = start + (sentence.len() - sentence.trim_start().len());
+            let end = end - (sentence.len() - sentence.trim_end().len());
+            Span {
+                start,
+                end: end.max(start),
+                text: clinical_summary[start..end.max(start)].to_string(),
+            }
+        })
+        .collect();
     CaseInput {
         case_number,
         date,
         date_of_injury,
         items,
         problems,
+        ur_reasoning,
     }
 }
 
@@ -189,6 +203,7 @@ fn item_input(
         }),
         weeks_since_injury,
         body_regions,
+        procedures: Vec::new(),
         partial_authorization: partial,
         quantity_unspecified: reading.quantity_unspecified,
         retrospective: reading.retrospective,
@@ -206,6 +221,7 @@ fn item_input(
         date,
         clinical_summary,
         &mut item.prior_visits,
+        &mut item.procedures,
     );
     item
 }
@@ -237,15 +253,35 @@ fn same_treatment(service: Service, name: &str) -> bool {
         )
 }
 
-fn polarity(p: extract::Polarity) -> Option<Polarity> {
-    match p {
-        extract::Polarity::Affirmed | extract::Polarity::Historical => Some(Polarity::Affirmed),
-        extract::Polarity::Negated => Some(Polarity::Negated),
-        extract::Polarity::Uncertain => None,
+/// A fact the record states as given, present or past: what "documented" means to a rule.
+fn given(p: Polarity) -> bool {
+    matches!(p, Polarity::Affirmed | Polarity::Historical)
+}
+
+/// The neck and arms, or the low back and legs: a neurologic sign at one end says nothing of
+/// the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    Upper,
+    Lower,
+}
+
+fn zone_of(region: &str) -> Option<Zone> {
+    match region {
+        "cervical_spine" | "shoulder" | "arm" | "elbow" | "forearm" | "wrist" | "hand"
+        | "finger" | "upper_extremity" => Some(Zone::Upper),
+        "lumbar_spine" | "pelvis" | "hip" | "groin" | "knee" | "leg" | "ankle" | "foot" | "toe"
+        | "lower_extremity" => Some(Zone::Lower),
+        _ => None,
     }
 }
 
-/// The record's facts in the engine's words, for one item.
+/// True when the request names no region of a known zone, or one in `zone`.
+fn zone_fits(zone: Zone, regions: &[&str]) -> bool {
+    let zones: Vec<Zone> = regions.iter().filter_map(|r| zone_of(r)).collect();
+    zones.is_empty() || zones.contains(&zone)
+}
+
 fn weeks_between(from: Date, to: Date) -> Option<f64> {
     from.until(to)
         .ok()
@@ -253,12 +289,30 @@ fn weeks_between(from: Date, to: Date) -> Option<f64> {
         .map(|days| (days / 7.0).floor())
 }
 
+/// The sentence holding byte `at` names one of `regions` (an extracted body-region fact).
+fn sentence_names_region(
+    facts: &[Fact],
+    sentences: &[(usize, usize)],
+    at: usize,
+    regions: &[&str],
+) -> bool {
+    let Some(&(start, end)) = sentences.iter().find(|(a, b)| *a <= at && at < *b) else {
+        return false;
+    };
+    facts.iter().any(|f| {
+        f.kind == FactKind::BodyRegion
+            && f.start >= start
+            && f.end <= end
+            && f.body_region.is_some_and(|r| regions.contains(&r.as_str()))
+    })
+}
+
 /// A past surgery puts a request in the postsurgical period when it was on the region requested
 /// (or the record does not say where, or the request names no region) and, where both dates are
 /// known, within the presumptive postsurgical period of 6 months (8 CCR 9792.24.3).
 fn in_postsurgical_period(
     fact: &Fact,
-    summary: &str,
+    context: &Context,
     regions: &[&str],
     date: Option<Date>,
 ) -> bool {
@@ -272,13 +326,49 @@ fn in_postsurgical_period(
                     .any(|r| *r == region || (spine(r) && region == "spine"))
         }
         // The fact names no region: the sentence it stands in must name the region requested.
-        None => super::lexicon::sentence_names_region(summary, fact.start, regions),
+        None => sentence_names_region(context.facts, &context.sentences, fact.start, regions),
     };
     let recent = match (fact.date, date) {
         (Some(surgery), Some(date)) => weeks_between(surgery, date).is_none_or(|w| w <= 26.0),
         _ => true,
     };
     same_region && recent
+}
+
+fn is_deficit(value: &str) -> bool {
+    matches!(
+        value,
+        "weakness"
+            | "decreased_sensation"
+            | "decreased_reflexes"
+            | "atrophy"
+            | "neurologic_deficit"
+    )
+}
+
+/// The fact's sentence also says the condition is worsening.
+fn worsening_in_sentence(context: &Context, fact: &Fact) -> bool {
+    let Some(&(start, end)) = context
+        .sentences
+        .iter()
+        .find(|(a, b)| *a <= fact.start && fact.start < *b)
+    else {
+        return false;
+    };
+    context.facts.iter().any(|f| {
+        f.kind == FactKind::Response
+            && f.value == "worsening"
+            && given(f.polarity)
+            && !f.ur_reasoning
+            && f.start >= start
+            && f.end <= end
+    })
+}
+
+/// What every item of a case reads its facts from.
+struct Context<'a> {
+    facts: &'a [Fact],
+    sentences: Vec<(usize, usize)>,
 }
 
 fn engine_facts(
@@ -288,7 +378,12 @@ fn engine_facts(
     date: Option<Date>,
     clinical_summary: &str,
     prior_visits: &mut Option<f64>,
+    procedures: &mut Vec<String>,
 ) -> Vec<EngineFact> {
+    let context = Context {
+        facts,
+        sentences: extract::sentence_spans(clinical_summary),
+    };
     let mut out = Vec::new();
     if let Some(weeks) = weeks {
         let polarity = if weeks > 12.0 {
@@ -297,7 +392,7 @@ fn engine_facts(
             Polarity::Negated
         };
         out.push(EngineFact {
-            name: "chronic_pain",
+            name: C::ChronicPain,
             polarity,
             span: None,
             text: format!("injury {weeks:.0} weeks before the request (chronic: more than 12)"),
@@ -306,7 +401,7 @@ fn engine_facts(
     // Post-operative care, or a service requested with a surgery, is in the postsurgical period.
     if reading.postoperative || reading.associated_surgical_service {
         out.push(EngineFact {
-            name: "postoperative",
+            name: C::Postoperative,
             polarity: Polarity::Affirmed,
             span: None,
             text: "the request is for post-operative care".to_string(),
@@ -314,7 +409,7 @@ fn engine_facts(
     }
     if reading.additional {
         out.push(EngineFact {
-            name: "prior_treatment",
+            name: C::PriorTreatment,
             polarity: Polarity::Affirmed,
             span: None,
             text: "the request continues a treatment already given".to_string(),
@@ -322,10 +417,20 @@ fn engine_facts(
     }
     let regions: Vec<&str> = reading.body_regions.iter().map(|r| r.as_str()).collect();
     let service = reading.service;
+    let is_study = matches!(
+        service,
+        Service::Mri | Service::Ct | Service::XRay | Service::BoneScan | Service::EmgNcv
+    );
     for fact in facts {
-        let Some(p) = polarity(fact.polarity) else {
+        // UR's reasons are not findings; a suspicion ("rule out") is not a finding either; a
+        // plan is a finding only of a planned surgery (a requested treatment is not a past one).
+        let p = fact.polarity;
+        if fact.ur_reasoning
+            || p == Polarity::Uncertain
+            || (p == Polarity::Planned && fact.kind != FactKind::PlannedSurgery)
+        {
             continue;
-        };
+        }
         // A neurologic finding at the other end of the spine says nothing of this request.
         if fact.kind == FactKind::NeurologicFinding {
             let zone = match fact.value.as_str() {
@@ -342,120 +447,146 @@ fn engine_facts(
             .about
             .as_deref()
             .is_none_or(|a| same_treatment(service, a));
-        let names: &[&'static str] = match fact.kind {
+        let names: &[C] = match fact.kind {
             FactKind::Response if value == "functional_improvement" && about_this => {
-                &["functional_improvement"]
+                &[C::FunctionalImprovement]
             }
-            FactKind::Response
-                if value == "improvement" && p == Polarity::Negated && about_this =>
+            FactKind::Response if value == "improvement" && p == Polarity::Negated => {
+                // No benefit from this treatment; from another conservative treatment, a failure
+                // of conservative care.
+                match fact.about.as_deref() {
+                    Some(a) if same_treatment(service, a) => &[C::NoBenefit],
+                    Some(a) if is_conservative(a) => &[C::FailedConservativeCare],
+                    Some(_) => &[],
+                    None => &[C::NoBenefit],
+                }
+            }
+            FactKind::Response if value == "failed_conservative_care" => {
+                &[C::FailedConservativeCare]
+            }
+            FactKind::Response if value == "intolerance" => &[C::MedicationIntolerance],
+            FactKind::Response if value == "worsening" => &[C::Worsening],
+            // Conservative therapy already given, other than the one requested, with the
+            // symptoms persisting to this request: conservative care tried and failed.
+            // A therapy only requested, planned or quoted from UR never reaches here.
+            FactKind::Treatment
+                if !same_treatment(service, value)
+                    && p == Polarity::Historical
+                    && is_conservative(value)
+                    && !matches!(value, "nsaid" | "muscle_relaxant" | "opioid") =>
             {
-                &["no_benefit"]
+                &[C::FailedConservativeCare]
             }
-            FactKind::Response if value == "worsening" => &["worsening"],
             FactKind::Treatment => {
-                let mut names: Vec<&'static str> = Vec::new();
                 if same_treatment(service, value) {
-                    names.push("prior_treatment");
-                    if p == Polarity::Affirmed
+                    if given(p)
                         && let Some(n) = fact.number
                     {
                         *prior_visits = Some(prior_visits.map_or(n, |m: f64| m.max(n)));
                     }
+                    &[C::PriorTreatment]
+                } else {
+                    &[]
                 }
-                if p == Polarity::Affirmed && is_conservative(value) {
-                    names.push("failed_conservative_care");
-                }
-                push_all(&mut out, &names, fact, p);
-                continue;
             }
             FactKind::Medication => {
                 let class = fact.about.as_deref().unwrap_or_default();
-                let mut names: Vec<&'static str> = Vec::new();
+                let mut names: Vec<C> = Vec::new();
                 if class == service.as_str() || same_drug(reading, fact) {
-                    names.push("prior_treatment");
+                    names.push(C::PriorTreatment);
                 }
                 if class == "opioid" {
-                    names.push("opioid_therapy");
+                    names.push(C::OpioidTherapy);
                 }
-                if matches!(class, "antidepressant" | "anticonvulsant") && p == Polarity::Affirmed {
-                    names.push("failed_first_line_medication");
+                if matches!(class, "antidepressant" | "anticonvulsant") && given(p) {
+                    names.push(C::FailedFirstLineMedication);
                 }
-                if p == Polarity::Affirmed {
-                    names.push("failed_conservative_care");
-                }
-                push_all(&mut out, &names, fact, p);
+                push_all(&mut out, &names, fact);
                 continue;
             }
-            FactKind::HomeExerciseProgram => &["home_exercise_program"],
+            FactKind::HomeExerciseProgram => &[C::HomeExerciseProgram],
             // The bare words "red flag(s)" name no condition: mostly a criterion quoted, not found.
-            FactKind::RedFlag if value == "red_flag" && p == Polarity::Affirmed => &[],
+            FactKind::RedFlag if value == "red_flag" && given(p) => &[],
             // A red flag is a present danger: one in the patient's history is not.
-            FactKind::RedFlag if fact.polarity == extract::Polarity::Historical => &[],
-            FactKind::RedFlag if value == "instability" => &["red_flag", "internal_derangement"],
-            FactKind::RedFlag => &["red_flag"],
+            FactKind::RedFlag if p == Polarity::Historical => &[],
+            FactKind::RedFlag if value == "instability" => &[C::RedFlag, C::InternalDerangement],
+            FactKind::RedFlag => &[C::RedFlag],
+            // A deficit said to be worsening is a progressive neurologic deficit: a red flag
+            // (IMG-L2, IMG-L7: severe or progressive deficits warrant imaging at once).
+            FactKind::NeurologicFinding
+                if is_deficit(value) && given(p) && worsening_in_sentence(&context, fact) =>
+            {
+                &[C::NeurologicalDeficit, C::RedFlag]
+            }
             FactKind::NeurologicFinding => match value {
-                "weakness" | "decreased_sensation" | "decreased_reflexes" | "atrophy" => {
-                    &["neurological_deficit"]
-                }
-                "positive_straight_leg_raise" | "positive_spurling" => {
-                    &["neurological_deficit", "radiculopathy"]
-                }
-                "radiculopathy" => &["radiculopathy", "neuropathic_pain"],
-                "positive_tinel" | "positive_phalen" => &["carpal_tunnel_signs"],
-                "numbness" | "tingling" => &["sensory_symptoms"],
+                "weakness"
+                | "decreased_sensation"
+                | "decreased_reflexes"
+                | "atrophy"
+                | "neurologic_deficit" => &[C::NeurologicalDeficit],
+                // A provocative test suggests radiculopathy; it is no deficit.
+                "positive_straight_leg_raise" | "positive_spurling" => &[C::Radiculopathy],
+                "radiculopathy" => &[C::Radiculopathy, C::NeuropathicPain],
+                "positive_tinel" | "positive_phalen" => &[C::CarpalTunnelSigns],
+                "numbness" | "tingling" => &[C::SensorySymptoms],
                 _ => &[],
             },
             FactKind::PhysicalFinding => match value {
-                "spasm" => &["muscle_spasm"],
-                "positive_mcmurray" => &["internal_derangement"],
+                "spasm" => &[C::MuscleSpasm],
+                "trigger_point" => &[C::TriggerPoints],
+                "positive_mcmurray" => &[C::InternalDerangement],
                 _ => &[],
             },
             FactKind::Diagnosis => match value {
-                "neuralgia_neuritis_radiculitis" => &["neuropathic_pain", "radiculopathy"],
-                "crps" => &["crps", "neuropathic_pain"],
-                "degenerative" => &["osteoarthritis"],
-                "internal_derangement" => &["internal_derangement"],
-                "carpal_tunnel_syndrome" => &["carpal_tunnel_signs"],
-                "psychiatric" => &["psychological_symptoms"],
-                "post_surgical"
-                    if in_postsurgical_period(fact, clinical_summary, &regions, date) =>
-                {
-                    &["postoperative"]
+                "neuralgia_neuritis_radiculitis" => &[C::NeuropathicPain, C::Radiculopathy],
+                "crps" => &[C::Crps, C::NeuropathicPain],
+                "degenerative" => &[C::Osteoarthritis],
+                "internal_derangement" => &[C::InternalDerangement],
+                "carpal_tunnel_syndrome" => &[C::CarpalTunnelSigns],
+                "psychiatric" => &[C::PsychologicalSymptoms],
+                "chronic_pain" if p == Polarity::Affirmed => &[C::ChronicPain],
+                "post_surgical" if in_postsurgical_period(fact, &context, &regions, date) => {
+                    &[C::Postoperative]
                 }
                 _ => &[],
             },
             FactKind::Imaging if value == service.as_str() && same_region(reading, fact) => {
-                &["prior_imaging"]
+                &[C::PriorImaging]
             }
-            FactKind::Imaging
-                if service == Service::EpiduralSteroidInjection && p == Polarity::Affirmed =>
-            {
-                &["prior_imaging"]
-            }
+            // For a treatment, any study already done is imaging of record.
+            FactKind::Imaging if !is_study && given(p) => &[C::PriorImaging],
             FactKind::Surgery
-                if p == Polarity::Affirmed
-                    && in_postsurgical_period(fact, clinical_summary, &regions, date) =>
+                if given(p) && in_postsurgical_period(fact, &context, &regions, date) =>
             {
-                &["postoperative"]
+                if !procedures.contains(&fact.value) {
+                    procedures.push(fact.value.clone());
+                }
+                &[C::Postoperative]
             }
-            FactKind::PlannedSurgery => &["surgery_planned"],
+            FactKind::PlannedSurgery => &[C::SurgeryPlanned],
             FactKind::WorkStatus => match value {
-                "full_duty" | "working" => &["returned_to_work"],
+                "full_duty" | "working" => &[C::ReturnedToWork],
                 _ => &[],
             },
-            FactKind::UrineDrugScreen if p == Polarity::Affirmed => &["opioid_monitoring"],
+            FactKind::UrineDrugScreen if given(p) => &[C::OpioidMonitoring],
+            FactKind::Condition => match value {
+                "gi_disorder" => &[C::GiRisk],
+                "medical_comorbidity" => &[C::MedicalComorbidity],
+                "bleeding_risk" => &[C::BleedingRisk],
+                _ => &[],
+            },
             _ => &[],
         };
-        push_all(&mut out, names, fact, p);
+        push_all(&mut out, names, fact);
     }
     out
 }
 
-fn push_all(out: &mut Vec<EngineFact>, names: &[&'static str], fact: &Fact, polarity: Polarity) {
+fn push_all(out: &mut Vec<EngineFact>, names: &[C], fact: &Fact) {
     for name in names {
         out.push(EngineFact {
-            name,
-            polarity,
+            name: *name,
+            polarity: fact.polarity,
             span: Some((fact.start, fact.end)),
             text: fact.text.clone(),
         });

@@ -93,7 +93,10 @@ pub struct Scores {
     pub agreement: Option<f64>,
     pub balanced_accuracy: Option<f64>,
     pub overturned_precision: Option<f64>,
+    /// Over decided items only.
     pub overturned_recall: Option<f64>,
+    /// Over every published Overturned item: one sent to a physician counts as missed.
+    pub overturned_recall_all: Option<f64>,
     /// Decided items whose reviewer cited a guideline, and how many of those the engine's
     /// citation matches by family.
     pub citation_comparable: usize,
@@ -148,6 +151,7 @@ pub fn score(comparisons: &[Comparison]) -> Scores {
     let upheld_recall = ratio(uu, uu + uo);
     s.overturned_recall = ratio(oo, ou + oo);
     s.overturned_precision = ratio(oo, uo + oo);
+    s.overturned_recall_all = ratio(oo, ou + oo + s.needs_physician[1]);
     s.balanced_accuracy = match (upheld_recall, s.overturned_recall) {
         (Some(a), Some(b)) => Some((a + b) / 2.0),
         _ => None,
@@ -192,8 +196,9 @@ pub fn table(s: &Scores) -> String {
         num(s.overturned_precision)
     ));
     out.push_str(&format!(
-        "Overturned recall          {}\n",
-        num(s.overturned_recall)
+        "Overturned recall          {} (decided), {} (all published Overturned)\n",
+        num(s.overturned_recall),
+        num(s.overturned_recall_all)
     ));
     out.push_str(&format!(
         "citation agreement         {} ({} of {} decided items whose reviewer cited a guideline)\n",
@@ -209,4 +214,255 @@ pub fn table(s: &Scores) -> String {
         ));
     }
     out
+}
+
+/// Which half of the dev letters a case belongs to (`halves.csv`): rules and vocabulary are
+/// written reading the tune half only; the check half is looked at only through figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Half {
+    Tune,
+    Check,
+}
+
+impl Half {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Half::Tune => "tune",
+            Half::Check => "check",
+        }
+    }
+}
+
+/// Reads a halves file: a `case_number,half` header, then one case per line, `half` being
+/// `tune` or `check`. An error names the line and what is wrong.
+pub fn parse_halves(text: &str) -> Result<BTreeMap<String, Half>, String> {
+    let mut halves = BTreeMap::new();
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, header)) if header.trim() == "case_number,half" => {}
+        _ => return Err("line 1: the header must be \"case_number,half\"".to_string()),
+    }
+    for (i, line) in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (case, half) = line
+            .split_once(',')
+            .ok_or_else(|| format!("line {}: expected \"case_number,half\"", i + 1))?;
+        let half = match half.trim() {
+            "tune" => Half::Tune,
+            "check" => Half::Check,
+            other => {
+                return Err(format!(
+                    "line {}: half {other:?} is neither \"tune\" nor \"check\"",
+                    i + 1
+                ));
+            }
+        };
+        if halves.insert(case.trim().to_string(), half).is_some() {
+            return Err(format!(
+                "line {}: case {} is listed twice",
+                i + 1,
+                case.trim()
+            ));
+        }
+    }
+    Ok(halves)
+}
+
+/// The figures of several groups of items (the halves, or all) side by side.
+pub fn side_by_side(groups: &[(&str, &Scores)]) -> String {
+    let pct = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{:.1} %", r * 100.0));
+    let num = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{r:.3}"));
+    let mut out = format!("{:<40}", "");
+    for (name, _) in groups {
+        out.push_str(&format!("{name:>12}"));
+    }
+    out.push('\n');
+    type Row<'a> = (&'a str, &'a dyn Fn(&Scores) -> String);
+    let rows: [Row; 9] = [
+        ("items", &|s| s.items.to_string()),
+        ("published Overturned", &|s| {
+            (s.confusion[1][0] + s.confusion[1][1] + s.needs_physician[1]).to_string()
+        }),
+        ("decided", &|s| s.decided.to_string()),
+        ("coverage", &|s| pct(s.coverage)),
+        ("agreement (decided)", &|s| pct(s.agreement)),
+        ("balanced accuracy (decided)", &|s| num(s.balanced_accuracy)),
+        ("Overturned precision", &|s| num(s.overturned_precision)),
+        ("Overturned recall (decided)", &|s| num(s.overturned_recall)),
+        ("Overturned recall (all published)", &|s| {
+            num(s.overturned_recall_all)
+        }),
+    ];
+    for (label, value) in rows {
+        out.push_str(&format!("{label:<40}"));
+        for (_, s) in groups {
+            out.push_str(&format!("{:>12}", value(s)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// How one rule did: the items it decided, how many as published, and its Overturned
+/// proposals and how many of those were right.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RuleScore {
+    pub rule: String,
+    pub hits: usize,
+    pub agree: usize,
+    pub proposed_overturned: usize,
+    pub overturned_right: usize,
+    /// Where precedents were compared: on the same items, how often the precedents' majority
+    /// (each letter left out of its own precedents) matched the published decision.
+    pub precedent_agree: Option<usize>,
+}
+
+impl RuleScore {
+    pub fn agreement(&self) -> Option<f64> {
+        ratio(self.agree, self.hits)
+    }
+
+    pub fn overturned_precision(&self) -> Option<f64> {
+        ratio(self.overturned_right, self.proposed_overturned)
+    }
+}
+
+/// One row per rule that decided an item, most hits first. `precedent` gives, for the
+/// comparison at the same index, whether the precedents' majority matched the published
+/// decision (`None` when not compared or when no precedent had a decision).
+pub fn per_rule(comparisons: &[Comparison], precedent: Option<&[Option<bool>]>) -> Vec<RuleScore> {
+    let mut rows: BTreeMap<&str, RuleScore> = BTreeMap::new();
+    for (i, c) in comparisons.iter().enumerate() {
+        let (Some(engine), Some(rule)) = (c.engine, c.rule.as_deref()) else {
+            continue;
+        };
+        let row = rows.entry(rule).or_insert_with(|| RuleScore {
+            rule: rule.to_string(),
+            precedent_agree: precedent.map(|_| 0),
+            ..RuleScore::default()
+        });
+        row.hits += 1;
+        if c.agrees() {
+            row.agree += 1;
+        }
+        if engine == Decision::Overturned {
+            row.proposed_overturned += 1;
+            if c.published == Decision::Overturned {
+                row.overturned_right += 1;
+            }
+        }
+        if let (Some(agree), Some(Some(true))) = (
+            row.precedent_agree.as_mut(),
+            precedent.and_then(|p| p.get(i)),
+        ) {
+            *agree += 1;
+        }
+    }
+    let mut rows: Vec<RuleScore> = rows.into_values().collect();
+    rows.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.rule.cmp(&b.rule)));
+    rows
+}
+
+/// The per-rule rows as a plain-text table.
+pub fn rule_table(rows: &[RuleScore]) -> String {
+    let pct = |r: Option<f64>| r.map_or("-".to_string(), |r| format!("{:.0} %", r * 100.0));
+    let mut out = format!(
+        "{:<66} {:>5} {:>7} {:>12} {:>11}\n",
+        "rule", "hits", "agree", "Ov. precis.", "precedents"
+    );
+    for r in rows {
+        let precedents = r
+            .precedent_agree
+            .map_or("-".to_string(), |a| pct(ratio(a, r.hits)));
+        let precision = if r.proposed_overturned == 0 {
+            "-".to_string()
+        } else {
+            format!("{}/{}", r.overturned_right, r.proposed_overturned)
+        };
+        out.push_str(&format!(
+            "{:<66} {:>5} {:>7} {:>12} {:>11}\n",
+            r.rule,
+            r.hits,
+            pct(r.agreement()),
+            precision,
+            precedents
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comparison(
+        case: &str,
+        published: Decision,
+        engine: Option<Decision>,
+        rule: &str,
+    ) -> Comparison {
+        Comparison {
+            case_number: Some(case.to_string()),
+            request: "r".to_string(),
+            service: Some("mri"),
+            published,
+            engine,
+            rule: engine.map(|_| rule.to_string()),
+            published_families: Vec::new(),
+            engine_family: None,
+            engine_rationale: String::new(),
+            engine_missing: Vec::new(),
+            published_rationale: None,
+        }
+    }
+
+    #[test]
+    fn halves_are_read_and_bad_lines_named() {
+        let halves = parse_halves("case_number,half\nA,tune\nB,check\n").expect("halves");
+        assert_eq!(halves.get("A"), Some(&Half::Tune));
+        assert_eq!(halves.get("B"), Some(&Half::Check));
+        let e = parse_halves("case_number,half\nA,tune\nB,both\n").expect_err("bad half");
+        assert!(e.starts_with("line 3:"), "{e}");
+        let e = parse_halves("case,half\n").expect_err("bad header");
+        assert!(e.starts_with("line 1:"), "{e}");
+        let e = parse_halves("case_number,half\nA,tune\nA,check\n").expect_err("twice");
+        assert!(e.contains("listed twice"), "{e}");
+    }
+
+    #[test]
+    fn recall_over_all_published_counts_abstentions_as_misses() {
+        let o = Decision::Overturned;
+        let u = Decision::Upheld;
+        let items = [
+            comparison("A", o, Some(o), "r1"),
+            comparison("A", o, None, "r1"),
+            comparison("B", u, Some(u), "r2"),
+            comparison("B", u, Some(o), "r1"),
+        ];
+        let s = score(&items);
+        assert_eq!(s.overturned_recall, Some(1.0));
+        assert_eq!(s.overturned_recall_all, Some(0.5));
+        assert_eq!(s.overturned_precision, Some(0.5));
+        let rules = per_rule(
+            &items,
+            Some(&[Some(false), Some(true), Some(true), Some(true)]),
+        );
+        let r1 = rules.iter().find(|r| r.rule == "r1").expect("r1");
+        assert_eq!(
+            (
+                r1.hits,
+                r1.agree,
+                r1.proposed_overturned,
+                r1.overturned_right
+            ),
+            (2, 1, 2, 1)
+        );
+        // The abstained item is no hit of r1; the precedents agreed on one of r1's two hits.
+        assert_eq!(r1.precedent_agree, Some(1));
+        assert!(rule_table(&rules).contains("1/2"));
+    }
 }

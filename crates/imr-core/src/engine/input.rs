@@ -1,23 +1,19 @@
 //! What the engine reviews: one case, its disputed items, and for each item the facts of the
-//! record in the engine's words (see [`crate::guidelines::vocab::FACTS`]). The adapter
-//! ([`super::adapt`]) builds this from a case file, the fact extraction and the request reading.
+//! record as the guidelines name them ([`ClinicalFact`]). The adapter ([`super::adapt`]) builds
+//! this from a case file, the fact extraction and the request reading.
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-/// Whether the record affirms a fact or states its opposite.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Polarity {
-    Affirmed,
-    Negated,
-}
+pub use crate::extract::Polarity;
+pub use crate::guidelines::vocab::ClinicalFact;
 
-/// One fact in the engine's vocabulary, tied to the text span it rests on.
+/// One clinical fact, tied to the text span it rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EngineFact {
-    /// A name from `vocab::FACTS`.
-    pub name: &'static str,
+    pub name: ClinicalFact,
+    /// The extraction's polarity. A rule's "documented" accepts affirmed and historical facts,
+    /// and planned ones for a fact that is itself a plan (`surgery_planned`).
     pub polarity: Polarity,
     /// Byte offsets into the clinical summary; `None` for facts derived from dates.
     pub span: Option<(usize, usize)>,
@@ -42,6 +38,9 @@ pub struct ItemInput {
     pub weeks_since_injury: Option<f64>,
     /// Body regions the request names (`vocab::BODY_REGIONS`).
     pub body_regions: Vec<&'static str>,
+    /// Procedures of the surgeries done on the region requested within the postsurgical period
+    /// (`vocab::PROCEDURES`), for the postsurgical table.
+    pub procedures: Vec<String>,
     pub partial_authorization: bool,
     /// The request itself says its quantity is unknown or unspecified.
     pub quantity_unspecified: bool,
@@ -71,4 +70,15 @@ pub struct CaseInput {
     pub items: Vec<ItemInput>,
     /// Why the case could not be fully read (never clinical text).
     pub problems: Vec<String>,
+    /// Sentences of the clinical summary that report the utilization review's decision or
+    /// reasons: no facts are read from them.
+    pub ur_reasoning: Vec<Span>,
+}
+
+/// A span of the clinical summary and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }

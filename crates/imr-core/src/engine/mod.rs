@@ -9,16 +9,16 @@
 //! Pure: no IO, no clock. The same input and the same rules give byte-identical JSON.
 
 pub mod adapt;
+pub mod agreement;
 pub mod backtest;
 pub mod input;
-mod lexicon;
 
 use serde::Serialize;
 
 use crate::guidelines::{Condition, Guidelines, Outcome, Rule, Subject, Test};
 use crate::model::Decision;
 
-pub use input::{CaseInput, EngineFact, ItemInput, Polarity};
+pub use input::{CaseInput, ClinicalFact, EngineFact, ItemInput, Polarity, Span};
 /// The date type of guideline versions, for callers that do not depend on jiff.
 pub use jiff::civil::Date;
 
@@ -38,6 +38,46 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// Documentation or request details that are missing.
     pub missing: Vec<String>,
+    /// The checklist of the guideline section for this service: every criterion its rules
+    /// test, with its state in this record and the spans it rests on. The reviewer sees this,
+    /// not only the criterion that decided.
+    pub criteria: Vec<Criterion>,
+    /// How often the deciding rule's proposals matched the published decisions in the
+    /// backtest (see [`agreement`]); `None` for a rule never measured.
+    pub agreement: Option<agreement::RuleAgreement>,
+}
+
+/// The state of one criterion in the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionState {
+    /// Affirmatively documented (a fact stated as present or past; a request detail stated).
+    Met,
+    /// Affirmatively contradicted (the record states the opposite).
+    NotMet,
+    /// The record is silent.
+    NotDocumented,
+}
+
+/// One criterion of a guideline section, as this record stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion {
+    /// The fact or request attribute, as rule files name it ("functional_improvement").
+    pub name: String,
+    /// In words, for the reviewer ("functional improvement", "visits requested").
+    pub label: String,
+    pub state: CriterionState,
+    /// The request's value, for request details ("12", "lumbar_spine").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The spans the state rests on (affirmed spans when met, negated ones when not met).
+    pub evidence: Vec<Evidence>,
+    /// Tested by the rule that decided (or that sent the item to a physician).
+    pub decisive: bool,
+    /// What the deciding rule required of it ("documented", "negated", "at most 6"), for a
+    /// decisive criterion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,8 +90,8 @@ pub enum Status {
 /// A text span a finding rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// The fact in the engine's words.
-    pub fact: &'static str,
+    /// The clinical fact the span shows.
+    pub fact: ClinicalFact,
     pub start: Option<usize>,
     pub end: Option<usize>,
     pub text: String,
@@ -67,6 +107,10 @@ pub struct CaseFindings {
     pub items: Vec<Finding>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// The summary's sentences that report the utilization review's reasons, shown to the
+    /// reviewer as "UR's reasoning"; the engine reads no facts from them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ur_reasoning: Vec<Span>,
 }
 
 /// Reviews every item of a case. `as_of` overrides the date whose guideline version applies.
@@ -100,11 +144,175 @@ pub fn review(
         as_of: date,
         items,
         problems: case.problems.clone(),
+        ur_reasoning: case.ur_reasoning.clone(),
     }
 }
 
 /// Reviews one item. Without a date the latest version of every rule applies.
 pub fn review_item(
+    guidelines: &Guidelines,
+    item: &ItemInput,
+    date: Option<jiff::civil::Date>,
+) -> Finding {
+    let mut finding = decide_item(guidelines, item, date);
+    if let Some(service) = finding.service {
+        let on = date.unwrap_or(jiff::civil::Date::MAX);
+        let decisive = finding.rule.as_deref().and_then(|id| {
+            guidelines
+                .rules
+                .iter()
+                .find(|r| r.id == id && r.in_force(on))
+        });
+        finding.criteria = checklist(guidelines.in_force(service, on), decisive, item);
+    }
+    finding
+}
+
+/// Every criterion the service's rules test (the category's rules, and any rule that decided),
+/// once each, in the order the rules name them.
+fn checklist<'a>(
+    rules: impl Iterator<Item = &'a Rule>,
+    decisive: Option<&'a Rule>,
+    item: &ItemInput,
+) -> Vec<Criterion> {
+    let mut subjects: Vec<&Subject> = Vec::new();
+    let tested_by_decisive =
+        |s: &Subject| decisive.is_some_and(|r| r.when.iter().any(|c| c.subject == *s));
+    let section = rules.filter(|r| !r.services.is_empty()).chain(decisive);
+    for rule in section {
+        for condition in &rule.when {
+            let subject = &condition.subject;
+            // A word of the request and the procedural flags scope a rule; they are criteria
+            // only where they decided.
+            let scope = matches!(subject, Subject::Request(a) if matches!(a.as_str(),
+                "mentions" | "associated" | "bundled_with_denied_service" | "retrospective"
+                | "purchase" | "partial_authorization" | "quantity_unspecified" | "compounded"
+                | "concurrent_other_therapy"));
+            if (scope && !tested_by_decisive(subject)) || subjects.contains(&subject) {
+                continue;
+            }
+            subjects.push(subject);
+        }
+    }
+    subjects
+        .into_iter()
+        .map(|subject| {
+            let mut c = criterion(subject, item, tested_by_decisive(subject));
+            c.required = decisive.and_then(|r| {
+                let tests: Vec<String> = r
+                    .when
+                    .iter()
+                    .filter(|c| c.subject == *subject)
+                    .map(|c| requirement(&c.test))
+                    .collect();
+                (!tests.is_empty()).then(|| tests.join(" and "))
+            });
+            c
+        })
+        .collect()
+}
+
+/// A rule's test in words.
+fn requirement(test: &Test) -> String {
+    let show = |n: &f64| {
+        if n.fract() == 0.0 {
+            format!("{n:.0}")
+        } else {
+            format!("{n}")
+        }
+    };
+    match test {
+        Test::Documented => "documented".into(),
+        Test::NotDocumented => "not documented".into(),
+        Test::Negated => "stated as absent".into(),
+        Test::NotNegated => "not stated as absent".into(),
+        Test::Unknown => "not stated".into(),
+        Test::Known => "stated".into(),
+        Test::Yes => "yes".into(),
+        Test::No => "no".into(),
+        Test::Above(n) => format!("above {}", show(n)),
+        Test::AtMost(n) => format!("at most {}", show(n)),
+        Test::AnyOf(words) => format!("one of {}", words.join(", ")),
+        Test::NoneOf(words) => format!("none of {}", words.join(", ")),
+    }
+}
+
+fn criterion(subject: &Subject, item: &ItemInput, decisive: bool) -> Criterion {
+    let (state, value, evidence) = match subject {
+        Subject::Fact(name) => {
+            let matching: Vec<&EngineFact> =
+                item.facts.iter().filter(|f| f.name == *name).collect();
+            let affirmed: Vec<Evidence> = matching
+                .iter()
+                .filter(|f| affirms(f))
+                .map(|f| evidence_of(f))
+                .collect();
+            let negated: Vec<Evidence> = matching
+                .iter()
+                .filter(|f| f.polarity == Polarity::Negated)
+                .map(|f| evidence_of(f))
+                .collect();
+            if !affirmed.is_empty() {
+                (CriterionState::Met, None, affirmed)
+            } else if !negated.is_empty() {
+                (CriterionState::NotMet, None, negated)
+            } else {
+                (CriterionState::NotDocumented, None, Vec::new())
+            }
+        }
+        Subject::Request(attribute) => {
+            let value = match attribute.as_str() {
+                "body_region" => {
+                    (!item.body_regions.is_empty()).then(|| item.body_regions.join(", "))
+                }
+                "procedure" => (!item.procedures.is_empty()).then(|| item.procedures.join(", ")),
+                "mentions" => Some(item.request.clone()),
+                a => match number(a, item) {
+                    Some(n) if n.fract() == 0.0 => Some(format!("{n:.0}")),
+                    Some(n) => Some(format!("{n:.1}")),
+                    None => match check_request(a, &Test::Yes, item) {
+                        Some(true) => Some("yes".to_string()),
+                        _ if crate::guidelines::vocab::NUMERIC_ATTRIBUTES.contains(&a) => None,
+                        _ => Some("no".to_string()),
+                    },
+                },
+            };
+            let state = if value.is_some() {
+                CriterionState::Met
+            } else {
+                CriterionState::NotDocumented
+            };
+            (state, value, Vec::new())
+        }
+    };
+    Criterion {
+        name: subject.name().to_string(),
+        label: describe(subject),
+        state,
+        value,
+        evidence,
+        decisive,
+        required: None,
+    }
+}
+
+/// A criterion in words, for the reviewer.
+fn describe(subject: &Subject) -> String {
+    match subject.name() {
+        "quantity" => "visits, sessions or units requested".into(),
+        "prior_visits" => "visits already completed".into(),
+        "total_visits" => "visits in all (completed and requested)".into(),
+        "frequency_per_week" => "visits per week requested".into(),
+        "duration_weeks" => "weeks requested".into(),
+        "weeks_since_injury" => "weeks since the injury".into(),
+        "body_region" => "body region requested".into(),
+        "procedure" => "surgery done within the postsurgical period".into(),
+        "mentions" => "the request's wording".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn decide_item(
     guidelines: &Guidelines,
     item: &ItemInput,
     date: Option<jiff::civil::Date>,
@@ -179,6 +387,8 @@ fn needs_physician(
         rationale: rationale.to_string(),
         evidence: Vec::new(),
         missing,
+        criteria: Vec::new(),
+        agreement: None,
     }
 }
 
@@ -204,6 +414,8 @@ fn finding_of(rule: &Rule, item: &ItemInput, evidence: Vec<Evidence>) -> Finding
         rationale: fill(&rule.rationale, item),
         evidence,
         missing,
+        criteria: Vec::new(),
+        agreement: agreement::of(&rule.id),
     }
 }
 
@@ -219,7 +431,7 @@ fn evaluate(rule: &Rule, item: &ItemInput) -> Evaluation {
     let mut evidence = Vec::new();
     let mut needs = Vec::new();
     for condition in &rule.when {
-        match check(condition, item, &mut evidence) {
+        match check(condition, rule.outcome, item, &mut evidence) {
             Some(true) => {}
             Some(false) => return Evaluation::Fails,
             None => needs.push(describe_unknown(&condition.subject)),
@@ -237,14 +449,16 @@ fn evaluate(rule: &Rule, item: &ItemInput) -> Evaluation {
 }
 
 /// `Some(holds)`, or `None` when the request does not state what the condition tests.
-fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) -> Option<bool> {
+fn check(
+    condition: &Condition,
+    outcome: Outcome,
+    item: &ItemInput,
+    evidence: &mut Vec<Evidence>,
+) -> Option<bool> {
     match &condition.subject {
         Subject::Fact(name) => {
-            let matching = item.facts.iter().filter(|f| f.name == name.as_str());
-            let affirmed: Vec<&EngineFact> = matching
-                .clone()
-                .filter(|f| f.polarity == Polarity::Affirmed)
-                .collect();
+            let matching = item.facts.iter().filter(|f| f.name == *name);
+            let affirmed: Vec<&EngineFact> = matching.clone().filter(|f| affirms(f)).collect();
             let negated: Vec<&EngineFact> = matching
                 .filter(|f| f.polarity == Polarity::Negated)
                 .collect();
@@ -252,6 +466,11 @@ fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) 
                 Test::Documented => (!affirmed.is_empty(), affirmed),
                 Test::NotDocumented => (affirmed.is_empty(), negated),
                 Test::Negated => (affirmed.is_empty() && !negated.is_empty(), negated),
+                // One standard of evidence: a criterion of an approving path must be documented;
+                // silence does not approve.
+                Test::NotNegated if outcome == Outcome::Overturned => {
+                    (!affirmed.is_empty(), affirmed)
+                }
                 Test::NotNegated => (!affirmed.is_empty() || negated.is_empty(), affirmed),
                 Test::Unknown => (affirmed.is_empty() && negated.is_empty(), Vec::new()),
                 _ => (false, Vec::new()),
@@ -262,6 +481,19 @@ fn check(condition: &Condition, item: &ItemInput, evidence: &mut Vec<Evidence>) 
             Some(holds)
         }
         Subject::Request(attribute) => check_request(attribute, &condition.test, item),
+    }
+}
+
+/// The record states the fact: as present or past, or, for a fact that is itself a plan, as
+/// planned.
+fn affirms(fact: &EngineFact) -> bool {
+    match fact.polarity {
+        Polarity::Affirmed | Polarity::Historical => true,
+        Polarity::Planned => matches!(
+            fact.name,
+            ClinicalFact::SurgeryPlanned | ClinicalFact::OpioidTherapy
+        ),
+        Polarity::Negated | Polarity::Uncertain => false,
     }
 }
 
@@ -295,7 +527,7 @@ fn number(attribute: &str, item: &ItemInput) -> Option<f64> {
 fn has_prior_treatment(item: &ItemInput) -> bool {
     item.facts
         .iter()
-        .any(|f| f.name == "prior_treatment" && f.polarity == Polarity::Affirmed)
+        .any(|f| f.name == ClinicalFact::PriorTreatment && affirms(f))
 }
 
 fn check_request(attribute: &str, test: &Test, item: &ItemInput) -> Option<bool> {
@@ -328,6 +560,12 @@ fn check_request(attribute: &str, test: &Test, item: &ItemInput) -> Option<bool>
                         .iter()
                         .any(|r| words.iter().any(|w| w == r))
                 }
+                "procedure" => {
+                    if item.procedures.is_empty() {
+                        return None;
+                    }
+                    item.procedures.iter().any(|p| words.contains(p))
+                }
                 _ => {
                     let request = item.request.to_lowercase();
                     words.iter().any(|w| contains_word(&request, w))
@@ -356,6 +594,7 @@ fn describe_unknown(subject: &Subject) -> String {
         "duration_weeks" => "the duration requested (weeks)".into(),
         "weeks_since_injury" => "the date of injury".into(),
         "body_region" => "the body region requested".into(),
+        "procedure" => "the surgery performed and its date".into(),
         other => other.replace('_', " "),
     }
 }

@@ -7,18 +7,17 @@
 //! The engine's rule files refer to [`FactKind`]s and their normalized values by their serde
 //! names, so those names are a public interface: add kinds and values, never rename them.
 
-pub mod anatomy;
-pub(crate) mod drugs;
 mod lexicon;
 pub mod negation;
-pub(crate) mod numbers;
 pub(crate) mod scan;
 mod sentences;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-pub use anatomy::{BodyRegion, Laterality};
+pub use crate::vocab::anatomy;
+pub use crate::vocab::anatomy::{BodyRegion, Laterality};
+pub(crate) use crate::vocab::{drugs, numbers};
 pub use negation::Polarity;
 
 use crate::model::Diagnostic;
@@ -105,11 +104,16 @@ pub enum FactKind {
     /// The utilization review decision. `value`: "denied", "modified" or "certified"; `date` if
     /// stated.
     UrDecision,
+    /// A condition beside the injury that bears on a treatment's risk. `value`: "gi_disorder"
+    /// (gastritis, dyspepsia, reflux, ulcer: NSAID risk), "medical_comorbidity" (hypertension,
+    /// diabetes, heart or lung disease: anesthesia risk), "bleeding_risk" (anticoagulants, a
+    /// bleeding disorder).
+    Condition,
 }
 
 impl FactKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FactKind; 20] = [
+    pub const ALL: [FactKind; 21] = [
         FactKind::Age,
         FactKind::Sex,
         FactKind::DateOfInjury,
@@ -130,6 +134,7 @@ impl FactKind {
         FactKind::Medication,
         FactKind::UrineDrugScreen,
         FactKind::UrDecision,
+        FactKind::Condition,
     ];
 
     /// The serde name ("date_of_injury").
@@ -155,6 +160,7 @@ impl FactKind {
             FactKind::Medication => "medication",
             FactKind::UrineDrugScreen => "urine_drug_screen",
             FactKind::UrDecision => "ur_decision",
+            FactKind::Condition => "condition",
         }
     }
 }
@@ -191,6 +197,10 @@ pub struct Fact {
     /// The span's text, `text[start..end]`.
     pub text: String,
     pub polarity: Polarity,
+    /// The sentence reports the utilization review's decision or reasons ("the request was
+    /// denied as there is no evidence of ..."): shown as UR's reasoning, never a clinical finding.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ur_reasoning: bool,
 }
 
 impl Fact {
@@ -216,6 +226,7 @@ impl Fact {
             end,
             text: source.get(start..end).unwrap_or_default().to_string(),
             polarity: Polarity::Affirmed,
+            ur_reasoning: false,
         }
     }
 }
@@ -233,6 +244,25 @@ pub struct Extraction {
 /// diagnostic.
 pub fn extract(text: &str) -> Extraction {
     scan::extract(text)
+}
+
+/// Every date a clinical text states, in order of appearance.
+pub fn dates(text: &str) -> Vec<Date> {
+    scan::dates(text)
+}
+
+/// The byte spans of the sentences that report the utilization review's decision or reasons:
+/// shown to a reviewer as UR's reasoning, never read as clinical findings.
+pub fn ur_reasoning(text: &str) -> Vec<(usize, usize)> {
+    sentences::sentences(text)
+        .into_iter()
+        .filter(|&(a, b)| text.get(a..b).is_some_and(scan::reports_ur_reasoning))
+        .collect()
+}
+
+/// The byte spans of a text's sentences, as the fact reader splits them.
+pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
+    sentences::sentences(text)
 }
 
 /// The facts of a clinical text (see [`extract`]), without the diagnostics.

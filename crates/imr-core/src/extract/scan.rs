@@ -18,12 +18,7 @@ use super::{Extraction, Fact, FactKind};
 use crate::model::Diagnostic;
 use crate::request::{Drug, Duration, TimeUnit};
 
-/// True when `bytes[start..end]` is not part of a longer word.
-pub(crate) fn is_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
-    let before = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-    let after = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
-    before && after
-}
+pub(crate) use crate::vocab::is_word_boundary;
 
 static LEXICON: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
@@ -166,6 +161,11 @@ pub(super) fn extract(text: &str) -> Extraction {
         ));
     }
     let spans = sentences(text);
+    let ur_sentences: Vec<(usize, usize)> = spans
+        .iter()
+        .copied()
+        .filter(|&(a, b)| reports_ur_reasoning(&text[a..b]))
+        .collect();
     let triggers = negation::triggers(text);
     let regions = anatomy::regions(text);
     let mut facts: Vec<(Fact, bool)> = Vec::new(); // (fact, polarity fixed)
@@ -201,9 +201,16 @@ pub(super) fn extract(text: &str) -> Extraction {
             }
             fact.polarity = p;
         }
-        if fact.kind == FactKind::Surgery && fact.polarity == Polarity::Uncertain {
+        if fact.kind == FactKind::Surgery
+            && matches!(fact.polarity, Polarity::Uncertain | Polarity::Planned)
+        {
             fact.kind = FactKind::PlannedSurgery;
         }
+        // Candidacy ("surgical candidate") is a plan unless negated ("not a surgical candidate").
+        if fact.kind == FactKind::PlannedSurgery && fact.polarity == Polarity::Affirmed {
+            fact.polarity = Polarity::Planned;
+        }
+        fact.ur_reasoning = ur_sentences.contains(&sentence);
         if (takes_region(fact.kind) || fact.kind == FactKind::PlannedSurgery)
             && let Some(m) = nearest_region(&regions, sentence, fact.start, fact.end)
         {
@@ -721,4 +728,24 @@ fn drop_repeated_abbreviations(text: &str, facts: &mut Vec<Fact>) {
     }
     let mut k = keep.into_iter();
     facts.retain(|_| k.next().unwrap_or(true));
+}
+
+/// A sentence that reports the utilization review's decision or its reasons ("the request was
+/// denied as there is no evidence of ...", "UR non-certified the request"): what the reviewer
+/// of the first level thought, not a finding of the record.
+static UR_REASONING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?i:utilization review|peer review(?:er)?|non-?certifi(?:ed|cation)|not certified|was (?:denied|modified|non-?certified)|were (?:denied|modified)|(?:denial|modification) (?:was|of)|prior review(?:er)?|the reviewer|adverse determination)\b|\bUR\b",
+    )
+});
+
+pub(super) fn reports_ur_reasoning(sentence: &str) -> bool {
+    UR_REASONING.is_match(sentence)
+}
+
+/// Every date the text states, in order (dates of visits, of injury, of studies).
+pub(super) fn dates(text: &str) -> Vec<jiff::civil::Date> {
+    DATE.captures_iter(text)
+        .filter_map(|c| date_of(&c))
+        .collect()
 }

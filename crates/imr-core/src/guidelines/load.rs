@@ -8,8 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::vocab::{
-    BODY_REGIONS, FACTS, LIST_ATTRIBUTES, NUMERIC_ATTRIBUTES, PLACEHOLDERS, REQUEST_ATTRIBUTES,
-    is_service, service_names,
+    BODY_REGIONS, FACTS, LIST_ATTRIBUTES, NUMERIC_ATTRIBUTES, PLACEHOLDERS, PROCEDURES,
+    REQUEST_ATTRIBUTES, is_service, service_names,
 };
 use super::{Condition, Family, Guidelines, Outcome, Rule, RuleCitation, Stage, Subject, Test};
 
@@ -274,13 +274,13 @@ fn read_rule(
 fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
     let subject = match (&raw.fact, &raw.request) {
         (Some(fact), None) => {
-            if !FACTS.contains(&fact.as_str()) {
+            let Some(known) = super::vocab::ClinicalFact::parse(fact) else {
                 return Err(format!(
                     "unknown fact \"{fact}\"{}",
                     suggestion(fact, FACTS)
                 ));
-            }
-            Subject::Fact(fact.clone())
+            };
+            Subject::Fact(known)
         }
         (None, Some(attribute)) => {
             if !REQUEST_ATTRIBUTES.contains(&attribute.as_str()) {
@@ -385,6 +385,14 @@ fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
             return Err(format!(
                 "unknown body region \"{bad}\"{}",
                 suggestion(bad, BODY_REGIONS)
+            ));
+        }
+        if name == "procedure"
+            && let Some(bad) = words.iter().find(|w| !PROCEDURES.contains(&w.as_str()))
+        {
+            return Err(format!(
+                "unknown procedure \"{bad}\"{}",
+                suggestion(bad, PROCEDURES)
             ));
         }
         let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();

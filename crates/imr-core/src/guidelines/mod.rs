@@ -167,8 +167,8 @@ impl fmt::Display for RuleCitation {
 /// What a condition tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
-    /// A clinical fact read from the record (a name from [`vocab::FACTS`]).
-    Fact(String),
+    /// A clinical fact read from the record.
+    Fact(vocab::ClinicalFact),
     /// An attribute of the disputed request (a name from [`vocab::REQUEST_ATTRIBUTES`]).
     Request(String),
 }
@@ -176,7 +176,8 @@ pub enum Subject {
 impl Subject {
     pub fn name(&self) -> &str {
         match self {
-            Subject::Fact(name) | Subject::Request(name) => name,
+            Subject::Fact(fact) => fact.as_str(),
+            Subject::Request(name) => name,
         }
     }
 }

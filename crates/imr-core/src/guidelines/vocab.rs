@@ -17,47 +17,92 @@ pub fn service_names() -> Vec<&'static str> {
         .collect()
 }
 
-/// Clinical facts a rule may test: present (affirmed in the record), negated, or not mentioned.
-pub const FACTS: &[&str] = &[
-    // Chronicity: pain for more than 12 weeks, from the dates or the record's words.
-    "chronic_pain",
-    "acute_injury",
-    // improvement in activities of daily living or work restrictions, less dependency.
-    "functional_improvement",
-    // Treatment with the requested service already given (item-specific).
-    "prior_treatment",
-    "no_benefit",
-    "home_exercise_program",
-    "red_flag",
-    "neurological_deficit",
-    "radiculopathy",
-    "failed_conservative_care",
-    "surgery_planned",
-    "surgery_approved",
-    "prior_imaging",
-    "muscle_spasm",
-    "neuropathic_pain",
-    "osteoarthritis",
-    "failed_first_line_medication",
-    "medication_intolerance",
-    "gi_risk",
-    "returned_to_work",
-    "opioid_monitoring",
-    "internal_derangement",
-    "carpal_tunnel_signs",
-    "psychological_symptoms",
-    "delayed_recovery",
-    "postoperative",
-    "crps",
-    "worsening",
-    // Chronic medical disease relevant to anesthesia and surgery (hypertension, diabetes, ...).
-    "medical_comorbidity",
-    // A bleeding history, a bleeding-prone condition or anticoagulant use.
-    "bleeding_risk",
-    // Numbness, tingling or paresthesias (symptoms, not examination findings).
-    "sensory_symptoms",
-    "opioid_therapy",
-];
+/// Declares the clinical facts a rule may test: an enum (so a typo in the engine cannot compile)
+/// and its snake_case names (so a typo in a rule file is refused at load).
+macro_rules! clinical_facts {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// A clinical fact a rule may test: present (affirmed in the record), negated, planned or
+        /// not mentioned. The adapter ([`crate::engine::adapt`]) reads each from the fact
+        /// extraction ([`crate::extract`]), the one clinical vocabulary of the record.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ClinicalFact {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ClinicalFact {
+            pub const ALL: &'static [ClinicalFact] = &[$(ClinicalFact::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ClinicalFact::$variant => $name,)*
+                }
+            }
+
+            pub fn parse(name: &str) -> Option<ClinicalFact> {
+                match name {
+                    $($name => Some(ClinicalFact::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        /// The names of [`ClinicalFact`], as rule files write them.
+        pub const FACTS: &[&str] = &[$($name,)*];
+    };
+}
+
+clinical_facts! {
+    /// Pain for more than 12 weeks, from the dates or the record's words.
+    ChronicPain = "chronic_pain",
+    AcuteInjury = "acute_injury",
+    /// improvement in activities of daily living or work restrictions, less dependency.
+    FunctionalImprovement = "functional_improvement",
+    /// Treatment with the requested service already given (item-specific).
+    PriorTreatment = "prior_treatment",
+    /// A trial of the requested service given without benefit.
+    NoBenefit = "no_benefit",
+    HomeExerciseProgram = "home_exercise_program",
+    RedFlag = "red_flag",
+    /// An objective deficit on examination: weakness, sensory loss, reflex loss, atrophy.
+    NeurologicalDeficit = "neurological_deficit",
+    Radiculopathy = "radiculopathy",
+    /// Conservative care given and documented as not helping (not any mention of a therapy).
+    FailedConservativeCare = "failed_conservative_care",
+    SurgeryPlanned = "surgery_planned",
+    SurgeryApproved = "surgery_approved",
+    PriorImaging = "prior_imaging",
+    MuscleSpasm = "muscle_spasm",
+    /// Trigger points on examination (a twitch response with referred pain).
+    TriggerPoints = "trigger_points",
+    NeuropathicPain = "neuropathic_pain",
+    Osteoarthritis = "osteoarthritis",
+    FailedFirstLineMedication = "failed_first_line_medication",
+    MedicationIntolerance = "medication_intolerance",
+    GiRisk = "gi_risk",
+    ReturnedToWork = "returned_to_work",
+    OpioidMonitoring = "opioid_monitoring",
+    InternalDerangement = "internal_derangement",
+    CarpalTunnelSigns = "carpal_tunnel_signs",
+    PsychologicalSymptoms = "psychological_symptoms",
+    DelayedRecovery = "delayed_recovery",
+    Postoperative = "postoperative",
+    Crps = "crps",
+    Worsening = "worsening",
+    /// Chronic medical disease relevant to anesthesia and surgery (hypertension, diabetes, ...).
+    MedicalComorbidity = "medical_comorbidity",
+    /// A bleeding history, a bleeding-prone condition or anticoagulant use.
+    BleedingRisk = "bleeding_risk",
+    /// Numbness, tingling or paresthesias (symptoms, not examination findings).
+    SensorySymptoms = "sensory_symptoms",
+    OpioidTherapy = "opioid_therapy",
+}
+
+impl std::fmt::Display for ClinicalFact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Attributes of the disputed request.
 pub const REQUEST_ATTRIBUTES: &[&str] = &[
@@ -80,6 +125,7 @@ pub const REQUEST_ATTRIBUTES: &[&str] = &[
     // Lists matched with `any_of`.
     "body_region",
     "mentions",
+    "procedure",
 ];
 
 /// Attributes that are numbers (tested with `above` / `at_most`).
@@ -93,7 +139,28 @@ pub const NUMERIC_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Attributes that are lists of words (tested with `any_of`).
-pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions"];
+pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions", "procedure"];
+
+/// Procedures of a surgery already done, as the fact extraction names them (`FactKind::Surgery`
+/// values): `procedure` lists those done on the region requested within the postsurgical period.
+pub const PROCEDURES: &[&str] = &[
+    "surgery",
+    "arthroscopy",
+    "arthroplasty",
+    "fusion",
+    "laminectomy",
+    "discectomy",
+    "meniscectomy",
+    "carpal_tunnel_release",
+    "release",
+    "open_reduction_internal_fixation",
+    "decompression",
+    "repair",
+    "reconstruction",
+    "debridement",
+    "tenodesis",
+    "hardware_removal",
+];
 
 /// Body regions a request may name (the names of `crate::extract::BodyRegion`).
 pub const BODY_REGIONS: &[&str] = &[

@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Drug, DrugForm, Ingredient};
-use crate::extract::drugs::{self, DrugEntry};
 use crate::request::Service;
+use crate::vocab::drugs::{self, DrugEntry};
 
 /// "10/325mg", "7.5-325mg", "100mg", "37.5 mg", "5%", "0.025%", "1.3%", "20 mcg".
 static STRENGTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -169,7 +169,7 @@ fn form_of(lower: &str) -> Option<DrugForm> {
     let has = |w: &str| {
         lower
             .match_indices(w)
-            .any(|(i, _)| crate::extract::scan::is_word_boundary(lower.as_bytes(), i, i + w.len()))
+            .any(|(i, _)| crate::vocab::is_word_boundary(lower.as_bytes(), i, i + w.len()))
     };
     if has("cream") || has("cream base") {
         Some(DrugForm::Cream)

@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-pub use crate::extract::anatomy::{BodyRegion, Laterality};
+pub use crate::vocab::anatomy::{BodyRegion, Laterality};
 pub use service::Service;
 
 use crate::model::Diagnostic;
@@ -198,7 +198,7 @@ pub(crate) fn schedule_quantity(text: &str) -> Option<u32> {
     for m in LEVELS.find_iter(text) {
         blanked.replace_range(m.start()..m.end(), &" ".repeat(m.end() - m.start()));
     }
-    let s = schedule::read(&crate::extract::numbers::words_to_digits(&blanked), false);
+    let s = schedule::read(&crate::vocab::numbers::words_to_digits(&blanked), false);
     // Only a schedule counts here, not a stray number ("for the 2 knees").
     if s.frequency.is_some() && s.duration.is_some() {
         s.quantity
@@ -330,7 +330,7 @@ fn read_plain(item: &str, diagnostics: &mut Vec<Diagnostic>) -> Request {
     for (i, _) in body.to_ascii_lowercase().match_indices(" in 1 ") {
         blank(i.saturating_sub(2), i + 5);
     }
-    let digits = crate::extract::numbers::words_to_digits(&blanked);
+    let digits = crate::vocab::numbers::words_to_digits(&blanked);
     let is_drug = drug_read.is_some();
     let sched = schedule::read(&digits, is_drug);
 
@@ -359,12 +359,12 @@ fn read_plain(item: &str, diagnostics: &mut Vec<Diagnostic>) -> Request {
         d.refills = sched.refills;
         d
     });
-    let regions = crate::extract::anatomy::distinct_regions(body);
+    let regions = crate::vocab::anatomy::distinct_regions(body);
     Request {
         text: text.to_string(),
         service,
         body_regions: regions,
-        laterality: crate::extract::anatomy::laterality_in(body),
+        laterality: crate::vocab::anatomy::laterality_in(body),
         quantity: sched.quantity,
         quantity_min: sched.quantity_min,
         frequency: sched.frequency,

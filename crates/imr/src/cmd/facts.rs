@@ -161,6 +161,9 @@ fn write_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         if let Some(l) = f.laterality {
             extra.push_str(&format!(" side={}", l.as_str()));
         }
+        if f.ur_reasoning {
+            extra.push_str(" (UR's reasoning: not a finding)");
+        }
         writeln!(
             out,
             "  {:<20} {:<32} {:<10} {:>6}..{:<6} {:?}{extra}",

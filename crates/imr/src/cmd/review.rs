@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use imr_core::case_file::CaseFile;
 use imr_core::engine::Date;
-use imr_core::engine::{CaseFindings, Status, adapt, review};
+use imr_core::engine::{CaseFindings, CriterionState, Status, adapt, review};
 use imr_core::guidelines::{Guidelines, load_files};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -188,12 +188,27 @@ fn text(findings: &CaseFindings) -> String {
     for problem in &findings.problems {
         out.push_str(&format!("  note: {problem}\n"));
     }
+    for sentence in &findings.ur_reasoning {
+        out.push_str(&format!(
+            "  UR's reasoning (not read as findings): \"{}\"\n",
+            sentence.text
+        ));
+    }
     for f in &findings.items {
         let outcome = match (f.status, f.decision) {
             (Status::Decided, Some(d)) => d.as_str().to_string(),
             _ => "needs physician review".to_string(),
         };
         out.push_str(&format!("\n{}: {outcome}\n", f.request));
+        if let Some(rule) = &f.rule {
+            let measured = f.agreement.map_or("not measured".to_string(), |a| {
+                format!(
+                    "agreed with reviewers on {} of {} check-half items, {} of {} tune-half items",
+                    a.check_agree, a.check_hits, a.tune_agree, a.tune_hits
+                )
+            });
+            out.push_str(&format!("  Rule: {rule} ({measured})\n"));
+        }
         if let Some(citation) = &f.citation {
             out.push_str(&format!("  Guideline: {citation}\n"));
         }
@@ -201,15 +216,29 @@ fn text(findings: &CaseFindings) -> String {
         for m in &f.missing {
             out.push_str(&format!("  Missing: {m}\n"));
         }
-        for e in &f.evidence {
-            let polarity = match e.polarity {
-                imr_core::engine::Polarity::Affirmed => "affirmed",
-                imr_core::engine::Polarity::Negated => "negated",
+        if !f.criteria.is_empty() {
+            out.push_str("  Criteria (* = tested by the rule that decided):\n");
+        }
+        for c in &f.criteria {
+            let state = match c.state {
+                CriterionState::Met => "documented",
+                CriterionState::NotMet => "documented as absent",
+                CriterionState::NotDocumented => "not documented",
             };
-            out.push_str(&format!(
-                "  Evidence ({}, {polarity}): \"{}\"\n",
-                e.fact, e.text
-            ));
+            let mark = if c.decisive { "*" } else { " " };
+            let value = c
+                .value
+                .as_deref()
+                .map_or(String::new(), |v| format!(" = {v}"));
+            let required = c
+                .required
+                .as_deref()
+                .map_or(String::new(), |r| format!(" (rule: {r})"));
+            out.push_str(&format!("   {mark} [{state}] {}{value}{required}", c.label));
+            for e in &c.evidence {
+                out.push_str(&format!(" \"{}\" ({})", e.text, e.polarity.as_str()));
+            }
+            out.push('\n');
         }
     }
     out

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::request::Service;
+use super::service::Service;
 
 /// One dictionary entry.
 #[derive(Debug, Clone, Copy)]
@@ -246,7 +246,7 @@ pub(crate) fn mentions(text: &str) -> Vec<DrugMention> {
     let bytes = text.as_bytes();
     MATCHER
         .find_iter(text)
-        .filter(|m| super::scan::is_word_boundary(bytes, m.start(), m.end()))
+        .filter(|m| super::is_word_boundary(bytes, m.start(), m.end()))
         .map(|m| DrugMention {
             entry: &DRUGS[m.pattern().as_usize()],
             start: m.start(),

@@ -205,7 +205,7 @@ pub fn regions(text: &str) -> Vec<RegionMention> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     for m in REGIONS.find_iter(text) {
-        if !crate::extract::scan::is_word_boundary(bytes, m.start(), m.end()) {
+        if !super::is_word_boundary(bytes, m.start(), m.end()) {
             continue;
         }
         let (_, region) = REGION_WORDS[m.pattern().as_usize()];
@@ -305,7 +305,7 @@ fn find_word(hay: &str, word: &str) -> Option<usize> {
     let bytes = hay.as_bytes();
     hay.rmatch_indices(word)
         .map(|(i, _)| i)
-        .find(|&i| crate::extract::scan::is_word_boundary(bytes, i, i + word.len()))
+        .find(|&i| super::is_word_boundary(bytes, i, i + word.len()))
 }
 
 /// The largest char boundary at or below `i`.
