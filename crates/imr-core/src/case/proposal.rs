@@ -14,6 +14,27 @@ use crate::extract::{self, Fact};
 use crate::guidelines::Guidelines;
 use crate::model::{Determination, Item};
 
+/// How a stored document's text is read: what its media type says, else what its bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Text as stored (bytes that are not UTF-8 are replaced, never refused).
+    Text,
+    /// Through the PDF reader, under its limits.
+    Pdf,
+}
+
+/// How the document is read into the clinical text, or `None` when it holds none (the
+/// application form as received, an image): `text/*` as text, else a PDF by its bytes.
+pub fn reading(media_type: &str, looks_like_pdf: bool) -> Option<Reading> {
+    if media_type.starts_with("text/") {
+        Some(Reading::Text)
+    } else if looks_like_pdf {
+        Some(Reading::Pdf)
+    } else {
+        None
+    }
+}
+
 /// What separates two documents in the clinical text: a blank line. The extractor ends a
 /// sentence at a blank line, so the last words of one document never run into the first of
 /// the next (a negation or a date carried across to another visit's note).
@@ -166,6 +187,20 @@ mod tests {
         let text = clinical_text(&["  First note.\n", "", "\nSecond note"]);
         assert_eq!(text, "First note.\n\nSecond note");
         assert_eq!(clinical_text::<&str>(&[]), "");
+    }
+
+    #[test]
+    fn text_is_read_by_its_media_type_and_a_pdf_by_its_bytes() {
+        assert_eq!(reading("text/plain", false), Some(Reading::Text));
+        assert_eq!(
+            reading("text/plain; charset=utf-8", true),
+            Some(Reading::Text)
+        );
+        assert_eq!(
+            reading("application/octet-stream", true),
+            Some(Reading::Pdf)
+        );
+        assert_eq!(reading("application/json", false), None);
     }
 
     #[test]
