@@ -238,7 +238,7 @@ mod tests {
         };
         let guidelines = Guidelines::embedded().expect("the built-in guidelines load");
         let a = analyse(&file, &guidelines, None);
-        let err = proposed_determination(&file, &a.findings, None).unwrap_err();
+        let err = proposed_determination(&file, &a.findings, None).expect_err("undecided");
         assert_eq!(err, ProposalError::Undecided(vec!["requests[0]".into()]));
     }
 }
