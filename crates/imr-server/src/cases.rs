@@ -270,7 +270,7 @@ pub async fn add_document(
         return Err(ApiError::bad_request("kind: must not be empty"));
     }
     // The same bytes twice (a double click, a resend) are one document.
-    let sha256 = imr_store::export::to_hex(&Sha256::digest(upload.bytes));
+    let sha256 = hex::encode(Sha256::digest(upload.bytes));
     let documents = state.store.documents(&case.number).await?;
     if let Some(earlier) = documents.iter().find(|d| d.sha256 == sha256) {
         return Err(ApiError::conflict(format!(
