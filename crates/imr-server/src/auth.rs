@@ -611,3 +611,53 @@ pub fn check_csrf(principal: &Principal, given: &str) -> ApiResult<()> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    /// On a runtime with one thread, another task keeps running while a password is hashed and
+    /// verified: argon2 is not on the runtime.
+    #[tokio::test(flavor = "current_thread")]
+    async fn argon2_runs_off_the_async_runtime() {
+        let ticks = Arc::new(AtomicU32::new(0));
+        let ticker = {
+            let ticks = ticks.clone();
+            tokio::spawn(async move {
+                loop {
+                    ticks.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                }
+            })
+        };
+        tokio::task::yield_now().await;
+        let ticked = |since: u32| ticks.load(Ordering::Relaxed) - since;
+        let before = ticks.load(Ordering::Relaxed);
+        let hash = hash_password_blocking("a fictional long password")
+            .await
+            .expect("hashed");
+        let while_hashing = ticked(before);
+        let before = ticks.load(Ordering::Relaxed);
+        assert!(verify_password("a fictional long password", &hash).await);
+        let while_verifying = ticked(before);
+        assert!(!verify_password("another fictional password", &hash).await);
+        assert!(!verify_password("anything", "not a hash").await);
+        ticker.abort();
+        assert!(
+            while_hashing >= 3 && while_verifying >= 3,
+            "the runtime's other task ran {while_hashing} time(s) during hashing and \
+             {while_verifying} during verifying"
+        );
+    }
+
+    #[test]
+    fn token_hashes_are_lower_case_hex_sha256() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
