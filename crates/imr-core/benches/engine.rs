@@ -2,6 +2,8 @@
 //! running the guideline engine over every disputed item (the rules are loaded once, as the
 //! server and the command line do).
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use divan::counter::ItemsCount;
 use imr_core::case_file::CaseFile;
 use imr_core::engine::{adapt, review};

@@ -4,6 +4,8 @@
 //! summaries of the seed and dev letters; without it, a fictional summary written for this
 //! benchmark, so the bench runs anywhere.
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use std::path::PathBuf;
 
 use divan::counter::{BytesCount, ItemsCount};

@@ -4,6 +4,8 @@
 //! The determinations are the published letters under IMR_LETTERS, read once before timing,
 //! or else the project's fictional example letter.
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use imr_core::Determination;
 use imr_core::letter::html::render_html;
 use imr_core::letter::read_letter;

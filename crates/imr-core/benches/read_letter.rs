@@ -3,6 +3,8 @@
 //! Reads the published letters under IMR_LETTERS when it is set, else the project's own
 //! fictional example letter.
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use imr_core::letter::read_letter;
 
 mod common;

@@ -1,5 +1,8 @@
 //! Prints what the engine sees of a letter: each request as read and the facts behind it.
 //! `cargo run -p imr-core --example engine_input -- LETTER.txt`
+
+#![allow(clippy::disallowed_methods)] // an example program at the edge: it reads its file
+
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: engine_input LETTER.txt");

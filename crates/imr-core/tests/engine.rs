@@ -1,6 +1,8 @@
 //! The guideline engine: rule files, findings on fictional cases, properties, and the backtest
 //! against the published letters (skipped with a note when IMR_LETTERS is unset).
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use std::path::{Path, PathBuf};
 
 use imr_core::case_file::CaseFile;

@@ -1,6 +1,8 @@
 //! Clinical facts against the hand-written gold set (tests/data/facts): precision and recall per
 //! fact kind and for negation, printed; and odd input never panics.
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

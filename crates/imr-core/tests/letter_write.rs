@@ -1,6 +1,8 @@
 //! The letter writer: every letter it writes reads back to the record it was written from.
 //! Over the published letters (through IMR_LETTERS) and over the project's fictional letters.
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use std::path::{Path, PathBuf};
 
 use imr_core::letter::read_letter;

@@ -1,6 +1,8 @@
 //! The letter reader against the real published letters (found through IMR_LETTERS) and the
 //! project's own fixtures.
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use std::path::{Path, PathBuf};
 
 use imr_core::letter::read_letter;

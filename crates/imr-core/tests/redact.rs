@@ -4,6 +4,8 @@
 //! Must hold: every planted identifier removed with its kind (recall 100 %), the clinical
 //! content kept, and the redacted letter read to the same items and decisions.
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! Request reading: the hand-written gold set must be read exactly, every disputed item of the
 //! dev letters must get a service category, and no input may panic the reader.
 
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time themselves
+
 use std::collections::BTreeMap;
 
 use imr_core::request::{

@@ -432,9 +432,10 @@ async fn get_proposal(
         &[Role::Administrator, Role::Reviewer],
         "see the engine's proposal",
     )?;
-    let case = cases::view_case(&state, &who, &number).await?;
-    let text = cases::clinical_text(&state, &case).await?;
-    Ok(Json(cases::proposal(&state, &case, &text)))
+    let read = cases::view_case_versioned(&state, &who, &number).await?;
+    // The analysis the case page shows, made off the async runtime and kept per version.
+    let analysis = cases::analysis(&state, &read.value, read.version).await?;
+    Ok(Json(analysis.findings.clone()))
 }
 
 /// The assigned reviewer signs the determination.

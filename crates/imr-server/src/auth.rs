@@ -40,22 +40,15 @@ pub fn random_hex(bytes: usize) -> Result<String, ApiError> {
         tracing::error!(error = %e, "no randomness");
         ApiError::internal("drawing random bytes")
     })?;
-    Ok(hex(&buf))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    Ok(hex::encode(&buf))
 }
 
 pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// An argon2 hash of `password` with a fresh salt, made here on the calling thread: for startup
+/// and tools. A request handler uses [`hash_password_blocking`].
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|_| ApiError::internal("drawing a salt"))?;
@@ -66,14 +59,30 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::internal("hashing a password"))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// [`hash_password`] on a blocking thread: argon2 is made to be slow, and on the async runtime
+/// it would hold up every other request on the worker.
+pub async fn hash_password_blocking(password: &str) -> Result<String, ApiError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::internal("hashing a password"))?
+}
+
+/// Whether `password` is the one `hash` was made from, checked on a blocking thread (see
+/// [`hash_password_blocking`]). Anything that goes wrong is a wrong password, never a right one.
+async fn verify_password(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// A password a person could have chosen: long enough, not blank.
@@ -210,10 +219,10 @@ async fn check_password(
         .map_err(|e| LoginError::Store(e.into()))?;
     let Some(user) = user else {
         // Verify anyway, so an unknown name takes as long as a wrong password.
-        let _ = verify_password(password, &state.dummy_hash);
+        let _ = verify_password(password, &state.dummy_hash).await;
         return Ok(None);
     };
-    let right = verify_password(password, &user.password_hash);
+    let right = verify_password(password, &user.password_hash).await;
     Ok((right && !user.disabled).then_some(user))
 }
 
@@ -271,7 +280,7 @@ pub async fn change_own_password(
         .user_by_name(&who.username)
         .await?
         .ok_or_else(|| ApiError::not_found("your account no longer exists"))?;
-    if !verify_password(current, &user.password_hash) {
+    if !verify_password(current, &user.password_hash).await {
         return Err(ApiError::bad_request(
             "current password: this is not your current password",
         ));
@@ -289,7 +298,7 @@ pub async fn change_own_password(
     }
     state
         .accounts
-        .set_password(user.id, &hash_password(new)?, false)
+        .set_password(user.id, &hash_password_blocking(new).await?, false)
         .await?;
     tracing::info!(user_id = user.id, "password changed");
     let (token, _) = open_session(state, user, SessionKind::Web).await?;
@@ -302,7 +311,7 @@ pub async fn reset_password(state: &AppState, user_id: i64) -> ApiResult<String>
     let password = one_time_password()?;
     state
         .accounts
-        .set_password(user_id, &hash_password(&password)?, true)
+        .set_password(user_id, &hash_password_blocking(&password).await?, true)
         .await?;
     tracing::info!(user_id, "password reset to a one-time password");
     Ok(password)
@@ -388,7 +397,7 @@ pub async fn add_user(state: &AppState, account: NewAccount<'_>) -> ApiResult<Us
         }
         _ => {}
     }
-    let hash = hash_password(password)?;
+    let hash = hash_password_blocking(password).await?;
     Ok(state
         .accounts
         .create_user(&NewUser {
@@ -600,5 +609,55 @@ pub fn check_csrf(principal: &Principal, given: &str) -> ApiResult<()> {
         Err(ApiError::forbidden(
             "the form's security token does not match your session; reload the page and try again",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    /// On a runtime with one thread, another task keeps running while a password is hashed and
+    /// verified: argon2 is not on the runtime.
+    #[tokio::test(flavor = "current_thread")]
+    async fn argon2_runs_off_the_async_runtime() {
+        let ticks = Arc::new(AtomicU32::new(0));
+        let ticker = {
+            let ticks = ticks.clone();
+            tokio::spawn(async move {
+                loop {
+                    ticks.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                }
+            })
+        };
+        tokio::task::yield_now().await;
+        let ticked = |since: u32| ticks.load(Ordering::Relaxed) - since;
+        let before = ticks.load(Ordering::Relaxed);
+        let hash = hash_password_blocking("a fictional long password")
+            .await
+            .expect("hashed");
+        let while_hashing = ticked(before);
+        let before = ticks.load(Ordering::Relaxed);
+        assert!(verify_password("a fictional long password", &hash).await);
+        let while_verifying = ticked(before);
+        assert!(!verify_password("another fictional password", &hash).await);
+        assert!(!verify_password("anything", "not a hash").await);
+        ticker.abort();
+        assert!(
+            while_hashing >= 3 && while_verifying >= 3,
+            "the runtime's other task ran {while_hashing} time(s) during hashing and \
+             {while_verifying} during verifying"
+        );
+    }
+
+    #[test]
+    fn token_hashes_are_lower_case_hex_sha256() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -4,15 +4,16 @@
 use std::collections::BTreeMap;
 
 use imr_core::case::assignment::{self, Assessment};
+use imr_core::case::proposal::{self, Reading};
 use imr_core::case::workflow::SignedDetermination;
 use imr_core::case::{
     Action, Application, AuditEntry, Case, CaseNumber, Draft, DraftDecision, ItemDecision, Needed,
     NoticeMethod, Proposed, Reviewer, SignProblem,
 };
-use imr_core::engine::{CaseFindings, adapt, review};
+use imr_core::engine::CaseFindings;
 use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_text};
 use imr_store::accounts::Role;
-use imr_store::{DocumentInfo, NewDocument, Versioned, transition};
+use imr_store::{DocumentInfo, NewDocument, StoreError, TransitionError, Versioned, transition};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -90,6 +91,7 @@ pub async fn analysis(
     version: i64,
 ) -> ApiResult<std::sync::Arc<Analysis>> {
     let key = (case.number.to_string(), version);
+    // A poisoned cache is only a miss: the analysis is made again, nothing is let through.
     if let Some(hit) = state
         .analyses
         .lock()
@@ -101,18 +103,18 @@ pub async fn analysis(
     let ClinicalText { text, unreadable } = read_clinical_text(state, case).await?;
     // Reading the records through the engine takes time in proportion to them: not on the
     // async runtime, where it would hold up every other request.
-    let (state_, case_) = (state.clone(), case.clone());
-    let (text, findings, facts) = tokio::task::spawn_blocking(move || {
-        let findings = proposal(&state_, &case_, &text);
-        let facts = imr_core::extract::facts(&text);
-        (text, findings, facts)
+    let file = proposal::case_file(case, text);
+    let guidelines = state.guidelines.clone();
+    let (file, analysed) = tokio::task::spawn_blocking(move || {
+        let analysed = proposal::analyse(&file, &guidelines, None);
+        (file, analysed)
     })
     .await
     .map_err(|_| ApiError::internal("analysing the case's records"))?;
     let value = std::sync::Arc::new(Analysis {
-        text,
-        facts,
-        findings,
+        text: file.clinical_summary,
+        facts: analysed.facts,
+        findings: analysed.findings,
         unreadable,
     });
     if let Ok(mut m) = state.analyses.lock() {
@@ -122,6 +124,18 @@ pub async fn analysis(
         m.insert(key, value.clone());
     }
     Ok(value)
+}
+
+/// The analysis of a case as it is stored now (for a caller that holds the case but not its
+/// version): one read of the case, then usually the kept analysis, never the documents again.
+pub async fn current_analysis(
+    state: &AppState,
+    case: &Case,
+) -> ApiResult<std::sync::Arc<Analysis>> {
+    let Some(read) = state.store.load_case(&case.number).await? else {
+        return Err(ApiError::not_found(format!("no case {}", case.number)));
+    };
+    analysis(state, &read.value, read.version).await
 }
 
 /// Opens a case for a new application; eligibility is decided on the way.
@@ -256,7 +270,7 @@ pub async fn add_document(
         return Err(ApiError::bad_request("kind: must not be empty"));
     }
     // The same bytes twice (a double click, a resend) are one document.
-    let sha256 = imr_store::export::to_hex(&Sha256::digest(upload.bytes));
+    let sha256 = hex::encode(Sha256::digest(upload.bytes));
     let documents = state.store.documents(&case.number).await?;
     if let Some(earlier) = documents.iter().find(|d| d.sha256 == sha256) {
         return Err(ApiError::conflict(format!(
@@ -286,12 +300,6 @@ pub async fn add_document(
     Ok((info, case))
 }
 
-/// The clinical text of a case: every text or PDF document received, in order; the documents
-/// that cannot be read are left out (see [`read_clinical_text`]).
-pub async fn clinical_text(state: &AppState, case: &Case) -> ApiResult<String> {
-    Ok(read_clinical_text(state, case).await?.text)
-}
-
 /// A case's clinical text and the documents left out of it.
 pub struct ClinicalText {
     pub text: String,
@@ -301,7 +309,8 @@ pub struct ClinicalText {
 /// PDFs read at once, at most: each may take up to the reader's limits in memory.
 static PDF_READS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// Reads every text or PDF document of a case, in order. A PDF is read under the reader's
+/// Reads every text or PDF document of a case, in order, into its clinical text
+/// ([`proposal::clinical_text`]). A PDF is read under the reader's
 /// limits on a blocking thread, a few at a time; one that fails is marked in the store with its
 /// reason and not read again.
 pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<ClinicalText> {
@@ -311,7 +320,7 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
         .await?
         .into_iter()
         .collect();
-    let mut text = String::new();
+    let mut parts = Vec::new();
     let mut unreadable = Vec::new();
     for doc in state.store.documents(&case.number).await? {
         if let Some(reason) = marked.get(&doc.id) {
@@ -322,10 +331,9 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
             continue;
         }
         let bytes = state.store.read_document(doc.id).await?;
-        let part = if doc.media_type.starts_with("text/") {
-            String::from_utf8_lossy(&bytes).into_owned()
-        } else if imr_pdf::read::looks_like_pdf(&bytes) {
-            match read_pdf(bytes).await? {
+        let part = match proposal::reading(&doc.media_type, imr_pdf::read::looks_like_pdf(&bytes)) {
+            Some(Reading::Text) => String::from_utf8_lossy(&bytes).into_owned(),
+            Some(Reading::Pdf) => match read_pdf(bytes).await? {
                 Ok(part) => part,
                 Err(reason) => {
                     tracing::warn!(document = doc.id, %reason, "a PDF document could not be read");
@@ -338,15 +346,12 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
                     });
                     continue;
                 }
-            }
-        } else {
-            continue;
+            },
+            None => continue,
         };
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(part.trim());
+        parts.push(part);
     }
+    let text = proposal::clinical_text(&parts);
     Ok(ClinicalText { text, unreadable })
 }
 
@@ -361,29 +366,6 @@ async fn read_pdf(bytes: Vec<u8>) -> ApiResult<Result<String, String>> {
         .await
         .map_err(|_| ApiError::internal("reading a document"))?;
     Ok(read.map_err(|e| e.to_string()))
-}
-
-/// The engine's proposal for every disputed item, from the case's clinical text.
-pub fn proposal(state: &AppState, case: &Case, clinical_text: &str) -> CaseFindings {
-    let app = &case.application;
-    let requests: Vec<adapt::RequestText> = app
-        .ur_decision
-        .items
-        .iter()
-        .map(|i| adapt::RequestText {
-            item: &i.request,
-            original_request: None,
-            authorized: i.authorized.as_deref(),
-        })
-        .collect();
-    let input = adapt::build(
-        Some(case.number.to_string()),
-        Some(app.date_of_injury),
-        Some(app.ur_decision.date),
-        clinical_text,
-        &requests,
-    );
-    review(&state.guidelines, &input, None)
 }
 
 /// What the reviewer signs.
@@ -486,30 +468,63 @@ pub async fn sign(
     sign_checked(state, who, checked).await
 }
 
-/// Signs a checked draft: the workflow makes the last checks (the assignee, each item once,
-/// not signed before) in the same transaction as the signature.
+/// Signs a checked draft, compare-and-set on the version it was checked at: the workflow makes
+/// the last checks (the assignee, each item once, not signed before), and the signature is
+/// saved only if the case is still at that version, in the same transaction. Records that
+/// arrive in between make it fail with 409 (`changed-since-preview`): the proposal the reviewer
+/// read is no longer the case's.
 pub async fn sign_checked(state: &AppState, who: &Principal, checked: Checked) -> ApiResult<Case> {
+    let version = checked.version;
+    sign_at_version(state, who, checked, version).await
+}
+
+/// [`sign_checked`] on the version the reviewer previewed (the web's sign form carries it):
+/// refused with 409 unless the case is still at `previewed`, up to the signing transaction.
+pub async fn sign_at_version(
+    state: &AppState,
+    who: &Principal,
+    checked: Checked,
+    previewed: i64,
+) -> ApiResult<Case> {
     let Checked {
         case,
+        version,
         reviewer_id,
         decisions,
         clinical_summary,
-        ..
     } = checked;
-    let action = move |_: &Case| Action::Sign {
-        reviewer_id: reviewer_id.clone(),
-        decisions: decisions.clone(),
-        clinical_summary: Some(clinical_summary.clone()),
+    let changed = || {
+        ApiError::conflict(format!(
+            "case {} changed since the determination was checked (new records or another step); \
+             nothing was signed: read the proposal again, then sign",
+            case.number
+        ))
+        .with_code("changed-since-preview")
     };
-    Ok(transition(
-        state.store.as_ref(),
-        &case.number,
-        now(),
-        &who.actor(),
-        &state.rules,
-        &action,
-    )
-    .await?)
+    if version != previewed {
+        return Err(changed());
+    }
+    let Some(current) = state.store.load_case(&case.number).await? else {
+        return Err(ApiError::not_found(format!("no case {}", case.number)));
+    };
+    if current.version != previewed {
+        return Err(changed());
+    }
+    let action = Action::Sign {
+        reviewer_id,
+        decisions,
+        clinical_summary: Some(clinical_summary),
+    };
+    let (next, entry) = current
+        .value
+        .apply(action, now(), &who.actor(), &state.rules)
+        .map_err(|r| ApiError::from(TransitionError::from(r)))?;
+    // The store saves it only if no one saved the case since `previewed`.
+    match state.store.update_case(&next, previewed, &entry).await {
+        Ok(_) => Ok(next),
+        Err(StoreError::VersionConflict { .. }) => Err(changed()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The letter a checked draft would issue, as HTML: what the reviewer reads before signing.

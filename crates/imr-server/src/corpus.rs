@@ -285,7 +285,9 @@ pub async fn case_precedents(
 ) -> ApiResult<Vec<ItemPrecedents>> {
     let mut determination = case.determination(None);
     if determination.clinical_summary.is_none() {
-        let text = cases::clinical_text(state, case).await?;
+        // The clinical text the case's analysis already read (kept per version): the
+        // documents are not read again for each view.
+        let text = cases::current_analysis(state, case).await?.text.clone();
         determination.clinical_summary = (!text.trim().is_empty()).then_some(text);
     }
     blocking("finding precedents", move || {

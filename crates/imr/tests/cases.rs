@@ -293,6 +293,71 @@ fn reviewers_with_a_conflict_or_unknown_are_refused_even_by_hand() {
 fn signatures_and_records_follow_the_rules() {
     let sh = assigned();
     let decisions = demo("decisions.json");
+    // The same check as the server's: no signature on records still awaited.
+    let err = sh.fails(
+        "2026-01-30T09:00",
+        &[
+            "case",
+            "sign",
+            CASE,
+            "--reviewer",
+            "ortho-1",
+            "--decisions",
+            &decisions,
+        ],
+    );
+    assert!(
+        err.contains(
+            "case CM26-0000001 cannot be signed: the records of case CM26-0000001 are not \
+             complete yet"
+        ),
+        "{err}"
+    );
+    std::fs::write(
+        sh.path("records.txt"),
+        "Fictional progress note: low back pain, weakness of ankle dorsiflexion.\n",
+    )
+    .unwrap();
+    sh.ok(
+        "2026-01-31T09:00",
+        &[
+            "case",
+            "records",
+            CASE,
+            sh.path("records.txt").to_str().unwrap(),
+            "--complete",
+        ],
+    );
+    // Nor without a clinical summary for the letter: the decisions alone are refused, named.
+    let full: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&decisions).unwrap()).unwrap();
+    std::fs::write(
+        sh.path("no-summary.json"),
+        serde_json::to_string(&full["decisions"]).unwrap(),
+    )
+    .unwrap();
+    let err = sh.fails(
+        "2026-02-01T08:00",
+        &[
+            "case",
+            "sign",
+            CASE,
+            "--reviewer",
+            "ortho-1",
+            "--decisions",
+            sh.path("no-summary.json").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("clinical_summary: the clinical summary is empty")
+            && err.contains("nothing was signed"),
+        "{err}"
+    );
+    let show = sh.ok("2026-02-01T08:30", &["case", "show", CASE]);
+    assert!(
+        show.contains("status:            records_complete"),
+        "{show}"
+    );
     let err = sh.fails(
         "2026-02-01T09:00",
         &[
@@ -463,4 +528,148 @@ fn decisions_with_control_characters_are_refused_by_field() {
     );
     let show = sh.ok("2026-02-01T10:00", &["case", "show", CASE]);
     assert!(show.contains("status:            assigned"), "{show}");
+}
+
+/// The workbench and the command line propose the same findings for the same case: `imr case
+/// review` and the server's proposal endpoint (the real `imr serve` over the same store, over
+/// HTTP) give the same bytes. The records are two documents, the first ending mid-sentence, so
+/// how documents are joined into the clinical text shows.
+#[test]
+fn the_workbench_and_the_command_line_propose_the_same_findings() {
+    let sh = assigned();
+    std::fs::write(
+        sh.path("visit-1.txt"),
+        "Fictional progress note. Low back pain radiating to the right leg since lifting at \
+         work. Patient denies\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sh.path("visit-2.txt"),
+        "Weakness of ankle dorsiflexion, worse over six weeks despite physical therapy. \
+         Completed 6 sessions of physical therapy with no functional improvement.\n",
+    )
+    .unwrap();
+    for (file, complete) in [("visit-1.txt", false), ("visit-2.txt", true)] {
+        let path = sh.path(file).display().to_string();
+        let mut args = vec!["case", "records", CASE, &path];
+        if complete {
+            args.push("--complete");
+        }
+        sh.ok("2026-01-27T10:00", &args);
+    }
+    let cli = sh.ok(
+        "2026-01-28T09:00",
+        &["case", "review", CASE, "--format", "json"],
+    );
+    let cli: serde_json::Value = serde_json::from_str(&cli).unwrap();
+    assert_eq!(cli["items"].as_array().map(Vec::len), Some(2), "{cli}");
+
+    let server = Server::start(&sh);
+    let login = server.request(
+        "POST",
+        "/api/login",
+        None,
+        &format!(r#"{{"username":"admin","password":"{ADMIN_PASSWORD}"}}"#),
+    );
+    let token: serde_json::Value = serde_json::from_str(&login).unwrap();
+    let token = token["token"].as_str().unwrap().to_string();
+    let workbench = server.request(
+        "GET",
+        &format!("/api/cases/{CASE}/proposal"),
+        Some(&token),
+        "",
+    );
+    let workbench: serde_json::Value = serde_json::from_str(&workbench).unwrap();
+    assert_eq!(
+        serde_json::to_string(&workbench).unwrap(),
+        serde_json::to_string(&cli).unwrap()
+    );
+}
+
+const ADMIN_PASSWORD: &str = "a fictional administrator's password";
+
+/// `imr serve` on a shell's store, stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Server {
+    fn start(sh: &Shell) -> Server {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_imr"))
+            .args(["serve", "--addr", &addr.to_string()])
+            .env("IMR_DATABASE_URL", sh.db())
+            .env("IMR_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, addr };
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(addr).is_err() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "imr serve did not start listening on {addr}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        server
+    }
+
+    /// One HTTP/1.1 request; returns the body of a 200 answer.
+    fn request(&self, method: &str, path: &str, token: Option<&str>, body: &str) -> String {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(self.addr).unwrap();
+        let auth = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{auth}Content-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(
+            head.starts_with("HTTP/1.1 200"),
+            "{method} {path}: {head}\n{body}"
+        );
+        if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            dechunk(body)
+        } else {
+            body.to_string()
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The body of a chunked HTTP answer.
+fn dechunk(mut chunked: &str) -> String {
+    let mut body = String::new();
+    loop {
+        let (size, rest) = chunked.split_once("\r\n").unwrap();
+        let size = usize::from_str_radix(size.trim(), 16).unwrap();
+        if size == 0 {
+            return body;
+        }
+        body.push_str(&rest[..size]);
+        chunked = &rest[size + 2..];
+    }
 }

@@ -14,6 +14,7 @@ pub mod deadlines;
 pub mod determination;
 pub mod eligibility;
 pub mod history;
+pub mod proposal;
 pub mod reviewer;
 pub mod specialty;
 pub mod workflow;

@@ -73,11 +73,31 @@ pub fn build(
     clinical_summary: &str,
     requests: &[RequestText],
 ) -> CaseInput {
+    let facts = extract::facts(clinical_summary);
+    build_with_facts(
+        case_number,
+        date_of_injury,
+        date,
+        clinical_summary,
+        &facts,
+        requests,
+    )
+}
+
+/// [`build`] from facts already extracted from `clinical_summary` (`extract::facts` of it), for
+/// a caller that shows them too and so reads the summary once.
+pub fn build_with_facts(
+    case_number: Option<String>,
+    date_of_injury: Option<Date>,
+    date: Option<Date>,
+    clinical_summary: &str,
+    facts: &[Fact],
+    requests: &[RequestText],
+) -> CaseInput {
     let mut problems = Vec::new();
     if clinical_summary.trim().is_empty() {
         problems.push("the case has no clinical summary: no facts could be read".to_string());
     }
-    let facts = extract::facts(clinical_summary);
     let readings: Vec<Request> = requests
         .iter()
         .map(|r| request::read_request(r.item))
@@ -107,7 +127,7 @@ pub fn build(
         let mut item = item_input(
             text,
             reading,
-            &facts,
+            facts,
             weeks_since_injury,
             date,
             clinical_summary,

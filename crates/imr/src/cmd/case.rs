@@ -3,24 +3,24 @@
 //! `new APPLICATION.json`, `show N`, `records N FILE...`, `assign N [--reviewer ID]`,
 //! `review N`, `sign N --reviewer ID --decisions FILE`, `letter N [--format ...]`.
 //! Every step goes through the workflow rules of `imr_core::case` and lands in the audit log.
-//! The helpers at the bottom (store options, "now", the runtime) serve the other store
-//! commands too (`reviewer`, `deadlines`, `export`, `import`).
+//! The store options, "now" and the runtime are in [`crate::store_args`], shared with the other
+//! store commands.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use imr_core::case::assignment::{self, Assessment};
+use imr_core::case::proposal::{self, Reading};
 use imr_core::case::workflow::ItemDecision;
 use imr_core::case::{
-    Action, Application, AuditEntry, Case, CaseNumber, ClockRules, Eligibility, NoticeMethod,
-    SpecialtyMap, history,
+    Action, Application, Case, Eligibility, NoticeMethod, SignProblem, SpecialtyMap, history,
 };
-use imr_store::{NewDocument, Store, StoreOptions, transition};
-use jiff::civil::DateTime;
+use imr_store::{NewDocument, transition};
 
 use super::letter::{Format as LetterFormat, write_atomically, write_letter};
+use crate::store_args::{Context_, StoreArgs, parse_case, read_small_file, runtime};
 
 /// The specialty map built in (data/specialty-map.toml); `--specialty-map` reads another.
 const SPECIALTY_MAP: &str = include_str!("../../../../data/specialty-map.toml");
@@ -412,43 +412,41 @@ async fn assign(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The text of the case's records, for the engine: text files as they are, PDFs through the
-/// PDF reader. Documents that cannot be read are named (never quoted) on standard error.
-async fn records_text(ctx: &Context_, case: &Case) -> anyhow::Result<String> {
-    let mut text = String::new();
-    for receipt in &case.records {
-        let bytes = ctx.store.read_document(receipt.document_id).await?;
-        let part = if imr_pdf::read::looks_like_pdf(&bytes) {
-            match imr_pdf::read::pdf_text(&bytes) {
-                Ok(t) => t,
+/// The clinical text of a case, as the server reads it: every text or PDF document in the order
+/// received, joined by [`proposal::clinical_text`]. A document the server marked unreadable is
+/// left out, and a PDF that cannot be read is marked so; either is named (never quoted) on
+/// standard error.
+async fn clinical_text(ctx: &Context_, case: &Case) -> anyhow::Result<String> {
+    let marked: BTreeMap<i64, String> = ctx
+        .store
+        .unreadable_documents(&case.number)
+        .await?
+        .into_iter()
+        .collect();
+    let mut parts = Vec::new();
+    for doc in ctx.store.documents(&case.number).await? {
+        if let Some(reason) = marked.get(&doc.id) {
+            eprintln!("imr case review: document {}: not read: {reason}", doc.id);
+            continue;
+        }
+        let bytes = ctx.store.read_document(doc.id).await?;
+        match proposal::reading(&doc.media_type, imr_pdf::read::looks_like_pdf(&bytes)) {
+            Some(Reading::Text) => parts.push(String::from_utf8_lossy(&bytes).into_owned()),
+            Some(Reading::Pdf) => match imr_pdf::read::pdf_text(&bytes) {
+                Ok(text) => parts.push(text),
                 Err(e) => {
-                    eprintln!(
-                        "imr case review: document {}: not read: {e}",
-                        receipt.document_id
-                    );
-                    continue;
+                    let reason = e.to_string();
+                    eprintln!("imr case review: document {}: not read: {reason}", doc.id);
+                    ctx.store.mark_unreadable(doc.id, &reason, ctx.now).await?;
                 }
-            }
-        } else {
-            match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    eprintln!(
-                        "imr case review: document {}: neither a PDF nor UTF-8 text; not read",
-                        receipt.document_id
-                    );
-                    continue;
-                }
-            }
-        };
-        text.push_str(&part);
-        text.push('\n');
+            },
+            None => {}
+        }
     }
-    Ok(text)
+    Ok(proposal::clinical_text(&parts))
 }
 
 async fn review(ctx: &Context_, case: &str, format: ReviewFormat) -> anyhow::Result<ExitCode> {
-    use imr_core::case_file::{CaseFile, CaseRequest};
     let case = ctx.load(case).await?;
     if !case.eligibility.is_eligible() {
         bail!(
@@ -456,29 +454,9 @@ async fn review(ctx: &Context_, case: &str, format: ReviewFormat) -> anyhow::Res
             case.number
         );
     }
-    let app = &case.application;
-    let file = CaseFile {
-        case_number: Some(case.number.to_string()),
-        date_of_injury: Some(app.date_of_injury),
-        ur_denial_date: Some(app.ur_decision.date),
-        clinical_summary: records_text(ctx, &case).await?,
-        requests: app
-            .ur_decision
-            .items
-            .iter()
-            .map(|i| CaseRequest {
-                item: i.request.clone(),
-                original_request: i.authorized.as_ref().map(|_| i.request.clone()),
-                authorized: i.authorized.clone(),
-            })
-            .collect(),
-    };
+    let file = proposal::case_file(&case, clinical_text(ctx, &case).await?);
     let guidelines = super::review::load_guidelines(None)?;
-    let findings = imr_core::engine::review(
-        &guidelines,
-        &imr_core::engine::adapt::from_case_file(&file),
-        None,
-    );
+    let findings = proposal::analyse(&file, &guidelines, None).findings;
     match format {
         ReviewFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
         ReviewFormat::Text => {
@@ -551,9 +529,13 @@ async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow
     if ctx.store.reviewer(reviewer).await?.is_none() {
         bail!("no reviewer {reviewer:?} (see `imr reviewer list`)");
     }
-    // The same field rules as the server (control characters, lengths); the workflow makes
-    // the rest of the checks in the transaction that signs.
-    let current = ctx.load(case).await?;
+    // The same checks as the server's (`Case::check_draft`): complete records, a clinical
+    // summary, every field, and no engine's "could not decide" note signed as a rationale. The
+    // workflow makes the rest (the assignee, each item once) in the transaction that signs.
+    let Some(read) = ctx.store.load_case(&number).await? else {
+        bail!("no case {number}");
+    };
+    let current = read.value;
     let draft = imr_core::case::Draft {
         decisions: decisions
             .iter()
@@ -564,43 +546,54 @@ async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow
                 rationale: d.rationale.clone(),
             })
             .collect(),
-        clinical_summary: summary.clone().unwrap_or_default(),
+        clinical_summary: summary.unwrap_or_default(),
     };
-    if let Err(problems) = current.check_draft(&draft, &[]) {
-        let fields: Vec<String> = problems
-            .iter()
-            .filter_map(|p| match p {
-                imr_core::case::SignProblem::Field(e) => {
-                    Some(format!("{}: {}", e.field, e.message))
-                }
-                imr_core::case::SignProblem::NotReady { .. } => None,
-            })
-            .collect();
-        if !fields.is_empty() {
-            bail!(
-                "{}: the decisions cannot be signed: {}",
-                path.display(),
-                fields.join("; ")
-            );
-        }
+    let file = proposal::case_file(&current, clinical_text(ctx, &current).await?);
+    let guidelines = super::review::load_guidelines(None)?;
+    let findings = proposal::analyse(&file, &guidelines, None).findings;
+    let proposed: Vec<imr_core::case::Proposed<'_>> = findings
+        .items
+        .iter()
+        .map(|f| imr_core::case::Proposed {
+            decided: f.decision.is_some(),
+            rationale: &f.rationale,
+        })
+        .collect();
+    let (decisions, summary) = current.check_draft(&draft, &proposed).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(sign_problem).collect();
+        anyhow::anyhow!(
+            "{}: case {} cannot be signed: {}; nothing was signed",
+            path.display(),
+            current.number,
+            list.join("; ")
+        )
+    })?;
+    let action = Action::Sign {
+        reviewer_id: reviewer.to_string(),
+        decisions,
+        clinical_summary: Some(summary),
+    };
+    let (case, entry) = current.apply(action, ctx.now, &ctx.actor, &ctx.rules)?;
+    // Saved only if the case is still the one checked: records that arrived meanwhile change
+    // what the reviewer signs on.
+    match ctx.store.update_case(&case, read.version, &entry).await {
+        Ok(_) => {}
+        Err(imr_store::StoreError::VersionConflict { .. }) => bail!(
+            "{number}: the case changed while it was being signed (new records or another \
+             step); nothing was signed: review it again, then sign"
+        ),
+        Err(e) => return Err(e.into()),
     }
-    let reviewer_id = reviewer.to_string();
-    let action = move |_: &Case| Action::Sign {
-        reviewer_id: reviewer_id.clone(),
-        decisions: decisions.clone(),
-        clinical_summary: summary.clone(),
-    };
-    let case = transition(
-        ctx.store.as_ref(),
-        &number,
-        ctx.now,
-        &ctx.actor,
-        &ctx.rules,
-        &action,
-    )
-    .await?;
     println!("{}: determination signed by {reviewer}", case.number);
     Ok(ExitCode::SUCCESS)
+}
+
+/// One problem with a draft, as a line names it: the field, then what is wrong.
+fn sign_problem(problem: &SignProblem) -> String {
+    match problem.field() {
+        Some(field) => format!("{field}: {}", problem.message()),
+        None => problem.message().to_string(),
+    }
 }
 
 async fn letter(
@@ -663,112 +656,6 @@ async fn letter(
         .await?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Shared by the store commands
-
-/// Where the store is and who is acting.
-#[derive(clap::Args, Clone)]
-pub struct StoreArgs {
-    /// The store: a SQLite file (created if missing) or postgres://user:password@host/database.
-    #[arg(
-        long,
-        global = true,
-        env = "IMR_DATABASE_URL",
-        default_value = "imr.db"
-    )]
-    pub database_url: String,
-    /// Documents larger than this many bytes are refused before they are read.
-    #[arg(long, global = true, env = "IMR_MAX_DOCUMENT_BYTES", default_value_t = imr_store::DEFAULT_MAX_DOCUMENT_BYTES)]
-    pub max_document_bytes: u64,
-    /// Who is acting, for the audit log.
-    #[arg(long, global = true, env = "IMR_ACTOR", default_value = "cli")]
-    pub actor: String,
-    /// The time to record instead of the clock (California time, e.g. 2026-01-21T09:00), to
-    /// enter events after the fact.
-    #[arg(long, global = true, env = "IMR_NOW")]
-    pub now: Option<String>,
-}
-
-/// An open store, "now" and the actor.
-pub(crate) struct Context_ {
-    pub store: Arc<dyn Store>,
-    pub options: StoreOptions,
-    pub now: DateTime,
-    pub actor: String,
-    pub rules: ClockRules,
-}
-
-impl Context_ {
-    pub async fn open(args: &StoreArgs) -> anyhow::Result<Context_> {
-        let now = now(args.now.as_deref())?;
-        let options = StoreOptions {
-            max_document_bytes: args.max_document_bytes,
-        };
-        let store = imr_store::open(&args.database_url, options.clone())
-            .await
-            .with_context(|| "cannot open the store (--database-url)".to_string())?;
-        Ok(Context_ {
-            store,
-            options,
-            now,
-            actor: args.actor.clone(),
-            rules: ClockRules::default(),
-        })
-    }
-
-    pub async fn load(&self, case: &str) -> anyhow::Result<Case> {
-        let number = parse_case(case)?;
-        match self.store.load_case(&number).await? {
-            Some(v) => Ok(v.value),
-            None => bail!("no case {number}"),
-        }
-    }
-
-    pub async fn audit(&self, case: &CaseNumber, event: &str, detail: &str) -> anyhow::Result<()> {
-        let entry = AuditEntry::new(self.now, self.actor.clone(), event, detail);
-        Ok(self.store.record_audit(Some(case), &entry).await?)
-    }
-}
-
-pub(crate) fn parse_case(text: &str) -> anyhow::Result<CaseNumber> {
-    Ok(CaseNumber::parse(text)?)
-}
-
-/// Now in California, or the time given.
-pub(crate) fn now(given: Option<&str>) -> anyhow::Result<DateTime> {
-    if let Some(text) = given {
-        return text.parse::<DateTime>().map_err(|e| {
-            anyhow::anyhow!("--now {text:?} is not a date-time (2026-01-21T09:00): {e}")
-        });
-    }
-    Ok(imr_core::case::clock::california(jiff::Timestamp::now()))
-}
-
-pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
-}
-
-/// Reads a file that must be small (an application, a decisions file): refused from its
-/// metadata when over `limit` or empty.
-pub(crate) fn read_small_file(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("{}: cannot read", path.display()))?
-        .len();
-    if size == 0 {
-        bail!("{}: the file is empty (0 bytes)", path.display());
-    }
-    if size > limit {
-        bail!(
-            "{}: the file is {size} bytes, more than the limit of {limit} bytes",
-            path.display()
-        );
-    }
-    std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))
 }
 
 /// The letter format an output file's extension names.

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use imr_core::case::deadlines::{DueKind, due_items};
 
-use super::case::{Context_, StoreArgs, runtime};
+use crate::store_args::{Context_, StoreArgs, runtime};
 
 /// List overdue cases and what falls due in the next days.
 #[derive(clap::Args)]

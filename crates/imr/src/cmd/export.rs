@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use imr_store::StoreError;
 
-use super::case::{Context_, StoreArgs, runtime};
+use crate::store_args::{Context_, StoreArgs, runtime};
 
 /// Write the whole store as JSON lines.
 #[derive(clap::Args)]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use imr_store::{ExportRecord, StoreError};
 
-use super::case::{Context_, StoreArgs, runtime};
+use crate::store_args::{Context_, StoreArgs, runtime};
 
 /// Restore a store from JSON lines written by export.
 #[derive(clap::Args)]

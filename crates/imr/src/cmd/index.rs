@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 
 use crate::archive::{ArchiveArgs, Refresh, refresh};
-use crate::cmd::case::runtime;
+use crate::store_args::runtime;
 
 /// Rebuild the search index of the published decisions from the store.
 #[derive(clap::Args)]

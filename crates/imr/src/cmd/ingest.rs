@@ -24,8 +24,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::archive::{ArchiveArgs, Refresh, refresh};
-use crate::cmd::case::runtime;
 use crate::files::{letter_files, parallel_map};
+use crate::store_args::runtime;
 
 /// Read published letters into the store (one record per letter), then bring the search index
 /// up to date with it.

@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use imr_core::Determination;
+use imr_core::case::proposal;
 use imr_core::case_file::{self, CaseFile};
-use imr_core::engine::{CaseFindings, Date, Status, adapt, review};
+use imr_core::engine::Date;
 use imr_core::letter::html::render_html;
 use imr_core::letter::write::{
     LetterOptions, Organization, ReviewerProfile, letter_document, render_text,
 };
-use imr_core::{Determination, Item};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -89,8 +90,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             let guidelines = super::review::load_guidelines(args.guidelines.as_deref())?;
-            let findings = review(&guidelines, &adapt::from_case_file(&case), None);
-            proposed_determination(&case, &findings, decision_date)
+            let findings = proposal::analyse(&case, &guidelines, None).findings;
+            proposal::proposed_determination(&case, &findings, decision_date)
                 .with_context(|| path.display().to_string())?
         }
     };
@@ -181,63 +182,6 @@ fn read_input(path: &Path) -> anyhow::Result<Input> {
         return Ok(Input::Case(case));
     }
     read_determination(path, &text).map(Input::Determination)
-}
-
-/// The determination the engine proposes for a case: every item must have been decided; an item
-/// the engine leaves to a physician stops the letter (the engine proposes, a physician decides).
-pub fn proposed_determination(
-    case: &CaseFile,
-    findings: &CaseFindings,
-    decision_date: Option<Date>,
-) -> anyhow::Result<Determination> {
-    let undecided: Vec<String> = findings
-        .items
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.status != Status::Decided || f.decision.is_none())
-        .map(|(i, _)| format!("requests[{i}]"))
-        .collect();
-    if !undecided.is_empty() {
-        bail!(
-            "{} need(s) physician review: the engine proposes no decision for them; decide them and write the letter from the determination JSON",
-            undecided.join(", ")
-        );
-    }
-    if findings.items.len() != case.requests.len() {
-        bail!(
-            "the engine gave {} finding(s) for {} request(s)",
-            findings.items.len(),
-            case.requests.len()
-        );
-    }
-    let items = case
-        .requests
-        .iter()
-        .zip(&findings.items)
-        .map(|(request, finding)| {
-            let imro_guideline = finding.citation.as_deref().map(|citation| {
-                let citation = citation.trim().trim_end_matches('.');
-                format!("Decision based on {citation}.")
-            });
-            Item {
-                original_request: request.original_request.clone(),
-                authorized: request.authorized.clone(),
-                decision: finding.decision,
-                imro_guideline,
-                rationale: Some(finding.rationale.clone()).filter(|r| !r.trim().is_empty()),
-                ..Item::new(request.item.clone())
-            }
-        })
-        .collect();
-    Ok(Determination {
-        case_number: case.case_number.clone(),
-        decision_date,
-        date_of_injury: case.date_of_injury,
-        ur_denial_date: case.ur_denial_date,
-        clinical_summary: Some(case.clinical_summary.clone()).filter(|s| !s.trim().is_empty()),
-        items,
-        ..Determination::default()
-    })
 }
 
 fn read_determination(path: &Path, text: &str) -> anyhow::Result<Determination> {

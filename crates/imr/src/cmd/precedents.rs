@@ -11,8 +11,8 @@ use imr_core::letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 
 use crate::archive::{ArchiveArgs, open_for_search};
-use crate::cmd::case::runtime;
 use crate::cmd::search::mark;
+use crate::store_args::runtime;
 
 /// Show, for each disputed item of a case, the most similar published decisions.
 #[derive(clap::Args)]

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use imr_core::case::proposal;
 use imr_core::case_file::CaseFile;
 use imr_core::engine::Date;
-use imr_core::engine::{CaseFindings, CriterionState, Status, adapt, review};
+use imr_core::engine::{CaseFindings, CriterionState, Status};
 use imr_core::guidelines::{Guidelines, load_files};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -140,8 +141,8 @@ fn write_proposed_letter(
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     let case = CaseFile::parse_any(&text).with_context(|| path.display().to_string())?;
-    let findings = review(guidelines, &adapt::from_case_file(&case), as_of);
-    let mut determination = super::letter::proposed_determination(&case, &findings, None)
+    let findings = proposal::analyse(&case, guidelines, as_of).findings;
+    let mut determination = proposal::proposed_determination(&case, &findings, None)
         .with_context(|| path.display().to_string())?;
     let profile_path = args
         .reviewer
@@ -174,7 +175,7 @@ fn review_file(
 ) -> anyhow::Result<CaseFindings> {
     let text = std::fs::read_to_string(path).context("cannot read")?;
     let case = CaseFile::parse_any(&text)?;
-    Ok(review(guidelines, &adapt::from_case_file(&case), as_of))
+    Ok(proposal::analyse(&case, guidelines, as_of).findings)
 }
 
 fn text(findings: &CaseFindings) -> String {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use imr_core::case::{AuditEntry, Reviewer};
 
-use super::case::{Context_, StoreArgs, read_small_file, runtime};
+use crate::store_args::{Context_, StoreArgs, read_small_file, runtime};
 
 /// Reviewers: add and list.
 #[derive(clap::Args)]

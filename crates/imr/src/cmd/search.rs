@@ -11,7 +11,7 @@ use imr_corpus::{Filters, SearchQuery, Snippet};
 use jiff::civil::Date;
 
 use crate::archive::{ArchiveArgs, open_for_search};
-use crate::cmd::case::runtime;
+use crate::store_args::runtime;
 
 /// Search the published decisions: words over summaries, requests and rationales, with filters.
 #[derive(clap::Args)]

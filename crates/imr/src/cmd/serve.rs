@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::archive::{ArchiveArgs, refresh};
-use crate::cmd::case::runtime;
+use crate::store_args::runtime;
 
 /// Serve the JSON API and the reviewer's web workbench.
 #[derive(clap::Args)]
@@ -14,10 +14,9 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// The store: a SQLite file (`sqlite://PATH` or a path) or `postgres://...`; by default
-    /// IMR_DATABASE_URL, else ./imr.db.
-    #[arg(long)]
-    pub database_url: Option<String>,
+    /// The store: a SQLite file (`sqlite://PATH` or a path) or `postgres://...`.
+    #[arg(long, env = "IMR_DATABASE_URL", default_value = "imr.db")]
+    pub database_url: String,
     /// Load fictional demo reviewers, cases and users into an empty store.
     #[arg(long)]
     pub demo: bool,
@@ -54,10 +53,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     imr_server::init_logging();
-    let database_url = args
-        .database_url
-        .or_else(|| std::env::var("IMR_DATABASE_URL").ok())
-        .unwrap_or_else(|| "imr.db".to_string());
+    let database_url = args.database_url;
     if let Some(dir) = &args.corpus {
         // The server reads the index; it is brought up to date from the archive first.
         let archive = ArchiveArgs {

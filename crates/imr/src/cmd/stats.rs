@@ -10,7 +10,7 @@ use anyhow::Context;
 use imr_corpus::{OutcomeRow, OutcomeStats};
 
 use crate::archive::{ArchiveArgs, open_for_search};
-use crate::cmd::case::runtime;
+use crate::store_args::runtime;
 
 /// Outcome rates by service category, guideline, reviewer specialty and month.
 #[derive(clap::Args)]

@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use imr_server::auth;
 use imr_store::accounts::{Role, User};
 
-use super::case::{StoreArgs, runtime};
+use crate::store_args::{StoreArgs, runtime};
 
 /// Users of the server: add, passwd, disable, enable, list.
 #[derive(clap::Args)]

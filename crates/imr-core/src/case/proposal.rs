@@ -1,0 +1,244 @@
+//! From a stored case to the engine's proposal: the one path the workbench, the API and the
+//! command line share, so that they propose the same findings for the same case.
+//!
+//! The caller reads the documents (the store, the PDF reader) and passes their texts; this
+//! module joins them into the clinical text, reads the facts once, builds the engine's input
+//! and reviews it. A proposal is never a decision: the physician signs or changes it.
+
+use jiff::civil::Date;
+
+use super::workflow::Case;
+use crate::case_file::{CaseFile, CaseRequest};
+use crate::engine::{CaseFindings, Status, adapt, review};
+use crate::extract::{self, Fact};
+use crate::guidelines::Guidelines;
+use crate::model::{Determination, Item};
+
+/// How a stored document's text is read: what its media type says, else what its bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Text as stored (bytes that are not UTF-8 are replaced, never refused).
+    Text,
+    /// Through the PDF reader, under its limits.
+    Pdf,
+}
+
+/// How the document is read into the clinical text, or `None` when it holds none (the
+/// application form as received, an image): `text/*` as text, else a PDF by its bytes.
+pub fn reading(media_type: &str, looks_like_pdf: bool) -> Option<Reading> {
+    if media_type.starts_with("text/") {
+        Some(Reading::Text)
+    } else if looks_like_pdf {
+        Some(Reading::Pdf)
+    } else {
+        None
+    }
+}
+
+/// What separates two documents in the clinical text: a blank line. The extractor ends a
+/// sentence at a blank line, so the last words of one document never run into the first of
+/// the next (a negation or a date carried across to another visit's note).
+pub const DOCUMENT_SEPARATOR: &str = "\n\n";
+
+/// The clinical text of a case: its documents' texts, in the order received, each trimmed and
+/// separated by a blank line; documents with no text add nothing.
+pub fn clinical_text<S: AsRef<str>>(documents: &[S]) -> String {
+    let mut text = String::new();
+    for part in documents.iter().map(|d| d.as_ref().trim()) {
+        if part.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(DOCUMENT_SEPARATOR);
+        }
+        text.push_str(part);
+    }
+    text
+}
+
+/// A stored case as the engine reads it: its application's header and disputed items, with
+/// `clinical_text` (see [`clinical_text`]) as the summary. For a modification, the item as
+/// requested is the original request and UR's authorization is what was authorized.
+pub fn case_file(case: &Case, clinical_text: String) -> CaseFile {
+    let app = &case.application;
+    CaseFile {
+        case_number: Some(case.number.to_string()),
+        date_of_injury: Some(app.date_of_injury),
+        ur_denial_date: Some(app.ur_decision.date),
+        clinical_summary: clinical_text,
+        requests: app
+            .ur_decision
+            .items
+            .iter()
+            .map(|i| CaseRequest {
+                item: i.request.clone(),
+                original_request: i.authorized.as_ref().map(|_| i.request.clone()),
+                authorized: i.authorized.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// A case file read and reviewed: the facts of its summary (with their spans, for showing) and
+/// the engine's findings, from one reading of the text.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub facts: Vec<Fact>,
+    pub findings: CaseFindings,
+}
+
+/// Reads the facts of a case file once and reviews every disputed item with them. `as_of`
+/// overrides the date whose guideline version applies (by default the UR decision's).
+pub fn analyse(file: &CaseFile, guidelines: &Guidelines, as_of: Option<Date>) -> Analysis {
+    let facts = extract::facts(&file.clinical_summary);
+    let requests: Vec<adapt::RequestText> = file
+        .requests
+        .iter()
+        .map(|r| adapt::RequestText {
+            item: &r.item,
+            original_request: r.original_request.as_deref(),
+            authorized: r.authorized.as_deref(),
+        })
+        .collect();
+    let input = adapt::build_with_facts(
+        file.case_number.clone(),
+        file.date_of_injury,
+        file.ur_denial_date,
+        &file.clinical_summary,
+        &facts,
+        &requests,
+    );
+    let findings = review(guidelines, &input, as_of);
+    Analysis { facts, findings }
+}
+
+/// Why the engine's findings make no letter by themselves.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProposalError {
+    /// Items the engine leaves to a physician, named by their place (`requests[1]`).
+    #[error(
+        "{} need(s) physician review: the engine proposes no decision for them; decide them and write the letter from the determination JSON",
+        .0.join(", ")
+    )]
+    Undecided(Vec<String>),
+    #[error("the engine gave {findings} finding(s) for {requests} request(s)")]
+    Mismatch { findings: usize, requests: usize },
+}
+
+/// The determination the engine proposes for a case file: every item must have been decided;
+/// an item the engine leaves to a physician stops it (the engine proposes, a physician decides).
+pub fn proposed_determination(
+    file: &CaseFile,
+    findings: &CaseFindings,
+    decision_date: Option<Date>,
+) -> Result<Determination, ProposalError> {
+    let undecided: Vec<String> = findings
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.status != Status::Decided || f.decision.is_none())
+        .map(|(i, _)| format!("requests[{i}]"))
+        .collect();
+    if !undecided.is_empty() {
+        return Err(ProposalError::Undecided(undecided));
+    }
+    if findings.items.len() != file.requests.len() {
+        return Err(ProposalError::Mismatch {
+            findings: findings.items.len(),
+            requests: file.requests.len(),
+        });
+    }
+    let items = file
+        .requests
+        .iter()
+        .zip(&findings.items)
+        .map(|(request, finding)| {
+            let imro_guideline = finding.citation.as_deref().map(|citation| {
+                let citation = citation.trim().trim_end_matches('.');
+                format!("Decision based on {citation}.")
+            });
+            Item {
+                original_request: request.original_request.clone(),
+                authorized: request.authorized.clone(),
+                decision: finding.decision,
+                imro_guideline,
+                rationale: Some(finding.rationale.clone()).filter(|r| !r.trim().is_empty()),
+                ..Item::new(request.item.clone())
+            }
+        })
+        .collect();
+    Ok(Determination {
+        case_number: file.case_number.clone(),
+        decision_date,
+        date_of_injury: file.date_of_injury,
+        ur_denial_date: file.ur_denial_date,
+        clinical_summary: Some(file.clinical_summary.clone()).filter(|s| !s.trim().is_empty()),
+        items,
+        ..Determination::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_trimmed_and_separated_by_a_blank_line() {
+        let text = clinical_text(&["  First note.\n", "", "\nSecond note"]);
+        assert_eq!(text, "First note.\n\nSecond note");
+        assert_eq!(clinical_text::<&str>(&[]), "");
+    }
+
+    #[test]
+    fn text_is_read_by_its_media_type_and_a_pdf_by_its_bytes() {
+        assert_eq!(reading("text/plain", false), Some(Reading::Text));
+        assert_eq!(
+            reading("text/plain; charset=utf-8", true),
+            Some(Reading::Text)
+        );
+        assert_eq!(
+            reading("application/octet-stream", true),
+            Some(Reading::Pdf)
+        );
+        assert_eq!(reading("application/json", false), None);
+    }
+
+    #[test]
+    fn analysis_reads_the_facts_the_engine_reviews() {
+        let file = CaseFile {
+            case_number: Some("CM26-0000001".into()),
+            date_of_injury: Some(jiff::civil::date(2025, 3, 1)),
+            ur_denial_date: Some(jiff::civil::date(2026, 1, 10)),
+            clinical_summary: "No clinical text.".into(),
+            requests: vec![CaseRequest {
+                item: "Physical therapy 2x6 lumbar spine".into(),
+                original_request: None,
+                authorized: None,
+            }],
+        };
+        let guidelines = Guidelines::embedded().expect("the built-in guidelines load");
+        let a = analyse(&file, &guidelines, None);
+        let direct = review(&guidelines, &adapt::from_case_file(&file), None);
+        assert_eq!(a.findings, direct);
+        assert_eq!(a.facts, extract::facts(&file.clinical_summary));
+    }
+
+    #[test]
+    fn an_undecided_item_stops_the_proposed_letter_by_its_place() {
+        let file = CaseFile {
+            case_number: None,
+            date_of_injury: None,
+            ur_denial_date: None,
+            clinical_summary: String::new(),
+            requests: vec![CaseRequest {
+                item: "Something the rules do not know".into(),
+                original_request: None,
+                authorized: None,
+            }],
+        };
+        let guidelines = Guidelines::embedded().expect("the built-in guidelines load");
+        let a = analyse(&file, &guidelines, None);
+        let err = proposed_determination(&file, &a.findings, None).expect_err("undecided");
+        assert_eq!(err, ProposalError::Undecided(vec!["requests[0]".into()]));
+    }
+}
