@@ -22,6 +22,7 @@ pub mod corpus;
 pub mod corpus_pages;
 pub mod demo;
 pub mod error;
+pub mod queue;
 pub mod state;
 pub mod web;
 

@@ -253,7 +253,7 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
         "ur_decision.items[2].request": "Hyperbaric oxygen therapy 20 sessions",
     });
     d.script(
-        "for (const [k, v] of Object.entries(arguments[0])) { document.getElementsByName(k)[0].value = v; }",
+        "for (const [k, v] of Object.entries(arguments[0])) { document.getElementById(k).value = v; }",
         json!([values]),
     )
     .await;

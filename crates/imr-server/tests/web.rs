@@ -141,19 +141,16 @@ fn intake_fields(app: &serde_json::Value) -> Vec<(String, String)> {
         ("signature.date".into(), s(&app["signature"]["date"])),
         ("filed".into(), s(&app["filed"])),
         (
-            "ur_decision.items[0].request".into(),
+            "item_request".into(),
             s(&app["ur_decision"]["items"][0]["request"]),
         ),
-        ("ur_decision.items[0].ur_outcome".into(), "denied".into()),
+        ("item_outcome".into(), "denied".into()),
         (
-            "ur_decision.items[1].request".into(),
+            "item_request".into(),
             s(&app["ur_decision"]["items"][1]["request"]),
         ),
-        ("ur_decision.items[1].ur_outcome".into(), "modified".into()),
-        (
-            "ur_decision.items[1].authorized".into(),
-            "4 sessions".into(),
-        ),
+        ("item_outcome".into(), "modified".into()),
+        ("item_authorized".into(), "4 sessions".into()),
     ]
 }
 
@@ -184,7 +181,7 @@ async fn login_needs_its_csrf_token_and_pages_need_a_session() {
         .await
         .expect("queue");
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert_eq!(resp.headers()["location"], "/login");
+    assert_eq!(resp.headers()["location"], "/login?next=%2Fqueue");
     // A bearer token is not a web session, and a cookie is not an API token.
     let resp = server
         .client

@@ -7,8 +7,10 @@ use axum::response::Response;
 use imr_core::case::NoticeMethod;
 use maud::html;
 
+use serde::Deserialize;
+
 use super::WebResult;
-use super::forms::{FormData, after_case_action, check_form_csrf};
+use super::forms::{after_case_action, check_form_csrf};
 use super::layout::page;
 use crate::auth::WebUser;
 use crate::cases::{self};
@@ -73,25 +75,25 @@ pub(super) async fn assign_page(
     ))
 }
 
+#[derive(Deserialize)]
+pub(super) struct AssignForm {
+    #[serde(default)]
+    csrf: String,
+    reviewer_id: Option<String>,
+    notice: NoticeMethod,
+}
+
 pub(super) async fn assign_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(number): Path<String>,
-    Form(form): Form<FormData>,
+    Form(form): Form<AssignForm>,
 ) -> WebResult<Response> {
-    check_form_csrf(&who, &form)?;
-    let notice = if form.get("notice").map(String::as_str) == Some("mail") {
-        NoticeMethod::Mail
-    } else {
-        NoticeMethod::Electronic
-    };
-    let reviewer = form
-        .get("reviewer_id")
-        .map(String::as_str)
-        .filter(|s| !s.is_empty());
+    check_form_csrf(&who, &form.csrf)?;
+    let reviewer = form.reviewer_id.as_deref().filter(|s| !s.is_empty());
     after_case_action(
         &number,
-        cases::assign(&state, &who, &number, reviewer, notice).await,
+        cases::assign(&state, &who, &number, reviewer, form.notice).await,
         "",
     )
 }

@@ -10,9 +10,8 @@ use imr_core::case::application::DisputedService;
 use imr_core::case::{Case, Eligibility, NoticeMethod, SignProblem, Status};
 use imr_core::engine::CaseFindings;
 use imr_core::extract::negation::Polarity;
-use imr_core::letter::html::escape;
 use imr_store::accounts::Role;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::WebResult;
 use super::layout::{page, status_label, when};
@@ -23,35 +22,53 @@ use crate::state::{AppState, now};
 
 // ---- the case page ------------------------------------------------------------------------
 
-/// The clinical text with each extracted fact marked; negated facts look different.
-pub(super) fn highlighted(text: &str, facts: &[imr_core::extract::Fact]) -> Markup {
+/// A piece of the clinical text: plain, or a fact's span.
+enum Piece<'a> {
+    Plain(&'a str),
+    Fact(&'a str, &'a imr_core::extract::Fact),
+}
+
+/// The clinical text cut at the facts' spans (an overlapping or empty span is skipped: the
+/// outer one is already marked).
+fn pieces<'a>(text: &'a str, facts: &'a [imr_core::extract::Fact]) -> Vec<Piece<'a>> {
     let mut facts: Vec<&imr_core::extract::Fact> = facts.iter().collect();
     facts.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
-    let mut out = String::new();
+    let mut out = Vec::new();
     let mut at = 0;
-    for f in &facts {
+    for f in facts {
         if f.start < at || f.end <= f.start {
-            continue; // overlapping or empty: the outer span is already marked
+            continue;
         }
         let (Some(before), Some(span)) = (text.get(at..f.start), text.get(f.start..f.end)) else {
             continue;
         };
-        out.push_str(&escape(before));
-        let class = match f.polarity {
-            Polarity::Negated => "fact negated",
-            Polarity::Affirmed => "fact",
-            _ => "fact uncertain",
-        };
-        let title = format!("{}: {} ({:?})", f.kind.as_str(), f.value, f.polarity).to_lowercase();
-        out.push_str(&format!(
-            "<mark class=\"{class}\" title=\"{}\">{}</mark>",
-            escape(&title),
-            escape(span)
-        ));
+        out.push(Piece::Plain(before));
+        out.push(Piece::Fact(span, f));
         at = f.end;
     }
-    out.push_str(&escape(text.get(at..).unwrap_or_default()));
-    PreEscaped(out)
+    out.push(Piece::Plain(text.get(at..).unwrap_or_default()));
+    out
+}
+
+/// The clinical text with each extracted fact marked; negated facts look different. Built as
+/// markup, so every character of the text is escaped.
+pub(super) fn highlighted(text: &str, facts: &[imr_core::extract::Fact]) -> Markup {
+    html! {
+        @for piece in pieces(text, facts) {
+            @match piece {
+                Piece::Plain(t) => (t),
+                Piece::Fact(span, f) => {
+                    @let class = match f.polarity {
+                        Polarity::Negated => "fact negated",
+                        Polarity::Affirmed => "fact",
+                        _ => "fact uncertain",
+                    };
+                    @let title = format!("{}: {} ({:?})", f.kind.as_str(), f.value, f.polarity).to_lowercase();
+                    mark class=(class) title=(title) { (span) }
+                }
+            }
+        }
+    }
 }
 
 pub(super) fn eligibility_block(case: &Case) -> Markup {
@@ -238,7 +255,7 @@ pub(super) async fn render_case(
         &format!("Case {}", case.number),
         Some(who),
         html! {
-            h1 { "Case " (case.number) " " span.badge { (status_label(case.status.as_str())) } }
+            h1 { "Case " (case.number) " " span.badge { (status_label(case.status)) } }
             @if let Some(e) = &form.notice { div.notice.error role="alert" { (e) } }
             @for e in &general { div.notice.error role="alert" { (e) } }
             @if field_problems > 0 {

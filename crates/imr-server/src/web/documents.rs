@@ -5,26 +5,39 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use serde::Deserialize;
+
 use super::WebResult;
-use super::forms::{FormData, after_case_action, check_form_csrf};
+use super::forms::{after_case_action, check_form_csrf, ticked};
 use crate::auth::WebUser;
 use crate::cases::{self, LetterFormat};
 use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub(super) struct RecordsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    records: String,
+    #[serde(default, deserialize_with = "ticked")]
+    complete: bool,
+}
 
 pub(super) async fn records_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(number): Path<String>,
-    Form(form): Form<FormData>,
+    Form(form): Form<RecordsForm>,
 ) -> WebResult<Response> {
-    check_form_csrf(&who, &form)?;
-    let records = form.get("records").map(String::as_str).unwrap_or("");
+    check_form_csrf(&who, &form.csrf)?;
     let upload = cases::Upload {
-        kind: form.get("kind").cloned().unwrap_or_default(),
+        kind: form.kind,
         filename: Some("records.txt".into()),
         media_type: "text/plain; charset=utf-8".into(),
-        bytes: records.as_bytes(),
-        complete: form.contains_key("complete"),
+        bytes: form.records.as_bytes(),
+        complete: form.complete,
     };
     after_case_action(
         &number,

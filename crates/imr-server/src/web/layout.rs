@@ -4,12 +4,25 @@
 use axum::http::header;
 use axum::response::Html;
 use axum::response::{IntoResponse, Response};
+use imr_core::case::Status;
 use imr_store::accounts::Role;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::Principal;
 
 pub(super) const STYLE: &str = include_str!("../../assets/style.css");
+const INTAKE_SCRIPT: &str = include_str!("../../assets/intake.js");
+
+pub(super) async fn intake_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        INTAKE_SCRIPT,
+    )
+        .into_response()
+}
 
 pub(super) async fn style() -> Response {
     (
@@ -73,24 +86,24 @@ pub(super) fn role_name(role: Role) -> &'static str {
     }
 }
 
-pub(super) const STATUSES: &[&str] = &[
-    "eligible",
-    "assigned",
-    "records_complete",
-    "determined",
-    "letter_issued",
-    "ineligible",
+/// The statuses in the order a case passes them (ineligible last: it passes none).
+pub(super) const STATUSES: [Status; 6] = [
+    Status::Eligible,
+    Status::Assigned,
+    Status::RecordsComplete,
+    Status::Determined,
+    Status::LetterIssued,
+    Status::Ineligible,
 ];
 
-pub(super) fn status_label(status: &str) -> &str {
+pub(super) fn status_label(status: Status) -> &'static str {
     match status {
-        "eligible" => "eligible, awaiting assignment",
-        "assigned" => "assigned, awaiting records",
-        "records_complete" => "records complete, in review",
-        "determined" => "determined, letter to issue",
-        "letter_issued" => "letter issued",
-        "ineligible" => "ineligible",
-        other => other,
+        Status::Eligible => "eligible, awaiting assignment",
+        Status::Assigned => "assigned, awaiting records",
+        Status::RecordsComplete => "records complete, in review",
+        Status::Determined => "determined, letter to issue",
+        Status::LetterIssued => "letter issued",
+        Status::Ineligible => "ineligible",
     }
 }
 

@@ -1,25 +1,68 @@
-//! Logging in and out.
-
-use std::collections::HashMap;
+//! Logging in and out. A page asked for without a session comes here with `?next=` and, once
+//! logged in, the user lands on it: only a path on this server is followed, never another site.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Html;
 use axum::response::{IntoResponse, Redirect, Response};
 use imr_store::accounts::SessionKind;
 use maud::html;
+use serde::Deserialize;
 
 use super::WebResult;
-use super::forms::check_form_csrf;
+use super::forms::{CsrfOnly, check_form_csrf};
 use super::layout::page;
 use crate::auth::{self, WebUser};
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 
-pub(super) const LOGIN_CSRF_COOKIE: &str = "imr_login_csrf";
+const LOGIN_CSRF_COOKIE: &str = "imr_login_csrf";
+/// Where a login lands when no page was asked for, or the one asked for is not ours.
+const HOME: &str = "/queue";
 
-pub(super) fn login_form(csrf: &str, error: Option<&str>, username: &str) -> Html<String> {
+/// The page to return to after login, if it is a path on this server: one leading slash (not
+/// `//host` nor `/\host`, which browsers read as another site), printable ASCII only, no
+/// backslash, and of a sane length.
+pub fn local_path(next: &str) -> Option<&str> {
+    let bytes = next.as_bytes();
+    let local = bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && next.len() <= 2048
+        && bytes
+            .iter()
+            .all(|b| (0x21..0x7f).contains(b) && *b != b'\\');
+    local.then_some(next)
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn csrf_cookie(token: &str, settings: &Settings) -> String {
+    auth::web_cookie(
+        LOGIN_CSRF_COOKIE,
+        token.to_owned(),
+        "/login",
+        None,
+        settings,
+    )
+}
+
+fn login_form(csrf: &str, error: Option<&str>, username: &str, next: &str) -> Html<String> {
     page(
         "Log in",
         None,
@@ -30,6 +73,7 @@ pub(super) fn login_form(csrf: &str, error: Option<&str>, username: &str) -> Htm
                     @if let Some(e) = error { div.notice.error role="alert" { (e) } }
                     form.stack method="post" action="/login" {
                         input type="hidden" name="csrf" value=(csrf);
+                        @if let Some(next) = local_path(next) { input type="hidden" name="next" value=(next); }
                         label for="username" { "Username" }
                         input #username type="text" name="username" value=(username) autocomplete="username" autofocus required;
                         label for="password" { "Password" }
@@ -44,44 +88,37 @@ pub(super) fn login_form(csrf: &str, error: Option<&str>, username: &str) -> Htm
 
 /// The login form carries a token that must match a cookie set with it (a session does not
 /// exist yet), so another site cannot log a browser in.
-pub(super) async fn login_page() -> WebResult<Response> {
+pub(super) async fn login_page(
+    State(state): State<AppState>,
+    Query(query): Query<LoginQuery>,
+) -> WebResult<Response> {
     let csrf = auth::random_hex(16)?;
+    let next = query.next.unwrap_or_default();
     Ok((
-        [(
-            header::SET_COOKIE,
-            format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"),
-        )],
-        login_form(&csrf, None, ""),
+        [(header::SET_COOKIE, csrf_cookie(&csrf, &state.settings))],
+        login_form(&csrf, None, "", &next),
     )
         .into_response())
-}
-
-pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v)
 }
 
 pub(super) async fn login_submit(
     State(state): State<AppState>,
     axum::Extension(client): axum::Extension<crate::ClientAddr>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    Form(form): Form<LoginForm>,
 ) -> WebResult<Response> {
-    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
-    let csrf = field("csrf");
-    if csrf.is_empty() || cookie(&headers, LOGIN_CSRF_COOKIE) != Some(csrf) {
+    let csrf = form.csrf.as_str();
+    if csrf.is_empty() || auth::cookie_value(&headers, LOGIN_CSRF_COOKIE).as_deref() != Some(csrf) {
+        // A fresh token, and its cookie, so that the next try can succeed.
+        let fresh = auth::random_hex(16)?;
         return Ok((
             StatusCode::FORBIDDEN,
+            [(header::SET_COOKIE, csrf_cookie(&fresh, &state.settings))],
             login_form(
-                &auth::random_hex(16)?,
+                &fresh,
                 Some("The login form expired; please try again."),
-                field("username"),
+                &form.username,
+                &form.next,
             ),
         )
             .into_response());
@@ -89,8 +126,8 @@ pub(super) async fn login_submit(
     match auth::login(
         &state,
         client.0,
-        field("username"),
-        field("password"),
+        &form.username,
+        &form.password,
         SessionKind::Web,
     )
     .await
@@ -100,7 +137,7 @@ pub(super) async fn login_submit(
                 header::SET_COOKIE,
                 auth::set_session_cookie(&token, &state.settings),
             )],
-            Redirect::to("/queue"),
+            Redirect::to(local_path(&form.next).unwrap_or(HOME)),
         )
             .into_response()),
         Err(e) => {
@@ -111,11 +148,8 @@ pub(super) async fn login_submit(
             Ok((
                 e.status,
                 retry_after,
-                [(
-                    header::SET_COOKIE,
-                    format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"),
-                )],
-                login_form(csrf, Some(&e.message), field("username")),
+                [(header::SET_COOKIE, csrf_cookie(csrf, &state.settings))],
+                login_form(csrf, Some(&e.message), &form.username, &form.next),
             )
                 .into_response())
         }
@@ -125,12 +159,15 @@ pub(super) async fn login_submit(
 pub(super) async fn logout(
     State(state): State<AppState>,
     WebUser(who): WebUser,
-    Form(form): Form<HashMap<String, String>>,
+    Form(form): Form<CsrfOnly>,
 ) -> WebResult<Response> {
-    check_form_csrf(&who, &form)?;
+    check_form_csrf(&who, &form.csrf)?;
     state.accounts.delete_session(&who.token_sha256).await?;
     Ok((
-        [(header::SET_COOKIE, auth::clear_session_cookie())],
+        [(
+            header::SET_COOKIE,
+            auth::clear_session_cookie(&state.settings),
+        )],
         Redirect::to("/login"),
     )
         .into_response())

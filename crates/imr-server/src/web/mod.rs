@@ -26,6 +26,7 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/", get(|| async { Redirect::to("/queue") }))
         .route("/static/style.css", get(layout::style))
+        .route("/static/intake.js", get(layout::intake_script))
         .route("/login", get(login::login_page).post(login::login_submit))
         .route("/logout", post(login::logout))
         .route("/queue", get(queue::queue))

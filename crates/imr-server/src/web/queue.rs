@@ -1,46 +1,45 @@
-//! The queue: the cases the user may see, by due date.
+//! The queue: the cases the user may see, by due date, searched, filtered and paged (see
+//! `crate::queue`). The filters live in the URL, so a queue can be bookmarked and shared.
 
 use axum::extract::{Query, State};
 use axum::response::Html;
 use imr_store::accounts::Role;
-use maud::html;
+use maud::{Markup, html};
 
 use super::WebResult;
 use super::layout::{STATUSES, day, page, status_label};
 use crate::auth::WebUser;
-use crate::cases::{self, QueueFilter};
+use crate::queue::{QueuePage, QueueQuery, QueueRow, queue_page, thousands};
 use crate::state::AppState;
 
 pub(super) async fn queue(
     State(state): State<AppState>,
     WebUser(who): WebUser,
-    Query(filter): Query<QueueFilter>,
+    Query(query): Query<QueueQuery>,
 ) -> WebResult<Html<String>> {
-    let list = cases::queue(&state, &who, &filter).await?;
+    let found = queue_page(&state, &who, &query).await?;
     let reviewers = if matches!(who.role, Role::Administrator | Role::IntakeClerk) {
         state.store.reviewers().await?
     } else {
         Vec::new()
     };
-    let selected = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
-    let overdue = list.iter().filter(|c| c.overdue).count();
+    let searched = query.q.as_deref().unwrap_or("");
     Ok(page(
         "Queue",
         Some(&who),
         html! {
             h1 { "Cases by due date" }
-            p.muted {
-                (list.len()) " case(s)"
-                @if overdue > 0 { " · " span.badge.overdue { (overdue) " overdue" } }
-                @if who.role == Role::Reviewer { " · only the cases assigned to you" }
-            }
-            form.filters method="get" action="/queue" {
+            form.filters role="search" method="get" action="/queue" {
+                div.grow {
+                    label for="q" { "Case number, claim number or worker" }
+                    input #q type="search" name="q" value=(searched) maxlength="200";
+                }
                 div {
                     label for="status" { "Status" }
                     select #status name="status" {
                         option value="" { "any status" }
                         @for s in STATUSES {
-                            option value=(s) selected[selected(&filter.status, s)] { (status_label(s)) }
+                            option value=(s.as_str()) selected[query.status == Some(s)] { (status_label(s)) }
                         }
                     }
                 }
@@ -50,37 +49,78 @@ pub(super) async fn queue(
                         select #reviewer name="reviewer" {
                             option value="" { "any reviewer" }
                             @for r in &reviewers {
-                                option value=(r.id) selected[selected(&filter.reviewer, &r.id)] { (r.id) }
+                                option value=(r.id) selected[query.reviewer.as_deref() == Some(r.id.as_str())] { (r.id) }
                             }
                         }
                     }
                 }
-                button.secondary type="submit" { "Filter" }
+                @if query.per_page.is_some() { input type="hidden" name="per_page" value=(query.per_page()); }
+                button.secondary type="submit" { "Search" }
             }
-            table {
-                thead { tr { th { "Case" } th { "Status" } th { "Priority" } th { "Reviewer" } th { "Next deadline" } th { "Items" } } }
-                tbody {
-                    @for c in &list {
-                        tr.overdue[c.overdue] {
-                            td { a href={ "/cases/" (c.number) } { (c.number) } }
-                            td { (status_label(&c.status)) }
-                            td { (c.priority) }
-                            td { (c.reviewer_id.as_deref().unwrap_or("—")) }
-                            td {
-                                @match (&c.due_kind, &c.due) {
-                                    (Some(kind), Some(due)) => {
-                                        (kind) " due " (day(due))
-                                        @if c.overdue { " " span.badge.overdue { "overdue" } }
-                                    }
-                                    _ => span.muted { "no clock running" },
-                                }
-                            }
-                            td { (c.items) }
-                        }
+            p.muted #queue-count {
+                @if found.total == 0 { "No cases" } @else {
+                    (thousands(found.first())) "–" (thousands(found.last())) " of " (thousands(found.total))
+                }
+                @if found.overdue > 0 { " · " span.badge.overdue { (thousands(found.overdue)) " overdue" } }
+                @if found.expedited_unassigned > 0 { " · " span.badge.urgent { (thousands(found.expedited_unassigned)) " expedited, unassigned" } }
+                @if who.role == Role::Reviewer { " · only the cases assigned to you" }
+            }
+            div.scroll {
+                table.queue {
+                    thead { tr { th { "Case" } th { "Worker" } th { "Claim" } th { "Status" } th { "Priority" } th { "Reviewer" } th { "Next deadline" } th { "Items" } } }
+                    tbody {
+                        @for row in &found.rows { (queue_row(row)) }
+                        @if found.rows.is_empty() { tr { td colspan="8" .muted { "No cases." } } }
                     }
-                    @if list.is_empty() { tr { td colspan="6" .muted { "No cases." } } }
                 }
             }
+            (pager(&query, &found))
         },
     ))
+}
+
+fn queue_row(row: &QueueRow) -> Markup {
+    let c = &row.summary;
+    let urgent = row.expedited && row.unassigned;
+    html! {
+        tr.overdue[c.overdue].urgent[urgent] {
+            td { a href={ "/cases/" (c.number) } { (c.number) } }
+            td { (row.worker) }
+            td { (row.claim_number) }
+            td { (status_label(row.status)) }
+            td {
+                @if row.expedited { span.badge.expedited { "Expedited" } } @else { (c.priority) }
+                @if urgent { " " span.badge.urgent { "unassigned" } }
+            }
+            td { (c.reviewer_id.as_deref().unwrap_or("—")) }
+            td {
+                @match (&c.due_kind, &c.due) {
+                    (Some(kind), Some(due)) => {
+                        (kind) " due " (day(due))
+                        @if c.overdue { " " span.badge.overdue { "overdue" } }
+                    }
+                    _ => span.muted { "no clock running" },
+                }
+            }
+            td { (c.items) }
+        }
+    }
+}
+
+/// Previous and next, and where the user is, with the filters kept.
+fn pager(query: &QueueQuery, found: &QueuePage) -> Markup {
+    let pages = found.pages();
+    html! {
+        @if pages > 1 {
+            nav.pager aria-label="Pages of the queue" {
+                @if found.page > 1 {
+                    a rel="prev" href=(query.to_url("/queue", found.page - 1)) { "← Previous" }
+                }
+                span { "Page " (thousands(found.page)) " of " (thousands(pages)) }
+                @if found.page < pages {
+                    a rel="next" href=(query.to_url("/queue", found.page + 1)) { "Next →" }
+                }
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ use maud::{Markup, html};
 
 use super::WebResult;
 use super::case::render_case;
-use super::forms::{FormData, after_case_action, check_form_csrf};
+use super::forms::{CsrfOnly, FormData, after_case_action, check_form_csrf, field};
 use super::layout::page;
 use crate::auth::{Principal, WebUser};
 use crate::cases::{self};
@@ -76,7 +76,7 @@ pub(super) async fn sign_submit(
     Path(number): Path<String>,
     Form(form): Form<FormData>,
 ) -> WebResult<Response> {
-    check_form_csrf(&who, &form)?;
+    check_form_csrf(&who, field(&form, "csrf"))?;
     let step = form.get("step").map(String::as_str).unwrap_or("preview");
     if step == "edit" {
         let again = SignForm {
@@ -190,9 +190,9 @@ pub(super) async fn issue_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(number): Path<String>,
-    Form(form): Form<FormData>,
+    Form(form): Form<CsrfOnly>,
 ) -> WebResult<Response> {
-    check_form_csrf(&who, &form)?;
+    check_form_csrf(&who, &form.csrf)?;
     after_case_action(
         &number,
         cases::issue_letter(&state, &who, &number).await,
