@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use imr_core::case::application::DisputedService;
 use imr_core::case::{Case, Eligibility, NoticeMethod, SignProblem, Status};
-use imr_core::engine::CaseFindings;
+use imr_core::engine::agreement::RuleAgreement;
+use imr_core::engine::{CaseFindings, Criterion, CriterionState};
 use imr_core::extract::negation::Polarity;
 use imr_store::accounts::Role;
 use maud::{Markup, html};
@@ -139,6 +140,75 @@ pub(super) fn parties(case: &Case) -> Markup {
     }
 }
 
+/// How often the deciding rule agreed with the published decisions in the backtest.
+fn agreement(measured: Option<RuleAgreement>) -> String {
+    match measured {
+        None => "(agreement with reviewers not measured)".to_string(),
+        Some(a) => {
+            let share = a
+                .check_agreement()
+                .map_or(String::new(), |p| format!(", {:.0} %", p * 100.0));
+            format!(
+                "(agreed with the reviewers on {} of {} check-half items{share}; {} of {} tune-half items)",
+                a.check_agree, a.check_hits, a.tune_agree, a.tune_hits
+            )
+        }
+    }
+}
+
+/// Every criterion of the guideline section, with its state in this record, its value and
+/// the spans it rests on; the ones the deciding rule tested are marked.
+fn checklist(criteria: &[Criterion]) -> Markup {
+    html! {
+        @if !criteria.is_empty() {
+            div.scroll {
+                table.checklist {
+                    caption { "Criteria of the guideline section (" span.decisive-mark { "★" } " = tested by the rule that decided)" }
+                    thead { tr { th { "Criterion" } th { "In the record" } th { "Value" } th { "Evidence" } } }
+                    tbody {
+                        @for c in criteria {
+                            @let (class, state) = match c.state {
+                                CriterionState::Met => ("met", "met"),
+                                CriterionState::NotMet => ("not-met", "not met"),
+                                CriterionState::NotDocumented => ("undocumented", "not documented"),
+                            };
+                            tr.decisive[c.decisive] {
+                                td {
+                                    @if c.decisive { span.decisive-mark title="tested by the rule that decided" { "★ " } }
+                                    (c.label)
+                                    @if let Some(r) = &c.required { div.muted { "rule: " (r) } }
+                                }
+                                td { span class={ "badge state " (class) } { (state) } }
+                                td { (c.value.as_deref().unwrap_or("—")) }
+                                td {
+                                    @for e in &c.evidence {
+                                        mark class={ "fact" @if e.polarity == imr_core::engine::Polarity::Negated { " negated" } } { (e.text) }
+                                        " "
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The summary's sentences that report the utilization review's reasons: shown apart, as
+/// what UR said, never as clinical findings.
+fn ur_reasoning(findings: &CaseFindings) -> Markup {
+    html! {
+        @if !findings.ur_reasoning.is_empty() {
+            section.card.ur-reasoning {
+                h2 { "UR's reasoning" }
+                p.muted { "What the record reports of the utilization review's reasons. These sentences are not read as clinical findings." }
+                ul { @for s in &findings.ur_reasoning { li { q { (s.text) } } } }
+            }
+        }
+    }
+}
+
 pub(super) fn item_block(
     case: &Case,
     index: usize,
@@ -165,7 +235,9 @@ pub(super) fn item_block(
                         Some(d) => span class={ "badge " (d.as_str()) } { (d.as_str()) },
                         None => span.badge { "needs physician review" },
                     }
-                    @if let Some(rule) = &f.rule { div { span.muted { "Rule: " } code { (rule) } } }
+                    @if let Some(rule) = &f.rule {
+                        div { span.muted { "Rule: " } code { (rule) } " " span.muted.agreement { (agreement(f.agreement)) } }
+                    }
                     @if let Some(c) = &f.citation { div { span.muted { "Citation: " } (c) } }
                     p { (f.rationale) }
                     @if !f.evidence.is_empty() {
@@ -176,6 +248,7 @@ pub(super) fn item_block(
                             }
                         }
                     }
+                    (checklist(&f.criteria))
                     @if !f.missing.is_empty() {
                         div { span.muted { "Missing documentation:" } ul { @for m in &f.missing { li { (m) } } } }
                     }
@@ -316,6 +389,7 @@ pub(super) async fn render_case(
                     div.clinical { (highlighted(text, &analysis.facts)) }
                 }
             }
+            @if let Some(f) = &findings { (ur_reasoning(f)) }
             h2 { "Disputed items" }
             @if awaiting_records {
                 p.muted { "The records are not complete yet; the determination can be written and signed once they are." }

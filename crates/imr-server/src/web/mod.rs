@@ -7,6 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
 
+use axum::extract::{FromRequestParts, Request, State};
+use axum::middleware::Next;
+use axum::response::Html;
+
+use crate::auth::{Principal, WebUser};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -62,6 +67,28 @@ impl From<imr_store::StoreError> for WebError {
     }
 }
 
+/// An error page's words, left on the response so that [`error_layout`] can show them again
+/// inside the layout of the user who asked.
+#[derive(Clone)]
+struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+impl ErrorPage {
+    fn render(&self, who: Option<&Principal>) -> Html<String> {
+        page(
+            self.title,
+            who,
+            html! {
+                h1 { (self.title) }
+                div.notice.error role="alert" { (self.message) }
+                p { a href="/queue" { "Back to the queue" } }
+            },
+        )
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let title = match self.0.status {
@@ -70,16 +97,36 @@ impl IntoResponse for WebError {
             StatusCode::CONFLICT => "Not possible now",
             _ => "Something went wrong",
         };
-        let body = page(
+        let error = ErrorPage {
             title,
-            None,
-            html! {
-                h1 { (title) }
-                div.notice.error { (self.0.message) }
-                p { a href="/queue" { "Back to the queue" } }
-            },
-        );
-        (self.0.status, body).into_response()
+            message: self.0.message,
+        };
+        let mut response = (self.0.status, error.render(None)).into_response();
+        response.extensions_mut().insert(error);
+        response
+    }
+}
+
+/// Shows an error page with the navigation and the logout button of the user who asked, when
+/// there is one: the handler that failed may not have known the user (a bad path, a case not
+/// found before the session was read).
+pub async fn error_layout(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let (uri, headers) = (parts.uri.clone(), parts.headers.clone());
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let Some(error) = response.extensions().get::<ErrorPage>().cloned() else {
+        return response;
+    };
+    let (mut probe, ()) = Request::new(()).into_parts();
+    probe.uri = uri;
+    probe.headers = headers;
+    match WebUser::from_request_parts(&mut probe, &state).await {
+        Ok(WebUser(who)) => (response.status(), error.render(Some(&who))).into_response(),
+        Err(_) => response,
     }
 }
 
