@@ -17,8 +17,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{self, ApiUser};
 use crate::cases::{self, Candidates, CaseSummary, LetterFormat, STAFF, SignRequest};
-use crate::queue::QueueQuery;
 use crate::error::{ApiError, ApiResult};
+use crate::queue::QueueQuery;
 use crate::state::{AppState, now};
 
 /// A JSON body whose errors are JSON too: 400 with the serde message (line and column).
@@ -262,7 +262,9 @@ async fn list_cases(
     if !links.is_empty()
         && let Ok(value) = axum::http::HeaderValue::from_str(&links.join(", "))
     {
-        response.headers_mut().insert(axum::http::header::LINK, value);
+        response
+            .headers_mut()
+            .insert(axum::http::header::LINK, value);
     }
     Ok(response)
 }

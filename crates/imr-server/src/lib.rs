@@ -50,7 +50,10 @@ pub fn app(state: AppState) -> axum::Router {
         .merge(corpus_pages::router())
         .merge(web::router())
         .merge(account_pages::router())
-        .layer(middleware::from_fn_with_state(state.clone(), web::error_layout))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::error_layout,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             log_and_secure,

@@ -110,11 +110,7 @@ impl IntoResponse for WebError {
 /// Shows an error page with the navigation and the logout button of the user who asked, when
 /// there is one: the handler that failed may not have known the user (a bad path, a case not
 /// found before the session was read).
-pub async fn error_layout(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn error_layout(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let (uri, headers) = (parts.uri.clone(), parts.headers.clone());
     let response = next.run(Request::from_parts(parts, body)).await;
