@@ -477,7 +477,7 @@ async fn a_queue_of_three_thousand_cases_and_phone_width_in_chromium() {
     assert!(best(1) < 5000.0, "the queue renders in seconds at worst");
     let text = d.wait_for("1–50 of 3,000").await;
     assert!(text.contains("expedited, unassigned"));
-    d.screenshot("08-queue-3000").await;
+    d.screenshot("11-queue-3000").await;
     // Next page, then a search by worker, kept in the URL.
     d.click("a[rel=next]").await;
     d.wait_for("51–100 of 3,000").await;
@@ -520,9 +520,9 @@ async fn a_queue_of_three_thousand_cases_and_phone_width_in_chromium() {
     )
     .await;
     for (path, shot) in [
-        ("/queue".to_string(), "09-queue-phone"),
-        (wanted.clone(), "10-case-phone"),
-        ("/intake".to_string(), "11-intake-phone"),
+        ("/queue".to_string(), "12-queue-phone"),
+        (wanted.clone(), "13-case-phone"),
+        ("/intake".to_string(), "14-intake-phone"),
     ] {
         d.go(&server.url(&path)).await;
         d.wait_for("Log out").await;
