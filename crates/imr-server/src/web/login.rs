@@ -172,3 +172,35 @@ pub(super) async fn logout(
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_a_path_on_this_server_is_followed() {
+        for ours in [
+            "/queue",
+            "/cases/CM26-0000001?error=x",
+            "/corpus/search?q=a%20b",
+        ] {
+            assert_eq!(local_path(ours), Some(ours));
+        }
+        for theirs in [
+            "",
+            "queue",
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/a\\b",
+            "/a b",
+            "/a\r\nSet-Cookie: x",
+            "/é",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(local_path(theirs), None, "{theirs:?}");
+        }
+        assert_eq!(local_path(&format!("/{}", "a".repeat(3000))), None);
+    }
+}
