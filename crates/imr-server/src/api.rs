@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{self, ApiUser};
-use crate::cases::{self, Candidates, CaseSummary, LetterFormat, QueueFilter, STAFF, SignRequest};
+use crate::cases::{self, Candidates, CaseSummary, LetterFormat, STAFF, SignRequest};
 use crate::error::{ApiError, ApiResult};
+use crate::queue::QueueQuery;
 use crate::state::{AppState, now};
 
 /// A JSON body whose errors are JSON too: 400 with the serde message (line and column).
@@ -223,15 +224,49 @@ fn case_json(case: &imr_core::case::Case) -> serde_json::Value {
     value
 }
 
-/// The cases you may see, by due date; a reviewer sees only their own.
-#[utoipa::path(get, path = "/api/cases", params(QueueFilter),
-    responses((status = 200, body = Vec<CaseSummary>), (status = 401)), security(("bearer" = [])))]
+/// The cases you may see, by due date; a reviewer sees only their own. Paged like the
+/// workbench's queue (by offset, 50 a page unless `per_page` says otherwise): the body is the
+/// page; `X-Total-Count` says how many cases match on all pages, and `Link` gives the
+/// previous and next pages (`rel="prev"`, `rel="next"`) with the same filters.
+#[utoipa::path(get, path = "/api/cases", params(QueueQuery),
+    responses(
+        (status = 200, body = Vec<CaseSummary>, headers(
+            ("X-Total-Count" = usize, description = "cases that match, on all pages"),
+            ("Link" = String, description = "the previous and next pages, RFC 8288"),
+        )),
+        (status = 400, description = "a parameter is not valid (an unknown status, a page that is not a number)"),
+        (status = 401)),
+    security(("bearer" = [])))]
 async fn list_cases(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Query(filter): Query<QueueFilter>,
-) -> ApiResult<Json<Vec<CaseSummary>>> {
-    Ok(Json(cases::queue(&state, &who, &filter).await?))
+    Query(query): Query<QueueQuery>,
+) -> ApiResult<Response> {
+    let found = crate::queue::queue_page(&state, &who, &query).await?;
+    let mut links = Vec::new();
+    if found.page > 1 {
+        links.push(format!(
+            "<{}>; rel=\"prev\"",
+            query.to_url("/api/cases", found.page - 1)
+        ));
+    }
+    if found.page < found.pages() {
+        links.push(format!(
+            "<{}>; rel=\"next\"",
+            query.to_url("/api/cases", found.page + 1)
+        ));
+    }
+    let total = found.total.to_string();
+    let cases: Vec<CaseSummary> = found.rows.into_iter().map(|r| r.summary).collect();
+    let mut response = ([("x-total-count", total)], Json(cases)).into_response();
+    if !links.is_empty()
+        && let Ok(value) = axum::http::HeaderValue::from_str(&links.join(", "))
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LINK, value);
+    }
+    Ok(response)
 }
 
 /// One case with its running deadlines. The view is written to the audit log.

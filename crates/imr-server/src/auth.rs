@@ -12,6 +12,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use imr_core::case::Case;
 use imr_store::accounts::{LoginAttempt, NewSession, NewUser, Role, Session, SessionKind, User};
 use sha2::{Digest, Sha256};
@@ -486,16 +487,37 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value)
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
+}
+
+/// The value of a request's cookie, if it has a non-empty one.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// A cookie of the workbench, as a `Set-Cookie` value: HttpOnly (no script reads it),
+/// SameSite=Strict (no other site's page sends it), and Secure (sent over HTTPS only) with
+/// `--secure-cookies`. `max_age` None: until the browser closes.
+pub fn web_cookie(
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    max_age: Option<i64>,
+    settings: &crate::Settings,
+) -> String {
+    let mut cookie = Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path(path)
+        .secure(settings.secure_cookies);
+    if let Some(seconds) = max_age {
+        cookie = cookie.max_age(cookie::time::Duration::seconds(seconds));
+    }
+    cookie.build().to_string()
 }
 
 /// The session behind a token, if it is live: not expired, and for the web not idle longer than
@@ -568,9 +590,18 @@ impl FromRequestParts<AppState> for WebUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<WebUser, Self::Rejection> {
-        let to_login = || axum::response::Redirect::to("/login");
+        // A page asked for (GET) is where the login returns to; a form sent without a
+        // session is not replayed.
+        let login = if parts.method == axum::http::Method::GET {
+            let asked = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let next: String = form_urlencoded::byte_serialize(asked.as_bytes()).collect();
+            format!("/login?next={next}")
+        } else {
+            "/login".to_string()
+        };
+        let to_login = || axum::response::Redirect::to(&login);
         let token = session_cookie(&parts.headers).ok_or_else(to_login)?;
-        let (p, must_change) = live_session(state, token, SessionKind::Web)
+        let (p, must_change) = live_session(state, &token, SessionKind::Web)
             .await
             .map_err(|_| to_login())?;
         note_user(parts, p.user_id);
@@ -581,21 +612,20 @@ impl FromRequestParts<AppState> for WebUser {
     }
 }
 
-/// The cookie that carries a web session: HttpOnly (no script reads it), SameSite=Strict (no
-/// other site's page sends it), and Secure (sent over HTTPS only) with `--secure-cookies`.
+/// The cookie that carries a web session (see [`web_cookie`]).
 pub fn set_session_cookie(token: &str, settings: &crate::Settings) -> String {
-    let secure = if settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={WEB_SESSION_SECONDS}{secure}"
+    web_cookie(
+        SESSION_COOKIE,
+        token.to_owned(),
+        "/",
+        Some(WEB_SESSION_SECONDS),
+        settings,
     )
 }
 
-pub fn clear_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+/// The session cookie emptied and expired at once.
+pub fn clear_session_cookie(settings: &crate::Settings) -> String {
+    web_cookie(SESSION_COOKIE, String::new(), "/", Some(0), settings)
 }
 
 /// Compares a form's CSRF token with the session's, in constant time.

@@ -22,6 +22,7 @@ pub mod corpus;
 pub mod corpus_pages;
 pub mod demo;
 pub mod error;
+pub mod queue;
 pub mod state;
 pub mod web;
 
@@ -49,6 +50,10 @@ pub fn app(state: AppState) -> axum::Router {
         .merge(corpus_pages::router())
         .merge(web::router())
         .merge(account_pages::router())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::error_layout,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             log_and_secure,

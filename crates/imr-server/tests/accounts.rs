@@ -132,7 +132,7 @@ async fn a_one_time_password_must_be_changed_before_anything_else() {
     let (status, location, _) = server.page("/queue", &session).await;
     assert_eq!(
         (status, location.as_deref()),
-        (StatusCode::SEE_OTHER, Some("/login")),
+        (StatusCode::SEE_OTHER, Some("/login?next=%2Fqueue")),
         "the old session ended"
     );
     assert!(server.web_login("clerk", &one_time).await.is_err());
@@ -228,7 +228,7 @@ async fn the_administrator_disables_enables_and_resets_users() {
     let (_, location, _) = server.page("/queue", &clerk).await;
     assert_eq!(
         location.as_deref(),
-        Some("/login"),
+        Some("/login?next=%2Fqueue"),
         "the clerk's session ended"
     );
     let refused = server.web_login("clerk", "clerk-password-long").await;

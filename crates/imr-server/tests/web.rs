@@ -141,19 +141,16 @@ fn intake_fields(app: &serde_json::Value) -> Vec<(String, String)> {
         ("signature.date".into(), s(&app["signature"]["date"])),
         ("filed".into(), s(&app["filed"])),
         (
-            "ur_decision.items[0].request".into(),
+            "item_request".into(),
             s(&app["ur_decision"]["items"][0]["request"]),
         ),
-        ("ur_decision.items[0].ur_outcome".into(), "denied".into()),
+        ("item_outcome".into(), "denied".into()),
         (
-            "ur_decision.items[1].request".into(),
+            "item_request".into(),
             s(&app["ur_decision"]["items"][1]["request"]),
         ),
-        ("ur_decision.items[1].ur_outcome".into(), "modified".into()),
-        (
-            "ur_decision.items[1].authorized".into(),
-            "4 sessions".into(),
-        ),
+        ("item_outcome".into(), "modified".into()),
+        ("item_authorized".into(), "4 sessions".into()),
     ]
 }
 
@@ -184,7 +181,7 @@ async fn login_needs_its_csrf_token_and_pages_need_a_session() {
         .await
         .expect("queue");
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert_eq!(resp.headers()["location"], "/login");
+    assert_eq!(resp.headers()["location"], "/login?next=%2Fqueue");
     // A bearer token is not a web session, and a cookie is not an API token.
     let resp = server
         .client
@@ -265,7 +262,10 @@ async fn the_whole_story_through_the_forms() {
         )
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let records = std::fs::read_to_string(common::data("records.txt")).expect("records");
+    // The records, with a sentence that reports the UR decision's reasons (shown apart, never
+    // read as a finding).
+    let records = std::fs::read_to_string(common::data("records.txt")).expect("records")
+        + "\nThe request was denied by utilization review as there was no evidence of a neurologic deficit.\n";
     let (s, _, _) = clerk
         .post(
             &format!("/cases/{number}/records"),
@@ -293,6 +293,35 @@ async fn the_whole_story_through_the_forms() {
     );
     assert!(html.contains("Engine's proposal"));
     assert!(html.contains("Preview the letter"));
+    // The checklist: every criterion with its state, the decisive ones marked, the rule's
+    // measured agreement; UR's reasoning apart from the findings.
+    assert!(
+        html.contains("Criteria of the guideline section"),
+        "checklist"
+    );
+    assert!(html.contains("class=\"badge state "), "criterion states");
+    assert!(
+        html.contains("tr class=\"decisive\""),
+        "decisive criterion marked"
+    );
+    assert!(
+        html.contains("agreed with the reviewers on")
+            || html.contains("agreement with reviewers not measured")
+    );
+    let ur_at = html
+        .find("<h2>UR's reasoning</h2>")
+        .expect("UR's reasoning shown");
+    assert!(html[ur_at..].contains("no evidence of a neurologic deficit"));
+    let clinical = &html[html.find("Clinical text").expect("clinical text")..ur_at];
+    assert!(
+        !clinical.contains("<mark class=\"fact\" title=\"neuro")
+            || !clinical.contains("no evidence of a neurologic deficit</mark>"),
+        "the UR sentence is not marked as a finding"
+    );
+    // The decision is not pre-filled.
+    assert!(
+        !html.contains("checked value=\"Upheld\"") && !html.contains("value=\"Upheld\" checked")
+    );
 
     // Signing through the form: the preview, then "Sign and issue"; then the letter's PDF.
     let fields = [
@@ -691,4 +720,305 @@ async fn intake_refuses_control_characters_and_overlong_names() {
     assert!(html.contains(&"x".repeat(201)), "the input is kept");
     let (_, queue) = admin.get("/queue").await;
     assert!(queue.contains("No cases."));
+}
+
+/// Login returns to the page asked for, and only to a path on this server.
+#[tokio::test]
+async fn login_returns_to_the_page_asked_for_and_never_to_another_site() {
+    let server = TestServer::start().await;
+    let resp = server
+        .client
+        .get(server.url("/cases/CM26-0000042?error=x"))
+        .send()
+        .await
+        .expect("case");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let to_login = resp.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert_eq!(to_login, "/login?next=%2Fcases%2FCM26-0000042%3Ferror%3Dx");
+    for (next, lands) in [
+        ("/cases/CM26-0000042?error=x", "/cases/CM26-0000042?error=x"),
+        ("https://evil.example/", "/queue"),
+        ("//evil.example/x", "/queue"),
+        ("/\\evil.example", "/queue"),
+        ("/%0d%0aSet-Cookie:x", "/%0d%0aSet-Cookie:x"),
+        ("/a b", "/queue"),
+        ("javascript:alert(1)", "/queue"),
+        ("", "/queue"),
+    ] {
+        let page = server
+            .client
+            .get(server.url("/login"))
+            .query(&[("next", next)])
+            .send()
+            .await
+            .expect("login page");
+        let cookie = page.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .to_string();
+        let cookie = cookie.split(';').next().expect("pair").to_string();
+        let html = page.text().await.expect("html");
+        if lands == "/queue" {
+            assert!(
+                !html.contains("name=\"next\""),
+                "{next:?} is not carried: {html}"
+            );
+        }
+        let resp = server
+            .client
+            .post(server.url("/login"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("csrf", csrf_of(&html).as_str()),
+                ("username", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(resp.headers()["location"], lands, "{next:?}");
+    }
+}
+
+/// Error pages keep the navigation and the logout button.
+#[tokio::test]
+async fn error_pages_keep_the_layout() {
+    let server = TestServer::start().await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (s, html) = admin.get("/cases/CM26-9999999").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(html.contains("<h1>Not found</h1>"), "{html}");
+    assert!(
+        html.contains("Log out") && html.contains("href=\"/queue\""),
+        "{html}"
+    );
+    let _ = server.user("clerk", "intake_clerk", None, None).await;
+    let clerk = Browser::login(&server, "clerk", "clerk-password-long").await;
+    let (s, html) = clerk.get("/admin/users").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(
+        html.contains("Log out") && html.contains("New application"),
+        "{html}"
+    );
+}
+
+/// The session cookie and the login form's CSRF cookie are Secure with --secure-cookies.
+#[tokio::test]
+async fn cookies_are_secure_when_asked() {
+    let server = TestServer::start_with(imr_server::Settings {
+        secure_cookies: true,
+        ..common::test_settings()
+    })
+    .await;
+    let page = server
+        .client
+        .get(server.url("/login"))
+        .send()
+        .await
+        .expect("login page");
+    let set = page.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(
+        set.contains("Secure") && set.contains("HttpOnly") && set.contains("Path=/login"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().expect("pair").to_string();
+    let html = page.text().await.expect("html");
+    let resp = server
+        .client
+        .post(server.url("/login"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("username", "admin"),
+            ("password", ADMIN_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("login");
+    let set = resp.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(
+        set.starts_with("imr_session=") && set.contains("Secure"),
+        "{set}"
+    );
+    // Without the setting, no Secure (the tests' server speaks plain HTTP).
+    let plain = TestServer::start().await;
+    let page = plain
+        .client
+        .get(plain.url("/login"))
+        .send()
+        .await
+        .expect("login page");
+    assert!(
+        !page.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .contains("Secure")
+    );
+}
+
+/// Intake takes any number of items up to 50: "More items" adds rows without script.
+#[tokio::test]
+async fn intake_takes_many_items_and_more_rows_on_request() {
+    let server = TestServer::start().await;
+    let _ = server.user("clerk", "intake_clerk", None, None).await;
+    let clerk = Browser::login(&server, "clerk", "clerk-password-long").await;
+    let (_, html) = clerk.get("/intake").await;
+    assert_eq!(
+        html.matches("name=\"item_request\"").count(),
+        3,
+        "three empty rows"
+    );
+    let base: Vec<(String, String)> = intake_fields(&application())
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("item_"))
+        .collect();
+    let with_items = |n: usize| {
+        let mut f = base.clone();
+        for i in 0..n {
+            f.push((
+                "item_request".into(),
+                format!("Physical therapy {} sessions", i + 1),
+            ));
+            f.push((
+                "item_outcome".into(),
+                if i % 2 == 0 { "denied" } else { "modified" }.into(),
+            ));
+            f.push((
+                "item_authorized".into(),
+                if i % 2 == 0 { "" } else { "2 sessions" }.into(),
+            ));
+        }
+        f
+    };
+    // "More items" keeps what was typed and adds three rows; nothing is opened.
+    let mut more = with_items(3);
+    more.push(("more".into(), "yes".into()));
+    let (s, _, html) = clerk.post("/intake", &pairs(&more)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        html.matches("name=\"item_request\"").count(),
+        6,
+        "three more rows"
+    );
+    assert!(
+        html.contains("value=\"Physical therapy 3 sessions\""),
+        "typed rows kept"
+    );
+    // Five items open a case with five items, in order, outcomes kept.
+    let (s, location, _) = clerk.post("/intake", &pairs(&with_items(5))).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+    let number = location.trim_start_matches("/cases/");
+    let (_, case) = server
+        .get(&format!("/api/cases/{number}"), &server.admin)
+        .await;
+    let items = case["application"]["ur_decision"]["items"]
+        .as_array()
+        .expect("items");
+    assert_eq!(items.len(), 5);
+    assert_eq!(items[4]["request"], "Physical therapy 5 sessions");
+    assert_eq!(items[1]["ur_outcome"], "modified");
+    assert_eq!(items[1]["authorized"], "2 sessions");
+    // 51 are refused, at the items, with the limit named.
+    let (s, _, html) = clerk.post("/intake", &pairs(&with_items(51))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("at most 50"),
+        "{}",
+        &html[..html.len().min(400)]
+    );
+}
+
+/// A queue of 3,000 cases: paged with counts, searched by case number, claim number and
+/// worker, filters kept in the links; the API pages the same way.
+#[tokio::test]
+async fn a_queue_of_three_thousand_cases_pages_and_searches() {
+    let server = TestServer::start().await;
+    let numbers = common::seed_cases(&server, 3000).await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let started = std::time::Instant::now();
+    let (s, html) = admin.get("/queue").await;
+    let elapsed = started.elapsed();
+    eprintln!("queue of 3,000 cases served in {elapsed:?} (debug build)");
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("1–50 of 3,000"), "counts");
+    assert_eq!(
+        html.matches("<tr class=\"").count() + html.matches("<tr>").count() - 1,
+        50,
+        "one page of rows"
+    );
+    assert!(html.contains("rel=\"next\" href=\"/queue?page=2\""));
+    assert!(html.contains("expedited, unassigned") && html.contains("class=\"badge urgent\""));
+    let (_, html) = admin.get("/queue?page=60").await;
+    assert!(html.contains("2,951–3,000 of 3,000") && !html.contains("rel=\"next\""));
+    let (_, html) = admin.get("/queue?page=9999").await;
+    assert!(
+        html.contains("2,951–3,000 of 3,000"),
+        "past the end: the last page"
+    );
+    // Search: a worker's name (any case, any order), a claim number, a case number.
+    let (_, html) = admin.get("/queue?q=example+TESTWORKER0042").await;
+    assert!(
+        html.contains("1–1 of 1") && html.contains("Testworker0042"),
+        "worker"
+    );
+    let (_, html) = admin.get("/queue?q=CLM-002999").await;
+    assert!(
+        html.contains("1–1 of 1") && html.contains("CLM-002999"),
+        "claim"
+    );
+    let (_, html) = admin.get(&format!("/queue?q={}", numbers[1234])).await;
+    assert!(
+        html.contains("1–1 of 1") && html.contains(&numbers[1234]),
+        "case number"
+    );
+    // A search that matches several pages keeps itself and the filters in the links.
+    let (_, html) = admin
+        .get("/queue?q=testworker00&status=eligible&per_page=20")
+        .await;
+    assert!(
+        html.contains("1–20 of 100"),
+        "{}",
+        &html[html.find("queue-count").unwrap_or(0)..][..200]
+    );
+    assert!(
+        html.contains(
+            "href=\"/queue?q=testworker00&amp;status=eligible&amp;per_page=20&amp;page=2\""
+        )
+    );
+    let (_, html) = admin.get("/queue?q=nobody+matches+this").await;
+    assert!(html.contains("No cases"));
+    // An unknown status is a clear 400, not an empty queue.
+    let (s, _) = admin.get("/queue?status=done").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // The API: the same paging, the total and the links in headers.
+    let resp = server
+        .client
+        .get(server.url("/api/cases?per_page=100&page=2"))
+        .bearer_auth(&server.admin)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(resp.headers()["x-total-count"], "3000");
+    let link = resp.headers()["link"].to_str().expect("link").to_string();
+    assert!(
+        link.contains("</api/cases?per_page=100>; rel=\"prev\""),
+        "{link}"
+    );
+    assert!(
+        link.contains("</api/cases?per_page=100&page=3>; rel=\"next\""),
+        "{link}"
+    );
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body.as_array().expect("list").len(), 100);
 }

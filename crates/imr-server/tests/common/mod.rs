@@ -33,6 +33,15 @@ impl TestServer {
 
     /// A server that reads `corpus` as its published decisions.
     pub async fn start_with_corpus(corpus: Option<imr_corpus::CorpusIndex>) -> TestServer {
+        TestServer::start_full(corpus, test_settings()).await
+    }
+
+    /// A server with these settings.
+    pub async fn start_with(settings: Settings) -> TestServer {
+        TestServer::start_full(None, settings).await
+    }
+
+    async fn start_full(corpus: Option<imr_corpus::CorpusIndex>, settings: Settings) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary folder");
         let db_path = dir.path().join("imr.db");
         let (store, accounts) = imr_store::accounts::open_with_accounts(
@@ -41,15 +50,7 @@ impl TestServer {
         )
         .await
         .expect("store opens");
-        let state = AppState::new(
-            store,
-            accounts,
-            Settings {
-                max_upload_bytes: UPLOAD_LIMIT,
-                ..Default::default()
-            },
-        )
-        .expect("state");
+        let state = AppState::new(store, accounts, settings).expect("state");
         let mut state = state;
         if let Some(index) = corpus {
             state.corpus = imr_server::corpus::CorpusState::from_index(index);
@@ -173,4 +174,39 @@ pub fn application() -> Value {
     let mut app: Application = serde_json::from_str(&text).expect("application JSON");
     imr_server::demo::shift_application(&mut app, imr_server::state::now().date());
     serde_json::to_value(app).expect("JSON")
+}
+
+/// The settings the tests' servers run with.
+pub fn test_settings() -> Settings {
+    Settings {
+        max_upload_bytes: UPLOAD_LIMIT,
+        ..Default::default()
+    }
+}
+
+/// Opens `n` cases straight through the store (fictional workers `Testworker0000 Example`
+/// ..., claim numbers `CLM-000000` ...; every seventh expedited); returns their numbers.
+pub async fn seed_cases(server: &TestServer, n: usize) -> Vec<String> {
+    let store = imr_store::open(
+        server.db_path.to_str().expect("utf-8 path"),
+        Default::default(),
+    )
+    .await
+    .expect("store opens");
+    let template: Application = serde_json::from_value(application()).expect("application");
+    let at = imr_server::state::now();
+    let mut numbers = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut app = template.clone();
+        app.worker = format!("Testworker{i:04} Example");
+        app.claim_number = format!("CLM-{i:06}");
+        if i % 7 == 3 {
+            app.priority = imr_core::model::Priority::Expedited;
+        }
+        let case = imr_store::open_case(store.as_ref(), app, at, "test:seed")
+            .await
+            .expect("case opens");
+        numbers.push(case.number.to_string());
+    }
+    numbers
 }
