@@ -22,6 +22,7 @@ pub mod corpus;
 pub mod corpus_pages;
 pub mod demo;
 pub mod error;
+pub mod public_copy;
 pub mod state;
 pub mod web;
 
@@ -49,6 +50,7 @@ pub fn app(state: AppState) -> axum::Router {
         .merge(corpus_pages::router())
         .merge(web::router())
         .merge(account_pages::router())
+        .merge(public_copy::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             log_and_secure,
@@ -256,6 +258,7 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
             Err(why) => println!("Corpus: not available ({why})"),
         }
     }
+    state.corpus.archive = corpus::open_archive(&options.database_url).await;
     if let Some((name, generated)) = bootstrap_admin(&state, options.admin_password.clone()).await?
     {
         match generated {

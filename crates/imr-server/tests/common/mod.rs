@@ -54,6 +54,8 @@ impl TestServer {
         if let Some(index) = corpus {
             state.corpus = imr_server::corpus::CorpusState::from_index(index);
         }
+        state.corpus.archive =
+            imr_server::corpus::open_archive(db_path.to_str().expect("utf-8 path")).await;
         imr_server::bootstrap_admin(&state, Some(ADMIN_PASSWORD.into()))
             .await
             .expect("administrator created");
