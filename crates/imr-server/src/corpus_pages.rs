@@ -375,7 +375,6 @@ async fn decision_page(
         &title,
         Some(&who),
         html! {
-            style { (PreEscaped(TARGET_STYLE)) }
             p.muted { a href="/corpus/search" { "← Search the published decisions" } }
             h1 { "Published decision " (decision.label) }
             p.muted {
@@ -387,8 +386,11 @@ async fn decision_page(
     ))
 }
 
-/// The item the link points at stands out.
-const TARGET_STYLE: &str = "article.item:target { outline: 3px solid #23527c; outline-offset: 2px; } \
+/// The letter's items as cards; the item a link points at stands out.
+const LETTER_STYLE: &str = "article.card { background: #fff; border: 1px solid #d9dee5; \
+     border-radius: 8px; padding: 1rem 1.25rem; margin-bottom: 1rem; } \
+     article.item p { margin: .35rem 0; } \
+     article.item:target { outline: 3px solid #23527c; outline-offset: 2px; } \
      table.letter-header { width: auto; } table.letter-header th { padding-right: 1.5rem; }";
 
 /// A determination shown whole, as its letter states it: the header, the reviewer's
@@ -418,6 +420,7 @@ pub fn letter_view(d: &Determination) -> Markup {
         }
     };
     html! {
+        style { (PreEscaped(LETTER_STYLE)) }
         section.card aria-labelledby="letter-header" {
             h2 #letter-header { "Header" }
             @if header.is_empty() { p.muted { "The letter states no header fields." } }

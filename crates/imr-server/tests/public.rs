@@ -12,7 +12,6 @@ use common::{TestServer, application, data};
 use imr_core::Determination;
 use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, letter_id, synth};
-use imr_store::published::{NewPublished, open_published};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -48,24 +47,7 @@ async fn server_with_archive(letters: &[Determination]) -> TestServer {
     let index = CorpusIndex::in_memory().expect("index in memory");
     index.add_all(letters).expect("indexed");
     let server = TestServer::start_with_corpus(Some(index)).await;
-    let archive = open_published(
-        server.db_path.to_str().expect("utf-8 path"),
-        Default::default(),
-    )
-    .await
-    .expect("archive opens");
-    let records: Vec<NewPublished> = letters
-        .iter()
-        .enumerate()
-        .map(|(i, d)| NewPublished {
-            letter_id: letter_id(d),
-            source_sha256: format!("{i:064x}"),
-            source_path: format!("/fictional/letter-{i}.txt"),
-            determination: d.clone(),
-            ingested_at: 1_700_000_000,
-        })
-        .collect();
-    archive.store_published(&records).await.expect("stored");
+    server.publish(letters).await;
     server
 }
 

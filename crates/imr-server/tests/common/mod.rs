@@ -84,6 +84,29 @@ impl TestServer {
         server
     }
 
+    /// Stores published letters in the server's archive, as `imr ingest` does.
+    pub async fn publish(&self, letters: &[imr_core::Determination]) {
+        use imr_store::published::NewPublished;
+        let archive = imr_store::published::open_published(
+            self.db_path.to_str().expect("utf-8 path"),
+            Default::default(),
+        )
+        .await
+        .expect("archive opens");
+        let records: Vec<NewPublished> = letters
+            .iter()
+            .enumerate()
+            .map(|(i, d)| NewPublished {
+                letter_id: imr_corpus::letter_id(d),
+                source_sha256: format!("{i:064x}"),
+                source_path: format!("/fictional/letter-{i}.txt"),
+                determination: d.clone(),
+                ingested_at: 1_700_000_000,
+            })
+            .collect();
+        archive.store_published(&records).await.expect("stored");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
