@@ -474,3 +474,26 @@ pub(crate) async fn get_decision(
 ) -> ApiResult<Json<PublishedDecision>> {
     Ok(Json(decision(&state, &letter_id).await?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{decision_href, letter_label};
+
+    #[test]
+    fn a_decision_is_linked_by_its_id_and_named_by_its_case_number() {
+        assert_eq!(
+            decision_href("CM16-0012345", Some(1)),
+            "/corpus/decisions/CM16-0012345#item-2"
+        );
+        assert_eq!(letter_label("CM16-0012345"), "CM16-0012345");
+        assert_eq!(
+            letter_label("sha256-00ff00ff00ff00ff"),
+            "Letter without a case number (id sha256-00ff00ff00ff00ff)"
+        );
+        // Whatever an id holds stays one path segment.
+        assert_eq!(
+            decision_href("a/b c#d?\"é", None),
+            "/corpus/decisions/a%2Fb%20c%23d%3F%22%C3%A9"
+        );
+    }
+}
