@@ -376,7 +376,10 @@ async fn decision_page(
         Some(&who),
         html! {
             p.muted { a href="/corpus/search" { "← Search the published decisions" } }
-            h1 { "Published decision " (decision.label) }
+            h1 {
+                @if decision.case_number.is_some() { "Published decision " }
+                (decision.label)
+            }
             p.muted {
                 @if let Some(d) = decision.decision_date { "Decided " (d) " · " }
                 (decision.items) " disputed item(s) · as published, read from the archive of published letters"
