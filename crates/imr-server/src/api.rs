@@ -607,7 +607,8 @@ async fn add_reviewer(
     paths(login, logout, me, create_user, create_application, list_cases, get_case, get_eligibility,
           list_documents, upload_document, get_document, get_candidates, assign, get_proposal, sign,
           get_letter, issue_letter, get_audit, get_deadlines, list_reviewers, add_reviewer,
-          crate::corpus::get_search, crate::corpus::get_stats, crate::corpus::get_precedents,
+          crate::corpus::get_search, crate::corpus::get_stats, crate::corpus::get_precedents, crate::corpus::get_decision,
+          crate::public_copy::get_public_copy, crate::public_copy::post_public_copy,
           crate::health),
     modifiers(&BearerAuth)
 )]

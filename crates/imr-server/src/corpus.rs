@@ -19,6 +19,8 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use imr_store::published::{PublishedRecord, PublishedStore};
+
 use crate::auth::{ApiUser, Principal};
 use crate::cases;
 use crate::error::{ApiError, ApiResult};
@@ -31,10 +33,13 @@ pub const MAX_OFFSET: usize = 10_000;
 /// Precedents shown per disputed item.
 pub const PRECEDENTS_PER_ITEM: usize = 5;
 
-/// The corpus index the server reads, or why there is none.
+/// The corpus index the server reads, or why there is none; and the archive of the published
+/// letters themselves (the store's `published` table), which the index is a cache of.
 #[derive(Clone)]
 pub struct CorpusState {
     pub index: Result<Arc<CorpusIndex>, String>,
+    /// The published letters, whole: a decision's page reads its letter here.
+    pub archive: Option<Arc<dyn PublishedStore>>,
 }
 
 impl Default for CorpusState {
@@ -44,6 +49,7 @@ impl Default for CorpusState {
                 "the server was started without the published decisions; read letters into the store with `imr ingest PATH...` and start the server with `--corpus DIR` (the folder of their search index)"
                     .to_string(),
             ),
+            archive: None,
         }
     }
 }
@@ -72,13 +78,17 @@ impl CorpusState {
                 .map(|(index, _)| Arc::new(index))
                 .map_err(|e| format!("{e}"))
         };
-        CorpusState { index }
+        CorpusState {
+            index,
+            archive: None,
+        }
     }
 
     /// An index already open (tests, the demo).
     pub fn from_index(index: CorpusIndex) -> CorpusState {
         CorpusState {
             index: Ok(Arc::new(index)),
+            archive: None,
         }
     }
 
@@ -221,6 +231,108 @@ impl SearchParams {
     }
 }
 
+/// Opens the store's archive of published letters (the same database as the cases), for the
+/// decisions' pages. A store that cannot be opened leaves those pages answering 503; the rest of
+/// the server runs on.
+pub async fn open_archive(database_url: &str) -> Option<Arc<dyn PublishedStore>> {
+    match imr_store::published::open_published(database_url, Default::default()).await {
+        Ok(store) => Some(store),
+        Err(e) => {
+            tracing::error!(error = %e, "the published archive cannot be opened");
+            None
+        }
+    }
+}
+
+/// How a published letter is named to people: its case number, or for a letter published
+/// without one, that and its content id (which alone means nothing to a reader).
+pub fn letter_label(letter_id: &str) -> String {
+    if letter_id.starts_with("sha256-") {
+        format!("Letter without a case number (id {letter_id})")
+    } else {
+        letter_id.to_string()
+    }
+}
+
+/// The path of a published decision's page, its item anchored when given (0-based index).
+pub fn decision_href(letter_id: &str, item_index: Option<u32>) -> String {
+    let mut href = format!("/corpus/decisions/{}", path_segment(letter_id));
+    if let Some(i) = item_index {
+        href.push_str(&format!("#item-{}", i + 1));
+    }
+    href
+}
+
+/// A URL path segment: unreserved characters as they are, every other byte percent-encoded.
+fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A published decision, whole, as the archive holds it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PublishedDecision {
+    /// The case number, or `sha256-…` for a letter published without one.
+    pub letter_id: String,
+    /// How to name it: the case number, or "Letter without a case number (id …)".
+    pub label: String,
+    pub case_number: Option<String>,
+    /// YYYY-MM-DD.
+    #[schema(value_type = Option<String>)]
+    pub decision_date: Option<Date>,
+    pub items: u32,
+    /// The letter as read: header dates, reviewer credentials, clinical summary, and every item
+    /// with its decision, both guideline lines and the rationale.
+    #[schema(value_type = Object)]
+    pub determination: imr_core::Determination,
+}
+
+impl From<PublishedRecord> for PublishedDecision {
+    fn from(record: PublishedRecord) -> PublishedDecision {
+        let mut determination = record.determination;
+        // Where the archive read it from is the server's business, not the reader's.
+        determination.source = None;
+        PublishedDecision {
+            label: letter_label(&record.letter_id),
+            case_number: determination.case_number.clone(),
+            letter_id: record.letter_id,
+            decision_date: record.decision_date,
+            items: record.items,
+            determination,
+        }
+    }
+}
+
+/// The published letter with this id (a case number, or `sha256-…`), from the archive; 404
+/// naming the id when there is none.
+pub async fn decision(state: &AppState, letter_id: &str) -> ApiResult<PublishedDecision> {
+    let Some(archive) = state.corpus.archive.clone() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server cannot read its archive of published letters; see the server log",
+        ));
+    };
+    let too_long = letter_id.len() > 200;
+    let record = if too_long {
+        None
+    } else {
+        archive.published(letter_id).await?
+    };
+    record.map(PublishedDecision::from).ok_or_else(|| {
+        let shown: String = letter_id.chars().take(80).collect();
+        ApiError::not_found(format!(
+            "no published decision {shown:?}: no letter with that case number or id is in the archive (search the published decisions to find one)"
+        ))
+    })
+}
+
 /// Index work is blocking; it runs beside the async workers.
 async fn blocking<T: Send + 'static>(
     what: &'static str,
@@ -303,6 +415,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/corpus/search", get(get_search))
         .route("/api/corpus/stats", get(get_stats))
         .route("/api/cases/{number}/precedents", get(get_precedents))
+        .route("/api/corpus/decisions/{letter_id}", get(get_decision))
 }
 
 /// Searches the published decisions: words over summaries, requests and rationales, with
@@ -345,4 +458,44 @@ pub(crate) async fn get_precedents(
     UrlPath(number): UrlPath<String>,
 ) -> ApiResult<Json<Vec<ItemPrecedents>>> {
     Ok(Json(precedents(&state, &who, &number).await?))
+}
+
+/// A published decision whole: the letter's header, the reviewer's credentials, the clinical
+/// summary and every item with its decision, both guideline lines and the rationale. The id is
+/// a search hit's or precedent's `case_number` (a case number, or `sha256-…` for a letter
+/// published without one). Any logged-in user.
+#[utoipa::path(get, path = "/api/corpus/decisions/{letter_id}", params(("letter_id" = String, Path)),
+    responses((status = 200, body = PublishedDecision), (status = 401),
+              (status = 404, description = "no published letter with that id"),
+              (status = 503, description = "the server cannot read its archive")),
+    security(("bearer" = [])))]
+pub(crate) async fn get_decision(
+    State(state): State<AppState>,
+    ApiUser(_who): ApiUser,
+    UrlPath(letter_id): UrlPath<String>,
+) -> ApiResult<Json<PublishedDecision>> {
+    Ok(Json(decision(&state, &letter_id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decision_href, letter_label};
+
+    #[test]
+    fn a_decision_is_linked_by_its_id_and_named_by_its_case_number() {
+        assert_eq!(
+            decision_href("CM16-0012345", Some(1)),
+            "/corpus/decisions/CM16-0012345#item-2"
+        );
+        assert_eq!(letter_label("CM16-0012345"), "CM16-0012345");
+        assert_eq!(
+            letter_label("sha256-00ff00ff00ff00ff"),
+            "Letter without a case number (id sha256-00ff00ff00ff00ff)"
+        );
+        // Whatever an id holds stays one path segment.
+        assert_eq!(
+            decision_href("a/b c#d?\"é", None),
+            "/corpus/decisions/a%2Fb%20c%23d%3F%22%C3%A9"
+        );
+    }
 }

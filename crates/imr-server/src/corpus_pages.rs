@@ -1,9 +1,12 @@
 //! The workbench's corpus pages: search of the published decisions, outcome statistics with
-//! bar charts (SVG written here, no script), and the precedents panel of the case page.
+//! bar charts (SVG written here, no script), a page per published decision (the whole letter,
+//! read from the archive; every hit and precedent links to it), and the precedents panel of the
+//! case page.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
+use imr_core::Determination;
 use imr_core::request::Service;
 use imr_corpus::{ItemPrecedents, OutcomeRow, SearchHit};
 use maud::{Markup, PreEscaped, html};
@@ -18,6 +21,7 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/corpus/search", get(search_page))
         .route("/corpus/stats", get(stats_page))
+        .route("/corpus/decisions/{letter_id}", get(decision_page))
 }
 
 /// The corpus is missing or the request is bad: said on the page, not as an error page, so
@@ -176,8 +180,8 @@ fn hit_card(hit: &SearchHit) -> Markup {
     html! {
         section.card.hit {
             h3 {
-                (hit.case_number) " · item " (hit.item_index + 1) " "
-                (decision_badge(hit.decision))
+                (decision_link(&hit.case_number, hit.item_index))
+                " " (decision_badge(hit.decision))
             }
             p.muted {
                 (hit.service.replace('_', " "))
@@ -333,7 +337,7 @@ pub fn precedents_panel(found: Option<&ItemPrecedents>) -> Markup {
             ul {
                 @for p in &found.precedents {
                     li {
-                        strong { (p.case_number) } " item " (p.item_index + 1) " "
+                        strong { (decision_link(&p.case_number, p.item_index)) } " "
                         (decision_badge(p.decision))
                         @if let Some(d) = p.decision_date { " " span.muted { (d) } }
                         @if !p.same_service { " " span.muted { "(another category: " (p.service.replace('_', " ")) ")" } }
@@ -345,4 +349,138 @@ pub fn precedents_panel(found: Option<&ItemPrecedents>) -> Markup {
             }
         }
     }
+}
+
+/// A link to a published decision's item, named by its case number (or, for a letter without
+/// one, by what it is).
+fn decision_link(letter_id: &str, item_index: u32) -> Markup {
+    html! {
+        a href=(corpus::decision_href(letter_id, Some(item_index))) {
+            (corpus::letter_label(letter_id)) " · item " (item_index + 1)
+        }
+    }
+}
+
+async fn decision_page(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(letter_id): Path<String>,
+) -> WebResult<Html<String>> {
+    let decision = corpus::decision(&state, &letter_id).await?;
+    let title = match &decision.case_number {
+        Some(n) => format!("Published decision {n}"),
+        None => "Published decision without a case number".to_string(),
+    };
+    Ok(page(
+        &title,
+        Some(&who),
+        html! {
+            p.muted { a href="/corpus/search" { "← Search the published decisions" } }
+            h1 {
+                @if decision.case_number.is_some() { "Published decision " }
+                (decision.label)
+            }
+            p.muted {
+                @if let Some(d) = decision.decision_date { "Decided " (d) " · " }
+                (decision.items) " disputed item(s) · as published, read from the archive of published letters"
+            }
+            (letter_view(&decision.determination))
+        },
+    ))
+}
+
+/// The letter's items as cards; the item a link points at stands out.
+const LETTER_STYLE: &str = "article.card { background: #fff; border: 1px solid #d9dee5; \
+     border-radius: 8px; padding: 1rem 1.25rem; margin-bottom: 1rem; } \
+     article.item p { margin: .35rem 0; } \
+     article.item:target { outline: 3px solid #23527c; outline-offset: 2px; } \
+     table.letter-header { width: auto; } table.letter-header th { padding-right: 1.5rem; }";
+
+/// A determination shown whole, as its letter states it: the header, the reviewer's
+/// credentials, the clinical summary, and each item (anchored `item-N`, 1-based) with its
+/// decision, both guideline lines and the rationale. Every text is escaped (maud).
+pub fn letter_view(d: &Determination) -> Markup {
+    let header: Vec<(&str, String)> = [
+        ("Case Number", d.case_number.clone()),
+        ("Date Assigned", d.date_assigned.map(|x| x.to_string())),
+        ("Decision Date", d.decision_date.map(|x| x.to_string())),
+        ("Priority", d.priority.map(|p| p.as_str().to_string())),
+        ("Date of Injury", d.date_of_injury.map(|x| x.to_string())),
+        ("UR Denial Date", d.ur_denial_date.map(|x| x.to_string())),
+        (
+            "Application Received",
+            d.application_received.map(|x| x.to_string()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|v| (label, v)))
+    .collect();
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "not stated".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    html! {
+        style { (PreEscaped(LETTER_STYLE)) }
+        section.card aria-labelledby="letter-header" {
+            h2 #letter-header { "Header" }
+            @if header.is_empty() { p.muted { "The letter states no header fields." } }
+            @else {
+                table.letter-header {
+                    tbody { @for (label, value) in &header { tr { th scope="row" { (label) } td { (value) } } } }
+                }
+            }
+        }
+        section.card aria-labelledby="letter-reviewer" {
+            h2 #letter-reviewer { "The expert reviewer" }
+            dl.facts {
+                dt { "Board certification(s)" } dd { (list(&d.reviewer.specialties)) }
+                dt { "Subspecialties" } dd { (list(&d.reviewer.subspecialties)) }
+                dt { "State(s) of licensure" } dd { (list(&d.reviewer.licensure)) }
+            }
+        }
+        section.card aria-labelledby="letter-summary" {
+            h2 #letter-summary { "Clinical case summary" }
+            @match d.clinical_summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(summary) => { @for para in paragraphs(summary) { p { (para) } } },
+                None => p.muted { "The letter has no clinical case summary." },
+            }
+        }
+        section aria-labelledby="letter-items" {
+            h2 #letter-items { "Disputed items, decisions and rationales" }
+            @for (i, item) in d.items.iter().enumerate() {
+                article.card.item id={ "item-" (i + 1) } aria-labelledby={ "item-" (i + 1) "-heading" } {
+                    h3 id={ "item-" (i + 1) "-heading" } {
+                        "Item " (i + 1) ": " (item.request) " " (decision_badge(item.decision))
+                    }
+                    @if let Some(original) = &item.original_request {
+                        p { span.muted { "Original request: " } (original) }
+                    }
+                    @if let Some(authorized) = &item.authorized {
+                        p { span.muted { "Authorized by the claims administrator: " } (authorized) }
+                    }
+                    p { span.muted { "Claims Administrator guideline: " }
+                        (item.claims_administrator_guideline.as_deref().unwrap_or("not stated")) }
+                    p { span.muted { "IMR organization guideline: " }
+                        (item.imro_guideline.as_deref().unwrap_or("not stated")) }
+                    @match item.rationale.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                        Some(rationale) => {
+                            p { span.muted { "Decision rationale:" } }
+                            @for para in paragraphs(rationale) { p { (para) } }
+                        },
+                        None => p.muted { "The letter states no rationale for this item." },
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The paragraphs of a text: split at blank lines, each on one line.
+fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
 }

@@ -22,6 +22,7 @@ pub mod corpus;
 pub mod corpus_pages;
 pub mod demo;
 pub mod error;
+pub mod public_copy;
 pub mod queue;
 pub mod state;
 pub mod web;
@@ -50,6 +51,7 @@ pub fn app(state: AppState) -> axum::Router {
         .merge(corpus_pages::router())
         .merge(web::router())
         .merge(account_pages::router())
+        .merge(public_copy::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             web::error_layout,
@@ -261,6 +263,7 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
             Err(why) => println!("Corpus: not available ({why})"),
         }
     }
+    state.corpus.archive = corpus::open_archive(&options.database_url).await;
     if let Some((name, generated)) = bootstrap_admin(&state, options.admin_password.clone()).await?
     {
         match generated {

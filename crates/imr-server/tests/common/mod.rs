@@ -55,6 +55,8 @@ impl TestServer {
         if let Some(index) = corpus {
             state.corpus = imr_server::corpus::CorpusState::from_index(index);
         }
+        state.corpus.archive =
+            imr_server::corpus::open_archive(db_path.to_str().expect("utf-8 path")).await;
         imr_server::bootstrap_admin(&state, Some(ADMIN_PASSWORD.into()))
             .await
             .expect("administrator created");
@@ -81,6 +83,29 @@ impl TestServer {
         };
         server.admin = server.login("admin", ADMIN_PASSWORD).await;
         server
+    }
+
+    /// Stores published letters in the server's archive, as `imr ingest` does.
+    pub async fn publish(&self, letters: &[imr_core::Determination]) {
+        use imr_store::published::NewPublished;
+        let archive = imr_store::published::open_published(
+            self.db_path.to_str().expect("utf-8 path"),
+            Default::default(),
+        )
+        .await
+        .expect("archive opens");
+        let records: Vec<NewPublished> = letters
+            .iter()
+            .enumerate()
+            .map(|(i, d)| NewPublished {
+                letter_id: imr_corpus::letter_id(d),
+                source_sha256: format!("{i:064x}"),
+                source_path: format!("/fictional/letter-{i}.txt"),
+                determination: d.clone(),
+                ingested_at: 1_700_000_000,
+            })
+            .collect();
+        archive.store_published(&records).await.expect("stored");
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,354 @@
+//! The public copy of a signed case's letter: the determination as signed, with what identifies
+//! a person taken out (`imr_core::redact`), shown with a report of what was removed (kinds and
+//! counts, never the text), issued once as a document of the case of kind "public copy" (its
+//! PDF, through the store's document path) with an audit entry, and downloadable as a PDF.
+//!
+//! Only staff who may see the case: the assigned reviewer, intake clerks and administrators (a
+//! party never; the copy is made for publication, not for them). Only after the case is signed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Json};
+use imr_core::Determination;
+use imr_core::case::{AuditEntry, Case};
+use imr_core::letter::write::{LetterDocument, LetterOptions, Practice, letter_document};
+use imr_core::redact::{Kind, redact_determination};
+use imr_store::accounts::Role;
+use imr_store::{DocumentInfo, NewDocument};
+use maud::html;
+use serde::Serialize;
+
+use crate::auth::{self, ApiUser, Principal, WebUser};
+use crate::cases;
+use crate::error::{ApiError, ApiResult};
+use crate::state::{AppState, now};
+use crate::web::{WebResult, page};
+
+/// The kind of the stored document.
+pub const KIND: &str = "public copy";
+/// Who may see and issue a public copy (and, for a reviewer, only of a case assigned to them).
+const STAFF_OF_THE_CASE: &[Role] = &[Role::Administrator, Role::IntakeClerk, Role::Reviewer];
+/// Issuing checks that no copy was issued, then stores one: one issue at a time in this server,
+/// so that a double click stores one copy.
+static ISSUING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route(
+            "/cases/{number}/public-copy",
+            get(page_view).post(issue_submit),
+        )
+        .route("/cases/{number}/public-copy.pdf", get(pdf_download))
+        .route(
+            "/api/cases/{number}/public-copy",
+            get(get_public_copy).post(post_public_copy),
+        )
+}
+
+/// How many pieces of one kind were removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RedactionCount {
+    /// name, claim_number, ssn, phone, address, email, date_of_birth, employer or provider.
+    pub kind: String,
+    /// What replaces each piece in the copy, e.g. "[NAME]".
+    pub tag: String,
+    pub count: usize,
+}
+
+/// A signed case's public copy, ready to show or issue.
+pub struct PublicCopy {
+    pub case: Case,
+    /// The determination as signed, redacted.
+    pub redacted: Determination,
+    pub report: Vec<RedactionCount>,
+    pub letter: LetterDocument,
+    /// The copy already issued, if it was.
+    pub issued: Option<DocumentInfo>,
+}
+
+/// The public copy of a case the principal may see; `audited` records the view of the case.
+/// 409 with the reason before the case is signed.
+pub async fn prepare(
+    state: &AppState,
+    who: &Principal,
+    number: &str,
+    audited: bool,
+) -> ApiResult<PublicCopy> {
+    who.require(STAFF_OF_THE_CASE, "see or issue a public copy")?;
+    let case = if audited {
+        cases::view_case(state, who, number).await?
+    } else {
+        cases::load_case(state, who, number).await?
+    };
+    let Some(signed) = &case.determination else {
+        return Err(ApiError::conflict(format!(
+            "case {} is not signed yet (its status is {}): the public copy is made from the signed letter",
+            case.number, case.status
+        )));
+    };
+    let reviewer = state.store.reviewer(&signed.reviewer_id).await?;
+    let determination = case.determination_as_signed(reviewer.as_ref(), signed);
+    let (redacted, removals) = redact_determination(&determination);
+    let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
+    for removal in &removals {
+        *counts.entry(removal.kind).or_default() += 1;
+    }
+    let report = counts
+        .into_iter()
+        .map(|(kind, count)| RedactionCount {
+            kind: kind.as_str().to_string(),
+            tag: kind.tag().to_string(),
+            count,
+        })
+        .collect();
+    let options = LetterOptions {
+        organization: state.settings.organization.clone(),
+        practice: reviewer.as_ref().map(|r| Practice {
+            years_in_practice: r.years_in_active_practice,
+            hours_per_week: r.hours_per_week_in_practice,
+        }),
+    };
+    let letter = letter_document(&redacted, &options)
+        .map_err(|e| ApiError::conflict(format!("case {}: no letter: {e}", case.number)))?;
+    let issued = issued(state, &case).await?;
+    Ok(PublicCopy {
+        case,
+        redacted,
+        report,
+        letter,
+        issued,
+    })
+}
+
+/// The public copy stored for a case, if one was issued.
+async fn issued(state: &AppState, case: &Case) -> ApiResult<Option<DocumentInfo>> {
+    Ok(state
+        .store
+        .documents(&case.number)
+        .await?
+        .into_iter()
+        .find(|d| d.kind == KIND))
+}
+
+/// The letter as PDF bytes, written off the async runtime.
+async fn letter_pdf(letter: LetterDocument) -> ApiResult<Vec<u8>> {
+    tokio::task::spawn_blocking(move || imr_pdf::write::letter_pdf(&letter))
+        .await
+        .map_err(|_| ApiError::internal("writing the public copy's PDF"))?
+        .map_err(|e| {
+            tracing::error!(error = %e, "PDF public copy");
+            ApiError::internal("writing the public copy's PDF")
+        })
+}
+
+/// What issuing stored.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Issued {
+    pub case_number: String,
+    /// The stored PDF (kind "public copy"), downloadable at `/api/documents/{id}`.
+    #[schema(value_type = Object)]
+    pub document: DocumentInfo,
+    pub redactions: Vec<RedactionCount>,
+}
+
+/// Issues the public copy: stores its PDF as a document of the case and writes the audit
+/// entry (kinds and counts of what was removed, never the text). Refused (409) before signing
+/// and once issued.
+pub async fn issue(state: &AppState, who: &Principal, number: &str) -> ApiResult<Issued> {
+    let _one_at_a_time = ISSUING.lock().await;
+    let copy = prepare(state, who, number, false).await?;
+    if let Some(earlier) = &copy.issued {
+        return Err(ApiError::conflict(format!(
+            "the public copy of case {} is already issued: document {}, issued {}; it is not issued again",
+            copy.case.number, earlier.id, earlier.received_at
+        )));
+    }
+    let bytes = letter_pdf(copy.letter).await?;
+    let mut source: &[u8] = &bytes;
+    let document = state
+        .store
+        .store_document(
+            NewDocument {
+                case_number: copy.case.number.clone(),
+                kind: KIND.to_string(),
+                filename: Some(format!("{}-public-copy.pdf", copy.case.number)),
+                media_type: "application/pdf".to_string(),
+                received_at: now(),
+                declared_size: Some(bytes.len() as u64),
+                actor: who.actor(),
+            },
+            &mut source,
+        )
+        .await?;
+    let removed: Vec<String> = copy
+        .report
+        .iter()
+        .map(|r| format!("{} {}", r.kind, r.count))
+        .collect();
+    let detail = format!(
+        "document {}; removed: {}",
+        document.id,
+        if removed.is_empty() {
+            "nothing".to_string()
+        } else {
+            removed.join(", ")
+        }
+    );
+    let entry = AuditEntry::new(now(), who.actor(), "public_copy.issued", detail);
+    state
+        .store
+        .record_audit(Some(&copy.case.number), &entry)
+        .await?;
+    Ok(Issued {
+        case_number: copy.case.number.to_string(),
+        document,
+        redactions: copy.report,
+    })
+}
+
+async fn page_view(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+) -> WebResult<Html<String>> {
+    let copy = prepare(&state, &who, &number, true).await?;
+    let n = copy.case.number.to_string();
+    let removed: usize = copy.report.iter().map(|r| r.count).sum();
+    Ok(page(
+        &format!("Public copy of case {n}"),
+        Some(&who),
+        html! {
+            p.muted { a href={ "/cases/" (n) } { "← Case " (n) } }
+            h1 { "Public copy of case " (n) }
+            section.card aria-labelledby="copy-status" {
+                h2 #copy-status { "Issue" }
+                @match &copy.issued {
+                    Some(doc) => div.notice.ok role="status" {
+                        "The public copy is already issued: "
+                        a href={ "/documents/" (doc.id) } { "document " (doc.id) }
+                        ", issued " (doc.received_at) "."
+                    },
+                    None => {
+                        p { "Read the copy below before issuing it: the redaction is automatic, and may miss a name or remove too much." }
+                        form method="post" action={ "/cases/" (n) "/public-copy" } {
+                            input type="hidden" name="csrf" value=(who.csrf_token);
+                            button.primary type="submit" { "Issue the public copy" }
+                        }
+                    },
+                }
+                p { a href={ "/cases/" (n) "/public-copy.pdf" } { "Download the public copy (PDF)" } }
+            }
+            section.card aria-labelledby="copy-report" {
+                h2 #copy-report { "What was redacted" }
+                @if copy.report.is_empty() {
+                    p { "Nothing was found to redact." }
+                } @else {
+                    p { (removed) " piece(s) of text taken out, each replaced by its tag:" }
+                    table {
+                        thead { tr { th scope="col" { "Kind" } th scope="col" { "Replaced by" } th scope="col" { "Count" } } }
+                        tbody {
+                            @for r in &copy.report {
+                                tr { td { (r.kind.replace('_', " ")) } td { code { (r.tag) } } td { (r.count) } }
+                            }
+                        }
+                    }
+                }
+            }
+            (crate::corpus_pages::letter_view(&copy.redacted))
+        },
+    ))
+}
+
+async fn issue_submit(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> WebResult<Response> {
+    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let issued = issue(&state, &who, &number).await?;
+    Ok(Redirect::to(&format!("/cases/{}/public-copy", issued.case_number)).into_response())
+}
+
+/// The public copy as PDF: the one issued, byte for byte, or before that the copy as it would
+/// be issued.
+async fn pdf_download(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let copy = prepare(&state, &who, &number, true).await?;
+    let bytes = match &copy.issued {
+        Some(doc) => state.store.read_document(doc.id).await?,
+        None => letter_pdf(copy.letter).await?,
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-public-copy.pdf\"",
+                    copy.case.number
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A public copy as the API shows it before or after issuing.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicCopyView {
+    pub case_number: String,
+    pub redactions: Vec<RedactionCount>,
+    /// The determination as signed, redacted.
+    #[schema(value_type = Object)]
+    pub determination: Determination,
+    /// The stored copy, once issued.
+    #[schema(value_type = Option<Object>)]
+    pub issued: Option<DocumentInfo>,
+}
+
+/// The redacted public copy of a signed case's letter, with what was removed (kinds and counts)
+/// and the copy issued, if any. Staff of the case only: the assigned reviewer, intake clerks,
+/// administrators. The view is audited.
+#[utoipa::path(get, path = "/api/cases/{number}/public-copy", params(("number" = String, Path)),
+    responses((status = 200, body = PublicCopyView), (status = 401), (status = 403), (status = 404),
+              (status = 409, description = "the case is not signed yet")),
+    security(("bearer" = [])))]
+pub(crate) async fn get_public_copy(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<Json<PublicCopyView>> {
+    let copy = prepare(&state, &who, &number, true).await?;
+    Ok(Json(PublicCopyView {
+        case_number: copy.case.number.to_string(),
+        redactions: copy.report,
+        determination: copy.redacted,
+        issued: copy.issued,
+    }))
+}
+
+/// Issues the public copy of a signed case's letter: stores its PDF as a document of the case
+/// (kind "public copy") and writes an audit entry. Once only.
+#[utoipa::path(post, path = "/api/cases/{number}/public-copy", params(("number" = String, Path)),
+    responses((status = 201, body = Issued), (status = 401), (status = 403), (status = 404),
+              (status = 409, description = "the case is not signed yet, or its public copy is already issued")),
+    security(("bearer" = [])))]
+pub(crate) async fn post_public_copy(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(number): Path<String>,
+) -> ApiResult<(StatusCode, Json<Issued>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(issue(&state, &who, &number).await?),
+    ))
+}
