@@ -331,7 +331,11 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
             continue;
         }
         let bytes = state.store.read_document(doc.id).await?;
-        let part = match proposal::reading(&doc.media_type, imr_pdf::read::looks_like_pdf(&bytes)) {
+        let part = match proposal::reading(
+            &doc.kind,
+            &doc.media_type,
+            imr_pdf::read::looks_like_pdf(&bytes),
+        ) {
             Some(Reading::Text) => String::from_utf8_lossy(&bytes).into_owned(),
             Some(Reading::Pdf) => match read_pdf(bytes).await? {
                 Ok(part) => part,
@@ -629,46 +633,6 @@ pub struct CaseSummary {
     pub due: Option<String>,
     pub overdue: bool,
     pub items: usize,
-}
-
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-pub struct QueueFilter {
-    /// Only cases in this status (ineligible, eligible, assigned, records_complete, determined,
-    /// letter_issued).
-    pub status: Option<String>,
-    /// Only cases assigned to this reviewer.
-    pub reviewer: Option<String>,
-}
-
-/// The cases the principal may see, by due date (those with no clock running last).
-pub async fn queue(
-    state: &AppState,
-    who: &Principal,
-    filter: &QueueFilter,
-) -> ApiResult<Vec<CaseSummary>> {
-    let at = now();
-    let cases = state.store.list_cases(false).await?;
-    let mut out: Vec<CaseSummary> = cases
-        .iter()
-        .filter(|c| who.may_view(c))
-        .filter(|c| {
-            filter
-                .status
-                .as_deref()
-                .is_none_or(|s| s.is_empty() || c.status.as_str() == s)
-        })
-        .filter(|c| {
-            filter
-                .reviewer
-                .as_deref()
-                .is_none_or(|r| r.is_empty() || c.reviewer_id() == Some(r))
-        })
-        .map(|c| summary(c, at))
-        .collect();
-    out.sort_by(|a, b| {
-        (a.due.is_none(), &a.due, &a.number).cmp(&(b.due.is_none(), &b.due, &b.number))
-    });
-    Ok(out)
 }
 
 pub fn summary(case: &Case, at: jiff::civil::DateTime) -> CaseSummary {

@@ -29,7 +29,7 @@ use crate::state::{AppState, now};
 use crate::web::{WebResult, page};
 
 /// The kind of the stored document.
-pub const KIND: &str = "public copy";
+pub const KIND: &str = imr_core::case::proposal::PUBLIC_COPY_KIND;
 /// Who may see and issue a public copy (and, for a reviewer, only of a case assigned to them).
 const STAFF_OF_THE_CASE: &[Role] = &[Role::Administrator, Role::IntakeClerk, Role::Reviewer];
 /// Issuing checks that no copy was issued, then stores one: one issue at a time in this server,

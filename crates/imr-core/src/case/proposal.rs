@@ -23,10 +23,17 @@ pub enum Reading {
     Pdf,
 }
 
+/// The kind of document under which the IMR organization keeps a signed letter's redacted
+/// public copy: its own output, never part of the case's records.
+pub const PUBLIC_COPY_KIND: &str = "public copy";
+
 /// How the document is read into the clinical text, or `None` when it holds none (the
-/// application form as received, an image): `text/*` as text, else a PDF by its bytes.
-pub fn reading(media_type: &str, looks_like_pdf: bool) -> Option<Reading> {
-    if media_type.starts_with("text/") {
+/// application form as received, an image, the organization's own public copy): `text/*` as
+/// text, else a PDF by its bytes.
+pub fn reading(kind: &str, media_type: &str, looks_like_pdf: bool) -> Option<Reading> {
+    if kind == PUBLIC_COPY_KIND {
+        None
+    } else if media_type.starts_with("text/") {
         Some(Reading::Text)
     } else if looks_like_pdf {
         Some(Reading::Pdf)
@@ -191,16 +198,20 @@ mod tests {
 
     #[test]
     fn text_is_read_by_its_media_type_and_a_pdf_by_its_bytes() {
-        assert_eq!(reading("text/plain", false), Some(Reading::Text));
         assert_eq!(
-            reading("text/plain; charset=utf-8", true),
+            reading("medical records", "text/plain", false),
+            Some(Reading::Text)
+        );
+        assert_eq!(reading(PUBLIC_COPY_KIND, "application/pdf", true), None);
+        assert_eq!(
+            reading("medical records", "text/plain; charset=utf-8", true),
             Some(Reading::Text)
         );
         assert_eq!(
-            reading("application/octet-stream", true),
+            reading("medical records", "application/octet-stream", true),
             Some(Reading::Pdf)
         );
-        assert_eq!(reading("application/json", false), None);
+        assert_eq!(reading("application", "application/json", false), None);
     }
 
     #[test]

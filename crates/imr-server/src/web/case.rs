@@ -425,6 +425,10 @@ pub(super) async fn render_case(
                         a.button href={ "/cases/" (case.number) "/letter.pdf" } { "Download the letter (PDF)" }
                         " "
                         a href={ "/cases/" (case.number) "/letter.html" } target="_blank" { "Open the HTML letter" }
+                        @if who.role != Role::Party {
+                            " "
+                            a href={ "/cases/" (case.number) "/public-copy" } { "Public copy (redacted)" }
+                        }
                     }
                     @if staff && case.status == Status::Determined {
                         form method="post" action={ "/cases/" (case.number) "/issue" } {

@@ -430,7 +430,11 @@ async fn clinical_text(ctx: &Context_, case: &Case) -> anyhow::Result<String> {
             continue;
         }
         let bytes = ctx.store.read_document(doc.id).await?;
-        match proposal::reading(&doc.media_type, imr_pdf::read::looks_like_pdf(&bytes)) {
+        match proposal::reading(
+            &doc.kind,
+            &doc.media_type,
+            imr_pdf::read::looks_like_pdf(&bytes),
+        ) {
             Some(Reading::Text) => parts.push(String::from_utf8_lossy(&bytes).into_owned()),
             Some(Reading::Pdf) => match imr_pdf::read::pdf_text(&bytes) {
                 Ok(text) => parts.push(text),
