@@ -684,3 +684,37 @@ fn ur_reasoning_is_tagged() {
         .expect("weakness");
     assert!(!weakness.ur_reasoning);
 }
+
+/// "No better" after a trial is no improvement, as "little improvement" is.
+#[test]
+fn no_better_is_no_improvement() {
+    for text in [
+        "After six sessions of therapy she is no better.",
+        "He states the pain is not any better with acupuncture.",
+    ] {
+        let response = extract::facts(text)
+            .into_iter()
+            .find(|f| f.kind == FactKind::Response)
+            .unwrap_or_else(|| panic!("a response in {text:?}"));
+        assert_eq!(
+            (response.value.as_str(), response.polarity),
+            ("improvement", Polarity::Negated),
+            "{text}"
+        );
+    }
+}
+
+/// A fracture boot is a device; it names no fracture.
+#[test]
+fn a_fracture_boot_is_no_fracture() {
+    let facts = extract::facts("She was given a fracture boot for the ankle sprain.");
+    assert!(
+        !facts.iter().any(|f| f.value == "fracture"),
+        "no fracture diagnosis"
+    );
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.kind == FactKind::Treatment && f.value == "orthosis")
+    );
+}
