@@ -98,6 +98,11 @@ pub fn build(
         (Some(injury), Some(date)) => weeks_between(injury, date),
         _ => None,
     };
+    let age = facts
+        .iter()
+        .find(|f| f.kind == FactKind::Age && !f.ur_reasoning)
+        .and_then(|f| f.value.parse::<f64>().ok());
+    let planned_procedures = planned_procedures(&facts, requests, &readings);
     let therapies = readings
         .iter()
         .filter(|r| is_physical_or_passive(r.service))
@@ -113,6 +118,18 @@ pub fn build(
             clinical_summary,
         );
         item.concurrent_other_therapy = is_physical_or_passive(reading.service) && therapies > 1;
+        item.age = age;
+        item.planned_procedures = planned_procedures.clone();
+        // CPMTG NSAIDs, GI symptoms and cardiovascular risk: age over 65 is a risk factor for
+        // gastrointestinal events, stated by the record's age alone.
+        if let Some(years) = age.filter(|&a| a > 65.0) {
+            item.facts.push(EngineFact {
+                name: C::GiRisk,
+                polarity: Polarity::Affirmed,
+                span: None,
+                text: format!("age {years:.0} (over 65: a risk factor for GI events)"),
+            });
+        }
         // An opioid requested in the same case is opioid therapy for the items that go with it
         // (a laxative for opioid-induced constipation).
         if reading.service != Service::Opioid
@@ -204,6 +221,8 @@ fn item_input(
         weeks_since_injury,
         body_regions,
         procedures: Vec::new(),
+        planned_procedures: Vec::new(),
+        age: None,
         partial_authorization: partial,
         quantity_unspecified: reading.quantity_unspecified,
         retrospective: reading.retrospective,
@@ -224,6 +243,36 @@ fn item_input(
         &mut item.procedures,
     );
     item
+}
+
+/// The procedures of the surgeries the record plans and of those requested in the case, as
+/// `vocab::PROCEDURES` names them; a surgery only quoted from UR's reasons is not one.
+fn planned_procedures(
+    facts: &[Fact],
+    requests: &[RequestText],
+    readings: &[Request],
+) -> Vec<String> {
+    let planned = facts.iter().filter(|f| {
+        f.kind == FactKind::PlannedSurgery
+            && !f.ur_reasoning
+            && matches!(f.polarity, Polarity::Planned | Polarity::Affirmed)
+    });
+    let requested: Vec<Fact> = requests
+        .iter()
+        .zip(readings)
+        .filter(|(_, r)| r.service == Service::Surgery)
+        .flat_map(|(t, _)| extract::facts(t.item))
+        .filter(|f| matches!(f.kind, FactKind::Surgery | FactKind::PlannedSurgery))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for fact in planned.chain(requested.iter()) {
+        if crate::guidelines::vocab::PROCEDURES.contains(&fact.value.as_str())
+            && !out.contains(&fact.value)
+        {
+            out.push(fact.value.clone());
+        }
+    }
+    out
 }
 
 fn is_physical_or_passive(service: Service) -> bool {

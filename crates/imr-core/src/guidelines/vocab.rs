@@ -113,6 +113,7 @@ pub const REQUEST_ATTRIBUTES: &[&str] = &[
     "frequency_per_week",
     "duration_weeks",
     "weeks_since_injury",
+    "age",
     // Yes/no attributes: documented (true) or not.
     "partial_authorization",
     "quantity_unspecified",
@@ -126,6 +127,7 @@ pub const REQUEST_ATTRIBUTES: &[&str] = &[
     "body_region",
     "mentions",
     "procedure",
+    "planned_procedure",
 ];
 
 /// Attributes that are numbers (tested with `above` / `at_most`).
@@ -136,10 +138,11 @@ pub const NUMERIC_ATTRIBUTES: &[&str] = &[
     "frequency_per_week",
     "duration_weeks",
     "weeks_since_injury",
+    "age",
 ];
 
 /// Attributes that are lists of words (tested with `any_of`).
-pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions", "procedure"];
+pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions", "procedure", "planned_procedure"];
 
 /// Procedures of a surgery already done, as the fact extraction names them (`FactKind::Surgery`
 /// values): `procedure` lists those done on the region requested within the postsurgical period.
