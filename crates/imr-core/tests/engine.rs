@@ -627,3 +627,74 @@ fn check_half_does_not_regress() {
         check.citation_agreement
     );
 }
+
+/// ODG preoperative testing by the planned operation: urinalysis before an implant, not before
+/// an arthroscopy; a CBC where blood loss is expected. The age stated in the record is a GI risk
+/// factor over 65 (a PPI with an NSAID) and fails the transportation criterion under 55.
+#[test]
+fn the_planned_operation_and_the_age_decide_their_criteria() {
+    let g = guidelines();
+    let arthroplasty = review(&g, &case("preop-arthroplasty.json"), None);
+    let decisions: Vec<Option<Decision>> = arthroplasty.items.iter().map(|i| i.decision).collect();
+    assert_eq!(
+        decisions,
+        vec![
+            Some(Decision::Overturned),
+            Some(Decision::Overturned),
+            Some(Decision::Overturned)
+        ],
+        "{:#?}",
+        arthroplasty
+            .items
+            .iter()
+            .map(|i| &i.rule)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        arthroplasty.items[0].rule.as_deref(),
+        Some("odg.preoperative-testing.urinalysis-implant")
+    );
+    let arthroscopy = review(&g, &case("preop-arthroscopy.json"), None);
+    let rules: Vec<Option<&str>> = arthroscopy
+        .items
+        .iter()
+        .map(|i| i.rule.as_deref())
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            Some("odg.preoperative-testing.urinalysis-no-implant"),
+            Some("odg.transportation.criteria-not-met")
+        ]
+    );
+    assert!(
+        arthroscopy
+            .items
+            .iter()
+            .all(|i| i.decision == Some(Decision::Upheld))
+    );
+}
+
+/// An FCE near maximum medical improvement, with no return to work, meets ODG's criterion.
+#[test]
+fn an_fce_at_maximum_medical_improvement() {
+    let item = ItemInput {
+        request: "Functional capacity evaluation".into(),
+        service: Some("functional_capacity_evaluation"),
+        facts: vec![fact("maximum_medical_improvement", Polarity::Affirmed)],
+        ..ItemInput::default()
+    };
+    let finding = review_item(&guidelines(), &item, None);
+    assert_eq!(finding.decision, Some(Decision::Overturned));
+    let back_at_work = ItemInput {
+        facts: vec![
+            fact("maximum_medical_improvement", Polarity::Affirmed),
+            fact("returned_to_work", Polarity::Affirmed),
+        ],
+        ..item
+    };
+    assert_eq!(
+        review_item(&guidelines(), &back_at_work, None).decision,
+        Some(Decision::Upheld)
+    );
+}

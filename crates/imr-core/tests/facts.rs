@@ -718,3 +718,35 @@ fn a_fracture_boot_is_no_fracture() {
             .any(|f| f.kind == FactKind::Treatment && f.value == "orthosis")
     );
 }
+
+/// Maximum medical improvement and a failed return to work are work statuses (ODG's FCE criteria).
+#[test]
+fn work_statuses_for_a_functional_capacity_evaluation() {
+    let facts = extract::facts(
+        "He was found to be at MMI by the treating physician. A failed return to work \
+         in March was noted.",
+    );
+    let statuses: Vec<&str> = facts
+        .iter()
+        .filter(|f| f.kind == FactKind::WorkStatus)
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        vec!["permanent_and_stationary", "failed_return_to_work"]
+    );
+}
+
+/// A surgery that "is scheduled" is planned, not done.
+#[test]
+fn a_scheduled_surgery_is_planned() {
+    let facts = extract::facts("A right total knee arthroplasty is scheduled for next month.");
+    let surgery = facts
+        .iter()
+        .find(|f| f.value == "arthroplasty")
+        .expect("the arthroplasty");
+    assert_eq!(
+        (surgery.kind, surgery.polarity),
+        (FactKind::PlannedSurgery, Polarity::Planned)
+    );
+}

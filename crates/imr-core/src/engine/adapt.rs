@@ -615,6 +615,8 @@ fn engine_facts(
             FactKind::PlannedSurgery => &[C::SurgeryPlanned],
             FactKind::WorkStatus => match value {
                 "full_duty" | "working" => &[C::ReturnedToWork],
+                "permanent_and_stationary" => &[C::MaximumMedicalImprovement],
+                "failed_return_to_work" => &[C::FailedReturnToWork],
                 _ => &[],
             },
             FactKind::UrineDrugScreen if given(p) => &[C::OpioidMonitoring],

@@ -571,6 +571,24 @@ pub(crate) const ENTRIES: &[Entry] = &[
         WorkStatus,
         "permanent_and_stationary",
     ),
+    e("mmi", WorkStatus, "permanent_and_stationary"),
+    // A return to work tried and given up (ODG FCE: prior unsuccessful return-to-work attempts).
+    e("failed return to work", WorkStatus, "failed_return_to_work"),
+    e(
+        "unsuccessful return to work",
+        WorkStatus,
+        "failed_return_to_work",
+    ),
+    e(
+        "failed attempt to return to work",
+        WorkStatus,
+        "failed_return_to_work",
+    ),
+    e(
+        "failed attempts to return to work",
+        WorkStatus,
+        "failed_return_to_work",
+    ),
     e("working", WorkStatus, "working"),
     e("is working", WorkStatus, "working"),
     e("currently working", WorkStatus, "working"),

@@ -96,6 +96,10 @@ clinical_facts! {
     /// Numbness, tingling or paresthesias (symptoms, not examination findings).
     SensorySymptoms = "sensory_symptoms",
     OpioidTherapy = "opioid_therapy",
+    /// Declared at or near maximum medical improvement (permanent and stationary).
+    MaximumMedicalImprovement = "maximum_medical_improvement",
+    /// A return to work attempted without success.
+    FailedReturnToWork = "failed_return_to_work",
 }
 
 impl std::fmt::Display for ClinicalFact {
