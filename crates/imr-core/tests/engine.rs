@@ -698,3 +698,15 @@ fn an_fce_at_maximum_medical_improvement() {
         Some(Decision::Upheld)
     );
 }
+
+/// A surgery on one side puts only that side's request in the postsurgical period.
+#[test]
+fn a_surgery_on_the_left_says_nothing_of_the_right() {
+    let input = case("sides.json");
+    let procedures: Vec<&Vec<String>> = input.items.iter().map(|i| &i.procedures).collect();
+    assert!(
+        procedures[0].contains(&"meniscectomy".to_string()),
+        "{procedures:?}"
+    );
+    assert!(procedures[1].is_empty(), "{procedures:?}");
+}

@@ -13,6 +13,7 @@ use crate::case_file::CaseFile;
 use crate::extract::{self, Fact, FactKind};
 use crate::model::Determination;
 use crate::request::{self, Acquisition, DrugForm, Request, Service, TimeUnit};
+use crate::vocab::anatomy::Laterality;
 
 /// One disputed request of a case: the item, and for a partial authorization what was asked for
 /// originally and what was authorized.
@@ -363,8 +364,12 @@ fn in_postsurgical_period(
     fact: &Fact,
     context: &Context,
     regions: &[&str],
+    side: Option<Laterality>,
     date: Option<Date>,
 ) -> bool {
+    if !same_side(side, fact.laterality) {
+        return false;
+    }
     let same_region = match fact.body_region {
         Some(region) => {
             let region = region.as_str();
@@ -594,7 +599,15 @@ fn engine_facts(
                 "carpal_tunnel_syndrome" => &[C::CarpalTunnelSigns],
                 "psychiatric" => &[C::PsychologicalSymptoms],
                 "chronic_pain" if p == Polarity::Affirmed => &[C::ChronicPain],
-                "post_surgical" if in_postsurgical_period(fact, &context, &regions, date) => {
+                "post_surgical"
+                    if in_postsurgical_period(
+                        fact,
+                        &context,
+                        &regions,
+                        reading.laterality,
+                        date,
+                    ) =>
+                {
                     &[C::Postoperative]
                 }
                 _ => &[],
@@ -605,7 +618,14 @@ fn engine_facts(
             // For a treatment, any study already done is imaging of record.
             FactKind::Imaging if !is_study && given(p) => &[C::PriorImaging],
             FactKind::Surgery
-                if given(p) && in_postsurgical_period(fact, &context, &regions, date) =>
+                if given(p)
+                    && in_postsurgical_period(
+                        fact,
+                        &context,
+                        &regions,
+                        reading.laterality,
+                        date,
+                    ) =>
             {
                 if !procedures.contains(&fact.value) {
                     procedures.push(fact.value.clone());
@@ -672,7 +692,20 @@ fn same_drug(reading: &Request, fact: &Fact) -> bool {
         && (fact.value.contains(name) || fact.drug.as_ref().is_some_and(|d| d.name.contains(name)))
 }
 
+/// A request for one side and a fact of the other: a left knee surgery says nothing of the
+/// right knee. Bilateral or unstated sides match either.
+fn same_side(request: Option<Laterality>, fact: Option<Laterality>) -> bool {
+    !matches!(
+        (request, fact),
+        (Some(Laterality::Left), Some(Laterality::Right))
+            | (Some(Laterality::Right), Some(Laterality::Left))
+    )
+}
+
 fn same_region(reading: &Request, fact: &Fact) -> bool {
+    if !same_side(reading.laterality, fact.laterality) {
+        return false;
+    }
     match fact.body_region {
         Some(region) => reading.body_regions.is_empty() || reading.body_regions.contains(&region),
         None => true,
