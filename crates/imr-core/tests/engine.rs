@@ -710,3 +710,20 @@ fn a_surgery_on_the_left_says_nothing_of_the_right() {
     );
     assert!(procedures[1].is_empty(), "{procedures:?}");
 }
+
+/// CPMTG: an anticoagulant taken with an NSAID is a GI risk factor, so a PPI meets the criterion;
+/// the same patient without the NSAID has no such risk from the anticoagulant.
+#[test]
+fn an_anticoagulant_with_an_nsaid_is_a_gi_risk() {
+    let g = guidelines();
+    let with_nsaid = review(&g, &case("ppi-anticoagulant.json"), None);
+    assert_eq!(
+        with_nsaid.items[0].rule.as_deref(),
+        Some("mtus.cpmtg.nsaids.gi-protection-with-risk")
+    );
+    let text = std::fs::read_to_string(data("ppi-anticoagulant.json")).expect("fixture");
+    let without = text.replace("naproxen 550 mg twice a day and ", "");
+    let case = CaseFile::parse_any(&without).expect("case file");
+    let finding = review(&g, &adapt::from_case_file(&case), None);
+    assert_ne!(finding.items[0].decision, Some(Decision::Overturned));
+}

@@ -104,6 +104,13 @@ pub fn build(
         .find(|f| f.kind == FactKind::Age && !f.ur_reasoning)
         .and_then(|f| f.value.parse::<f64>().ok());
     let planned_procedures = planned_procedures(&facts, requests, &readings);
+    let on_nsaid = readings.iter().any(|r| r.service == Service::Nsaid)
+        || facts.iter().any(|f| {
+            f.kind == FactKind::Medication
+                && f.about.as_deref() == Some("nsaid")
+                && !f.ur_reasoning
+                && (given(f.polarity) || f.polarity == Polarity::Planned)
+        });
     let therapies = readings
         .iter()
         .filter(|r| is_physical_or_passive(r.service))
@@ -121,15 +128,23 @@ pub fn build(
         item.concurrent_other_therapy = is_physical_or_passive(reading.service) && therapies > 1;
         item.age = age;
         item.planned_procedures = planned_procedures.clone();
-        // CPMTG NSAIDs, GI symptoms and cardiovascular risk: age over 65 is a risk factor for
-        // gastrointestinal events, stated by the record's age alone.
-        if let Some(years) = age.filter(|&a| a > 65.0) {
-            item.facts.push(EngineFact {
-                name: C::GiRisk,
-                polarity: Polarity::Affirmed,
-                span: None,
-                text: format!("age {years:.0} (over 65: a risk factor for GI events)"),
-            });
+        // CPMTG NSAIDs, GI symptoms and cardiovascular risk: for a patient on NSAIDs, age over
+        // 65 and the concurrent use of corticosteroids or an anticoagulant are risk factors for
+        // gastrointestinal events.
+        if on_nsaid {
+            if let Some(years) = age.filter(|&a| a > 65.0) {
+                item.facts.push(EngineFact {
+                    name: C::GiRisk,
+                    polarity: Polarity::Affirmed,
+                    span: None,
+                    text: format!(
+                        "age {years:.0} on NSAIDs (over 65: a risk factor for GI events)"
+                    ),
+                });
+            }
+            for fact in facts.iter().filter(|f| is_gi_risk_drug(f)) {
+                push_all(&mut item.facts, &[C::GiRisk], fact);
+            }
         }
         // An opioid requested in the same case is opioid therapy for the items that go with it
         // (a laxative for opioid-induced constipation).
@@ -244,6 +259,24 @@ fn item_input(
         &mut item.procedures,
     );
     item
+}
+
+/// A corticosteroid or an anticoagulant taken with an NSAID: a GI risk factor (CPMTG). A bleeding
+/// disorder is a bleeding risk, not one of these; aspirin is itself an NSAID in the dictionary,
+/// so its concurrent use is not told apart here.
+fn is_gi_risk_drug(fact: &Fact) -> bool {
+    if fact.ur_reasoning || fact.polarity == Polarity::Uncertain {
+        return false;
+    }
+    let text = fact.text.to_ascii_lowercase();
+    match fact.kind {
+        FactKind::Condition => fact.value == "bleeding_risk" && text != "bleeding disorder",
+        FactKind::Medication => matches!(
+            fact.drug.as_ref().and_then(|d| d.generic.as_deref()),
+            Some("prednisone" | "methylprednisolone" | "dexamethasone")
+        ),
+        _ => false,
+    }
 }
 
 /// The procedures of the surgeries the record plans and of those requested in the case, as
