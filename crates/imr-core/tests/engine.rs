@@ -609,7 +609,7 @@ fn check_half_does_not_regress() {
     let check = score(&half_comparisons(&dir, Half::Check));
     eprintln!("check:\n{}", table(&check));
     assert!(
-        check.coverage.is_some_and(|c| c >= 0.64),
+        check.coverage.is_some_and(|c| c >= 0.66),
         "coverage {:?}",
         check.coverage
     );
@@ -619,7 +619,7 @@ fn check_half_does_not_regress() {
         check.agreement
     );
     assert!(
-        check.balanced_accuracy.is_some_and(|c| c >= 0.65),
+        check.balanced_accuracy.is_some_and(|c| c >= 0.68),
         "balanced accuracy {:?}",
         check.balanced_accuracy
     );
@@ -628,4 +628,104 @@ fn check_half_does_not_regress() {
         "citation agreement {:?}",
         check.citation_agreement
     );
+}
+
+/// ODG preoperative testing by the planned operation: urinalysis before an implant, not before
+/// an arthroscopy; a CBC where blood loss is expected. The age stated in the record is a GI risk
+/// factor over 65 (a PPI with an NSAID) and fails the transportation criterion under 55.
+#[test]
+fn the_planned_operation_and_the_age_decide_their_criteria() {
+    let g = guidelines();
+    let arthroplasty = review(&g, &case("preop-arthroplasty.json"), None);
+    let decisions: Vec<Option<Decision>> = arthroplasty.items.iter().map(|i| i.decision).collect();
+    assert_eq!(
+        decisions,
+        vec![
+            Some(Decision::Overturned),
+            Some(Decision::Overturned),
+            Some(Decision::Overturned)
+        ],
+        "{:#?}",
+        arthroplasty
+            .items
+            .iter()
+            .map(|i| &i.rule)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        arthroplasty.items[0].rule.as_deref(),
+        Some("odg.preoperative-testing.urinalysis-implant")
+    );
+    let arthroscopy = review(&g, &case("preop-arthroscopy.json"), None);
+    let rules: Vec<Option<&str>> = arthroscopy
+        .items
+        .iter()
+        .map(|i| i.rule.as_deref())
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            Some("odg.preoperative-testing.urinalysis-no-implant"),
+            Some("odg.transportation.criteria-not-met")
+        ]
+    );
+    assert!(
+        arthroscopy
+            .items
+            .iter()
+            .all(|i| i.decision == Some(Decision::Upheld))
+    );
+}
+
+/// An FCE near maximum medical improvement, with no return to work, meets ODG's criterion.
+#[test]
+fn an_fce_at_maximum_medical_improvement() {
+    let item = ItemInput {
+        request: "Functional capacity evaluation".into(),
+        service: Some("functional_capacity_evaluation"),
+        facts: vec![fact("maximum_medical_improvement", Polarity::Affirmed)],
+        ..ItemInput::default()
+    };
+    let finding = review_item(&guidelines(), &item, None);
+    assert_eq!(finding.decision, Some(Decision::Overturned));
+    let back_at_work = ItemInput {
+        facts: vec![
+            fact("maximum_medical_improvement", Polarity::Affirmed),
+            fact("returned_to_work", Polarity::Affirmed),
+        ],
+        ..item
+    };
+    assert_eq!(
+        review_item(&guidelines(), &back_at_work, None).decision,
+        Some(Decision::Upheld)
+    );
+}
+
+/// A surgery on one side puts only that side's request in the postsurgical period.
+#[test]
+fn a_surgery_on_the_left_says_nothing_of_the_right() {
+    let input = case("sides.json");
+    let procedures: Vec<&Vec<String>> = input.items.iter().map(|i| &i.procedures).collect();
+    assert!(
+        procedures[0].contains(&"meniscectomy".to_string()),
+        "{procedures:?}"
+    );
+    assert!(procedures[1].is_empty(), "{procedures:?}");
+}
+
+/// CPMTG: an anticoagulant taken with an NSAID is a GI risk factor, so a PPI meets the criterion;
+/// the same patient without the NSAID has no such risk from the anticoagulant.
+#[test]
+fn an_anticoagulant_with_an_nsaid_is_a_gi_risk() {
+    let g = guidelines();
+    let with_nsaid = review(&g, &case("ppi-anticoagulant.json"), None);
+    assert_eq!(
+        with_nsaid.items[0].rule.as_deref(),
+        Some("mtus.cpmtg.nsaids.gi-protection-with-risk")
+    );
+    let text = std::fs::read_to_string(data("ppi-anticoagulant.json")).expect("fixture");
+    let without = text.replace("naproxen 550 mg twice a day and ", "");
+    let case = CaseFile::parse_any(&without).expect("case file");
+    let finding = review(&g, &adapt::from_case_file(&case), None);
+    assert_ne!(finding.items[0].decision, Some(Decision::Overturned));
 }

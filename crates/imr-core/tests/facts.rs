@@ -686,3 +686,69 @@ fn ur_reasoning_is_tagged() {
         .expect("weakness");
     assert!(!weakness.ur_reasoning);
 }
+
+/// "No better" after a trial is no improvement, as "little improvement" is.
+#[test]
+fn no_better_is_no_improvement() {
+    for text in [
+        "After six sessions of therapy she is no better.",
+        "He states the pain is not any better with acupuncture.",
+    ] {
+        let response = extract::facts(text)
+            .into_iter()
+            .find(|f| f.kind == FactKind::Response)
+            .unwrap_or_else(|| panic!("a response in {text:?}"));
+        assert_eq!(
+            (response.value.as_str(), response.polarity),
+            ("improvement", Polarity::Negated),
+            "{text}"
+        );
+    }
+}
+
+/// A fracture boot is a device; it names no fracture.
+#[test]
+fn a_fracture_boot_is_no_fracture() {
+    let facts = extract::facts("She was given a fracture boot for the ankle sprain.");
+    assert!(
+        !facts.iter().any(|f| f.value == "fracture"),
+        "no fracture diagnosis"
+    );
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.kind == FactKind::Treatment && f.value == "orthosis")
+    );
+}
+
+/// Maximum medical improvement and a failed return to work are work statuses (ODG's FCE criteria).
+#[test]
+fn work_statuses_for_a_functional_capacity_evaluation() {
+    let facts = extract::facts(
+        "He was found to be at MMI by the treating physician. A failed return to work \
+         in March was noted.",
+    );
+    let statuses: Vec<&str> = facts
+        .iter()
+        .filter(|f| f.kind == FactKind::WorkStatus)
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        vec!["permanent_and_stationary", "failed_return_to_work"]
+    );
+}
+
+/// A surgery that "is scheduled" is planned, not done.
+#[test]
+fn a_scheduled_surgery_is_planned() {
+    let facts = extract::facts("A right total knee arthroplasty is scheduled for next month.");
+    let surgery = facts
+        .iter()
+        .find(|f| f.value == "arthroplasty")
+        .expect("the arthroplasty");
+    assert_eq!(
+        (surgery.kind, surgery.polarity),
+        (FactKind::PlannedSurgery, Polarity::Planned)
+    );
+}

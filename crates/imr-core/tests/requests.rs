@@ -381,3 +381,34 @@ fn every_seed_item_has_a_service_category() {
     }
     assert!(count >= 9, "the seeds hold at least 9 items, read {count}");
 }
+
+/// A drug outside the dictionary is known by its class's stem (USAN): "-prazole" is a proton pump
+/// inhibitor, "-tidine" an H2 blocker, "-oxetine" an antidepressant.
+#[test]
+fn a_drug_outside_the_dictionary_is_known_by_its_stem() {
+    for (text, service, name) in [
+        (
+            "Dexlansoprazole 30mg #30",
+            Service::ProtonPumpInhibitor,
+            "dexlansoprazole",
+        ),
+        ("Nizatidine 150mg #60", Service::H2Blocker, "nizatidine"),
+        ("Levomilnacipran 40mg #30", Service::Unknown, ""),
+        (
+            "Vortioxetine 10mg #30",
+            Service::Antidepressant,
+            "vortioxetine",
+        ),
+    ] {
+        let r = read_request(text);
+        assert_eq!(r.service, service, "{text}");
+        if service != Service::Unknown {
+            let drug = r.drug.as_ref().expect("a drug");
+            assert_eq!(drug.name, name, "{text}");
+            assert_eq!(
+                r.quantity,
+                Some(30).filter(|_| !text.contains("#60")).or(Some(60))
+            );
+        }
+    }
+}

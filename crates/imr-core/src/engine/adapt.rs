@@ -13,6 +13,7 @@ use crate::case_file::CaseFile;
 use crate::extract::{self, Fact, FactKind};
 use crate::model::Determination;
 use crate::request::{self, Acquisition, DrugForm, Request, Service, TimeUnit};
+use crate::vocab::anatomy::Laterality;
 
 /// One disputed request of a case: the item, and for a partial authorization what was asked for
 /// originally and what was authorized.
@@ -118,6 +119,18 @@ pub fn build_with_facts(
         (Some(injury), Some(date)) => weeks_between(injury, date),
         _ => None,
     };
+    let age = facts
+        .iter()
+        .find(|f| f.kind == FactKind::Age && !f.ur_reasoning)
+        .and_then(|f| f.value.parse::<f64>().ok());
+    let planned_procedures = planned_procedures(&facts, requests, &readings);
+    let on_nsaid = readings.iter().any(|r| r.service == Service::Nsaid)
+        || facts.iter().any(|f| {
+            f.kind == FactKind::Medication
+                && f.about.as_deref() == Some("nsaid")
+                && !f.ur_reasoning
+                && (given(f.polarity) || f.polarity == Polarity::Planned)
+        });
     let therapies = readings
         .iter()
         .filter(|r| is_physical_or_passive(r.service))
@@ -133,6 +146,26 @@ pub fn build_with_facts(
             clinical_summary,
         );
         item.concurrent_other_therapy = is_physical_or_passive(reading.service) && therapies > 1;
+        item.age = age;
+        item.planned_procedures = planned_procedures.clone();
+        // CPMTG NSAIDs, GI symptoms and cardiovascular risk: for a patient on NSAIDs, age over
+        // 65 and the concurrent use of corticosteroids or an anticoagulant are risk factors for
+        // gastrointestinal events.
+        if on_nsaid {
+            if let Some(years) = age.filter(|&a| a > 65.0) {
+                item.facts.push(EngineFact {
+                    name: C::GiRisk,
+                    polarity: Polarity::Affirmed,
+                    span: None,
+                    text: format!(
+                        "age {years:.0} on NSAIDs (over 65: a risk factor for GI events)"
+                    ),
+                });
+            }
+            for fact in facts.iter().filter(|f| is_gi_risk_drug(f)) {
+                push_all(&mut item.facts, &[C::GiRisk], fact);
+            }
+        }
         // An opioid requested in the same case is opioid therapy for the items that go with it
         // (a laxative for opioid-induced constipation).
         if reading.service != Service::Opioid
@@ -224,6 +257,8 @@ fn item_input(
         weeks_since_injury,
         body_regions,
         procedures: Vec::new(),
+        planned_procedures: Vec::new(),
+        age: None,
         partial_authorization: partial,
         quantity_unspecified: reading.quantity_unspecified,
         retrospective: reading.retrospective,
@@ -244,6 +279,54 @@ fn item_input(
         &mut item.procedures,
     );
     item
+}
+
+/// A corticosteroid or an anticoagulant taken with an NSAID: a GI risk factor (CPMTG). A bleeding
+/// disorder is a bleeding risk, not one of these; aspirin is itself an NSAID in the dictionary,
+/// so its concurrent use is not told apart here.
+fn is_gi_risk_drug(fact: &Fact) -> bool {
+    if fact.ur_reasoning || fact.polarity == Polarity::Uncertain {
+        return false;
+    }
+    let text = fact.text.to_ascii_lowercase();
+    match fact.kind {
+        FactKind::Condition => fact.value == "bleeding_risk" && text != "bleeding disorder",
+        FactKind::Medication => matches!(
+            fact.drug.as_ref().and_then(|d| d.generic.as_deref()),
+            Some("prednisone" | "methylprednisolone" | "dexamethasone")
+        ),
+        _ => false,
+    }
+}
+
+/// The procedures of the surgeries the record plans and of those requested in the case, as
+/// `vocab::PROCEDURES` names them; a surgery only quoted from UR's reasons is not one.
+fn planned_procedures(
+    facts: &[Fact],
+    requests: &[RequestText],
+    readings: &[Request],
+) -> Vec<String> {
+    let planned = facts.iter().filter(|f| {
+        f.kind == FactKind::PlannedSurgery
+            && !f.ur_reasoning
+            && matches!(f.polarity, Polarity::Planned | Polarity::Affirmed)
+    });
+    let requested: Vec<Fact> = requests
+        .iter()
+        .zip(readings)
+        .filter(|(_, r)| r.service == Service::Surgery)
+        .flat_map(|(t, _)| extract::facts(t.item))
+        .filter(|f| matches!(f.kind, FactKind::Surgery | FactKind::PlannedSurgery))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for fact in planned.chain(requested.iter()) {
+        if crate::guidelines::vocab::PROCEDURES.contains(&fact.value.as_str())
+            && !out.contains(&fact.value)
+        {
+            out.push(fact.value.clone());
+        }
+    }
+    out
 }
 
 fn is_physical_or_passive(service: Service) -> bool {
@@ -334,8 +417,12 @@ fn in_postsurgical_period(
     fact: &Fact,
     context: &Context,
     regions: &[&str],
+    side: Option<Laterality>,
     date: Option<Date>,
 ) -> bool {
+    if !same_side(side, fact.laterality) {
+        return false;
+    }
     let same_region = match fact.body_region {
         Some(region) => {
             let region = region.as_str();
@@ -565,7 +652,15 @@ fn engine_facts(
                 "carpal_tunnel_syndrome" => &[C::CarpalTunnelSigns],
                 "psychiatric" => &[C::PsychologicalSymptoms],
                 "chronic_pain" if p == Polarity::Affirmed => &[C::ChronicPain],
-                "post_surgical" if in_postsurgical_period(fact, &context, &regions, date) => {
+                "post_surgical"
+                    if in_postsurgical_period(
+                        fact,
+                        &context,
+                        &regions,
+                        reading.laterality,
+                        date,
+                    ) =>
+                {
                     &[C::Postoperative]
                 }
                 _ => &[],
@@ -576,7 +671,14 @@ fn engine_facts(
             // For a treatment, any study already done is imaging of record.
             FactKind::Imaging if !is_study && given(p) => &[C::PriorImaging],
             FactKind::Surgery
-                if given(p) && in_postsurgical_period(fact, &context, &regions, date) =>
+                if given(p)
+                    && in_postsurgical_period(
+                        fact,
+                        &context,
+                        &regions,
+                        reading.laterality,
+                        date,
+                    ) =>
             {
                 if !procedures.contains(&fact.value) {
                     procedures.push(fact.value.clone());
@@ -586,6 +688,8 @@ fn engine_facts(
             FactKind::PlannedSurgery => &[C::SurgeryPlanned],
             FactKind::WorkStatus => match value {
                 "full_duty" | "working" => &[C::ReturnedToWork],
+                "permanent_and_stationary" => &[C::MaximumMedicalImprovement],
+                "failed_return_to_work" => &[C::FailedReturnToWork],
                 _ => &[],
             },
             FactKind::UrineDrugScreen if given(p) => &[C::OpioidMonitoring],
@@ -641,7 +745,20 @@ fn same_drug(reading: &Request, fact: &Fact) -> bool {
         && (fact.value.contains(name) || fact.drug.as_ref().is_some_and(|d| d.name.contains(name)))
 }
 
+/// A request for one side and a fact of the other: a left knee surgery says nothing of the
+/// right knee. Bilateral or unstated sides match either.
+fn same_side(request: Option<Laterality>, fact: Option<Laterality>) -> bool {
+    !matches!(
+        (request, fact),
+        (Some(Laterality::Left), Some(Laterality::Right))
+            | (Some(Laterality::Right), Some(Laterality::Left))
+    )
+}
+
 fn same_region(reading: &Request, fact: &Fact) -> bool {
+    if !same_side(reading.laterality, fact.laterality) {
+        return false;
+    }
     match fact.body_region {
         Some(region) => reading.body_regions.is_empty() || reading.body_regions.contains(&region),
         None => true,

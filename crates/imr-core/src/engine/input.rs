@@ -41,6 +41,11 @@ pub struct ItemInput {
     /// Procedures of the surgeries done on the region requested within the postsurgical period
     /// (`vocab::PROCEDURES`), for the postsurgical table.
     pub procedures: Vec<String>,
+    /// Procedures of the surgeries planned or requested in the case (`vocab::PROCEDURES`), for
+    /// the tests that depend on the operation (ODG preoperative testing).
+    pub planned_procedures: Vec<String>,
+    /// The patient's age in years, as the record states it.
+    pub age: Option<f64>,
     pub partial_authorization: bool,
     /// The request itself says its quantity is unknown or unspecified.
     pub quantity_unspecified: bool,

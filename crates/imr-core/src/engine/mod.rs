@@ -266,6 +266,8 @@ fn criterion(subject: &Subject, item: &ItemInput, decisive: bool) -> Criterion {
                     (!item.body_regions.is_empty()).then(|| item.body_regions.join(", "))
                 }
                 "procedure" => (!item.procedures.is_empty()).then(|| item.procedures.join(", ")),
+                "planned_procedure" => (!item.planned_procedures.is_empty())
+                    .then(|| item.planned_procedures.join(", ")),
                 "mentions" => Some(item.request.clone()),
                 a => match number(a, item) {
                     Some(n) if n.fract() == 0.0 => Some(format!("{n:.0}")),
@@ -307,6 +309,8 @@ fn describe(subject: &Subject) -> String {
         "weeks_since_injury" => "weeks since the injury".into(),
         "body_region" => "body region requested".into(),
         "procedure" => "surgery done within the postsurgical period".into(),
+        "planned_procedure" => "surgery planned or requested".into(),
+        "age" => "the patient's age".into(),
         "mentions" => "the request's wording".into(),
         other => other.replace('_', " "),
     }
@@ -520,6 +524,7 @@ fn number(attribute: &str, item: &ItemInput) -> Option<f64> {
         "frequency_per_week" => item.frequency_per_week,
         "duration_weeks" => item.duration_weeks,
         "weeks_since_injury" => item.weeks_since_injury,
+        "age" => item.age,
         _ => None,
     }
 }
@@ -566,6 +571,12 @@ fn check_request(attribute: &str, test: &Test, item: &ItemInput) -> Option<bool>
                     }
                     item.procedures.iter().any(|p| words.contains(p))
                 }
+                "planned_procedure" => {
+                    if item.planned_procedures.is_empty() {
+                        return None;
+                    }
+                    item.planned_procedures.iter().any(|p| words.contains(p))
+                }
                 _ => {
                     let request = item.request.to_lowercase();
                     words.iter().any(|w| contains_word(&request, w))
@@ -595,6 +606,8 @@ fn describe_unknown(subject: &Subject) -> String {
         "weeks_since_injury" => "the date of injury".into(),
         "body_region" => "the body region requested".into(),
         "procedure" => "the surgery performed and its date".into(),
+        "planned_procedure" => "the surgery planned".into(),
+        "age" => "the patient's age".into(),
         other => other.replace('_', " "),
     }
 }

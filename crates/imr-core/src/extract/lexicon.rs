@@ -336,6 +336,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("splint", Treatment, "orthosis"),
     e("back support", Treatment, "orthosis"),
     e("lumbar support", Treatment, "orthosis"),
+    // A boot worn for a fracture is a device, not a diagnosis of fracture (the longest match wins).
+    e("fracture boot", Treatment, "orthosis"),
+    e("walking boot", Treatment, "orthosis"),
+    e("cam boot", Treatment, "orthosis"),
     e("heat/cold therapy", Treatment, "heat_cold_therapy"),
     e("hot/cold therapy", Treatment, "heat_cold_therapy"),
     e("cold therapy", Treatment, "heat_cold_therapy"),
@@ -356,6 +360,11 @@ pub(crate) const ENTRIES: &[Entry] = &[
     neg("little benefit", Response, "improvement"),
     neg("minimal benefit", Response, "improvement"),
     neg("little to no", Response, "improvement"),
+    // "No better" says the trial did not help: no improvement, as "no change" does.
+    neg("no better", Response, "improvement"),
+    neg("not better", Response, "improvement"),
+    neg("not any better", Response, "improvement"),
+    neg("not feel better", Response, "improvement"),
     e("intolerance", Response, "intolerance"),
     e("unable to tolerate", Response, "intolerance"),
     e("could not tolerate", Response, "intolerance"),
@@ -561,6 +570,24 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "maximum medical improvement",
         WorkStatus,
         "permanent_and_stationary",
+    ),
+    e("mmi", WorkStatus, "permanent_and_stationary"),
+    // A return to work tried and given up (ODG FCE: prior unsuccessful return-to-work attempts).
+    e("failed return to work", WorkStatus, "failed_return_to_work"),
+    e(
+        "unsuccessful return to work",
+        WorkStatus,
+        "failed_return_to_work",
+    ),
+    e(
+        "failed attempt to return to work",
+        WorkStatus,
+        "failed_return_to_work",
+    ),
+    e(
+        "failed attempts to return to work",
+        WorkStatus,
+        "failed_return_to_work",
     ),
     e("working", WorkStatus, "working"),
     e("is working", WorkStatus, "working"),

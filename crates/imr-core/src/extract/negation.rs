@@ -216,6 +216,12 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("the original request", Role::Post(P)),
     ("was authorized", Role::Post(P)),
     ("were authorized", Role::Post(P)),
+    // A surgery "is scheduled" is still to come, not done.
+    ("is scheduled", Role::Post(P)),
+    ("are scheduled", Role::Post(P)),
+    ("was scheduled", Role::Post(P)),
+    ("has been scheduled", Role::Post(P)),
+    ("is being scheduled", Role::Post(P)),
     // Uncertain, after the fact.
     ("was requested", Role::Post(P)),
     ("were requested", Role::Post(P)),
@@ -231,8 +237,8 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("was ordered", Role::Post(U)),
     ("were ordered", Role::Post(U)),
     ("is pending", Role::Post(U)),
-    ("was planned", Role::Post(U)),
-    ("is planned", Role::Post(U)),
+    ("was planned", Role::Post(P)),
+    ("is planned", Role::Post(P)),
     ("was suspected", Role::Post(U)),
     ("is suspected", Role::Post(U)),
     ("was modified", Role::Post(U)),

@@ -462,8 +462,8 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool
         let rest = &text[m.end..sentence.1.max(m.end)];
         let mut end = m.end;
         let mut drug = Drug {
-            name: m.entry.name.to_string(),
-            generic: Some(m.entry.generic.to_string()),
+            name: m.name().to_string(),
+            generic: Some(m.generic().to_string()),
             ..Drug::default()
         };
         if let Some(c) = STRENGTH.captures(rest) {
@@ -492,7 +492,7 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool
             drug.count = c.get(1).and_then(|v| v.as_str().parse().ok());
             end += c.get(0).map_or(0, |g| g.end());
         }
-        let mut f = Fact::new(FactKind::Medication, m.entry.name, text, m.start, end);
+        let mut f = Fact::new(FactKind::Medication, m.name(), text, m.start, end);
         f.about = Some(m.entry.class.as_str().to_string());
         let tail = &text[end..sentence.1.max(end)];
         if let Some(c) = FOR_DURATION.captures(tail)

@@ -387,7 +387,7 @@ fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
                 suggestion(bad, BODY_REGIONS)
             ));
         }
-        if name == "procedure"
+        if (name == "procedure" || name == "planned_procedure")
             && let Some(bad) = words.iter().find(|w| !PROCEDURES.contains(&w.as_str()))
         {
             return Err(format!(

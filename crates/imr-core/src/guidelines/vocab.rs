@@ -96,6 +96,10 @@ clinical_facts! {
     /// Numbness, tingling or paresthesias (symptoms, not examination findings).
     SensorySymptoms = "sensory_symptoms",
     OpioidTherapy = "opioid_therapy",
+    /// Declared at or near maximum medical improvement (permanent and stationary).
+    MaximumMedicalImprovement = "maximum_medical_improvement",
+    /// A return to work attempted without success.
+    FailedReturnToWork = "failed_return_to_work",
 }
 
 impl std::fmt::Display for ClinicalFact {
@@ -113,6 +117,7 @@ pub const REQUEST_ATTRIBUTES: &[&str] = &[
     "frequency_per_week",
     "duration_weeks",
     "weeks_since_injury",
+    "age",
     // Yes/no attributes: documented (true) or not.
     "partial_authorization",
     "quantity_unspecified",
@@ -126,6 +131,7 @@ pub const REQUEST_ATTRIBUTES: &[&str] = &[
     "body_region",
     "mentions",
     "procedure",
+    "planned_procedure",
 ];
 
 /// Attributes that are numbers (tested with `above` / `at_most`).
@@ -136,10 +142,11 @@ pub const NUMERIC_ATTRIBUTES: &[&str] = &[
     "frequency_per_week",
     "duration_weeks",
     "weeks_since_injury",
+    "age",
 ];
 
 /// Attributes that are lists of words (tested with `any_of`).
-pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions", "procedure"];
+pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions", "procedure", "planned_procedure"];
 
 /// Procedures of a surgery already done, as the fact extraction names them (`FactKind::Surgery`
 /// values): `procedure` lists those done on the region requested within the postsurgical period.

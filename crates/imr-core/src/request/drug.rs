@@ -54,7 +54,7 @@ pub(super) fn read(text: &str) -> Option<DrugReading> {
         });
         if let Some(c) = pct {
             ingredients.push(Ingredient {
-                name: m.entry.name.to_string(),
+                name: m.name().to_string(),
                 percent: c.get(1).and_then(|v| v.as_str().parse().ok()),
             });
         }
@@ -93,7 +93,7 @@ pub(super) fn read(text: &str) -> Option<DrugReading> {
             .find(rest)
             .map_or("", |m| m.as_str())
             .to_ascii_lowercase();
-        let mut name = entry.name.to_string();
+        let mut name = first.name().to_string();
         for word in marks.split_whitespace() {
             if matches!(word, "er" | "xr" | "sr" | "cr" | "la") {
                 name.push(' ');
@@ -105,7 +105,7 @@ pub(super) fn read(text: &str) -> Option<DrugReading> {
     let generic = if ingredients.len() >= 2 {
         None
     } else {
-        Some(entry.generic.to_string())
+        Some(first.generic().to_string())
     };
 
     // The strength: the first one after the drug's name.

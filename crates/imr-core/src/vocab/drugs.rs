@@ -233,24 +233,91 @@ static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("static drug dictionary")
 });
 
+/// Drug classes recognized by the stem that ends a generic name (the USAN/INN stems), for drugs
+/// outside the dictionary: a new proton pump inhibitor ends in "-prazole" whatever its name.
+/// Each entry's `name` is the stem; a mention keeps the word it was read from.
+pub(crate) const STEMS: &[DrugEntry] = &[
+    d("prazole", "", PPI),
+    d("tidine", "", H2),
+    d("profen", "", NS),
+    d("coxib", "", NS),
+    d("fenac", "", NS),
+    d("azepam", "", BZ),
+    d("azolam", "", BZ),
+    d("triptyline", "", AD),
+    d("oxetine", "", AD),
+    d("gabalin", "", AC),
+    d("codone", "", OP),
+    d("morphone", "", OP),
+    d("setron", "", AE),
+];
+
 /// A drug named in the text.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct DrugMention {
     pub entry: &'static DrugEntry,
     pub start: usize,
     pub end: usize,
+    /// The word as written (lower case) when the drug was known by its stem only.
+    word: Option<String>,
 }
 
-/// Every dictionary drug named in `text`, whole words only, in order.
+impl DrugMention {
+    /// The drug's name: the dictionary's, or the word of a drug known by its stem.
+    pub fn name(&self) -> &str {
+        self.word.as_deref().unwrap_or(self.entry.name)
+    }
+
+    /// The generic name: the dictionary's, or the word itself (a stem names a generic).
+    pub fn generic(&self) -> &str {
+        self.word.as_deref().unwrap_or(self.entry.generic)
+    }
+}
+
+/// Every drug named in `text`, whole words only, in order: dictionary names, then any other word
+/// that ends in a drug class's stem.
 pub(crate) fn mentions(text: &str) -> Vec<DrugMention> {
     let bytes = text.as_bytes();
-    MATCHER
+    let mut found: Vec<DrugMention> = MATCHER
         .find_iter(text)
         .filter(|m| super::is_word_boundary(bytes, m.start(), m.end()))
         .map(|m| DrugMention {
             entry: &DRUGS[m.pattern().as_usize()],
             start: m.start(),
             end: m.end(),
+            word: None,
         })
-        .collect()
+        .collect();
+    let known = found.len();
+    let mut start = None;
+    for (i, b) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
+        match (b.is_ascii_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                start = None;
+                // A word glued to digits ("abc123") is no drug name.
+                if !super::is_word_boundary(bytes, s, i) {
+                    continue;
+                }
+                let word = text[s..i].to_ascii_lowercase();
+                let stem = STEMS
+                    .iter()
+                    .find(|e| word.len() >= e.name.len() + 3 && word.ends_with(e.name));
+                let overlaps = found[..known].iter().any(|m| m.start < i && s < m.end);
+                if let Some(entry) = stem
+                    && !overlaps
+                {
+                    found.push(DrugMention {
+                        entry,
+                        start: s,
+                        end: i,
+                        word: Some(word),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    found.sort_by_key(|m| m.start);
+    found
 }
