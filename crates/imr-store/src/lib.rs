@@ -15,6 +15,7 @@ pub mod accounts;
 mod backend;
 mod error;
 pub mod export;
+mod migrations;
 mod postgres;
 pub mod published;
 mod sqlite;
