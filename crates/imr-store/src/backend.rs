@@ -176,6 +176,10 @@ pub(crate) fn audit_entry(row: (String, String, String, String)) -> Result<Audit
     })
 }
 
+// The `where` clause every generic impl of the store carries (here, `accounts.rs`,
+// `published.rs`): a connection runs queries, and the values the SQL binds and reads (64-bit
+// integers, text, bytes, optional text) have a type on the database. SQLite and PostgreSQL
+// meet it; the compiler checks each impl against both when `sqlite.rs` and `postgres.rs` use it.
 impl<DB> SqlStore<DB>
 where
     DB: Dialect,
