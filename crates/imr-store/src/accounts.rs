@@ -4,13 +4,14 @@
 //! verifies them), session and API tokens as SHA-256 hex, so reading the database gives no way
 //! in. Failed logins are counted per (username, client address) pair, here in the store, so
 //! that several servers on one database slow an attacker down together; nothing locks an account.
-//! Both backends implement [`AccountStore`] with the same portable SQL (`impl_accounts!`),
-//! in the child modules `sqlite::accounts` and `postgres::accounts`.
+//! [`AccountStore`] is implemented once below, generic over the database (see `backend.rs`).
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 
 use crate::{PostgresStore, SqliteStore, Store, StoreError, StoreOptions};
 
@@ -276,300 +277,352 @@ pub(crate) fn user_of(row: UserRow) -> Result<User, StoreError> {
         must_change_password: must_change != 0,
     })
 }
-
-macro_rules! impl_accounts {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::accounts::AccountStore for $store {
-            async fn create_user(
-                &self,
-                user: &$crate::accounts::NewUser,
-            ) -> Result<$crate::accounts::User, $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
-                    "INSERT INTO users (username, role, reviewer_id, case_number, password_hash, \
-                     must_change_password, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(user.username.clone())
-                .bind(user.role.as_str())
-                .bind(user.reviewer_id.clone())
-                .bind(user.case_number.clone())
-                .bind(user.password_hash.clone())
-                .bind(i64::from(user.must_change_password))
-                .bind(user.created_at)
-                .fetch_one(&mut *tx)
-                .await;
-                let id = match inserted {
-                    Err(e) if $crate::backend::is_unique_violation(&e) => {
-                        return Err($crate::StoreError::Duplicate {
-                            what: "user",
-                            key: user.username.clone(),
-                        });
-                    }
-                    other => other?,
-                };
-                tx.commit().await?;
-                Ok($crate::accounts::User {
-                    id,
-                    username: user.username.clone(),
-                    role: user.role,
-                    reviewer_id: user.reviewer_id.clone(),
-                    case_number: user.case_number.clone(),
-                    password_hash: user.password_hash.clone(),
-                    disabled: false,
-                    must_change_password: user.must_change_password,
-                })
+#[async_trait::async_trait]
+impl<DB> crate::accounts::AccountStore for crate::backend::SqlStore<DB>
+where
+    DB: crate::backend::Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'v> i64: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
+    for<'v> String: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
+    for<'v> Vec<u8>: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
+    for<'v> &'v str: Type<DB> + Encode<'v, DB>,
+    for<'v> Option<String>: Type<DB> + Encode<'v, DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    async fn create_user(
+        &self,
+        user: &crate::accounts::NewUser,
+    ) -> Result<crate::accounts::User, crate::StoreError> {
+        let mut tx = self.begin_write().await?;
+        let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+            "INSERT INTO users (username, role, reviewer_id, case_number, password_hash, \
+             must_change_password, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(user.username.clone())
+        .bind(user.role.as_str())
+        .bind(user.reviewer_id.clone())
+        .bind(user.case_number.clone())
+        .bind(user.password_hash.clone())
+        .bind(i64::from(user.must_change_password))
+        .bind(user.created_at)
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Err(e) if crate::backend::is_unique_violation(&e) => {
+                return Err(crate::StoreError::Duplicate {
+                    what: "user",
+                    key: user.username.clone(),
+                });
             }
+            other => other?,
+        };
+        tx.commit().await?;
+        Ok(crate::accounts::User {
+            id,
+            username: user.username.clone(),
+            role: user.role,
+            reviewer_id: user.reviewer_id.clone(),
+            case_number: user.case_number.clone(),
+            password_hash: user.password_hash.clone(),
+            disabled: false,
+            must_change_password: user.must_change_password,
+        })
+    }
 
-            async fn user_by_name(
-                &self,
-                username: &str,
-            ) -> Result<Option<$crate::accounts::User>, $crate::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM users WHERE username = $1",
-                    $crate::accounts::USER_COLUMNS
-                );
-                let row: Option<$crate::accounts::UserRow> =
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                        .bind(username.to_owned())
-                        .fetch_optional(self.read_pool())
-                        .await?;
-                row.map($crate::accounts::user_of).transpose()
-            }
+    async fn user_by_name(
+        &self,
+        username: &str,
+    ) -> Result<Option<crate::accounts::User>, crate::StoreError> {
+        let sql = format!(
+            "SELECT {} FROM users WHERE username = $1",
+            crate::accounts::USER_COLUMNS
+        );
+        let row: Option<crate::accounts::UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(username.to_owned())
+            .fetch_optional(self.read_pool())
+            .await?;
+        row.map(crate::accounts::user_of).transpose()
+    }
 
-            async fn users(&self) -> Result<Vec<$crate::accounts::User>, $crate::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM users ORDER BY id",
-                    $crate::accounts::USER_COLUMNS
-                );
-                let rows: Vec<$crate::accounts::UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .fetch_all(self.read_pool())
-                    .await?;
-                rows.into_iter().map($crate::accounts::user_of).collect()
-            }
+    async fn users(&self) -> Result<Vec<crate::accounts::User>, crate::StoreError> {
+        let sql = format!(
+            "SELECT {} FROM users ORDER BY id",
+            crate::accounts::USER_COLUMNS
+        );
+        let rows: Vec<crate::accounts::UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.read_pool())
+            .await?;
+        rows.into_iter().map(crate::accounts::user_of).collect()
+    }
 
-            async fn set_password(
-                &self,
-                user_id: i64,
-                password_hash: &str,
-                must_change: bool,
-            ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                let changed = sqlx::query(
-                    "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
-                )
-                .bind(password_hash.to_owned())
-                .bind(i64::from(must_change))
+    async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<(), crate::StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+        )
+        .bind(password_hash.to_owned())
+        .bind(i64::from(must_change))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        let changed = DB::rows_affected(&done);
+        if changed == 0 {
+            return Err(crate::StoreError::NotFound {
+                what: "user",
+                key: user_id.to_string(),
+            });
+        }
+        // A new password ends every session.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<(), crate::StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let changed = DB::rows_affected(&done);
+        if changed == 0 {
+            return Err(crate::StoreError::NotFound {
+                what: "user",
+                key: user_id.to_string(),
+            });
+        }
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user_id)
                 .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if changed == 0 {
-                    return Err($crate::StoreError::NotFound { what: "user", key: user_id.to_string() });
-                }
-                // A new password ends every session.
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 
-            async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<(), $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
-                    .bind(i64::from(disabled))
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if changed == 0 {
-                    return Err($crate::StoreError::NotFound { what: "user", key: user_id.to_string() });
-                }
-                if disabled {
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn create_session(
-                &self,
-                session: &$crate::accounts::NewSession,
-                now: i64,
-                max_per_user: u32,
-            ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                // Sessions of this user that have expired go as a new one comes.
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
-                    .bind(session.user_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO sessions (token_sha256, user_id, kind, csrf_token, expires_at, created_ms, last_seen) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(session.token_sha256.clone())
-                .bind(session.user_id)
-                .bind(session.kind.as_str())
-                .bind(session.csrf_token.clone())
-                .bind(session.expires_at)
-                .bind(session.created_ms)
-                .bind(now)
+    async fn create_session(
+        &self,
+        session: &crate::accounts::NewSession,
+        now: i64,
+        max_per_user: u32,
+    ) -> Result<(), crate::StoreError> {
+        let mut tx = self.begin_write().await?;
+        // Sessions of this user that have expired go as a new one comes.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+            .bind(session.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_sha256, user_id, kind, csrf_token, expires_at, created_ms, last_seen) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(session.token_sha256.clone())
+        .bind(session.user_id)
+        .bind(session.kind.as_str())
+        .bind(session.csrf_token.clone())
+        .bind(session.expires_at)
+        .bind(session.created_ms)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        // Past the cap, the oldest of the user's sessions of this kind go.
+        let held: Vec<(String,)> = sqlx::query_as(
+            "SELECT token_sha256 FROM sessions WHERE user_id = $1 AND kind = $2 \
+             ORDER BY created_ms DESC, token_sha256",
+        )
+        .bind(session.user_id)
+        .bind(session.kind.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
+        let keep = usize::try_from(max_per_user.max(1)).unwrap_or(usize::MAX);
+        for (token,) in held.iter().skip(keep) {
+            sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+                .bind(token.clone())
                 .execute(&mut *tx)
                 .await?;
-                // Past the cap, the oldest of the user's sessions of this kind go.
-                let held: Vec<(String,)> = sqlx::query_as(
-                    "SELECT token_sha256 FROM sessions WHERE user_id = $1 AND kind = $2 \
-                     ORDER BY created_ms DESC, token_sha256",
-                )
-                .bind(session.user_id)
-                .bind(session.kind.as_str())
-                .fetch_all(&mut *tx)
-                .await?;
-                let keep = usize::try_from(max_per_user.max(1)).unwrap_or(usize::MAX);
-                for (token,) in held.iter().skip(keep) {
-                    sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
-                        .bind(token.clone())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn session(
-                &self,
-                token_sha256: &str,
-                now: i64,
-            ) -> Result<Option<$crate::accounts::Session>, $crate::StoreError> {
-                let row: Option<(String, String, i64, i64, i64, String, String, Option<String>, Option<String>, String, i64, i64)> =
-                    sqlx::query_as(
-                        "SELECT s.kind, s.csrf_token, s.expires_at, s.last_seen, \
-                         u.id, u.username, u.role, u.reviewer_id, u.case_number, u.password_hash, \
-                         u.disabled, u.must_change_password \
-                         FROM sessions s JOIN users u ON u.id = s.user_id \
-                         WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND u.disabled = 0",
-                    )
-                    .bind(token_sha256.to_owned())
-                    .bind(now)
-                    .fetch_optional(self.read_pool())
-                    .await?;
-                let Some((kind, csrf_token, expires_at, last_seen, id, username, role, reviewer_id, case_number, hash, disabled, must_change)) = row
-                else {
-                    return Ok(None);
-                };
-                let kind = if kind == "api" {
-                    $crate::accounts::SessionKind::Api
-                } else {
-                    $crate::accounts::SessionKind::Web
-                };
-                let user = $crate::accounts::user_of((
-                    id, username, role, reviewer_id, case_number, hash, disabled, must_change,
-                ))?;
-                Ok(Some($crate::accounts::Session {
-                    kind,
-                    csrf_token,
-                    expires_at,
-                    last_seen,
-                    user,
-                }))
-            }
-
-            async fn touch_session(&self, token_sha256: &str, now: i64) -> Result<(), $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_sha256 = $2 AND last_seen < $1")
-                    .bind(now)
-                    .bind(token_sha256.to_owned())
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn delete_session(&self, token_sha256: &str) -> Result<(), $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
-                    .bind(token_sha256.to_owned())
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn begin_login_attempt(
-                &self,
-                username: &str,
-                client: &str,
-                now: i64,
-                policy: &$crate::accounts::ThrottlePolicy,
-            ) -> Result<$crate::accounts::LoginAttempt, $crate::StoreError> {
-                let forget_before = now.saturating_sub(policy.forget_seconds);
-                let mut tx = self.begin_write().await?;
-                // Pairs quiet long enough are forgotten (the table stays small).
-                sqlx::query("DELETE FROM login_throttle WHERE last_failure < $1")
-                    .bind(forget_before)
-                    .execute(&mut *tx)
-                    .await?;
-                // Counted only when the pair is not waiting; the row stays locked to the end of
-                // the transaction (PostgreSQL), or the whole database does (SQLite).
-                let counted: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO login_throttle (username, client, failures, last_failure, blocked_until) \
-                     VALUES ($1, $2, 1, $3, 0) \
-                     ON CONFLICT (username, client) DO UPDATE \
-                     SET failures = login_throttle.failures + 1, last_failure = $3 \
-                     WHERE login_throttle.blocked_until <= $3 \
-                     RETURNING failures",
-                )
-                .bind(username.to_owned())
-                .bind(client.to_owned())
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(count) = counted else {
-                    let until: i64 = sqlx::query_scalar(
-                        "SELECT blocked_until FROM login_throttle WHERE username = $1 AND client = $2",
-                    )
-                    .bind(username.to_owned())
-                    .bind(client.to_owned())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    tx.commit().await?;
-                    return Ok($crate::accounts::LoginAttempt::Wait { until });
-                };
-                let failures = u32::try_from(count).unwrap_or(u32::MAX);
-                let blocked_until = now.saturating_add(policy.delay(failures));
-                sqlx::query("UPDATE login_throttle SET blocked_until = $1 WHERE username = $2 AND client = $3")
-                    .bind(blocked_until)
-                    .bind(username.to_owned())
-                    .bind(client.to_owned())
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok($crate::accounts::LoginAttempt::Go { failures, blocked_until })
-            }
-
-            async fn clear_login_failures(&self, username: &str, client: &str) -> Result<(), $crate::StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM login_throttle WHERE username = $1 AND client = $2")
-                    .bind(username.to_owned())
-                    .bind(client.to_owned())
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
         }
-    };
-}
+        tx.commit().await?;
+        Ok(())
+    }
 
-pub(crate) use impl_accounts;
+    async fn session(
+        &self,
+        token_sha256: &str,
+        now: i64,
+    ) -> Result<Option<crate::accounts::Session>, crate::StoreError> {
+        let row: Option<(
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            i64,
+            i64,
+        )> = sqlx::query_as(
+            "SELECT s.kind, s.csrf_token, s.expires_at, s.last_seen, \
+                 u.id, u.username, u.role, u.reviewer_id, u.case_number, u.password_hash, \
+                 u.disabled, u.must_change_password \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND u.disabled = 0",
+        )
+        .bind(token_sha256.to_owned())
+        .bind(now)
+        .fetch_optional(self.read_pool())
+        .await?;
+        let Some((
+            kind,
+            csrf_token,
+            expires_at,
+            last_seen,
+            id,
+            username,
+            role,
+            reviewer_id,
+            case_number,
+            hash,
+            disabled,
+            must_change,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let kind = if kind == "api" {
+            crate::accounts::SessionKind::Api
+        } else {
+            crate::accounts::SessionKind::Web
+        };
+        let user = crate::accounts::user_of((
+            id,
+            username,
+            role,
+            reviewer_id,
+            case_number,
+            hash,
+            disabled,
+            must_change,
+        ))?;
+        Ok(Some(crate::accounts::Session {
+            kind,
+            csrf_token,
+            expires_at,
+            last_seen,
+            user,
+        }))
+    }
+
+    async fn touch_session(&self, token_sha256: &str, now: i64) -> Result<(), crate::StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE sessions SET last_seen = $1 WHERE token_sha256 = $2 AND last_seen < $1",
+        )
+        .bind(now)
+        .bind(token_sha256.to_owned())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_sha256: &str) -> Result<(), crate::StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+            .bind(token_sha256.to_owned())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn begin_login_attempt(
+        &self,
+        username: &str,
+        client: &str,
+        now: i64,
+        policy: &crate::accounts::ThrottlePolicy,
+    ) -> Result<crate::accounts::LoginAttempt, crate::StoreError> {
+        let forget_before = now.saturating_sub(policy.forget_seconds);
+        let mut tx = self.begin_write().await?;
+        // Pairs quiet long enough are forgotten (the table stays small).
+        sqlx::query("DELETE FROM login_throttle WHERE last_failure < $1")
+            .bind(forget_before)
+            .execute(&mut *tx)
+            .await?;
+        // Counted only when the pair is not waiting; the row stays locked to the end of
+        // the transaction (PostgreSQL), or the whole database does (SQLite).
+        let counted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO login_throttle (username, client, failures, last_failure, blocked_until) \
+             VALUES ($1, $2, 1, $3, 0) \
+             ON CONFLICT (username, client) DO UPDATE \
+             SET failures = login_throttle.failures + 1, last_failure = $3 \
+             WHERE login_throttle.blocked_until <= $3 \
+             RETURNING failures",
+        )
+        .bind(username.to_owned())
+        .bind(client.to_owned())
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(count) = counted else {
+            let until: i64 = sqlx::query_scalar(
+                "SELECT blocked_until FROM login_throttle WHERE username = $1 AND client = $2",
+            )
+            .bind(username.to_owned())
+            .bind(client.to_owned())
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(crate::accounts::LoginAttempt::Wait { until });
+        };
+        let failures = u32::try_from(count).unwrap_or(u32::MAX);
+        let blocked_until = now.saturating_add(policy.delay(failures));
+        sqlx::query(
+            "UPDATE login_throttle SET blocked_until = $1 WHERE username = $2 AND client = $3",
+        )
+        .bind(blocked_until)
+        .bind(username.to_owned())
+        .bind(client.to_owned())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(crate::accounts::LoginAttempt::Go {
+            failures,
+            blocked_until,
+        })
+    }
+
+    async fn clear_login_failures(
+        &self,
+        username: &str,
+        client: &str,
+    ) -> Result<(), crate::StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1 AND client = $2")
+            .bind(username.to_owned())
+            .bind(client.to_owned())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
 
 #[cfg(test)]
 mod tests {

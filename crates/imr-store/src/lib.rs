@@ -1,7 +1,9 @@
 //! `imr-store`: where cases live. One [`Store`] trait, two backends: SQLite (a file, the
-//! default, nothing to install) and PostgreSQL (for several users and server instances). Each
-//! backend owns its SQL migrations and applies them when it opens. One conformance suite
-//! (`tests/conformance.rs`) runs every method against both.
+//! default, nothing to install) and PostgreSQL (for several users and server instances), both
+//! one generic `SqlStore<DB>` (`backend.rs`). Each backend owns its SQL migrations and applies
+//! them through `sqlx::migrate!` when it opens, refusing a migration changed since it was applied
+//! (`migrations.rs`). One conformance suite (`tests/conformance.rs`) runs every method against
+//! both.
 //!
 //! The store is shared as `Arc<dyn Store>` (the trait is object safe through `async-trait`), so
 //! the command line and the HTTP server hold the same handle whatever the backend.
@@ -15,6 +17,7 @@ pub mod accounts;
 mod backend;
 mod error;
 pub mod export;
+mod migrations;
 mod postgres;
 pub mod published;
 mod sqlite;

@@ -7,13 +7,14 @@
 //! nothing ([`Stored::Unchanged`], whatever file it came from); a different determination under
 //! the same letter id replaces the record ([`Stored::Replaced`]: a corrected letter, or a better
 //! reading of it, wins). A batch is one transaction, so a killed run leaves whole letters only.
-//! Both backends implement [`PublishedStore`] with the same portable SQL (`impl_published!`),
-//! in the child modules `sqlite::published` and `postgres::published`.
+//! [`PublishedStore`] is implemented once below, generic over the database (see `backend.rs`).
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use imr_core::Determination;
+
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 
 use crate::{PostgresStore, SqliteStore, StoreError, StoreOptions};
 
@@ -128,115 +129,119 @@ pub(crate) fn record_of(row: PublishedRow) -> Result<PublishedRecord, StoreError
         ingested_at,
     })
 }
-
-macro_rules! impl_published {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::published::PublishedStore for $store {
-            async fn store_published(
-                &self,
-                letters: &[$crate::published::NewPublished],
-            ) -> Result<Vec<$crate::published::Stored>, $crate::StoreError> {
-                use $crate::published::Stored;
-                // Serialise before the transaction: nothing slow while holding the write lock.
-                let mut rows = Vec::with_capacity(letters.len());
-                for letter in letters {
-                    rows.push((letter, $crate::published::determination_json(&letter.determination)?));
-                }
-                let mut tx = self.begin_write().await?;
-                let mut outcomes = Vec::with_capacity(rows.len());
-                for (letter, json) in rows {
-                    let old: Option<(String,)> = sqlx::query_as(
-                        "SELECT determination FROM published_letters WHERE letter_id = $1",
-                    )
+#[async_trait::async_trait]
+impl<DB> crate::published::PublishedStore for crate::backend::SqlStore<DB>
+where
+    DB: crate::backend::Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'v> i64: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
+    for<'v> String: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
+    for<'v> Vec<u8>: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
+    for<'v> &'v str: Type<DB> + Encode<'v, DB>,
+    for<'v> Option<String>: Type<DB> + Encode<'v, DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    async fn store_published(
+        &self,
+        letters: &[crate::published::NewPublished],
+    ) -> Result<Vec<crate::published::Stored>, crate::StoreError> {
+        use crate::published::Stored;
+        // Serialise before the transaction: nothing slow while holding the write lock.
+        let mut rows = Vec::with_capacity(letters.len());
+        for letter in letters {
+            rows.push((
+                letter,
+                crate::published::determination_json(&letter.determination)?,
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let mut outcomes = Vec::with_capacity(rows.len());
+        for (letter, json) in rows {
+            let old: Option<(String,)> =
+                sqlx::query_as("SELECT determination FROM published_letters WHERE letter_id = $1")
                     .bind(letter.letter_id.clone())
                     .fetch_optional(&mut *tx)
                     .await?;
-                    let outcome = match old {
-                        Some((old,)) if old == json => {
-                            outcomes.push(Stored::Unchanged);
-                            continue;
-                        }
-                        Some(_) => Stored::Replaced,
-                        None => Stored::New,
-                    };
-                    let date = letter.determination.decision_date.map(|d| d.to_string());
-                    let items = i64::try_from(letter.determination.items.len()).unwrap_or(i64::MAX);
-                    let sql = if outcome == Stored::New {
-                        "INSERT INTO published_letters \
-                         (letter_id, source_sha256, source_path, determination, decision_date, items, ingested_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                    } else {
-                        "UPDATE published_letters SET source_sha256 = $2, source_path = $3, \
-                         determination = $4, decision_date = $5, items = $6, ingested_at = $7 \
-                         WHERE letter_id = $1"
-                    };
-                    sqlx::query(sql)
-                        .bind(letter.letter_id.clone())
-                        .bind(letter.source_sha256.clone())
-                        .bind(letter.source_path.clone())
-                        .bind(json)
-                        .bind(date)
-                        .bind(items)
-                        .bind(letter.ingested_at)
-                        .execute(&mut *tx)
-                        .await?;
-                    outcomes.push(outcome);
+            let outcome = match old {
+                Some((old,)) if old == json => {
+                    outcomes.push(Stored::Unchanged);
+                    continue;
                 }
-                tx.commit().await?;
-                Ok(outcomes)
-            }
-
-            async fn published(
-                &self,
-                letter_id: &str,
-            ) -> Result<Option<$crate::published::PublishedRecord>, $crate::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM published_letters WHERE letter_id = $1",
-                    $crate::published::PUBLISHED_COLUMNS
-                );
-                let row: Option<$crate::published::PublishedRow> =
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                        .bind(letter_id.to_owned())
-                        .fetch_optional(self.read_pool())
-                        .await?;
-                row.map($crate::published::record_of).transpose()
-            }
-
-            async fn published_count(&self) -> Result<u64, $crate::StoreError> {
-                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM published_letters")
-                    .fetch_one(self.read_pool())
-                    .await?;
-                Ok(u64::try_from(count).unwrap_or(0))
-            }
-
-            async fn published_page(
-                &self,
-                after: Option<&str>,
-                limit: u32,
-            ) -> Result<Vec<$crate::published::PublishedRecord>, $crate::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM published_letters WHERE letter_id > $1 ORDER BY letter_id LIMIT $2",
-                    $crate::published::PUBLISHED_COLUMNS
-                );
-                let rows: Vec<$crate::published::PublishedRow> =
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                        .bind(after.unwrap_or("").to_owned())
-                        .bind(i64::from(limit))
-                        .fetch_all(self.read_pool())
-                        .await?;
-                rows.into_iter().map($crate::published::record_of).collect()
-            }
-
-            async fn published_sources(&self) -> Result<Vec<(String, String)>, $crate::StoreError> {
-                Ok(sqlx::query_as(
-                    "SELECT source_sha256, letter_id FROM published_letters ORDER BY letter_id",
-                )
-                .fetch_all(self.read_pool())
-                .await?)
-            }
+                Some(_) => Stored::Replaced,
+                None => Stored::New,
+            };
+            let date = letter.determination.decision_date.map(|d| d.to_string());
+            let items = i64::try_from(letter.determination.items.len()).unwrap_or(i64::MAX);
+            let sql = if outcome == Stored::New {
+                "INSERT INTO published_letters \
+                 (letter_id, source_sha256, source_path, determination, decision_date, items, ingested_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            } else {
+                "UPDATE published_letters SET source_sha256 = $2, source_path = $3, \
+                 determination = $4, decision_date = $5, items = $6, ingested_at = $7 \
+                 WHERE letter_id = $1"
+            };
+            sqlx::query(sql)
+                .bind(letter.letter_id.clone())
+                .bind(letter.source_sha256.clone())
+                .bind(letter.source_path.clone())
+                .bind(json)
+                .bind(date)
+                .bind(items)
+                .bind(letter.ingested_at)
+                .execute(&mut *tx)
+                .await?;
+            outcomes.push(outcome);
         }
-    };
-}
+        tx.commit().await?;
+        Ok(outcomes)
+    }
 
-pub(crate) use impl_published;
+    async fn published(
+        &self,
+        letter_id: &str,
+    ) -> Result<Option<crate::published::PublishedRecord>, crate::StoreError> {
+        let sql = format!(
+            "SELECT {} FROM published_letters WHERE letter_id = $1",
+            crate::published::PUBLISHED_COLUMNS
+        );
+        let row: Option<crate::published::PublishedRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(letter_id.to_owned())
+            .fetch_optional(self.read_pool())
+            .await?;
+        row.map(crate::published::record_of).transpose()
+    }
+
+    async fn published_count(&self) -> Result<u64, crate::StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM published_letters")
+            .fetch_one(self.read_pool())
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    async fn published_page(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<crate::published::PublishedRecord>, crate::StoreError> {
+        let sql = format!(
+            "SELECT {} FROM published_letters WHERE letter_id > $1 ORDER BY letter_id LIMIT $2",
+            crate::published::PUBLISHED_COLUMNS
+        );
+        let rows: Vec<crate::published::PublishedRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(after.unwrap_or("").to_owned())
+            .bind(i64::from(limit))
+            .fetch_all(self.read_pool())
+            .await?;
+        rows.into_iter().map(crate::published::record_of).collect()
+    }
+
+    async fn published_sources(&self) -> Result<Vec<(String, String)>, crate::StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT source_sha256, letter_id FROM published_letters ORDER BY letter_id",
+        )
+        .fetch_all(self.read_pool())
+        .await?)
+    }
+}

@@ -2,59 +2,46 @@
 //! go through a pool of one connection, so writers queue in the process instead of failing
 //! with "database is locked", and `busy_timeout` covers writers in other processes.
 
-mod accounts;
-mod published;
-
 use std::path::Path;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::Sqlite;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult,
+    SqliteSynchronous,
+};
 
-use crate::backend::impl_store;
-use crate::{Backend, StoreError, StoreOptions};
+use crate::backend::{Dialect, SqlStore};
+use crate::{Backend, StoreError, StoreOptions, migrations};
 
-/// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "initial",
-        include_str!("../migrations/sqlite/0001_initial.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../migrations/sqlite/0002_accounts.sql"),
-    ),
-    (
-        3,
-        "open duplicates",
-        include_str!("../migrations/sqlite/0003_open_duplicates.sql"),
-    ),
-    (
-        4,
-        "published letters",
-        include_str!("../migrations/sqlite/0004_published.sql"),
-    ),
-    (
-        5,
-        "unreadable documents",
-        include_str!("../migrations/sqlite/0005_unreadable_documents.sql"),
-    ),
-    (
-        6,
-        "accounts that hold",
-        include_str!("../migrations/sqlite/0006_accounts_hold.sql"),
-    ),
-];
+/// The migrations, checked against their checksums each time a store opens.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
-pub struct SqliteStore {
-    read: SqlitePool,
-    write: SqlitePool,
-    options: StoreOptions,
+/// The store on a SQLite file.
+pub type SqliteStore = SqlStore<Sqlite>;
+
+impl Dialect for Sqlite {
+    const BACKEND: Backend = Backend::Sqlite;
+    /// Takes the write lock at once, so a write transaction never fails half-way for want of it.
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    /// The write transaction already holds the database's write lock.
+    const LOAD_CASE_FOR_UPDATE: &'static str = "SELECT version, body FROM cases WHERE number = $1";
+    /// A WAL read transaction sees one snapshot.
+    const SNAPSHOT_BEGIN: &'static str = "BEGIN";
+    /// AUTOINCREMENT follows explicit ids by itself.
+    const AFTER_IMPORT: &'static str = "";
+    /// BEGIN IMMEDIATE already keeps other writers out.
+    const LOCK_FOR_MIGRATION: &'static str = "";
+    const OLD_MIGRATIONS_FOUND: &'static str =
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+
+    fn rows_affected(result: &SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
 }
 
-impl SqliteStore {
+impl SqlStore<Sqlite> {
     /// Opens (creating if missing) the store in the file at `path` and migrates it.
     pub async fn open(path: &Path, options: StoreOptions) -> Result<SqliteStore, StoreError> {
         let connect = SqliteConnectOptions::new()
@@ -75,61 +62,16 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(connect.read_only(false))
             .await?;
-        let store = SqliteStore {
+        let store = SqlStore {
             read,
             write,
             options,
         };
-        store.migrate().await?;
+        migrations::adopt_old_runner(&store, &MIGRATOR).await?;
+        MIGRATOR
+            .run(&store.write)
+            .await
+            .map_err(|e| migrations::refused(&MIGRATOR, "migrations/sqlite", e))?;
         Ok(store)
     }
-
-    async fn migrate(&self) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::raw_sql(
-            "CREATE TABLE IF NOT EXISTS schema_migrations \
-             (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
-        )
-        .execute(&mut *tx)
-        .await?;
-        let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations")
-            .fetch_all(&mut *tx)
-            .await?;
-        for (version, name, sql) in MIGRATIONS {
-            if applied.iter().any(|(v,)| v == version) {
-                continue;
-            }
-            sqlx::raw_sql(*sql).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
-                .bind(*version)
-                .bind(*name)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so it never
-    /// fails half-way for want of the lock.
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
-    }
-
-    fn read_pool(&self) -> &SqlitePool {
-        &self.read
-    }
-
-    fn options(&self) -> &StoreOptions {
-        &self.options
-    }
-
-    /// The write transaction already holds the database's write lock.
-    const LOAD_CASE_FOR_UPDATE: &'static str = "SELECT version, body FROM cases WHERE number = $1";
-    /// A WAL read transaction sees one snapshot.
-    const SNAPSHOT_BEGIN: &'static str = "BEGIN";
-    /// AUTOINCREMENT follows explicit ids by itself.
-    const AFTER_IMPORT: &'static str = "";
 }
-
-impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
