@@ -123,7 +123,7 @@ pub fn build_with_facts(
         .iter()
         .find(|f| f.kind == FactKind::Age && !f.ur_reasoning)
         .and_then(|f| f.value.parse::<f64>().ok());
-    let planned_procedures = planned_procedures(&facts, requests, &readings);
+    let planned_procedures = planned_procedures(facts, requests, &readings);
     let on_nsaid = readings.iter().any(|r| r.service == Service::Nsaid)
         || facts.iter().any(|f| {
             f.kind == FactKind::Medication
