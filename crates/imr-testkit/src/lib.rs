@@ -21,7 +21,7 @@ pub fn letters() -> Option<PathBuf> {
     let path = if path.is_absolute() {
         path
     } else {
-        workspace_root().join(path)
+        without_dots(&workspace_root().join(path))
     };
     if path.is_dir() {
         Some(path)
@@ -74,7 +74,23 @@ pub fn skip(what: &str) {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    without_dots(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+}
+
+/// The path with its `.` and `..` parts resolved by name, so that a message names the folder
+/// a person would type (it need not exist, so it cannot be canonicalized).
+fn without_dots(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn on_path(program: &str) -> bool {
