@@ -152,6 +152,14 @@ pub fn build_with_facts(
         // 65 and the concurrent use of corticosteroids or an anticoagulant are risk factors for
         // gastrointestinal events.
         if on_nsaid {
+            // The CPMTG weighs GI risk for a patient on NSAIDs: the NSAID is the precondition
+            // of gastroprotection (PPI-1, PPI-2).
+            item.facts.push(EngineFact {
+                name: C::NsaidTherapy,
+                polarity: Polarity::Affirmed,
+                span: None,
+                text: "an NSAID is taken or requested in the same case".to_string(),
+            });
             if let Some(years) = age.filter(|&a| a > 65.0) {
                 item.facts.push(EngineFact {
                     name: C::GiRisk,
@@ -641,7 +649,11 @@ fn engine_facts(
             FactKind::PhysicalFinding => match value {
                 "spasm" => &[C::MuscleSpasm],
                 "trigger_point" => &[C::TriggerPoints],
-                "positive_mcmurray" => &[C::InternalDerangement],
+                "positive_mcmurray"
+                | "positive_ligament_test"
+                | "positive_apprehension"
+                | "mechanical_symptoms"
+                | "joint_line_tenderness" => &[C::InternalDerangement],
                 _ => &[],
             },
             FactKind::Diagnosis => match value {

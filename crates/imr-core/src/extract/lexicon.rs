@@ -814,6 +814,23 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("swelling", PhysicalFinding, "swelling"),
     e("edema", PhysicalFinding, "swelling"),
     e("effusion", PhysicalFinding, "swelling"),
+    // ACOEM Knee Complaints: locking, giving way and joint-line tenderness, and a positive
+    // ligament test, point to a meniscal or ligament injury (internal derangement).
+    q("lachman", PhysicalFinding, "positive_ligament_test", SIGN),
+    q("lachman's", PhysicalFinding, "positive_ligament_test", SIGN),
+    q("anterior drawer", PhysicalFinding, "positive_ligament_test", SIGN),
+    q("posterior drawer", PhysicalFinding, "positive_ligament_test", SIGN),
+    q("pivot shift", PhysicalFinding, "positive_ligament_test", SIGN),
+    e("locking", PhysicalFinding, "mechanical_symptoms"),
+    e("giving way", PhysicalFinding, "mechanical_symptoms"),
+    e("gives way", PhysicalFinding, "mechanical_symptoms"),
+    e("giving out", PhysicalFinding, "mechanical_symptoms"),
+    e("buckling", PhysicalFinding, "mechanical_symptoms"),
+    e(
+        "joint line tenderness",
+        PhysicalFinding,
+        "joint_line_tenderness",
+    ),
     q("mcmurray", PhysicalFinding, "positive_mcmurray", SIGN),
     q("mcmurray's", PhysicalFinding, "positive_mcmurray", SIGN),
     q(

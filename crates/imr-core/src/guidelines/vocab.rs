@@ -96,6 +96,7 @@ clinical_facts! {
     /// Numbness, tingling or paresthesias (symptoms, not examination findings).
     SensorySymptoms = "sensory_symptoms",
     OpioidTherapy = "opioid_therapy",
+    NsaidTherapy = "nsaid_therapy",
     /// Declared at or near maximum medical improvement (permanent and stationary).
     MaximumMedicalImprovement = "maximum_medical_improvement",
     /// A return to work attempted without success.
