@@ -729,3 +729,46 @@ fn an_anticoagulant_with_an_nsaid_is_a_gi_risk() {
     let finding = review(&g, &adapt::from_case_file(&case), None);
     assert_ne!(finding.items[0].decision, Some(Decision::Overturned));
 }
+
+#[test]
+fn knee_locking_giving_way_and_a_ligament_test_are_internal_derangement() {
+    let g = guidelines();
+    let finding = review(&g, &case("knee-mechanical.json"), None);
+    assert_eq!(
+        finding.items[0].rule.as_deref(),
+        Some("mtus.acoem.knee.special-studies.internal-derangement")
+    );
+    assert_eq!(finding.items[0].decision, Some(Decision::Overturned));
+    // The same knee with the symptoms denied and the test negative has no such finding.
+    let text = std::fs::read_to_string(data("knee-mechanical.json")).expect("fixture");
+    let quiet = text
+        .replace("He reports locking and giving way", "He denies locking or giving way")
+        .replace("a positive Lachman test", "a negative Lachman test");
+    let case = CaseFile::parse_any(&quiet).expect("case file");
+    let finding = review(&g, &adapt::from_case_file(&case), None);
+    assert_ne!(finding.items[0].decision, Some(Decision::Overturned));
+}
+
+#[test]
+fn gi_symptoms_without_an_nsaid_do_not_approve_a_ppi() {
+    let g = guidelines();
+    let text = std::fs::read_to_string(data("ppi-anticoagulant.json")).expect("fixture");
+    let without = text.replace(
+        "She takes naproxen 550 mg twice a day and warfarin for atrial fibrillation.",
+        "She has gastritis.",
+    );
+    let case = CaseFile::parse_any(&without).expect("case file");
+    let finding = review(&g, &adapt::from_case_file(&case), None);
+    assert_ne!(finding.items[0].decision, Some(Decision::Overturned));
+}
+
+#[test]
+fn a_routine_functional_capacity_evaluation_is_not_indicated() {
+    let g = guidelines();
+    let finding = review(&g, &case("fce-routine.json"), None);
+    assert_eq!(
+        finding.items[0].rule.as_deref(),
+        Some("odg.functional-capacity-evaluation.no-indication")
+    );
+    assert_eq!(finding.items[0].decision, Some(Decision::Upheld));
+}
