@@ -571,7 +571,7 @@ fn half_comparisons(dir: &Path, half: Half) -> Vec<Comparison> {
 /// The floors, on the check half: letters no rule or vocabulary entry was written from.
 /// The tune half's figures are printed beside them.
 #[test]
-#[ignore = "the check half does not reach the floors yet (see the README's backtest section)"]
+#[ignore = "the check half does not reach the coverage floor yet (see the README's backtest section)"]
 fn check_half_meets_the_floors() {
     let Some(dir) = letters_dir() else { return };
     let tune = score(&half_comparisons(&dir, Half::Tune));
@@ -600,34 +600,28 @@ fn check_half_meets_the_floors() {
     );
 }
 
-/// Until the floors are reached, the check half's figures must not fall below what the
-/// engine reaches now (README, "The guideline engine against the published decisions"), less a
-/// margin of about one item; citation agreement keeps its old floor.
+/// Until every floor is reached, the check half must keep the three it reaches (balanced
+/// accuracy, Overturned recall and precision at the floors) and its coverage and
+/// agreement less a margin of about one item; citation agreement keeps its old floor.
 #[test]
 fn check_half_does_not_regress() {
     let Some(dir) = letters_dir() else { return };
     let check = score(&half_comparisons(&dir, Half::Check));
     eprintln!("check:\n{}", table(&check));
-    assert!(
-        check.coverage.is_some_and(|c| c >= 0.66),
-        "coverage {:?}",
-        check.coverage
-    );
-    assert!(
-        check.agreement.is_some_and(|c| c >= 0.90),
-        "agreement {:?}",
-        check.agreement
-    );
-    assert!(
-        check.balanced_accuracy.is_some_and(|c| c >= 0.68),
-        "balanced accuracy {:?}",
-        check.balanced_accuracy
-    );
-    assert!(
-        check.citation_agreement.is_some_and(|c| c >= 0.70),
-        "citation agreement {:?}",
-        check.citation_agreement
-    );
+    let floors = [
+        ("coverage", check.coverage, 0.66),
+        ("agreement", check.agreement, 0.93),
+        ("balanced accuracy", check.balanced_accuracy, 0.75),
+        ("Overturned recall", check.overturned_recall, 0.5),
+        ("Overturned precision", check.overturned_precision, 0.5),
+        ("citation agreement", check.citation_agreement, 0.70),
+    ];
+    for (name, value, floor) in floors {
+        assert!(
+            value.is_some_and(|v| v >= floor),
+            "{name} {value:?} < {floor}"
+        );
+    }
 }
 
 /// ODG preoperative testing by the planned operation: urinalysis before an implant, not before
@@ -742,7 +736,10 @@ fn knee_locking_giving_way_and_a_ligament_test_are_internal_derangement() {
     // The same knee with the symptoms denied and the test negative has no such finding.
     let text = std::fs::read_to_string(data("knee-mechanical.json")).expect("fixture");
     let quiet = text
-        .replace("He reports locking and giving way", "He denies locking or giving way")
+        .replace(
+            "He reports locking and giving way",
+            "He denies locking or giving way",
+        )
         .replace("a positive Lachman test", "a negative Lachman test");
     let case = CaseFile::parse_any(&quiet).expect("case file");
     let finding = review(&g, &adapt::from_case_file(&case), None);

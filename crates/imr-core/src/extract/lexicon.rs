@@ -818,9 +818,24 @@ pub(crate) const ENTRIES: &[Entry] = &[
     // ligament test, point to a meniscal or ligament injury (internal derangement).
     q("lachman", PhysicalFinding, "positive_ligament_test", SIGN),
     q("lachman's", PhysicalFinding, "positive_ligament_test", SIGN),
-    q("anterior drawer", PhysicalFinding, "positive_ligament_test", SIGN),
-    q("posterior drawer", PhysicalFinding, "positive_ligament_test", SIGN),
-    q("pivot shift", PhysicalFinding, "positive_ligament_test", SIGN),
+    q(
+        "anterior drawer",
+        PhysicalFinding,
+        "positive_ligament_test",
+        SIGN,
+    ),
+    q(
+        "posterior drawer",
+        PhysicalFinding,
+        "positive_ligament_test",
+        SIGN,
+    ),
+    q(
+        "pivot shift",
+        PhysicalFinding,
+        "positive_ligament_test",
+        SIGN,
+    ),
     e("locking", PhysicalFinding, "mechanical_symptoms"),
     e("giving way", PhysicalFinding, "mechanical_symptoms"),
     e("gives way", PhysicalFinding, "mechanical_symptoms"),
