@@ -769,3 +769,44 @@ fn a_routine_functional_capacity_evaluation_is_not_indicated() {
     );
     assert_eq!(finding.items[0].decision, Some(Decision::Upheld));
 }
+
+/// Each item fails a criterion its guideline makes a precondition, and each comes out Upheld by
+/// the rule of that criterion; with the criterion documented, none of those rules decides.
+#[test]
+fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs() {
+    let g = guidelines();
+    let findings = review(&g, &case("medications-and-equipment.toml"), None);
+    let rules: Vec<(Option<&str>, Option<Decision>)> = findings
+        .items
+        .iter()
+        .map(|i| (i.rule.as_deref(), i.decision))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            (Some("odg.dme.not-medical-equipment"), Some(Decision::Upheld)),
+            (Some("odg.dme.hospital-bed"), Some(Decision::Upheld)),
+            (Some("mtus.cpmtg.benzodiazepines.no-anxiety"), Some(Decision::Upheld)),
+            (Some("mtus.cpmtg.home-health.not-homebound"), Some(Decision::Upheld)),
+            (
+                Some("mtus.cpmtg.antiepilepsy-drugs.no-neuropathic-pain"),
+                Some(Decision::Upheld)
+            ),
+        ]
+    );
+    let text = std::fs::read_to_string(data("medications-and-equipment.toml")).expect("fixture");
+    let documented = text.replace(
+        "She walks to her appointments.",
+        "She is homebound, reports anxiety, and has pain radiating to the left leg with numbness.",
+    );
+    let case = CaseFile::parse_any(&documented).expect("case file");
+    let findings = review(&g, &adapt::from_case_file(&case), None);
+    for (i, rule) in [
+        (1, "odg.dme.hospital-bed"),
+        (2, "mtus.cpmtg.benzodiazepines.no-anxiety"),
+        (3, "mtus.cpmtg.home-health.not-homebound"),
+        (4, "mtus.cpmtg.antiepilepsy-drugs.no-neuropathic-pain"),
+    ] {
+        assert_ne!(findings.items[i].rule.as_deref(), Some(rule), "item {i}");
+    }
+}

@@ -131,6 +131,10 @@ pub fn build_with_facts(
                 && !f.ur_reasoning
                 && (given(f.polarity) || f.polarity == Polarity::Planned)
         });
+    let surgeries: Vec<&Request> = readings
+        .iter()
+        .filter(|r| r.service == Service::Surgery)
+        .collect();
     let therapies = readings
         .iter()
         .filter(|r| is_physical_or_passive(r.service))
@@ -146,6 +150,15 @@ pub fn build_with_facts(
             clinical_summary,
         );
         item.concurrent_other_therapy = is_physical_or_passive(reading.service) && therapies > 1;
+        // a device or supply requested beside an operation, for the same part of the body
+        // (or none named), exists to support it, whether or not its wording says "post-op".
+        if is_perioperative_device(reading.service)
+            && surgeries
+                .iter()
+                .any(|s| s.body_regions.is_empty() || reading.body_regions.is_empty() || s.body_regions.iter().any(|r| reading.body_regions.contains(r)))
+        {
+            item.associated = true;
+        }
         item.age = age;
         item.planned_procedures = planned_procedures.clone();
         // CPMTG NSAIDs, GI symptoms and cardiovascular risk: for a patient on NSAIDs, age over
@@ -644,6 +657,7 @@ fn engine_facts(
                 "radiculopathy" => &[C::Radiculopathy, C::NeuropathicPain],
                 "positive_tinel" | "positive_phalen" => &[C::CarpalTunnelSigns],
                 "numbness" | "tingling" => &[C::SensorySymptoms],
+                "radiating_pain" => &[C::RadiatingPain],
                 _ => &[],
             },
             FactKind::PhysicalFinding => match value {
@@ -709,6 +723,7 @@ fn engine_facts(
                 "gi_disorder" => &[C::GiRisk],
                 "medical_comorbidity" => &[C::MedicalComorbidity],
                 "bleeding_risk" => &[C::BleedingRisk],
+                "homebound" => &[C::Homebound],
                 _ => &[],
             },
             _ => &[],
@@ -727,6 +742,19 @@ fn push_all(out: &mut Vec<EngineFact>, names: &[C], fact: &Fact) {
             text: fact.text.clone(),
         });
     }
+}
+
+/// The devices and supplies that are ordered to go with an operation: a brace or sling, a cold
+/// therapy unit, a stimulator, equipment and supplies for the recovery at home.
+fn is_perioperative_device(service: Service) -> bool {
+    matches!(
+        service,
+        Service::Orthosis
+            | Service::HeatColdTherapy
+            | Service::DurableMedicalEquipment
+            | Service::MedicalSupplies
+            | Service::Tens
+    )
 }
 
 fn is_conservative(service: &str) -> bool {

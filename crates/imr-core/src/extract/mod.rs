@@ -107,7 +107,7 @@ pub enum FactKind {
     /// A condition beside the injury that bears on a treatment's risk. `value`: "gi_disorder"
     /// (gastritis, dyspepsia, reflux, ulcer: NSAID risk), "medical_comorbidity" (hypertension,
     /// diabetes, heart or lung disease: anesthesia risk), "bleeding_risk" (anticoagulants, a
-    /// bleeding disorder).
+    /// bleeding disorder), "homebound" (unable to leave the home: home health).
     Condition,
 }
 

@@ -97,6 +97,8 @@ clinical_facts! {
     SensorySymptoms = "sensory_symptoms",
     OpioidTherapy = "opioid_therapy",
     NsaidTherapy = "nsaid_therapy",
+    Homebound = "homebound",
+    RadiatingPain = "radiating_pain",
     /// Declared at or near maximum medical improvement (permanent and stationary).
     MaximumMedicalImprovement = "maximum_medical_improvement",
     /// A return to work attempted without success.
