@@ -102,7 +102,7 @@ fn a_case_without_a_clinical_summary_says_so() {
             .any(|p| p.contains("no clinical summary"))
     );
     let item = &findings.items[0];
-    // No quantity and no facts: no rule can decide, and the finding names what is missing.
+    // No facts: no rule can decide, and the finding names what is missing.
     assert_eq!(item.status, Status::NeedsPhysician);
     assert!(!item.missing.is_empty());
 }
@@ -784,10 +784,19 @@ fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs
     assert_eq!(
         rules,
         vec![
-            (Some("odg.dme.not-medical-equipment"), Some(Decision::Upheld)),
+            (
+                Some("odg.dme.not-medical-equipment"),
+                Some(Decision::Upheld)
+            ),
             (Some("odg.dme.hospital-bed"), Some(Decision::Upheld)),
-            (Some("mtus.cpmtg.benzodiazepines.no-anxiety"), Some(Decision::Upheld)),
-            (Some("mtus.cpmtg.home-health.not-homebound"), Some(Decision::Upheld)),
+            (
+                Some("mtus.cpmtg.benzodiazepines.no-anxiety"),
+                Some(Decision::Upheld)
+            ),
+            (
+                Some("mtus.cpmtg.home-health.not-homebound"),
+                Some(Decision::Upheld)
+            ),
             (
                 Some("mtus.cpmtg.antiepilepsy-drugs.no-neuropathic-pain"),
                 Some(Decision::Upheld)
@@ -809,4 +818,19 @@ fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs
     ] {
         assert_ne!(findings.items[i].rule.as_deref(), Some(rule), "item {i}");
     }
+}
+
+/// a course of visits with no count at all is an unspecified request; the same course with
+/// its count is judged on its criteria. EDX-2: leg nerve conduction studies for radiating pain.
+#[test]
+fn an_uncounted_course_is_unspecified_and_leg_ncv_for_radiating_pain_is_not_recommended() {
+    let findings = review(&guidelines(), &case("unspecified-course.toml"), None);
+    let rules: Vec<Option<&str>> = findings.items.iter().map(|i| i.rule.as_deref()).collect();
+    assert_eq!(rules[0], Some("mtus.general.unspecified-quantity"));
+    assert_ne!(rules[1], Some("mtus.general.unspecified-quantity"));
+    assert_eq!(
+        rules[2],
+        Some("mtus.cpmtg.electrodiagnostic.lower-extremity-nerve-conduction-radiating")
+    );
+    assert_eq!(findings.items[2].decision, Some(Decision::Upheld));
 }

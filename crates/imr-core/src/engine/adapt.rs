@@ -25,6 +25,9 @@ pub struct RequestText<'a> {
 }
 
 /// The engine's input for a case file.
+/// The problem a case without a clinical summary carries: no facts could be read.
+pub const NO_SUMMARY: &str = "the case has no clinical summary: no facts could be read";
+
 pub fn from_case_file(case: &CaseFile) -> CaseInput {
     let requests: Vec<RequestText> = case
         .requests
@@ -97,7 +100,7 @@ pub fn build_with_facts(
 ) -> CaseInput {
     let mut problems = Vec::new();
     if clinical_summary.trim().is_empty() {
-        problems.push("the case has no clinical summary: no facts could be read".to_string());
+        problems.push(NO_SUMMARY.to_string());
     }
     let readings: Vec<Request> = requests
         .iter()
@@ -153,9 +156,13 @@ pub fn build_with_facts(
         // a device or supply requested beside an operation, for the same part of the body
         // (or none named), exists to support it, whether or not its wording says "post-op".
         if is_perioperative_device(reading.service)
-            && surgeries
-                .iter()
-                .any(|s| s.body_regions.is_empty() || reading.body_regions.is_empty() || s.body_regions.iter().any(|r| reading.body_regions.contains(r)))
+            && surgeries.iter().any(|s| {
+                s.body_regions.is_empty()
+                    || reading.body_regions.is_empty()
+                    || s.body_regions
+                        .iter()
+                        .any(|r| reading.body_regions.contains(r))
+            })
         {
             item.associated = true;
         }
@@ -281,7 +288,14 @@ fn item_input(
         planned_procedures: Vec::new(),
         age: None,
         partial_authorization: partial,
-        quantity_unspecified: reading.quantity_unspecified,
+        // a course of visits with no number, frequency or duration at all is as unspecified
+        // as one that says "unknown".
+        quantity_unspecified: reading.quantity_unspecified
+            || (is_course_of_visits(reading.service)
+                && !partial
+                && reading.quantity.is_none()
+                && reading.frequency.is_none()
+                && reading.duration.is_none()),
         retrospective: reading.retrospective,
         compounded,
         purchase: matches!(reading.acquisition, Some(Acquisition::Purchase)),
@@ -742,6 +756,21 @@ fn push_all(out: &mut Vec<EngineFact>, names: &[C], fact: &Fact) {
             text: fact.text.clone(),
         });
     }
+}
+
+/// The treatments given as a course of visits, which the guidelines count.
+fn is_course_of_visits(service: Service) -> bool {
+    matches!(
+        service,
+        Service::PhysicalTherapy
+            | Service::OccupationalTherapy
+            | Service::Chiropractic
+            | Service::Acupuncture
+            | Service::Massage
+            | Service::PsychologicalTreatment
+            | Service::ShockwaveTherapy
+            | Service::Biofeedback
+    )
 }
 
 /// The devices and supplies that are ordered to go with an operation: a brace or sling, a cold

@@ -139,6 +139,17 @@ pub fn review(
             }
         }
     }
+    // Without a clinical summary, what an undecided item lacks first is the record itself.
+    if case.problems.iter().any(|p| p == adapt::NO_SUMMARY) {
+        for finding in items
+            .iter_mut()
+            .filter(|f| f.status == Status::NeedsPhysician && f.missing.is_empty())
+        {
+            finding
+                .missing
+                .push("the medical records: the case has no clinical summary".to_string());
+        }
+    }
     CaseFindings {
         case_number: case.case_number.clone(),
         as_of: date,
