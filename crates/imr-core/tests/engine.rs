@@ -801,6 +801,14 @@ fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs
                 Some("mtus.cpmtg.antiepilepsy-drugs.no-neuropathic-pain"),
                 Some(Decision::Upheld)
             ),
+            (
+                Some("odg.antiemetics.not-postoperative"),
+                Some(Decision::Upheld)
+            ),
+            (
+                Some("mtus.acoem.neck.cervical-collar"),
+                Some(Decision::Upheld)
+            ),
         ]
     );
     let text = std::fs::read_to_string(data("medications-and-equipment.toml")).expect("fixture");
