@@ -842,3 +842,36 @@ fn an_uncounted_course_is_unspecified_and_leg_ncv_for_radiating_pain_is_not_reco
     );
     assert_eq!(findings.items[2].decision, Some(Decision::Upheld));
 }
+
+/// Trigger points, a diagnostic block, non-radicular pain, confinement and an acute condition are
+/// each the documented precondition of its service; without them each is Upheld by its rule.
+#[test]
+fn preconditions_of_injections_bathroom_equipment_and_ketorolac() {
+    let findings = review(&guidelines(), &case("injections-and-bathroom.toml"), None);
+    let rules: Vec<Option<&str>> = findings.items.iter().map(|i| i.rule.as_deref()).collect();
+    assert_eq!(
+        rules,
+        vec![
+            Some("mtus.cpmtg.trigger-point-injections.no-trigger-points"),
+            Some("odg.low-back.facet-injections.radiating-pain"),
+            Some("odg.low-back.facet-injections.radiating-pain"),
+            Some("odg.dme.bathroom-equipment"),
+            Some("mtus.cpmtg.nsaids.ketorolac-chronic-pain"),
+        ]
+    );
+    assert!(
+        findings
+            .items
+            .iter()
+            .all(|i| i.decision == Some(Decision::Upheld))
+    );
+    // Without radicular pain, the neurotomy still needs its diagnostic block first.
+    let text = std::fs::read_to_string(data("injections-and-bathroom.toml")).expect("fixture");
+    let axial = text.replace(" radiating to the right leg", "");
+    let case = CaseFile::parse_any(&axial).expect("case file");
+    let findings = review(&guidelines(), &adapt::from_case_file(&case), None);
+    assert_eq!(
+        findings.items[1].rule.as_deref(),
+        Some("odg.low-back.facet-neurotomy.no-diagnostic-block")
+    );
+}
