@@ -857,6 +857,7 @@ fn preconditions_of_injections_bathroom_equipment_and_ketorolac() {
             Some("odg.low-back.facet-injections.radiating-pain"),
             Some("odg.dme.bathroom-equipment"),
             Some("mtus.cpmtg.nsaids.ketorolac-chronic-pain"),
+            Some("mtus.acoem.joint-injection.repeat-without-response"),
         ]
     );
     assert!(
