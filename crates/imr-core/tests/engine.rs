@@ -809,6 +809,10 @@ fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs
                 Some("mtus.acoem.neck.cervical-collar"),
                 Some(Decision::Upheld)
             ),
+            (
+                Some("mtus.acoem.low-back.oral-corticosteroids"),
+                Some(Decision::Upheld)
+            ),
         ]
     );
     let text = std::fs::read_to_string(data("medications-and-equipment.toml")).expect("fixture");
