@@ -51,6 +51,17 @@ pub fn clean_name(sent: &str) -> String {
     format!("{}{ext}", stem.chars().take(keep).collect::<String>())
 }
 
+/// A file name as a browser sends it in a multipart form: the HTML standard has it write `"`,
+/// CR and LF as `%22`, `%0D` and `%0A` (nothing else is escaped); read back, then cleaned.
+pub fn sent_file_name(sent: &str) -> String {
+    clean_name(
+        &sent
+            .replace("%22", "\"")
+            .replace("%0D", "\r")
+            .replace("%0A", "\n"),
+    )
+}
+
 /// A `Content-Disposition` value for `name`: `filename` in plain ASCII (anything else, quotes
 /// and backslashes replaced by `_`) for old clients, and `filename*` (RFC 5987/6266,
 /// UTF-8, percent-encoded) with the name exactly. Control characters never reach the header.
@@ -142,6 +153,8 @@ mod tests {
 
     #[test]
     fn names_sent_are_cleaned() {
+        assert_eq!(sent_file_name("O'Brien %22UR%22.pdf"), "O'Brien \"UR\".pdf");
+        assert_eq!(sent_file_name("a%0D%0Ab.pdf"), "ab.pdf");
         assert_eq!(clean_name(r"C:\Users\clerk\Desktop\ur.pdf"), "ur.pdf");
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("a\r\nb\u{7}.pdf"), "ab.pdf");

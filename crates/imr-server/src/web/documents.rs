@@ -25,7 +25,7 @@ use super::forms::{after_case_action, check_form_csrf, ticked};
 use super::layout::{page, when};
 use crate::auth::{Principal, WebUser};
 use crate::cases::{self, LetterFormat};
-use crate::download::{clean_name, download_name, human_size};
+use crate::download::{download_name, human_size, sent_file_name};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -70,6 +70,8 @@ pub(super) fn upload_form(number: &str, who: &Principal) -> Markup {
 
 /// What became of one file of an upload.
 struct Outcome {
+    /// The file's place in the upload, from 1.
+    order: usize,
     name: String,
     size: u64,
     result: Result<DocumentInfo, String>,
@@ -77,6 +79,7 @@ struct Outcome {
 
 /// A file read, checked and waiting to be stored.
 struct Accepted {
+    order: usize,
     name: String,
     bytes: Bytes,
     pdf: bool,
@@ -209,7 +212,7 @@ pub(super) async fn upload_submit(
                     .into());
                 }
                 let sent = field.file_name().unwrap_or("");
-                let name = clean_name(sent);
+                let name = sent_file_name(sent);
                 let bytes = match file_bytes(&mut field, limit).await {
                     Ok(read) => read,
                     Err(e) => {
@@ -228,6 +231,7 @@ pub(super) async fn upload_submit(
                 files += 1;
                 if files > MAX_FILES {
                     outcomes.push(Outcome {
+                        order: files,
                         name,
                         size: 0,
                         result: Err(format!(
@@ -248,6 +252,7 @@ pub(super) async fn upload_submit(
                 };
                 match checked {
                     Err(why) => outcomes.push(Outcome {
+                        order: files,
                         name,
                         size,
                         result: Err(why),
@@ -257,7 +262,12 @@ pub(super) async fn upload_submit(
                             hex::encode(Sha256::digest(&bytes)),
                             format!("{name} in this upload"),
                         ));
-                        if let Some(earlier) = pending.replace(Accepted { name, bytes, pdf }) {
+                        if let Some(earlier) = pending.replace(Accepted {
+                            order: files,
+                            name,
+                            bytes,
+                            pdf,
+                        }) {
                             outcomes.push(
                                 store(
                                     &state,
@@ -276,21 +286,26 @@ pub(super) async fn upload_submit(
             _ => {} // an unknown field is skipped unread
         }
     }
+    // Whether the records were marked complete, when asked.
+    let mut completed = fields.complete.then_some(false);
     if let Some(last) = pending.take() {
         // An upload cut off is not the whole of what was sent: it completes nothing.
         let complete = fields.complete && cut_off.is_none();
-        outcomes.push(
-            store(
-                &state,
-                &who,
-                &case.number.to_string(),
-                &fields,
-                last,
-                complete,
-            )
-            .await?,
-        );
+        let outcome = store(
+            &state,
+            &who,
+            &case.number.to_string(),
+            &fields,
+            last,
+            complete,
+        )
+        .await?;
+        if complete && outcome.result.is_ok() {
+            completed = Some(true);
+        }
+        outcomes.push(outcome);
     }
+    outcomes.sort_by_key(|o| o.order);
     if !fields.csrf_checked {
         return Err(ApiError::forbidden("the form's CSRF token is missing").into());
     }
@@ -307,7 +322,7 @@ pub(super) async fn upload_submit(
         &case.number.to_string(),
         &who,
         &outcomes,
-        fields.complete,
+        completed,
         cut_off.as_deref(),
     );
     Ok((status, body).into_response())
@@ -350,6 +365,7 @@ async fn store(
     let size = file.bytes.len() as u64;
     match cases::add_document(state, who, number, upload).await {
         Ok((info, _)) => Ok(Outcome {
+            order: file.order,
             name: file.name,
             size,
             result: Ok(info),
@@ -357,6 +373,7 @@ async fn store(
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(e.into()),
         Err(e) if e.status.is_server_error() => Err(e.into()),
         Err(e) => Ok(Outcome {
+            order: file.order,
             name: file.name,
             size,
             result: Err(e.message),
@@ -368,13 +385,11 @@ fn upload_report(
     number: &str,
     who: &Principal,
     outcomes: &[Outcome],
-    complete: bool,
+    completed: Option<bool>,
     cut_off: Option<&str>,
 ) -> axum::response::Html<String> {
     let stored = outcomes.iter().filter(|o| o.result.is_ok()).count();
     let refused = outcomes.len() - stored;
-    let completed =
-        complete && cut_off.is_none() && outcomes.last().is_some_and(|o| o.result.is_ok());
     page(
         &format!("Upload to case {number}"),
         Some(who),
@@ -388,8 +403,10 @@ fn upload_report(
             } @else {
                 div.notice.ok role="status" { (stored) " file(s) stored." }
             }
-            @if complete {
-                p { @if completed { "The records are marked complete with the last file." } @else { "The records were not marked complete: the upload's last file was not stored." } }
+            @match completed {
+                Some(true) => p.records-complete { "The records are marked complete with the last file stored." },
+                Some(false) => p.records-complete { "The records were not marked complete: no file was stored, or the upload was cut off." },
+                None => {},
             }
             table.uploads {
                 caption.sr-only { "The files of the upload" }

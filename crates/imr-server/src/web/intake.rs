@@ -25,7 +25,7 @@ use super::forms::{check_form_csrf, ticked};
 use super::layout::page;
 use crate::auth::{Principal, WebUser};
 use crate::cases;
-use crate::download::{clean_name, human_size};
+use crate::download::{human_size, sent_file_name};
 use crate::error::ApiError;
 use crate::state::{AppState, now};
 
@@ -471,7 +471,7 @@ async fn read_intake(
             .into());
         }
         let is_file = name == FILE_FIELD;
-        let sent_name = clean_name(field.file_name().unwrap_or(""));
+        let sent_name = sent_file_name(field.file_name().unwrap_or(""));
         let most = if is_file { limit } else { MAX_FIELD_BYTES };
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
