@@ -268,7 +268,7 @@ fn intake_form(
                 @if let Some(sent) = &form.file_sent {
                     p.muted { "The file " (sent) " was not kept with the form shown again; choose it again." }
                 }
-                p.muted { "Stored with the case as its \"application\" document, in the same step, or the case is not opened." }
+                p.muted { "Stored with the case as its \"application\" document, in the same step, or the case is not opened. It is kept as received, not read into the clinical text." }
             }
             section.card #items {
                 h2 { "Disputed items" }
