@@ -143,18 +143,30 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     d.click("button.primary").await;
     d.wait_for("Upload records").await;
 
-    // The UR decision, then the records as a PDF, complete: uploaded with the file picker.
+    // The UR decision, then the records as a PDF, complete.
     d.script(
         "document.getElementById('upload-kind').value = 'UR decision'",
         json!([]),
     )
     .await;
-    d.type_in("#upload-files", &ur_decision.display().to_string())
+    // The UR decision is dropped on the drop zone (the script makes it the picker's choice).
+    let dropped = d
+        .script(
+            "const t = new DataTransfer(); t.items.add(new File([arguments[0]], 'UR decision.txt', {type: 'text/plain'})); document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', {dataTransfer: t, bubbles: true, cancelable: true})); return [...document.getElementById('upload-files').files].map(f => f.name).join(', ') + ' | ' + document.querySelector('.drop-list').textContent",
+            json!([std::fs::read_to_string(&ur_decision).expect("UR decision")]),
+        )
         .await;
+    assert_eq!(
+        dropped,
+        json!("UR decision.txt | UR decision.txt (79 bytes)"),
+        "the dropped file is chosen and listed"
+    );
     d.click("#upload button[type=submit]").await;
-    d.wait_for("1 file(s) stored").await;
+    let report = d.wait_for("1 file(s) stored").await;
+    assert!(report.contains("UR decision.txt"), "{report}");
     d.click("a.button[href$='#documents']").await;
     d.wait_for("Upload records").await;
+    // The records with the file picker.
     d.type_in("#upload-files", &records_file.display().to_string())
         .await;
     d.click("#upload input[name=complete]").await;
