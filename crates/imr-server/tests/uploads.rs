@@ -506,3 +506,52 @@ async fn the_applications_pdf_is_stored_with_the_case_or_the_case_is_not_opened(
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
 }
+
+#[tokio::test]
+async fn an_upload_over_the_body_limit_keeps_the_files_before_the_cut_whole() {
+    // The shared test server's limit: 64 KiB a file, so about 320 KiB an upload.
+    let server = TestServer::start().await;
+    let number = open_case(&server).await;
+    let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
+    let mut parts = vec![
+        field("csrf", &clerk.csrf),
+        field("kind", "medical records"),
+        field("complete", "yes"),
+    ];
+    for i in 0..6 {
+        let text = format!("Fictional progress note {i}, page filler.\n").repeat(1500);
+        assert!(text.len() < common::UPLOAD_LIMIT);
+        parts.push(file(
+            &format!("note-{i}.txt"),
+            "text/plain",
+            text.into_bytes(),
+        ));
+    }
+    let (status, _, report) = clerk
+        .post_multipart(&format!("/cases/{number}/uploads"), &parts)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(report.contains("The upload was cut off"), "{report}");
+    assert!(
+        report.contains("were not marked complete"),
+        "a cut-off upload completes nothing: {report}"
+    );
+    let docs = documents(&server, &number).await;
+    assert!(
+        (1..6).contains(&docs.len()),
+        "the files before the cut are stored, not the rest: {}",
+        docs.len()
+    );
+    for (i, doc) in docs.iter().enumerate() {
+        assert_eq!(doc["filename"], format!("note-{i}.txt"));
+        assert_eq!(
+            doc["size"],
+            format!("Fictional progress note {i}, page filler.\n").len() as u64 * 1500,
+            "stored whole"
+        );
+    }
+    let (_, case) = server
+        .get(&format!("/api/cases/{number}"), &server.admin)
+        .await;
+    assert!(case["records_complete_at"].is_null(), "{case}");
+}
