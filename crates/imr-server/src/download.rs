@@ -62,6 +62,18 @@ pub fn sent_file_name(sent: &str) -> String {
     )
 }
 
+/// The media type an uploaded file is stored under, from what the reader found (never from
+/// what the client claimed): a PDF, UTF-8 text, or other text (read as Windows-1252).
+pub fn stored_media_type(pdf: bool, bytes: &[u8]) -> &'static str {
+    if pdf {
+        "application/pdf"
+    } else if std::str::from_utf8(bytes).is_ok() {
+        "text/plain; charset=utf-8"
+    } else {
+        "text/plain; charset=windows-1252"
+    }
+}
+
 /// A `Content-Disposition` value for `name`: `filename` in plain ASCII (anything else, quotes
 /// and backslashes replaced by `_`) for old clients, and `filename*` (RFC 5987/6266,
 /// UTF-8, percent-encoded) with the name exactly. Control characters never reach the header.

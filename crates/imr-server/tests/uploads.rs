@@ -234,12 +234,18 @@ async fn several_files_at_once_each_stored_or_refused_by_name() {
                 file("again.pdf", "application/pdf", pdf.clone()),
                 file("huge.txt", "text/plain", big),
                 file("ur-decision.txt", "text/plain", ur_text.as_bytes().to_vec()),
+                // Windows-1252, as office software writes it: "café … PN-CP1252".
+                file(
+                    "office note.txt",
+                    "text/plain",
+                    b"Seen at the caf\xe9 \x85 PN-CP1252 fictional note.".to_vec(),
+                ),
             ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "some files were stored: {report}");
     assert!(
-        report.contains("2 of 7 file(s) stored; 5 refused"),
+        report.contains("3 of 8 file(s) stored; 5 refused"),
         "{report}"
     );
     assert!(report_row(&report, "Müller progress note.pdf").contains("stored"));
@@ -258,9 +264,9 @@ async fn several_files_at_once_each_stored_or_refused_by_name() {
         "{report}"
     );
 
-    // Exactly the two good files are stored, each whole, under its name and type.
+    // Exactly the three good files are stored, each whole, under its name and type.
     let docs = documents(&server, &number).await;
-    assert_eq!(docs.len(), 2, "{docs:?}");
+    assert_eq!(docs.len(), 3, "{docs:?}");
     assert_eq!(docs[0]["filename"], "Müller progress note.pdf");
     assert_eq!(docs[0]["media_type"], "application/pdf");
     assert_eq!(docs[0]["size"], pdf.len() as u64);
@@ -287,6 +293,11 @@ async fn several_files_at_once_each_stored_or_refused_by_name() {
     assert!(!page.contains(" bytes</td>") || pdf.len() < 1000);
     // The PDF's text is in the clinical text.
     assert!(page.contains("PN-UPLOAD-1"), "the PDF was read");
+    assert_eq!(docs[2]["media_type"], "text/plain; charset=windows-1252");
+    assert!(
+        page.contains("Seen at the café … PN-CP1252"),
+        "Windows-1252 text read as such"
+    );
 }
 
 #[tokio::test]

@@ -20,12 +20,12 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::WebResult;
 use super::forms::{after_case_action, check_form_csrf, ticked};
 use super::layout::{page, when};
+use super::{WebError, WebResult};
 use crate::auth::{Principal, WebUser};
 use crate::cases::{self, LetterFormat};
-use crate::download::{download_name, human_size, sent_file_name};
+use crate::download::{download_name, human_size, sent_file_name, stored_media_type};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -117,8 +117,6 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
     )
     .into()
 }
-
-use super::WebError;
 
 /// A file's bytes, read while they stream, or why not: larger than `limit`.
 async fn file_bytes(
@@ -350,11 +348,7 @@ async fn store(
     file: Accepted,
     complete: bool,
 ) -> WebResult<Outcome> {
-    let media_type = if file.pdf {
-        "application/pdf"
-    } else {
-        "text/plain; charset=utf-8"
-    };
+    let media_type = stored_media_type(file.pdf, &file.bytes);
     let upload = cases::Upload {
         kind: fields.kind.clone().unwrap_or_default(),
         filename: Some(file.name.clone()),

@@ -25,7 +25,7 @@ use super::forms::{check_form_csrf, ticked};
 use super::layout::page;
 use crate::auth::{Principal, WebUser};
 use crate::cases;
-use crate::download::{human_size, sent_file_name};
+use crate::download::{human_size, sent_file_name, stored_media_type};
 use crate::error::ApiError;
 use crate::state::{AppState, now};
 
@@ -576,12 +576,7 @@ pub(super) async fn intake_submit(
         (Some(f), Some(pdf)) => {
             let received = imr_store::ReceivedFile {
                 filename: Some(f.name),
-                media_type: if pdf {
-                    "application/pdf"
-                } else {
-                    "text/plain; charset=utf-8"
-                }
-                .into(),
+                media_type: stored_media_type(pdf, &f.bytes).into(),
                 bytes: &f.bytes,
             };
             cases::open_application_with_file(&state, &who, app, received).await?
