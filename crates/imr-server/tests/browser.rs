@@ -488,6 +488,42 @@ async fn corpus_search_and_statistics_in_chromium() {
     );
     d.screenshot("08-search").await;
 
+    // The search box takes what people type: words, never query syntax. A drug strength and
+    // a word with an apostrophe find the letters that have them; punctuation is no error.
+    for (typed, found) in [
+        ("Norco 10/325", true),
+        ("guideline's recommended", true),
+        ("MRI: lumbar", true),
+        ("O'Brien", false),
+        ("(knee", false),
+    ] {
+        d.go(&server.url("/corpus/search")).await;
+        d.wait_for("Published decisions").await;
+        d.type_in("#q", &format!("{typed}\u{E007}")).await;
+        for _ in 0..100 {
+            if d.url().await.contains("q=") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(d.url().await.contains("q="), "{typed}: the search was sent");
+        d.wait_for("matching item(s)").await;
+        let shown = d
+            .script(
+                "return [document.querySelectorAll('.notice.error').length, document.querySelectorAll('section.hit').length, document.getElementById('q').value]",
+                json!([]),
+            )
+            .await;
+        assert_eq!(shown[0], json!(0), "{typed}: no error");
+        assert_eq!(shown[2], json!(typed), "{typed}: kept in the box");
+        if found {
+            assert!(
+                shown[1].as_u64().unwrap_or(0) > 0,
+                "{typed}: found in the fictional letters"
+            );
+        }
+    }
+
     d.go(&server.url("/corpus/stats")).await;
     d.wait_for("By month decided").await;
     let charts = d
