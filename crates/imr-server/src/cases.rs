@@ -306,16 +306,6 @@ pub struct ClinicalText {
     pub unreadable: Vec<Unreadable>,
 }
 
-/// A text document's text: UTF-8, or else Windows-1252 as office software writes it (the
-/// document reader's rule, `imr_pdf::document`); bytes neither can read are replaced.
-fn plain_text(bytes: &[u8]) -> String {
-    if imr_pdf::read::looks_like_pdf(bytes) {
-        return String::from_utf8_lossy(bytes).into_owned();
-    }
-    imr_pdf::document::document_text(bytes)
-        .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned())
-}
-
 /// PDFs read at once, at most: each may take up to the reader's limits in memory.
 static PDF_READS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
@@ -346,7 +336,7 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
             &doc.media_type,
             imr_pdf::read::looks_like_pdf(&bytes),
         ) {
-            Some(Reading::Text) => plain_text(&bytes),
+            Some(Reading::Text) => imr_pdf::document::text_document(&bytes),
             Some(Reading::Pdf) => match read_pdf(bytes).await? {
                 Ok(part) => part,
                 Err(reason) => {
@@ -422,7 +412,7 @@ pub async fn document_text(
         &doc.media_type,
         imr_pdf::read::looks_like_pdf(&bytes),
     ) {
-        Some(Reading::Text) => Ok(Ok(plain_text(&bytes))),
+        Some(Reading::Text) => Ok(Ok(imr_pdf::document::text_document(&bytes))),
         Some(Reading::Pdf) => read_pdf(bytes).await,
         None => Ok(Err(
             "this document is not read into the clinical text (its kind or type holds none)".into(),
