@@ -566,3 +566,29 @@ async fn an_upload_over_the_body_limit_keeps_the_files_before_the_cut_whole() {
         .await;
     assert!(case["records_complete_at"].is_null(), "{case}");
 }
+
+#[tokio::test]
+async fn one_upload_takes_twenty_files_and_names_the_rest() {
+    let server = TestServer::start().await;
+    let number = open_case(&server).await;
+    let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
+    let mut parts = vec![field("csrf", &clerk.csrf), field("kind", "other")];
+    for i in 0..21 {
+        parts.push(file(
+            &format!("part-{i:02}.txt"),
+            "text/plain",
+            format!("Fictional correspondence, part {i}.").into_bytes(),
+        ));
+    }
+    let (status, _, report) = clerk
+        .post_multipart(&format!("/cases/{number}/uploads"), &parts)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(report.contains("20 of 21 file(s) stored"), "{report}");
+    let row = report_row(&report, "part-20.txt");
+    assert!(
+        row.contains("at most 20 files") && row.contains("—"),
+        "{row}"
+    );
+    assert_eq!(documents(&server, &number).await.len(), 20);
+}

@@ -73,7 +73,8 @@ struct Outcome {
     /// The file's place in the upload, from 1.
     order: usize,
     name: String,
-    size: u64,
+    /// Its size, when it was read whole.
+    size: Option<u64>,
     result: Result<DocumentInfo, String>,
 }
 
@@ -231,7 +232,7 @@ pub(super) async fn upload_submit(
                     outcomes.push(Outcome {
                         order: files,
                         name,
-                        size: 0,
+                        size: None,
                         result: Err(format!(
                             "one upload takes at most {MAX_FILES} files; send it again"
                         )),
@@ -239,9 +240,9 @@ pub(super) async fn upload_submit(
                     continue;
                 }
                 let (size, checked) = match bytes {
-                    Err(why) => (0, Err(why)),
+                    Err(why) => (None, Err(why)),
                     Ok(bytes) => {
-                        let size = bytes.len() as u64;
+                        let size = Some(bytes.len() as u64);
                         (
                             size,
                             check_file(&bytes, &known).await?.map(|pdf| (bytes, pdf)),
@@ -356,7 +357,7 @@ async fn store(
         bytes: &file.bytes,
         complete,
     };
-    let size = file.bytes.len() as u64;
+    let size = Some(file.bytes.len() as u64);
     match cases::add_document(state, who, number, upload).await {
         Ok((info, _)) => Ok(Outcome {
             order: file.order,
@@ -409,7 +410,7 @@ fn upload_report(
                     @for o in outcomes {
                         tr {
                             td { (o.name) }
-                            td { (human_size(o.size)) }
+                            td { (o.size.map_or("—".to_string(), human_size)) }
                             td {
                                 @match &o.result {
                                     Ok(info) => { span.badge.ok { "stored" } " as document " (info.id) " (" (info.kind) ") · " a href={ "/documents/" (info.id) "/view" } { "its text beside the original" } },
