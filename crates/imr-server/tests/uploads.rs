@@ -483,6 +483,26 @@ async fn the_applications_pdf_is_stored_with_the_case_or_the_case_is_not_opened(
     assert!(html.contains("choose it again"), "{html}");
     assert_eq!(case_count(&server).await, before, "no case was opened");
 
+    // A file over the size limit: the form comes back with why, and the typed fields kept.
+    let mut parts = intake_parts(&clerk.csrf, 5);
+    parts.push(Part::File(
+        "application_file",
+        "scan.pdf".into(),
+        "application/pdf",
+        vec![b'%'; FILE_LIMIT + 1],
+    ));
+    let (status, _, html) = clerk.post_multipart("/intake", &parts).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+    assert!(
+        html.contains("the file scan.pdf is refused: it is larger than the limit of 4.2 MB"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Physical therapy, visit block 5"),
+        "the items are kept"
+    );
+    assert_eq!(case_count(&server).await, before, "no case was opened");
+
     // A readable PDF: the case opens with it as its "application" document.
     let application_pdf = records_pdf(&[
         "Application for Independent Medical Review (fictional).",

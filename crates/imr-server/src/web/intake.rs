@@ -36,10 +36,10 @@ const MAX_FIELD_BYTES: usize = 16 * 1024;
 /// The most fields the form may have (50 items of 3 fields, the parties, a margin).
 const MAX_FIELDS: usize = 400;
 
-/// The application's file as sent with the form.
+/// The application's file as sent with the form: its bytes, or why they were not kept.
 struct SentFile {
     name: String,
-    bytes: Bytes,
+    bytes: Result<Bytes, String>,
 }
 
 /// Empty item rows on a new form.
@@ -474,29 +474,38 @@ async fn read_intake(
         let sent_name = sent_file_name(field.file_name().unwrap_or(""));
         let most = if is_file { limit } else { MAX_FIELD_BYTES };
         let mut bytes = Vec::new();
+        let mut too_large = false;
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
             if bytes.len() + chunk.len() > most {
-                return Err(if is_file {
-                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!(
-                        "{FILE_FIELD}: the file {sent_name} is larger than the limit of {} for one file; no case was opened",
-                        human_size(limit as u64)
+                if !is_file {
+                    return Err(ApiError::bad_request(format!(
+                        "{name}: longer than {MAX_FIELD_BYTES} bytes"
                     ))
-                } else {
-                    ApiError::bad_request(format!("{name}: longer than {MAX_FIELD_BYTES} bytes"))
+                    .into());
                 }
-                .into());
+                // The rest of the file is skipped; the form is shown again with why.
+                too_large = true;
+                bytes = Vec::new();
+                break;
             }
             bytes.extend_from_slice(&chunk);
         }
         if is_file {
-            if !(bytes.is_empty() && sent_name.is_empty()) {
+            if too_large || !(bytes.is_empty() && sent_name.is_empty()) {
                 file = Some(SentFile {
                     name: if sent_name.is_empty() {
                         "application".into()
                     } else {
                         sent_name
                     },
-                    bytes: Bytes::from(bytes),
+                    bytes: if too_large {
+                        Err(format!(
+                            "it is larger than the limit of {} for one file",
+                            human_size(limit as u64)
+                        ))
+                    } else {
+                        Ok(Bytes::from(bytes))
+                    },
                 });
             }
         } else {
@@ -541,43 +550,55 @@ pub(super) async fn intake_submit(
     WebUser(who): WebUser,
     request: Request,
 ) -> WebResult<Response> {
+    who.require(cases::STAFF, "open applications")?;
     let (mut form, file) = read_intake(&state, request).await?;
     check_form_csrf(&who, &form.csrf)?;
-    who.require(cases::STAFF, "open applications")?;
     form.file_sent = file.as_ref().map(|f| f.name.clone());
     if form.more {
         return Ok(form_again(&who, &form, &[]).into_response());
     }
+    // The file is read under the reader's limits before anything is stored; its problem is
+    // shown with the form's others.
+    let mut errors = Vec::new();
+    let mut checked = None;
+    if let Some(f) = &file {
+        let read = match &f.bytes {
+            Ok(bytes) => cases::check_upload(bytes.clone()).await?,
+            Err(why) => Err(why.clone()),
+        };
+        match read {
+            Ok(pdf) => checked = Some(pdf),
+            Err(why) => errors.push(FieldError {
+                field: FILE_FIELD.into(),
+                message: format!("the file {} is refused: {why}", f.name),
+            }),
+        }
+    }
     let app = match application_of(&form) {
         Ok(app) => app,
-        Err(errors) => {
-            return Ok((StatusCode::BAD_REQUEST, form_again(&who, &form, &errors)).into_response());
+        Err(mut problems) => {
+            problems.append(&mut errors);
+            return Ok(
+                (StatusCode::BAD_REQUEST, form_again(&who, &form, &problems)).into_response(),
+            );
         }
     };
-    let mut errors = app.validate(now().date());
-    // The file is read under the reader's limits before anything is stored.
-    let checked = match &file {
-        None => None,
-        Some(f) => match cases::check_upload(f.bytes.clone()).await? {
-            Ok(pdf) => Some(pdf),
-            Err(why) => {
-                errors.push(FieldError {
-                    field: FILE_FIELD.into(),
-                    message: format!("the file {} is refused: {why}", f.name),
-                });
-                None
-            }
-        },
-    };
+    errors.extend(app.validate(now().date()));
     if !errors.is_empty() {
         return Ok((StatusCode::BAD_REQUEST, form_again(&who, &form, &errors)).into_response());
     }
     let case = match (file, checked) {
-        (Some(f), Some(pdf)) => {
+        (
+            Some(SentFile {
+                name,
+                bytes: Ok(bytes),
+            }),
+            Some(pdf),
+        ) => {
             let received = imr_store::ReceivedFile {
-                filename: Some(f.name),
-                media_type: stored_media_type(pdf, &f.bytes).into(),
-                bytes: &f.bytes,
+                filename: Some(name),
+                media_type: stored_media_type(pdf, &bytes).into(),
+                bytes: &bytes,
             };
             cases::open_application_with_file(&state, &who, app, received).await?
         }
