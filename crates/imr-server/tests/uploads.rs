@@ -594,8 +594,14 @@ async fn one_upload_takes_twenty_files_and_names_the_rest() {
     let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
     let mut parts = vec![field("csrf", &clerk.csrf), field("kind", "other")];
     for i in 0..21 {
+        // One name is markup: shown as text, never run.
+        let name = if i == 7 {
+            "<img src=x onerror=alert(1)>.txt".to_string()
+        } else {
+            format!("part-{i:02}.txt")
+        };
         parts.push(file(
-            &format!("part-{i:02}.txt"),
+            &name,
             "text/plain",
             format!("Fictional correspondence, part {i}.").into_bytes(),
         ));
@@ -606,6 +612,10 @@ async fn one_upload_takes_twenty_files_and_names_the_rest() {
     assert_eq!(status, StatusCode::OK, "{report}");
     assert!(report.contains("20 of 21 file(s) stored"), "{report}");
     let row = report_row(&report, "part-20.txt");
+    assert!(
+        !report.contains("<img src=x") && report.contains("&lt;img src=x onerror=alert(1)&gt;.txt"),
+        "names are escaped"
+    );
     assert!(
         row.contains("at most 20 files") && row.contains("—"),
         "{row}"
