@@ -330,6 +330,38 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     d.go(&server.url(&format!("/cases/{number}"))).await;
     let page = d.wait_for("Documents").await;
     assert!(page.contains("public copy"), "stored with the case");
+
+    // At phone width the case's documents and a document's page fit the screen.
+    let document_page = d
+        .script(
+            "return [...document.querySelectorAll('td a[href$=\"/view\"]')].find(a => a.textContent.includes('Progress notes')).getAttribute('href')",
+            json!([]),
+        )
+        .await;
+    d.cmd(
+        "POST",
+        "/goog/cdp/execute",
+        json!({"cmd": "Emulation.setDeviceMetricsOverride",
+               "params": {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": true}}),
+    )
+    .await;
+    for path in [
+        format!("/cases/{number}"),
+        document_page.as_str().expect("href").to_string(),
+    ] {
+        d.go(&server.url(&path)).await;
+        d.wait_for("Log out").await;
+        let widths = d
+            .script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+                json!([]),
+            )
+            .await;
+        assert!(
+            widths[0].as_i64() <= widths[1].as_i64(),
+            "{path}: no sideways scroll at 375 px: {widths}"
+        );
+    }
     d.cmd("DELETE", "", json!({})).await;
 }
 
