@@ -59,6 +59,13 @@ pub fn document_text(bytes: &[u8]) -> Result<String, DocumentError> {
     plain_text(bytes)
 }
 
+/// The text of a document known to be text (by its media type), never failing: UTF-8, or
+/// Windows-1252 where it is not (as [`document_text`] reads text); with a NUL byte, the UTF-8
+/// that can be read, the rest replaced.
+pub fn text_document(bytes: &[u8]) -> String {
+    plain_text(bytes).unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned())
+}
+
 /// Text as UTF-8, or, where it is not valid UTF-8, as Windows-1252 (what office software on the
 /// other end most often writes). A NUL byte means binary data.
 fn plain_text(bytes: &[u8]) -> Result<String, DocumentError> {
@@ -104,6 +111,14 @@ mod tests {
             document_text(b"caf\xe9 \x93ok\x94").ok().as_deref(),
             Some("café “ok”")
         );
+    }
+
+    #[test]
+    fn a_text_document_is_read_as_text_whatever_it_holds() {
+        assert_eq!(text_document(b"caf\xe9"), "café");
+        assert_eq!(text_document(b"\xef\xbb\xbfnote"), "note");
+        assert_eq!(text_document(b"%PDF-1.4 as text"), "%PDF-1.4 as text");
+        assert_eq!(text_document(b"a\0b\xff"), "a\0b\u{fffd}");
     }
 
     #[test]

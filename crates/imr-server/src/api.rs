@@ -382,11 +382,21 @@ pub async fn document_response(
     who: &auth::Principal,
     id: i64,
 ) -> ApiResult<Response> {
+    document_download(state, who, id, false).await
+}
+
+/// A stored document's bytes under its stored name and media type; `inline` to show a PDF or
+/// text in the page (anything else still downloads).
+pub async fn document_download(
+    state: &AppState,
+    who: &auth::Principal,
+    id: i64,
+    inline: bool,
+) -> ApiResult<Response> {
     let Some(info) = state.store.document(id).await? else {
         return Err(ApiError::not_found(format!("no document {id}")));
     };
-    let case = cases::view_case(state, who, info.case_number.as_str()).await?;
-    let _ = case;
+    cases::view_case(state, who, info.case_number.as_str()).await?;
     let bytes = state.store.read_document(id).await?;
     let media = if info.media_type.starts_with("text/html") {
         // Never let a stored document run as a page of this site.
@@ -394,12 +404,15 @@ pub async fn document_response(
     } else {
         info.media_type.clone()
     };
+    let name = crate::download::download_name(id, info.filename.as_deref(), &info.media_type);
+    let inline =
+        inline && (media.starts_with("application/pdf") || media.starts_with("text/plain"));
     Ok((
         [
             (header::CONTENT_TYPE, media),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"document-{id}\""),
+                crate::download::content_disposition(inline, &name),
             ),
         ],
         bytes,

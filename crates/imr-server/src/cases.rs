@@ -336,7 +336,7 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
             &doc.media_type,
             imr_pdf::read::looks_like_pdf(&bytes),
         ) {
-            Some(Reading::Text) => String::from_utf8_lossy(&bytes).into_owned(),
+            Some(Reading::Text) => imr_pdf::document::text_document(&bytes),
             Some(Reading::Pdf) => match read_pdf(bytes).await? {
                 Ok(part) => part,
                 Err(reason) => {
@@ -370,6 +370,79 @@ async fn read_pdf(bytes: Vec<u8>) -> ApiResult<Result<String, String>> {
         .await
         .map_err(|_| ApiError::internal("reading a document"))?;
     Ok(read.map_err(|e| e.to_string()))
+}
+
+/// What an uploaded file holds, read under the reader's limits before it is stored: text
+/// (`false`) or a PDF with a text layer (`true`); or why it is refused, in words that never
+/// quote it (empty, binary, a PDF that is damaged, text-less or over a limit).
+pub async fn check_upload(bytes: axum::body::Bytes) -> ApiResult<Result<bool, String>> {
+    let _permit = PDF_READS
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal("reading a document"))?;
+    tokio::task::spawn_blocking(move || {
+        let pdf = imr_pdf::read::looks_like_pdf(&bytes);
+        match imr_pdf::document::document_text(&bytes) {
+            Ok(text) if text.trim().is_empty() => Err("it holds no text".to_string()),
+            Ok(_) => Ok(pdf),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await
+    .map_err(|_| ApiError::internal("reading a document"))
+}
+
+/// The text one stored document gives the clinical text, or why it gives none.
+pub async fn document_text(
+    state: &AppState,
+    doc: &DocumentInfo,
+) -> ApiResult<Result<String, String>> {
+    if let Some((_, reason)) = state
+        .store
+        .unreadable_documents(&doc.case_number)
+        .await?
+        .into_iter()
+        .find(|(id, _)| *id == doc.id)
+    {
+        return Ok(Err(reason));
+    }
+    let bytes = state.store.read_document(doc.id).await?;
+    match proposal::reading(
+        &doc.kind,
+        &doc.media_type,
+        imr_pdf::read::looks_like_pdf(&bytes),
+    ) {
+        Some(Reading::Text) => Ok(Ok(imr_pdf::document::text_document(&bytes))),
+        Some(Reading::Pdf) => read_pdf(bytes).await,
+        None => Ok(Err(
+            "this document is not read into the clinical text (its kind or type holds none)".into(),
+        )),
+    }
+}
+
+/// Opens an application with the file it arrived as (the application's PDF), the case and the
+/// file in one transaction: both or neither.
+pub async fn open_application_with_file(
+    state: &AppState,
+    who: &Principal,
+    application: Application,
+    file: imr_store::ReceivedFile<'_>,
+) -> ApiResult<Case> {
+    who.require(STAFF, "open an application")?;
+    let at = now();
+    let errors = application.validate(at.date());
+    if !errors.is_empty() {
+        return Err(invalid_fields(&errors));
+    }
+    Ok(imr_store::open_case_with(
+        state.store.as_ref(),
+        application,
+        at,
+        &who.actor(),
+        Some(file),
+    )
+    .await?
+    .0)
 }
 
 /// What the reviewer signs.

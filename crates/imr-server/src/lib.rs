@@ -21,6 +21,7 @@ pub mod connections;
 pub mod corpus;
 pub mod corpus_pages;
 pub mod demo;
+pub mod download;
 pub mod error;
 pub mod public_copy;
 pub mod queue;
@@ -49,7 +50,7 @@ pub fn app(state: AppState) -> axum::Router {
         .merge(api::router(&state))
         .merge(corpus::router())
         .merge(corpus_pages::router())
-        .merge(web::router())
+        .merge(web::router(&state))
         .merge(account_pages::router())
         .merge(public_copy::router())
         .layer(middleware::from_fn_with_state(

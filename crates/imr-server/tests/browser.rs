@@ -1,8 +1,10 @@
 //! The browser test: Debian's headless Chromium driven through chromedriver (WebDriver, spoken
-//! directly over HTTP) against a real server. The story: intake opens an application, it is
-//! assigned, records arrive, the reviewer logs in, reviews (nothing pre-set), chooses and
-//! writes the decisions, sees a form error keep the input and Enter lead to the preview only,
-//! signs from the preview of the whole letter and downloads the letter PDF.
+//! directly over HTTP) against a real server. The walk: the intake clerk opens an application
+//! with 5 disputed items and its PDF, assigns it, uploads the UR decision and the records as
+//! files (a PDF read into the clinical text, shown beside the original); the reviewer logs
+//! in, reviews (nothing pre-set), chooses each decision by hand, sees a form error keep the
+//! input and Enter lead to the preview only, signs from the preview of the whole letter
+//! ("Sign and issue"), downloads the letter PDF and issues the redacted public copy.
 //! A screenshot of each page goes to docs/screenshots/ when IMR_UPDATE_SCREENSHOTS is set (to a
 //! temporary folder otherwise).
 //!
@@ -10,6 +12,7 @@
 //! a SKIPPED line (imr_testkit), and fails under IMR_REQUIRE_ALL=1.
 
 mod common;
+mod records_pdf;
 mod webdriver;
 
 use std::time::Duration;
@@ -18,26 +21,82 @@ use common::{TestServer, application};
 use serde_json::{Value, json};
 use webdriver::Driver;
 
+/// The disputed items of the walk's application: the fixture's two, and three more.
+const ITEMS: [&str; 5] = [
+    "MRI of the lumbar spine without contrast",
+    "Physical therapy 2 times a week for 4 weeks",
+    "Hyperbaric oxygen therapy 20 sessions",
+    "Norco 10/325 mg #60",
+    "Lumbar epidural steroid injection at L4-5",
+];
+
+/// `text` in lines of at most `width` characters, broken between words.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.len() + 1 + word.len() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[tokio::test]
-async fn intake_assignment_review_signature_and_letter_in_chromium() {
+async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     if !imr_testkit::browser() {
         return;
     }
-    let server = TestServer::start().await;
+    let server = TestServer::start_with(imr_server::Settings {
+        max_upload_bytes: 4 * 1024 * 1024,
+        ..common::test_settings()
+    })
+    .await;
     server.reviewers().await;
     server.user("clerk", "intake_clerk", None, None).await;
+    // The files the clerk has: the application's PDF, the UR decision, the records as a PDF.
+    let files = tempfile::tempdir().expect("temporary folder");
+    let application_pdf = files.path().join("IMR application.pdf");
+    std::fs::write(
+        &application_pdf,
+        records_pdf::records_pdf(&[
+            "Application for Independent Medical Review (fictional form).",
+            "Injured worker: Theodora Pinecastle. Claim TEST-77-0001.",
+        ]),
+    )
+    .expect("application PDF");
+    let ur_decision = files.path().join("UR decision.txt");
+    std::fs::write(
+        &ur_decision,
+        "Utilization review decision (fictional). The requests were denied or modified.\n",
+    )
+    .expect("UR decision");
+    let records = std::fs::read_to_string(common::data("records.txt")).expect("records");
+    let lines = wrap(&records, 85);
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let records_file = files.path().join("Progress notes 2026.pdf");
+    std::fs::write(&records_file, records_pdf::records_pdf(&lines)).expect("records PDF");
     let d = Driver::start().await;
 
-    // The intake clerk logs in and opens an application through the form.
+    // The intake clerk logs in and opens an application with 5 items and its PDF.
     d.go(&server.url("/login")).await;
     d.wait_for("Password").await;
     d.screenshot("01-login").await;
     d.login(&server, "clerk", "clerk-password-long").await;
     d.go(&server.url("/intake")).await;
     d.wait_for("New application for IMR").await;
+    d.click("#more-items").await;
+    d.click("#more-items").await;
     let app = application();
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let values = json!({
+    let mut values = json!({
         "worker": s(&app["worker"]), "employer": s(&app["employer"]),
         "claims_administrator": s(&app["claims_administrator"]), "insurer": s(&app["insurer"]),
         "requesting_provider.name": s(&app["requesting_provider"]["name"]),
@@ -47,40 +106,88 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
         "condition": s(&app["condition"]), "ur_decision.date": s(&app["ur_decision"]["date"]),
         "ur_decision.served": s(&app["ur_decision"]["served"]), "signature.signer": "worker",
         "signature.date": s(&app["signature"]["date"]), "filed": s(&app["filed"]),
-        "ur_decision.items[0].request": s(&app["ur_decision"]["items"][0]["request"]),
-        "ur_decision.items[1].request": s(&app["ur_decision"]["items"][1]["request"]),
         "ur_decision.items[1].ur_outcome": "modified",
         "ur_decision.items[1].authorized": "4 sessions",
-        "ur_decision.items[2].request": "Hyperbaric oxygen therapy 20 sessions",
     });
+    for (i, item) in ITEMS.iter().enumerate() {
+        values[format!("ur_decision.items[{i}].request")] = json!(item);
+    }
     d.script(
         "for (const [k, v] of Object.entries(arguments[0])) { document.getElementById(k).value = v; }",
         json!([values]),
     )
     .await;
+    d.type_in("#application_file", &application_pdf.display().to_string())
+        .await;
     d.screenshot("02-intake").await;
-    d.click("button.primary").await;
+    d.click("#intake button.primary").await;
     d.wait_for("Timeline").await;
     let case_url = d.url().await;
     assert!(case_url.contains("/cases/CM"), "{case_url}");
     let number = case_url.rsplit('/').next().expect("number").to_string();
-    d.wait_for("eligible").await;
+    let page = d.wait_for("eligible").await;
+    assert!(
+        page.contains("IMR application.pdf"),
+        "the application's PDF is stored"
+    );
+    assert_eq!(
+        page.matches("UR denied").count() + page.matches("UR modified").count(),
+        5
+    );
     d.screenshot("03-case-opened").await;
 
     // Assignment: the candidates with their reasons.
-    d.click("a.button").await;
+    d.click("a.button[href$='/assign']").await;
     d.wait_for("conflict of interest").await;
     d.screenshot("04-assignment").await;
     d.click("button.primary").await;
-    d.wait_for("Add records").await;
-    // Records arrive, complete.
-    let records = std::fs::read_to_string(common::data("records.txt")).expect("records");
+    d.wait_for("Upload records").await;
+
+    // The UR decision, then the records as a PDF, complete.
     d.script(
-        "document.querySelector('details').open = true; document.getElementById('records').value = arguments[0]; document.getElementsByName('complete')[0].checked = true;",
-        json!([records]),
+        "document.getElementById('upload-kind').value = 'UR decision'",
+        json!([]),
     )
     .await;
-    d.click("details button").await;
+    // The UR decision is dropped on the drop zone (the script makes it the picker's choice).
+    let dropped = d
+        .script(
+            "const t = new DataTransfer(); t.items.add(new File([arguments[0]], 'UR decision.txt', {type: 'text/plain'})); document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', {dataTransfer: t, bubbles: true, cancelable: true})); return [...document.getElementById('upload-files').files].map(f => f.name).join(', ') + ' | ' + document.querySelector('.drop-list').textContent",
+            json!([std::fs::read_to_string(&ur_decision).expect("UR decision")]),
+        )
+        .await;
+    assert_eq!(
+        dropped,
+        json!("UR decision.txt | UR decision.txt (79 bytes)"),
+        "the dropped file is chosen and listed"
+    );
+    d.click("#upload button[type=submit]").await;
+    let report = d.wait_for("1 file(s) stored").await;
+    assert!(report.contains("UR decision.txt"), "{report}");
+    d.click("a.button[href$='#documents']").await;
+    d.wait_for("Upload records").await;
+    // The records with the file picker.
+    d.type_in("#upload-files", &records_file.display().to_string())
+        .await;
+    d.click("#upload input[name=complete]").await;
+    let listed = d.text().await;
+    assert!(
+        listed.contains("Progress notes 2026.pdf ("),
+        "the chosen file is listed with its size"
+    );
+    d.click("#upload button[type=submit]").await;
+    let report = d.wait_for("1 file(s) stored").await;
+    assert!(report.contains("marked complete"), "{report}");
+    d.screenshot("05a-upload-report").await;
+    d.click("td a[href$='/view']").await;
+    let view = d.wait_for("The text read from it").await;
+    assert!(
+        view.contains("weakness of left ankle dorsiflexion"),
+        "the PDF's text is shown"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await; // the original's frame renders
+    d.screenshot("05b-document-text").await;
+    d.go(&server.url(&format!("/cases/{number}"))).await;
     d.wait_for("Records complete").await;
     d.go(&server.url("/queue")).await;
     d.wait_for("Cases by due date").await;
@@ -97,7 +204,7 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
     assert!(page.contains("Engine's proposal") && page.contains("Preview the letter"));
     assert!(
         page.contains("needs physician review"),
-        "the third item is undecided"
+        "an item is left undecided by the engine"
     );
     let preset = d
         .script(
@@ -112,36 +219,22 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
     );
     d.screenshot("06-case-review").await;
 
-    // Decisions chosen and rationales written, the summary forgotten; Enter in the one-line
-    // guideline field sends the form to the preview step, which refuses it and keeps it all.
-    d.click("input[name=decision_0][value=Overturned]").await;
-    d.click("input[name=decision_1][value=Upheld]").await;
-    d.click("input[name=decision_2][value=Upheld]").await;
-    d.type_in(
-        "#rationale_0",
+    // Each decision chosen and each rationale written by hand, the summary forgotten; Enter
+    // in the one-line guideline field sends the form to the preview step, which refuses it
+    // and keeps it all.
+    let choices = ["Overturned", "Upheld", "Upheld", "Upheld", "Overturned"];
+    let rationales = [
         "Progressive deficit documented; imaging is indicated.",
-    )
-    .await;
-    let proposed_1 = d
-        .script(
-            "return !!document.getElementById('use_proposed_1')",
-            json!([]),
-        )
-        .await;
-    if proposed_1 == json!(true) {
-        d.click("#use_proposed_1").await;
-    } else {
-        d.type_in(
-            "#rationale_1",
-            "No functional improvement after six sessions.",
-        )
-        .await;
-    }
-    d.type_in(
-        "#rationale_2",
+        "No functional improvement after six sessions.",
         "Not supported for a lumbar strain, in my reading.",
-    )
-    .await;
+        "No documented functional benefit from opioids.",
+        "Radicular findings corroborated on examination.",
+    ];
+    for (i, (choice, rationale)) in choices.iter().zip(rationales).enumerate() {
+        d.click(&format!("input[name=decision_{i}][value={choice}]"))
+            .await;
+        d.type_in(&format!("#rationale_{i}"), rationale).await;
+    }
     d.type_in("#guideline_0", "MTUS ACOEM Low Back Complaints\u{E007}")
         .await;
     d.wait_for("clinical summary is empty").await;
@@ -153,8 +246,7 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
         .await;
     let kept = kept.as_str().expect("text");
     assert!(
-        kept.starts_with("decision_0=Overturned decision_1=Upheld")
-            && kept.contains("decision_2=Upheld")
+        kept.starts_with("decision_0=Overturned decision_1=Upheld decision_2=Upheld decision_3=Upheld decision_4=Overturned")
             && kept.contains("| Progressive deficit documented; imaging is indicated. | MTUS ACOEM Low Back Complaints"),
         "the form comes back as it was left: {kept}"
     );
@@ -182,11 +274,13 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
         )
         .await;
     let letter = letter.as_str().expect("srcdoc");
-    assert!(
-        letter.contains("Not supported for a lumbar strain, in my reading.")
-            && letter.contains("A fictional worker with low back pain."),
-        "the preview is the letter to be signed"
-    );
+    for (item, rationale) in ITEMS.iter().zip(rationales) {
+        assert!(
+            letter.contains(rationale),
+            "the preview is the letter to be signed: {item}"
+        );
+    }
+    assert!(letter.contains("A fictional worker with low back pain."));
     tokio::time::sleep(Duration::from_millis(300)).await; // the preview frame renders
     d.screenshot("06b-letter-preview").await;
     d.click("button[value=sign]").await;
@@ -199,29 +293,75 @@ async fn intake_assignment_review_signature_and_letter_in_chromium() {
     tokio::time::sleep(Duration::from_millis(500)).await; // the preview frame loads
     d.screenshot("07-signed-letter").await;
 
-    // The letter PDF, downloaded with the browser's session.
+    // The letter PDF, downloaded with the browser's session, under its name.
     let cookie = d.cmd("GET", "/cookie/imr_session", json!({})).await;
-    let href = d
-        .script(
-            "return document.querySelector('a.button').getAttribute('href')",
-            json!([]),
-        )
-        .await;
     let pdf = server
         .client
-        .get(server.url(href.as_str().expect("href")))
+        .get(server.url(&format!("/cases/{number}/letter.pdf")))
         .header(
             "cookie",
             format!("imr_session={}", cookie["value"].as_str().expect("cookie")),
         )
         .send()
         .await
-        .expect("PDF")
-        .bytes()
-        .await
-        .expect("bytes");
+        .expect("PDF");
+    let disposition = pdf.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .to_string();
+    assert!(
+        disposition.contains(&format!("{number}-determination.pdf")),
+        "{disposition}"
+    );
+    let pdf = pdf.bytes().await.expect("bytes");
     assert!(pdf.starts_with(b"%PDF-"), "the letter is a PDF");
     assert!(pdf.len() > 2000);
+
+    // The redacted public copy: no name of the worker, issued with its button.
+    d.click("a[href$='/public-copy']").await;
+    let copy = d.wait_for("What was redacted").await;
+    assert!(!copy.contains("Pinecastle"), "no name of the worker");
+    d.click("form[action$='/public-copy'] button[type=submit]")
+        .await;
+    let issued = d.wait_for("already issued").await;
+    assert!(!issued.contains("Issue the public copy"), "issued once");
+    d.script("window.scrollTo(0, 0)", json!([])).await;
+    d.screenshot("07b-public-copy-issued").await;
+    d.go(&server.url(&format!("/cases/{number}"))).await;
+    let page = d.wait_for("Documents").await;
+    assert!(page.contains("public copy"), "stored with the case");
+
+    // At phone width the case's documents and a document's page fit the screen.
+    let document_page = d
+        .script(
+            "return [...document.querySelectorAll('td a[href$=\"/view\"]')].find(a => a.textContent.includes('Progress notes')).getAttribute('href')",
+            json!([]),
+        )
+        .await;
+    d.cmd(
+        "POST",
+        "/goog/cdp/execute",
+        json!({"cmd": "Emulation.setDeviceMetricsOverride",
+               "params": {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": true}}),
+    )
+    .await;
+    for path in [
+        format!("/cases/{number}"),
+        document_page.as_str().expect("href").to_string(),
+    ] {
+        d.go(&server.url(&path)).await;
+        d.wait_for("Log out").await;
+        let widths = d
+            .script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+                json!([]),
+            )
+            .await;
+        assert!(
+            widths[0].as_i64() <= widths[1].as_i64(),
+            "{path}: no sideways scroll at 375 px: {widths}"
+        );
+    }
     d.cmd("DELETE", "", json!({})).await;
 }
 
@@ -250,14 +390,17 @@ async fn a_queue_of_three_thousand_cases_and_phone_width_in_chromium() {
         "the login returned to the case"
     );
 
-    // The first page of 3,000, timed by the browser itself (best of three loads).
+    // The first page of 3,000, timed by the browser itself (Navigation Timing: from the
+    // request to the load event, styles applied), best of five loads. The goal is 300 ms; on
+    // this shared 2-core machine with a debug build the assertion leaves a wide margin, the
+    // figure printed is what to compare (README, "The workbench").
     let mut timings = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..5 {
         d.go(&server.url("/queue")).await;
         d.wait_for("of 3,000").await;
         let t = d
             .script(
-                "const n = performance.getEntriesByType('navigation')[0]; return [n.responseEnd - n.startTime, n.domContentLoadedEventEnd - n.startTime, n.transferSize]",
+                "const n = performance.getEntriesByType('navigation')[0]; return [n.responseEnd - n.startTime, n.domContentLoadedEventEnd - n.startTime, n.loadEventEnd - n.startTime, n.transferSize]",
                 json!([]),
             )
             .await;
@@ -270,12 +413,17 @@ async fn a_queue_of_three_thousand_cases_and_phone_width_in_chromium() {
             .fold(f64::INFINITY, f64::min)
     };
     eprintln!(
-        "queue of 3,000 cases in Chromium: response {:.0} ms, DOM ready {:.0} ms, {} bytes (debug build, shared 2-core machine): {timings:?}",
+        "queue of 3,000 cases in Chromium: response {:.0} ms, DOM ready {:.0} ms, loaded {:.0} ms, {} bytes (best of 5; debug build, shared 2-core machine): {timings:?}",
         best(0),
         best(1),
-        timings[0][2]
+        best(2),
+        timings[0][3]
     );
-    assert!(best(1) < 5000.0, "the queue renders in seconds at worst");
+    assert!(
+        best(2) < 900.0,
+        "the queue of 3,000 renders within three times the 300 ms goal: {:.0} ms",
+        best(2)
+    );
     let text = d.wait_for("1–50 of 3,000").await;
     assert!(text.contains("expedited, unassigned"));
     d.screenshot("11-queue-3000").await;
@@ -371,6 +519,42 @@ async fn corpus_search_and_statistics_in_chromium() {
         "matched words marked: {page}"
     );
     d.screenshot("08-search").await;
+
+    // The search box takes what people type: words, never query syntax. A drug strength and
+    // a word with an apostrophe find the letters that have them; punctuation is no error.
+    for (typed, found) in [
+        ("Norco 10/325", true),
+        ("guideline's recommended", true),
+        ("MRI: lumbar", true),
+        ("O'Brien", false),
+        ("(knee", false),
+    ] {
+        d.go(&server.url("/corpus/search")).await;
+        d.wait_for("Published decisions").await;
+        d.type_in("#q", &format!("{typed}\u{E007}")).await;
+        for _ in 0..100 {
+            if d.url().await.contains("q=") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(d.url().await.contains("q="), "{typed}: the search was sent");
+        d.wait_for("matching item(s)").await;
+        let shown = d
+            .script(
+                "return [document.querySelectorAll('.notice.error').length, document.querySelectorAll('section.hit').length, document.getElementById('q').value]",
+                json!([]),
+            )
+            .await;
+        assert_eq!(shown[0], json!(0), "{typed}: no error");
+        assert_eq!(shown[2], json!(typed), "{typed}: kept in the box");
+        if found {
+            assert!(
+                shown[1].as_u64().unwrap_or(0) > 0,
+                "{typed}: found in the fictional letters"
+            );
+        }
+    }
 
     d.go(&server.url("/corpus/stats")).await;
     d.wait_for("By month decided").await;

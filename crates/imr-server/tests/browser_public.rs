@@ -7,11 +7,11 @@
 mod common;
 mod webdriver;
 
-use common::{TestServer, application, data};
+use common::TestServer;
 use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, synth};
 use serde_json::json;
-use webdriver::Driver;
+use webdriver::{Driver, signed_case};
 
 #[tokio::test]
 async fn a_published_decision_and_a_public_copy_in_chromium() {
@@ -74,58 +74,4 @@ async fn a_published_decision_and_a_public_copy_in_chromium() {
         !text.contains("Issue the public copy"),
         "issued once: {text}"
     );
-}
-
-/// A case of the fixture application, assigned, its records complete, signed by the reviewer
-/// with decisions that name the fictional worker.
-async fn signed_case(server: &TestServer, clerk: &str, reviewer: &str, token: &str) -> String {
-    let (s, body) = server
-        .send(
-            "POST",
-            "/api/applications",
-            Some(clerk),
-            Some(application()),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 201, "{body}");
-    let n = body["number"].as_str().expect("number").to_string();
-    let (s, body) = server
-        .send(
-            "POST",
-            &format!("/api/cases/{n}/assignment"),
-            Some(clerk),
-            Some(json!({"reviewer_id": reviewer})),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 200, "{body}");
-    let records = std::fs::read(data("records.txt")).expect("records");
-    let resp = server
-        .client
-        .post(server.url(&format!(
-            "/api/cases/{n}/documents?kind=medical%20records&complete=true"
-        )))
-        .bearer_auth(clerk)
-        .header("content-type", "text/plain")
-        .body(records)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(resp.status().as_u16(), 201);
-    let decisions = json!({"decisions": [
-        {"request": "MRI of the lumbar spine without contrast", "decision": "Overturned",
-         "guideline": "MTUS ACOEM Low Back Complaints",
-         "rationale": "Ms. Theodora Pinecastle has a progressive deficit documented by Dr. Alaric Fernsby."},
-        {"request": "Physical therapy 2 times a week for 4 weeks", "decision": "Upheld",
-         "rationale": "Pinecastle had six sessions without functional improvement."}
-    ], "clinical_summary": "Ms. Theodora Pinecastle, a 52-year-old fictional packer, reports low back pain radiating to the left leg. Her treating physician, Dr. Alaric Fernsby, requested an MRI."});
-    let (s, body) = server
-        .send(
-            "POST",
-            &format!("/api/cases/{n}/determination"),
-            Some(token),
-            Some(decisions),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 200, "{body}");
-    n
 }

@@ -27,11 +27,15 @@ pub enum Reading {
 /// public copy: its own output, never part of the case's records.
 pub const PUBLIC_COPY_KIND: &str = "public copy";
 
+/// The kind of document under which a case keeps the application as received (its JSON, or
+/// the form's PDF attached at intake): the parties and the requests, never clinical text.
+pub const APPLICATION_KIND: &str = "application";
+
 /// How the document is read into the clinical text, or `None` when it holds none (the
 /// application form as received, an image, the organization's own public copy): `text/*` as
 /// text, else a PDF by its bytes.
 pub fn reading(kind: &str, media_type: &str, looks_like_pdf: bool) -> Option<Reading> {
-    if kind == PUBLIC_COPY_KIND {
+    if kind == PUBLIC_COPY_KIND || kind == APPLICATION_KIND {
         None
     } else if media_type.starts_with("text/") {
         Some(Reading::Text)
@@ -212,6 +216,11 @@ mod tests {
             Some(Reading::Pdf)
         );
         assert_eq!(reading("application", "application/json", false), None);
+        assert_eq!(
+            reading(APPLICATION_KIND, "application/pdf", true),
+            None,
+            "the application's PDF holds no clinical text"
+        );
     }
 
     #[test]

@@ -347,38 +347,40 @@ pub(super) async fn render_case(
                     }
                 }
             }
-            section.card {
+            section.card #documents {
                 h2 { "Documents" }
                 @if documents.is_empty() { p.muted { "No documents yet." } }
                 @else {
-                    table {
+                    div.scroll { table {
                         thead { tr { th { "Kind" } th { "File" } th { "Received" } th { "Size" } th { "SHA-256" } } }
                         tbody { @for d in &documents { tr {
                             td { (d.kind) }
                             td {
-                                a href={ "/documents/" (d.id) } { (d.filename.as_deref().unwrap_or("document")) }
+                                @let name = crate::download::download_name(d.id, d.filename.as_deref(), &d.media_type);
+                                a href={ "/documents/" (d.id) "/view" } { (name) }
+                                " · " a href={ "/documents/" (d.id) } download=(name) aria-label={ "Download " (name) } { "download" }
                                 @if let Some(u) = analysis.unreadable.iter().find(|u| u.document_id == d.id) {
                                     div.notice.error { "Could not be read: " (u.reason) ". Its text is not in the clinical summary or the proposal." }
                                 }
                             }
                             td { (when(d.received_at)) }
-                            td { (d.size) " bytes" }
+                            td { (crate::download::human_size(d.size)) }
                             td { code title=(d.sha256) { (d.sha256.get(..12).unwrap_or(&d.sha256)) "…" } }
                         } } }
-                    }
+                    } }
                 }
                 @if staff && open {
-                    details {
-                        summary { "Add records (text)" }
-                        form.stack method="post" action={ "/cases/" (case.number) "/records" } {
-                            input type="hidden" name="csrf" value=(who.csrf_token);
-                            label for="kind" { "Kind" }
-                            input #kind type="text" name="kind" value="medical records";
-                            label for="records" { "Records" }
-                            textarea #records name="records" required {}
-                            label { input type="checkbox" name="complete" value="yes"; " The records are complete with this part (starts the determination clock)" }
-                            p { button.secondary type="submit" { "Add records" } }
-                        }
+                    h3 { "Upload records or the UR decision" }
+                    (super::documents::upload_form(case.number.as_str(), who))
+                    h3 { "Or paste records as text" }
+                    form.stack method="post" action={ "/cases/" (case.number) "/records" } {
+                        input type="hidden" name="csrf" value=(who.csrf_token);
+                        label for="kind" { "Kind" }
+                        input #kind type="text" name="kind" value="medical records";
+                        label for="records" { "Records" }
+                        textarea #records name="records" required {}
+                        label { input type="checkbox" name="complete" value="yes"; " The records are complete with this part (starts the determination clock)" }
+                        p { button.secondary type="submit" { "Add records" } }
                     }
                 }
             }

@@ -2,10 +2,13 @@
 //! to [`MAX_ITEMS`]): without script the form offers a few empty rows and "More items"
 //! re-renders it with more; with script (`/static/intake.js`) rows are added and removed in
 //! place. The item fields repeat (`item_request`, `item_outcome`, `item_authorized`), one of
-//! each per row, in order.
+//! each per row, in order. The form is `multipart/form-data` so that it can carry the
+//! application's PDF (optional): checked by the bounded reader, stored as the case's
+//! "application" document in the same transaction as the case, or the whole form refused.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::Html;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
@@ -22,7 +25,22 @@ use super::forms::{check_form_csrf, ticked};
 use super::layout::page;
 use crate::auth::{Principal, WebUser};
 use crate::cases;
+use crate::download::{human_size, sent_file_name, stored_media_type};
+use crate::error::ApiError;
 use crate::state::{AppState, now};
+
+/// The form field of the application's file.
+const FILE_FIELD: &str = "application_file";
+/// The largest text field read from the multipart form.
+const MAX_FIELD_BYTES: usize = 16 * 1024;
+/// The most fields the form may have (50 items of 3 fields, the parties, a margin).
+const MAX_FIELDS: usize = 400;
+
+/// The application's file as sent with the form: its bytes, or why they were not kept.
+struct SentFile {
+    name: String,
+    bytes: Result<Bytes, String>,
+}
 
 /// Empty item rows on a new form.
 const EMPTY_ROWS: usize = 3;
@@ -82,6 +100,9 @@ pub(super) struct IntakeForm {
     /// "More items" was pressed: show the form again with more rows.
     #[serde(default, deserialize_with = "ticked")]
     more: bool,
+    /// The name of the application's file sent, when the form is shown again without it.
+    #[serde(skip)]
+    file_sent: Option<String>,
 }
 
 /// One disputed-item row as typed.
@@ -201,7 +222,7 @@ fn intake_form(
         @if !errors.is_empty() {
             div.notice.error role="alert" { "The application has " (errors.len()) " problem(s); they are marked below." }
         }
-        form.stack #intake method="post" action="/intake" {
+        form.stack #intake method="post" action="/intake" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(who.csrf_token);
             div.grid2 {
                 section.card {
@@ -237,6 +258,17 @@ fn intake_form(
                     (text("signature.date", "Date signed", "date"))
                     (text("filed", "Date filed", "date"))
                 }
+            }
+            section.card {
+                h2 { "The application as received" }
+                @let file_error = error(FILE_FIELD);
+                label for=(FILE_FIELD) { "The application's PDF (optional)" }
+                input id=(FILE_FIELD) type="file" name=(FILE_FIELD) accept=".pdf,application/pdf,.txt,text/plain" class=[file_error.as_ref().map(|_| "invalid")];
+                @if let Some(e) = file_error { div.field-error { (e) } }
+                @if let Some(sent) = &form.file_sent {
+                    p.muted { "The file " (sent) " was not kept with the form shown again; choose it again." }
+                }
+                p.muted { "Stored with the case as its \"application\" document, in the same step, or the case is not opened. It is kept as received, not read into the clinical text." }
             }
             section.card #items {
                 h2 { "Disputed items" }
@@ -399,26 +431,178 @@ fn form_again(who: &Principal, form: &IntakeForm, errors: &[FieldError]) -> Html
     )
 }
 
+/// The intake form as sent: `multipart/form-data` (with the application's file, if any) or
+/// URL-encoded (a client without files).
+async fn read_intake(
+    state: &AppState,
+    request: Request,
+) -> WebResult<(IntakeForm, Option<SentFile>)> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(form) = Form::<IntakeForm>::from_request(request, state)
+            .await
+            .map_err(|e| {
+                ApiError::bad_request(format!("the form could not be read: {}", e.body_text()))
+            })?;
+        return Ok((form, None));
+    }
+    let mut parts = Multipart::from_request(request, state).await.map_err(|e| {
+        ApiError::bad_request(format!("the form could not be read: {}", e.body_text()))
+    })?;
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        ApiError::new(
+            e.status(),
+            format!("the form could not be read: {}", e.body_text()),
+        )
+    };
+    let limit = state.settings.max_upload_bytes;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut file = None;
+    while let Some(mut field) = parts.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or("").to_string();
+        if pairs.len() >= MAX_FIELDS {
+            return Err(ApiError::bad_request(format!(
+                "the form has more than {MAX_FIELDS} fields"
+            ))
+            .into());
+        }
+        let is_file = name == FILE_FIELD;
+        let sent_name = sent_file_name(field.file_name().unwrap_or(""));
+        let most = if is_file { limit } else { MAX_FIELD_BYTES };
+        let mut bytes = Vec::new();
+        let mut too_large = false;
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > most {
+                if !is_file {
+                    return Err(ApiError::bad_request(format!(
+                        "{name}: longer than {MAX_FIELD_BYTES} bytes"
+                    ))
+                    .into());
+                }
+                // The rest of the file is skipped; the form is shown again with why.
+                too_large = true;
+                bytes = Vec::new();
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file {
+            if too_large || !(bytes.is_empty() && sent_name.is_empty()) {
+                file = Some(SentFile {
+                    name: if sent_name.is_empty() {
+                        "application".into()
+                    } else {
+                        sent_name
+                    },
+                    bytes: if too_large {
+                        Err(format!(
+                            "it is larger than the limit of {} for one file",
+                            human_size(limit as u64)
+                        ))
+                    } else {
+                        Ok(Bytes::from(bytes))
+                    },
+                });
+            }
+        } else {
+            let value = String::from_utf8(bytes)
+                .map_err(|_| ApiError::bad_request(format!("{name}: not UTF-8 text")))?;
+            pairs.push((name, value));
+        }
+    }
+    // The text fields read as the URL-encoded form would be, by the same deserializer.
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
+        .collect();
+    let request = Request::builder()
+        .method("POST")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(encoded.join("&")))
+        .map_err(|_| ApiError::internal("reading the form"))?;
+    let Form(form) = Form::<IntakeForm>::from_request(request, state)
+        .await
+        .map_err(|e| {
+            ApiError::bad_request(format!("the form could not be read: {}", e.body_text()))
+        })?;
+    Ok((form, file))
+}
+
+/// Percent-encodes every byte but the unreserved ones.
+fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub(super) async fn intake_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
-    Form(form): Form<IntakeForm>,
+    request: Request,
 ) -> WebResult<Response> {
-    check_form_csrf(&who, &form.csrf)?;
     who.require(cases::STAFF, "open applications")?;
+    let (mut form, file) = read_intake(&state, request).await?;
+    check_form_csrf(&who, &form.csrf)?;
+    form.file_sent = file.as_ref().map(|f| f.name.clone());
     if form.more {
         return Ok(form_again(&who, &form, &[]).into_response());
     }
+    // The file is read under the reader's limits before anything is stored; its problem is
+    // shown with the form's others.
+    let mut errors = Vec::new();
+    let mut checked = None;
+    if let Some(f) = &file {
+        let read = match &f.bytes {
+            Ok(bytes) => cases::check_upload(bytes.clone()).await?,
+            Err(why) => Err(why.clone()),
+        };
+        match read {
+            Ok(pdf) => checked = Some(pdf),
+            Err(why) => errors.push(FieldError {
+                field: FILE_FIELD.into(),
+                message: format!("the file {} is refused: {why}", f.name),
+            }),
+        }
+    }
     let app = match application_of(&form) {
         Ok(app) => app,
-        Err(errors) => {
-            return Ok((StatusCode::BAD_REQUEST, form_again(&who, &form, &errors)).into_response());
+        Err(mut problems) => {
+            problems.append(&mut errors);
+            return Ok(
+                (StatusCode::BAD_REQUEST, form_again(&who, &form, &problems)).into_response(),
+            );
         }
     };
-    let errors = app.validate(now().date());
+    errors.extend(app.validate(now().date()));
     if !errors.is_empty() {
         return Ok((StatusCode::BAD_REQUEST, form_again(&who, &form, &errors)).into_response());
     }
-    let case = cases::open_application(&state, &who, app).await?;
+    let case = match (file, checked) {
+        (
+            Some(SentFile {
+                name,
+                bytes: Ok(bytes),
+            }),
+            Some(pdf),
+        ) => {
+            let received = imr_store::ReceivedFile {
+                filename: Some(name),
+                media_type: stored_media_type(pdf, &bytes).into(),
+                bytes: &bytes,
+            };
+            cases::open_application_with_file(&state, &who, app, received).await?
+        }
+        _ => cases::open_application(&state, &who, app).await?,
+    };
     Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
 }

@@ -12,6 +12,18 @@ use crate::auth::Principal;
 
 pub(super) const STYLE: &str = include_str!("../../assets/style.css");
 const INTAKE_SCRIPT: &str = include_str!("../../assets/intake.js");
+const UPLOAD_SCRIPT: &str = include_str!("../../assets/upload.js");
+
+pub(super) async fn upload_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        UPLOAD_SCRIPT,
+    )
+        .into_response()
+}
 
 pub(super) async fn intake_script() -> Response {
     (

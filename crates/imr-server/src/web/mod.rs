@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::Html;
 
@@ -27,20 +27,28 @@ mod sign;
 
 pub(crate) use layout::page;
 
-pub fn router() -> axum::Router<AppState> {
+pub fn router(state: &AppState) -> axum::Router<AppState> {
+    let upload_limit = documents::upload_body_limit(state.settings.max_upload_bytes);
     axum::Router::new()
         .route("/", get(|| async { Redirect::to("/queue") }))
         .route("/static/style.css", get(layout::style))
         .route("/static/intake.js", get(layout::intake_script))
+        .route("/static/upload.js", get(layout::upload_script))
         .route("/login", get(login::login_page).post(login::login_submit))
         .route("/logout", post(login::logout))
         .route("/queue", get(queue::queue))
         .route(
             "/intake",
-            get(intake::intake_page).post(intake::intake_submit),
+            get(intake::intake_page)
+                .post(intake::intake_submit)
+                .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/cases/{number}", get(case::case_page))
         .route("/cases/{number}/records", post(documents::records_submit))
+        .route(
+            "/cases/{number}/uploads",
+            post(documents::upload_submit).layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .route(
             "/cases/{number}/assign",
             get(assign::assign_page).post(assign::assign_submit),
@@ -50,6 +58,11 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases/{number}/letter.html", get(documents::letter_html))
         .route("/cases/{number}/letter.pdf", get(documents::letter_pdf))
         .route("/documents/{id}", get(documents::document))
+        .route("/documents/{id}/view", get(documents::document_page))
+        .route(
+            "/documents/{id}/original",
+            get(documents::document_original),
+        )
 }
 
 /// An error shown as a page.

@@ -435,7 +435,7 @@ async fn clinical_text(ctx: &Context_, case: &Case) -> anyhow::Result<String> {
             &doc.media_type,
             imr_pdf::read::looks_like_pdf(&bytes),
         ) {
-            Some(Reading::Text) => parts.push(String::from_utf8_lossy(&bytes).into_owned()),
+            Some(Reading::Text) => parts.push(imr_pdf::document::text_document(&bytes)),
             Some(Reading::Pdf) => match imr_pdf::read::pdf_text(&bytes) {
                 Ok(text) => parts.push(text),
                 Err(e) => {
