@@ -813,12 +813,16 @@ fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs
                 Some("mtus.acoem.low-back.oral-corticosteroids"),
                 Some(Decision::Upheld)
             ),
+            (
+                Some("mtus.cpmtg.aquatic-therapy.no-reduced-weight-bearing"),
+                Some(Decision::Upheld)
+            ),
         ]
     );
     let text = std::fs::read_to_string(data("medications-and-equipment.toml")).expect("fixture");
     let documented = text.replace(
         "She walks to her appointments.",
-        "She is homebound, reports anxiety, and has pain radiating to the left leg with numbness.",
+        "She is homebound and obese, reports anxiety, and has pain radiating to the left leg with numbness.",
     );
     let case = CaseFile::parse_any(&documented).expect("case file");
     let findings = review(&g, &adapt::from_case_file(&case), None);
@@ -827,6 +831,7 @@ fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs
         (2, "mtus.cpmtg.benzodiazepines.no-anxiety"),
         (3, "mtus.cpmtg.home-health.not-homebound"),
         (4, "mtus.cpmtg.antiepilepsy-drugs.no-neuropathic-pain"),
+        (8, "mtus.cpmtg.aquatic-therapy.no-reduced-weight-bearing"),
     ] {
         assert_ne!(findings.items[i].rule.as_deref(), Some(rule), "item {i}");
     }

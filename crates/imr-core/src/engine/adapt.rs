@@ -738,6 +738,7 @@ fn engine_facts(
                 "medical_comorbidity" => &[C::MedicalComorbidity],
                 "bleeding_risk" => &[C::BleedingRisk],
                 "homebound" => &[C::Homebound],
+                "reduced_weight_bearing" => &[C::ReducedWeightBearing],
                 _ => &[],
             },
             _ => &[],

@@ -919,6 +919,24 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("sleep apnea", Condition, "medical_comorbidity"),
     e("kidney disease", Condition, "medical_comorbidity"),
     e("renal disease", Condition, "medical_comorbidity"),
+    // CPMTG Aquatic therapy: for patients for whom reduced weight bearing is desirable.
+    e("obese", Condition, "reduced_weight_bearing"),
+    e("obesity", Condition, "reduced_weight_bearing"),
+    e("morbidly obese", Condition, "reduced_weight_bearing"),
+    e("morbid obesity", Condition, "reduced_weight_bearing"),
+    e("non-weight bearing", Condition, "reduced_weight_bearing"),
+    e("nonweight bearing", Condition, "reduced_weight_bearing"),
+    e("non weight bearing", Condition, "reduced_weight_bearing"),
+    e(
+        "partial weight bearing",
+        Condition,
+        "reduced_weight_bearing",
+    ),
+    e(
+        "weight bearing restrictions",
+        Condition,
+        "reduced_weight_bearing",
+    ),
     // CPMTG Home health services: for patients who are homebound.
     e("homebound", Condition, "homebound"),
     e("home bound", Condition, "homebound"),

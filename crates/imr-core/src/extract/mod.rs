@@ -107,7 +107,8 @@ pub enum FactKind {
     /// A condition beside the injury that bears on a treatment's risk. `value`: "gi_disorder"
     /// (gastritis, dyspepsia, reflux, ulcer: NSAID risk), "medical_comorbidity" (hypertension,
     /// diabetes, heart or lung disease: anesthesia risk), "bleeding_risk" (anticoagulants, a
-    /// bleeding disorder), "homebound" (unable to leave the home: home health).
+    /// bleeding disorder), "homebound" (unable to leave the home: home health),
+    /// "reduced_weight_bearing" (obesity, weight-bearing restrictions: aquatic therapy).
     Condition,
 }
 

@@ -98,6 +98,7 @@ clinical_facts! {
     OpioidTherapy = "opioid_therapy",
     NsaidTherapy = "nsaid_therapy",
     Homebound = "homebound",
+    ReducedWeightBearing = "reduced_weight_bearing",
     RadiatingPain = "radiating_pain",
     /// Declared at or near maximum medical improvement (permanent and stationary).
     MaximumMedicalImprovement = "maximum_medical_improvement",
