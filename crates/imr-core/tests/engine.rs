@@ -280,7 +280,7 @@ fn requests_and_records_read_right() {
     assert_eq!(finding.decision, Some(Decision::Overturned), "{finding:?}");
     let pt = &case.items[1];
     assert!(
-        has(pt, ClinicalFact::NoBenefit, Polarity::Negated),
+        has(pt, ClinicalFact::NoBenefit, Polarity::Affirmed),
         "{:?}",
         pt.facts
     );
@@ -884,4 +884,38 @@ fn preconditions_of_injections_bathroom_equipment_and_ketorolac() {
         findings.items[1].rule.as_deref(),
         Some("odg.low-back.facet-neurotomy.no-diagnostic-block")
     );
+}
+
+/// "Would consider surgery if imaging shows a lesion" is ACOEM's criterion for lumbar imaging,
+/// and therapy "with no functional improvement" is conservative care that failed (affirmed, not
+/// "documented as absent"). Without the consideration, the same record is denied.
+#[test]
+fn a_patient_who_would_consider_surgery_meets_the_lumbar_imaging_criteria() {
+    let g = guidelines();
+    let case = case("lumbar-mri-surgery-considered.toml");
+    let mri = &case.items[0];
+    assert!(
+        mri.facts
+            .iter()
+            .any(|f| f.name == ClinicalFact::FailedConservativeCare
+                && f.polarity == Polarity::Affirmed),
+        "{:?}",
+        mri.facts
+    );
+    let finding = review_item(&g, mri, None);
+    assert_eq!(
+        finding.rule.as_deref(),
+        Some("mtus.acoem.low-back.special-studies.criteria-met")
+    );
+    assert_eq!(finding.decision, Some(Decision::Overturned));
+    let text =
+        std::fs::read_to_string(data("lumbar-mri-surgery-considered.toml")).expect("fixture");
+    let unwilling = text.replace(
+        "He would\nconsider surgery if imaging shows a surgical lesion.",
+        "He does not want surgery.",
+    );
+    assert_ne!(unwilling, text);
+    let case = CaseFile::parse_any(&unwilling).expect("case file");
+    let finding = review_item(&g, &adapt::from_case_file(&case).items[0], None);
+    assert_ne!(finding.decision, Some(Decision::Overturned), "{finding:?}");
 }

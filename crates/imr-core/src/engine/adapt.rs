@@ -567,8 +567,16 @@ fn engine_facts(
         // UR's reasons are not findings; a suspicion ("rule out") is not a finding either; a
         // plan is a finding only of a planned surgery (a requested treatment is not a past one).
         let p = fact.polarity;
-        if fact.ur_reasoning
-            || p == Polarity::Uncertain
+        if fact.ur_reasoning {
+            continue;
+        }
+        // Surgery the patient "would consider" is no plan, but it is ACOEM's criterion for low
+        // back imaging ("who would consider surgery an option").
+        if fact.kind == FactKind::PlannedSurgery && p == Polarity::Uncertain {
+            push_as(&mut out, C::SurgeryConsidered, Polarity::Planned, fact);
+            continue;
+        }
+        if p == Polarity::Uncertain
             || (p == Polarity::Planned && fact.kind != FactKind::PlannedSurgery)
         {
             continue;
@@ -593,15 +601,34 @@ fn engine_facts(
             FactKind::Response if value == "functional_improvement" && about_this => {
                 &[C::FunctionalImprovement]
             }
+            // No benefit from this treatment; from another conservative treatment, a failure of
+            // conservative care. The negated response affirms these facts.
             FactKind::Response if value == "improvement" && p == Polarity::Negated => {
-                // No benefit from this treatment; from another conservative treatment, a failure
-                // of conservative care.
-                match fact.about.as_deref() {
-                    Some(a) if same_treatment(service, a) => &[C::NoBenefit],
-                    Some(a) if is_conservative(a) => &[C::FailedConservativeCare],
-                    Some(_) => &[],
-                    None => &[C::NoBenefit],
+                let name = match fact.about.as_deref() {
+                    Some(a) if same_treatment(service, a) => Some(C::NoBenefit),
+                    Some(a) if is_conservative(a) => Some(C::FailedConservativeCare),
+                    Some(_) => None,
+                    None => Some(C::NoBenefit),
+                };
+                if let Some(name) = name {
+                    push_as(&mut out, name, Polarity::Affirmed, fact);
                 }
+                continue;
+            }
+            // No functional improvement from another conservative treatment: that care failed.
+            FactKind::Response
+                if value == "functional_improvement"
+                    && p == Polarity::Negated
+                    && !about_this
+                    && fact.about.as_deref().is_some_and(is_conservative) =>
+            {
+                push_as(
+                    &mut out,
+                    C::FailedConservativeCare,
+                    Polarity::Affirmed,
+                    fact,
+                );
+                continue;
             }
             FactKind::Response if value == "failed_conservative_care" => {
                 &[C::FailedConservativeCare]
@@ -725,7 +752,7 @@ fn engine_facts(
                 }
                 &[C::Postoperative]
             }
-            FactKind::PlannedSurgery => &[C::SurgeryPlanned],
+            FactKind::PlannedSurgery => &[C::SurgeryPlanned, C::SurgeryConsidered],
             FactKind::WorkStatus => match value {
                 "full_duty" | "working" => &[C::ReturnedToWork],
                 "permanent_and_stationary" => &[C::MaximumMedicalImprovement],
@@ -746,6 +773,15 @@ fn engine_facts(
         push_all(&mut out, names, fact);
     }
     out
+}
+
+fn push_as(out: &mut Vec<EngineFact>, name: C, polarity: Polarity, fact: &Fact) {
+    out.push(EngineFact {
+        name,
+        polarity,
+        span: Some((fact.start, fact.end)),
+        text: fact.text.clone(),
+    });
 }
 
 fn push_all(out: &mut Vec<EngineFact>, names: &[C], fact: &Fact) {

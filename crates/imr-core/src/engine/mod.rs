@@ -506,7 +506,9 @@ fn affirms(fact: &EngineFact) -> bool {
         Polarity::Affirmed | Polarity::Historical => true,
         Polarity::Planned => matches!(
             fact.name,
-            ClinicalFact::SurgeryPlanned | ClinicalFact::OpioidTherapy
+            ClinicalFact::SurgeryPlanned
+                | ClinicalFact::SurgeryConsidered
+                | ClinicalFact::OpioidTherapy
         ),
         Polarity::Negated | Polarity::Uncertain => false,
     }

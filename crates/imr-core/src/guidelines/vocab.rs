@@ -70,6 +70,9 @@ clinical_facts! {
     /// Conservative care given and documented as not helping (not any mention of a therapy).
     FailedConservativeCare = "failed_conservative_care",
     SurgeryPlanned = "surgery_planned",
+    /// Surgery planned, or one the patient would consider ("would consider surgery if ..."):
+    /// ACOEM's imaging criterion for the low back.
+    SurgeryConsidered = "surgery_considered",
     SurgeryApproved = "surgery_approved",
     PriorImaging = "prior_imaging",
     MuscleSpasm = "muscle_spasm",
