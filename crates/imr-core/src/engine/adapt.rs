@@ -786,12 +786,7 @@ fn push_as(out: &mut Vec<EngineFact>, name: C, polarity: Polarity, fact: &Fact) 
 
 fn push_all(out: &mut Vec<EngineFact>, names: &[C], fact: &Fact) {
     for name in names {
-        out.push(EngineFact {
-            name: *name,
-            polarity: fact.polarity,
-            span: Some((fact.start, fact.end)),
-            text: fact.text.clone(),
-        });
+        push_as(out, *name, fact.polarity, fact);
     }
 }
 
