@@ -53,21 +53,8 @@ async fn sqlite() -> Target {
 }
 
 async fn postgres() -> Option<Target> {
-    use sqlx::Connection;
-    let base = std::env::var("IMR_TEST_PG_URL").ok()?;
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-    let name = format!("imr_bench_{}", std::process::id());
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-    }
-    let (head, _) = base.rsplit_once('/').unwrap();
-    let store = imr_store::open(&format!("{head}/{name}"), StoreOptions::default())
+    let url = imr_testkit::postgres::fresh_database("bench").await?;
+    let store = imr_store::open(&url, StoreOptions::default())
         .await
         .unwrap();
     Some(Target { store, _dir: None })

@@ -47,32 +47,7 @@ async fn sqlite(options: StoreOptions) -> Harness {
 
 /// A fresh database on the server IMR_TEST_PG_URL names, or None (with a note) when unset.
 async fn postgres(options: StoreOptions) -> Option<Harness> {
-    let base = imr_testkit::postgres_url()?;
-    use sqlx::Connection;
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-    let name = format!(
-        "imr_test_{}_{}",
-        std::process::id(),
-        NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    );
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = match base.rfind('/') {
-        Some(i) if base[..i].contains("//") && !base[..i].ends_with('/') => {
-            let (head, tail) = base.split_at(i);
-            let query = tail.find('?').map(|q| &tail[q..]).unwrap_or("");
-            format!("{head}/{name}{query}")
-        }
-        _ => panic!("IMR_TEST_PG_URL should end with a database name: {base}"),
-    };
+    let url = imr_testkit::postgres::fresh_database("conformance").await?;
     let store = imr_store::open(&url, options).await.unwrap();
     Some(Harness {
         store,
@@ -84,19 +59,8 @@ async fn postgres(options: StoreOptions) -> Option<Harness> {
 /// Drops a test database once its test passed (a failed test leaves it to look at; .ci/postgres
 /// drops those on its next run).
 async fn drop_postgres(url: &str) {
-    use sqlx::Connection;
-    let base = std::env::var("IMR_TEST_PG_URL").unwrap();
-    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
+    imr_testkit::postgres::drop_database(url).await;
 }
-
-static NEXT_DB: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// Runs a check on SQLite and, when configured, on PostgreSQL.
 macro_rules! conformance {

@@ -132,24 +132,7 @@ async fn opens_and_works(url: &str) {
 }
 
 async fn fresh_postgres(test: &str) -> Option<String> {
-    let base = imr_testkit::postgres_url()?;
-    let mut admin = sqlx::PgConnection::connect(&base)
-        .await
-        .expect("PostgreSQL");
-    let name = format!("imr_test_migrations_{test}_{}", std::process::id());
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::raw_sql(AssertSqlSafe(sql))
-            .execute(&mut admin)
-            .await
-            .expect("create database");
-    }
-    match base.rsplit_once('/') {
-        Some((server, _)) => Some(format!("{server}/{name}")),
-        None => panic!("IMR_TEST_PG_URL has no database part: {base}"),
-    }
+    imr_testkit::postgres::fresh_database(&format!("migrations_{test}")).await
 }
 
 #[tokio::test]
