@@ -72,6 +72,7 @@ impl SqlStore<Sqlite> {
             .run(&store.write)
             .await
             .map_err(|e| migrations::refused(&MIGRATOR, "migrations/sqlite", e))?;
+        store.fill_queue_columns().await?;
         Ok(store)
     }
 }
