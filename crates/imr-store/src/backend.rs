@@ -192,13 +192,22 @@ where
     for<'v> Option<String>: Type<DB> + Encode<'v, DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    /// Writes a case's queue columns (`queue.rs`), in the transaction that writes its body.
+    /// Writes a case's queue columns (`queue.rs`), in the transaction that writes its body;
+    /// with `at_version`, only if the row is still at that version. Returns the rows written.
     async fn write_queue_columns(
         conn: &mut DB::Connection,
         case: &imr_core::case::Case,
-    ) -> Result<(), crate::StoreError> {
+        at_version: Option<i64>,
+    ) -> Result<u64, crate::StoreError> {
         let c = crate::queue::QueueColumns::of(case);
-        sqlx::query(crate::queue::UPDATE_COLUMNS)
+        let sql = match at_version {
+            None => sqlx::query(crate::queue::UPDATE_COLUMNS),
+            Some(_) => sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{} AND version = $10",
+                crate::queue::UPDATE_COLUMNS
+            ))),
+        };
+        let mut query = sql
             .bind(c.worker)
             .bind(c.claim_number)
             .bind(c.search_text)
@@ -207,10 +216,11 @@ where
             .bind(c.due_kind.map(str::to_owned))
             .bind(c.due_at)
             .bind(c.due_order)
-            .bind(case.number.as_str().to_owned())
-            .execute(&mut *conn)
-            .await?;
-        Ok(())
+            .bind(case.number.as_str().to_owned());
+        if let Some(version) = at_version {
+            query = query.bind(version);
+        }
+        Ok(DB::rows_affected(&query.execute(&mut *conn).await?))
     }
 
     /// Fills the queue columns of the cases written before migration 0007 (once, when the
@@ -218,7 +228,6 @@ where
     /// version check leaves it alone.
     pub(crate) async fn fill_queue_columns(&self) -> Result<u64, crate::StoreError> {
         const BATCH: i64 = 500;
-        let fill = format!("{} AND version = $10", crate::queue::UPDATE_COLUMNS);
         let mut filled = 0;
         let mut after = String::new();
         loop {
@@ -237,21 +246,7 @@ where
             let mut tx = self.begin_write().await?;
             for (number, version, body) in &rows {
                 let case: imr_core::case::Case = from_json("case", number, body)?;
-                let c = crate::queue::QueueColumns::of(&case);
-                let done = sqlx::query(sqlx::AssertSqlSafe(fill.clone()))
-                    .bind(c.worker)
-                    .bind(c.claim_number)
-                    .bind(c.search_text)
-                    .bind(c.priority)
-                    .bind(c.items)
-                    .bind(c.due_kind.map(str::to_owned))
-                    .bind(c.due_at)
-                    .bind(c.due_order)
-                    .bind(number.clone())
-                    .bind(*version)
-                    .execute(&mut *tx)
-                    .await?;
-                filled += DB::rows_affected(&done);
+                filled += Self::write_queue_columns(&mut tx, &case, Some(*version)).await?;
             }
             tx.commit().await?;
         }
@@ -414,7 +409,7 @@ where
                 other?;
             }
         }
-        Self::write_queue_columns(&mut *conn, case).await?;
+        Self::write_queue_columns(&mut *conn, case, None).await?;
         Self::insert_audit(&mut *conn, Some(case.number.as_str()), entry).await?;
         Ok(true)
     }
@@ -559,7 +554,7 @@ where
                 }
             });
         }
-        Self::write_queue_columns(&mut tx, case).await?;
+        Self::write_queue_columns(&mut tx, case, None).await?;
         Self::insert_audit(&mut tx, Some(case.number.as_str()), entry).await?;
         tx.commit().await?;
         Ok(expected_version + 1)
@@ -628,7 +623,7 @@ where
                 expected: version,
             });
         }
-        Self::write_queue_columns(&mut tx, &next).await?;
+        Self::write_queue_columns(&mut tx, &next, None).await?;
         Self::insert_audit(&mut tx, Some(number.as_str()), &entry).await?;
         tx.commit().await?;
         Ok((next, info))
@@ -1117,7 +1112,7 @@ where
                     .bind(crate::backend::to_json("case", &case)?)
                     .execute(&mut *tx)
                     .await?;
-                    Self::write_queue_columns(&mut tx, &case).await?;
+                    Self::write_queue_columns(&mut tx, &case, None).await?;
                 }
                 ExportRecord::Document {
                     id,

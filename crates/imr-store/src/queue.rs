@@ -258,17 +258,13 @@ pub(crate) fn entry(row: Row) -> Result<QueueEntry, StoreError> {
     })
 }
 
+/// A status from its word (`Status::as_str`, which is also its serde name).
 fn parse_status(word: &str) -> Option<Status> {
-    [
-        Status::Ineligible,
-        Status::Eligible,
-        Status::Assigned,
-        Status::RecordsComplete,
-        Status::Determined,
-        Status::LetterIssued,
-    ]
-    .into_iter()
-    .find(|s| s.as_str() == word)
+    use serde::Deserialize;
+    use serde::de::IntoDeserializer;
+    let word: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        word.into_deserializer();
+    Status::deserialize(word).ok()
 }
 
 #[cfg(test)]
