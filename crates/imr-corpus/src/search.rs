@@ -88,38 +88,36 @@ pub struct Snippet {
 impl Snippet {
     /// The passage with each match wrapped in `open` and `close`.
     pub fn marked(&self, open: &str, close: &str) -> String {
-        self.render(open, close, |s| s.to_string())
-    }
-
-    /// HTML: the text escaped, matches in `<mark>`.
-    pub fn to_html(&self) -> String {
-        self.render("<mark>", "</mark>", escape_html)
-    }
-
-    fn render(&self, open: &str, close: &str, escape: impl Fn(&str) -> String) -> String {
         let mut out = String::with_capacity(self.text.len() + 16);
+        for (text, matched) in self.pieces() {
+            if matched {
+                out.push_str(open);
+                out.push_str(text);
+                out.push_str(close);
+            } else {
+                out.push_str(text);
+            }
+        }
+        out
+    }
+
+    /// The passage in order as pieces of text, each `true` where it is a match (for a page to
+    /// mark up, escaping it as it goes). A range outside the text or out of order is skipped.
+    pub fn pieces(&self) -> Vec<(&str, bool)> {
+        let mut out = Vec::with_capacity(2 * self.highlights.len() + 1);
         let mut at = 0;
         for &(start, end) in &self.highlights {
             let (Some(before), Some(word)) = (self.text.get(at..start), self.text.get(start..end))
             else {
                 continue;
             };
-            out.push_str(&escape(before));
-            out.push_str(open);
-            out.push_str(&escape(word));
-            out.push_str(close);
+            out.push((before, false));
+            out.push((word, true));
             at = end;
         }
-        out.push_str(&escape(self.text.get(at..).unwrap_or_default()));
+        out.push((self.text.get(at..).unwrap_or_default(), false));
         out
     }
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// One matching disputed item.
@@ -381,7 +379,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn marked_and_html_wrap_each_match_and_escape() {
+    fn marked_and_pieces_keep_each_match() {
         let s = Snippet {
             field: "rationale".into(),
             text: "MRI <lumbar> & MRI".into(),
@@ -389,8 +387,14 @@ mod tests {
         };
         assert_eq!(s.marked("[", "]"), "[MRI] <lumbar> & [MRI]");
         assert_eq!(
-            s.to_html(),
-            "<mark>MRI</mark> &lt;lumbar&gt; &amp; <mark>MRI</mark>"
+            s.pieces(),
+            [
+                ("", false),
+                ("MRI", true),
+                (" <lumbar> & ", false),
+                ("MRI", true),
+                ("", false)
+            ]
         );
     }
 

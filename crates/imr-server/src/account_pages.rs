@@ -3,8 +3,6 @@
 //! (`/admin/users`: add, disable, enable, reset a password to a new one-time password).
 //! A one-time password is shown once, on the page that made it, and is never stored in clear.
 
-use std::collections::HashMap;
-
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -12,13 +10,33 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use imr_store::accounts::{Role, User};
 use maud::{Markup, html};
+use serde::Deserialize;
 
 use crate::auth::{self, CHANGE_PASSWORD_PATH, Principal, WebUser};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::web::{WebResult, page};
+use crate::web::{CsrfOnly, WebResult, page};
 
-type FormData = HashMap<String, String>;
+/// The change-password form. A field left out reads as empty, and is refused as such.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+/// The administrator's "add a user" form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AddUserForm {
+    csrf: String,
+    username: String,
+    role: String,
+    reviewer_id: String,
+    case_number: String,
+}
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -32,12 +50,8 @@ pub fn router() -> axum::Router<AppState> {
         .route("/admin/users/{username}/reset", post(reset_submit))
 }
 
-fn field<'a>(form: &'a FormData, name: &str) -> &'a str {
-    form.get(name).map(String::as_str).unwrap_or("")
-}
-
-fn check_csrf(who: &Principal, form: &FormData) -> WebResult<()> {
-    Ok(auth::check_csrf(who, field(form, "csrf"))?)
+fn check_csrf(who: &Principal, given: &str) -> WebResult<()> {
+    Ok(auth::check_csrf(who, given)?)
 }
 
 // ---- one's own password -------------------------------------------------------------------
@@ -96,18 +110,10 @@ fn password_form(
 async fn password_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
-    Form(form): Form<FormData>,
+    Form(form): Form<PasswordForm>,
 ) -> WebResult<Response> {
-    check_csrf(&who, &form)?;
-    match auth::change_own_password(
-        &state,
-        &who,
-        field(&form, "current"),
-        field(&form, "new"),
-        field(&form, "confirm"),
-    )
-    .await
-    {
+    check_csrf(&who, &form.csrf)?;
+    match auth::change_own_password(&state, &who, &form.current, &form.new, &form.confirm).await {
         Ok(token) => Ok((
             [(
                 header::SET_COOKIE,
@@ -235,8 +241,9 @@ async fn refused_or_error(state: &AppState, who: &Principal, e: ApiError) -> Web
     }
 }
 
-fn optional(form: &FormData, name: &str) -> Option<String> {
-    Some(field(form, name).trim())
+/// A field that may be left empty.
+fn optional(value: &str) -> Option<String> {
+    Some(value.trim())
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
 }
@@ -244,12 +251,12 @@ fn optional(form: &FormData, name: &str) -> Option<String> {
 async fn add_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
-    Form(form): Form<FormData>,
+    Form(form): Form<AddUserForm>,
 ) -> WebResult<Response> {
     who.require(&[Role::Administrator], "manage users")?;
-    check_csrf(&who, &form)?;
-    let username = field(&form, "username").trim();
-    let Some(role) = Role::parse(field(&form, "role")) else {
+    check_csrf(&who, &form.csrf)?;
+    let username = form.username.trim();
+    let Some(role) = Role::parse(&form.role) else {
         let e = ApiError::bad_request("role: choose one of the roles listed");
         return refused_or_error(&state, &who, e).await;
     };
@@ -260,8 +267,8 @@ async fn add_submit(
             username,
             password: &password,
             role,
-            reviewer_id: optional(&form, "reviewer_id").filter(|_| role == Role::Reviewer),
-            case_number: optional(&form, "case_number").filter(|_| role == Role::Party),
+            reviewer_id: optional(&form.reviewer_id).filter(|_| role == Role::Reviewer),
+            case_number: optional(&form.case_number).filter(|_| role == Role::Party),
             one_time: true,
         },
     )
@@ -299,11 +306,11 @@ async fn set_disabled(
     state: AppState,
     who: Principal,
     username: String,
-    form: FormData,
+    form: CsrfOnly,
     disabled: bool,
 ) -> WebResult<Response> {
     who.require(&[Role::Administrator], "manage users")?;
-    check_csrf(&who, &form)?;
+    check_csrf(&who, &form.csrf)?;
     let user = match other_user(&state, &who, &username).await {
         Ok(user) => user,
         Err(e) => return refused_or_error(&state, &who, e).await,
@@ -330,7 +337,7 @@ async fn disable_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(username): Path<String>,
-    Form(form): Form<FormData>,
+    Form(form): Form<CsrfOnly>,
 ) -> WebResult<Response> {
     set_disabled(state, who, username, form, true).await
 }
@@ -339,7 +346,7 @@ async fn enable_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(username): Path<String>,
-    Form(form): Form<FormData>,
+    Form(form): Form<CsrfOnly>,
 ) -> WebResult<Response> {
     set_disabled(state, who, username, form, false).await
 }
@@ -348,10 +355,10 @@ async fn reset_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(username): Path<String>,
-    Form(form): Form<FormData>,
+    Form(form): Form<CsrfOnly>,
 ) -> WebResult<Response> {
     who.require(&[Role::Administrator], "manage users")?;
-    check_csrf(&who, &form)?;
+    check_csrf(&who, &form.csrf)?;
     let user = match other_user(&state, &who, &username).await {
         Ok(user) => user,
         Err(e) => return refused_or_error(&state, &who, e).await,

@@ -708,23 +708,23 @@ pub struct CaseSummary {
     pub items: usize,
 }
 
-pub fn summary(case: &Case, at: jiff::civil::DateTime) -> CaseSummary {
-    let next = case.open_deadlines().into_iter().min_by_key(|d| d.due);
+/// A queue row as the API gives it; `overdue` at `at`.
+pub fn summary(entry: &imr_store::queue::QueueEntry, at: jiff::civil::DateTime) -> CaseSummary {
     CaseSummary {
-        number: case.number.to_string(),
-        status: case.status.to_string(),
-        priority: case.priority().as_str().to_string(),
-        reviewer_id: case.reviewer_id().map(str::to_owned),
-        received_at: case.received_at.to_string(),
-        due_kind: next.as_ref().map(|d| {
-            match d.kind {
+        number: entry.number.to_string(),
+        status: entry.status.to_string(),
+        priority: entry.priority.as_str().to_string(),
+        reviewer_id: entry.reviewer_id.clone(),
+        received_at: entry.received_at.to_string(),
+        due_kind: entry.due.map(|(kind, _)| {
+            match kind {
                 imr_core::case::DueKind::Records => "records",
                 imr_core::case::DueKind::Determination => "determination",
             }
             .to_string()
         }),
-        due: next.as_ref().map(|d| d.due.to_string()),
-        overdue: next.is_some_and(|d| d.due < at),
-        items: case.application.ur_decision.items.len(),
+        due: entry.due.map(|(_, due)| due.to_string()),
+        overdue: entry.due.is_some_and(|(_, due)| due < at),
+        items: entry.items,
     }
 }

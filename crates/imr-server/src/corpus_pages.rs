@@ -169,6 +169,15 @@ fn pager(params: &SearchParams, total: usize, shown: usize) -> Markup {
     }
 }
 
+/// A snippet with its matched words in `<mark>`; the text is escaped by maud.
+fn snippet(s: &imr_corpus::Snippet) -> Markup {
+    html! {
+        @for (text, matched) in s.pieces() {
+            @if matched { mark { (text) } } @else { (text) }
+        }
+    }
+}
+
 fn decision_badge(d: Option<imr_core::Decision>) -> Markup {
     match d {
         Some(d) => html! { span class={ "badge " (d.as_str()) } { (d.as_str()) } },
@@ -190,14 +199,13 @@ fn hit_card(hit: &SearchHit) -> Markup {
             }
             p { strong { "Request: " }
                 @match &hit.request_snippet {
-                    // Snippet::to_html escapes the text; only its <mark> tags are markup.
-                    Some(s) => (PreEscaped(s.to_html())),
+                    Some(s) => (snippet(s)),
                     None => (hit.request),
                 }
             }
             @if let Some(g) = &hit.guideline_line { p { span.muted { "Guideline: " } (g) } }
             @if let Some(s) = &hit.snippet {
-                p.snippet { span.muted { (s.field) ": " } "…" (PreEscaped(s.to_html())) "…" }
+                p.snippet { span.muted { (s.field) ": " } "…" (snippet(s)) "…" }
             }
         }
     }
@@ -343,7 +351,7 @@ pub fn precedents_panel(found: Option<&ItemPrecedents>) -> Markup {
                         @if !p.same_service { " " span.muted { "(another category: " (p.service.replace('_', " ")) ")" } }
                         div { (p.request) }
                         @if let Some(g) = &p.guideline_line { div.muted { "Guideline: " (g) } }
-                        @if let Some(r) = &p.rationale { div.snippet { (PreEscaped(r.to_html())) "…" } }
+                        @if let Some(r) = &p.rationale { div.snippet { (snippet(r)) "…" } }
                     }
                 }
             }

@@ -6,7 +6,7 @@
 //! Only staff who may see the case: the assigned reviewer, intake clerks and administrators (a
 //! party never; the copy is made for publication, not for them). Only after the case is signed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -26,7 +26,7 @@ use crate::auth::{self, ApiUser, Principal, WebUser};
 use crate::cases;
 use crate::error::{ApiError, ApiResult};
 use crate::state::{AppState, now};
-use crate::web::{WebResult, page};
+use crate::web::{CsrfOnly, WebResult, page};
 
 /// The kind of the stored document.
 pub const KIND: &str = imr_core::case::proposal::PUBLIC_COPY_KIND;
@@ -267,9 +267,9 @@ async fn issue_submit(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(number): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    Form(form): Form<CsrfOnly>,
 ) -> WebResult<Response> {
-    auth::check_csrf(&who, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    auth::check_csrf(&who, &form.csrf)?;
     let issued = issue(&state, &who, &number).await?;
     Ok(Redirect::to(&format!("/cases/{}/public-copy", issued.case_number)).into_response())
 }

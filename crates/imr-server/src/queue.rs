@@ -3,11 +3,13 @@
 //!
 //! Paging is by offset over the list sorted by due date (cases with no clock running last, then
 //! by number): a queue is re-sorted as deadlines pass, so a keyset would name a place that
-//! moves; an offset names "the second page" as the user sees it. The whole visible list is
-//! read and filtered here; with a few thousand cases that is a few milliseconds of work.
+//! moves; an offset names "the second page" as the user sees it. The store filters, counts and
+//! pages in SQL over the cases' queue columns (`imr_store::queue`), decoding no case.
 
-use imr_core::case::{Case, Status};
+use imr_core::case::Status;
 use imr_core::model::Priority;
+use imr_store::accounts::Role;
+use imr_store::queue::{QueueEntry, Viewer};
 use serde::{Deserialize, Deserializer};
 
 use crate::auth::Principal;
@@ -161,20 +163,30 @@ impl QueuePage {
     }
 }
 
-/// Whether a case matches every search word.
-fn matches(case: &Case, words: &[String]) -> bool {
-    if words.is_empty() {
-        return true;
+/// The cases a user may see (as `Principal::may_view` says, for the store to filter on).
+fn viewer(who: &Principal) -> Viewer {
+    match who.role {
+        Role::Administrator | Role::IntakeClerk => Viewer::All,
+        Role::Reviewer => match &who.reviewer_id {
+            Some(id) => Viewer::Reviewer(id.clone()),
+            None => Viewer::Nothing,
+        },
+        Role::Party => match &who.case_number {
+            Some(number) => Viewer::Case(number.clone()),
+            None => Viewer::Nothing,
+        },
     }
-    let app = &case.application;
-    let haystack = format!(
-        "{} {} {}",
-        case.number.as_str(),
-        app.claim_number,
-        app.worker
-    )
-    .to_lowercase();
-    words.iter().all(|w| haystack.contains(w.as_str()))
+}
+
+fn row(entry: QueueEntry, at: jiff::civil::DateTime) -> QueueRow {
+    QueueRow {
+        summary: cases::summary(&entry, at),
+        status: entry.status,
+        expedited: entry.priority == Priority::Expedited,
+        unassigned: entry.unassigned(),
+        worker: entry.worker,
+        claim_number: entry.claim_number,
+    }
 }
 
 /// The page of the queue asked for: the cases `who` may see that match, by due date.
@@ -184,49 +196,25 @@ pub async fn queue_page(
     query: &QueueQuery,
 ) -> ApiResult<QueuePage> {
     let at = now();
-    let words = query.words();
-    let cases = state.store.list_cases(false).await?;
-    let mut rows: Vec<QueueRow> = cases
-        .iter()
-        .filter(|c| who.may_view(c))
-        .filter(|c| query.status.is_none_or(|s| c.status == s))
-        .filter(|c| {
-            query
-                .reviewer
-                .as_deref()
-                .is_none_or(|r| r.is_empty() || c.reviewer_id() == Some(r))
-        })
-        .filter(|c| matches(c, &words))
-        .map(|c| QueueRow {
-            summary: cases::summary(c, at),
-            status: c.status,
-            worker: c.application.worker.clone(),
-            claim_number: c.application.claim_number.clone(),
-            expedited: c.priority() == Priority::Expedited,
-            unassigned: c.status == Status::Eligible && c.assignment.is_none(),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        let (a, b) = (&a.summary, &b.summary);
-        (a.due.is_none(), &a.due, &a.number).cmp(&(b.due.is_none(), &b.due, &b.number))
-    });
-    let total = rows.len();
-    let overdue = rows.iter().filter(|r| r.summary.overdue).count();
-    let expedited_unassigned = rows.iter().filter(|r| r.expedited && r.unassigned).count();
     let per_page = query.per_page();
-    let pages = total.div_ceil(per_page).max(1);
-    let page = query.page().min(pages);
-    let rows = rows
-        .into_iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .collect();
+    let found = state
+        .store
+        .queue(&imr_store::queue::QueueQuery {
+            viewer: viewer(who),
+            status: query.status,
+            reviewer: query.reviewer.clone().filter(|r| !r.is_empty()),
+            words: query.words(),
+            now: at,
+            page: query.page(),
+            per_page,
+        })
+        .await?;
     Ok(QueuePage {
-        rows,
-        total,
-        overdue,
-        expedited_unassigned,
-        page,
+        rows: found.entries.into_iter().map(|e| row(e, at)).collect(),
+        total: found.total,
+        overdue: found.overdue,
+        expedited_unassigned: found.expedited_unassigned,
+        page: found.page,
         per_page,
     })
 }

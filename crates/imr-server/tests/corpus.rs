@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ADMIN_PASSWORD, TestServer, application};
+use common::{ADMIN_PASSWORD, Browser, TestServer, application};
 use imr_core::Decision;
 use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, synth};
@@ -305,68 +305,17 @@ async fn without_a_corpus_the_routes_say_how_to_build_one() {
     );
 }
 
-/// Logs in through the login form; returns the session cookie.
-async fn web_login(server: &TestServer) -> String {
-    let resp = server
-        .client
-        .get(server.url("/login"))
-        .send()
-        .await
-        .expect("login page");
-    let first = resp.headers()["set-cookie"]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_string();
-    let html = resp.text().await.expect("html");
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    let csrf = html[at..].split('"').next().expect("value").to_string();
-    let resp = server
-        .client
-        .post(server.url("/login"))
-        .header("cookie", &first)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "admin"),
-            ("password", ADMIN_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    resp.headers()["set-cookie"]
-        .to_str()
-        .expect("session")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_string()
-}
-
-async fn page(server: &TestServer, cookie: &str, path: &str) -> (StatusCode, String) {
-    let resp = server
-        .client
-        .get(server.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .expect("GET");
-    (resp.status(), resp.text().await.expect("html"))
-}
-
 #[tokio::test]
 async fn the_search_page_escapes_the_query_and_marks_only_matches() {
     let (server, _) = server_with_corpus().await;
-    let cookie = web_login(&server).await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let payload = "<script>alert(1)</script>";
-    let (s, html) = page(
-        &server,
-        &cookie,
-        &format!("/corpus/search?q={}", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
-    )
-    .await;
+    let (s, html) = admin
+        .get(&format!(
+            "/corpus/search?q={}",
+            "%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+        ))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(!html.contains(payload), "the payload is escaped");
     assert!(
@@ -374,12 +323,9 @@ async fn the_search_page_escapes_the_query_and_marks_only_matches() {
         "the query is shown, escaped"
     );
 
-    let (s, html) = page(
-        &server,
-        &cookie,
-        "/corpus/search?q=functional&service=acupuncture",
-    )
-    .await;
+    let (s, html) = admin
+        .get("/corpus/search?q=functional&service=acupuncture")
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("<mark>functional</mark>"), "matches marked");
     assert!(
@@ -388,12 +334,9 @@ async fn the_search_page_escapes_the_query_and_marks_only_matches() {
     );
 
     // A page of two with its filters kept in the next page's link; the second page links back.
-    let (s, html) = page(
-        &server,
-        &cookie,
-        "/corpus/search?q=functional&service=acupuncture&limit=2",
-    )
-    .await;
+    let (s, html) = admin
+        .get("/corpus/search?q=functional&service=acupuncture&limit=2")
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         html.contains(
@@ -405,12 +348,9 @@ async fn the_search_page_escapes_the_query_and_marks_only_matches() {
         !html.contains("rel=\"prev\""),
         "no previous page on the first"
     );
-    let (s, html) = page(
-        &server,
-        &cookie,
-        "/corpus/search?q=functional&service=acupuncture&limit=2&offset=2",
-    )
-    .await;
+    let (s, html) = admin
+        .get("/corpus/search?q=functional&service=acupuncture&limit=2&offset=2")
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("3–4 shown"), "where the page starts");
     assert!(
@@ -418,14 +358,14 @@ async fn the_search_page_escapes_the_query_and_marks_only_matches() {
         "a link back to the first page"
     );
 
-    let (s, html) = page(&server, &cookie, "/corpus/search?from=someday").await;
+    let (s, html) = admin.get("/corpus/search?from=someday").await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         html.contains("from: &quot;someday&quot; is not a date"),
         "the error shown"
     );
 
-    let (s, html) = page(&server, &cookie, "/corpus/stats").await;
+    let (s, html) = admin.get("/corpus/stats").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("<svg class=\"chart\""), "charts drawn");
     assert!(html.contains("acupuncture"));
@@ -437,8 +377,8 @@ async fn the_case_page_shows_precedents_under_each_item() {
     let (server, _) = server_with_corpus().await;
     server.reviewers().await;
     let n = open_and_assign(&server, "rev-ortho").await;
-    let cookie = web_login(&server).await;
-    let (s, html) = page(&server, &cookie, &format!("/cases/{n}")).await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (s, html) = admin.get(&format!("/cases/{n}")).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         html.matches("Published precedents (5)").count(),

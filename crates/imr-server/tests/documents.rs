@@ -10,7 +10,7 @@ use imr_server::{AppState, Settings};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use common::{ADMIN_PASSWORD, application, data};
+use common::{ADMIN_PASSWORD, Browser, application, data};
 
 /// Larger than the bomb (about 1.5 MB), unlike the shared test server's small limit.
 const UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
@@ -109,47 +109,10 @@ impl Server {
 
     /// The case page as the administrator sees it in a browser (login with its CSRF cookie).
     async fn case_page(&self, case: &str) -> String {
-        let resp = self
-            .client
-            .get(self.url("/login"))
-            .send()
-            .await
-            .expect("login page");
-        let set = resp.headers()["set-cookie"]
-            .to_str()
-            .expect("cookie")
-            .to_string();
-        let login_cookie = set.split(';').next().expect("pair").to_string();
-        let html = resp.text().await.expect("html");
-        let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-        let csrf = html[at..].split('"').next().expect("value").to_string();
-        let resp = self
-            .client
-            .post(self.url("/login"))
-            .header("cookie", &login_cookie)
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", "admin"),
-                ("password", ADMIN_PASSWORD),
-            ])
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "web login");
-        let set = resp.headers()["set-cookie"]
-            .to_str()
-            .expect("session")
-            .to_string();
-        let cookie = set.split(';').next().expect("pair").to_string();
-        let resp = self
-            .client
-            .get(self.url(&format!("/cases/{case}")))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .expect("case page");
-        assert_eq!(resp.status(), StatusCode::OK, "the case page answers");
-        resp.text().await.expect("html")
+        let admin = Browser::login_at(&self.client, &self.base, "admin", ADMIN_PASSWORD).await;
+        let (status, html) = admin.get(&format!("/cases/{case}")).await;
+        assert_eq!(status, StatusCode::OK, "the case page answers");
+        html
     }
 }
 

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{TestServer, application, data};
+use common::{Browser, TestServer, application, data};
 use imr_core::Determination;
 use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, letter_id, synth};
@@ -54,46 +54,8 @@ async fn server_with_archive(letters: &[Determination]) -> TestServer {
 /// Logs in through the login form; returns the session cookie and the CSRF token of the
 /// session.
 async fn web_login(server: &TestServer, username: &str, password: &str) -> (String, String) {
-    let resp = server
-        .client
-        .get(server.url("/login"))
-        .send()
-        .await
-        .expect("login page");
-    let first = cookie_of(&resp);
-    let html = resp.text().await.expect("html");
-    let csrf = csrf_in(&html);
-    let resp = server
-        .client
-        .post(server.url("/login"))
-        .header("cookie", &first)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", username),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{username} logs in");
-    let cookie = cookie_of(&resp);
-    let (_, queue) = page(server, &cookie, "/queue").await;
-    (cookie, csrf_in(&queue))
-}
-
-fn cookie_of(resp: &reqwest::Response) -> String {
-    resp.headers()["set-cookie"]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_string()
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    html[at..].split('"').next().expect("value").to_string()
+    let session = Browser::login(server, username, password).await;
+    (session.cookie, session.csrf)
 }
 
 async fn page(server: &TestServer, cookie: &str, path: &str) -> (StatusCode, String) {

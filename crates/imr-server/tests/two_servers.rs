@@ -28,7 +28,7 @@ fn settings() -> Settings {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_postgres_database_behave_as_one() {
-    let Some(url) = serving::postgres_database("two_servers").await else {
+    let Some(url) = imr_testkit::postgres::fresh_database("two_servers").await else {
         return;
     };
     let a = Server::start_on(Some(&url), settings(), ConnectionLimits::default()).await;
@@ -154,5 +154,5 @@ async fn two_servers_on_one_postgres_database_behave_as_one() {
         .await;
     assert_eq!(status, StatusCode::OK);
     drop((a, b));
-    serving::drop_postgres_database(&url).await;
+    imr_testkit::postgres::drop_database(&url).await;
 }

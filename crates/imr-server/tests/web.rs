@@ -4,106 +4,9 @@
 
 mod common;
 
-use common::{ADMIN_PASSWORD, TestServer, application};
+use common::{ADMIN_PASSWORD, Browser, TestServer, application, csrf_of};
 use reqwest::StatusCode;
 use serde_json::json;
-
-/// A browser-like session: the session cookie and the page's CSRF token.
-struct Browser<'a> {
-    server: &'a TestServer,
-    cookie: String,
-    csrf: String,
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    html[at..].split('"').next().expect("value").to_string()
-}
-
-impl<'a> Browser<'a> {
-    async fn login(server: &'a TestServer, username: &str, password: &str) -> Browser<'a> {
-        let resp = server
-            .client
-            .get(server.url("/login"))
-            .send()
-            .await
-            .expect("login page");
-        let set = resp.headers()["set-cookie"]
-            .to_str()
-            .expect("cookie")
-            .to_string();
-        let login_cookie = set.split(';').next().expect("pair").to_string();
-        let csrf = csrf_of(&resp.text().await.expect("html"));
-        let resp = server
-            .client
-            .post(server.url("/login"))
-            .header("cookie", &login_cookie)
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", username),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login as {username}");
-        let set = resp.headers()["set-cookie"]
-            .to_str()
-            .expect("session cookie")
-            .to_string();
-        assert!(
-            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
-            "{set}"
-        );
-        let cookie = set.split(';').next().expect("pair").to_string();
-        let mut b = Browser {
-            server,
-            cookie,
-            csrf: String::new(),
-        };
-        let (_, html) = b.get("/queue").await;
-        b.csrf = csrf_of(&html);
-        b
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let resp = self
-            .server
-            .client
-            .get(self.server.url(path))
-            .header("cookie", &self.cookie)
-            .send()
-            .await
-            .expect("GET");
-        (resp.status(), resp.text().await.expect("text"))
-    }
-
-    /// Posts a form with the session's CSRF token; returns the status and the Location.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-        let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
-        form.extend_from_slice(fields);
-        self.post_raw(path, &form).await
-    }
-
-    async fn post_raw(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
-        let resp = self
-            .server
-            .client
-            .post(self.server.url(path))
-            .header("cookie", &self.cookie)
-            .form(form)
-            .send()
-            .await
-            .expect("POST");
-        let location = resp
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        (resp.status(), location, resp.text().await.expect("text"))
-    }
-}
 
 fn intake_fields(app: &serde_json::Value) -> Vec<(String, String)> {
     let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
@@ -380,7 +283,7 @@ fn version_of(preview: &str) -> String {
 
 /// Presses "Sign and issue" on a preview: the fields come back with the preview's version.
 async fn sign_from_preview(
-    reviewer: &Browser<'_>,
+    reviewer: &Browser,
     number: &str,
     fields: &[(&str, &str)],
     preview: &str,

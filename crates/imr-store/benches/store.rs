@@ -3,7 +3,9 @@
 //!
 //! `cargo bench -p imr-store --bench store`. Each create is what `imr case new` does in the
 //! store: take a case number, look for an open duplicate, insert the case with its audit entry
-//! (one committed transaction each). Each read loads one case by number and decodes it.
+//! (one committed transaction each). Each read loads one case by number and decodes it. The
+//! queue at 3,000 cases: its first page of 50 as the store gives it (`queue`, counted and paged
+//! in SQL), beside reading and decoding every case (`list_cases`, what the queue did before).
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use divan::Bencher;
 use imr_core::case::{Application, CaseNumber};
+use imr_store::queue::{QueueQuery, Viewer};
 use imr_store::{Store, StoreOptions, open_case};
 use jiff::civil::date;
 
@@ -53,24 +56,30 @@ async fn sqlite() -> Target {
 }
 
 async fn postgres() -> Option<Target> {
-    use sqlx::Connection;
-    let base = std::env::var("IMR_TEST_PG_URL").ok()?;
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-    let name = format!("imr_bench_{}", std::process::id());
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-    }
-    let (head, _) = base.rsplit_once('/').unwrap();
-    let store = imr_store::open(&format!("{head}/{name}"), StoreOptions::default())
+    let url = imr_testkit::postgres::fresh_database("bench").await?;
+    let store = imr_store::open(&url, StoreOptions::default())
         .await
         .unwrap();
     Some(Target { store, _dir: None })
+}
+
+/// Opens `n` cases; returns their numbers.
+fn fill(t: &Target, n: u64) -> Vec<CaseNumber> {
+    runtime().block_on(async {
+        let mut numbers = Vec::new();
+        for i in 0..n {
+            let case = open_case(
+                t.store.as_ref(),
+                application(i),
+                date(2026, 1, 21).at(9, 0, 0, 0),
+                "bench",
+            )
+            .await
+            .unwrap();
+            numbers.push(case.number);
+        }
+        numbers
+    })
 }
 
 fn target(backend: &str) -> Option<Target> {
@@ -110,22 +119,7 @@ fn read_case(bencher: Bencher, backend: &str) {
         eprintln!("IMR_TEST_PG_URL is not set: no PostgreSQL figures");
         return;
     };
-    // A store of 1,000 cases.
-    let numbers: Vec<CaseNumber> = runtime().block_on(async {
-        let mut numbers = Vec::new();
-        for i in 0..1000 {
-            let case = open_case(
-                t.store.as_ref(),
-                application(i),
-                date(2026, 1, 21).at(9, 0, 0, 0),
-                "bench",
-            )
-            .await
-            .unwrap();
-            numbers.push(case.number);
-        }
-        numbers
-    });
+    let numbers = fill(&t, 1000);
     let mut i = 0usize;
     bencher.bench_local(|| {
         i = (i + 7) % numbers.len();
@@ -133,5 +127,44 @@ fn read_case(bencher: Bencher, backend: &str) {
             .block_on(t.store.load_case(&numbers[i]))
             .unwrap()
             .unwrap()
+    });
+}
+
+const QUEUE_CASES: u64 = 3000;
+
+#[divan::bench(args = BACKENDS, sample_count = 20, sample_size = 5)]
+fn queue_first_page(bencher: Bencher, backend: &str) {
+    let Some(t) = target(backend) else {
+        eprintln!("IMR_TEST_PG_URL is not set: no PostgreSQL figures");
+        return;
+    };
+    fill(&t, QUEUE_CASES);
+    let query = QueueQuery {
+        viewer: Viewer::All,
+        status: None,
+        reviewer: None,
+        words: Vec::new(),
+        now: date(2026, 2, 1).at(9, 0, 0, 0),
+        page: 1,
+        per_page: 50,
+    };
+    bencher.bench_local(|| {
+        let page = runtime().block_on(t.store.queue(&query)).unwrap();
+        assert_eq!(page.total as u64, QUEUE_CASES);
+        page
+    });
+}
+
+#[divan::bench(args = BACKENDS, sample_count = 20, sample_size = 5)]
+fn list_every_case(bencher: Bencher, backend: &str) {
+    let Some(t) = target(backend) else {
+        eprintln!("IMR_TEST_PG_URL is not set: no PostgreSQL figures");
+        return;
+    };
+    fill(&t, QUEUE_CASES);
+    bencher.bench_local(|| {
+        let cases = runtime().block_on(t.store.list_cases(false)).unwrap();
+        assert_eq!(cases.len() as u64, QUEUE_CASES);
+        cases
     });
 }

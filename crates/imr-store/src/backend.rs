@@ -192,6 +192,66 @@ where
     for<'v> Option<String>: Type<DB> + Encode<'v, DB>,
     usize: ColumnIndex<DB::Row>,
 {
+    /// Writes a case's queue columns (`queue.rs`), in the transaction that writes its body;
+    /// with `at_version`, only if the row is still at that version. Returns the rows written.
+    async fn write_queue_columns(
+        conn: &mut DB::Connection,
+        case: &imr_core::case::Case,
+        at_version: Option<i64>,
+    ) -> Result<u64, crate::StoreError> {
+        let c = crate::queue::QueueColumns::of(case);
+        let sql = match at_version {
+            None => sqlx::query(crate::queue::UPDATE_COLUMNS),
+            Some(_) => sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{} AND version = $10",
+                crate::queue::UPDATE_COLUMNS
+            ))),
+        };
+        let mut query = sql
+            .bind(c.worker)
+            .bind(c.claim_number)
+            .bind(c.search_text)
+            .bind(c.priority)
+            .bind(c.items)
+            .bind(c.due_kind.map(str::to_owned))
+            .bind(c.due_at)
+            .bind(c.due_order)
+            .bind(case.number.as_str().to_owned());
+        if let Some(version) = at_version {
+            query = query.bind(version);
+        }
+        Ok(DB::rows_affected(&query.execute(&mut *conn).await?))
+    }
+
+    /// Fills the queue columns of the cases written before migration 0007 (once, when the
+    /// store opens), a batch per transaction. A case written meanwhile already has them: the
+    /// version check leaves it alone.
+    pub(crate) async fn fill_queue_columns(&self) -> Result<u64, crate::StoreError> {
+        const BATCH: i64 = 500;
+        let mut filled = 0;
+        let mut after = String::new();
+        loop {
+            let rows: Vec<(String, i64, String)> = sqlx::query_as(
+                "SELECT number, version, body FROM cases WHERE queued = 0 AND number > $1 \
+                 ORDER BY number LIMIT $2",
+            )
+            .bind(after.clone())
+            .bind(BATCH)
+            .fetch_all(self.read_pool())
+            .await?;
+            let Some((last, _, _)) = rows.last() else {
+                return Ok(filled);
+            };
+            after = last.clone();
+            let mut tx = self.begin_write().await?;
+            for (number, version, body) in &rows {
+                let case: imr_core::case::Case = from_json("case", number, body)?;
+                filled += Self::write_queue_columns(&mut tx, &case, Some(*version)).await?;
+            }
+            tx.commit().await?;
+        }
+    }
+
     async fn insert_audit(
         conn: &mut DB::Connection,
         case: Option<&str>,
@@ -349,6 +409,7 @@ where
                 other?;
             }
         }
+        Self::write_queue_columns(&mut *conn, case, None).await?;
         Self::insert_audit(&mut *conn, Some(case.number.as_str()), entry).await?;
         Ok(true)
     }
@@ -493,6 +554,7 @@ where
                 }
             });
         }
+        Self::write_queue_columns(&mut tx, case, None).await?;
         Self::insert_audit(&mut tx, Some(case.number.as_str()), entry).await?;
         tx.commit().await?;
         Ok(expected_version + 1)
@@ -561,6 +623,7 @@ where
                 expected: version,
             });
         }
+        Self::write_queue_columns(&mut tx, &next, None).await?;
         Self::insert_audit(&mut tx, Some(number.as_str()), &entry).await?;
         tx.commit().await?;
         Ok((next, info))
@@ -579,6 +642,58 @@ where
         rows.iter()
             .map(|(n, body)| crate::backend::from_json("case", n, body))
             .collect()
+    }
+
+    async fn queue(
+        &self,
+        query: &crate::queue::QueueQuery,
+    ) -> Result<crate::queue::QueueSlice, crate::StoreError> {
+        let (filter, params) = crate::queue::filter(query);
+        let next = params.len() + 1;
+        // One snapshot: the counts and the page agree.
+        let mut tx = self.read.begin_with(DB::SNAPSHOT_BEGIN).await?;
+        let mut counts = sqlx::query_as::<DB, (i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*), \
+             COALESCE(SUM(CASE WHEN due_order < ${next} THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN priority = 'Expedited' AND status = 'eligible' \
+             AND reviewer_id IS NULL THEN 1 ELSE 0 END), 0) FROM cases{filter}"
+        )));
+        for p in &params {
+            counts = counts.bind(p.clone());
+        }
+        let (total, overdue, expedited_unassigned) = counts
+            .bind(crate::queue::order_of(query.now))
+            .fetch_one(&mut *tx)
+            .await?;
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
+        let total = count(total);
+        let per_page = query.per_page.max(1);
+        let page = query.page.clamp(1, total.div_ceil(per_page).max(1));
+        let mut rows = sqlx::query_as::<DB, crate::queue::Row>(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM cases{filter} ORDER BY due_order, number LIMIT ${next} OFFSET ${}",
+            crate::queue::ROW_COLUMNS,
+            next + 1
+        )));
+        for p in &params {
+            rows = rows.bind(p.clone());
+        }
+        let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let rows = rows
+            .bind(as_i64(per_page))
+            .bind(as_i64((page - 1).saturating_mul(per_page)))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(crate::queue::QueueSlice {
+            entries: rows
+                .into_iter()
+                .map(crate::queue::entry)
+                .collect::<Result<_, _>>()?,
+            total,
+            overdue: count(overdue),
+            expedited_unassigned: count(expedited_unassigned),
+            page,
+        })
     }
 
     async fn open_duplicates(
@@ -997,6 +1112,7 @@ where
                     .bind(crate::backend::to_json("case", &case)?)
                     .execute(&mut *tx)
                     .await?;
+                    Self::write_queue_columns(&mut tx, &case, None).await?;
                 }
                 ExportRecord::Document {
                     id,

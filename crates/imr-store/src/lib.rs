@@ -20,6 +20,7 @@ pub mod export;
 mod migrations;
 mod postgres;
 pub mod published;
+pub mod queue;
 mod sqlite;
 
 use std::collections::BTreeMap;
@@ -150,6 +151,10 @@ pub trait Store: Send + Sync {
 
     /// All cases, or the open ones only (not ineligible, no letter issued yet), by number.
     async fn list_cases(&self, open_only: bool) -> Result<Vec<Case>, StoreError>;
+
+    /// A page of the queue: the cases a viewer may see that match, by due date, counted and
+    /// paged by the database from the queue's columns (no case is decoded).
+    async fn queue(&self, query: &queue::QueueQuery) -> Result<queue::QueueSlice, StoreError>;
 
     /// The open cases with this duplicate key (see `eligibility::duplicate_key`).
     async fn open_duplicates(&self, key: &str) -> Result<Vec<CaseNumber>, StoreError>;

@@ -60,6 +60,7 @@ impl SqlStore<Postgres> {
             .run(&store.write)
             .await
             .map_err(|e| migrations::refused(&MIGRATOR, "migrations/postgres", e))?;
+        store.fill_queue_columns().await?;
         Ok(store)
     }
 }

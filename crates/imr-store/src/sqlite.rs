@@ -15,6 +15,9 @@ use sqlx::sqlite::{
 use crate::backend::{Dialect, SqlStore};
 use crate::{Backend, StoreError, StoreOptions, migrations};
 
+/// How many more times migrating is tried when another process may be migrating the file.
+const MIGRATE_ATTEMPTS: usize = 10;
+
 /// The migrations, checked against their checksums each time a store opens.
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -68,10 +71,20 @@ impl SqlStore<Sqlite> {
             options,
         };
         migrations::adopt_old_runner(&store, &MIGRATOR).await?;
-        MIGRATOR
-            .run(&store.write)
-            .await
-            .map_err(|e| migrations::refused(&MIGRATOR, "migrations/sqlite", e))?;
+        // Two processes opening a new file at once both migrate it, and SQLite's migrator takes
+        // no lock across processes: the later one fails on a table the other has just created.
+        // Once the other is done, running again finds every migration applied; a real refusal
+        // (a changed migration) is the same each time, and is reported.
+        let mut ran = MIGRATOR.run(&store.write).await;
+        for _ in 0..MIGRATE_ATTEMPTS {
+            if ran.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            ran = MIGRATOR.run(&store.write).await;
+        }
+        ran.map_err(|e| migrations::refused(&MIGRATOR, "migrations/sqlite", e))?;
+        store.fill_queue_columns().await?;
         Ok(store)
     }
 }

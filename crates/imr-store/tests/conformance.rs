@@ -16,6 +16,7 @@ use imr_core::case::{
     Action, Application, AuditEntry, Case, CaseNumber, ClockRules, IneligibleReason, NoticeMethod,
     Reviewer, SpecialtyMap,
 };
+use imr_store::queue::{QueueEntry, QueueQuery, QueueSlice, Viewer};
 use imr_store::{
     DocumentInfo, ExportRecord, NewDocument, Store, StoreError, StoreOptions, open_case, transition,
 };
@@ -47,32 +48,7 @@ async fn sqlite(options: StoreOptions) -> Harness {
 
 /// A fresh database on the server IMR_TEST_PG_URL names, or None (with a note) when unset.
 async fn postgres(options: StoreOptions) -> Option<Harness> {
-    let base = imr_testkit::postgres_url()?;
-    use sqlx::Connection;
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-    let name = format!(
-        "imr_test_{}_{}",
-        std::process::id(),
-        NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    );
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = match base.rfind('/') {
-        Some(i) if base[..i].contains("//") && !base[..i].ends_with('/') => {
-            let (head, tail) = base.split_at(i);
-            let query = tail.find('?').map(|q| &tail[q..]).unwrap_or("");
-            format!("{head}/{name}{query}")
-        }
-        _ => panic!("IMR_TEST_PG_URL should end with a database name: {base}"),
-    };
+    let url = imr_testkit::postgres::fresh_database("conformance").await?;
     let store = imr_store::open(&url, options).await.unwrap();
     Some(Harness {
         store,
@@ -84,19 +60,8 @@ async fn postgres(options: StoreOptions) -> Option<Harness> {
 /// Drops a test database once its test passed (a failed test leaves it to look at; .ci/postgres
 /// drops those on its next run).
 async fn drop_postgres(url: &str) {
-    use sqlx::Connection;
-    let base = std::env::var("IMR_TEST_PG_URL").unwrap();
-    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
+    imr_testkit::postgres::drop_database(url).await;
 }
-
-static NEXT_DB: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// Runs a check on SQLite and, when configured, on PostgreSQL.
 macro_rules! conformance {
@@ -142,6 +107,7 @@ conformance! {
     a_bad_import_restores_nothing => check_bad_import,
     a_killed_writer_leaves_the_whole_document_or_none => check_sigkill,
     an_unreadable_document_is_marked_once_per_case => check_unreadable,
+    the_queue_is_read_from_its_columns => check_queue,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -985,6 +951,217 @@ async fn check_concurrent_new_cases(h: Harness) {
     );
 }
 
+/// The whole queue as `viewer` sees it, at `now`, on one page.
+fn everything(viewer: Viewer, now: DateTime) -> QueueQuery {
+    QueueQuery {
+        viewer,
+        status: None,
+        reviewer: None,
+        words: Vec::new(),
+        now,
+        page: 1,
+        per_page: 1000,
+    }
+}
+
+/// What the queue should hold, worked out from the cases themselves: the numbers in order,
+/// the overdue count and the expedited cases with no reviewer.
+fn expected(
+    cases: &[Case],
+    keep: impl Fn(&Case) -> bool,
+    now: DateTime,
+) -> (Vec<String>, usize, usize) {
+    let mut kept: Vec<(Option<DateTime>, String, &Case)> = cases
+        .iter()
+        .filter(|c| keep(c))
+        .map(|c| {
+            let due = c.open_deadlines().into_iter().map(|d| d.due).min();
+            (due, c.number.to_string(), c)
+        })
+        .collect();
+    kept.sort_by(|a, b| (a.0.is_none(), a.0, &a.1).cmp(&(b.0.is_none(), b.0, &b.1)));
+    let overdue = kept.iter().filter(|k| k.0.is_some_and(|d| d < now)).count();
+    let expedited = kept
+        .iter()
+        .filter(|k| {
+            k.2.priority() == imr_core::model::Priority::Expedited
+                && k.2.status == Status::Eligible
+                && k.2.assignment.is_none()
+        })
+        .count();
+    (kept.into_iter().map(|k| k.1).collect(), overdue, expedited)
+}
+
+fn numbers(slice: &QueueSlice) -> Vec<String> {
+    slice.entries.iter().map(|e| e.number.to_string()).collect()
+}
+
+async fn check_queue(h: Harness) {
+    let s = h.store.as_ref();
+    let rules = ClockRules::default();
+    let entry = AuditEntry::new(at(1, 1, 9), "admin", "reviewer.added", "");
+    for id in ["ortho-1", "pmr-1"] {
+        s.add_reviewer(&reviewer(id), &entry).await.unwrap();
+    }
+    // Six fictional workers, one expedited; names with what LIKE and lower-casing could trip on.
+    let workers = [
+        "Ana Ñúñez",
+        "Bo 100% Real",
+        "Cy Under_Score",
+        "Di Fictional",
+        "Ed Fictional",
+        "Flo Quickly",
+    ];
+    let mut cases = Vec::new();
+    for (i, worker) in workers.iter().enumerate() {
+        let mut app = application();
+        app.worker = worker.to_string();
+        app.claim_number = format!("DEMO-Q-{i}");
+        if i == 5 {
+            app.priority = imr_core::model::Priority::Expedited;
+        }
+        let case = open_case(s, app, at(1, 21, 9 + i as i8), "intake")
+            .await
+            .unwrap();
+        assert_eq!(case.status, Status::Eligible, "{worker}");
+        cases.push(case.number.clone());
+    }
+    // Assigned on different days (records due at different times), one with its records
+    // received through `receive_records` (determination due).
+    for (i, id, day) in [(0, "ortho-1", 25), (1, "pmr-1", 22), (3, "ortho-1", 23)] {
+        transition(
+            s,
+            &cases[i],
+            at(1, day, 9),
+            "clerk",
+            &rules,
+            &assign(reviewer(id)),
+        )
+        .await
+        .unwrap();
+    }
+    let mut part: &[u8] = b"fictional records";
+    s.receive_records(
+        new_document(&cases[1], "medical records", None),
+        &mut part,
+        true,
+        &rules,
+    )
+    .await
+    .unwrap();
+    let all = s.list_cases(false).await.unwrap();
+    // Records due at the end of 4 February (case 3) and of 6 February (case 0).
+    let now = at(2, 5, 12);
+
+    // Everything, in order, each row as the case says.
+    let slice = s.queue(&everything(Viewer::All, now)).await.unwrap();
+    let (order, overdue, expedited) = expected(&all, |_| true, now);
+    assert_eq!(numbers(&slice), order);
+    assert_eq!(
+        (slice.total, slice.overdue, slice.expedited_unassigned),
+        (6, overdue, expedited)
+    );
+    assert_eq!((overdue, expedited), (1, 1), "the fixture has both");
+    for e in &slice.entries {
+        let case = all.iter().find(|c| c.number == e.number).unwrap();
+        let due = case.open_deadlines().into_iter().min_by_key(|d| d.due);
+        assert_eq!(
+            e,
+            &QueueEntry {
+                number: case.number.clone(),
+                status: case.status,
+                priority: case.priority(),
+                reviewer_id: case.reviewer_id().map(str::to_owned),
+                received_at: case.received_at,
+                due: due.map(|d| (d.kind, d.due)),
+                items: case.application.ur_decision.items.len(),
+                worker: case.application.worker.clone(),
+                claim_number: case.application.claim_number.clone(),
+            }
+        );
+    }
+    // Before any deadline nothing is overdue.
+    let early = s
+        .queue(&everything(Viewer::All, at(1, 1, 0)))
+        .await
+        .unwrap();
+    assert_eq!(early.overdue, 0);
+
+    // Who sees what.
+    let seen =
+        |viewer: Viewer| async move { numbers(&s.queue(&everything(viewer, now)).await.unwrap()) };
+    assert_eq!(
+        seen(Viewer::Reviewer("ortho-1".into())).await,
+        expected(&all, |c| c.reviewer_id() == Some("ortho-1"), now).0
+    );
+    assert_eq!(
+        seen(Viewer::Case(cases[2].to_string())).await,
+        [cases[2].to_string()]
+    );
+    assert!(seen(Viewer::Nothing).await.is_empty());
+
+    // Filters and search words.
+    let query = |f: &dyn Fn(&mut QueueQuery)| {
+        let mut q = everything(Viewer::All, now);
+        f(&mut q);
+        q
+    };
+    let found = |q: QueueQuery| async move { numbers(&s.queue(&q).await.unwrap()) };
+    assert_eq!(
+        found(query(&|q| q.status = Some(Status::Assigned))).await,
+        expected(&all, |c| c.status == Status::Assigned, now).0
+    );
+    assert_eq!(
+        found(query(&|q| q.reviewer = Some("pmr-1".into()))).await,
+        [cases[1].to_string()]
+    );
+    let words = |w: &[&str]| {
+        let w: Vec<String> = w.iter().map(|w| w.to_string()).collect();
+        query(&move |q| q.words = w.clone())
+    };
+    assert_eq!(found(words(&["ñÚñez"])).await, [cases[0].to_string()]);
+    assert_eq!(
+        found(words(&["%"])).await,
+        [cases[1].to_string()],
+        "% is a character"
+    );
+    assert_eq!(
+        found(words(&["_"])).await,
+        [cases[2].to_string()],
+        "_ is a character"
+    );
+    assert_eq!(
+        found(words(&["FICTIONAL"])).await,
+        expected(&all, |c| c.application.worker.ends_with("Fictional"), now).0
+    );
+    assert_eq!(
+        found(words(&["fictional", "ed"])).await,
+        [cases[4].to_string()]
+    );
+    assert_eq!(found(words(&["demo-q-3"])).await, [cases[3].to_string()]);
+    let number = cases[5].to_string().to_lowercase();
+    assert_eq!(
+        found(words(&[number.as_str()])).await,
+        [cases[5].to_string()]
+    );
+    assert!(found(words(&["nobody"])).await.is_empty());
+
+    // Pages: the last page for a page past it, the counts of the whole list on every page.
+    let page = |n: usize| {
+        query(&move |q| {
+            q.per_page = 4;
+            q.page = n;
+        })
+    };
+    let first = s.queue(&page(1)).await.unwrap();
+    let second = s.queue(&page(2)).await.unwrap();
+    let past = s.queue(&page(9)).await.unwrap();
+    assert_eq!(numbers(&first), order[..4]);
+    assert_eq!(numbers(&second), order[4..]);
+    assert_eq!((second.page, second.total), (2, 6));
+    assert_eq!(past, second);
+}
+
 /// Fills a store with a bit of everything.
 async fn populate(s: &dyn Store) {
     let rules = ClockRules::default();
@@ -1069,6 +1246,12 @@ async fn check_export_import(h: Harness) {
         export_lines(copy.store.as_ref()).await,
         lines,
         "the copy exports the same"
+    );
+    let whole = everything(Viewer::All, at(2, 1, 0));
+    assert_eq!(
+        copy.store.queue(&whole).await.unwrap(),
+        h.store.queue(&whole).await.unwrap(),
+        "an import writes the queue's columns"
     );
     // The copy goes on where the original stopped: the next number and ids are new.
     let next = copy.store.allocate_case_number(2026).await.unwrap();

@@ -109,6 +109,79 @@ fn application() -> Application {
     Application::from_json(text, date(2026, 11, 2)).expect("the demo application")
 }
 
+/// As a build before migration 0007 left a case: its body written, its queue columns not.
+const BEFORE_QUEUE_COLUMNS: &str = "UPDATE cases SET queued = 0, worker = '', claim_number = '', \
+     search_text = '', priority = 'Standard', items = 0, due_kind = NULL, due_at = NULL, \
+     due_order = 9223372036854775807";
+
+/// The whole queue as an administrator sees it.
+async fn whole_queue(store: &dyn imr_store::Store) -> imr_store::queue::QueueSlice {
+    let query = imr_store::queue::QueueQuery {
+        viewer: imr_store::queue::Viewer::All,
+        status: None,
+        reviewer: None,
+        words: vec!["fictitious".into()],
+        now: date(2026, 11, 2).at(9, 0, 0, 0),
+        page: 1,
+        per_page: 100,
+    };
+    store.queue(&query).await.expect("the queue")
+}
+
+/// A case written before the queue's columns existed gets them when the store opens: the
+/// queue is the same as for a case written since.
+async fn columns_are_filled_on_opening(url: &str, clear: impl AsyncFnOnce(&str)) {
+    let store = open(url, StoreOptions::default()).await.expect("opens");
+    open_case(
+        &*store,
+        application(),
+        date(2026, 11, 2).at(9, 0, 0, 0),
+        "clerk",
+    )
+    .await
+    .expect("a case opens");
+    let written = whole_queue(&*store).await;
+    assert_eq!(written.total, 1);
+    assert_eq!(written.entries[0].worker, application().worker);
+    drop(store);
+    clear(url).await;
+    let store = open(url, StoreOptions::default())
+        .await
+        .expect("opens again");
+    assert_eq!(whole_queue(&*store).await, written);
+}
+
+#[tokio::test]
+async fn a_sqlite_case_from_before_the_queue_columns_gets_them() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}", dir.path().join("queue.db").display());
+    columns_are_filled_on_opening(&url, async |url: &str| {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::raw_sql(BEFORE_QUEUE_COLUMNS)
+            .execute(&mut conn)
+            .await
+            .expect("cleared");
+        conn.close().await.expect("close");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_postgres_case_from_before_the_queue_columns_gets_them() {
+    let Some(url) = fresh_postgres("queue").await else {
+        return;
+    };
+    columns_are_filled_on_opening(&url, async |url: &str| {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::raw_sql(BEFORE_QUEUE_COLUMNS)
+            .execute(&mut conn)
+            .await
+            .expect("cleared");
+        conn.close().await.expect("close");
+    })
+    .await;
+}
+
 /// Opens the store at `url` and uses it: a case opened is read back whole.
 async fn opens_and_works(url: &str) {
     let store = open(url, StoreOptions::default())
@@ -132,24 +205,7 @@ async fn opens_and_works(url: &str) {
 }
 
 async fn fresh_postgres(test: &str) -> Option<String> {
-    let base = imr_testkit::postgres_url()?;
-    let mut admin = sqlx::PgConnection::connect(&base)
-        .await
-        .expect("PostgreSQL");
-    let name = format!("imr_test_migrations_{test}_{}", std::process::id());
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::raw_sql(AssertSqlSafe(sql))
-            .execute(&mut admin)
-            .await
-            .expect("create database");
-    }
-    match base.rsplit_once('/') {
-        Some((server, _)) => Some(format!("{server}/{name}")),
-        None => panic!("IMR_TEST_PG_URL has no database part: {base}"),
-    }
+    imr_testkit::postgres::fresh_database(&format!("migrations_{test}")).await
 }
 
 #[tokio::test]
@@ -174,7 +230,7 @@ async fn a_sqlite_store_migrated_by_the_old_runner_still_opens() {
             .fetch_all(&mut conn)
             .await
             .expect("sqlx's table");
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
     let old: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
     )
@@ -206,7 +262,7 @@ async fn a_postgres_store_migrated_by_the_old_runner_still_opens() {
             .fetch_all(&mut conn)
             .await
             .expect("sqlx's table");
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
     let old: Option<String> = sqlx::query_scalar("SELECT to_regclass('schema_migrations')::text")
         .fetch_one(&mut conn)
         .await

@@ -14,32 +14,11 @@ async fn backends(test: &str) -> Vec<(String, Arc<dyn PublishedStore>, Option<te
         .await
         .expect("SQLite opens");
     let mut out = vec![("sqlite".to_string(), sqlite, Some(dir))];
-    match imr_testkit::postgres_url() {
-        None => {}
-        Some(base) => {
-            use sqlx::Connection;
-            let mut admin = sqlx::PgConnection::connect(&base)
-                .await
-                .expect("PostgreSQL");
-            let name = format!("imr_test_published_{test}_{}", std::process::id());
-            for sql in [
-                format!("DROP DATABASE IF EXISTS {name}"),
-                format!("CREATE DATABASE {name}"),
-            ] {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create database");
-            }
-            let url = match base.rsplit_once('/') {
-                Some((server, _)) => format!("{server}/{name}"),
-                None => panic!("IMR_TEST_PG_URL has no database part: {base}"),
-            };
-            let pg = open_published(&url, StoreOptions::default())
-                .await
-                .expect("PostgreSQL opens");
-            out.push(("postgres".to_string(), pg, None));
-        }
+    if let Some(url) = imr_testkit::postgres::fresh_database(&format!("published_{test}")).await {
+        let pg = open_published(&url, StoreOptions::default())
+            .await
+            .expect("PostgreSQL opens");
+        out.push(("postgres".to_string(), pg, None));
     }
     out
 }

@@ -9,6 +9,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
+
 /// The published letters folder, or `None` after a visible skip. A relative `IMR_LETTERS` is
 /// taken from the workspace root, where the README's test command is run (cargo runs each test
 /// binary in its own crate's folder).

@@ -3,6 +3,10 @@
 //! margins), and accessible (language, landmarks, headings in order, the header as a table with
 //! row headers). Every piece of the determination's text is escaped.
 
+use std::borrow::Cow;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
 use super::write::{Block, LetterDocument};
 use crate::model::Decision;
 
@@ -30,98 +34,160 @@ p { margin: 0 0 0.5rem; overflow-wrap: anywhere; }
 }
 "#;
 
-/// Renders a letter document as HTML.
+/// Renders a letter document as HTML. maud escapes every piece of the determination's text;
+/// only the fixed stylesheet and the margin rule (its case number reduced to letters, digits,
+/// spaces and hyphens) go in unescaped, since a `<style>` element's text is not HTML.
 pub fn render_html(document: &LetterDocument) -> String {
-    let mut out = String::with_capacity(8 * 1024);
     let title = match &document.case_number {
-        Some(case) => format!("Final Determination Letter {}", escape(case)),
+        Some(case) => format!("Final Determination Letter {}", printable(case)),
         None => "Final Determination Letter".to_string(),
     };
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!("<title>{title}</title>\n<style>{STYLE}</style>\n"));
-    if let Some(case) = &document.case_number {
-        // Printed in the page margins by browsers that support margin boxes.
-        out.push_str(&format!(
-            "<style>@page {{ @top-right {{ content: \"Case Number {}\"; font-size: 8pt; }} @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); font-size: 8pt; }} }}</style>\n",
-            css_string(case)
-        ));
-    }
-    out.push_str("</head>\n<body>\n<header>\n<h1>Independent Medical Review</h1>\n");
-    out.push_str("<p>Final Determination Letter</p>\n");
-    if !document.header.is_empty() {
-        out.push_str("<table class=\"case\">\n<caption class=\"visually-hidden\" style=\"position:absolute;left:-9999px\">Case</caption>\n<tbody>\n");
-        for field in &document.header {
-            out.push_str(&format!(
-                "<tr><th scope=\"row\">{}:</th><td>{}</td></tr>\n",
-                escape(field.label),
-                escape(&field.value)
-            ));
-        }
-        out.push_str("</tbody>\n</table>\n");
-    }
-    out.push_str("</header>\n<main>\n");
-    for section in &document.sections {
-        let id = section
-            .heading
-            .to_ascii_lowercase()
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        out.push_str(&format!(
-            "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{}</h2>\n",
-            escape(section.heading)
-        ));
-        let mut in_item = false;
-        for block in &section.blocks {
-            match block {
-                Block::Paragraph(text) => out.push_str(&format!("<p>{}</p>\n", escape(text))),
-                Block::Field { label, text } => out.push_str(&format!(
-                    "<p><span class=\"label\">{}:</span> {}</p>\n",
-                    escape(label),
-                    escape(text)
-                )),
-                Block::ItemHeading { wording, decision } => {
-                    if in_item {
-                        out.push_str("</article>\n");
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+                @if let Some(case) = &document.case_number {
+                    // Printed in the page margins by browsers that support margin boxes.
+                    style { (PreEscaped(margin_rule(case))) }
+                }
+            }
+            body {
+                header {
+                    h1 { "Independent Medical Review" }
+                    p { "Final Determination Letter" }
+                    @if !document.header.is_empty() {
+                        table.case {
+                            caption.visually-hidden style="position:absolute;left:-9999px" { "Case" }
+                            tbody {
+                                @for field in &document.header {
+                                    tr {
+                                        th scope="row" { (printable(field.label)) ":" }
+                                        td { (printable(&field.value)) }
+                                    }
+                                }
+                            }
+                        }
                     }
-                    in_item = true;
-                    let word = match decision {
-                        Decision::Upheld => "Upheld",
-                        Decision::Overturned => "Overturned",
-                    };
-                    out.push_str(&format!(
-                        "<article>\n<h3>{}: <span class=\"decision\">{word}</span></h3>\n",
-                        escape(wording)
-                    ));
+                }
+                main {
+                    @for section in &document.sections {
+                        @let id = anchor(section.heading);
+                        section aria-labelledby=(id) {
+                            h2 id=(id) { (printable(section.heading)) }
+                            @for item in items(&section.blocks) {
+                                @if let Some((wording, decision)) = item.heading {
+                                    article {
+                                        h3 { (printable(wording)) ": " span.decision { (decision_word(decision)) } }
+                                        (blocks(item.blocks))
+                                    }
+                                } @else {
+                                    (blocks(item.blocks))
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        if in_item {
-            out.push_str("</article>\n");
+    };
+    markup.into_string()
+}
+
+/// A run of blocks under one item heading, or before the first one (`heading` is `None`).
+struct ItemBlocks<'a> {
+    heading: Option<(&'a str, Decision)>,
+    blocks: &'a [Block],
+}
+
+/// A section's blocks grouped by item heading, each item becoming an `<article>`.
+fn items(blocks: &[Block]) -> Vec<ItemBlocks<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut heading = None;
+    for (i, block) in blocks.iter().enumerate() {
+        if let Block::ItemHeading { wording, decision } = block {
+            if i > start || heading.is_some() {
+                out.push(ItemBlocks {
+                    heading,
+                    blocks: &blocks[start..i],
+                });
+            }
+            heading = Some((wording.as_str(), *decision));
+            start = i + 1;
         }
-        out.push_str("</section>\n");
     }
-    out.push_str("</main>\n</body>\n</html>\n");
+    if start < blocks.len() || heading.is_some() {
+        out.push(ItemBlocks {
+            heading,
+            blocks: &blocks[start..],
+        });
+    }
     out
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
+fn blocks(blocks: &[Block]) -> Markup {
+    html! {
+        @for block in blocks {
+            @match block {
+                Block::Paragraph(text) => p { (printable(text)) },
+                Block::Field { label, text } => p { span.label { (printable(label)) ":" } " " (printable(text)) },
+                Block::ItemHeading { .. } => {},
+            }
         }
     }
-    out
+}
+
+fn decision_word(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Upheld => "Upheld",
+        Decision::Overturned => "Overturned",
+    }
+}
+
+/// A section's anchor: its heading's words in lower case, joined by hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The case number and page numbers in the printed page's margins.
+fn margin_rule(case: &str) -> String {
+    format!(
+        "@page {{ @top-right {{ content: \"Case Number {}\"; font-size: 8pt; }} @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); font-size: 8pt; }} }}",
+        css_string(case)
+    )
+}
+
+/// Text as it may appear in HTML: control characters other than tab and line break, which
+/// HTML does not allow, become U+FFFD. Escaping is maud's.
+fn printable(text: &str) -> Cow<'_, str> {
+    if text.chars().any(not_allowed) {
+        Cow::Owned(
+            text.chars()
+                .map(|c| if not_allowed(c) { '\u{fffd}' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+fn not_allowed(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// Escapes text for HTML element content and attribute values (in double quotes), through
+/// maud, for the few pages that build markup outside a template (the corpus's SVG charts).
+pub fn escape(text: &str) -> String {
+    html! { (printable(text)) }.into_string()
 }
 
 /// Text inside a CSS string: only letters, digits, spaces and hyphens are kept.
@@ -164,10 +230,31 @@ mod tests {
     fn everything_from_the_determination_is_escaped() {
         let html = render_html(&document("<script>alert('x')</script> & \"more\""));
         assert!(!html.contains("<script>"), "{html}");
-        assert!(
-            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;")
-        );
+        assert!(html.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; &quot;more&quot;"));
         assert!(html.contains("content: \"Case Number CM26-0000001stylescript\""));
+    }
+
+    #[test]
+    fn control_characters_become_replacement_characters() {
+        let html = render_html(&document("a\u{7}b\u{1b}c\td"));
+        assert!(html.contains("a\u{fffd}b\u{fffd}c\td"), "{html}");
+        assert_eq!(escape("x\u{0}<y"), "x\u{fffd}&lt;y");
+    }
+
+    #[test]
+    fn paragraphs_before_the_first_item_stay_outside_its_article() {
+        let mut doc = document("text");
+        doc.sections[0]
+            .blocks
+            .insert(0, Block::Paragraph("Opening".to_string()));
+        let html = render_html(&doc);
+        let (opening, article) = (
+            html.find("<p>Opening</p>").expect("paragraph"),
+            html.find("<article>").expect("article"),
+        );
+        assert!(opening < article, "{html}");
+        assert_eq!(html.matches("<article>").count(), 1);
+        assert_eq!(html.matches("</article>").count(), 1);
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! The case page: parties, timeline, documents, the clinical text with its facts marked, and
 //! each disputed item with the engine's proposal and the reviewer's fields.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -265,16 +263,20 @@ pub(super) fn item_block(
     }
 }
 
+/// The case page's query: `?error=<code>` after a refused action.
+#[derive(serde::Deserialize)]
+pub(super) struct CaseQuery {
+    error: Option<String>,
+}
+
 pub(super) async fn case_page(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(number): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    Query(q): Query<CaseQuery>,
 ) -> WebResult<Response> {
     // A link carries an error code only; its text comes from the fixed table, never the link.
-    let notice = q
-        .get("error")
-        .and_then(|code| crate::error::code_message(code));
+    let notice = q.error.as_deref().and_then(crate::error::code_message);
     let form = SignForm {
         notice: notice.map(str::to_string),
         ..SignForm::default()
@@ -408,7 +410,7 @@ pub(super) async fn render_case(
                     section.card {
                         @let summary_error = form.error("clinical_summary");
                         label for="clinical_summary" { "Clinical case summary for the letter" }
-                        textarea #clinical_summary name="clinical_summary" class=[summary_error.map(|_| "invalid")] { (form.value("clinical_summary")) }
+                        textarea #clinical_summary name="clinical_summary" class=[summary_error.map(|_| "invalid")] { (form.clinical_summary()) }
                         (field_error(summary_error))
                         p { button.primary type="submit" name="step" value="preview" { "Preview the letter" } }
                         p.muted { "The preview shows the whole letter; you sign it there." }

@@ -1,7 +1,5 @@
 //! What every form shares: the CSRF check and where a case form lands.
 
-use std::collections::HashMap;
-
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -11,12 +9,9 @@ use super::WebResult;
 use crate::auth::{self, Principal};
 use crate::error::ApiError;
 
-/// A form as sent, field by field.
-pub(super) type FormData = HashMap<String, String>;
-
 /// A form that carries nothing but its CSRF token (log out, issue the letter).
 #[derive(Deserialize)]
-pub(super) struct CsrfOnly {
+pub(crate) struct CsrfOnly {
     #[serde(default)]
     pub csrf: String,
 }
@@ -24,11 +19,6 @@ pub(super) struct CsrfOnly {
 /// The CSRF token every form carries, checked against the session's.
 pub(super) fn check_form_csrf(who: &Principal, given: &str) -> WebResult<()> {
     Ok(auth::check_csrf(who, given)?)
-}
-
-/// A field of a form read as a map ("" when it is missing).
-pub(super) fn field<'a>(form: &'a FormData, key: &str) -> &'a str {
-    form.get(key).map(String::as_str).unwrap_or("")
 }
 
 /// A checkbox: ticked when sent at all.

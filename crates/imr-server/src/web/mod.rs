@@ -25,6 +25,7 @@ mod login;
 mod queue;
 mod sign;
 
+pub(crate) use forms::CsrfOnly;
 pub(crate) use layout::page;
 
 pub fn router(state: &AppState) -> axum::Router<AppState> {

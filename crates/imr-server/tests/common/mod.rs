@@ -235,3 +235,123 @@ pub async fn seed_cases(server: &TestServer, n: usize) -> Vec<String> {
     }
     numbers
 }
+
+/// The CSRF token in a page's first form.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let at = html.find(marker).expect("a CSRF field") + marker.len();
+    html[at..].split('"').next().expect("value").to_string()
+}
+
+/// `name=value` of the first cookie a response sets.
+fn cookie_pair(resp: &reqwest::Response, what: &str) -> String {
+    resp.headers()["set-cookie"]
+        .to_str()
+        .expect(what)
+        .split(';')
+        .next()
+        .expect("a name=value pair")
+        .to_string()
+}
+
+/// A browser-like web session, logged in through the login form (with its CSRF cookie): the
+/// session cookie and the CSRF token of its pages.
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Browser {
+    pub async fn login(server: &TestServer, username: &str, password: &str) -> Browser {
+        Browser::login_at(&server.client, &server.base, username, password).await
+    }
+
+    /// Logs in to the server at `base` (`http://host:port`); the session cookie must be
+    /// HttpOnly and SameSite=Strict.
+    pub async fn login_at(
+        client: &reqwest::Client,
+        base: &str,
+        username: &str,
+        password: &str,
+    ) -> Browser {
+        let resp = client
+            .get(format!("{base}/login"))
+            .send()
+            .await
+            .expect("login page");
+        let login_cookie = cookie_pair(&resp, "the login page's cookie");
+        let csrf = csrf_of(&resp.text().await.expect("html"));
+        let resp = client
+            .post(format!("{base}/login"))
+            .header("cookie", &login_cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login as {username}");
+        let set = resp.headers()["set-cookie"]
+            .to_str()
+            .expect("session cookie");
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        let mut b = Browser {
+            client: client.clone(),
+            base: base.to_string(),
+            cookie: cookie_pair(&resp, "session cookie"),
+            csrf: String::new(),
+        };
+        let (_, html) = b.get("/queue").await;
+        b.csrf = csrf_of(&html);
+        b
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("GET");
+        (resp.status(), resp.text().await.expect("text"))
+    }
+
+    /// Posts a form with the session's CSRF token; returns the status, the Location and the
+    /// body.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post_raw(path, &form).await
+    }
+
+    /// Posts a form as given (no CSRF token added).
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (resp.status(), location, resp.text().await.expect("text"))
+    }
+}
