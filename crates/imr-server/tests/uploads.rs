@@ -7,7 +7,7 @@
 mod common;
 mod records_pdf;
 
-use common::{ADMIN_PASSWORD, TestServer, application, test_settings};
+use common::{ADMIN_PASSWORD, Browser, TestServer, application, test_settings};
 use imr_server::Settings;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -25,89 +25,15 @@ async fn server() -> TestServer {
     .await
 }
 
-/// A logged-in workbench session: its cookie and CSRF token.
-struct Session<'a> {
-    server: &'a TestServer,
-    cookie: String,
-    csrf: String,
+/// Multipart posts from a logged-in session.
+trait PostMultipart {
+    async fn post_multipart(&self, path: &str, parts: &[Part]) -> (StatusCode, String, String);
 }
 
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    html[at..].split('"').next().expect("value").to_string()
-}
-
-impl<'a> Session<'a> {
-    async fn login(server: &'a TestServer, username: &str, password: &str) -> Session<'a> {
-        let resp = server
-            .client
-            .get(server.url("/login"))
-            .send()
-            .await
-            .expect("login page");
-        let set = resp.headers()["set-cookie"].to_str().expect("cookie");
-        let login_cookie = set.split(';').next().expect("pair").to_string();
-        let csrf = csrf_of(&resp.text().await.expect("html"));
-        let resp = server
-            .client
-            .post(server.url("/login"))
-            .header("cookie", &login_cookie)
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", username),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login as {username}");
-        let set = resp.headers()["set-cookie"].to_str().expect("session");
-        let cookie = set.split(';').next().expect("pair").to_string();
-        let mut session = Session {
-            server,
-            cookie,
-            csrf: String::new(),
-        };
-        let (_, html) = session.get("/queue").await;
-        session.csrf = csrf_of(&html);
-        session
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let resp = self.get_raw(path).await;
-        (resp.status(), resp.text().await.expect("text"))
-    }
-
-    async fn get_raw(&self, path: &str) -> reqwest::Response {
-        self.server
-            .client
-            .get(self.server.url(path))
-            .header("cookie", &self.cookie)
-            .send()
-            .await
-            .expect("GET")
-    }
-
-    /// Posts a multipart form; returns the status, the Location and the body.
+impl PostMultipart for Browser {
     async fn post_multipart(&self, path: &str, parts: &[Part]) -> (StatusCode, String, String) {
         let (content_type, body) = multipart(parts);
-        let resp = self
-            .server
-            .client
-            .post(self.server.url(path))
-            .header("cookie", &self.cookie)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("POST");
-        let location = resp
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        (resp.status(), location, resp.text().await.expect("text"))
+        self.post_body(path, &content_type, body).await
     }
 }
 
@@ -197,7 +123,7 @@ fn report_row<'h>(html: &'h str, name: &str) -> &'h str {
 async fn several_files_at_once_each_stored_or_refused_by_name() {
     let server = server().await;
     let number = open_case(&server).await;
-    let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let (_, page) = clerk.get(&format!("/cases/{number}")).await;
     assert!(
         page.contains("enctype=\"multipart/form-data\"")
@@ -304,7 +230,7 @@ async fn several_files_at_once_each_stored_or_refused_by_name() {
 async fn downloads_keep_their_name_and_type_and_the_text_is_shown_beside_the_original() {
     let server = server().await;
     let number = open_case(&server).await;
-    let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let note = progress_note("PN-VIEW-2");
     let pdf = records_pdf(&lines(&note));
     let (status, _, report) = clerk
@@ -385,7 +311,7 @@ async fn downloads_keep_their_name_and_type_and_the_text_is_shown_beside_the_ori
 async fn an_upload_without_its_token_stores_nothing() {
     let server = server().await;
     let number = open_case(&server).await;
-    let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let pdf = records_pdf(&lines(&progress_note("PN-CSRF")));
     let (status, _, _) = clerk
         .post_multipart(
@@ -457,7 +383,7 @@ async fn case_count(server: &TestServer) -> u64 {
 #[tokio::test]
 async fn the_applications_pdf_is_stored_with_the_case_or_the_case_is_not_opened() {
     let server = server().await;
-    let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let (_, form) = clerk.get("/intake").await;
     assert!(
         form.contains("enctype=\"multipart/form-data\"")
@@ -543,7 +469,7 @@ async fn an_upload_over_the_body_limit_keeps_the_files_before_the_cut_whole() {
     // The shared test server's limit: 64 KiB a file, so about 320 KiB an upload.
     let server = TestServer::start().await;
     let number = open_case(&server).await;
-    let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let mut parts = vec![
         field("csrf", &clerk.csrf),
         field("kind", "medical records"),
@@ -591,7 +517,7 @@ async fn an_upload_over_the_body_limit_keeps_the_files_before_the_cut_whole() {
 async fn one_upload_takes_twenty_files_and_names_the_rest() {
     let server = TestServer::start().await;
     let number = open_case(&server).await;
-    let clerk = Session::login(&server, "admin", ADMIN_PASSWORD).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let mut parts = vec![field("csrf", &clerk.csrf), field("kind", "other")];
     for i in 0..21 {
         // One name is markup: shown as text, never run.

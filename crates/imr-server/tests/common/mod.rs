@@ -314,14 +314,38 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let resp = self
-            .client
+        let resp = self.get_raw(path).await;
+        (resp.status(), resp.text().await.expect("text"))
+    }
+
+    /// The response itself, for its headers and bytes.
+    pub async fn get_raw(&self, path: &str) -> reqwest::Response {
+        self.client
             .get(format!("{}{path}", self.base))
             .header("cookie", &self.cookie)
             .send()
             .await
-            .expect("GET");
-        (resp.status(), resp.text().await.expect("text"))
+            .expect("GET")
+    }
+
+    /// Posts a body of the given type as it is (a multipart form, say); returns the status, the
+    /// Location and the body.
+    pub async fn post_body(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, String, String) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        answer(resp).await
     }
 
     /// Posts a form with the session's CSRF token; returns the status, the Location and the
@@ -346,12 +370,17 @@ impl Browser {
             .send()
             .await
             .expect("POST");
-        let location = resp
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        (resp.status(), location, resp.text().await.expect("text"))
+        answer(resp).await
     }
+}
+
+/// A response's status, Location (or "") and body.
+async fn answer(resp: reqwest::Response) -> (StatusCode, String, String) {
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (resp.status(), location, resp.text().await.expect("text"))
 }
