@@ -366,9 +366,13 @@ async fn upload_document(
     ))
 }
 
-/// A document's bytes, as received.
+/// A document's bytes, as received, under its stored media type and file name.
 #[utoipa::path(get, path = "/api/documents/{id}", params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 403), (status = 404)), security(("bearer" = [])))]
+    responses((status = 200, content_type = "application/octet-stream",
+        description = "The bytes as received; Content-Type is the stored media type",
+        headers(("Content-Disposition" = String,
+            description = "attachment with the stored file name: an ASCII `filename` and the exact RFC 5987 `filename*`; an extension added from the media type when the name has none"))),
+        (status = 403), (status = 404)), security(("bearer" = [])))]
 async fn get_document(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
