@@ -24,10 +24,10 @@ pub struct RequestText<'a> {
     pub authorized: Option<&'a str>,
 }
 
-/// The engine's input for a case file.
 /// The problem a case without a clinical summary carries: no facts could be read.
 pub const NO_SUMMARY: &str = "the case has no clinical summary: no facts could be read";
 
+/// The engine's input for a case file.
 pub fn from_case_file(case: &CaseFile) -> CaseInput {
     let requests: Vec<RequestText> = case
         .requests
@@ -156,13 +156,7 @@ pub fn build_with_facts(
         // a device or supply requested beside an operation, for the same part of the body
         // (or none named), exists to support it, whether or not its wording says "post-op".
         if is_perioperative_device(reading.service)
-            && surgeries.iter().any(|s| {
-                s.body_regions.is_empty()
-                    || reading.body_regions.is_empty()
-                    || s.body_regions
-                        .iter()
-                        .any(|r| reading.body_regions.contains(r))
-            })
+            && surgeries.iter().any(|s| same_part_of_body(s, reading))
         {
             item.associated = true;
         }
@@ -788,6 +782,14 @@ fn push_all(out: &mut Vec<EngineFact>, names: &[C], fact: &Fact) {
     for name in names {
         push_as(out, *name, fact.polarity, fact);
     }
+}
+
+/// Two requests are for the same part of the body when they share a region, or when either
+/// names none.
+fn same_part_of_body(a: &Request, b: &Request) -> bool {
+    a.body_regions.is_empty()
+        || b.body_regions.is_empty()
+        || a.body_regions.iter().any(|r| b.body_regions.contains(r))
 }
 
 /// The treatments given as a course of visits, which the guidelines count.
