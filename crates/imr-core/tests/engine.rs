@@ -448,12 +448,15 @@ fn improvement() -> impl Strategy<Value = Option<Polarity>> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
-    /// More documented visits never turns an Upheld into an Overturned.
+    /// Once the 6-visit trial is done, more documented visits never turn an Upheld into an
+    /// Overturned. (Across the trial the guideline itself is not monotone: 7 visits asked for
+    /// before any are denied as more than the trial, 7 more after a trial with functional
+    /// improvement are within the course.)
     #[test]
     fn more_visits_never_turn_upheld_into_overturned(
         service in prop::sample::select(VISIT_SERVICES),
         quantity in 1u8..30,
-        prior in 0u8..30,
+        prior in 6u8..30,
         extra in 1u8..30,
         improvement in improvement(),
     ) {
@@ -918,4 +921,64 @@ fn a_patient_who_would_consider_surgery_meets_the_lumbar_imaging_criteria() {
     let case = CaseFile::parse_any(&unwilling).expect("case file");
     let finding = review_item(&g, &adapt::from_case_file(&case).items[0], None);
     assert_ne!(finding.decision, Some(Decision::Overturned), "{finding:?}");
+}
+
+/// A fracture in the weeks after the injury is a red flag: radiographs are approved, and surgery
+/// is not denied for want of a trial of conservative care. An SSRI without documented depression
+/// and the remainder of partly authorized occupational therapy are denied.
+#[test]
+fn an_acute_fracture_is_a_red_flag_and_an_ssri_needs_depression() {
+    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let findings = review(&g, &case("acute-fracture.toml"), None);
+    let got: Vec<(Option<&str>, Option<Decision>)> = findings
+        .items
+        .iter()
+        .map(|i| (i.rule.as_deref(), i.decision))
+        .collect();
+    assert_eq!(
+        got[0],
+        (
+            Some("mtus.acoem.x-ray.acute-fracture"),
+            Some(Decision::Overturned)
+        )
+    );
+    assert_ne!(
+        got[1].0,
+        Some("mtus.acoem.surgical-considerations.no-failed-conservative-care"),
+        "an acute fracture needs no trial of conservative care"
+    );
+    assert_eq!(
+        got[2],
+        (Some("mtus.cpmtg.ssri.not-for-pain"), Some(Decision::Upheld))
+    );
+    assert_eq!(
+        got[3],
+        (
+            Some("mtus.general.partial-authorization-remainder"),
+            Some(Decision::Upheld)
+        )
+    );
+
+    // The same fracture a year on is healed history, and depression gives the SSRI its role.
+    let text = std::fs::read_to_string(data("acute-fracture.toml")).expect("fixture");
+    let later = text
+        .replace("ur_denial_date = 2016-11-22", "ur_denial_date = 2017-11-22")
+        .replace(
+            "difficulty sleeping because of the pain",
+            "depression since the injury",
+        );
+    let case = CaseFile::parse_any(&later).expect("case file");
+    let findings = review(&g, &adapt::from_case_file(&case), None);
+    assert_ne!(
+        findings.items[0].rule.as_deref(),
+        Some("mtus.acoem.x-ray.acute-fracture")
+    );
+    assert_eq!(
+        findings.items[1].rule.as_deref(),
+        Some("mtus.acoem.surgical-considerations.no-failed-conservative-care")
+    );
+    assert_ne!(
+        findings.items[2].rule.as_deref(),
+        Some("mtus.cpmtg.ssri.not-for-pain")
+    );
 }

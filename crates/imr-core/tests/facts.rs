@@ -400,6 +400,19 @@ fn negation_cues_of_the_issue_come_out_negated() {
         ),
         ("Muscle spasm was not noted.", "spasm"),
         ("Tenderness was not documented on this visit.", "tenderness"),
+        // A past marker after the negation does not undo it; "not yet" is one cue.
+        (
+            "There is no documentation of prior physical therapy.",
+            "physical_therapy",
+        ),
+        (
+            "There is no record of previous chiropractic care.",
+            "chiropractic",
+        ),
+        (
+            "She has not yet started physical therapy.",
+            "physical_therapy",
+        ),
     ];
     for (text, value) in cases {
         let facts = extract::facts(text);

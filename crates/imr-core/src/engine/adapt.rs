@@ -709,6 +709,9 @@ fn engine_facts(
                 "neuralgia_neuritis_radiculitis" => &[C::NeuropathicPain, C::Radiculopathy],
                 "crps" => &[C::Crps, C::NeuropathicPain],
                 "degenerative" => &[C::Osteoarthritis],
+                // Not every red flag's consequence follows: an acute fracture warrants plain
+                // films, not the MRI that other red flags do.
+                "fracture" if given(p) && weeks.is_some_and(|w| w <= 12.0) => &[C::AcuteFracture],
                 "internal_derangement" => &[C::InternalDerangement],
                 "carpal_tunnel_syndrome" => &[C::CarpalTunnelSigns],
                 "psychiatric" => &[C::PsychologicalSymptoms],

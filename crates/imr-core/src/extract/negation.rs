@@ -111,6 +111,15 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("there is no evidence of", Role::Pre(N)),
     ("no evidence of", Role::Pre(N)),
     ("no documentation of", Role::Pre(N)),
+    // Longer than "there is no", so that a past marker after them ("prior") stays negated.
+    ("there is no documentation of", Role::Pre(N)),
+    ("there was no documentation of", Role::Pre(N)),
+    ("no record of", Role::Pre(N)),
+    ("there is no record of", Role::Pre(N)),
+    // "Not yet": the scope-ending "yet" is part of the negation here.
+    ("not yet", Role::Pre(N)),
+    ("has not yet", Role::Pre(N)),
+    ("have not yet", Role::Pre(N)),
     ("no documented", Role::Pre(N)),
     ("no indication of", Role::Pre(N)),
     ("no signs of", Role::Pre(N)),

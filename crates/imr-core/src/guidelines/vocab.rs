@@ -102,6 +102,9 @@ clinical_facts! {
     NsaidTherapy = "nsaid_therapy",
     Homebound = "homebound",
     ReducedWeightBearing = "reduced_weight_bearing",
+    /// A fracture within 12 weeks of the injury: one of ACOEM's red flags (radiographs; surgery
+    /// without a trial of conservative care). An old, healed fracture is not.
+    AcuteFracture = "acute_fracture",
     RadiatingPain = "radiating_pain",
     /// Declared at or near maximum medical improvement (permanent and stationary).
     MaximumMedicalImprovement = "maximum_medical_improvement",
