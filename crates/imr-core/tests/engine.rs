@@ -982,3 +982,39 @@ fn an_acute_fracture_is_a_red_flag_and_an_ssri_needs_depression() {
         Some("mtus.cpmtg.ssri.not-for-pain")
     );
 }
+
+/// What the guidelines do not recommend is denied whatever the record says (carisoprodol, a
+/// medical food), while another muscle relaxant for the same spasm takes its short course; a
+/// functional restoration program is denied beyond 2 weeks without documented gains, not within.
+#[test]
+fn not_recommended_drugs_and_program_length() {
+    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let findings = review(&g, &case("not-recommended.toml"), None);
+    let got: Vec<(Option<&str>, Option<Decision>)> = findings
+        .items
+        .iter()
+        .map(|i| (i.rule.as_deref(), i.decision))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Some("mtus.cpmtg.carisoprodol.not-recommended"),
+                Some(Decision::Upheld)
+            ),
+            (
+                Some("mtus.cpmtg.muscle-relaxants.short-course"),
+                Some(Decision::Overturned)
+            ),
+            (
+                Some("odg.medical-food.not-recommended"),
+                Some(Decision::Upheld)
+            ),
+            (
+                Some("mtus.cpmtg.functional-restoration.beyond-two-weeks"),
+                Some(Decision::Upheld)
+            ),
+            (None, None),
+        ]
+    );
+}

@@ -31,10 +31,10 @@ const NUM: &str = r"(?-u:(\d{1,4}))";
 const RANGE: &str = r"(?-u:(\d{1,4}))(?:\s*(?:-|to)\s*(?-u:(\d{1,4})))?";
 
 /// "2 times a week", "3 visits per week", "2-3 times a week", "3 times weekly", "2x/week",
-/// "2 times daily", "3 times a day".
+/// "2 times daily", "3 times a day", "5 days a week" (a day program).
 static FREQUENCY: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"\b{RANGE}\s*(?:x|times|visits|sessions|treatments)?\s*(?:a|per|/|each|every|in\s+a)\s*(week|wk|day|month)\b|\b{RANGE}\s*(?:x|times)\s*(weekly|daily|monthly|a\s+week|a\s+day)\b"
+        r"\b{RANGE}\s*(?:x|times|visits|sessions|treatments|days)?\s*(?:a|per|/|each|every|in\s+a)\s*(week|wk|day|month)\b|\b{RANGE}\s*(?:x|times)\s*(weekly|daily|monthly|a\s+week|a\s+day)\b"
     ))
 });
 

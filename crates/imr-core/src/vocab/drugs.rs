@@ -221,6 +221,12 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("tylenol", "acetaminophen", MO),
     d("prednisone", "prednisone", MO),
     d("medrol", "methylprednisolone", MO),
+    // Medical foods (amino-acid formulations sold for pain or sleep).
+    d("theramine", "medical food", MO),
+    d("sentra", "medical food", MO),
+    d("trepadone", "medical food", MO),
+    d("gabadone", "medical food", MO),
+    d("percura", "medical food", MO),
 ];
 
 static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
