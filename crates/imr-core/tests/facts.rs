@@ -765,3 +765,28 @@ fn a_scheduled_surgery_is_planned() {
         (FactKind::PlannedSurgery, Polarity::Planned)
     );
 }
+
+/// A record that names a drug class, not a drug, still says what the patient took; a class word
+/// that negates itself ("non-opioid") names nothing taken.
+#[test]
+fn drug_classes_named_as_such_are_medications() {
+    let facts = extract::facts(
+        "He has tried NSAIDs and muscle relaxants without relief. He takes non-opioid analgesics.",
+    );
+    let about: Vec<(&str, Option<&str>, Polarity)> = facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Medication)
+        .map(|f| (f.value.as_str(), f.about.as_deref(), f.polarity))
+        .collect();
+    assert_eq!(
+        about,
+        vec![
+            ("nsaids", Some("nsaid"), Polarity::Historical),
+            (
+                "muscle relaxants",
+                Some("muscle_relaxant"),
+                Polarity::Historical
+            ),
+        ]
+    );
+}

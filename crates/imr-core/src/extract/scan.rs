@@ -457,7 +457,7 @@ fn pain_scores(text: &str, facts: &mut Vec<(Fact, bool)>) {
 }
 
 fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool)>) {
-    for m in super::drugs::mentions(text) {
+    for m in super::drugs::mentions_in_record(text) {
         let sentence = sentence_of(spans, m.start).map_or((0, text.len()), |i| spans[i]);
         let rest = &text[m.end..sentence.1.max(m.end)];
         let mut end = m.end;

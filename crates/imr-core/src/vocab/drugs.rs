@@ -239,6 +239,65 @@ static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("static drug dictionary")
 });
 
+/// Drug classes named as such in a record ("has tried NSAIDs and muscle relaxants"): what the
+/// patient takes or took, though no drug is named. Read in clinical records only; a request that
+/// names a class is classified by its words.
+const CLASS_WORDS: &[DrugEntry] = &[
+    d("nsaid", "nsaid", NS),
+    d("nsaids", "nsaid", NS),
+    d("anti-inflammatory medication", "nsaid", NS),
+    d("anti-inflammatory medications", "nsaid", NS),
+    d("anti-inflammatories", "nsaid", NS),
+    d("muscle relaxant", "muscle relaxant", MR),
+    d("muscle relaxants", "muscle relaxant", MR),
+    d("opioid", "opioid", OP),
+    d("opioids", "opioid", OP),
+    d("opiate", "opioid", OP),
+    d("opiates", "opioid", OP),
+    d("narcotic", "opioid", OP),
+    d("narcotics", "opioid", OP),
+    d("antidepressant", "antidepressant", AD),
+    d("antidepressants", "antidepressant", AD),
+    d("anticonvulsant", "anticonvulsant", AC),
+    d("anticonvulsants", "anticonvulsant", AC),
+    d("proton pump inhibitor", "proton pump inhibitor", PPI),
+    d("proton pump inhibitors", "proton pump inhibitor", PPI),
+];
+
+static CLASS_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(CLASS_WORDS.iter().map(|e| e.name))
+        .expect("static drug class words")
+});
+
+/// Every drug named in a clinical record, and every drug class named as such, in order. A class
+/// word that negates itself ("non-opioid", "non-narcotic") names no drug the patient takes.
+pub(crate) fn mentions_in_record(text: &str) -> Vec<DrugMention> {
+    let bytes = text.as_bytes();
+    let mut found = mentions(text);
+    let classes: Vec<DrugMention> = CLASS_MATCHER
+        .find_iter(text)
+        .filter(|m| super::is_word_boundary(bytes, m.start(), m.end()))
+        .filter(|m| {
+            let before = text[..m.start()].to_ascii_lowercase();
+            !(before.ends_with("non-") || before.ends_with("non "))
+        })
+        .filter(|m| !found.iter().any(|d| d.start < m.end() && m.start() < d.end))
+        .map(|m| DrugMention {
+            entry: &CLASS_WORDS[m.pattern().as_usize()],
+            start: m.start(),
+            end: m.end(),
+            word: None,
+        })
+        .collect();
+    found.extend(classes);
+    found.sort_by_key(|m| m.start);
+    found
+}
+
 /// Drug classes recognized by the stem that ends a generic name (the USAN/INN stems), for drugs
 /// outside the dictionary: a new proton pump inhibitor ends in "-prazole" whatever its name.
 /// Each entry's `name` is the stem; a mention keeps the word it was read from.
