@@ -1018,3 +1018,29 @@ fn not_recommended_drugs_and_program_length() {
         ]
     );
 }
+
+/// Opioids continued with documented relief, the activities they make possible and monitoring
+/// meet the maintenance criteria; without the activities, the same record does not.
+#[test]
+fn opioid_maintenance_reads_the_function_the_drug_makes_possible() {
+    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let findings = review(&g, &case("opioid-maintenance.toml"), None);
+    assert_eq!(
+        (
+            findings.items[0].rule.as_deref(),
+            findings.items[0].decision
+        ),
+        (
+            Some("mtus.opioids.maintenance-criteria-met"),
+            Some(Decision::Overturned)
+        )
+    );
+    let text = std::fs::read_to_string(data("opioid-maintenance.toml")).expect("fixture");
+    let without = text.replace(" and allow her to walk for 30 minutes and do housework", "");
+    let case = CaseFile::parse_any(&without).expect("case file");
+    let findings = review(&g, &adapt::from_case_file(&case), None);
+    assert_eq!(
+        findings.items[0].rule.as_deref(),
+        Some("mtus.opioids.maintenance-without-improvement")
+    );
+}

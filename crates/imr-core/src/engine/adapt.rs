@@ -378,6 +378,8 @@ fn is_physical_or_passive(service: Service) -> bool {
 fn same_treatment(service: Service, name: &str) -> bool {
     let s = service.as_str();
     s == name
+        // "The medications help": the drugs taken, this one among them.
+        || (name == "medication" && service.is_medication())
         || matches!(
             (s, name),
             ("physical_therapy", "occupational_therapy")
