@@ -984,7 +984,7 @@ fn an_acute_fracture_is_a_red_flag_and_an_ssri_needs_depression() {
 }
 
 /// What the guidelines do not recommend is denied whatever the record says (carisoprodol, a
-/// medical food), while another muscle relaxant for the same spasm takes its short course; a
+/// medical food, topical ketoprofen, a topical NSAID for the spine), while another muscle relaxant for the same spasm takes its short course; a
 /// functional restoration program is denied beyond 2 weeks without documented gains, not within.
 #[test]
 fn not_recommended_drugs_and_program_length() {
@@ -1015,6 +1015,14 @@ fn not_recommended_drugs_and_program_length() {
                 Some(Decision::Upheld)
             ),
             (None, None),
+            (
+                Some("mtus.cpmtg.topical-analgesics.ketoprofen"),
+                Some(Decision::Upheld)
+            ),
+            (
+                Some("mtus.cpmtg.topical-analgesics.nsaid-spine-hip-shoulder"),
+                Some(Decision::Upheld)
+            ),
         ]
     );
 }
