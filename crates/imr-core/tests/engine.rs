@@ -1052,3 +1052,28 @@ fn opioid_maintenance_reads_the_function_the_drug_makes_possible() {
         Some("mtus.opioids.maintenance-without-improvement")
     );
 }
+
+/// A cold therapy unit requested beside an operation is post-operative care, judged by ODG's
+/// seven post-operative days, not as a passive modality for chronic pain.
+#[test]
+fn a_device_beside_an_operation_is_post_operative_care() {
+    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let findings = review(&g, &case("surgery-and-devices.toml"), None);
+    let got: Vec<(Option<&str>, Option<Decision>)> = findings.items[1..]
+        .iter()
+        .map(|i| (i.rule.as_deref(), i.decision))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Some("odg.cryotherapy.postoperative"),
+                Some(Decision::Overturned)
+            ),
+            (
+                Some("odg.cryotherapy.postoperative-beyond-seven-days"),
+                Some(Decision::Upheld)
+            ),
+        ]
+    );
+}

@@ -159,6 +159,15 @@ pub fn build_with_facts(
             && surgeries.iter().any(|s| same_part_of_body(s, reading))
         {
             item.associated = true;
+            // ... and is care for the post-operative period, as one named "post-op" is.
+            if !item.facts.iter().any(|f| f.name == C::Postoperative) {
+                item.facts.push(EngineFact {
+                    name: C::Postoperative,
+                    polarity: Polarity::Affirmed,
+                    span: None,
+                    text: "requested with an operation on the same part of the body".to_string(),
+                });
+            }
         }
         item.age = age;
         item.planned_procedures = planned_procedures.clone();
