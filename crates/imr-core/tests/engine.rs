@@ -1077,3 +1077,32 @@ fn a_device_beside_an_operation_is_post_operative_care() {
         ]
     );
 }
+
+/// A second electrodiagnostic study of the same limb waits for a change since the first; with one
+/// documented, the rule that denies the repeat stands aside.
+#[test]
+fn a_repeat_electrodiagnostic_study_needs_a_change() {
+    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let findings = review(&g, &case("repeat-electrodiagnosis.toml"), None);
+    assert_eq!(
+        (
+            findings.items[0].rule.as_deref(),
+            findings.items[0].decision
+        ),
+        (
+            Some("mtus.acoem.electrodiagnostic.repeat-study"),
+            Some(Decision::Upheld)
+        )
+    );
+    let text = std::fs::read_to_string(data("repeat-electrodiagnosis.toml")).expect("fixture");
+    let changed = text.replace(
+        "Examination shows",
+        "The numbness has worsened and now wakes her at night. Examination shows",
+    );
+    let case = CaseFile::parse_any(&changed).expect("case file");
+    let findings = review(&g, &adapt::from_case_file(&case), None);
+    assert_ne!(
+        findings.items[0].rule.as_deref(),
+        Some("mtus.acoem.electrodiagnostic.repeat-study")
+    );
+}
