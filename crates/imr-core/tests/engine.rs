@@ -1051,6 +1051,26 @@ fn opioid_maintenance_reads_the_function_the_drug_makes_possible() {
         findings.items[0].rule.as_deref(),
         Some("mtus.opioids.maintenance-without-improvement")
     );
+    // A first prescription, with neither opioids taken before nor screening on record, is judged
+    // by the steps before starting, not as maintenance.
+    let first = text
+        .replace(
+            "Current medications include Norco and naproxen.",
+            "She takes naproxen.",
+        )
+        .replace(" A urine drug screen on 9/1/2016 was consistent.", "");
+    let case = CaseFile::parse_any(&first).expect("case file");
+    let findings = review(&g, &adapt::from_case_file(&case), None);
+    assert_eq!(
+        (
+            findings.items[0].rule.as_deref(),
+            findings.items[0].decision
+        ),
+        (
+            Some("mtus.opioids.initiation-without-screening"),
+            Some(Decision::Upheld)
+        )
+    );
 }
 
 /// A cold therapy unit requested beside an operation is post-operative care, judged by ODG's

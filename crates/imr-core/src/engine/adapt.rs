@@ -387,13 +387,18 @@ fn is_physical_or_passive(service: Service) -> bool {
 fn same_treatment(service: Service, name: &str) -> bool {
     let s = service.as_str();
     s == name
-        // "The medications help": the drugs taken, this one among them.
-        || (name == "medication" && service.is_medication())
         || matches!(
             (s, name),
             ("physical_therapy", "occupational_therapy")
                 | ("occupational_therapy", "physical_therapy")
         )
+}
+
+/// A response to `about` speaks of a request for `service`: the same treatment, or, for a drug,
+/// "the medications" ("the medications help": the drugs taken, this one among them). Only of a
+/// response: "treated with medications" does not say this drug was taken.
+fn response_is_about(service: Service, about: &str) -> bool {
+    same_treatment(service, about) || (about == "medication" && service.is_medication())
 }
 
 /// A fact the record states as given, present or past: what "documented" means to a rule.
@@ -601,7 +606,7 @@ fn engine_facts(
         let about_this = fact
             .about
             .as_deref()
-            .is_none_or(|a| same_treatment(service, a));
+            .is_none_or(|a| response_is_about(service, a));
         let names: &[C] = match fact.kind {
             FactKind::Response if value == "functional_improvement" && about_this => {
                 &[C::FunctionalImprovement]
@@ -610,7 +615,7 @@ fn engine_facts(
             // conservative care. The negated response affirms these facts.
             FactKind::Response if value == "improvement" && p == Polarity::Negated => {
                 let name = match fact.about.as_deref() {
-                    Some(a) if same_treatment(service, a) => Some(C::NoBenefit),
+                    Some(a) if response_is_about(service, a) => Some(C::NoBenefit),
                     Some(a) if is_conservative(a) => Some(C::FailedConservativeCare),
                     Some(_) => None,
                     None => Some(C::NoBenefit),
