@@ -1023,6 +1023,15 @@ fn not_recommended_drugs_and_program_length() {
                 Some("mtus.cpmtg.topical-analgesics.nsaid-spine-hip-shoulder"),
                 Some(Decision::Upheld)
             ),
+            // No category holds these; a rule that names "unknown" still reads their words.
+            (
+                Some("odg.gym-membership.not-recommended"),
+                Some(Decision::Upheld)
+            ),
+            (
+                Some("odg.genetic-testing.not-recommended"),
+                Some(Decision::Upheld)
+            ),
         ]
     );
 }

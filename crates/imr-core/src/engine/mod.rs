@@ -338,6 +338,17 @@ fn decide_item(
         other => other,
     };
     let Some(service) = service else {
+        // A rule may still name what no category holds ("unknown": a gym membership): the words
+        // of the request are all it can test.
+        let on = date.unwrap_or(jiff::civil::Date::MAX);
+        for rule in guidelines
+            .in_force("unknown", on)
+            .filter(|r| r.services.iter().any(|s| s == "unknown"))
+        {
+            if let Evaluation::Holds(evidence) = evaluate(rule, item) {
+                return finding_of(rule, item, evidence);
+            }
+        }
         return needs_physician(
             item,
             None,
