@@ -1135,3 +1135,27 @@ fn a_repeat_electrodiagnostic_study_needs_a_change() {
         Some("mtus.acoem.electrodiagnostic.repeat-study")
     );
 }
+
+/// Arm symptoms for more than 3-4 weeks with a deficit on examination justify electrodiagnosis
+/// once conservative care has been tried (EDX-5, EDX-9, X-10), not before.
+#[test]
+fn arm_electrodiagnosis_follows_conservative_care() {
+    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let rule = "mtus.cpmtg.electrodiagnostic.upper-extremity-persistent-symptoms";
+    let findings = review(&g, &case("arm-symptoms.toml"), None);
+    assert_ne!(findings.items[0].rule.as_deref(), Some(rule));
+    let text = std::fs::read_to_string(data("arm-symptoms.toml")).expect("fixture");
+    let treated = text.replace(
+        "Examination shows",
+        "He has completed 6 sessions of physical therapy. Examination shows",
+    );
+    let case = CaseFile::parse_any(&treated).expect("case file");
+    let findings = review(&g, &adapt::from_case_file(&case), None);
+    assert_eq!(
+        (
+            findings.items[0].rule.as_deref(),
+            findings.items[0].decision
+        ),
+        (Some(rule), Some(Decision::Overturned))
+    );
+}
