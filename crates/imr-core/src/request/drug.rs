@@ -67,11 +67,15 @@ pub(super) fn read(text: &str) -> Option<DrugReading> {
         Some(DrugForm::Cream | DrugForm::Gel | DrugForm::Patch | DrugForm::Ointment)
     ) || lower.contains("topical");
     let entry: &DrugEntry = first.entry;
+    // A fentanyl or buprenorphine patch delivers an opioid to the whole body: an opioid, not a
+    // topical analgesic.
+    let systemic_patch =
+        form == Some(DrugForm::Patch) && entry.class == Service::Opioid && !entry.topical;
 
     let is_compound = ingredients.len() >= 2 || (cream_base && !ingredients.is_empty());
     let service = if is_compound || (entry.compound && entry.topical) {
         Service::CompoundedTopical
-    } else if topical_form || entry.topical {
+    } else if (topical_form || entry.topical) && !systemic_patch {
         Service::TopicalAnalgesic
     } else {
         entry.class
