@@ -1159,3 +1159,40 @@ fn arm_electrodiagnosis_follows_conservative_care() {
         (Some(rule), Some(Decision::Overturned))
     );
 }
+
+/// A repeat corticosteroid injection rests on the earlier one's response: relief documented is a
+/// response. Hyaluronic acid is another treatment, for the knee only (ODG).
+#[test]
+fn a_repeat_joint_injection_reads_the_relief_of_the_first() {
+    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let findings = review(&g, &case("knee-injections.toml"), None);
+    let got: Vec<(Option<&str>, Option<Decision>)> = findings
+        .items
+        .iter()
+        .map(|i| (i.rule.as_deref(), i.decision))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Some("mtus.acoem.joint-injection.osteoarthritis"),
+                Some(Decision::Overturned)
+            ),
+            (None, None),
+            (Some("odg.hyaluronic-acid.not-knee"), Some(Decision::Upheld)),
+        ]
+    );
+    let text = std::fs::read_to_string(data("knee-injections.toml")).expect("fixture");
+    let no_response = text.replace(" with 3 months of relief", "");
+    let case = CaseFile::parse_any(&no_response).expect("case file");
+    let findings = review(&g, &adapt::from_case_file(&case), None);
+    assert_eq!(
+        findings.items[0].rule.as_deref(),
+        Some("mtus.acoem.joint-injection.repeat-without-response")
+    );
+    assert_ne!(
+        findings.items[1].rule.as_deref(),
+        Some("mtus.acoem.joint-injection.repeat-without-response"),
+        "hyaluronic acid does not repeat a corticosteroid injection"
+    );
+}

@@ -611,6 +611,16 @@ fn engine_facts(
             FactKind::Response if value == "functional_improvement" && about_this => {
                 &[C::FunctionalImprovement]
             }
+            FactKind::Response
+                if value == "improvement"
+                    && given(p)
+                    && fact
+                        .about
+                        .as_deref()
+                        .is_some_and(|a| response_is_about(service, a)) =>
+            {
+                &[C::PainRelief]
+            }
             // No benefit from this treatment; from another conservative treatment, a failure of
             // conservative care. The negated response affirms these facts.
             FactKind::Response if value == "improvement" && p == Polarity::Negated => {

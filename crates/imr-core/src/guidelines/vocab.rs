@@ -58,6 +58,9 @@ clinical_facts! {
     AcuteInjury = "acute_injury",
     /// X-2: improvement in activities of daily living or work restrictions, less dependency.
     FunctionalImprovement = "functional_improvement",
+    /// Relief or improvement after this very treatment, in pain if not yet in function ("three
+    /// months of relief after the injection").
+    PainRelief = "pain_relief",
     /// Treatment with the requested service already given (item-specific).
     PriorTreatment = "prior_treatment",
     /// A trial of the requested service given without benefit.
