@@ -1180,6 +1180,12 @@ fn a_repeat_joint_injection_reads_the_relief_of_the_first() {
             ),
             (None, None),
             (Some("odg.hyaluronic-acid.not-knee"), Some(Decision::Upheld)),
+            // An unloader brace is for the osteoarthritis (ODG), not ACOEM's instability brace.
+            (None, None),
+            (
+                Some("mtus.acoem.knee.brace.no-instability"),
+                Some(Decision::Upheld)
+            ),
         ]
     );
     let text = std::fs::read_to_string(data("knee-injections.toml")).expect("fixture");
