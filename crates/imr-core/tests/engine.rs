@@ -574,7 +574,6 @@ fn half_comparisons(dir: &Path, half: Half) -> Vec<Comparison> {
 /// The floors, on the check half: letters no rule or vocabulary entry was written from.
 /// The tune half's figures are printed beside them.
 #[test]
-#[ignore = "the check half does not reach the coverage floor yet (see the README's backtest section)"]
 fn check_half_meets_the_floors() {
     let Some(dir) = letters_dir() else { return };
     let tune = score(&half_comparisons(&dir, Half::Tune));
@@ -603,9 +602,8 @@ fn check_half_meets_the_floors() {
     );
 }
 
-/// Until every floor is reached, the check half must keep the three it reaches (balanced
-/// accuracy, Overturned recall and precision at the floors) and its coverage and
-/// agreement less a margin of about one item; citation agreement keeps its old floor.
+/// Beside the floors, the check half keeps the agreement and citation agreement it has reached
+/// (less a margin of about one item).
 #[test]
 fn check_half_does_not_regress() {
     let Some(dir) = letters_dir() else { return };
@@ -1200,5 +1198,36 @@ fn a_repeat_joint_injection_reads_the_relief_of_the_first() {
         findings.items[1].rule.as_deref(),
         Some("mtus.acoem.joint-injection.repeat-without-response"),
         "hyaluronic acid does not repeat a corticosteroid injection"
+    );
+}
+
+/// In the weeks after an injury a follow-up visit is expected care (ACOEM ch. 5); a block of
+/// visits is not one follow-up, and once the pain is chronic the CPMTG's office-visit rule speaks.
+#[test]
+fn a_follow_up_visit_after_a_recent_injury() {
+    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let findings = review(&g, &case("acute-follow-up.toml"), None);
+    let got: Vec<(Option<&str>, Option<Decision>)> = findings
+        .items
+        .iter()
+        .map(|i| (i.rule.as_deref(), i.decision))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Some("mtus.acoem.follow-up-visits.acute-injury"),
+                Some(Decision::Overturned)
+            ),
+            (None, None),
+        ]
+    );
+    let text = std::fs::read_to_string(data("acute-follow-up.toml")).expect("fixture");
+    let later = text.replace("ur_denial_date = 2016-11-05", "ur_denial_date = 2017-06-05");
+    let case = CaseFile::parse_any(&later).expect("case file");
+    let findings = review(&g, &adapt::from_case_file(&case), None);
+    assert_eq!(
+        findings.items[0].rule.as_deref(),
+        Some("mtus.cpmtg.office-visits.follow-up")
     );
 }
