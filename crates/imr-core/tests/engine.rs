@@ -10,8 +10,8 @@ use imr_core::engine::backtest::{
     Comparison, Half, compare, parse_halves, score, side_by_side, table,
 };
 use imr_core::engine::{
-    CaseInput, ClinicalFact, CriterionState, EngineFact, ItemInput, Polarity, Status, adapt,
-    agreement, review, review_item,
+    CaseFindings, CaseInput, ClinicalFact, CriterionState, EngineFact, ItemInput, Polarity, Status,
+    adapt, agreement, review, review_item,
 };
 use imr_core::guidelines::{EMBEDDED, Family, Guidelines, load_file};
 use imr_core::letter::read_letter;
@@ -32,6 +32,26 @@ fn case(name: &str) -> CaseInput {
     let text = std::fs::read_to_string(data(name)).expect("fixture is readable");
     let case = CaseFile::parse_any(&text).expect("fixture is a case file");
     adapt::from_case_file(&case)
+}
+
+/// A fixture with words of its text replaced (`(from, to)` pairs), as the engine reads it.
+fn case_with(name: &str, edits: &[(&str, &str)]) -> CaseInput {
+    let mut text = std::fs::read_to_string(data(name)).expect("fixture is readable");
+    for (from, to) in edits {
+        assert!(text.contains(from), "{name} has no {from:?}");
+        text = text.replace(from, to);
+    }
+    let case = CaseFile::parse_any(&text).expect("fixture is a case file");
+    adapt::from_case_file(&case)
+}
+
+/// Each finding's deciding rule and decision, in item order.
+fn outcomes(findings: &CaseFindings) -> Vec<(Option<&str>, Option<Decision>)> {
+    findings
+        .items
+        .iter()
+        .map(|i| (i.rule.as_deref(), i.decision))
+        .collect()
 }
 
 #[test]
@@ -777,11 +797,7 @@ fn a_routine_functional_capacity_evaluation_is_not_indicated() {
 fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs() {
     let g = guidelines();
     let findings = review(&g, &case("medications-and-equipment.toml"), None);
-    let rules: Vec<(Option<&str>, Option<Decision>)> = findings
-        .items
-        .iter()
-        .map(|i| (i.rule.as_deref(), i.decision))
-        .collect();
+    let rules = outcomes(&findings);
     assert_eq!(
         rules,
         vec![
@@ -820,13 +836,17 @@ fn preconditions_of_equipment_benzodiazepines_home_health_and_antiepilepsy_drugs
             ),
         ]
     );
-    let text = std::fs::read_to_string(data("medications-and-equipment.toml")).expect("fixture");
-    let documented = text.replace(
-        "She walks to her appointments.",
-        "She is homebound and obese, reports anxiety, and has pain radiating to the left leg with numbness.",
+    let findings = review(
+        &g,
+        &case_with(
+            "medications-and-equipment.toml",
+            &[(
+                "She walks to her appointments.",
+                "She is homebound and obese, reports anxiety, and has pain radiating to the left leg with numbness.",
+            )],
+        ),
+        None,
     );
-    let case = CaseFile::parse_any(&documented).expect("case file");
-    let findings = review(&g, &adapt::from_case_file(&case), None);
     for (i, rule) in [
         (1, "odg.dme.hospital-bed"),
         (2, "mtus.cpmtg.benzodiazepines.no-anxiety"),
@@ -928,11 +948,7 @@ fn a_patient_who_would_consider_surgery_meets_the_lumbar_imaging_criteria() {
 fn an_acute_fracture_is_a_red_flag_and_an_ssri_needs_depression() {
     let g = Guidelines::embedded().expect("built-in guidelines load");
     let findings = review(&g, &case("acute-fracture.toml"), None);
-    let got: Vec<(Option<&str>, Option<Decision>)> = findings
-        .items
-        .iter()
-        .map(|i| (i.rule.as_deref(), i.decision))
-        .collect();
+    let got = outcomes(&findings);
     assert_eq!(
         got[0],
         (
@@ -958,15 +974,20 @@ fn an_acute_fracture_is_a_red_flag_and_an_ssri_needs_depression() {
     );
 
     // The same fracture a year on is healed history, and depression gives the SSRI its role.
-    let text = std::fs::read_to_string(data("acute-fracture.toml")).expect("fixture");
-    let later = text
-        .replace("ur_denial_date = 2016-11-22", "ur_denial_date = 2017-11-22")
-        .replace(
-            "difficulty sleeping because of the pain",
-            "depression since the injury",
-        );
-    let case = CaseFile::parse_any(&later).expect("case file");
-    let findings = review(&g, &adapt::from_case_file(&case), None);
+    let findings = review(
+        &g,
+        &case_with(
+            "acute-fracture.toml",
+            &[
+                ("ur_denial_date = 2016-11-22", "ur_denial_date = 2017-11-22"),
+                (
+                    "difficulty sleeping because of the pain",
+                    "depression since the injury",
+                ),
+            ],
+        ),
+        None,
+    );
     assert_ne!(
         findings.items[0].rule.as_deref(),
         Some("mtus.acoem.x-ray.acute-fracture")
@@ -988,11 +1009,7 @@ fn an_acute_fracture_is_a_red_flag_and_an_ssri_needs_depression() {
 fn not_recommended_drugs_and_program_length() {
     let g = Guidelines::embedded().expect("built-in guidelines load");
     let findings = review(&g, &case("not-recommended.toml"), None);
-    let got: Vec<(Option<&str>, Option<Decision>)> = findings
-        .items
-        .iter()
-        .map(|i| (i.rule.as_deref(), i.decision))
-        .collect();
+    let got = outcomes(&findings);
     assert_eq!(
         got,
         vec![
@@ -1050,24 +1067,31 @@ fn opioid_maintenance_reads_the_function_the_drug_makes_possible() {
             Some(Decision::Overturned)
         )
     );
-    let text = std::fs::read_to_string(data("opioid-maintenance.toml")).expect("fixture");
-    let without = text.replace(" and allow her to walk for 30 minutes and do housework", "");
-    let case = CaseFile::parse_any(&without).expect("case file");
-    let findings = review(&g, &adapt::from_case_file(&case), None);
+    let findings = review(
+        &g,
+        &case_with(
+            "opioid-maintenance.toml",
+            &[(" and allow her to walk for 30 minutes and do housework", "")],
+        ),
+        None,
+    );
     assert_eq!(
         findings.items[0].rule.as_deref(),
         Some("mtus.opioids.maintenance-without-improvement")
     );
     // A first prescription, with neither opioids taken before nor screening on record, is judged
     // by the steps before starting, not as maintenance.
-    let first = text
-        .replace(
-            "Current medications include Norco and naproxen.",
-            "She takes naproxen.",
-        )
-        .replace(" A urine drug screen on 9/1/2016 was consistent.", "");
-    let case = CaseFile::parse_any(&first).expect("case file");
-    let findings = review(&g, &adapt::from_case_file(&case), None);
+    let first = case_with(
+        "opioid-maintenance.toml",
+        &[
+            (
+                "Current medications include Norco and naproxen.",
+                "She takes naproxen.",
+            ),
+            (" A urine drug screen on 9/1/2016 was consistent.", ""),
+        ],
+    );
+    let findings = review(&g, &first, None);
     assert_eq!(
         (
             findings.items[0].rule.as_deref(),
@@ -1121,13 +1145,17 @@ fn a_repeat_electrodiagnostic_study_needs_a_change() {
             Some(Decision::Upheld)
         )
     );
-    let text = std::fs::read_to_string(data("repeat-electrodiagnosis.toml")).expect("fixture");
-    let changed = text.replace(
-        "Examination shows",
-        "The numbness has worsened and now wakes her at night. Examination shows",
+    let findings = review(
+        &g,
+        &case_with(
+            "repeat-electrodiagnosis.toml",
+            &[(
+                "Examination shows",
+                "The numbness has worsened and now wakes her at night. Examination shows",
+            )],
+        ),
+        None,
     );
-    let case = CaseFile::parse_any(&changed).expect("case file");
-    let findings = review(&g, &adapt::from_case_file(&case), None);
     assert_ne!(
         findings.items[0].rule.as_deref(),
         Some("mtus.acoem.electrodiagnostic.repeat-study")
@@ -1142,13 +1170,17 @@ fn arm_electrodiagnosis_follows_conservative_care() {
     let rule = "mtus.cpmtg.electrodiagnostic.upper-extremity-persistent-symptoms";
     let findings = review(&g, &case("arm-symptoms.toml"), None);
     assert_ne!(findings.items[0].rule.as_deref(), Some(rule));
-    let text = std::fs::read_to_string(data("arm-symptoms.toml")).expect("fixture");
-    let treated = text.replace(
-        "Examination shows",
-        "He has completed 6 sessions of physical therapy. Examination shows",
+    let findings = review(
+        &g,
+        &case_with(
+            "arm-symptoms.toml",
+            &[(
+                "Examination shows",
+                "He has completed 6 sessions of physical therapy. Examination shows",
+            )],
+        ),
+        None,
     );
-    let case = CaseFile::parse_any(&treated).expect("case file");
-    let findings = review(&g, &adapt::from_case_file(&case), None);
     assert_eq!(
         (
             findings.items[0].rule.as_deref(),
@@ -1164,11 +1196,7 @@ fn arm_electrodiagnosis_follows_conservative_care() {
 fn a_repeat_joint_injection_reads_the_relief_of_the_first() {
     let g = Guidelines::embedded().expect("built-in guidelines load");
     let findings = review(&g, &case("knee-injections.toml"), None);
-    let got: Vec<(Option<&str>, Option<Decision>)> = findings
-        .items
-        .iter()
-        .map(|i| (i.rule.as_deref(), i.decision))
-        .collect();
+    let got = outcomes(&findings);
     assert_eq!(
         got,
         vec![
@@ -1186,10 +1214,11 @@ fn a_repeat_joint_injection_reads_the_relief_of_the_first() {
             ),
         ]
     );
-    let text = std::fs::read_to_string(data("knee-injections.toml")).expect("fixture");
-    let no_response = text.replace(" with 3 months of relief", "");
-    let case = CaseFile::parse_any(&no_response).expect("case file");
-    let findings = review(&g, &adapt::from_case_file(&case), None);
+    let findings = review(
+        &g,
+        &case_with("knee-injections.toml", &[(" with 3 months of relief", "")]),
+        None,
+    );
     assert_eq!(
         findings.items[0].rule.as_deref(),
         Some("mtus.acoem.joint-injection.repeat-without-response")
@@ -1207,11 +1236,7 @@ fn a_repeat_joint_injection_reads_the_relief_of_the_first() {
 fn a_follow_up_visit_after_a_recent_injury() {
     let g = Guidelines::embedded().expect("built-in guidelines load");
     let findings = review(&g, &case("acute-follow-up.toml"), None);
-    let got: Vec<(Option<&str>, Option<Decision>)> = findings
-        .items
-        .iter()
-        .map(|i| (i.rule.as_deref(), i.decision))
-        .collect();
+    let got = outcomes(&findings);
     assert_eq!(
         got,
         vec![
@@ -1222,10 +1247,14 @@ fn a_follow_up_visit_after_a_recent_injury() {
             (None, None),
         ]
     );
-    let text = std::fs::read_to_string(data("acute-follow-up.toml")).expect("fixture");
-    let later = text.replace("ur_denial_date = 2016-11-05", "ur_denial_date = 2017-06-05");
-    let case = CaseFile::parse_any(&later).expect("case file");
-    let findings = review(&g, &adapt::from_case_file(&case), None);
+    let findings = review(
+        &g,
+        &case_with(
+            "acute-follow-up.toml",
+            &[("ur_denial_date = 2016-11-05", "ur_denial_date = 2017-06-05")],
+        ),
+        None,
+    );
     assert_eq!(
         findings.items[0].rule.as_deref(),
         Some("mtus.cpmtg.office-visits.follow-up")

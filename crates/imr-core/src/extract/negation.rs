@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 /// Whether the text asserts the fact.
@@ -387,15 +387,8 @@ static PHRASES: LazyLock<Vec<(String, Role)>> = LazyLock::new(|| {
     phrases
 });
 
-static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        // A full DFA: the dictionaries are small and searched over every byte of the text.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(PHRASES.iter().map(|(t, _)| t))
-        .expect("static trigger dictionary")
-});
+static MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| crate::vocab::phrase_matcher(PHRASES.iter().map(|(t, _)| t)));
 
 /// A trigger found in the text.
 #[derive(Debug, Clone, Copy)]

@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::anatomy::{self, RegionMention};
@@ -20,15 +20,8 @@ use crate::request::{Drug, Duration, TimeUnit};
 
 pub(crate) use crate::vocab::is_word_boundary;
 
-static LEXICON: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        // A full DFA: the dictionaries are small and searched over every byte of the text.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(ENTRIES.iter().map(|e| e.phrase))
-        .expect("static fact dictionary")
-});
+static LEXICON: LazyLock<AhoCorasick> =
+    LazyLock::new(|| crate::vocab::phrase_matcher(ENTRIES.iter().map(|e| e.phrase)));
 
 /// Short abbreviations that are facts only when written in capitals ("PT", not "pt").
 const CAPITALS_ONLY: &[&str] = &[

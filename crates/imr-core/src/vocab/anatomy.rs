@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 /// A body region as guidelines group them (the MTUS chapters follow these regions).
@@ -180,15 +180,8 @@ const REGION_WORDS: &[(&str, BodyRegion)] = &[
     ("abdominal", BodyRegion::Abdomen),
 ];
 
-static REGIONS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        // A full DFA: the dictionaries are small and searched over every byte of the text.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(REGION_WORDS.iter().map(|(w, _)| w))
-        .expect("static region dictionary")
-});
+static REGIONS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| super::phrase_matcher(REGION_WORDS.iter().map(|(w, _)| w)));
 
 /// A region named in the text, with its span and the side stated just before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

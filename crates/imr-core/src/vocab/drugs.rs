@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 
 use super::service::Service;
 
@@ -229,15 +229,8 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("percura", "medical food", MO),
 ];
 
-static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        // A full DFA: the dictionaries are small and searched over every byte of the text.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(DRUGS.iter().map(|e| e.name))
-        .expect("static drug dictionary")
-});
+static MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| super::phrase_matcher(DRUGS.iter().map(|e| e.name)));
 
 /// Drug classes named as such in a record ("has tried NSAIDs and muscle relaxants"): what the
 /// patient takes or took, though no drug is named. Read in clinical records only; a request that
@@ -264,14 +257,8 @@ const CLASS_WORDS: &[DrugEntry] = &[
     d("proton pump inhibitors", "proton pump inhibitor", PPI),
 ];
 
-static CLASS_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(CLASS_WORDS.iter().map(|e| e.name))
-        .expect("static drug class words")
-});
+static CLASS_MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| super::phrase_matcher(CLASS_WORDS.iter().map(|e| e.name)));
 
 /// Every drug named in a clinical record, and every drug class named as such, in order. A class
 /// word that negates itself ("non-opioid", "non-narcotic") names no drug the patient takes.
