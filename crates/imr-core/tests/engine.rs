@@ -946,7 +946,7 @@ fn a_patient_who_would_consider_surgery_meets_the_lumbar_imaging_criteria() {
 /// and the remainder of partly authorized occupational therapy are denied.
 #[test]
 fn an_acute_fracture_is_a_red_flag_and_an_ssri_needs_depression() {
-    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let g = guidelines();
     let findings = review(&g, &case("acute-fracture.toml"), None);
     let got = outcomes(&findings);
     assert_eq!(
@@ -1007,7 +1007,7 @@ fn an_acute_fracture_is_a_red_flag_and_an_ssri_needs_depression() {
 /// functional restoration program is denied beyond 2 weeks without documented gains, not within.
 #[test]
 fn not_recommended_drugs_and_program_length() {
-    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let g = guidelines();
     let findings = review(&g, &case("not-recommended.toml"), None);
     let got = outcomes(&findings);
     assert_eq!(
@@ -1055,7 +1055,7 @@ fn not_recommended_drugs_and_program_length() {
 /// meet the maintenance criteria; without the activities, the same record does not.
 #[test]
 fn opioid_maintenance_reads_the_function_the_drug_makes_possible() {
-    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let g = guidelines();
     let findings = review(&g, &case("opioid-maintenance.toml"), None);
     assert_eq!(
         (
@@ -1108,7 +1108,7 @@ fn opioid_maintenance_reads_the_function_the_drug_makes_possible() {
 /// seven post-operative days, not as a passive modality for chronic pain.
 #[test]
 fn a_device_beside_an_operation_is_post_operative_care() {
-    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let g = guidelines();
     let findings = review(&g, &case("surgery-and-devices.toml"), None);
     let got: Vec<(Option<&str>, Option<Decision>)> = findings.items[1..]
         .iter()
@@ -1133,7 +1133,7 @@ fn a_device_beside_an_operation_is_post_operative_care() {
 /// documented, the rule that denies the repeat stands aside.
 #[test]
 fn a_repeat_electrodiagnostic_study_needs_a_change() {
-    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let g = guidelines();
     let findings = review(&g, &case("repeat-electrodiagnosis.toml"), None);
     assert_eq!(
         (
@@ -1166,7 +1166,7 @@ fn a_repeat_electrodiagnostic_study_needs_a_change() {
 /// once conservative care has been tried (EDX-5, EDX-9, X-10), not before.
 #[test]
 fn arm_electrodiagnosis_follows_conservative_care() {
-    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let g = guidelines();
     let rule = "mtus.cpmtg.electrodiagnostic.upper-extremity-persistent-symptoms";
     let findings = review(&g, &case("arm-symptoms.toml"), None);
     assert_ne!(findings.items[0].rule.as_deref(), Some(rule));
@@ -1194,7 +1194,7 @@ fn arm_electrodiagnosis_follows_conservative_care() {
 /// response. Hyaluronic acid is another treatment, for the knee only (ODG).
 #[test]
 fn a_repeat_joint_injection_reads_the_relief_of_the_first() {
-    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let g = guidelines();
     let findings = review(&g, &case("knee-injections.toml"), None);
     let got = outcomes(&findings);
     assert_eq!(
@@ -1234,7 +1234,7 @@ fn a_repeat_joint_injection_reads_the_relief_of_the_first() {
 /// visits is not one follow-up, and once the pain is chronic the CPMTG's office-visit rule speaks.
 #[test]
 fn a_follow_up_visit_after_a_recent_injury() {
-    let g = Guidelines::embedded().expect("built-in guidelines load");
+    let g = guidelines();
     let findings = review(&g, &case("acute-follow-up.toml"), None);
     let got = outcomes(&findings);
     assert_eq!(

@@ -611,13 +611,10 @@ fn engine_facts(
             FactKind::Response if value == "functional_improvement" && about_this => {
                 &[C::FunctionalImprovement]
             }
+            // Relief is of this treatment only when the record says so ("relief from the
+            // injection"); an unattributed "some relief" is not.
             FactKind::Response
-                if value == "improvement"
-                    && given(p)
-                    && fact
-                        .about
-                        .as_deref()
-                        .is_some_and(|a| response_is_about(service, a)) =>
+                if value == "improvement" && given(p) && about_this && fact.about.is_some() =>
             {
                 &[C::PainRelief]
             }

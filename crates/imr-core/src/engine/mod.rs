@@ -337,12 +337,12 @@ fn decide_item(
         None if item.bundled_with_denied_service => Some("unknown"),
         other => other,
     };
+    let date = date.unwrap_or(jiff::civil::Date::MAX);
     let Some(service) = service else {
         // A rule may still name what no category holds ("unknown": a gym membership): the words
         // of the request are all it can test.
-        let on = date.unwrap_or(jiff::civil::Date::MAX);
         for rule in guidelines
-            .in_force("unknown", on)
+            .in_force("unknown", date)
             .filter(|r| r.services.iter().any(|s| s == "unknown"))
         {
             if let Evaluation::Holds(evidence) = evaluate(rule, item) {
@@ -356,7 +356,6 @@ fn decide_item(
             vec!["a service the guidelines name (the request could not be classified)".to_string()],
         );
     };
-    let date = date.unwrap_or(jiff::civil::Date::MAX);
     let mut missing: Vec<String> = Vec::new();
     let mut any_in_force = false;
     for rule in guidelines.in_force(service, date) {

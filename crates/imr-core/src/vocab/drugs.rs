@@ -264,15 +264,21 @@ static CLASS_MATCHER: LazyLock<AhoCorasick> =
 /// word that negates itself ("non-opioid", "non-narcotic") names no drug the patient takes.
 pub(crate) fn mentions_in_record(text: &str) -> Vec<DrugMention> {
     let bytes = text.as_bytes();
+    // Sorted by start, and no two overlap: a class word inside a drug's name is found by the
+    // last drug that starts before it.
     let mut found = mentions(text);
+    let negated = |start: usize| {
+        let before = &bytes[start.saturating_sub(4)..start];
+        before.eq_ignore_ascii_case(b"non-") || before.eq_ignore_ascii_case(b"non ")
+    };
+    let inside_a_drug = |start: usize, end: usize| {
+        let k = found.partition_point(|d| d.start < end);
+        k > 0 && found[k - 1].end > start
+    };
     let classes: Vec<DrugMention> = CLASS_MATCHER
         .find_iter(text)
         .filter(|m| super::is_word_boundary(bytes, m.start(), m.end()))
-        .filter(|m| {
-            let before = text[..m.start()].to_ascii_lowercase();
-            !(before.ends_with("non-") || before.ends_with("non "))
-        })
-        .filter(|m| !found.iter().any(|d| d.start < m.end() && m.start() < d.end))
+        .filter(|m| !negated(m.start()) && !inside_a_drug(m.start(), m.end()))
         .map(|m| DrugMention {
             entry: &CLASS_WORDS[m.pattern().as_usize()],
             start: m.start(),
