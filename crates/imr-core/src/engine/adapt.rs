@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use super::input::{CaseInput, ClinicalFact as C, EngineFact, ItemInput, Polarity, Span};
 use crate::case_file::CaseFile;
-use crate::extract::{self, Fact, FactKind};
+use crate::extract::{self, Direction, Fact, FactKind, TestResult};
 use crate::model::Determination;
 use crate::request::{self, Acquisition, DrugForm, Request, Service, TimeUnit};
 use crate::vocab::anatomy::Laterality;
@@ -675,6 +675,10 @@ fn engine_facts(
                     &[]
                 }
             }
+            // "No prior MRI": the same study stated as never done.
+            FactKind::Imaging if value == service.as_str() && same_region(reading, fact) => {
+                &[C::PriorImaging]
+            }
             FactKind::Medication => {
                 let class = fact.about.as_deref().unwrap_or_default();
                 let mut names: Vec<C> = Vec::new();
@@ -691,6 +695,11 @@ fn engine_facts(
                 continue;
             }
             FactKind::HomeExerciseProgram => &[C::HomeExerciseProgram],
+            // A measured gain in an activity is functional improvement (MTUS 9792.20).
+            FactKind::Function if fact.direction == Some(Direction::Improved) && given(p) => {
+                &[C::FunctionalImprovement]
+            }
+            FactKind::SurgicalConsideration => &[C::SurgeryConsidered],
             // The bare words "red flag(s)" name no condition: mostly a criterion quoted, not found.
             FactKind::RedFlag if value == "red_flag" && given(p) => &[],
             // A red flag is a present danger: one in the patient's history is not.
@@ -752,11 +761,28 @@ fn engine_facts(
                 }
                 _ => &[],
             },
-            FactKind::Imaging if value == service.as_str() && same_region(reading, fact) => {
-                &[C::PriorImaging]
+            FactKind::Imaging if given(p) => {
+                // What the study showed, where it is of the part of the body requested: a lesion
+                // or an abnormal study corroborates; a normal one contradicts.
+                if same_region(reading, fact) {
+                    match fact.result {
+                        Some(r) if r.corroborates() => {
+                            push_as(&mut out, C::CorroboratingStudy, p, fact);
+                        }
+                        Some(TestResult::Normal | TestResult::Degenerative) => {
+                            push_as(&mut out, C::CorroboratingStudy, Polarity::Negated, fact);
+                        }
+                        _ => {}
+                    }
+                }
+                // The same study of the same region is imaging of record for a repeat; for a
+                // treatment, any study already done is.
+                if (value == service.as_str() && same_region(reading, fact)) || !is_study {
+                    &[C::PriorImaging]
+                } else {
+                    &[]
+                }
             }
-            // For a treatment, any study already done is imaging of record.
-            FactKind::Imaging if !is_study && given(p) => &[C::PriorImaging],
             FactKind::Surgery
                 if given(p)
                     && in_postsurgical_period(
@@ -779,7 +805,13 @@ fn engine_facts(
                 "failed_return_to_work" => &[C::FailedReturnToWork],
                 _ => &[],
             },
-            FactKind::UrineDrugScreen if given(p) => &[C::OpioidMonitoring],
+            // A screen that did not match the prescriptions is aberrant behaviour, not
+            // monitoring that went well.
+            FactKind::UrineDrugScreen if given(p) => match fact.result {
+                Some(TestResult::Inconsistent) => &[C::AberrantBehavior],
+                _ => &[C::OpioidMonitoring],
+            },
+            FactKind::AberrantBehavior => &[C::AberrantBehavior],
             FactKind::Condition => match value {
                 "gi_disorder" => &[C::GiRisk],
                 "medical_comorbidity" => &[C::MedicalComorbidity],

@@ -7,9 +7,12 @@
 //! The engine's rule files refer to [`FactKind`]s and their normalized values by their serde
 //! names, so those names are a public interface: add kinds and values, never rename them.
 
+mod function;
 mod lexicon;
 pub mod negation;
+mod results;
 pub(crate) mod scan;
+mod sections;
 mod sentences;
 
 use jiff::civil::Date;
@@ -18,7 +21,10 @@ use serde::{Deserialize, Serialize};
 pub use crate::vocab::anatomy;
 pub use crate::vocab::anatomy::{BodyRegion, Laterality};
 pub(crate) use crate::vocab::{drugs, numbers};
+pub use function::Direction;
 pub use negation::Polarity;
+pub use results::TestResult;
+pub use sections::{Section, SectionKind};
 
 use crate::model::Diagnostic;
 
@@ -82,7 +88,7 @@ pub enum FactKind {
     /// "positive_apprehension", "antalgic_gait", "trigger_point".
     PhysicalFinding,
     /// A completed imaging or electrodiagnostic study. `value`: the service name ("mri", "x_ray",
-    /// "ct", "emg_ncv", "bone_scan"); `body_region` where stated.
+    /// "ct", "emg_ncv", "bone_scan"); `body_region` where stated; `result`: what it showed.
     Imaging,
     /// A surgery already done. `value`: the procedure, normalized: "surgery" (unspecified),
     /// "arthroscopy", "arthroplasty", "fusion", "laminectomy", "discectomy", "meniscectomy",
@@ -99,11 +105,21 @@ pub enum FactKind {
     /// long it has been taken ("for 6 months"). Polarity `affirmed` (current), `historical`
     /// (past), `uncertain` (requested or planned), `negated` (stopped, denied).
     Medication,
-    /// A urine drug screen. `value`: "performed", "consistent" or "inconsistent"; `date` if stated.
+    /// A urine drug screen or a CURES (prescription monitoring) report. `value`: "performed",
+    /// "consistent" or "inconsistent", as `result`; `date` if stated.
     UrineDrugScreen,
     /// The utilization review decision. `value`: "denied", "modified" or "certified"; `date` if
     /// stated.
     UrDecision,
+    /// Aberrant drug-related behaviour: early refills, lost prescriptions, several prescribers,
+    /// diversion, illicit use. `value`: "aberrant_behavior".
+    AberrantBehavior,
+    /// A functional measure: an activity and which way it goes. `value`: "lifting", "walking",
+    /// "sitting", "standing", "sleep" or "adl"; `direction`: improved, limited or worse.
+    Function,
+    /// The patient's stance on an operation. `value`: "surgery"; affirmed when the patient
+    /// would consider it (wants it, asks about it), negated when the patient declines it.
+    SurgicalConsideration,
     /// A condition beside the injury that bears on a treatment's risk. `value`: "gi_disorder"
     /// (gastritis, dyspepsia, reflux, ulcer: NSAID risk), "medical_comorbidity" (hypertension,
     /// diabetes, heart or lung disease: anesthesia risk), "bleeding_risk" (anticoagulants, a
@@ -114,7 +130,7 @@ pub enum FactKind {
 
 impl FactKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FactKind; 21] = [
+    pub const ALL: [FactKind; 24] = [
         FactKind::Age,
         FactKind::Sex,
         FactKind::DateOfInjury,
@@ -135,6 +151,9 @@ impl FactKind {
         FactKind::Medication,
         FactKind::UrineDrugScreen,
         FactKind::UrDecision,
+        FactKind::AberrantBehavior,
+        FactKind::Function,
+        FactKind::SurgicalConsideration,
         FactKind::Condition,
     ];
 
@@ -161,6 +180,9 @@ impl FactKind {
             FactKind::Medication => "medication",
             FactKind::UrineDrugScreen => "urine_drug_screen",
             FactKind::UrDecision => "ur_decision",
+            FactKind::AberrantBehavior => "aberrant_behavior",
+            FactKind::Function => "function",
+            FactKind::SurgicalConsideration => "surgical_consideration",
             FactKind::Condition => "condition",
         }
     }
@@ -192,6 +214,13 @@ pub struct Fact {
     /// Name, strength, form and count of a medication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drug: Option<crate::request::Drug>,
+    /// What a study or screen showed, read from its own clause (imaging, electrodiagnosis,
+    /// drug screens); `None` when the text states no result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<TestResult>,
+    /// Which way a functional measure goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
     /// Byte offsets into the text the fact was read from: `text[start..end]`.
     pub start: usize,
     pub end: usize,
@@ -223,6 +252,8 @@ impl Fact {
             laterality: None,
             duration: None,
             drug: None,
+            result: None,
+            direction: None,
             start,
             end,
             text: source.get(start..end).unwrap_or_default().to_string(),
@@ -255,10 +286,7 @@ pub fn dates(text: &str) -> Vec<Date> {
 /// The byte spans of the sentences that report the utilization review's decision or reasons:
 /// shown to a reviewer as UR's reasoning, never read as clinical findings.
 pub fn ur_reasoning(text: &str) -> Vec<(usize, usize)> {
-    sentences::sentences(text)
-        .into_iter()
-        .filter(|&(a, b)| text.get(a..b).is_some_and(scan::reports_ur_reasoning))
-        .collect()
+    scan::ur_sentences(text, &sentences::sentences(text), &sections::sections(text))
 }
 
 /// The byte spans of a text's sentences, as the fact reader splits them.

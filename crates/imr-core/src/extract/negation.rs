@@ -79,6 +79,30 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("without documentation of", Role::Pre(N)),
     ("without evidence of", Role::Pre(N)),
     ("denies", Role::Pre(N)),
+    // Refusal: the thing is not given and not wanted.
+    ("declines", Role::Pre(N)),
+    ("declined", Role::Pre(N)),
+    ("declining", Role::Pre(N)),
+    ("refuses", Role::Pre(N)),
+    ("refused", Role::Pre(N)),
+    ("does not want", Role::Pre(N)),
+    ("did not want", Role::Pre(N)),
+    ("doesn't want", Role::Pre(N)),
+    ("not interested in", Role::Pre(N)),
+    ("is not interested in", Role::Pre(N)),
+    ("wishes to avoid", Role::Pre(N)),
+    ("wants to avoid", Role::Pre(N)),
+    ("would like to avoid", Role::Pre(N)),
+    ("prefers to avoid", Role::Pre(N)),
+    ("would rather avoid", Role::Pre(N)),
+    ("avoid", Role::Pre(N)),
+    ("opposed to", Role::Pre(N)),
+    ("against", Role::Pre(N)),
+    ("not a candidate for", Role::Pre(N)),
+    ("is not a candidate for", Role::Pre(N)),
+    ("not willing to", Role::Pre(N)),
+    ("unwilling to", Role::Pre(N)),
+    ("no interest in", Role::Pre(N)),
     ("denied", Role::Pre(N)),
     ("deny", Role::Pre(N)),
     ("denying", Role::Pre(N)),
@@ -138,6 +162,17 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("is not documented", Role::Post(N)),
     ("are not documented", Role::Post(N)),
     ("not found", Role::Post(N)),
+    ("not done", Role::Post(N)),
+    ("not performed", Role::Post(N)),
+    ("not obtained", Role::Post(N)),
+    ("not elicited", Role::Post(N)),
+    ("not been done", Role::Post(N)),
+    ("not been performed", Role::Post(N)),
+    ("not been obtained", Role::Post(N)),
+    ("was declined", Role::Post(N)),
+    ("were declined", Role::Post(N)),
+    ("was refused", Role::Post(N)),
+    ("within normal limits", Role::Post(N)),
     ("not seen", Role::Post(N)),
     ("not present", Role::Post(N)),
     ("not reported", Role::Post(N)),
@@ -149,7 +184,10 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("were negative", Role::Post(N)),
     ("is negative", Role::Post(N)),
     ("are negative", Role::Post(N)),
-    ("absent", Role::Post(N)),
+    ("was absent", Role::Post(N)),
+    ("were absent", Role::Post(N)),
+    ("is absent", Role::Post(N)),
+    ("are absent", Role::Post(N)),
     ("unremarkable", Role::Post(N)),
     ("ruled out", Role::Post(N)),
     ("was denied", Role::Post(P)),
@@ -299,6 +337,24 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("had participated in", Role::PastCare),
     ("attended", Role::PastCare),
     ("tried", Role::PastCare),
+    // Care that failed was given: "has failed therapy, NSAIDs and a home program".
+    ("failed", Role::PastCare),
+    ("has failed", Role::PastCare),
+    ("have failed", Role::PastCare),
+    ("had failed", Role::PastCare),
+    ("failure of", Role::PastCare),
+    ("despite", Role::PastCare),
+    ("in spite of", Role::PastCare),
+    ("refractory to", Role::PastCare),
+    ("unresponsive to", Role::PastCare),
+    ("did not respond to", Role::PastCare),
+    ("has not responded to", Role::PastCare),
+    ("not responded to", Role::PastCare),
+    ("no relief from", Role::PastCare),
+    ("no benefit from", Role::PastCare),
+    ("without relief from", Role::PastCare),
+    ("without benefit from", Role::PastCare),
+    ("without improvement from", Role::PastCare),
     ("has tried", Role::PastCare),
     ("have tried", Role::PastCare),
     ("had tried", Role::PastCare),
@@ -442,6 +498,27 @@ pub(crate) fn polarity(
     start: usize,
     end: usize,
 ) -> (Polarity, bool) {
+    assert_span(text, triggers, sentence, (start, end), true)
+}
+
+/// [`polarity`] from the triggers before the span only.
+pub(crate) fn polarity_before(
+    text: &str,
+    triggers: &[Trigger],
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+) -> (Polarity, bool) {
+    assert_span(text, triggers, sentence, (start, end), false)
+}
+
+fn assert_span(
+    text: &str,
+    triggers: &[Trigger],
+    sentence: (usize, usize),
+    (start, end): (usize, usize),
+    look_after: bool,
+) -> (Polarity, bool) {
     let first = triggers.partition_point(|t| t.start < sentence.0);
     let last = triggers.partition_point(|t| t.start < sentence.1);
     let in_sentence = &triggers[first..last];
@@ -515,7 +592,7 @@ pub(crate) fn polarity(
     .iter()
     .any(|w| lead.contains(w));
     let mut post: Option<(usize, Polarity)> = None;
-    for t in in_sentence.iter().filter(|t| t.start >= end) {
+    for t in in_sentence.iter().filter(|t| look_after && t.start >= end) {
         match t.role {
             Role::Terminator | Role::Pseudo | Role::Pre(_) | Role::PastCare => break,
             Role::NegationEnd => {}

@@ -13,6 +13,8 @@ use super::anatomy::{self, RegionMention};
 use super::lexicon::{ENTRIES, Entry};
 use super::negation::{self, Polarity};
 use super::numbers::number_word;
+use super::results::{self, Study, TestResult};
+use super::sections::{Section, SectionKind, section_at};
 use super::sentences::{sentence_of, sentences};
 use super::{Extraction, Fact, FactKind};
 use crate::model::Diagnostic;
@@ -99,6 +101,21 @@ static MECHANISM_CUE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:injur\w*|accident|mechanism|while|occurred|claim|status post being)\b")
 });
 
+/// A fact as read, and how its polarity is to be set.
+type Read = (Fact, Assert);
+
+/// How a fact's polarity is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Assert {
+    /// By the triggers around it.
+    Scope,
+    /// Already set (by its phrase, or it has none).
+    Fixed,
+    /// By the triggers before it only: a qualifier after the phrase ("EHL 4/5", "reflexes
+    /// absent") already said it is a finding.
+    Before,
+}
+
 /// Kinds for which "history of" / "prior" mean something (a past treatment or condition);
 /// for the others the fact is simply affirmed.
 fn can_be_historical(kind: FactKind) -> bool {
@@ -125,6 +142,55 @@ fn takes_region(kind: FactKind) -> bool {
             | FactKind::PhysicalFinding
             | FactKind::Treatment
     )
+}
+
+/// Kinds that name care given or to be given, which a plan orders rather than reports.
+fn is_care(kind: FactKind) -> bool {
+    matches!(
+        kind,
+        FactKind::Treatment
+            | FactKind::Imaging
+            | FactKind::Surgery
+            | FactKind::PlannedSurgery
+            | FactKind::Medication
+            | FactKind::UrineDrugScreen
+    )
+}
+
+/// "Continue Norco", "refill gabapentin": care already given goes on.
+fn continued(text: &str, sentence: (usize, usize), at: usize) -> bool {
+    let before = text
+        .get(sentence.0..at)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    [
+        "continue",
+        "refill",
+        "renew",
+        "resume",
+        "remain on",
+        "maintain",
+    ]
+    .iter()
+    .any(|w| before.contains(w))
+}
+
+/// The sentences that report the utilization review: by their words, or by standing under a
+/// UR heading.
+pub(super) fn ur_sentences(
+    text: &str,
+    spans: &[(usize, usize)],
+    sections: &[Section],
+) -> Vec<(usize, usize)> {
+    spans
+        .iter()
+        .copied()
+        .filter(|&(a, b)| {
+            reports_ur_reasoning(&text[a..b])
+                || section_at(sections, a) == Some(SectionKind::UrNotice)
+                || section_at(sections, text[a..b].len() / 2 + a) == Some(SectionKind::UrNotice)
+        })
+        .collect()
 }
 
 /// Fewer letters than this share of the text: not prose.
@@ -154,20 +220,20 @@ pub(super) fn extract(text: &str) -> Extraction {
         ));
     }
     let spans = sentences(text);
-    let ur_sentences: Vec<(usize, usize)> = spans
-        .iter()
-        .copied()
-        .filter(|&(a, b)| reports_ur_reasoning(&text[a..b]))
-        .collect();
+    let sections = super::sections::sections(text);
+    let ur_sentences = ur_sentences(text, &spans, &sections);
     let triggers = negation::triggers(text);
     let regions = anatomy::regions(text);
-    let mut facts: Vec<(Fact, bool)> = Vec::new(); // (fact, polarity fixed)
+    let mut facts: Vec<Read> = Vec::new();
 
     dictionary_facts(text, &spans, &mut facts);
     demographics(text, &mut facts);
     pain_scores(text, &mut facts);
     medications(text, &spans, &mut facts);
     ur_decisions(text, &spans, &mut facts);
+    for f in super::function::measures(text, &spans) {
+        facts.push((f, Assert::Fixed));
+    }
     for m in &regions {
         let mut f = Fact::new(
             FactKind::BodyRegion,
@@ -178,21 +244,41 @@ pub(super) fn extract(text: &str) -> Extraction {
         );
         f.laterality = m.laterality;
         f.body_region = Some(m.region);
-        facts.push((f, false));
+        facts.push((f, Assert::Scope));
     }
 
     let mut out = Vec::with_capacity(facts.len());
-    for (mut fact, fixed) in facts {
+    for (mut fact, assert) in facts {
         let sentence = sentence_of(&spans, fact.start).map_or((0, text.len()), |i| spans[i]);
-        if !fixed {
-            let (mut p, past_care) =
-                negation::polarity(text, &triggers, sentence, fact.start, fact.end);
+        if assert != Assert::Fixed {
+            let (mut p, past_care) = if assert == Assert::Before {
+                negation::polarity_before(text, &triggers, sentence, fact.start, fact.end)
+            } else {
+                negation::polarity(text, &triggers, sentence, fact.start, fact.end)
+            };
             let care = !matches!(fact.kind, FactKind::Diagnosis | FactKind::WorkStatus);
             if p == Polarity::Historical && (!can_be_historical(fact.kind) || (past_care && !care))
             {
                 p = Polarity::Affirmed;
             }
             fact.polarity = p;
+        }
+        // Care named under "Plan:" is ordered, not given, unless it is continued.
+        if fact.polarity == Polarity::Affirmed
+            && is_care(fact.kind)
+            && section_at(&sections, fact.start) == Some(SectionKind::Plan)
+            && !continued(text, sentence, fact.start)
+        {
+            fact.polarity = Polarity::Planned;
+        }
+        // Who holds a plan: the patient's own stance on an operation not yet done.
+        if matches!(fact.kind, FactKind::Surgery | FactKind::PlannedSurgery)
+            && fact.polarity != Polarity::Historical
+            && let Some(would) = super::function::stance(text, sentence, fact.start, fact.end)
+        {
+            let mut stance = super::function::stance_fact(&fact, would);
+            stance.ur_reasoning = ur_sentences.contains(&sentence);
+            out.push(stance);
         }
         if fact.kind == FactKind::Surgery
             && matches!(fact.polarity, Polarity::Uncertain | Polarity::Planned)
@@ -211,7 +297,6 @@ pub(super) fn extract(text: &str) -> Extraction {
             fact.laterality = m.laterality;
         }
         if fact.kind == FactKind::UrineDrugScreen {
-            fact.value = screen_result(text, sentence, fact.end).to_string();
             fact.date = date_after(text, sentence, fact.end);
         }
         if fact.kind == FactKind::Treatment {
@@ -233,6 +318,7 @@ pub(super) fn extract(text: &str) -> Extraction {
     }
     out.sort_by_key(|f| (f.start, f.end));
     drop_repeated_abbreviations(text, &mut out);
+    attach_results(text, &triggers, &spans, &mut out);
     link_responses(text, &mut out, &spans);
     Extraction {
         facts: out,
@@ -240,7 +326,7 @@ pub(super) fn extract(text: &str) -> Extraction {
     }
 }
 
-fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool)>) {
+fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
     let bytes = text.as_bytes();
     for m in LEXICON.find_iter(text) {
         if !is_word_boundary(bytes, m.start(), m.end()) {
@@ -263,27 +349,27 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact,
             continue;
         }
         let mut fact = Fact::new(entry.kind, entry.value, text, m.start(), m.end());
-        let mut fixed = false;
+        let mut assert = Assert::Scope;
         if let Some(p) = entry.polarity {
             fact.polarity = p;
-            fixed = true;
+            assert = Assert::Fixed;
         }
         if let Some(q) = entry.qualifier {
             match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
-                Some(true) => {}
+                Some(true) => assert = Assert::Before,
                 Some(false) => {
                     fact.polarity = Polarity::Negated;
-                    fixed = true;
+                    assert = Assert::Fixed;
                 }
                 None => continue,
             }
         }
         let is_return_to_work =
             entry.kind == FactKind::Response && entry.phrase.ends_with("to work");
-        facts.push((fact, fixed));
+        facts.push((fact, assert));
         if is_return_to_work {
             let work = Fact::new(FactKind::WorkStatus, "working", text, m.start(), m.end());
-            facts.push((work, false));
+            facts.push((work, Assert::Scope));
         }
     }
 }
@@ -332,7 +418,7 @@ fn qualify(
     }
 }
 
-fn demographics(text: &str, facts: &mut Vec<(Fact, bool)>) {
+fn demographics(text: &str, facts: &mut Vec<Read>) {
     if let Some(c) = AGE.captures(text) {
         let m = c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
         let years = (1..=3)
@@ -341,7 +427,7 @@ fn demographics(text: &str, facts: &mut Vec<(Fact, bool)>) {
         if let Some(years) = years.filter(|y| (14..=110).contains(y)) {
             let mut f = Fact::new(FactKind::Age, years.to_string(), text, m.0, m.1);
             f.number = Some(f64::from(years));
-            facts.push((f, true));
+            facts.push((f, Assert::Fixed));
         }
     }
     if let Some(m) = SEX.find(text) {
@@ -351,7 +437,7 @@ fn demographics(text: &str, facts: &mut Vec<(Fact, bool)>) {
         };
         facts.push((
             Fact::new(FactKind::Sex, value, text, m.start(), m.end()),
-            true,
+            Assert::Fixed,
         ));
     }
     // The date of injury: the first date within a short reach after an injury cue.
@@ -369,30 +455,9 @@ fn demographics(text: &str, facts: &mut Vec<(Fact, bool)>) {
             let (a, b) = (cue.end() + m.start(), cue.end() + m.end());
             let mut f = Fact::new(FactKind::DateOfInjury, date.to_string(), text, a, b);
             f.date = Some(date);
-            facts.push((f, true));
+            facts.push((f, Assert::Fixed));
             break;
         }
-    }
-}
-
-/// What a urine drug screen showed, from the rest of its sentence.
-fn screen_result(text: &str, sentence: (usize, usize), end: usize) -> &'static str {
-    let rest = text
-        .get(end..sentence.1.max(end))
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ["inconsistent", "aberrant", "positive for", "unexpected"]
-        .iter()
-        .any(|w| rest.contains(w))
-    {
-        "inconsistent"
-    } else if rest.contains("consistent")
-        || rest.contains("negative for")
-        || rest.contains("appropriate")
-    {
-        "consistent"
-    } else {
-        "performed"
     }
 }
 
@@ -422,7 +487,7 @@ fn date_of(c: &regex::Captures<'_>) -> Option<jiff::civil::Date> {
     jiff::civil::Date::new(year, month, day).ok()
 }
 
-fn pain_scores(text: &str, facts: &mut Vec<(Fact, bool)>) {
+fn pain_scores(text: &str, facts: &mut Vec<Read>) {
     let bytes = text.as_bytes();
     for c in PAIN.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
@@ -445,11 +510,11 @@ fn pain_scores(text: &str, facts: &mut Vec<(Fact, bool)>) {
         };
         let mut f = Fact::new(FactKind::PainScore, value, text, m.start(), m.end());
         f.number = Some(top);
-        facts.push((f, false));
+        facts.push((f, Assert::Scope));
     }
 }
 
-fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool)>) {
+fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
     for m in super::drugs::mentions_in_record(text) {
         let sentence = sentence_of(spans, m.start).map_or((0, text.len()), |i| spans[i]);
         let rest = &text[m.end..sentence.1.max(m.end)];
@@ -516,11 +581,11 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool
             });
         }
         f.drug = Some(drug);
-        facts.push((f, false));
+        facts.push((f, Assert::Scope));
     }
 }
 
-fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, bool)>) {
+fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
     for &(a, b) in spans {
         let sentence = &text[a..b];
         if !UR_CUE.is_match(sentence) {
@@ -555,7 +620,7 @@ fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<(Fact, boo
             .rev()
             .find(|c| c.get(0).is_some_and(|d| d.end() <= m.start()));
         f.date = after.or(before).and_then(|c| date_of(c));
-        facts.push((f, true));
+        facts.push((f, Assert::Fixed));
     }
 }
 
@@ -637,6 +702,57 @@ fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usiz
     }
     // "physical therapy three times per week for two weeks": the request reader's schedule.
     crate::request::schedule_quantity(after)
+}
+
+/// Each study and screen takes the result words of its own clause: after it up to the next
+/// study of its sentence, else just before it.
+fn attach_results(
+    text: &str,
+    triggers: &[negation::Trigger],
+    spans: &[(usize, usize)],
+    facts: &mut [Fact],
+) {
+    let study = |f: &Fact| match f.kind {
+        FactKind::Imaging if f.value == "emg_ncv" => Some(Study::Electrodiagnosis),
+        FactKind::Imaging => Some(Study::Imaging),
+        FactKind::UrineDrugScreen => Some(Study::DrugScreen),
+        _ => None,
+    };
+    let studies: Vec<(usize, usize, usize)> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| study(f).is_some())
+        .map(|(i, f)| (i, f.start, f.end))
+        .collect();
+    for (k, &(i, start, end)) in studies.iter().enumerate() {
+        let Some(kind) = study(&facts[i]) else {
+            continue;
+        };
+        let sentence = sentence_of(spans, start).map_or((0, text.len()), |s| spans[s]);
+        let next = studies
+            .get(k + 1)
+            .map_or(sentence.1, |n| n.1.clamp(end, sentence.1.max(end)));
+        let previous = k
+            .checked_sub(1)
+            .map_or(sentence.0, |p| studies[p].2.clamp(sentence.0, start));
+        let found = results::result(
+            text,
+            triggers,
+            sentence,
+            (previous, start, end, next.max(end)),
+            kind,
+        );
+        let fact = &mut facts[i];
+        fact.result = found;
+        // "The MRI was negative", "x-rays were unremarkable": a result says the study was done;
+        // the words negate what it looked for, not the study.
+        if found.is_some() && fact.polarity == Polarity::Negated {
+            fact.polarity = Polarity::Affirmed;
+        }
+        if fact.kind == FactKind::UrineDrugScreen {
+            fact.value = found.map_or("performed", TestResult::as_str).to_string();
+        }
+    }
 }
 
 /// A response is about the nearest treatment or medication of its sentence.
@@ -728,7 +844,7 @@ fn drop_repeated_abbreviations(text: &str, facts: &mut Vec<Fact>) {
 /// of the first level thought, not a finding of the record.
 static UR_REASONING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?i:utilization review|peer review(?:er)?|non-?certifi(?:ed|cation)|not certified|was (?:denied|modified|non-?certified)|were (?:denied|modified)|(?:denial|modification) (?:was|of)|prior review(?:er)?|the reviewer|adverse determination)\b|\bUR\b",
+        r"\b(?i:utilization review|peer review(?:er)?|non-?certifi(?:ed|cation)|not certified|(?:was|were|is|are|been) (?:denied|modified|non-?certified)|(?:denial|modification) (?:was|of)|prior review(?:er)?|the reviewer|adverse determination|per the review(?:er)?|claims administrator)\b|\bUR\b|\b(?i:denied|non-?certified|modified):",
     )
 });
 

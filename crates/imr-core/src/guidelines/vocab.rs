@@ -78,6 +78,13 @@ clinical_facts! {
     SurgeryConsidered = "surgery_considered",
     SurgeryApproved = "surgery_approved",
     PriorImaging = "prior_imaging",
+    /// A study of record whose result supports the diagnosis: imaging that shows a lesion
+    /// (compressing a root or not), an abnormal electrodiagnostic study. A study read as normal
+    /// or as degenerative change only contradicts it.
+    CorroboratingStudy = "corroborating_study",
+    /// Aberrant drug-related behaviour: an inconsistent drug screen or CURES report, early
+    /// refills, several prescribers, illicit use.
+    AberrantBehavior = "aberrant_behavior",
     MuscleSpasm = "muscle_spasm",
     /// Trigger points on examination (a twitch response with referred pain).
     TriggerPoints = "trigger_points",

@@ -1,0 +1,363 @@
+//! Function as records state it: an activity with a measure of how it goes ("can now carry a
+//! laundry basket up the stairs", "still unable to sit more than 20 minutes", "sleeping worse"),
+//! and the patient's stance on an operation ("asks whether she is a candidate for a fusion",
+//! "declines surgery").
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use serde::{Deserialize, Serialize};
+
+use super::{Fact, FactKind, Polarity};
+
+/// Which way a functional measure goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Better than before: a gain.
+    Improved,
+    /// Limited, without a change stated.
+    Limited,
+    /// Worse than before.
+    Worse,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Improved => "improved",
+            Direction::Limited => "limited",
+            Direction::Worse => "worse",
+        }
+    }
+}
+
+/// Activities, by the measure they belong to.
+const ACTIVITIES: &[(&str, &str)] = &[
+    ("lift", "lifting"),
+    ("lifts", "lifting"),
+    ("lifting", "lifting"),
+    ("carry", "lifting"),
+    ("carries", "lifting"),
+    ("carrying", "lifting"),
+    ("walk", "walking"),
+    ("walks", "walking"),
+    ("walking", "walking"),
+    ("ambulate", "walking"),
+    ("ambulates", "walking"),
+    ("ambulating", "walking"),
+    ("ambulation", "walking"),
+    ("hike", "walking"),
+    ("climb", "walking"),
+    ("climbs", "walking"),
+    ("climbing", "walking"),
+    ("stairs", "walking"),
+    ("sit", "sitting"),
+    ("sits", "sitting"),
+    ("sitting", "sitting"),
+    ("stand", "standing"),
+    ("stands", "standing"),
+    ("standing", "standing"),
+    ("sleep", "sleep"),
+    ("sleeps", "sleep"),
+    ("sleeping", "sleep"),
+    ("drive", "adl"),
+    ("drives", "adl"),
+    ("driving", "adl"),
+    ("dress", "adl"),
+    ("dresses", "adl"),
+    ("dressing", "adl"),
+    ("bathe", "adl"),
+    ("bathing", "adl"),
+    ("shower", "adl"),
+    ("showering", "adl"),
+    ("cook", "adl"),
+    ("cooking", "adl"),
+    ("shop", "adl"),
+    ("shopping", "adl"),
+    ("groceries", "adl"),
+    ("grocery shopping", "adl"),
+    ("housework", "adl"),
+    ("household chores", "adl"),
+    ("chores", "adl"),
+    ("yard work", "adl"),
+    ("yardwork", "adl"),
+    ("gardening", "adl"),
+    ("laundry", "adl"),
+    ("vacuum", "adl"),
+    ("vacuuming", "adl"),
+    ("mow", "adl"),
+    ("self-care", "adl"),
+    ("self care", "adl"),
+    ("adls", "adl"),
+    ("adl", "adl"),
+    ("activities of daily living", "adl"),
+    ("daily activities", "adl"),
+    ("play with", "adl"),
+    ("bend", "adl"),
+    ("bending", "adl"),
+    ("kneel", "adl"),
+    ("squat", "adl"),
+    ("reach overhead", "adl"),
+    ("reaching overhead", "adl"),
+    ("type", "adl"),
+    ("typing", "adl"),
+    ("grip", "adl"),
+    ("open jars", "adl"),
+];
+
+/// Words that set the direction, by kind.
+const WORSE: &[&str] = &[
+    "worse",
+    "worsened",
+    "worsening",
+    "no longer able",
+    "can no longer",
+    "no longer",
+    "deteriorated",
+    "declined",
+    "less able",
+    "now unable",
+    "decreased tolerance",
+    "reduced tolerance",
+];
+const LIMITED: &[&str] = &[
+    "unable",
+    "cannot",
+    "can't",
+    "can not",
+    "not able",
+    "difficulty",
+    "difficult",
+    "trouble",
+    "limited to",
+    "limited",
+    "no more than",
+    "not more than",
+    "only",
+    "less than",
+    "restricted",
+    "avoids",
+    "needs help",
+    "needs assistance",
+    "requires assistance",
+    "requires help",
+    "struggles",
+    "wakes",
+    "waking",
+    "awakens",
+    "interrupted",
+    "poor",
+];
+const IMPROVED: &[&str] = &[
+    "now",
+    "again",
+    "improved",
+    "improvement",
+    "increased",
+    "better",
+    "longer",
+    "resumed",
+    "back to",
+    "returned to",
+    "without difficulty",
+    "independent",
+    "independently",
+    "allows",
+    "allow",
+    "enables",
+    "enable",
+    "helps",
+    "able to",
+    "tolerates",
+    "progressed",
+    "up from",
+    "from",
+];
+
+const STANCE_AGAINST: &[&str] = &[
+    "declin",
+    "refus",
+    "avoid",
+    "not interested",
+    "no interest",
+    "does not want",
+    "doesn't want",
+    "did not want",
+    "not want",
+    "not willing",
+    "unwilling",
+    "against",
+    "opposed",
+    "not a candidate",
+    "not consider",
+    "wouldn't consider",
+    "would not consider",
+    "reluctant",
+    "hesitant",
+    "defer",
+];
+const STANCE_FOR: &[&str] = &[
+    "would consider",
+    "willing to",
+    "interested in",
+    "wants",
+    "would like",
+    "wishes to proceed",
+    "wish to proceed",
+    "like to proceed",
+    "proceed with",
+    "asks whether",
+    "asks about",
+    "asked about",
+    "asked whether",
+    "inquir",
+    "candidate",
+    "open to",
+    "considering",
+    "consider",
+    "agrees to",
+    "desires",
+    "hopes to",
+    "eager",
+    "requests",
+    "elect",
+];
+
+static MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| crate::vocab::phrase_matcher(ACTIVITIES.iter().map(|(w, _)| *w)));
+
+/// How far around an activity its measure is looked for, within the clause.
+const BEFORE: usize = 60;
+const AFTER: usize = 50;
+
+/// The functional measures of `text`: one per activity named with a direction.
+pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<Fact> = Vec::new();
+    for m in MATCHER.find_iter(text) {
+        if !crate::vocab::is_word_boundary(bytes, m.start(), m.end()) {
+            continue;
+        }
+        let Some(&sentence) = spans.iter().find(|s| s.0 <= m.start() && m.start() < s.1) else {
+            continue;
+        };
+        let (before, after) = clause_around(text, sentence, m.start(), m.end());
+        let near = format!("{before} {after}");
+        let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
+        let direction = if has(WORSE) {
+            Direction::Worse
+        } else if has(LIMITED) {
+            Direction::Limited
+        } else if has(IMPROVED) {
+            Direction::Improved
+        } else {
+            continue;
+        };
+        // One measure per clause: "can now walk and climb stairs" is one gain.
+        if out
+            .last()
+            .is_some_and(|f| f.start >= sentence.0 && m.start() - f.end < 25)
+        {
+            continue;
+        }
+        let mut fact = Fact::new(
+            FactKind::Function,
+            ACTIVITIES[m.pattern().as_usize()].1,
+            text,
+            m.start(),
+            m.end(),
+        );
+        fact.direction = Some(direction);
+        out.push(fact);
+    }
+    out
+}
+
+/// The patient's stance on an operation named at `start..end`, from the words around it in its
+/// sentence: `Some(true)` would consider it, `Some(false)` declines it.
+pub(crate) fn stance(
+    text: &str,
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+) -> Option<bool> {
+    let (before, after) = clause_around(text, sentence, start, end);
+    let after: String = after.chars().take(30).collect();
+    let against = |s: &str| STANCE_AGAINST.iter().any(|w| s.contains(w));
+    if against(&before) || against(&after) {
+        Some(false)
+    } else if STANCE_FOR.iter().any(|w| before.contains(w)) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// The lower-cased words before and after a span, within its clause (cut at ';', ':' and the
+/// turns "but", "however", "although").
+fn clause_around(
+    text: &str,
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+) -> (String, String) {
+    let from = super::anatomy::floor_char(text, start.saturating_sub(BEFORE).max(sentence.0));
+    let mut to = (end + AFTER).min(sentence.1.max(end));
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let before = text[from..start].to_ascii_lowercase();
+    let after = text[end..to].to_ascii_lowercase();
+    let cut = |s: &str, last: bool| -> String {
+        let marks = [
+            ";",
+            ":",
+            " but ",
+            " however",
+            " although",
+            " though ",
+            " whereas ",
+        ];
+        let positions = marks.iter().filter_map(|m| {
+            if last {
+                s.rfind(m).map(|i| i + m.len())
+            } else {
+                s.find(m)
+            }
+        });
+        if last {
+            positions
+                .max()
+                .map_or(s.to_string(), |i| s[i..].to_string())
+        } else {
+            positions
+                .min()
+                .map_or(s.to_string(), |i| s[..i].to_string())
+        }
+    };
+    (cut(&before, true), cut(&after, false))
+}
+
+fn contains_word(haystack: &str, needle: &str) -> bool {
+    haystack.match_indices(needle).any(|(i, _)| {
+        let b = haystack.as_bytes();
+        let before = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        let e = i + needle.len();
+        let after = e >= b.len() || !b[e].is_ascii_alphanumeric();
+        before && after
+    })
+}
+
+/// A stance fact for the operation `fact` names.
+pub(crate) fn stance_fact(fact: &Fact, would_consider: bool) -> Fact {
+    let mut f = fact.clone();
+    f.kind = FactKind::SurgicalConsideration;
+    f.value = "surgery".to_string();
+    f.polarity = if would_consider {
+        Polarity::Affirmed
+    } else {
+        Polarity::Negated
+    };
+    f
+}
