@@ -421,6 +421,7 @@ fn fact(name: &str, polarity: Polarity) -> EngineFact {
         polarity,
         span: Some((0, 4)),
         text: "text".into(),
+        quote: None,
     }
 }
 

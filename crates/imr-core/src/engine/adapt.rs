@@ -166,6 +166,7 @@ pub fn build_with_facts(
                     polarity: Polarity::Affirmed,
                     span: None,
                     text: "requested with an operation on the same part of the body".to_string(),
+                    quote: None,
                 });
             }
         }
@@ -182,6 +183,7 @@ pub fn build_with_facts(
                 polarity: Polarity::Affirmed,
                 span: None,
                 text: "an NSAID is taken or requested in the same case".to_string(),
+                quote: None,
             });
             if let Some(years) = age.filter(|&a| a > 65.0) {
                 item.facts.push(EngineFact {
@@ -191,6 +193,7 @@ pub fn build_with_facts(
                     text: format!(
                         "age {years:.0} on NSAIDs (over 65: a risk factor for GI events)"
                     ),
+                    quote: None,
                 });
             }
             for fact in facts.iter().filter(|f| is_gi_risk_drug(f)) {
@@ -207,6 +210,7 @@ pub fn build_with_facts(
                 polarity: Polarity::Planned,
                 span: None,
                 text: "an opioid is requested in the same case".to_string(),
+                quote: None,
             });
         }
         items.push(item);
@@ -316,6 +320,14 @@ fn item_input(
         &mut item.prior_visits,
         &mut item.procedures,
     );
+    // Each fact quotes the clause the reader found it in.
+    for fact in &mut item.facts {
+        fact.quote = fact.span.and_then(|span| {
+            let read = facts.iter().find(|f| (f.start, f.end) == span)?;
+            let (a, b) = read.clause?;
+            clinical_summary.get(a..b).map(str::to_string)
+        });
+    }
     item
 }
 
@@ -548,6 +560,7 @@ fn engine_facts(
             polarity,
             span: None,
             text: format!("injury {weeks:.0} weeks before the request (chronic: more than 12)"),
+            quote: None,
         });
     }
     // Post-operative care, or a service requested with a surgery, is in the postsurgical period.
@@ -557,6 +570,7 @@ fn engine_facts(
             polarity: Polarity::Affirmed,
             span: None,
             text: "the request is for post-operative care".to_string(),
+            quote: None,
         });
     }
     if reading.additional {
@@ -565,6 +579,7 @@ fn engine_facts(
             polarity: Polarity::Affirmed,
             span: None,
             text: "the request continues a treatment already given".to_string(),
+            quote: None,
         });
     }
     let regions: Vec<&str> = reading.body_regions.iter().map(|r| r.as_str()).collect();
@@ -833,6 +848,7 @@ fn push_as(out: &mut Vec<EngineFact>, name: C, polarity: Polarity, fact: &Fact) 
         polarity,
         span: Some((fact.start, fact.end)),
         text: fact.text.clone(),
+        quote: None,
     });
 }
 

@@ -19,6 +19,9 @@ pub struct EngineFact {
     pub span: Option<(usize, usize)>,
     /// The span's text, or how a derived fact was reached ("injury 40 weeks before the request").
     pub text: String,
+    /// The clause of the record the span stands in, as a rationale quotes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
 }
 
 /// A disputed item as the engine sees it.

@@ -175,8 +175,63 @@ pub fn review_item(
                 .find(|r| r.id == id && r.in_force(on))
         });
         finding.criteria = checklist(guidelines.in_force(service, on), decisive, item);
+        if finding.rule.is_some() {
+            finding.rationale = with_evidence(&finding.rationale, &finding.criteria, item);
+        }
     }
     finding
+}
+
+/// The rule's rationale, then what the record says for each criterion the decision rests on:
+/// its own words for what is met or contradicted, and what is missing, by name.
+fn with_evidence(rationale: &str, criteria: &[Criterion], item: &ItemInput) -> String {
+    let mut stated: Vec<String> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    for c in criteria.iter().filter(|c| c.decisive) {
+        match c.state {
+            CriterionState::Met | CriterionState::NotMet => {
+                let quotes: Vec<String> = c
+                    .evidence
+                    .iter()
+                    .filter_map(|e| quote_of(e, item))
+                    .take(2)
+                    .collect();
+                let verdict = if c.state == CriterionState::Met {
+                    "met"
+                } else {
+                    "contradicted"
+                };
+                if quotes.is_empty() {
+                    if let Some(value) = &c.value {
+                        stated.push(format!("{} {value} ({verdict})", c.label));
+                    }
+                } else {
+                    stated.push(format!("{}: {} ({verdict})", c.label, quotes.join("; ")));
+                }
+            }
+            CriterionState::NotDocumented => missing.push(c.label.clone()),
+        }
+    }
+    let mut out = rationale.to_string();
+    if !stated.is_empty() {
+        out.push_str(&format!(" The record: {}.", stated.join("; ")));
+    }
+    if !missing.is_empty() {
+        out.push_str(&format!(
+            " Not found in the record: {}.",
+            missing.join(", ")
+        ));
+    }
+    out
+}
+
+/// The record's own words for an evidence span: the clause it stands in, quoted.
+fn quote_of(evidence: &Evidence, item: &ItemInput) -> Option<String> {
+    let fact = item.facts.iter().find(|f| {
+        f.name == evidence.fact && f.span.map(|s| s.0) == evidence.start && f.span.is_some()
+    })?;
+    let words = fact.quote.as_deref().unwrap_or(&fact.text);
+    Some(format!("\"{words}\""))
 }
 
 /// Every criterion the service's rules test (the category's rules, and any rule that decided),

@@ -221,6 +221,9 @@ pub struct Fact {
     /// Which way a functional measure goes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    /// The clause the fact stands in (byte offsets): what a rationale quotes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<(usize, usize)>,
     /// Byte offsets into the text the fact was read from: `text[start..end]`.
     pub start: usize,
     pub end: usize,
@@ -254,6 +257,7 @@ impl Fact {
             drug: None,
             result: None,
             direction: None,
+            clause: None,
             start,
             end,
             text: source.get(start..end).unwrap_or_default().to_string(),

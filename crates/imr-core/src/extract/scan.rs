@@ -144,6 +144,44 @@ fn takes_region(kind: FactKind) -> bool {
     )
 }
 
+/// How far a quoted clause reaches on either side of its fact.
+const CLAUSE_REACH: usize = 160;
+
+/// The clause around `start..end`: its sentence cut at ';' and at the turns "but", "however",
+/// at most [`CLAUSE_REACH`] bytes on either side, on word boundaries.
+fn clause_of(text: &str, sentence: (usize, usize), start: usize, end: usize) -> (usize, usize) {
+    let lower = |i: usize| anatomy::floor_char(text, i);
+    let mut from = lower(start.saturating_sub(CLAUSE_REACH).max(sentence.0));
+    let mut to = (end + CLAUSE_REACH).min(sentence.1.max(end));
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let marks = ["; ", " but ", " however", " although ", " whereas "];
+    if let Some(i) = marks
+        .iter()
+        .filter_map(|m| text[from..start].rfind(m).map(|i| from + i + m.len()))
+        .max()
+    {
+        from = i;
+    } else if from > sentence.0 {
+        // Start at a word.
+        from = text[from..start].find(' ').map_or(from, |i| from + i + 1);
+    }
+    if let Some(i) = marks
+        .iter()
+        .filter_map(|m| text[end..to].find(m).map(|i| end + i))
+        .min()
+    {
+        to = i;
+    } else if to < sentence.1 {
+        to = text[end..to].rfind(' ').map_or(to, |i| end + i);
+    }
+    let slice = &text[from..to];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    (from + lead, (to - trail).max(from + lead))
+}
+
 /// Kinds that name care given or to be given, which a plan orders rather than reports.
 fn is_care(kind: FactKind) -> bool {
     matches!(
@@ -290,6 +328,7 @@ pub(super) fn extract(text: &str) -> Extraction {
             fact.polarity = Polarity::Planned;
         }
         fact.ur_reasoning = ur_sentences.contains(&sentence);
+        fact.clause = Some(clause_of(text, sentence, fact.start, fact.end));
         if (takes_region(fact.kind) || fact.kind == FactKind::PlannedSurgery)
             && let Some(m) = nearest_region(&regions, sentence, fact.start, fact.end)
         {
