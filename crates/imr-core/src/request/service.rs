@@ -473,8 +473,55 @@ pub(super) fn classify(item: &str, ctx: Context) -> Service {
     if ctx.perioperative && has_any(&norm, PREOPERATIVE_TESTS) {
         return Service::PreoperativeTest;
     }
+    // Route decides before the drug: lidocaine and a corticosteroid injected into a joint are
+    // an injection, not a topical or an oral drug. Only a named injection procedure does; a
+    // drug merely given by injection ("Toradol injection") keeps its class.
     if let Some(class) = ctx.drug {
-        return class;
+        let injected = has_any(
+            &norm,
+            &[
+                "injection",
+                "injections",
+                "inject",
+                "intra articular",
+                "intraarticular",
+                "block",
+                "epidural",
+            ],
+        );
+        let site = has_any(
+            &norm,
+            &[
+                "knee",
+                "shoulder",
+                "hip",
+                "elbow",
+                "wrist",
+                "ankle",
+                "joint",
+                "subacromial",
+                "bursa",
+                "trigger",
+                "facet",
+                "epidural",
+                "sacroiliac",
+                "si",
+                "intra articular",
+                "intraarticular",
+                "glenohumeral",
+                "acromioclavicular",
+                "thumb",
+                "finger",
+                "carpal",
+                "tendon",
+                "sheath",
+                "lumbar",
+                "cervical",
+            ],
+        );
+        if !(injected && site) {
+            return class;
+        }
     }
     // "Physical exam 2 times 8": a course of visits is physical medicine, not an office visit.
     if ctx.scheduled && has_any(&norm, &["physical exam", "physical examination"]) {
