@@ -139,6 +139,26 @@ pub fn review(
             }
         }
     }
+    // An associated service approved while its operation waits for a physician: it follows
+    // the operation, so it waits too (X-8 decides it only once the operation is decided).
+    let procedure_undecided = items
+        .iter()
+        .any(|f| f.service == Some("surgery") && f.status == Status::NeedsPhysician);
+    if procedure_undecided {
+        for (finding, item) in items.iter_mut().zip(&case.items) {
+            if item.associated
+                && item.service != Some("surgery")
+                && finding.decision == Some(Decision::Overturned)
+            {
+                *finding = needs_physician(
+                    item,
+                    finding.service,
+                    "This service goes with an operation requested in the same review that a physician must decide first; it follows that decision.",
+                    vec!["the decision on the operation it goes with".to_string()],
+                );
+            }
+        }
+    }
     // Without a clinical summary, what an undecided item lacks first is the record itself.
     if case.problems.iter().any(|p| p == adapt::NO_SUMMARY) {
         for finding in items

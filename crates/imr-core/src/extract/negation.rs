@@ -107,6 +107,16 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("deny", Role::Pre(N)),
     ("denying", Role::Pre(N)),
     ("negative for", Role::Pre(N)),
+    ("neg for", Role::Pre(N)),
+    ("was negative for", Role::Pre(N)),
+    ("were negative for", Role::Pre(N)),
+    ("is negative for", Role::Pre(N)),
+    ("are negative for", Role::Pre(N)),
+    ("has been negative for", Role::Pre(N)),
+    ("neg", Role::Pre(N)),
+    ("-ve for", Role::Pre(N)),
+    ("no hx of", Role::Pre(N)),
+    ("no h/o", Role::Pre(N)),
     ("negative", Role::Pre(N)),
     ("free of", Role::Pre(N)),
     ("absence of", Role::Pre(N)),
@@ -169,6 +179,16 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("not been done", Role::Post(N)),
     ("not been performed", Role::Post(N)),
     ("not been obtained", Role::Post(N)),
+    // A list, then one verdict on all of it: the scope is the whole list.
+    ("were all denied", Role::Post(N)),
+    ("were all negative", Role::Post(N)),
+    ("were all absent", Role::Post(N)),
+    ("are all denied", Role::Post(N)),
+    ("are all negative", Role::Post(N)),
+    ("are all absent", Role::Post(N)),
+    ("all denied", Role::Post(N)),
+    ("all negative", Role::Post(N)),
+    ("all absent", Role::Post(N)),
     ("was declined", Role::Post(N)),
     ("were declined", Role::Post(N)),
     ("was refused", Role::Post(N)),
@@ -415,7 +435,7 @@ const TRIGGERS: &[(&str, Role)] = &[
 ];
 
 /// How many words a negation reaches at most, forward and backward.
-const PRE_WORDS: usize = 8;
+const PRE_WORDS: usize = 10;
 const POST_WORDS: usize = 5;
 
 /// The trigger phrases: the table, plus "was/were/is/are" before every "not ..." post-trigger
@@ -598,7 +618,10 @@ fn assert_span(
             Role::NegationEnd => {}
             Role::Post(Polarity::Negated) if reported => break,
             Role::Post(p) | Role::Either(p) => {
-                if words_between(text, end, t.start) <= POST_WORDS {
+                let over_a_list = text
+                    .get(t.start..t.end)
+                    .is_some_and(|w| w.to_ascii_lowercase().contains("all "));
+                if over_a_list || words_between(text, end, t.start) <= POST_WORDS {
                     post = Some((t.start - end, p));
                 }
                 break;
