@@ -3,6 +3,8 @@
 //! (tests/data/counterfactual/README.md). Each request carries MTUS's answer, written before the
 //! engine ran; the engine's proposal is counted against it.
 
+#![allow(clippy::disallowed_methods)] // tests read their fixtures and the environment
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,8 @@
 //! with the findings a physician reads in it (tests/data/reading/README.md). The reader's facts
 //! are put in the set's terms and counted: precision and recall per kind of finding.
 
+#![allow(clippy::disallowed_methods)] // tests read their fixtures and the environment
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
