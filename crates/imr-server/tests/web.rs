@@ -208,8 +208,17 @@ async fn the_whole_story_through_the_forms() {
         "decisive criterion marked"
     );
     assert!(
-        html.contains("agreed with the reviewers on")
-            || html.contains("agreement with reviewers not measured")
+        html.contains("agreed with the published decision on")
+            || html.contains("agreement with published decisions not measured"),
+        "the rule's measured agreement"
+    );
+    assert!(
+        html.contains("the 101 dev letters (2016-17) the rules were written from"),
+        "the agreement names the letters it was measured on"
+    );
+    assert!(
+        !html.contains("check-half") && !html.contains("tune-half"),
+        "no tune or check half"
     );
     let ur_at = html
         .find("<h2>UR's reasoning</h2>")
@@ -537,7 +546,11 @@ async fn signing_is_a_deliberate_act_and_a_form_error_keeps_the_input() {
     assert_eq!(s, StatusCode::OK, "{preview}");
     assert!(preview.contains("Nothing is signed yet") && preview.contains("Sign and issue"));
     assert!(preview.contains("srcdoc="), "the whole letter is shown");
-    let escaped = |t: &str| t.replace('&', "&amp;").replace('\'', "&#39;");
+    let escaped = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('\'', "&#39;")
+            .replace('"', "&quot;")
+    };
     assert!(
         preview.contains(&escaped(&decided_rationale))
             || preview.contains(&escaped(&decided_rationale).replace('&', "&amp;")),

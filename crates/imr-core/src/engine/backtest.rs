@@ -6,6 +6,10 @@
 //! engine decided it and the reviewer cited at least one guideline; it agrees when the engine's
 //! family is among the families of the reviewer's citations (for example both cite the Chronic
 //! Pain Medical Treatment Guidelines, whatever the section or year).
+//!
+//! The figures describe agreement with the letters given and nothing more
+//! ([`WHAT_THE_FIGURES_SAY`]): on the dev letters, which the rules were written from, they measure
+//! fit, not how the engine does on letters or cases it has not seen.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +18,9 @@ use serde::Serialize;
 use super::{CaseFindings, Status};
 use crate::guidelines::Family;
 use crate::model::{Decision, Determination};
+
+/// The first line of every backtest report.
+pub const WHAT_THE_FIGURES_SAY: &str = "These figures describe agreement with the letters given; on the dev letters they measure how well the engine matches letters its rules were written from.";
 
 /// One disputed item: what was published, and what the engine proposed.
 #[derive(Debug, Clone, Serialize)]
@@ -216,97 +223,6 @@ pub fn table(s: &Scores) -> String {
     out
 }
 
-/// Which half of the dev letters a case belongs to (`halves.csv`): rules and vocabulary are
-/// written reading the tune half only; the check half is looked at only through figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Half {
-    Tune,
-    Check,
-}
-
-impl Half {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Half::Tune => "tune",
-            Half::Check => "check",
-        }
-    }
-}
-
-/// Reads a halves file: a `case_number,half` header, then one case per line, `half` being
-/// `tune` or `check`. An error names the line and what is wrong.
-pub fn parse_halves(text: &str) -> Result<BTreeMap<String, Half>, String> {
-    let mut halves = BTreeMap::new();
-    let mut lines = text.lines().enumerate();
-    match lines.next() {
-        Some((_, header)) if header.trim() == "case_number,half" => {}
-        _ => return Err("line 1: the header must be \"case_number,half\"".to_string()),
-    }
-    for (i, line) in lines {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let (case, half) = line
-            .split_once(',')
-            .ok_or_else(|| format!("line {}: expected \"case_number,half\"", i + 1))?;
-        let half = match half.trim() {
-            "tune" => Half::Tune,
-            "check" => Half::Check,
-            other => {
-                return Err(format!(
-                    "line {}: half {other:?} is neither \"tune\" nor \"check\"",
-                    i + 1
-                ));
-            }
-        };
-        if halves.insert(case.trim().to_string(), half).is_some() {
-            return Err(format!(
-                "line {}: case {} is listed twice",
-                i + 1,
-                case.trim()
-            ));
-        }
-    }
-    Ok(halves)
-}
-
-/// The figures of several groups of items (the halves, or all) side by side.
-pub fn side_by_side(groups: &[(&str, &Scores)]) -> String {
-    let pct = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{:.1} %", r * 100.0));
-    let num = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{r:.3}"));
-    let mut out = format!("{:<40}", "");
-    for (name, _) in groups {
-        out.push_str(&format!("{name:>12}"));
-    }
-    out.push('\n');
-    type Row<'a> = (&'a str, &'a dyn Fn(&Scores) -> String);
-    let rows: [Row; 9] = [
-        ("items", &|s| s.items.to_string()),
-        ("published Overturned", &|s| {
-            (s.confusion[1][0] + s.confusion[1][1] + s.needs_physician[1]).to_string()
-        }),
-        ("decided", &|s| s.decided.to_string()),
-        ("coverage", &|s| pct(s.coverage)),
-        ("agreement (decided)", &|s| pct(s.agreement)),
-        ("balanced accuracy (decided)", &|s| num(s.balanced_accuracy)),
-        ("Overturned precision", &|s| num(s.overturned_precision)),
-        ("Overturned recall (decided)", &|s| num(s.overturned_recall)),
-        ("Overturned recall (all published)", &|s| {
-            num(s.overturned_recall_all)
-        }),
-    ];
-    for (label, value) in rows {
-        out.push_str(&format!("{label:<40}"));
-        for (_, s) in groups {
-            out.push_str(&format!("{:>12}", value(s)));
-        }
-        out.push('\n');
-    }
-    out
-}
-
 /// How one rule did: the items it decided, how many as published, and its Overturned
 /// proposals and how many of those were right.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -418,19 +334,6 @@ mod tests {
             engine_missing: Vec::new(),
             published_rationale: None,
         }
-    }
-
-    #[test]
-    fn halves_are_read_and_bad_lines_named() {
-        let halves = parse_halves("case_number,half\nA,tune\nB,check\n").expect("halves");
-        assert_eq!(halves.get("A"), Some(&Half::Tune));
-        assert_eq!(halves.get("B"), Some(&Half::Check));
-        let e = parse_halves("case_number,half\nA,tune\nB,both\n").expect_err("bad half");
-        assert!(e.starts_with("line 3:"), "{e}");
-        let e = parse_halves("case,half\n").expect_err("bad header");
-        assert!(e.starts_with("line 1:"), "{e}");
-        let e = parse_halves("case_number,half\nA,tune\nA,check\n").expect_err("twice");
-        assert!(e.contains("listed twice"), "{e}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use imr_core::case::application::DisputedService;
 use imr_core::case::{Case, Eligibility, NoticeMethod, SignProblem, Status};
-use imr_core::engine::agreement::RuleAgreement;
+use imr_core::engine::agreement::{MEASURED_ON, RuleAgreement};
 use imr_core::engine::{CaseFindings, Criterion, CriterionState};
 use imr_core::extract::negation::Polarity;
 use imr_store::accounts::Role;
@@ -138,18 +138,18 @@ pub(super) fn parties(case: &Case) -> Markup {
     }
 }
 
-/// How often the deciding rule agreed with the published decisions in the backtest.
+/// How often the deciding rule agreed with the published decisions of the dev letters, naming
+/// those letters.
 fn agreement(measured: Option<RuleAgreement>) -> String {
     match measured {
-        None => "(agreement with reviewers not measured)".to_string(),
+        None => format!(
+            "(agreement with published decisions not measured: the rule decided no item of {MEASURED_ON})"
+        ),
         Some(a) => {
-            let share = a
-                .check_agreement()
-                .map_or(String::new(), |p| format!(", {:.0} %", p * 100.0));
-            format!(
-                "(agreed with the reviewers on {} of {} check-half items{share}; {} of {} tune-half items)",
-                a.check_agree, a.check_hits, a.tune_agree, a.tune_hits
-            )
+            let share = a.share().map_or(String::new(), |p| {
+                format!("; {:.0} % of its items", p * 100.0)
+            });
+            format!("({}{share})", a.describe())
         }
     }
 }

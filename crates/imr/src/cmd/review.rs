@@ -10,6 +10,7 @@ use anyhow::Context;
 use imr_core::case::proposal;
 use imr_core::case_file::CaseFile;
 use imr_core::engine::Date;
+use imr_core::engine::agreement::MEASURED_ON;
 use imr_core::engine::{CaseFindings, CriterionState, Status};
 use imr_core::guidelines::{Guidelines, load_files};
 
@@ -202,12 +203,10 @@ fn text(findings: &CaseFindings) -> String {
         };
         out.push_str(&format!("\n{}: {outcome}\n", f.request));
         if let Some(rule) = &f.rule {
-            let measured = f.agreement.map_or("not measured".to_string(), |a| {
-                format!(
-                    "agreed with reviewers on {} of {} check-half items, {} of {} tune-half items",
-                    a.check_agree, a.check_hits, a.tune_agree, a.tune_hits
-                )
-            });
+            let measured = f.agreement.map_or_else(
+                || format!("not measured: it decided no item of {MEASURED_ON}"),
+                |a| a.describe(),
+            );
             out.push_str(&format!("  Rule: {rule} ({measured})\n"));
         }
         if let Some(citation) = &f.citation {
