@@ -1259,3 +1259,12 @@ fn a_follow_up_visit_after_a_recent_injury() {
         Some("mtus.cpmtg.office-visits.follow-up")
     );
 }
+
+/// `imr guidelines check` is clean on the shipped rules: no rule is shadowed by an earlier one
+/// or contradicts it.
+#[test]
+fn no_shipped_rule_is_shadowed_or_contradicted() {
+    let problems = imr_core::guidelines::check::check(&guidelines());
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(problems.is_empty(), "{}", lines.join("\n"));
+}

@@ -25,6 +25,8 @@ enum Command {
     Facts(cmd::facts::Args),
     /// Propose a determination for every disputed item of a case from the guidelines.
     Review(cmd::review::Args),
+    /// The guideline rules: `check` lists rules another rule shadows or contradicts.
+    Guidelines(cmd::guidelines::Args),
     /// Review published letters with their decisions hidden and compare with the published decisions.
     Backtest(cmd::backtest::Args),
     /// Write a Final Determination Letter (text, HTML or PDF).
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Facts(args) => cmd::facts::run(args),
         Command::Review(args) => cmd::review::run(args),
         Command::Backtest(args) => cmd::backtest::run(args),
+        Command::Guidelines(args) => cmd::guidelines::run(args),
         Command::Letter(args) => cmd::letter::run(args),
         Command::Redact(args) => cmd::redact::run(args),
         Command::Case(args) => cmd::case::run(args),

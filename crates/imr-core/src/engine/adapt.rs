@@ -814,6 +814,14 @@ fn engine_facts(
                 &[C::Postoperative]
             }
             FactKind::PlannedSurgery => &[C::SurgeryPlanned, C::SurgeryConsidered],
+            // A return to duty, or restrictions lifted: a reduction in work restrictions is
+            // functional improvement (MTUS 9792.20).
+            FactKind::WorkStatus if fact.direction == Some(Direction::Improved) && given(p) => {
+                match value {
+                    "full_duty" => &[C::ReturnedToWork, C::FunctionalImprovement],
+                    _ => &[C::FunctionalImprovement],
+                }
+            }
             FactKind::WorkStatus => match value {
                 "full_duty" | "working" => &[C::ReturnedToWork],
                 "permanent_and_stationary" => &[C::MaximumMedicalImprovement],

@@ -102,7 +102,22 @@ const ACTIVITIES: &[(&str, &str)] = &[
     ("reaching overhead", "adl"),
     ("type", "adl"),
     ("typing", "adl"),
-    ("grip", "adl"),
+    ("class", "sitting"),
+    ("classes", "sitting"),
+    ("shift", "adl"),
+    ("shifts", "adl"),
+    ("full shifts", "adl"),
+    ("workday", "adl"),
+    ("work day", "adl"),
+    ("tablets a day", "medication_use"),
+    ("tablets daily", "medication_use"),
+    ("tablets per day", "medication_use"),
+    ("pills a day", "medication_use"),
+    ("pills daily", "medication_use"),
+    ("pills per day", "medication_use"),
+    ("pill a day", "medication_use"),
+    ("tablet a day", "medication_use"),
+    ("tablet daily", "medication_use"),
     ("open jars", "adl"),
 ];
 
@@ -123,6 +138,10 @@ const WORSE: &[&str] = &[
 ];
 const LIMITED: &[&str] = &[
     "unable",
+    "could not",
+    "couldn't",
+    "needed",
+    "before treatment",
     "cannot",
     "can't",
     "can not",
@@ -150,6 +169,19 @@ const LIMITED: &[&str] = &[
     "poor",
 ];
 const IMPROVED: &[&str] = &[
+    "fewer",
+    "one fewer",
+    "entire",
+    "the whole",
+    "full",
+    "by the",
+    "down to",
+    "down from",
+    "reduced to",
+    "decreased to",
+    "now takes",
+    "now taking",
+    "was taking",
     "now",
     "again",
     "improved",
@@ -236,7 +268,10 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
     let bytes = text.as_bytes();
     let mut out: Vec<Fact> = Vec::new();
     for m in MATCHER.find_iter(text) {
-        if !crate::vocab::is_word_boundary(bytes, m.start(), m.end()) {
+        // "heel-walk", "toe-walk" are examination manoeuvres, not activities.
+        if !crate::vocab::is_word_boundary(bytes, m.start(), m.end())
+            || (m.start() > 0 && bytes[m.start() - 1] == b'-')
+        {
             continue;
         }
         let Some(&sentence) = spans.iter().find(|s| s.0 <= m.start() && m.start() < s.1) else {

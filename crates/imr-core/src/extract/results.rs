@@ -194,6 +194,18 @@ const WORDS: &[(&str, Word)] = &[
     ("expected", Word::Consistent),
     ("compliant", Word::Consistent),
     ("c/w", Word::Consistent),
+    ("single prescriber", Word::Consistent),
+    ("one prescriber", Word::Consistent),
+    ("sole prescriber", Word::Consistent),
+    ("no discrepancies", Word::Consistent),
+    ("no discrepancy", Word::Consistent),
+    ("which is prescribed", Word::Consistent),
+    ("as prescribed", Word::Consistent),
+    ("matches", Word::Consistent),
+    ("not been prescribed", Word::Inconsistent),
+    ("wasn't prescribed", Word::Inconsistent),
+    ("discrepancy", Word::Inconsistent),
+    ("discrepancies", Word::Inconsistent),
     ("inconsistent", Word::Inconsistent),
     ("aberrant", Word::Inconsistent),
     ("unexpected", Word::Inconsistent),
@@ -235,7 +247,7 @@ pub(crate) enum Study {
 }
 
 /// How far before a study its result may stand ("normal EMG", "a herniation on MRI").
-const BEFORE: usize = 60;
+const BEFORE: usize = 40;
 
 /// The result of the study at `start..end`, read after it up to `until` (the end of its
 /// sentence, or the next study named there), else in the few words before it from `from`
@@ -246,11 +258,26 @@ pub(crate) fn result(
     sentence: (usize, usize),
     (from, start, end, until): (usize, usize, usize, usize),
     study: Study,
-) -> Option<TestResult> {
-    read(text, triggers, sentence, end, until, study).or_else(|| {
-        let from = super::anatomy::floor_char(text, from.max(start.saturating_sub(BEFORE)));
-        read(text, triggers, sentence, from, start, study)
-    })
+) -> Option<(TestResult, Side)> {
+    read(text, triggers, sentence, end, until, study)
+        .map(|r| (r, Side::After))
+        .or_else(|| {
+            let from = super::anatomy::floor_char(text, from.max(start.saturating_sub(BEFORE)));
+            // Only the study's own clause: not across ';', ',' or ':' into another finding.
+            let lead = &text[from..start];
+            let from = lead
+                .rfind([';', ',', ':', '(', ')'])
+                .map_or(from, |i| from + i + 1);
+            read(text, triggers, sentence, from, start, study).map(|r| (r, Side::Before))
+        })
+}
+
+/// Where a study's result was written: after it ("the MRI showed ...", "EMG: normal") or
+/// before it ("normal EMG", "a herniation on MRI").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    After,
+    Before,
 }
 
 fn read(

@@ -405,6 +405,21 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         }
         let is_return_to_work =
             entry.kind == FactKind::Response && entry.phrase.ends_with("to work");
+        // A return to duty, or restrictions lifted, is a change: fewer work restrictions.
+        if entry.kind == FactKind::WorkStatus
+            && [
+                "return",
+                "back to",
+                "released to",
+                "went back",
+                "restrictions",
+                "fewer",
+            ]
+            .iter()
+            .any(|w| entry.phrase.starts_with(w) || entry.phrase.ends_with(w))
+        {
+            fact.direction = Some(super::Direction::Improved);
+        }
         facts.push((fact, assert));
         if is_return_to_work {
             let work = Fact::new(FactKind::WorkStatus, "working", text, m.start(), m.end());
@@ -781,11 +796,13 @@ fn attach_results(
             (previous, start, end, next.max(end)),
             kind,
         );
+        let after = matches!(found, Some((_, results::Side::After)));
+        let found = found.map(|(r, _)| r);
         let fact = &mut facts[i];
         fact.result = found;
         // "The MRI was negative", "x-rays were unremarkable": a result says the study was done;
         // the words negate what it looked for, not the study.
-        if found.is_some() && fact.polarity == Polarity::Negated {
+        if (after || found.is_some()) && fact.polarity == Polarity::Negated {
             fact.polarity = Polarity::Affirmed;
         }
         if fact.kind == FactKind::UrineDrugScreen {

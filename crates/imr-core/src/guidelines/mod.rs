@@ -6,6 +6,7 @@
 //! file with its name, line and reason: an unknown key, a missing citation, an unknown service,
 //! fact or placeholder, a bad date, or two versions of one rule in force on the same day.
 
+pub mod check;
 mod embedded;
 mod load;
 pub mod vocab;

@@ -5,6 +5,7 @@ pub mod case;
 pub mod deadlines;
 pub mod export;
 pub mod facts;
+pub mod guidelines;
 pub mod import;
 pub mod index;
 pub mod ingest;
