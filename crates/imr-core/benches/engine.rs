@@ -35,7 +35,7 @@ fn review_cases(bencher: divan::Bencher) {
     let cases = cases();
     bencher.counter(ItemsCount::new(cases.len())).bench(|| {
         for case in &cases {
-            let input = adapt::from_case_file(divan::black_box(case));
+            let input = adapt::from_case_file(divan::black_box(case), &guidelines.thresholds);
             divan::black_box(review(&guidelines, &input, None));
         }
     });
@@ -45,7 +45,10 @@ fn review_cases(bencher: divan::Bencher) {
 #[divan::bench]
 fn engine_only(bencher: divan::Bencher) {
     let guidelines = Guidelines::embedded().expect("embedded rules load");
-    let inputs: Vec<_> = cases().iter().map(adapt::from_case_file).collect();
+    let inputs: Vec<_> = cases()
+        .iter()
+        .map(|c| adapt::from_case_file(c, &guidelines.thresholds))
+        .collect();
     bencher.counter(ItemsCount::new(inputs.len())).bench(|| {
         for input in &inputs {
             divan::black_box(review(&guidelines, divan::black_box(input), None));

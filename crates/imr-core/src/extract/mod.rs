@@ -7,6 +7,7 @@
 //! The engine's rule files refer to [`FactKind`]s and their normalized values by their serde
 //! names, so those names are a public interface: add kinds and values, never rename them.
 
+mod document;
 mod function;
 mod lexicon;
 pub mod negation;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::vocab::anatomy;
 pub use crate::vocab::anatomy::{BodyRegion, Laterality};
 pub(crate) use crate::vocab::{drugs, numbers};
+pub use document::{ClinicalDocument, read};
 pub use function::Direction;
 pub use negation::Polarity;
 pub use results::TestResult;
@@ -280,22 +282,6 @@ pub struct Extraction {
 /// diagnostic.
 pub fn extract(text: &str) -> Extraction {
     scan::extract(text)
-}
-
-/// Every date a clinical text states, in order of appearance.
-pub fn dates(text: &str) -> Vec<Date> {
-    scan::dates(text)
-}
-
-/// The byte spans of the sentences that report the utilization review's decision or reasons:
-/// shown to a reviewer as UR's reasoning, never read as clinical findings.
-pub fn ur_reasoning(text: &str) -> Vec<(usize, usize)> {
-    scan::ur_sentences(text, &sentences::sentences(text), &sections::sections(text))
-}
-
-/// The byte spans of a text's sentences, as the fact reader splits them.
-pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
-    sentences::sentences(text)
 }
 
 /// The facts of a clinical text (see [`extract`]), without the diagnostics.

@@ -235,13 +235,34 @@ pub(super) fn ur_sentences(
 const MIN_LETTER_SHARE: f64 = 0.5;
 
 pub(super) fn extract(text: &str) -> Extraction {
+    let reading = read(text);
+    Extraction {
+        facts: reading.facts,
+        diagnostics: reading.diagnostics,
+    }
+}
+
+/// Everything one pass over a text finds: its sentences, sections, the UR notice's sentences
+/// and the facts.
+pub(super) struct Reading {
+    pub sentences: Vec<(usize, usize)>,
+    pub sections: Vec<Section>,
+    pub ur_sentences: Vec<(usize, usize)>,
+    pub facts: Vec<Fact>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub(super) fn read(text: &str) -> Reading {
     let mut diagnostics = Vec::new();
     if text.trim().is_empty() {
         diagnostics.push(Diagnostic::warning(
             "text",
             "the text is empty: no facts to read",
         ));
-        return Extraction {
+        return Reading {
+            sentences: Vec::new(),
+            sections: Vec::new(),
+            ur_sentences: Vec::new(),
             facts: Vec::new(),
             diagnostics,
         };
@@ -359,7 +380,10 @@ pub(super) fn extract(text: &str) -> Extraction {
     drop_repeated_abbreviations(text, &mut out);
     attach_results(text, &triggers, &spans, &mut out);
     link_responses(text, &mut out, &spans);
-    Extraction {
+    Reading {
+        sentences: spans,
+        sections,
+        ur_sentences,
         facts: out,
         diagnostics,
     }

@@ -126,10 +126,11 @@ fn condition_implies(given: &Condition, needed: &Condition) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guidelines::load_file;
+    use crate::guidelines::load_files;
 
     fn rules(text: &str) -> Guidelines {
-        load_file("test.toml", text).expect("test rules load")
+        let thresholds = include_str!("../../../../guidelines/thresholds.toml");
+        load_files([("thresholds.toml", thresholds), ("test.toml", text)]).expect("test rules load")
     }
 
     const HEAD: &str = "topic = \"t\"\n";

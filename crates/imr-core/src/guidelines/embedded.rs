@@ -4,6 +4,10 @@
 /// (file name, contents), in the order the engine tries their rules within each stage.
 pub const EMBEDDED: &[(&str, &str)] = &[
     (
+        "thresholds.toml",
+        include_str!("../../../../guidelines/thresholds.toml"),
+    ),
+    (
         "cross-cutting.toml",
         include_str!("../../../../guidelines/cross-cutting.toml"),
     ),

@@ -7,11 +7,14 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::thresholds::{self, Thresholds};
 use super::vocab::{
     BODY_REGIONS, FACTS, LIST_ATTRIBUTES, NUMERIC_ATTRIBUTES, PLACEHOLDERS, PROCEDURES,
     REQUEST_ATTRIBUTES, is_service, service_names,
 };
-use super::{Condition, Family, Guidelines, Outcome, Rule, RuleCitation, Stage, Subject, Test};
+use super::{
+    Condition, Family, Guidelines, Outcome, Rule, RuleCitation, RuleFile, Stage, Subject, Test,
+};
 
 /// A rule file that cannot be used, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,6 +34,18 @@ struct RawFile {
     topic: String,
     #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    threshold: Vec<Spanned<RawThreshold>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThreshold {
+    name: Spanned<String>,
+    value: f64,
+    /// The guideline that sets it, for people reading the file.
+    #[allow(dead_code)]
+    citation: String,
 }
 
 #[derive(Deserialize)]
@@ -89,17 +104,27 @@ pub fn load_files<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Guidelines, GuidelineError> {
     let mut rules = Vec::new();
+    let mut values = Vec::new();
+    let mut last = String::new();
     for (name, text) in files {
-        rules.extend(load_file(name, text)?.rules);
+        let file = load_file(name, text)?;
+        rules.extend(file.rules);
+        values.extend(file.thresholds);
+        last = name.to_string();
     }
     check_versions(&rules)?;
     // Stable sort: file order is kept within each stage.
     rules.sort_by_key(|rule| rule.stage);
-    Ok(Guidelines { rules })
+    let thresholds = Thresholds::from_values(&values).map_err(|message| GuidelineError {
+        file: last,
+        line: 0,
+        message,
+    })?;
+    Ok(Guidelines { rules, thresholds })
 }
 
 /// Reads one rule file.
-pub fn load_file(name: &str, text: &str) -> Result<Guidelines, GuidelineError> {
+pub fn load_file(name: &str, text: &str) -> Result<RuleFile, GuidelineError> {
     let error = |span: Option<Range<usize>>, message: String| GuidelineError {
         file: name.to_string(),
         line: span.map_or(0, |s| line_of(text, s.start)),
@@ -114,7 +139,32 @@ pub fn load_file(name: &str, text: &str) -> Result<Guidelines, GuidelineError> {
         rules.push(rule);
     }
     check_versions(&rules)?;
-    Ok(Guidelines { rules })
+    let mut values = Vec::new();
+    for threshold in raw.threshold {
+        let span = threshold.span();
+        let threshold = threshold.into_inner();
+        let key = threshold.name.get_ref();
+        if !thresholds::NAMES.contains(&key.as_str()) {
+            return Err(error(
+                Some(span),
+                format!(
+                    "unknown threshold \"{key}\" (known: {})",
+                    thresholds::NAMES.join(", ")
+                ),
+            ));
+        }
+        if !(threshold.value.is_finite() && threshold.value > 0.0) {
+            return Err(error(
+                Some(span),
+                format!("threshold {key}: the value must be a positive number"),
+            ));
+        }
+        values.push((key.clone(), threshold.value));
+    }
+    Ok(RuleFile {
+        rules,
+        thresholds: values,
+    })
 }
 
 fn read_rule(

@@ -9,6 +9,7 @@
 pub mod check;
 mod embedded;
 mod load;
+pub mod thresholds;
 pub mod vocab;
 
 use std::fmt;
@@ -18,12 +19,23 @@ use serde::Serialize;
 
 pub use embedded::EMBEDDED;
 pub use load::{GuidelineError, load_file, load_files};
+pub use thresholds::Thresholds;
 
 /// Every rule of every file, in the order the engine tries them: cross-cutting rules first, then
 /// the category rules, each in file order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Guidelines {
     pub rules: Vec<Rule>,
+    /// The clinical thresholds (`[[threshold]]` in the rule files): a rule set loads only with
+    /// every one set.
+    pub thresholds: Thresholds,
+}
+
+/// One rule file as read: its rules and the thresholds it sets.
+#[derive(Debug, Clone, Default)]
+pub struct RuleFile {
+    pub rules: Vec<Rule>,
+    pub thresholds: Vec<(String, f64)>,
 }
 
 impl Guidelines {

@@ -66,7 +66,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if letter.items.is_empty() {
             return Err("no disputed item with a published decision was found".to_string());
         }
-        let findings = review(&guidelines, &adapt::from_letter(&letter), None);
+        let findings = review(
+            &guidelines,
+            &adapt::from_letter(&letter, &guidelines.thresholds),
+            None,
+        );
         let comparisons = compare(&letter, &findings);
         Ok(Reviewed {
             letter,
