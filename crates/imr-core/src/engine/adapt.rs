@@ -495,7 +495,7 @@ fn in_postsurgical_period(
                     .any(|r| *r == region || (spine(r) && region == "spine"))
         }
         // The fact names no region: the sentence it stands in must name the region requested.
-        None => sentence_names_region(context.facts, &context.sentences, fact.start, regions),
+        None => sentence_names_region(context.facts, context.sentences, fact.start, regions),
     };
     let recent = match (fact.date, date) {
         (Some(surgery), Some(date)) => weeks_between(surgery, date)
