@@ -81,6 +81,7 @@ fn project(fact: &Fact) -> Vec<(Key, Option<f64>)> {
         Polarity::Uncertain if care => "hypothetical",
         Polarity::Uncertain => "possible",
         Polarity::Planned => "hypothetical",
+        Polarity::Other => "other",
     };
     let result = fact.result.map(|r| r.as_str().to_string());
     let key = |kind: &str, value: &str, detail: Option<String>| Key {

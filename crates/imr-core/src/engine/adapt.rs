@@ -340,7 +340,7 @@ fn item_input(
 /// disorder is a bleeding risk, not one of these; aspirin is itself an NSAID in the dictionary,
 /// so its concurrent use is not told apart here.
 fn is_gi_risk_drug(fact: &Fact) -> bool {
-    if fact.ur_reasoning || fact.polarity == Polarity::Uncertain {
+    if fact.ur_reasoning || matches!(fact.polarity, Polarity::Uncertain | Polarity::Other) {
         return false;
     }
     let text = fact.text.to_ascii_lowercase();
@@ -614,6 +614,7 @@ fn engine_facts(
             continue;
         }
         if p == Polarity::Uncertain
+            || p == Polarity::Other
             || (p == Polarity::Planned && fact.kind != FactKind::PlannedSurgery)
         {
             continue;

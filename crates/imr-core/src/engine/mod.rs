@@ -595,7 +595,7 @@ fn affirms(fact: &EngineFact) -> bool {
                 | ClinicalFact::SurgeryConsidered
                 | ClinicalFact::OpioidTherapy
         ),
-        Polarity::Negated | Polarity::Uncertain => false,
+        Polarity::Negated | Polarity::Uncertain | Polarity::Other => false,
     }
 }
 

@@ -32,6 +32,9 @@ pub enum Polarity {
     /// Stated as requested, recommended, planned or scheduled ("requests an acupuncture trial",
     /// "surgery is planned"): the plan is affirmed, the thing itself has not happened.
     Planned,
+    /// Stated of someone other than the patient ("his father had a fusion", "family history of
+    /// cancer"): no finding of this patient.
+    Other,
 }
 
 impl Polarity {
@@ -42,6 +45,7 @@ impl Polarity {
             Polarity::Uncertain => "uncertain",
             Polarity::Historical => "historical",
             Polarity::Planned => "planned",
+            Polarity::Other => "other",
         }
     }
 }
@@ -67,7 +71,7 @@ enum Role {
     Pseudo,
 }
 
-use Polarity::{Historical as H, Negated as N, Planned as P, Uncertain as U};
+use Polarity::{Historical as H, Negated as N, Other as O, Planned as P, Uncertain as U};
 
 const TRIGGERS: &[(&str, Role)] = &[
     // Negation, before the fact.
@@ -172,6 +176,20 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("is not documented", Role::Post(N)),
     ("are not documented", Role::Post(N)),
     ("not found", Role::Post(N)),
+    ("not taken", Role::Post(N)),
+    ("excluded", Role::Post(N)),
+    ("was excluded", Role::Post(N)),
+    ("were excluded", Role::Post(N)),
+    ("was ruled out", Role::Post(N)),
+    ("were ruled out", Role::Post(N)),
+    ("is normal", Role::Post(N)),
+    ("are normal", Role::Post(N)),
+    ("was normal", Role::Post(N)),
+    ("were normal", Role::Post(N)),
+    ("is intact", Role::Post(N)),
+    ("are intact", Role::Post(N)),
+    ("was intact", Role::Post(N)),
+    ("were intact", Role::Post(N)),
     ("not done", Role::Post(N)),
     ("not performed", Role::Post(N)),
     ("not obtained", Role::Post(N)),
@@ -212,7 +230,8 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("ruled out", Role::Post(N)),
     ("was denied", Role::Post(P)),
     ("were denied", Role::Post(P)),
-    ("is denied", Role::Post(P)),
+    ("is denied", Role::Post(N)),
+    ("are denied", Role::Post(N)),
     ("did not help", Role::Post(N)),
     // Uncertain, planned or requested, before the fact.
     ("possible", Role::Pre(U)),
@@ -231,7 +250,13 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("would", Role::Pre(U)),
     ("should", Role::Pre(U)),
     ("will", Role::Pre(P)),
-    ("if", Role::Pre(U)),
+    ("if", Role::Pre(P)),
+    ("if he develops", Role::Pre(P)),
+    ("if she develops", Role::Pre(P)),
+    ("should he develop", Role::Pre(P)),
+    ("should she develop", Role::Pre(P)),
+    ("precautions for", Role::Pre(P)),
+    ("return precautions", Role::Pre(P)),
     ("consider", Role::Pre(U)),
     ("considering", Role::Pre(U)),
     ("consideration of", Role::Pre(U)),
@@ -280,6 +305,8 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("plan for", Role::Pre(P)),
     ("planned", Role::Pre(P)),
     ("scheduled for", Role::Pre(P)),
+    ("sent for", Role::Pre(P)),
+    ("referred for", Role::Pre(P)),
     ("candidate for", Role::Pre(P)),
     ("pending", Role::Pre(P)),
     ("awaiting", Role::Pre(P)),
@@ -335,6 +362,8 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("is pending", Role::Post(U)),
     ("was planned", Role::Post(P)),
     ("is planned", Role::Post(P)),
+    ("are planned", Role::Post(P)),
+    ("were planned", Role::Post(P)),
     ("was suspected", Role::Post(U)),
     ("is suspected", Role::Post(U)),
     ("was modified", Role::Post(U)),
@@ -448,6 +477,34 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("from", Role::NegationEnd),
     ("including", Role::NegationEnd),
     (":", Role::Terminator),
+    (";", Role::Terminator),
+    // "Cauda equina symptoms: none".
+    (": none", Role::Post(N)),
+    (": neg", Role::Post(N)),
+    (": negative", Role::Post(N)),
+    (": denied", Role::Post(N)),
+    (": denies", Role::Post(N)),
+    (": absent", Role::Post(N)),
+    // Someone other than the patient.
+    ("family history of", Role::Pre(O)),
+    ("family history", Role::Pre(O)),
+    ("fh of", Role::Pre(O)),
+    ("fhx", Role::Pre(O)),
+    ("his father", Role::Pre(O)),
+    ("her father", Role::Pre(O)),
+    ("his mother", Role::Pre(O)),
+    ("her mother", Role::Pre(O)),
+    ("his brother", Role::Pre(O)),
+    ("her brother", Role::Pre(O)),
+    ("his sister", Role::Pre(O)),
+    ("her sister", Role::Pre(O)),
+    ("his wife", Role::Pre(O)),
+    ("his wife's", Role::Pre(O)),
+    ("her husband", Role::Pre(O)),
+    ("her husband's", Role::Pre(O)),
+    ("a coworker", Role::Pre(O)),
+    ("a co-worker", Role::Pre(O)),
+    ("a relative", Role::Pre(O)),
     // Pseudo-triggers.
     ("no change", Role::Pseudo),
     ("no changes", Role::Pseudo),
@@ -518,8 +575,13 @@ pub(crate) fn triggers(text: &str) -> Vec<Trigger> {
                 return false;
             }
             let role = PHRASES[m.pattern().as_usize()].1;
-            (role == Role::Terminator && !bytes[m.start()].is_ascii_alphanumeric())
-                || super::scan::is_word_boundary(bytes, m.start(), m.end())
+            // A phrase that starts with punctuation (":", ": none") needs a boundary only at its
+            // end.
+            if !bytes[m.start()].is_ascii_alphanumeric() {
+                return role == Role::Terminator
+                    || super::scan::is_word_boundary(bytes, m.end() - 1, m.end());
+            }
+            super::scan::is_word_boundary(bytes, m.start(), m.end())
         })
         .map(|m| Trigger {
             role: PHRASES[m.pattern().as_usize()].1,
@@ -658,6 +720,10 @@ fn assert_span(
         }
     }
     match (pre, post) {
+        // "Concern for cauda equina was ruled out": the verdict after a suspicion settles it.
+        (Some((_, Polarity::Uncertain)), Some((_, Polarity::Negated))) => {
+            (Polarity::Negated, false)
+        }
         (Some((d1, p1)), Some((d2, p2))) => {
             if d1 <= d2 {
                 (p1, past_care)

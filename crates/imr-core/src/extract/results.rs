@@ -108,6 +108,12 @@ const WORDS: &[(&str, Word)] = &[
     ("effaces", Word::Compression),
     ("effacing", Word::Compression),
     ("deforming", Word::Compression),
+    ("flattening", Word::Compression),
+    ("flattens", Word::Compression),
+    ("indenting", Word::Compression),
+    ("indents", Word::Compression),
+    ("indentation", Word::Compression),
+    ("encroaching upon", Word::Compression),
     ("deforms", Word::Compression),
     ("root", Word::Neural),
     ("roots", Word::Neural),
@@ -144,6 +150,8 @@ const WORDS: &[(&str, Word)] = &[
     ("lesion", Word::Lesion),
     ("lesions", Word::Lesion),
     ("cyst", Word::Lesion),
+    ("fissure", Word::Lesion),
+    ("annular fissure", Word::Lesion),
     ("avascular necrosis", Word::Lesion),
     ("effusion", Word::Lesion),
     ("degenerative", Word::Degenerative),
@@ -247,7 +255,7 @@ pub(crate) enum Study {
 }
 
 /// How far before a study its result may stand ("normal EMG", "a herniation on MRI").
-const BEFORE: usize = 40;
+const BEFORE: usize = 100;
 
 /// The result of the study at `start..end`, read after it up to `until` (the end of its
 /// sentence, or the next study named there), else in the few words before it from `from`
@@ -259,17 +267,37 @@ pub(crate) fn result(
     (from, start, end, until): (usize, usize, usize, usize),
     study: Study,
 ) -> Option<(TestResult, Side)> {
-    read(text, triggers, sentence, end, until, study)
-        .map(|r| (r, Side::After))
-        .or_else(|| {
-            let from = super::anatomy::floor_char(text, from.max(start.saturating_sub(BEFORE)));
-            // Only the study's own clause: not across ';', ',' or ':' into another finding.
-            let lead = &text[from..start];
-            let from = lead
-                .rfind([';', ',', ':', '(', ')'])
-                .map_or(from, |i| from + i + 1);
-            read(text, triggers, sentence, from, start, study).map(|r| (r, Side::Before))
-        })
+    // After the study, up to the end of its clause (';' starts another).
+    let until = text
+        .get(end..until)
+        .and_then(|reach| reach.find(';'))
+        .map_or(until, |i| end + i);
+    let after = read(text, triggers, sentence, end, until, study);
+    // Before it, only its own clause: not across ';', ',' or ':' into another finding.
+    let from = super::anatomy::floor_char(text, from.max(start.saturating_sub(BEFORE)));
+    let lead = &text[from..start];
+    let from = lead
+        .rfind([';', ',', ':', '(', ')'])
+        .map_or(from, |i| from + i + 1);
+    let before = read(text, triggers, sentence, from, start, study);
+    // The more specific result wins: "degenerative disc disease on MRI, without herniation" is
+    // degenerative change, not a normal study.
+    match (after, before) {
+        (Some(a), Some(b)) if strength(b) > strength(a) => Some((b, Side::Before)),
+        (Some(a), _) => Some((a, Side::After)),
+        (None, Some(b)) => Some((b, Side::Before)),
+        (None, None) => None,
+    }
+}
+
+/// How much a result says, for choosing between two readings of one study.
+fn strength(result: TestResult) -> u8 {
+    match result {
+        TestResult::RootCompression => 4,
+        TestResult::Lesion | TestResult::Abnormal | TestResult::Inconsistent => 3,
+        TestResult::Degenerative => 2,
+        TestResult::Normal | TestResult::Consistent => 1,
+    }
 }
 
 /// Where a study's result was written: after it ("the MRI showed ...", "EMG: normal") or

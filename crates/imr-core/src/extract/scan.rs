@@ -338,6 +338,10 @@ pub(super) fn read(text: &str) -> Reading {
             let mut stance = super::function::stance_fact(&fact, would);
             stance.ur_reasoning = ur_sentences.contains(&sentence);
             out.push(stance);
+            // "Would not consider surgery": the refusal settles what "consider" left open.
+            if !would {
+                fact.polarity = Polarity::Negated;
+            }
         }
         if fact.kind == FactKind::Surgery
             && matches!(fact.polarity, Polarity::Uncertain | Polarity::Planned)
