@@ -790,3 +790,22 @@ fn drug_classes_named_as_such_are_medications() {
         ]
     );
 }
+
+/// Pain that travels into a limb is radiating pain however it is said.
+#[test]
+fn pain_into_a_limb_is_radiating_pain() {
+    for text in [
+        "Constant pain down the right leg to the big toe.",
+        "He describes burning pain from the right buttock down the back of the thigh into the heel.",
+        "Left arm pain extends to the ring and small fingers.",
+        "Sciatica down the L leg x 3 mo.",
+    ] {
+        let facts = extract::facts(text);
+        assert!(
+            facts
+                .iter()
+                .any(|f| f.value == "radiating_pain" && f.polarity == Polarity::Affirmed),
+            "{text}: {facts:#?}"
+        );
+    }
+}

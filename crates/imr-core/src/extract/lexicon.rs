@@ -1703,4 +1703,9 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("films", Imaging, "x_ray"),
     e("plain films", Imaging, "x_ray"),
     e("x-ray films", Imaging, "x_ray"),
+    e("pins and needles", NeurologicFinding, "tingling"),
+    e("n/t", NeurologicFinding, "tingling"),
+    e("paresthesiae", NeurologicFinding, "tingling"),
+    e("dysesthesias", NeurologicFinding, "tingling"),
+    e("dysesthesia", NeurologicFinding, "tingling"),
 ];

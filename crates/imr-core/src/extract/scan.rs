@@ -87,6 +87,13 @@ static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*(?:x|times|for|,|:|\(|-)?\s*(?:a\s+total\s+of\s+)?{COUNT_WORD}\s*(?:visits?|sessions?|treatments?)\b|^\s*(?:x|times)\s*(\d{{1,3}})\b|^\s*(?:\([^)]{{1,12}}\)\s*)?(visits?|sessions?|treatments?)\b"
     ))
 });
+/// Pain that travels into a limb, however it is said ("pain down the left leg", "burning from
+/// the buttock into the heel", "leg pain", "sciatica"): radiating pain.
+static RADIATING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:pain|burning|aching|ache|symptoms)\b[^.;]{0,40}?\b(?:down|into|to|toward|towards|extend(?:s|ing|ed)?\s+(?:to|into|down)|travel(?:s|ing|ed|ling)?\s+(?:down|into|to)|shoot(?:s|ing)?\s+(?:down|into|to)|radiat\w*\s+(?:down|into|to))\s+(?:[a-z]+\s+){0,4}?(?:legs?|arms?|foot|feet|calf|calves|thighs?|buttocks?|heels?|toes?|big toe|hands?|fingers?|forearms?|ankles?|extremit(?:y|ies))\b|\b(?:leg|arm|thigh|calf|sciatic|radicular)\s+pain\b|\bsciatica\b",
+    )
+});
 static UR_CUE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:utilization\s+review|UR|non-?certif\w*|claims administrator|determination|(?:was|were)\s+(?:denied|modified|approved|certified)|not\s+medically\s+necessary)\b",
@@ -288,6 +295,16 @@ pub(super) fn read(text: &str) -> Reading {
     dictionary_facts(text, &spans, &mut facts);
     demographics(text, &mut facts);
     pain_scores(text, &mut facts);
+    for m in RADIATING.find_iter(text) {
+        let fact = Fact::new(
+            FactKind::NeurologicFinding,
+            "radiating_pain",
+            text,
+            m.start(),
+            m.end(),
+        );
+        facts.push((fact, Assert::Scope));
+    }
     medications(text, &spans, &mut facts);
     ur_decisions(text, &spans, &mut facts);
     for f in super::function::measures(text, &spans) {
