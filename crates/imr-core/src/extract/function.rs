@@ -209,6 +209,10 @@ const IMPROVED: &[&str] = &[
 
 const STANCE_AGAINST: &[&str] = &[
     "declin",
+    "not wish",
+    "never",
+    "not pursue",
+    "not ready",
     "refus",
     "avoid",
     "not interested",
@@ -231,6 +235,17 @@ const STANCE_AGAINST: &[&str] = &[
 ];
 const STANCE_FOR: &[&str] = &[
     "would consider",
+    "keen",
+    "ready for",
+    "ready to",
+    "asks if",
+    "asked if",
+    "discuss",
+    "agreed to",
+    "agrees with",
+    "wishes to have",
+    "wants to have",
+    "hoping for",
     "willing to",
     "interested in",
     "wants",
@@ -320,7 +335,9 @@ pub(crate) fn stance(
     let (before, after) = clause_around(text, sentence, start, end);
     let after: String = after.chars().take(30).collect();
     let against = |s: &str| STANCE_AGAINST.iter().any(|w| s.contains(w));
-    if against(&before) || against(&after) {
+    // "Would rather try acupuncture than have an operation".
+    let rather_than = before.contains("rather") && before.contains(" than ");
+    if against(&before) || against(&after) || rather_than {
         Some(false)
     } else if STANCE_FOR.iter().any(|w| before.contains(w)) {
         Some(true)

@@ -1708,4 +1708,11 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("paresthesiae", NeurologicFinding, "tingling"),
     e("dysesthesias", NeurologicFinding, "tingling"),
     e("dysesthesia", NeurologicFinding, "tingling"),
+    e("operation", Surgery, "surgery"),
+    e("an operation", Surgery, "surgery"),
+    e("operate", Surgery, "surgery"),
+    e("operate on", Surgery, "surgery"),
+    e("disc replacement", Surgery, "arthroplasty"),
+    e("knee replacement", Surgery, "arthroplasty"),
+    e("hip replacement", Surgery, "arthroplasty"),
 ];

@@ -296,12 +296,25 @@ pub(super) fn read(text: &str) -> Reading {
     demographics(text, &mut facts);
     pain_scores(text, &mut facts);
     for m in RADIATING.find_iter(text) {
+        // The span is the pain word itself ("pain" of "pain and numbness down the arm"), so that
+        // the findings inside the phrase stay findings of their own.
+        let first = m.as_str().find(char::is_whitespace).unwrap_or(m.len());
+        let end = if m.as_str().to_ascii_lowercase().ends_with("pain") && first < m.len() {
+            m.end()
+        } else {
+            m.start() + first
+        };
+        let end = if end - m.start() > 20 {
+            m.start() + first
+        } else {
+            end
+        };
         let fact = Fact::new(
             FactKind::NeurologicFinding,
             "radiating_pain",
             text,
             m.start(),
-            m.end(),
+            end,
         );
         facts.push((fact, Assert::Scope));
     }
@@ -355,9 +368,12 @@ pub(super) fn read(text: &str) -> Reading {
             let mut stance = super::function::stance_fact(&fact, would);
             stance.ur_reasoning = ur_sentences.contains(&sentence);
             out.push(stance);
-            // "Would not consider surgery": the refusal settles what "consider" left open.
+            // "Would not consider surgery": the refusal settles what "consider" left open; an
+            // operation the patient wants is not yet done.
             if !would {
                 fact.polarity = Polarity::Negated;
+            } else if fact.polarity == Polarity::Affirmed {
+                fact.polarity = Polarity::Planned;
             }
         }
         if fact.kind == FactKind::Surgery
