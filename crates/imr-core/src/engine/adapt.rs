@@ -140,7 +140,8 @@ pub fn build_from_document(
             f.kind == FactKind::Medication
                 && f.about.as_deref() == Some("nsaid")
                 && !f.ur_reasoning
-                && (given(f.polarity) || f.polarity == Polarity::Planned)
+                // Taken now or to be taken: an NSAID stopped is no longer a GI risk.
+                && matches!(f.polarity, Polarity::Affirmed | Polarity::Planned)
         });
     let surgeries: Vec<&Request> = readings
         .iter()
@@ -722,7 +723,8 @@ fn engine_facts(
                 push_all(&mut out, &names, fact);
                 continue;
             }
-            FactKind::HomeExerciseProgram => &[C::HomeExerciseProgram],
+            // An exercise program is a criterion while it goes on; one stopped is past care.
+            FactKind::HomeExerciseProgram if p != Polarity::Historical => &[C::HomeExerciseProgram],
             // A measured gain in an activity is functional improvement (MTUS 9792.20).
             FactKind::Function if fact.direction == Some(Direction::Improved) && given(p) => {
                 &[C::FunctionalImprovement]
@@ -858,6 +860,7 @@ fn engine_facts(
                 "bleeding_risk" => &[C::BleedingRisk],
                 "homebound" => &[C::Homebound],
                 "reduced_weight_bearing" => &[C::ReducedWeightBearing],
+                "serious_adverse_effect" => &[C::SeriousAdverseEffect],
                 _ => &[],
             },
             _ => &[],

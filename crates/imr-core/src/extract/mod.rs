@@ -126,7 +126,8 @@ pub enum FactKind {
     /// (gastritis, dyspepsia, reflux, ulcer: NSAID risk), "medical_comorbidity" (hypertension,
     /// diabetes, heart or lung disease: anesthesia risk), "bleeding_risk" (anticoagulants, a
     /// bleeding disorder), "homebound" (unable to leave the home: home health),
-    /// "reduced_weight_bearing" (obesity, weight-bearing restrictions: aquatic therapy).
+    /// "reduced_weight_bearing" (obesity, weight-bearing restrictions: aquatic therapy),
+    /// "serious_adverse_effect" (sedation, drowsiness, respiratory depression).
     Condition,
 }
 

@@ -375,6 +375,19 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("was noncertified", Role::Post(U)),
     // Historical, before the fact.
     ("history of", Role::Pre(H)),
+    // Care that ended: given once, not now.
+    ("stopped", Role::Pre(H)),
+    ("discontinued", Role::Pre(H)),
+    ("d/c'd", Role::Pre(H)),
+    ("quit", Role::Pre(H)),
+    ("weaned off", Role::Pre(H)),
+    ("was taken off", Role::Pre(H)),
+    ("was stopped", Role::Post(H)),
+    ("were stopped", Role::Post(H)),
+    ("was discontinued", Role::Post(H)),
+    ("were discontinued", Role::Post(H)),
+    ("has been discontinued", Role::Post(H)),
+    ("has been stopped", Role::Post(H)),
     ("h/o", Role::Pre(H)),
     ("status post", Role::Pre(H)),
     ("s/p", Role::Pre(H)),
@@ -575,7 +588,9 @@ pub(crate) fn triggers(text: &str) -> Vec<Trigger> {
             // end.
             if !bytes[m.start()].is_ascii_alphanumeric() {
                 return role == Role::Terminator
-                    || super::scan::is_word_boundary(bytes, m.end() - 1, m.end());
+                    || bytes
+                        .get(m.end())
+                        .is_none_or(|b| !b.is_ascii_alphanumeric());
             }
             super::scan::is_word_boundary(bytes, m.start(), m.end())
         })

@@ -135,6 +135,7 @@ fn can_be_historical(kind: FactKind) -> bool {
             | FactKind::Imaging
             | FactKind::UrineDrugScreen
             | FactKind::WorkStatus
+            | FactKind::HomeExerciseProgram
     )
 }
 

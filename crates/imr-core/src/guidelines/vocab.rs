@@ -85,6 +85,8 @@ clinical_facts! {
     /// Aberrant drug-related behaviour: an inconsistent drug screen or CURES report, early
     /// refills, several prescribers, illicit use.
     AberrantBehavior = "aberrant_behavior",
+    /// An adverse effect that bears on safety: sedation, drowsiness, respiratory depression.
+    SeriousAdverseEffect = "serious_adverse_effect",
     MuscleSpasm = "muscle_spasm",
     /// Trigger points on examination (a twitch response with referred pain).
     TriggerPoints = "trigger_points",
