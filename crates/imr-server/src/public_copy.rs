@@ -1,6 +1,7 @@
 //! The public copy of a signed case's letter: the determination as signed, with what identifies
-//! a person taken out (`imr_core::redact`), shown with a report of what was removed (kinds and
-//! counts, never the text), issued once as a document of the case of kind "public copy" (its
+//! a person taken out (`imr_core::redact`: every party the case's application names, in every
+//! form, and the reviewer's own name, then what the patterns and the name model find), shown
+//! with a report of what was removed (kinds and counts, never the text), issued once as a document of the case of kind "public copy" (its
 //! PDF, through the store's document path) with an audit entry, and downloadable as a PDF.
 //!
 //! Only staff who may see the case: the assigned reviewer, intake clerks and administrators (a
@@ -16,7 +17,7 @@ use axum::{Form, Json};
 use imr_core::Determination;
 use imr_core::case::{AuditEntry, Case};
 use imr_core::letter::write::{LetterDocument, LetterOptions, Practice, letter_document};
-use imr_core::redact::{Kind, redact_determination};
+use imr_core::redact::{Kind, KnownParties, redact_determination};
 use imr_store::accounts::Role;
 use imr_store::{DocumentInfo, NewDocument};
 use maud::html;
@@ -52,7 +53,8 @@ pub fn router() -> axum::Router<AppState> {
 /// How many pieces of one kind were removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RedactionCount {
-    /// name, claim_number, ssn, phone, address, email, date_of_birth, employer or provider.
+    /// name, claim_number, ssn, phone, address, email, date_of_birth, employer, provider,
+    /// claims_administrator or insurer.
     pub kind: String,
     /// What replaces each piece in the copy, e.g. "[NAME]".
     pub tag: String,
@@ -92,7 +94,13 @@ pub async fn prepare(
     };
     let reviewer = state.store.reviewer(&signed.reviewer_id).await?;
     let determination = case.determination_as_signed(reviewer.as_ref(), signed);
-    let (redacted, removals) = redact_determination(&determination);
+    let mut known = KnownParties::of_application(&case.application);
+    if let Some(r) = &reviewer {
+        // The letter names the reviewer by credentials only; a rationale that names them is
+        // redacted too.
+        known.people.push(r.name.clone());
+    }
+    let (redacted, removals) = redact_determination(&determination, &known);
     let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
     for removal in &removals {
         *counts.entry(removal.kind).or_default() += 1;

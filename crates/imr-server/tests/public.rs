@@ -584,3 +584,116 @@ async fn the_api_issues_the_public_copy_once_when_asked_twice_at_once() {
         "{log}"
     );
 }
+
+/// The incident of issue 20: a signed letter named the worker without a title ("Theodora ...
+/// Theodora Pinecastle was injured"), the case's own claim number, the treating physician
+/// without "Dr." and the provider group. The public copy removes every party the application
+/// names, in whatever form the reviewer wrote it, and reports them by kind and count.
+#[tokio::test]
+async fn the_public_copy_removes_every_party_the_application_names_in_any_form() {
+    let server = TestServer::start().await;
+    let reviewers = server.reviewers().await;
+    let (ortho, ortho_token) = &reviewers[0];
+    let clerk = server.user("clerk", "intake_clerk", None, None).await;
+    let n = open_assigned(&server, &clerk, ortho).await;
+    let records = std::fs::read(data("records.txt")).expect("records");
+    let resp = server
+        .client
+        .post(server.url(&format!(
+            "/api/cases/{n}/documents?kind=medical%20records&complete=true"
+        )))
+        .bearer_auth(&clerk)
+        .header("content-type", "text/plain")
+        .body(records)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let summary = "Theodora has worked for Wispwood Fictional Mills since 2019. Theodora \
+                   Pinecastle was injured while lifting; claim TEST-77-0001 (test770001) was \
+                   sent by NOTIONAL CLAIMS PARTNERS to Hypothetical Indemnity. Alaric Fernsby \
+                   of Glimmerdale Invented Orthopedics examined her; PINECASTLE's pain is 6/10. \
+                   Fernsby's colleague Perpetua Moss agreed. The 52-year-old reports low back pain.";
+    let decisions = json!({"decisions": [
+        {"request": "MRI of the lumbar spine without contrast", "decision": "Overturned",
+         "guideline": "MTUS ACOEM Low Back Complaints",
+         "rationale": "T. Pinecastle has a progressive deficit that Glimmerdale documented. The request is medically necessary."},
+        {"request": "Physical therapy 2 times a week for 4 weeks", "decision": "Upheld",
+         "guideline": "MTUS Chronic Pain Medical Treatment Guidelines",
+         "rationale": "Pinecastle,\nTheodora had six sessions at Wispwood's clinic without functional improvement."}
+    ], "clinical_summary": summary});
+    let (s, body) = server
+        .send(
+            "POST",
+            &format!("/api/cases/{n}/determination"),
+            Some(ortho_token),
+            Some(decisions),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+
+    let (s, body) = server
+        .get(&format!("/api/cases/{n}/public-copy"), &clerk)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let copy = body["determination"].to_string().to_lowercase();
+    for party in [
+        "theodora",
+        "pinecastle",
+        "alaric",
+        "fernsby",
+        "perpetua",
+        "moss",
+        "wispwood",
+        "glimmerdale",
+        "notional",
+        "hypothetical",
+        "test-77-0001",
+        "test770001",
+    ] {
+        assert!(
+            !copy.contains(party),
+            "{party} is in the public copy: {copy}"
+        );
+    }
+    for kept in [
+        "52-year-old",
+        "low back pain",
+        "6/10",
+        "medically necessary",
+    ] {
+        assert!(copy.contains(kept), "{kept} was removed: {copy}");
+    }
+    let counts: std::collections::BTreeMap<String, u64> = body["redactions"]
+        .as_array()
+        .expect("redactions")
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().expect("kind").to_string(),
+                r["count"].as_u64().expect("count"),
+            )
+        })
+        .collect();
+    for kind in [
+        "name",
+        "employer",
+        "claims_administrator",
+        "insurer",
+        "provider",
+        "claim_number",
+    ] {
+        assert!(
+            counts.get(kind).is_some_and(|c| *c > 0),
+            "{kind}: {counts:?}"
+        );
+    }
+    assert!(counts["name"] >= 8, "{counts:?}");
+    // The report holds kinds and counts only.
+    assert!(
+        !body["redactions"]
+            .to_string()
+            .to_lowercase()
+            .contains("pinecastle")
+    );
+}
