@@ -264,6 +264,14 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
         "A fictional worker with low back pain.",
     )
     .await;
+    // The guideline relied on is required for every item.
+    for i in 2..5 {
+        d.type_in(
+            &format!("#guideline_{i}"),
+            "MTUS Chronic Pain Medical Treatment Guidelines",
+        )
+        .await;
+    }
     d.type_in("#guideline_1", "MTUS Chronic Pain\u{E007}").await;
     let preview = d.wait_for("Nothing is signed yet").await;
     assert!(preview.contains("Sign and issue"));
