@@ -155,7 +155,7 @@ async fn me(ApiUser(who): ApiUser) -> Json<Me> {
 pub struct NewUserRequest {
     pub username: String,
     pub password: String,
-    /// intake_clerk, reviewer, administrator or party.
+    /// intake_clerk, reviewer, administrator, quality or party.
     pub role: String,
     #[serde(default)]
     pub reviewer_id: Option<String>,

@@ -20,10 +20,12 @@
 mod detect;
 mod known;
 mod names;
+mod second_look;
 
 use serde::Serialize;
 
 pub use known::KnownParties;
+pub use second_look::{Lookalike, LooksLike, kept_lookalikes};
 
 use crate::model::Determination;
 
