@@ -64,7 +64,10 @@ fn redact_letters(bencher: divan::Bencher) {
         .counter(divan::counter::ItemsCount::new(texts.len()))
         .bench(|| {
             for text in &texts {
-                divan::black_box(redact_text(divan::black_box(text)));
+                divan::black_box(redact_text(
+                    divan::black_box(text),
+                    &imr_core::redact::KnownParties::default(),
+                ));
             }
         });
 }

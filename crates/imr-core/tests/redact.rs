@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use imr_core::letter::read_letter;
-use imr_core::redact::{Kind, Removal, redact_determination, redact_text};
+use imr_core::redact::{Kind, KnownParties, Removal, redact_determination, redact_text};
 use imr_core::{Decision, Determination};
 use serde::Deserialize;
 
@@ -143,7 +143,7 @@ fn every_planted_identifier_is_removed_and_the_clinical_content_stays() {
         let original = std::fs::read_to_string(path).expect("fixture");
 
         let redacted_text = if path.extension().is_some_and(|e| e == "txt") {
-            let redacted = redact_text(&original);
+            let redacted = redact_text(&original, &KnownParties::default());
             misses.extend(check_text(
                 &file,
                 &original,
@@ -168,7 +168,7 @@ fn every_planted_identifier_is_removed_and_the_clinical_content_stays() {
         } else {
             let record: Determination =
                 serde_json::from_str(&original).unwrap_or_else(|e| panic!("{file}: {e}"));
-            let (redacted, report) = redact_determination(&record);
+            let (redacted, report) = redact_determination(&record, &KnownParties::default());
             removed_total += report.len();
             // Each field is checked on its own text.
             let fields = |d: &Determination| -> Vec<(String, String)> {
@@ -278,7 +278,7 @@ fn published_letters_keep_their_items_and_decisions() {
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for path in &files {
         let text = String::from_utf8_lossy(&std::fs::read(path).expect("letter")).into_owned();
-        let redacted = redact_text(&text);
+        let redacted = redact_text(&text, &KnownParties::default());
         for r in &redacted.removals {
             *by_kind.entry(r.kind.as_str()).or_default() += 1;
         }

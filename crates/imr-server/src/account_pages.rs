@@ -184,7 +184,7 @@ async fn users_view(
                 input #username type="text" name="username" maxlength="64" required;
                 label for="role" { "Role" }
                 select #role name="role" {
-                    @for role in [Role::IntakeClerk, Role::Reviewer, Role::Administrator, Role::Party] {
+                    @for role in [Role::IntakeClerk, Role::Reviewer, Role::Administrator, Role::Quality, Role::Party] {
                         option value=(role.as_str()) { (role.as_str()) }
                     }
                 }

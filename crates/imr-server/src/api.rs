@@ -155,7 +155,7 @@ async fn me(ApiUser(who): ApiUser) -> Json<Me> {
 pub struct NewUserRequest {
     pub username: String,
     pub password: String,
-    /// intake_clerk, reviewer, administrator or party.
+    /// intake_clerk, reviewer, administrator, quality or party.
     pub role: String,
     #[serde(default)]
     pub reviewer_id: Option<String>,
@@ -492,10 +492,13 @@ async fn get_proposal(
 
 /// The assigned reviewer signs the determination.
 ///
-/// One decision per disputed item, each chosen and with a rationale, and a clinical summary.
+/// One decision per disputed item, each chosen, with the guideline relied on and a rationale,
+/// and a clinical summary. Each item's rationale is signed ending with the conclusion sentence
+/// written from the decision chosen ("The request for ... is (not) medically necessary.").
 /// 409 when the records are not complete, the summary is empty or the case is signed already;
-/// 422 naming the item and field when a decision or rationale is missing, or a field holds
-/// control characters or is too long.
+/// 422 naming the item and field when a decision, guideline or rationale is missing, a
+/// rationale concludes the opposite of the decision chosen, or a field holds control
+/// characters or is too long.
 #[utoipa::path(post, path = "/api/cases/{number}/determination", params(("number" = String, Path)), request_body = SignRequest,
     responses((status = 200, body = Object), (status = 400), (status = 403), (status = 409), (status = 422)), security(("bearer" = [])))]
 async fn sign(

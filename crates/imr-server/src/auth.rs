@@ -460,7 +460,7 @@ impl Principal {
 
     pub fn may_view(&self, case: &Case) -> bool {
         match self.role {
-            Role::Administrator | Role::IntakeClerk => true,
+            Role::Administrator | Role::IntakeClerk | Role::Quality => true,
             Role::Reviewer => {
                 self.reviewer_id.is_some() && case.reviewer_id() == self.reviewer_id.as_deref()
             }

@@ -450,7 +450,8 @@ pub async fn open_application_with_file(
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
     /// One decision per disputed item: `request` (as the application lists it), `decision`
-    /// (`Upheld` or `Overturned`, chosen by the reviewer), `guideline` and `rationale`.
+    /// (`Upheld` or `Overturned`, chosen by the reviewer), `guideline` (the guideline relied
+    /// on, required) and `rationale` (which must not conclude the opposite of the decision).
     #[schema(value_type = Vec<Object>)]
     pub decisions: Vec<DraftDecision>,
     /// The reviewer's clinical case summary for the letter; it must not be empty.
@@ -496,7 +497,7 @@ pub async fn check_draft(
         .items
         .iter()
         .map(|f| Proposed {
-            decided: f.decision.is_some(),
+            decision: f.decision,
             rationale: &f.rationale,
         })
         .collect();

@@ -140,6 +140,7 @@ pub async fn load(state: &AppState, admin: &Principal) -> anyhow::Result<Option<
         Ok(())
     };
     add("clerk", Role::IntakeClerk, None).await?;
+    add("quality", Role::Quality, None).await?;
     for r in &reviewers {
         add(&r.id, Role::Reviewer, Some(&r.id)).await?;
     }

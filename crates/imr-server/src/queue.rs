@@ -166,7 +166,7 @@ impl QueuePage {
 /// The cases a user may see (as `Principal::may_view` says, for the store to filter on).
 fn viewer(who: &Principal) -> Viewer {
     match who.role {
-        Role::Administrator | Role::IntakeClerk => Viewer::All,
+        Role::Administrator | Role::IntakeClerk | Role::Quality => Viewer::All,
         Role::Reviewer => match &who.reviewer_id {
             Some(id) => Viewer::Reviewer(id.clone()),
             None => Viewer::Nothing,

@@ -767,8 +767,10 @@ fn three_decisions() -> Value {
         {"request": "MRI of the lumbar spine without contrast", "decision": "Overturned",
          "guideline": "MTUS ACOEM Low Back Complaints", "rationale": "Progressive deficit documented."},
         {"request": "Physical therapy 2 times a week for 4 weeks", "decision": "Upheld",
+         "guideline": "MTUS Chronic Pain Medical Treatment Guidelines",
          "rationale": "No functional improvement after the trial."},
         {"request": "Hyperbaric oxygen therapy 20 sessions", "decision": "Upheld",
+         "guideline": "ODG Low Back",
          "rationale": "No guideline supports it for a lumbar strain; the reviewer's own reading."}
     ], "clinical_summary": "A fictional worker with low back pain."})
 }

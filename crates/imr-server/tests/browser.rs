@@ -61,6 +61,7 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     .await;
     server.reviewers().await;
     server.user("clerk", "intake_clerk", None, None).await;
+    server.user("quality", "quality", None, None).await;
     // The files the clerk has: the application's PDF, the UR decision, the records as a PDF.
     let files = tempfile::tempdir().expect("temporary folder");
     let application_pdf = files.path().join("IMR application.pdf");
@@ -261,9 +262,17 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     // signs nothing; "Sign and issue" there signs.
     d.type_in(
         "#clinical_summary",
-        "A fictional worker with low back pain.",
+        "A fictional worker with low back pain. Theodora Pinecastle reports it began at work.",
     )
     .await;
+    // The guideline relied on is required for every item.
+    for i in 2..5 {
+        d.type_in(
+            &format!("#guideline_{i}"),
+            "MTUS Chronic Pain Medical Treatment Guidelines",
+        )
+        .await;
+    }
     d.type_in("#guideline_1", "MTUS Chronic Pain\u{E007}").await;
     let preview = d.wait_for("Nothing is signed yet").await;
     assert!(preview.contains("Sign and issue"));
@@ -317,10 +326,27 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     assert!(pdf.starts_with(b"%PDF-"), "the letter is a PDF");
     assert!(pdf.len() > 2000);
 
-    // The redacted public copy: no name of the worker, issued with its button.
+    // The redacted public copy: the physician who signed may look but not issue; a second
+    // person (quality review) looks at every replacement marked and issues it with its button.
     d.click("a[href$='/public-copy']").await;
     let copy = d.wait_for("What was redacted").await;
     assert!(!copy.contains("Pinecastle"), "no name of the worker");
+    assert!(
+        copy.contains("Issuing needs a second look"),
+        "the signer does not issue"
+    );
+    d.login(&server, "quality", "quality-password-long").await;
+    d.go(&server.url(&format!("/cases/{number}/public-copy")))
+        .await;
+    let copy = d.wait_for("every replacement marked").await;
+    assert!(!copy.contains("Pinecastle"), "no name of the worker");
+    let marks = d
+        .script(
+            "return document.querySelectorAll('mark.redaction').length",
+            json!([]),
+        )
+        .await;
+    assert!(marks.as_u64().unwrap_or(0) > 0, "replacements marked");
     d.click("form[action$='/public-copy'] button[type=submit]")
         .await;
     let issued = d.wait_for("already issued").await;

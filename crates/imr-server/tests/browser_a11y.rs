@@ -168,6 +168,7 @@ async fn every_page_of_the_workbench_is_accessible_in_chromium() {
             "Not supported by the guideline, in my reading.",
         )
         .await;
+        d.type_in(&format!("#guideline_{i}"), "MTUS ACOEM").await;
     }
     d.type_in("#clinical_summary", "A fictional worker with back pain.")
         .await;

@@ -28,6 +28,7 @@ async fn a_published_decision_and_a_public_copy_in_chromium() {
     let reviewers = server.reviewers().await;
     let (ortho, ortho_token) = &reviewers[0];
     let clerk = server.user("clerk", "intake_clerk", None, None).await;
+    server.user("quality", "quality", None, None).await;
     let n = signed_case(&server, &clerk, ortho, ortho_token).await;
     let d = Driver::start().await;
     d.login(&server, "clerk", "clerk-password-long").await;
@@ -57,7 +58,9 @@ async fn a_published_decision_and_a_public_copy_in_chromium() {
     );
     d.screenshot("15-decision").await;
 
-    // The public copy: redacted, with its report; issued with the button.
+    // The public copy: redacted, with its report; issued with the button by a second person
+    // (quality review).
+    d.login(&server, "quality", "quality-password-long").await;
     d.go(&server.url(&format!("/cases/{n}/public-copy"))).await;
     let text = d.wait_for("What was redacted").await;
     assert!(

@@ -313,8 +313,9 @@ async fn records_and_signature(server: &TestServer, n: &str, clerk: &str, review
          "guideline": "MTUS ACOEM Low Back Complaints",
          "rationale": "Ms. Theodora Pinecastle has a progressive deficit documented by Dr. Alaric Fernsby."},
         {"request": "Physical therapy 2 times a week for 4 weeks", "decision": "Upheld",
+         "guideline": "MTUS Chronic Pain Medical Treatment Guidelines",
          "rationale": "Pinecastle had six sessions without functional improvement."}
-    ], "clinical_summary": "Ms. Theodora Pinecastle, a 52-year-old fictional packer, reports low back pain radiating to the left leg. Her treating physician, Dr. Alaric Fernsby, requested an MRI."});
+    ], "clinical_summary": "Ms. Theodora Pinecastle, a 52-year-old fictional packer, reports low back pain radiating to the left leg. Her treating physician, Dr. Alaric Fernsby, requested an MRI. The safety officer Whitfield, badge 5593317, agreed."});
     let (s, body) = server
         .send(
             "POST",
@@ -360,7 +361,10 @@ async fn the_public_copy_of_a_signed_letter_is_redacted_issued_once_and_audited(
     let clerk = server.user("clerk", "intake_clerk", None, None).await;
     let n = open_assigned(&server, &clerk, ortho).await;
     let party = server.user("party", "party", None, Some(&n)).await;
+    let quality = server.user("quality", "quality", None, None).await;
     let (cookie, csrf) = web_login(&server, "clerk", "clerk-password-long").await;
+    let (quality_cookie, quality_csrf) =
+        web_login(&server, "quality", "quality-password-long").await;
     let api_copy = format!("/api/cases/{n}/public-copy");
     let web_copy = format!("/cases/{n}/public-copy");
 
@@ -368,7 +372,7 @@ async fn the_public_copy_of_a_signed_letter_is_redacted_issued_once_and_audited(
     let (s, body) = server.get(&api_copy, &clerk).await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
     assert!(error_of(&body).contains("not signed yet"), "{body}");
-    let (s, body) = server.send("POST", &api_copy, Some(&clerk), None).await;
+    let (s, body) = server.send("POST", &api_copy, Some(&quality), None).await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
     let (s, html) = page(&server, &cookie, &web_copy).await;
     assert_eq!(s, StatusCode::CONFLICT);
@@ -392,6 +396,17 @@ async fn the_public_copy_of_a_signed_letter_is_redacted_issued_once_and_audited(
     assert!(letter.contains(WORKER), "the fixture names the worker");
     let (s, body) = server.get(&api_copy, ortho_token).await;
     assert_eq!(s, StatusCode::OK, "{body}");
+    let kept = body["kept_lookalikes"]
+        .as_array()
+        .expect("kept look-alikes");
+    assert!(
+        kept.iter()
+            .any(|k| k["looks_like"] == "name" && k["token"] == "Whitfield" && k["count"] == 1)
+            && kept
+                .iter()
+                .any(|k| k["looks_like"] == "number" && k["token"] == "5593317"),
+        "{body}"
+    );
     assert_eq!(names_in(&body.to_string()), Vec::<&str>::new(), "{body}");
     let names = body["redactions"]
         .as_array()
@@ -420,6 +435,27 @@ async fn the_public_copy_of_a_signed_letter_is_redacted_issued_once_and_audited(
         html.contains("<td>name</td><td><code>[NAME]</code></td>"),
         "{html}"
     );
+    // The second look: every replacement marked, what was kept that looks like a name or a
+    // number listed apart (a surname alone after "officer", which no party holds and the name
+    // model cannot take alone, and a badge number), and issuing left to someone else: a clerk
+    // may look, not issue.
+    assert!(
+        html.contains("<mark class=\"redaction\">[NAME]</mark>"),
+        "replacements marked"
+    );
+    assert!(html.contains("Kept: tokens that look like names or numbers"));
+    assert!(
+        html.contains("<td><code>Whitfield</code></td><td>name</td>")
+            && html.contains("<td><code>5593317</code></td><td>number</td>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Issue the public copy</button>"),
+        "a clerk does not issue"
+    );
+    assert!(html.contains("Issuing needs a second look by someone other than the physician"));
+    let (s, html) = page(&server, &quality_cookie, &web_copy).await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Issue the public copy"));
     assert!(html.contains(&format!("action=\"/cases/{n}/public-copy\"")));
 
@@ -441,6 +477,24 @@ async fn the_public_copy_of_a_signed_letter_is_redacted_issued_once_and_audited(
     }
     let (s, _) = server.send("POST", &api_copy, None, None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Nor the physician who signed, nor an intake clerk: issuing is another person's second
+    // look (a quality reviewer or an administrator).
+    let (s, body) = server
+        .send("POST", &api_copy, Some(ortho_token), None)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    assert!(error_of(&body).contains("quality"), "{body}");
+    let (s, body) = server.send("POST", &api_copy, Some(&clerk), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    let resp = server
+        .client
+        .post(server.url(&web_copy))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "a clerk's form");
     let (party_cookie, _) = web_login(&server, "party", "party-password-long").await;
     let (s, html) = page(&server, &party_cookie, &web_copy).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
@@ -464,12 +518,13 @@ async fn the_public_copy_of_a_signed_letter_is_redacted_issued_once_and_audited(
         "nothing issued by the refusals: {documents}"
     );
 
-    // Issued from the page: stored as a document of the case, audited, shown as issued.
+    // Issued from the page by the quality reviewer: stored as a document of the case,
+    // audited, shown as issued.
     let resp = server
         .client
         .post(server.url(&web_copy))
-        .header("cookie", &cookie)
-        .form(&[("csrf", csrf.as_str())])
+        .header("cookie", &quality_cookie)
+        .form(&[("csrf", quality_csrf.as_str())])
         .send()
         .await
         .expect("POST");
@@ -514,20 +569,41 @@ async fn the_public_copy_of_a_signed_letter_is_redacted_issued_once_and_audited(
         .filter(|e| e["event"] == "public_copy.issued")
         .collect();
     assert_eq!(issued.len(), 1, "{log}");
-    assert_eq!(issued[0]["actor"], "user:clerk");
+    assert_eq!(issued[0]["actor"], "user:quality");
     let detail = issued[0]["detail"].as_str().expect("detail");
     assert!(
-        detail.contains(&format!("document {id}")) && detail.contains("name "),
+        detail.contains(&format!("document {id}"))
+            && detail.contains("name ")
+            && detail.contains("issued by a quality after a second look")
+            && detail.contains(&format!("signed by reviewer {ortho}")),
         "{detail}"
     );
     assert_eq!(names_in(detail), Vec::<&str>::new());
+    // Each second look is audited too, by whom and with counts only.
+    let looks: Vec<&Value> = log
+        .as_array()
+        .expect("audit log")
+        .iter()
+        .filter(|e| e["event"] == "public_copy.second_look")
+        .collect();
+    assert!(
+        looks.iter().any(|e| e["actor"] == "user:quality")
+            && looks.iter().any(|e| e["actor"] == "user:clerk"),
+        "{log}"
+    );
+    for look in &looks {
+        assert_eq!(
+            names_in(look["detail"].as_str().unwrap_or("")),
+            Vec::<&str>::new()
+        );
+    }
     let (s, html) = page(&server, &cookie, &web_copy).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("already issued"), "{html}");
     assert!(!html.contains("Issue the public copy</button>"));
 
     // Issuing twice: 409, it says so, and nothing more is stored.
-    for token in [&clerk, ortho_token] {
+    for token in [&quality, &server.admin] {
         let (s, body) = server.send("POST", &api_copy, Some(token), None).await;
         assert_eq!(s, StatusCode::CONFLICT, "{body}");
         assert!(error_of(&body).contains("already issued"), "{body}");
@@ -549,13 +625,14 @@ async fn the_api_issues_the_public_copy_once_when_asked_twice_at_once() {
     let reviewers = server.reviewers().await;
     let (ortho, ortho_token) = &reviewers[0];
     let clerk = server.user("clerk", "intake_clerk", None, None).await;
+    let quality = server.user("quality", "quality", None, None).await;
     let n = open_assigned(&server, &clerk, ortho).await;
     records_and_signature(&server, &n, &clerk, ortho_token).await;
     // Two at once (a double click): one is issued, the other is told it already is.
     let path = format!("/api/cases/{n}/public-copy");
     let (first, second) = tokio::join!(
-        server.send("POST", &path, Some(ortho_token), None),
-        server.send("POST", &path, Some(&clerk), None)
+        server.send("POST", &path, Some(&quality), None),
+        server.send("POST", &path, Some(&server.admin), None)
     );
     let mut outcomes = [first, second];
     outcomes.sort_by_key(|(s, _)| s.as_u16());
@@ -582,5 +659,118 @@ async fn the_api_issues_the_public_copy_once_when_asked_twice_at_once() {
             .count()
             == 1,
         "{log}"
+    );
+}
+
+/// The incident of issue 20: a signed letter named the worker without a title ("Theodora ...
+/// Theodora Pinecastle was injured"), the case's own claim number, the treating physician
+/// without "Dr." and the provider group. The public copy removes every party the application
+/// names, in whatever form the reviewer wrote it, and reports them by kind and count.
+#[tokio::test]
+async fn the_public_copy_removes_every_party_the_application_names_in_any_form() {
+    let server = TestServer::start().await;
+    let reviewers = server.reviewers().await;
+    let (ortho, ortho_token) = &reviewers[0];
+    let clerk = server.user("clerk", "intake_clerk", None, None).await;
+    let n = open_assigned(&server, &clerk, ortho).await;
+    let records = std::fs::read(data("records.txt")).expect("records");
+    let resp = server
+        .client
+        .post(server.url(&format!(
+            "/api/cases/{n}/documents?kind=medical%20records&complete=true"
+        )))
+        .bearer_auth(&clerk)
+        .header("content-type", "text/plain")
+        .body(records)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let summary = "Theodora has worked for Wispwood Fictional Mills since 2019. Theodora \
+                   Pinecastle was injured while lifting; claim TEST-77-0001 (test770001) was \
+                   sent by NOTIONAL CLAIMS PARTNERS to Hypothetical Indemnity. Alaric Fernsby \
+                   of Glimmerdale Invented Orthopedics examined her; PINECASTLE's pain is 6/10. \
+                   Fernsby's colleague Perpetua Moss agreed. The 52-year-old reports low back pain.";
+    let decisions = json!({"decisions": [
+        {"request": "MRI of the lumbar spine without contrast", "decision": "Overturned",
+         "guideline": "MTUS ACOEM Low Back Complaints",
+         "rationale": "T. Pinecastle has a progressive deficit that Glimmerdale documented. The request is medically necessary."},
+        {"request": "Physical therapy 2 times a week for 4 weeks", "decision": "Upheld",
+         "guideline": "MTUS Chronic Pain Medical Treatment Guidelines",
+         "rationale": "Pinecastle,\nTheodora had six sessions at Wispwood's clinic without functional improvement."}
+    ], "clinical_summary": summary});
+    let (s, body) = server
+        .send(
+            "POST",
+            &format!("/api/cases/{n}/determination"),
+            Some(ortho_token),
+            Some(decisions),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+
+    let (s, body) = server
+        .get(&format!("/api/cases/{n}/public-copy"), &clerk)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let copy = body["determination"].to_string().to_lowercase();
+    for party in [
+        "theodora",
+        "pinecastle",
+        "alaric",
+        "fernsby",
+        "perpetua",
+        "moss",
+        "wispwood",
+        "glimmerdale",
+        "notional",
+        "hypothetical",
+        "test-77-0001",
+        "test770001",
+    ] {
+        assert!(
+            !copy.contains(party),
+            "{party} is in the public copy: {copy}"
+        );
+    }
+    for kept in [
+        "52-year-old",
+        "low back pain",
+        "6/10",
+        "medically necessary",
+    ] {
+        assert!(copy.contains(kept), "{kept} was removed: {copy}");
+    }
+    let counts: std::collections::BTreeMap<String, u64> = body["redactions"]
+        .as_array()
+        .expect("redactions")
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().expect("kind").to_string(),
+                r["count"].as_u64().expect("count"),
+            )
+        })
+        .collect();
+    for kind in [
+        "name",
+        "employer",
+        "claims_administrator",
+        "insurer",
+        "provider",
+        "claim_number",
+    ] {
+        assert!(
+            counts.get(kind).is_some_and(|c| *c > 0),
+            "{kind}: {counts:?}"
+        );
+    }
+    assert!(counts["name"] >= 8, "{counts:?}");
+    // The report holds kinds and counts only.
+    assert!(
+        !body["redactions"]
+            .to_string()
+            .to_lowercase()
+            .contains("pinecastle")
     );
 }

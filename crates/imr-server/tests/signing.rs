@@ -73,7 +73,7 @@ async fn ready_case(state: &AppState, clerk: &Principal) -> (String, Draft) {
             .map(|i| DraftDecision {
                 request: i.request.clone(),
                 decision: Some(Decision::Upheld),
-                guideline: None,
+                guideline: Some("MTUS ACOEM Low Back Complaints".into()),
                 rationale: "The reviewer's own reading of the fictional records.".into(),
             })
             .collect(),

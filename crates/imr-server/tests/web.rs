@@ -422,6 +422,9 @@ fn textarea(html: &str, name: &str) -> String {
     html[open..close].to_string()
 }
 
+/// The physician's own rationale for the third item of the case to sign.
+const OWN_RATIONALE: &str = "Not supported for a lumbar strain, in my reading.";
+
 /// Nothing is pre-set; the proposal is only shown; a form with problems comes back as it was
 /// left with each problem at its field; the preview signs nothing; "Sign and issue" signs.
 #[tokio::test]
@@ -437,14 +440,17 @@ async fn signing_is_a_deliberate_act_and_a_form_error_keeps_the_input() {
     assert!(html.contains("records are not complete yet"));
     let all = [
         ("decision_0", "Overturned"),
+        ("guideline_0", "MTUS ACOEM Low Back Complaints"),
         ("rationale_0", "Deficit documented."),
         ("decision_1", "Upheld"),
         ("rationale_1", "No functional improvement."),
-        ("decision_2", "Upheld"),
         (
-            "rationale_2",
-            "Not supported for a lumbar strain, in my reading.",
+            "guideline_1",
+            "MTUS Chronic Pain Medical Treatment Guidelines",
         ),
+        ("guideline_2", "ODG Low Back"),
+        ("decision_2", "Upheld"),
+        ("rationale_2", OWN_RATIONALE),
         ("clinical_summary", "A fictional worker with low back pain."),
     ];
     let mut forged = all.to_vec();
@@ -531,7 +537,7 @@ async fn signing_is_a_deliberate_act_and_a_form_error_keeps_the_input() {
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(html.contains("clinical summary is empty"));
-    assert_eq!(textarea(&html, "rationale_2"), all[5].1);
+    assert_eq!(textarea(&html, "rationale_2"), OWN_RATIONALE);
 
     // The engine's rationale, taken by the explicit box where it decided.
     let use_key = format!("use_proposed_{decided}");
@@ -571,7 +577,7 @@ async fn signing_is_a_deliberate_act_and_a_form_error_keeps_the_input() {
     let (s, _, html) = reviewer.post(&format!("/cases/{n}/sign"), &back).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(&format!("name=\"{use_key}\" value=\"yes\" checked")));
-    assert_eq!(textarea(&html, "rationale_2"), all[5].1);
+    assert_eq!(textarea(&html, "rationale_2"), OWN_RATIONALE);
     // A stale preview (the case changed since) signs nothing.
     let mut stale = fields.clone();
     stale.push(("version", "1"));
@@ -586,8 +592,139 @@ async fn signing_is_a_deliberate_act_and_a_form_error_keeps_the_input() {
     assert_eq!(case["status"], "determined");
     let signed = &case["determination"]["decisions"];
     assert_eq!(signed[decided]["rationale"], decided_rationale.as_str());
-    assert_eq!(signed[2]["rationale"], all[5].1);
+    // The physician's own rationale, and the conclusion written from the decision chosen.
+    assert_eq!(
+        signed[2]["rationale"],
+        format!(
+            "{OWN_RATIONALE} The request for Hyperbaric oxygen therapy 20 sessions is not \
+             medically necessary."
+        )
+    );
     assert_eq!(signed[2]["decision"], "Upheld");
+}
+
+/// The part of the sign form that belongs to item `index`: from its decision to the next one's.
+fn item_part(html: &str, index: usize) -> &str {
+    let start = html
+        .find(&format!("name=\"decision_{index}\""))
+        .unwrap_or_else(|| panic!("no item {index}"));
+    let end = html[start..]
+        .find(&format!("name=\"decision_{}\"", index + 1))
+        .map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+/// The workbench refuses a rationale that concludes the opposite of the decision chosen — the
+/// engine's, taken with "use the proposed rationale" under the other decision, or one typed —
+/// and a missing guideline, each at its field, the form kept; the same proposal under its own
+/// decision signs with the conclusion written from it.
+#[tokio::test]
+async fn the_sign_form_refuses_a_letter_that_contradicts_itself_at_the_field() {
+    let server = TestServer::start().await;
+    server.reviewers().await;
+    let reviewer = Browser::login(&server, "rev-ortho", "rev-ortho-password-long").await;
+    let n = case_for_signing(&server, true).await;
+    let (_, proposal) = server
+        .get(&format!("/api/cases/{n}/proposal"), &server.admin)
+        .await;
+    let decided = (0..2)
+        .find(|&i| proposal["items"][i]["decision"].is_string())
+        .expect("the engine decides one of the first two items");
+    let proposed = proposal["items"][decided]["decision"]
+        .as_str()
+        .expect("decision");
+    let other = if proposed == "Upheld" {
+        "Overturned"
+    } else {
+        "Upheld"
+    };
+    let (decision_key, use_key) = (
+        format!("decision_{decided}"),
+        format!("use_proposed_{decided}"),
+    );
+    let (typed_key, typed_index) = if decided == 0 {
+        ("rationale_1", 1)
+    } else {
+        ("rationale_0", 0)
+    };
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("decision_0", "Upheld"),
+        ("decision_1", "Upheld"),
+        ("decision_2", "Upheld"),
+        ("guideline_0", "MTUS ACOEM Low Back Complaints"),
+        (
+            "guideline_1",
+            "MTUS Chronic Pain Medical Treatment Guidelines",
+        ),
+        ("rationale_2", OWN_RATIONALE),
+        ("clinical_summary", "A fictional worker with low back pain."),
+    ];
+    fields.retain(|(k, _)| *k != decision_key.as_str());
+    fields.push((decision_key.as_str(), other));
+    fields.push((use_key.as_str(), "yes"));
+    // The other item typed, concluding against its own decision (Upheld).
+    fields.push((
+        typed_key,
+        "Examination reviewed. The request is medically necessary.",
+    ));
+
+    let (s, _, html) = reviewer.post(&format!("/cases/{n}/sign"), &fields).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let at_proposal = item_part(&html, decided);
+    assert!(
+        at_proposal.contains("class=\"field-error\"")
+            && at_proposal.contains("the proposed rationale concludes that the request is")
+            && at_proposal.contains(&format!("the decision chosen is {other}")),
+        "the error at the item's rationale: {at_proposal}"
+    );
+    let at_typed = item_part(&html, typed_index);
+    assert!(
+        at_typed.contains(
+            "sentence 2 of the rationale concludes that the request is medically \
+                           necessary (Overturned), but the decision chosen is Upheld"
+        ),
+        "{at_typed}"
+    );
+    assert!(
+        at_typed.contains("class=\"invalid\""),
+        "the field is marked"
+    );
+    // The third item has no guideline: named at its field.
+    assert!(
+        item_part(&html, 2).contains("no guideline for item 3 (Hyperbaric oxygen therapy"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("name=\"{use_key}\" value=\"yes\" checked")));
+    let (_, case) = server.get(&format!("/api/cases/{n}"), &server.admin).await;
+    assert_eq!(case["status"], "records_complete", "nothing signed");
+
+    // The proposal under its own decision, the typed rationale and the guideline mended: it
+    // signs, and the letter concludes as decided.
+    let mut mended: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| *k != decision_key.as_str() && *k != typed_key)
+        .copied()
+        .collect();
+    mended.push((decision_key.as_str(), proposed));
+    mended.push((
+        typed_key,
+        "Examination reviewed; no change since the last visit.",
+    ));
+    mended.push(("guideline_2", "ODG Low Back"));
+    let (s, _, preview) = reviewer.post(&format!("/cases/{n}/sign"), &mended).await;
+    assert_eq!(s, StatusCode::OK, "{preview}");
+    let s = sign_from_preview(&reviewer, &n, &mended, &preview).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, case) = server.get(&format!("/api/cases/{n}"), &server.admin).await;
+    let signed = &case["determination"]["decisions"];
+    assert_eq!(signed[decided]["decision"], proposed);
+    assert_eq!(signed[typed_index]["decision"], "Upheld");
+    assert!(
+        signed[typed_index]["rationale"]
+            .as_str()
+            .is_some_and(|r| r.ends_with("is not medically necessary.")),
+        "{signed}"
+    );
 }
 
 /// `?error=` shows the fixed text of a known code and nothing of any other text.

@@ -27,6 +27,9 @@ pub enum Role {
     Administrator,
     /// A party to one case (worker, provider, claims administrator): reads that case only.
     Party,
+    /// Quality review: reads every case and takes the second look before a public copy is
+    /// released (issues it, when they did not sign the determination); changes no case.
+    Quality,
 }
 
 impl Role {
@@ -36,6 +39,7 @@ impl Role {
             Role::Reviewer => "reviewer",
             Role::Administrator => "administrator",
             Role::Party => "party",
+            Role::Quality => "quality",
         }
     }
 
@@ -45,6 +49,7 @@ impl Role {
             Role::Reviewer,
             Role::Administrator,
             Role::Party,
+            Role::Quality,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)

@@ -23,6 +23,17 @@ pub struct Application {
     #[serde(default)]
     pub other_providers: Vec<String>,
     pub claim_number: String,
+    /// Other identifiers of the claim (WCAB case numbers, policy numbers), when given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_identifiers: Vec<String>,
+    /// The worker's address, phone number and date of birth, when the application gives them.
+    /// No letter shows them; the public copy removes them wherever a text repeats them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_date_of_birth: Option<Date>,
     pub date_of_injury: Date,
     /// The condition under treatment, as the form states it (diagnosis, body part).
     pub condition: String,
@@ -142,9 +153,12 @@ pub const NAME_MAX_CHARS: usize = 200;
 pub const CLAIM_NUMBER_MAX_CHARS: usize = 100;
 /// The longest one-line description (condition, disputed item, what UR authorized).
 pub const LINE_MAX_CHARS: usize = 1_000;
-/// The most disputed items and other providers one application may list.
+/// The longest address, in characters.
+pub const ADDRESS_MAX_CHARS: usize = 300;
+/// The most disputed items, other providers and other identifiers one application may list.
 pub const ITEMS_MAX: usize = 50;
 pub const OTHER_PROVIDERS_MAX: usize = 50;
+pub const OTHER_IDENTIFIERS_MAX: usize = 20;
 
 /// Whether a text field is one line (a name) or may hold paragraphs (a rationale).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,8 +275,17 @@ impl Application {
                 texts.push((field.into(), v, NAME_MAX_CHARS));
             }
         }
+        if let Some(v) = &self.worker_address {
+            texts.push(("worker_address".into(), v, ADDRESS_MAX_CHARS));
+        }
+        if let Some(v) = &self.worker_phone {
+            texts.push(("worker_phone".into(), v, CLAIM_NUMBER_MAX_CHARS));
+        }
         for (i, p) in self.other_providers.iter().enumerate() {
             texts.push((format!("other_providers[{i}]"), p, NAME_MAX_CHARS));
+        }
+        for (i, p) in self.other_identifiers.iter().enumerate() {
+            texts.push((format!("other_identifiers[{i}]"), p, CLAIM_NUMBER_MAX_CHARS));
         }
         for (i, item) in self.ur_decision.items.iter().enumerate() {
             texts.push((
@@ -292,6 +315,15 @@ impl Application {
                 ),
             );
         }
+        if self.other_identifiers.len() > OTHER_IDENTIFIERS_MAX {
+            err(
+                "other_identifiers",
+                format!(
+                    "lists {} identifiers; at most {OTHER_IDENTIFIERS_MAX} are allowed",
+                    self.other_identifiers.len()
+                ),
+            );
+        }
         if self.ur_decision.items.len() > ITEMS_MAX {
             err(
                 "ur_decision.items",
@@ -312,6 +344,9 @@ impl Application {
         if let Some(sig) = &self.signature {
             dates.push(("signature.date", sig.date));
         }
+        if let Some(born) = self.worker_date_of_birth {
+            dates.push(("worker_date_of_birth", born));
+        }
         for (field, date) in &dates {
             if *date < earliest_date() {
                 err(field, format!("{date} is before 1900"));
@@ -326,6 +361,14 @@ impl Application {
                     "{} is after the UR decision of {}",
                     self.date_of_injury, self.ur_decision.date
                 ),
+            );
+        }
+        if let Some(born) = self.worker_date_of_birth
+            && born > self.date_of_injury
+        {
+            err(
+                "worker_date_of_birth",
+                format!("{born} is after the date of injury {}", self.date_of_injury),
             );
         }
         if self.filed < self.ur_decision.date {
@@ -386,6 +429,10 @@ pub(crate) mod tests {
             },
             other_providers: vec!["Dr. Lee Placeholder".into()],
             claim_number: "CLM-000-111".into(),
+            other_identifiers: Vec::new(),
+            worker_address: None,
+            worker_phone: None,
+            worker_date_of_birth: None,
             date_of_injury: date(2025, 3, 1),
             condition: "Lumbar strain with radiculopathy".into(),
             ur_decision: UrDecision {
@@ -527,6 +574,35 @@ pub(crate) mod tests {
         let errors = app.validate(date(2026, 2, 1));
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].field, "ur_decision.items");
+    }
+
+    #[test]
+    fn the_workers_details_are_optional_and_checked() {
+        // An application without them reads, and writes back without them.
+        let json = serde_json::to_string(&sample()).expect("json");
+        assert!(!json.contains("worker_address") && !json.contains("other_identifiers"));
+        let mut app = sample();
+        app.worker_address = Some("12 Fictional Way\nFresno".into());
+        app.worker_phone = Some("(559) 555-0100".into());
+        app.worker_date_of_birth = Some(date(2025, 6, 1));
+        app.other_identifiers = vec!["ADJ0000001".into(); OTHER_IDENTIFIERS_MAX + 1];
+        let errors = app.validate(date(2026, 2, 1));
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "worker_address",
+                "other_identifiers",
+                "worker_date_of_birth"
+            ],
+            "{errors:?}"
+        );
+        app.worker_address = Some("12 Fictional Way, Fresno, CA 93701".into());
+        app.worker_date_of_birth = Some(date(1970, 6, 1));
+        app.other_identifiers.truncate(2);
+        assert_eq!(app.validate(date(2026, 2, 1)), vec![]);
+        let json = serde_json::to_string(&app).expect("json");
+        assert_eq!(Application::from_json(&json, date(2026, 2, 1)), Ok(app));
     }
 
     #[test]

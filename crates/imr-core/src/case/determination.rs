@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::application::{FieldError, Lines, text_problem};
+use super::conclusion::{contradiction, with_conclusion};
 use super::reviewer::normalize_name;
 use super::workflow::{ItemDecision, SignedDetermination, Status};
 use super::{Case, Reviewer};
@@ -43,9 +44,15 @@ pub struct Draft {
 /// What the engine proposed for one item, as far as signing is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Proposed<'a> {
-    /// False when the engine could not decide: the item needs a physician's review.
-    pub decided: bool,
+    /// None when the engine could not decide: the item needs a physician's review.
+    pub decision: Option<Decision>,
     pub rationale: &'a str,
+}
+
+impl Proposed<'_> {
+    pub fn decided(&self) -> bool {
+        self.decision.is_some()
+    }
 }
 
 /// Why a draft cannot be signed.
@@ -85,8 +92,12 @@ fn words(text: &str) -> String {
 impl Case {
     /// Checks a draft against the rules for signing and gives the decisions and the summary
     /// to sign (trimmed), or every problem found. `proposed` is the engine's proposal per
-    /// disputed item, in the application's order. Whether the signer is the assignee, and
-    /// whether the decisions cover each item once, stay with the workflow (`Action::Sign`).
+    /// disputed item, in the application's order. Every item needs a decision, the guideline
+    /// relied on and a rationale that does not conclude the opposite of the decision
+    /// (`conclusion::contradiction`); the rationale signed ends with the conclusion sentence
+    /// written from the decision (`conclusion::with_conclusion`). Whether the signer is the
+    /// assignee, and whether the decisions cover each item once, stay with the workflow
+    /// (`Action::Sign`).
     pub fn check_draft(
         &self,
         draft: &Draft,
@@ -96,13 +107,14 @@ impl Case {
         let mut field = |field: String, message: String| {
             problems.push(SignProblem::Field(FieldError { field, message }))
         };
-        let items: Vec<String> = self
+        let requests: Vec<&str> = self
             .application
             .ur_decision
             .items
             .iter()
-            .map(|i| normalize_name(&i.request))
+            .map(|i| i.request.as_str())
             .collect();
+        let items: Vec<String> = requests.iter().map(|r| normalize_name(r)).collect();
         let mut decisions = Vec::with_capacity(draft.decisions.len());
         for (i, d) in draft.decisions.iter().enumerate() {
             let index = items.iter().position(|n| *n == normalize_name(&d.request));
@@ -118,11 +130,20 @@ impl Case {
                 );
             }
             let guideline = d.guideline.as_deref().map(str::trim).unwrap_or("");
-            if let Some(p) = text_problem(guideline, GUIDELINE_MAX_CHARS, Lines::One) {
+            if guideline.is_empty() {
+                field(
+                    format!("decisions[{i}].guideline"),
+                    format!(
+                        "no guideline for {item}: name the guideline relied on (the proposal's \
+                         citation, if you take its rationale)"
+                    ),
+                );
+            } else if let Some(p) = text_problem(guideline, GUIDELINE_MAX_CHARS, Lines::One) {
                 field(format!("decisions[{i}].guideline"), p);
             }
             let rationale = d.rationale.trim();
-            let undecided = proposal.is_some_and(|p| !p.decided);
+            let undecided = proposal.is_some_and(|p| !p.decided());
+            let mut rationale_ok = false;
             if rationale.is_empty() {
                 let how = if undecided {
                     "the engine could not decide it, so write the physician's own rationale"
@@ -146,13 +167,50 @@ impl Case {
                          decide is not a rationale; write your own"
                     ),
                 );
+            } else if let Some(decision) = d.decision
+                && let Some(found) = contradiction(rationale, decision)
+            {
+                // A letter cannot say one decision and conclude the other.
+                let proposed_taken = proposal.is_some_and(|p| {
+                    p.decision == Some(found.verdict.decision())
+                        && words(p.rationale) == words(rationale)
+                });
+                let message = if proposed_taken {
+                    format!(
+                        "{item}: the proposed rationale concludes that the request is {}, but \
+                         the decision chosen is {}; write your own rationale for {}, or choose {}",
+                        found.verdict.describe(),
+                        decision.as_str(),
+                        decision.as_str(),
+                        found.verdict.decision().as_str()
+                    )
+                } else {
+                    format!(
+                        "{item}: sentence {} of the rationale concludes that the request is {}, \
+                         but the decision chosen is {}; a letter cannot contradict itself: \
+                         change the rationale or the decision",
+                        found.sentence,
+                        found.verdict.describe(),
+                        decision.as_str()
+                    )
+                };
+                field(format!("decisions[{i}].rationale"), message);
+            } else {
+                rationale_ok = true;
             }
             if let Some(decision) = d.decision {
+                // The conclusion sentence is written from the decision chosen.
+                let request = index.map_or(d.request.trim(), |j| requests[j]);
+                let signed = if rationale_ok {
+                    with_conclusion(rationale, request, decision)
+                } else {
+                    rationale.to_string()
+                };
                 decisions.push(ItemDecision {
                     request: d.request.clone(),
                     decision,
                     guideline: Some(guideline.to_string()).filter(|g| !g.is_empty()),
-                    rationale: rationale.to_string(),
+                    rationale: signed,
                 });
             }
         }
@@ -318,11 +376,11 @@ mod tests {
     const UNDECIDED: &str = "No guideline rule decides this request on the facts of record.";
     const PROPOSED: [Proposed<'static>; 2] = [
         Proposed {
-            decided: true,
+            decision: Some(Decision::Overturned),
             rationale: "Imaging is supported by the documented deficit.",
         },
         Proposed {
-            decided: false,
+            decision: None,
             rationale: UNDECIDED,
         },
     ];
@@ -337,7 +395,12 @@ mod tests {
         assert_eq!(summary, "A fictional worker with low back pain.");
         assert_eq!(decisions.len(), 2);
         assert_eq!(decisions[0].guideline.as_deref(), Some("MTUS ACOEM"));
-        assert_eq!(decisions[1].rationale, "Deficit documented.");
+        // The rationale as written, and the conclusion written from the decision.
+        assert_eq!(
+            decisions[1].rationale,
+            "Deficit documented. The request for Physical therapy 12 sessions is medically \
+             necessary."
+        );
     }
 
     #[test]
@@ -414,6 +477,145 @@ mod tests {
         d.decisions[0].rationale = "One.\r\n\tTwo.".into();
         d.clinical_summary = "One.\n\nTwo.".into();
         assert!(case(true).check_draft(&d, &PROPOSED).is_ok());
+    }
+
+    #[test]
+    fn the_guideline_relied_on_is_required() {
+        let mut d = draft();
+        d.decisions[0].guideline = None;
+        d.decisions[1].guideline = Some("  ".into());
+        let problems = case(true).check_draft(&d, &PROPOSED).expect_err("refused");
+        assert_eq!(
+            fields(&problems),
+            [
+                Some("decisions[0].guideline"),
+                Some("decisions[1].guideline")
+            ]
+        );
+        assert!(
+            problems[0]
+                .message()
+                .starts_with("no guideline for item 1 (MRI of the lumbar spine)"),
+            "{problems:?}"
+        );
+    }
+
+    /// The engine's rationale for a decision, as its rules write it.
+    fn proposal_text(decision: Decision, request: &str) -> String {
+        let finding = match decision {
+            Decision::Upheld => "No red flag and no surgical consideration are documented.",
+            Decision::Overturned => "A progressive neurologic deficit is documented.",
+        };
+        format!(
+            "{finding} {}",
+            crate::case::conclusion::conclusion_sentence(request, decision)
+        )
+    }
+
+    /// A rationale the physician typed: with no conclusion of its own, concluding as the
+    /// decision, or concluding the opposite.
+    fn typed(kind: &str, decision: Decision) -> String {
+        let (agree, oppose) = match decision {
+            Decision::Upheld => (
+                "Therefore, the requested study is not supported.",
+                "The request is medically necessary.",
+            ),
+            Decision::Overturned => (
+                "The guidelines support the request.",
+                "Therefore, the request is not medically necessary.",
+            ),
+        };
+        match kind {
+            "neutral" => "I reviewed the records and the examination of 01/05/2026.".into(),
+            "agreeing" => format!("The deficit is documented on examination. {agree}"),
+            _ => format!("The deficit is documented on examination. {oppose}"),
+        }
+    }
+
+    #[test]
+    fn every_combination_of_decision_rationale_and_proposal_signs_or_is_refused_by_field() {
+        use Decision::{Overturned, Upheld};
+        let case = case(true);
+        let request = "MRI of the lumbar spine";
+        let mut signed = 0;
+        let mut refused = 0;
+        for proposal_decision in [Upheld, Overturned] {
+            let proposal = proposal_text(proposal_decision, request);
+            let proposed = [
+                Proposed {
+                    decision: Some(proposal_decision),
+                    rationale: &proposal,
+                },
+                PROPOSED[1],
+            ];
+            for decision in [Upheld, Overturned] {
+                for source in ["proposed", "neutral", "agreeing", "opposing"] {
+                    let mut d = draft();
+                    d.decisions[0].decision = Some(decision);
+                    d.decisions[0].rationale = match source {
+                        "proposed" => proposal.clone(),
+                        kind => typed(kind, decision),
+                    };
+                    let expect_refusal = match source {
+                        "proposed" => proposal_decision != decision,
+                        "opposing" => true,
+                        _ => false,
+                    };
+                    let what = format!(
+                        "{source} rationale, proposal {}, decision {}",
+                        proposal_decision.as_str(),
+                        decision.as_str()
+                    );
+                    match case.check_draft(&d, &proposed) {
+                        Ok((decisions, _)) => {
+                            assert!(!expect_refusal, "{what}: signed");
+                            let rationale = &decisions[0].rationale;
+                            let sentence =
+                                crate::case::conclusion::conclusion_sentence(request, decision);
+                            assert!(rationale.ends_with(&sentence), "{what}: {rationale}");
+                            assert_eq!(rationale.matches(&sentence).count(), 1, "{what}");
+                            assert_eq!(
+                                crate::case::conclusion::contradiction(rationale, decision),
+                                None,
+                                "{what}: {rationale}"
+                            );
+                            assert_eq!(decisions[0].decision, decision);
+                            signed += 1;
+                        }
+                        Err(problems) => {
+                            assert!(expect_refusal, "{what}: refused: {problems:?}");
+                            assert_eq!(
+                                fields(&problems),
+                                [Some("decisions[0].rationale")],
+                                "{what}"
+                            );
+                            let message = problems[0].message();
+                            assert!(
+                                message.starts_with("item 1 (MRI of the lumbar spine): "),
+                                "{what}: {message}"
+                            );
+                            assert!(
+                                message.contains(&format!(
+                                    "the decision chosen is {}",
+                                    decision.as_str()
+                                )),
+                                "{what}: {message}"
+                            );
+                            if source == "proposed" {
+                                assert!(message.contains("the proposed rationale"), "{message}");
+                            } else {
+                                assert!(
+                                    message.contains("sentence 2 of the rationale"),
+                                    "{message}"
+                                );
+                            }
+                            refused += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!((signed, refused), (10, 6));
     }
 
     #[test]

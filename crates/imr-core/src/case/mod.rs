@@ -10,6 +10,7 @@ pub mod assignment;
 pub mod audit;
 pub mod case_number;
 pub mod clock;
+pub mod conclusion;
 pub mod deadlines;
 pub mod determination;
 pub mod eligibility;

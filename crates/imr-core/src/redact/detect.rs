@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::known::Compiled;
+use super::names;
 use super::{Kind, Removal};
 
 /// A proposed removal. Lower `rank` wins where two overlap.
@@ -385,7 +387,7 @@ fn trim_name(text: &str, start: usize, end: usize, initials_ok: bool) -> Option<
     Some((s, e))
 }
 
-pub(super) fn find(text: &str) -> Vec<Removal> {
+pub(super) fn find(text: &str, known: &Compiled) -> Vec<Removal> {
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut push = |kind: Kind, start: usize, end: usize, rank: u8| {
         if start < end {
@@ -401,29 +403,33 @@ pub(super) fn find(text: &str) -> Vec<Removal> {
     for m in EMAIL.find_iter(text) {
         push(Kind::Email, m.start(), m.end(), 0);
     }
+    // What the case knows is surer than any pattern.
+    for (kind, start, end) in known.find(text) {
+        push(kind, start, end, 1);
+    }
     for caps in SSN.captures_iter(text) {
         if let Some(m) = caps.name("v").or_else(|| caps.name("bare")) {
-            push(Kind::Ssn, m.start(), m.end(), 1);
+            push(Kind::Ssn, m.start(), m.end(), 2);
         }
     }
     for caps in DATE_OF_BIRTH.captures_iter(text) {
         if let Some(m) = caps.name("v") {
-            push(Kind::DateOfBirth, m.start(), m.end(), 2);
+            push(Kind::DateOfBirth, m.start(), m.end(), 3);
         }
     }
     for m in PHONE.find_iter(text) {
-        push(Kind::Phone, m.start(), m.end(), 3);
+        push(Kind::Phone, m.start(), m.end(), 4);
     }
     for caps in CLAIM_NUMBER.captures_iter(text) {
         if let Some(m) = caps.name("v").or_else(|| caps.name("bare"))
             && m.as_str().chars().any(|c| c.is_ascii_digit())
         {
-            push(Kind::ClaimNumber, m.start(), m.end(), 4);
+            push(Kind::ClaimNumber, m.start(), m.end(), 5);
         }
     }
     for regex in [&*STREET_ADDRESS, &*PO_BOX, &*CITY_STATE_ZIP] {
         for m in regex.find_iter(text) {
-            push(Kind::Address, m.start(), m.end(), 5);
+            push(Kind::Address, m.start(), m.end(), 6);
         }
     }
     for caps in ORGANIZATION.captures_iter(text) {
@@ -449,17 +455,17 @@ pub(super) fn find(text: &str) -> Vec<Removal> {
             )
         });
         if !blocked {
-            push(kind, list[first].0, suffix_end, 6);
+            push(kind, list[first].0, suffix_end, 7);
         }
     }
     for m in PUBLIC_EMPLOYER.find_iter(text) {
-        push(Kind::Employer, m.start(), m.end(), 6);
+        push(Kind::Employer, m.start(), m.end(), 7);
     }
     for caps in EMPLOYED_BY.captures_iter(text) {
         if let Some(m) = caps.name("v") {
-            let value = m.as_str().trim_end_matches([' ', ',', '.']);
+            let value = first_sentence(m.as_str()).trim_end_matches([' ', ',', '.']);
             if let Some((s, e)) = trim_name(text, m.start(), m.start() + value.len(), false) {
-                push(Kind::Employer, s, e, 6);
+                push(Kind::Employer, s, e, 7);
             }
         }
     }
@@ -479,8 +485,9 @@ pub(super) fn find(text: &str) -> Vec<Removal> {
             }
         }
     }
+    names.extend(model_names(text));
     for &(s, e) in &names {
-        push(Kind::Name, s, e, 7);
+        push(Kind::Name, s, e, 8);
     }
 
     // Learn the names' words and find them wherever else they occur ("Smith reported ...").
@@ -498,13 +505,168 @@ pub(super) fn find(text: &str) -> Vec<Removal> {
         let pattern = format!(r"\b(?:{})\b", alternatives.join("|"));
         if let Ok(again) = Regex::new(&pattern) {
             for m in again.find_iter(text) {
-                push(Kind::Name, m.start(), m.end(), 8);
+                push(Kind::Name, m.start(), m.end(), 9);
             }
         }
     }
 
     let settled = settle(text, candidates);
     merge_names(text, settled)
+}
+
+/// Abbreviations that end with a full stop inside an organization's name.
+const NAME_ABBREVIATIONS: &[&str] = &[
+    "Inc", "Co", "Corp", "Ltd", "Bros", "St", "Mt", "L.L.C", "L.P",
+];
+
+/// The text up to the end of its first sentence: a full stop and a space end it, unless the
+/// stop ends an abbreviation ("Co.", "Inc.").
+fn first_sentence(text: &str) -> &str {
+    for (at, _) in text.match_indices(". ") {
+        let before = &text[..at];
+        let word = before.rsplit([' ', '\t', '\n']).next().unwrap_or(before);
+        if !NAME_ABBREVIATIONS.contains(&word) {
+            return &text[..at];
+        }
+    }
+    text
+}
+
+/// A word of running text: letters, with inner hyphens and apostrophes.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+}
+
+fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut last_letter_end = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_alphabetic() {
+            if start.is_none() {
+                start = Some(i);
+            }
+            last_letter_end = i + c.len_utf8();
+        } else if matches!(c, '-' | '\'' | '’') && start.is_some() {
+            // Inner only: a trailing one ends the word below.
+        } else if let Some(s) = start.take() {
+            out.push(Token {
+                start: s,
+                end: last_letter_end,
+            });
+        }
+    }
+    if let Some(s) = start {
+        out.push(Token {
+            start: s,
+            end: last_letter_end,
+        });
+    }
+    // A possessive is the name's, not part of it.
+    for t in &mut out {
+        let w = &text[t.start..t.end];
+        for suffix in ["'s", "’s"] {
+            if w.len() > suffix.len() + 1 && w.ends_with(suffix) {
+                t.end -= suffix.len();
+            }
+        }
+    }
+    out
+}
+
+/// Capitalized as a name is: an upper-case first letter and some lower-case ones ("Ashcombe",
+/// "McDowell", "O'Hara"), not a word in capitals.
+fn title_cased(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_uppercase()) && word.chars().any(|c| c.is_lowercase())
+}
+
+/// Spaces (and at most one line break) between two words of a name.
+fn name_space(gap: &str) -> bool {
+    !gap.is_empty()
+        && gap
+            .chars()
+            .all(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        && gap.matches('\n').count() <= 1
+}
+
+/// Names without a title, found by the census lists in context: a capitalized given name, an
+/// optional middle initial or second given name, and a capitalized surname ("Juniper
+/// Ashcombe", "Mary Ann Smith", "John Q. Public"); or a surname, a comma and a given name
+/// ("Ashcombe, Juniper"). Neither word may be on the stop list.
+fn model_names(text: &str) -> Vec<(usize, usize)> {
+    let tokens = tokens(text);
+    let word = |t: &Token| &text[t.start..t.end];
+    let given = |t: &Token| {
+        let w = word(t);
+        title_cased(w) && names::is_given(w) && !names::is_stop_word(w)
+    };
+    let surname = |t: &Token| {
+        let w = word(t);
+        title_cased(w) && names::is_surname(w) && !names::is_stop_word(w)
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let first = tokens[i];
+        let mut found = None;
+        if given(&first) {
+            // A middle initial ("Q.") or a second given name may stand between.
+            let mut j = i + 1;
+            if let Some(next) = tokens.get(j)
+                && name_space(&text[first.end..next.start])
+            {
+                let w = word(next);
+                let is_initial = w.len() == 1
+                    && w.starts_with(|c: char| c.is_ascii_uppercase())
+                    && text[next.end..].starts_with('.');
+                let initial_then_space = is_initial
+                    && tokens.get(j + 1).is_some_and(|n| {
+                        name_space(text[next.end..n.start].trim_start_matches('.'))
+                    });
+                let second_given_then_surname = given(next)
+                    && tokens.get(j + 1).is_some_and(|after| {
+                        surname(after) && name_space(&text[next.end..after.start])
+                    });
+                if initial_then_space || second_given_then_surname {
+                    j += 1;
+                }
+            }
+            if let Some(last) = tokens.get(j) {
+                let gap = &text[tokens[j - 1].end..last.start];
+                let gap = if j > i + 1 {
+                    gap.trim_start_matches('.')
+                } else {
+                    gap
+                };
+                if surname(last) && name_space(gap) {
+                    found = Some((first.start, last.end, j));
+                }
+            }
+        }
+        if found.is_none()
+            && surname(&first)
+            && let Some(next) = tokens.get(i + 1)
+        {
+            let gap = &text[first.end..next.start];
+            if gap.starts_with(',')
+                && name_space(&gap[1..])
+                && !gap[1..].contains('\n')
+                && given(next)
+            {
+                found = Some((first.start, next.end, i + 1));
+            }
+        }
+        match found {
+            Some((s, e, last)) => {
+                out.push((s, e));
+                i = last + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
 }
 
 /// Keeps the surest candidate where two overlap; the uncovered parts of a less sure one stay.
@@ -543,7 +705,11 @@ fn settle(text: &str, mut candidates: Vec<Candidate>) -> Vec<Removal> {
                     - piece
                         .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.')
                         .len());
-            if trimmed_start < trimmed_end {
+            // What is left of a possessive ("'s") is no part of a name.
+            let possessive = trimmed_start < trimmed_end
+                && &text[trimmed_start..trimmed_end] == "s"
+                && text[..trimmed_start].ends_with(['\'', '’']);
+            if trimmed_start < trimmed_end && !possessive {
                 taken.push((trimmed_start, trimmed_end, candidate.kind));
             }
         }

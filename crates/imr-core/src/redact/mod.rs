@@ -1,19 +1,31 @@
 //! The public copy: removing what identifies a person from a letter or a determination.
 //!
-//! DWC publishes every Final Determination Letter with the people taken out. This module finds
-//! names (with titles, with credentials, after labels, "Last, First", and every later use of a
-//! name once it is known), claim and WCAB case numbers, Social Security numbers, phone and fax
-//! numbers, street and post-office addresses, email addresses, dates of birth, and employer and
-//! provider names, and replaces each with a bracketed tag ("[NAME]", "[CLAIM NUMBER]", ...). It
-//! keeps what the published letters keep: ages, dates of injury, the IMR case number, the
-//! guidelines and the clinical facts.
+//! DWC publishes every Final Determination Letter with the people taken out. This module
+//! removes, first, every party the case knows ([`KnownParties`], from its application: the
+//! worker, the representative, the employer, the claims administrator, the insurer, every
+//! provider and provider group, the claim's identifiers, the worker's address, phone number
+//! and date of birth) in every form each takes — full name, surname or given name alone,
+//! initials, "Surname, Given", possessives, any case or spacing, split over a line; then what
+//! patterns find in any letter: names with titles, with credentials, after labels, "Last,
+//! First", names without a title found by the census name lists in context (`names`), every
+//! later use of a name once it is known, claim and WCAB case numbers, Social Security numbers,
+//! phone and fax numbers, street and post-office addresses, email addresses, dates of birth,
+//! and employer and provider names. Each is replaced with a bracketed tag ("[NAME]", "[CLAIM
+//! NUMBER]", ...). It keeps what the published letters keep: ages, dates of injury, the IMR
+//! case number, the guidelines and the clinical facts.
 //!
 //! Every removal is reported by kind and byte range in the input, never with the removed text,
 //! so a report can be logged.
 
 mod detect;
+mod known;
+mod names;
+mod second_look;
 
 use serde::Serialize;
+
+pub use known::KnownParties;
+pub use second_look::{Lookalike, LooksLike, kept_lookalikes};
 
 use crate::model::Determination;
 
@@ -30,9 +42,26 @@ pub enum Kind {
     DateOfBirth,
     Employer,
     Provider,
+    ClaimsAdministrator,
+    Insurer,
 }
 
 impl Kind {
+    /// Every kind, in the report's order.
+    pub const ALL: [Kind; 11] = [
+        Kind::Name,
+        Kind::ClaimNumber,
+        Kind::Ssn,
+        Kind::Phone,
+        Kind::Address,
+        Kind::Email,
+        Kind::DateOfBirth,
+        Kind::Employer,
+        Kind::Provider,
+        Kind::ClaimsAdministrator,
+        Kind::Insurer,
+    ];
+
     /// The tag that replaces the text.
     pub fn tag(self) -> &'static str {
         match self {
@@ -45,6 +74,8 @@ impl Kind {
             Kind::DateOfBirth => "[DATE OF BIRTH]",
             Kind::Employer => "[EMPLOYER]",
             Kind::Provider => "[PROVIDER]",
+            Kind::ClaimsAdministrator => "[CLAIMS ADMINISTRATOR]",
+            Kind::Insurer => "[INSURER]",
         }
     }
 
@@ -59,6 +90,8 @@ impl Kind {
             Kind::DateOfBirth => "date_of_birth",
             Kind::Employer => "employer",
             Kind::Provider => "provider",
+            Kind::ClaimsAdministrator => "claims_administrator",
+            Kind::Insurer => "insurer",
         }
     }
 }
@@ -79,9 +112,10 @@ pub struct Redacted {
     pub removals: Vec<Removal>,
 }
 
-/// Redacts one text (a letter, a record, a field).
-pub fn redact_text(text: &str) -> Redacted {
-    let removals = detect::find(text);
+/// Redacts one text (a letter, a record, a field), removing the `known` parties (none, for a
+/// letter of no known case: `&KnownParties::default()`) and what the patterns find.
+pub fn redact_text(text: &str, known: &KnownParties) -> Redacted {
+    let removals = detect::find(text, &known.compile());
     Redacted {
         text: apply(text, &removals),
         removals,
@@ -116,10 +150,14 @@ pub struct FieldRemoval {
 /// learnt in one field is removed from all). No detector matches across it.
 const FIELD_SEPARATOR: &str = "\n\n\u{1e}\n\n";
 
-/// Redacts every text field of a determination. Names found anywhere are removed everywhere.
-/// The header (case number and dates), the decisions and the reviewer's credentials stay: the
-/// published letters keep them. The source path is dropped (a file name may hold a name).
-pub fn redact_determination(determination: &Determination) -> (Determination, Vec<FieldRemoval>) {
+/// Redacts every text field of a determination, removing the `known` parties and what the
+/// patterns find. Names found anywhere are removed everywhere. The header (case number and
+/// dates), the decisions and the reviewer's credentials stay: the published letters keep them.
+/// The source path is dropped (a file name may hold a name).
+pub fn redact_determination(
+    determination: &Determination,
+    known: &KnownParties,
+) -> (Determination, Vec<FieldRemoval>) {
     let mut redacted = determination.clone();
     redacted.source = None;
 
@@ -153,7 +191,7 @@ pub fn redact_determination(determination: &Determination) -> (Determination, Ve
         starts.push(joined.len());
         joined.push_str(&value.replace('\u{1e}', " "));
     }
-    let removals = detect::find(&joined);
+    let removals = detect::find(&joined, &known.compile());
 
     let mut report = Vec::new();
     let mut values: Vec<String> = Vec::with_capacity(fields.len());
@@ -208,7 +246,7 @@ mod tests {
     /// Checks that each `(identifier, kind)` is removed with that kind and each `kept` string
     /// survives.
     fn check(text: &str, removed: &[(&str, Kind)], kept: &[&str]) {
-        let redacted = redact_text(text);
+        let redacted = redact_text(text, &KnownParties::default());
         for (identifier, kind) in removed {
             assert!(
                 text.contains(identifier),
@@ -298,7 +336,7 @@ mod tests {
     #[test]
     fn clinical_content_and_the_letter_structure_stay() {
         let text = "Case Number: CM26-0001042\nDate of Injury: 03/21/2024\nThe applicant is a 47-year-old male injured on 03/21/2024. Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines 2016, Section(s): Physical Therapy, Page(s): 98-99. MAXIMUS guideline: Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter. Norco 10/325 mg #90. Physical therapy 2 times a week for 6 weeks. Pain 6/10. L5-S1. Decision rationale: Upheld.";
-        let redacted = redact_text(text);
+        let redacted = redact_text(text, &KnownParties::default());
         assert!(
             redacted.removals.is_empty(),
             "{:?}: {}",
@@ -306,6 +344,70 @@ mod tests {
             redacted.text
         );
         assert_eq!(redacted.text, text);
+    }
+
+    #[test]
+    fn names_without_a_title_are_found_by_the_census_lists_in_context() {
+        check(
+            "Juniper said little. Robert Gonzales was injured at work. Gonzales reported pain. \
+             Whitfield, Patricia signed the form. Mary Ann Holloway and John Q.\nCastellano came.",
+            &[
+                ("Robert Gonzales", Kind::Name),
+                ("Gonzales", Kind::Name),
+                ("Whitfield, Patricia", Kind::Name),
+                ("Mary Ann Holloway", Kind::Name),
+                ("John Q.\nCastellano", Kind::Name),
+            ],
+            // A given name alone is no name to the model (the known parties find those).
+            &[
+                "Juniper said little.",
+                " was injured at work.",
+                " reported pain.",
+            ],
+        );
+    }
+
+    #[test]
+    fn clinical_words_drugs_body_parts_months_and_ages_survive_the_name_model() {
+        let text = "ACOEM Low Back Complaints, Knee Complaints and Hand Surgery chapters. Norco, \
+                    Lyrica, Gabapentin and Flexeril were refilled in May Stone? No: a kidney stone. \
+                    Hope Walker: the walker was given. Will Hand therapy help? Major Depressive \
+                    Disorder. Carpal Tunnel Syndrome. Bill Review. June Back pain flared. The \
+                    applicant is 47 years old; age 47; a 47-year-old, injured May 3, 2024. \
+                    Grant of authorization. Mark Hill ranges? Rose Bengal stain. Official \
+                    Disability Guidelines, Chronic Pain Medical Treatment Guidelines.";
+        let redacted = redact_text(text, &KnownParties::default());
+        assert!(
+            redacted.removals.is_empty(),
+            "{:?}: {}",
+            redacted.removals,
+            redacted.text
+        );
+    }
+
+    #[test]
+    fn the_known_parties_are_removed_with_their_kinds_and_the_rest_stays() {
+        let app = crate::case::application::tests::sample();
+        let known = KnownParties::of_application(&app);
+        let text = "Dana Example, 47, works for Fictional Freight. Dana's MRI was read at Sample \
+                    Spine Group; Robin Sample and LEE PLACEHOLDER agree. Imaginary Claims \
+                    Services sent claim CLM000111 to Pretend Mutual Insurance. Example's pain \
+                    is 6/10; physical therapy 12 sessions.";
+        let redacted = redact_text(text, &known);
+        assert_eq!(
+            redacted.text,
+            "[NAME], 47, works for [EMPLOYER]. [NAME]'s MRI was read at [PROVIDER]; [NAME] \
+             and [NAME] agree. [CLAIMS ADMINISTRATOR] sent claim [CLAIM NUMBER] to [INSURER]. \
+             [NAME]'s pain is 6/10; physical therapy 12 sessions."
+        );
+        // Without them, the untitled worker and the claims administrator stay: the patterns
+        // alone cannot know them.
+        let plain = redact_text(text, &KnownParties::default());
+        assert!(
+            plain.text.contains("Dana Example") && plain.text.contains("Imaginary Claims"),
+            "{}",
+            plain.text
+        );
     }
 
     #[test]
@@ -319,7 +421,7 @@ mod tests {
         item.rationale = Some("Carvalho has not tried therapy; Pike's note is brief.".to_string());
         item.decision = Some(crate::Decision::Upheld);
         determination.items.push(item);
-        let (redacted, report) = redact_determination(&determination);
+        let (redacted, report) = redact_determination(&determination, &KnownParties::default());
         assert_eq!(redacted.source, None);
         assert_eq!(
             redacted.clinical_summary.as_deref(),

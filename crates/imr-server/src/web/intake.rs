@@ -387,6 +387,10 @@ fn application_of(form: &IntakeForm) -> Result<Application, Vec<FieldError>> {
         },
         other_providers: Vec::new(),
         claim_number: text("claim_number"),
+        other_identifiers: Vec::new(),
+        worker_address: None,
+        worker_phone: None,
+        worker_date_of_birth: None,
         date_of_injury: doi,
         condition: text("condition"),
         ur_decision: UrDecision {

@@ -95,6 +95,7 @@ pub(super) fn role_name(role: Role) -> &'static str {
         Role::Reviewer => "reviewer",
         Role::Administrator => "administrator",
         Role::Party => "party (read only)",
+        Role::Quality => "quality review",
     }
 }
 

@@ -403,6 +403,7 @@ pub async fn signed_case(server: &TestServer, clerk: &str, reviewer: &str, token
          "guideline": "MTUS ACOEM Low Back Complaints",
          "rationale": "Ms. Theodora Pinecastle has a progressive deficit documented by Dr. Alaric Fernsby."},
         {"request": "Physical therapy 2 times a week for 4 weeks", "decision": "Upheld",
+         "guideline": "MTUS Chronic Pain Medical Treatment Guidelines",
          "rationale": "Pinecastle had six sessions without functional improvement."}
     ], "clinical_summary": "Ms. Theodora Pinecastle, a 52-year-old fictional packer, reports low back pain radiating to the left leg. Her treating physician, Dr. Alaric Fernsby, requested an MRI."});
     let (s, body) = server

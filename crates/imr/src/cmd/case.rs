@@ -559,7 +559,7 @@ async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow
         .items
         .iter()
         .map(|f| imr_core::case::Proposed {
-            decided: f.decision.is_some(),
+            decision: f.decision,
             rationale: &f.rationale,
         })
         .collect();

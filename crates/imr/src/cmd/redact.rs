@@ -1,5 +1,7 @@
-//! `imr redact FILE [-o FILE] [--report FILE]`: the public copy of a letter (text or PDF) or of a
-//! determination (JSON), with what identifies a person replaced by bracketed tags.
+//! `imr redact FILE [-o FILE] [--report FILE] [--parties FILE]`: the public copy of a letter
+//! (text or PDF) or of a determination (JSON), with what identifies a person replaced by
+//! bracketed tags; with `--parties`, every party of the case (an application, or a list of known
+//! parties) is removed in every form it takes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,7 +9,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use imr_core::Determination;
-use imr_core::redact::{Kind, redact_determination, redact_text};
+use imr_core::case::Application;
+use imr_core::redact::{Kind, KnownParties, redact_determination, redact_text};
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 use serde::Serialize;
 
@@ -24,6 +27,29 @@ pub struct Args {
     /// Write what was removed and where (kind, field, byte range, line; never the text) as JSON.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// The case's parties, removed in every form: the case's application (JSON, as `imr case
+    /// new` reads it) or a list of known parties (JSON: people, employers,
+    /// claims_administrators, insurers, provider_groups, identifiers, addresses, phones,
+    /// dates_of_birth).
+    #[arg(long)]
+    pub parties: Option<PathBuf>,
+}
+
+/// The known parties from `--parties`: an application, or a list of parties.
+fn read_parties(path: &Path) -> anyhow::Result<KnownParties> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the parties", path.display()))?;
+    if let Ok(app) = serde_json::from_str::<Application>(&text) {
+        return Ok(KnownParties::of_application(&app));
+    }
+    serde_json::from_str::<KnownParties>(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: neither an application nor a list of known parties (people, employers, \
+             claims_administrators, insurers, provider_groups, identifiers, addresses, phones, \
+             dates_of_birth): {e}",
+            path.display()
+        )
+    })
 }
 
 /// One removal as reported.
@@ -53,13 +79,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             out.display()
         );
     }
+    let known = match &args.parties {
+        Some(p) => read_parties(p)?,
+        None => KnownParties::default(),
+    };
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let (output, reported) = if is_json {
-        redact_json(path)?
+        redact_json(path, &known)?
     } else {
-        redact_letter(path)?
+        redact_letter(path, &known)?
     };
 
     match &args.output {
@@ -97,10 +127,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn redact_letter(path: &Path) -> anyhow::Result<(String, Vec<Reported>)> {
+fn redact_letter(path: &Path, known: &KnownParties) -> anyhow::Result<(String, Vec<Reported>)> {
     let text = read_document_text(path, DEFAULT_MAX_BYTES)
         .with_context(|| format!("{}: cannot read the letter", path.display()))?;
-    let redacted = redact_text(&text);
+    let redacted = redact_text(&text, known);
     let reported = redacted
         .removals
         .iter()
@@ -115,7 +145,7 @@ fn redact_letter(path: &Path) -> anyhow::Result<(String, Vec<Reported>)> {
     Ok((redacted.text, reported))
 }
 
-fn redact_json(path: &Path) -> anyhow::Result<(String, Vec<Reported>)> {
+fn redact_json(path: &Path, known: &KnownParties) -> anyhow::Result<(String, Vec<Reported>)> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     let mut outputs = Vec::new();
@@ -132,7 +162,7 @@ fn redact_json(path: &Path) -> anyhow::Result<(String, Vec<Reported>)> {
                 n + 1
             )
         })?;
-        let (redacted, report) = redact_determination(&determination);
+        let (redacted, report) = redact_determination(&determination, known);
         let prefix = if n == 0 {
             String::new()
         } else {

@@ -27,7 +27,7 @@ pub enum UserCommand {
     /// Add a user. Without --password-stdin a one-time password is generated and printed.
     Add {
         username: String,
-        /// intake_clerk, reviewer, administrator or party.
+        /// intake_clerk, reviewer, administrator, quality or party.
         #[arg(long)]
         role: String,
         /// For a reviewer: the reviewer record they are.
@@ -105,7 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } => {
                 let role = Role::parse(&role).ok_or_else(|| {
                     anyhow::anyhow!(
-                        "--role: {role:?} is not one of intake_clerk, reviewer, administrator, party"
+                        "--role: {role:?} is not one of intake_clerk, reviewer, administrator, quality, party"
                     )
                 })?;
                 let (password, one_time) = if password_stdin {
