@@ -210,12 +210,12 @@ fn with_evidence(rationale: &str, criteria: &[Criterion], item: &ItemInput) -> S
     for c in criteria.iter().filter(|c| c.decisive) {
         match c.state {
             CriterionState::Met | CriterionState::NotMet => {
-                let quotes: Vec<String> = c
-                    .evidence
-                    .iter()
-                    .filter_map(|e| quote_of(e, item))
-                    .take(2)
-                    .collect();
+                let mut quotes: Vec<String> = Vec::new();
+                for quote in c.evidence.iter().filter_map(|e| quote_of(e, item)) {
+                    if !quotes.contains(&quote) && quotes.len() < 2 {
+                        quotes.push(quote);
+                    }
+                }
                 let verdict = if c.state == CriterionState::Met {
                     "met"
                 } else {
@@ -232,17 +232,26 @@ fn with_evidence(rationale: &str, criteria: &[Criterion], item: &ItemInput) -> S
             CriterionState::NotDocumented => missing.push(c.label.clone()),
         }
     }
-    let mut out = rationale.to_string();
+    let mut evidence = String::new();
     if !stated.is_empty() {
-        out.push_str(&format!(" The record: {}.", stated.join("; ")));
+        evidence.push_str(&format!(" The record: {}.", stated.join("; ")));
     }
     if !missing.is_empty() {
-        out.push_str(&format!(
+        evidence.push_str(&format!(
             " Not found in the record: {}.",
             missing.join(", ")
         ));
     }
-    out
+    // The evidence goes before the rationale's conclusion, so the letter still ends on it.
+    let conclusion = rationale
+        .match_indices(". ")
+        .map(|(i, _)| i)
+        .filter(|&i| rationale[i..].contains("medically necessary"))
+        .last();
+    match conclusion {
+        Some(i) => format!("{}{evidence}{}", &rationale[..=i], &rationale[i + 1..]),
+        None => format!("{rationale}{evidence}"),
+    }
 }
 
 /// The record's own words for an evidence span: the clause it stands in, quoted.
