@@ -18,12 +18,21 @@ use super::{
 
 /// A rule file that cannot be used, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
+#[error("{}", describe(.file, *.line, .message))]
 pub struct GuidelineError {
     pub file: String,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: usize,
     pub message: String,
+}
+
+/// "file:line: message", or "file: message" when no line is to blame.
+fn describe(file: &str, line: usize, message: &str) -> String {
+    if line == 0 {
+        format!("{file}: {message}")
+    } else {
+        format!("{file}:{line}: {message}")
+    }
 }
 
 #[derive(Deserialize)]
@@ -105,18 +114,17 @@ pub fn load_files<'a>(
 ) -> Result<Guidelines, GuidelineError> {
     let mut rules = Vec::new();
     let mut values = Vec::new();
-    let mut last = String::new();
     for (name, text) in files {
         let file = load_file(name, text)?;
         rules.extend(file.rules);
         values.extend(file.thresholds);
-        last = name.to_string();
     }
     check_versions(&rules)?;
     // Stable sort: file order is kept within each stage.
     rules.sort_by_key(|rule| rule.stage);
     let thresholds = Thresholds::from_values(&values).map_err(|message| GuidelineError {
-        file: last,
+        // No one file is wrong: the set lacks a threshold.
+        file: "the rule files".to_string(),
         line: 0,
         message,
     })?;
