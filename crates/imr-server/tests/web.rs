@@ -195,6 +195,14 @@ async fn the_whole_story_through_the_forms() {
         "a negated fact marked differently"
     );
     assert!(html.contains("Engine's proposal"));
+    // The guideline in plain words; the rule's id only inside a detail.
+    assert!(html.contains("Guideline: "));
+    let rule_at = html.find("<code>mtus.").expect("a rule id is shown");
+    let detail_at = html[..rule_at].rfind("<details").expect("inside a detail");
+    assert!(
+        !html[detail_at..rule_at].contains("</details>"),
+        "the rule id is in the detail"
+    );
     assert!(html.contains("Preview the letter"));
     // The checklist: every criterion with its state, the decisive ones marked, the rule's
     // measured agreement; UR's reasoning apart from the findings.

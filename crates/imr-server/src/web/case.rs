@@ -233,10 +233,14 @@ pub(super) fn item_block(
                         Some(d) => span class={ "badge " (d.as_str()) } { (d.as_str()) },
                         None => span.badge { "needs physician review" },
                     }
+                    @if let Some(c) = &f.citation { div { span.muted { "Guideline: " } (c) } }
+                    // The rule's id is for whoever maintains the rules: in a detail, not the text.
                     @if let Some(rule) = &f.rule {
-                        div { span.muted { "Rule: " } code { (rule) } " " span.muted.agreement { (agreement(f.agreement)) } }
+                        details.rule {
+                            summary.muted { "Rule and its measured agreement" }
+                            code { (rule) } " " span.muted.agreement { (agreement(f.agreement)) }
+                        }
                     }
-                    @if let Some(c) = &f.citation { div { span.muted { "Citation: " } (c) } }
                     p { (f.rationale) }
                     @if !f.evidence.is_empty() {
                         div { span.muted { "Evidence: " }
