@@ -465,16 +465,7 @@ const PERSON_FORMS: &[&str] = &[
 ];
 /// The redactor's clinical abbreviations, which bare initials or an acronym may spell and which
 /// are then kept ("OT", "PO", "BMI"): the generator plants no such initials.
-const ABBREVIATIONS: &[&str] = &[
-    "AC", "ACL", "ADL", "ADLS", "AM", "AME", "AP", "BID", "BMI", "BP", "CA", "CBC", "CNS", "CPT",
-    "CRPS", "CT", "CTS", "CV", "DC", "DDD", "DJD", "DME", "DO", "DOB", "DOI", "DVT", "DWC", "DX",
-    "ED", "EKG", "EMG", "ENT", "ER", "ESI", "FCE", "FRP", "FX", "GI", "HEP", "HNP", "HR", "HS",
-    "HX", "ICU", "ID", "IM", "IMR", "IN", "IT", "IV", "LBP", "LCL", "LE", "MCL", "MD", "MMI",
-    "MRI", "MS", "NA", "NCS", "NCV", "NO", "NP", "NSAID", "OA", "OK", "ON", "OR", "OT", "PA",
-    "PCL", "PM", "PO", "PPI", "PR", "PRN", "PT", "PTP", "QHS", "QID", "QME", "RA", "RFA", "RN",
-    "ROM", "RX", "SI", "SLR", "SX", "TENS", "TFCC", "TID", "TPI", "TX", "UE", "UR", "US", "VAS",
-    "WC", "WCAB", "XR",
-];
+const ABBREVIATIONS: &[&str] = imr_core::redact::names::CLINICAL_ABBREVIATIONS;
 
 fn person_form(rng: &mut Rng, p: &Person) -> (&'static str, Shown) {
     loop {

@@ -672,7 +672,7 @@ fn verdict_of(words: &[String]) -> Option<Verdict> {
         }
         clause_verdict(p, words, conditional_before(range))
     };
-    // 1. The part about the request (not another one: "the concurrent requested surgery").
+    // 1. The part about the request (not another one: "the associated requested operation").
     let about_request = |p: &[String]| {
         p.iter().enumerate().any(|(i, w)| {
             matches!(w.as_str(), "request" | "requested" | "requests")
@@ -784,7 +784,7 @@ mod tests {
             "Opioids are not recommended as first-line therapy. However, function has improved, so \
              continued use is supported.",
             "The request is indicated.",
-            "MRI of the left knee without contrast is medically necessary.",
+            "Six visits of hand therapy for the right wrist are medically necessary.",
         ] {
             if contradiction(text, Upheld).map(|c| c.verdict) != Some(Necessary)
                 || contradiction(text, Overturned).is_some()
@@ -826,11 +826,11 @@ mod tests {
             "According to the ACOEM Guidelines, a referral is supported when the course of care \
              may benefit from additional expertise.",
             "The request is supported only when conservative care has failed.",
-            "The concurrent requested shoulder surgery is supported.",
+            "The associated requested hip arthroscopy is supported.",
             "Part of the original request was authorized as a trial.",
             "The request was denied by utilization review and is disputed.",
-            "While the request for ondansetron is reasonable, the request did not state a \
-             quantity.",
+            "While the request for a cold therapy unit is reasonable, the request gives no rental \
+             period.",
             // Precision before recall: a sentence that names neither the request nor medical
             // necessity and has no conclusion marker is not read as a conclusion (the letter's
             // own conclusion sentence is written from the decision anyway).

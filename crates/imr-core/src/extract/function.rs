@@ -304,7 +304,8 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         {
             continue;
         }
-        let Some(&sentence) = spans.iter().find(|s| s.0 <= m.start() && m.start() < s.1) else {
+        let Some(sentence) = super::sentences::sentence_of(spans, m.start()).map(|i| spans[i])
+        else {
             continue;
         };
         let (before, after) = clause_around(text, sentence, m.start(), m.end());
@@ -407,13 +408,9 @@ fn clause_around(
 }
 
 fn contains_word(haystack: &str, needle: &str) -> bool {
-    haystack.match_indices(needle).any(|(i, _)| {
-        let b = haystack.as_bytes();
-        let before = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        let e = i + needle.len();
-        let after = e >= b.len() || !b[e].is_ascii_alphanumeric();
-        before && after
-    })
+    haystack
+        .match_indices(needle)
+        .any(|(i, _)| crate::vocab::is_word_boundary(haystack.as_bytes(), i, i + needle.len()))
 }
 
 /// A stance fact for the operation `fact` names.

@@ -266,7 +266,7 @@ pub(crate) fn result(
     sentence: (usize, usize),
     (from, start, end, until): (usize, usize, usize, usize),
     study: Study,
-) -> Option<(TestResult, Side)> {
+) -> Option<TestResult> {
     // After the study, up to the end of its clause (';' starts another).
     let until = text
         .get(end..until)
@@ -283,10 +283,8 @@ pub(crate) fn result(
     // The more specific result wins: "degenerative disc disease on MRI, without herniation" is
     // degenerative change, not a normal study.
     match (after, before) {
-        (Some(a), Some(b)) if strength(b) > strength(a) => Some((b, Side::Before)),
-        (Some(a), _) => Some((a, Side::After)),
-        (None, Some(b)) => Some((b, Side::Before)),
-        (None, None) => None,
+        (Some(a), Some(b)) if strength(b) > strength(a) => Some(b),
+        (a, b) => a.or(b),
     }
 }
 
@@ -298,14 +296,6 @@ fn strength(result: TestResult) -> u8 {
         TestResult::Degenerative => 2,
         TestResult::Normal | TestResult::Consistent => 1,
     }
-}
-
-/// Where a study's result was written: after it ("the MRI showed ...", "EMG: normal") or
-/// before it ("normal EMG", "a herniation on MRI").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Side {
-    After,
-    Before,
 }
 
 fn read(

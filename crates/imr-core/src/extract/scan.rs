@@ -297,18 +297,11 @@ pub(super) fn read(text: &str) -> Reading {
     demographics(text, &mut facts);
     pain_scores(text, &mut facts);
     for m in RADIATING.find_iter(text) {
-        // The span is the pain word itself ("pain" of "pain and numbness down the arm"), so that
-        // the findings inside the phrase stay findings of their own.
-        let first = m.as_str().find(char::is_whitespace).unwrap_or(m.len());
-        let end = if m.as_str().to_ascii_lowercase().ends_with("pain") && first < m.len() {
-            m.end()
-        } else {
-            m.start() + first
-        };
-        let end = if end - m.start() > 20 {
-            m.start() + first
-        } else {
-            end
+        // A long phrase spans its first word ("pain" of "pain and numbness down the arm"), so
+        // that the findings inside it stay findings of their own; "leg pain" spans itself.
+        let end = match m.as_str().find(char::is_whitespace) {
+            Some(first) if m.len() > 20 => m.start() + first,
+            _ => m.end(),
         };
         let fact = Fact::new(
             FactKind::NeurologicFinding,
@@ -858,13 +851,11 @@ fn attach_results(
             (previous, start, end, next.max(end)),
             kind,
         );
-        let after = matches!(found, Some((_, results::Side::After)));
-        let found = found.map(|(r, _)| r);
         let fact = &mut facts[i];
         fact.result = found;
         // "The MRI was negative", "x-rays were unremarkable": a result says the study was done;
         // the words negate what it looked for, not the study.
-        if (after || found.is_some()) && fact.polarity == Polarity::Negated {
+        if found.is_some() && fact.polarity == Polarity::Negated {
             fact.polarity = Polarity::Affirmed;
         }
         if fact.kind == FactKind::UrineDrugScreen {

@@ -19,7 +19,7 @@
 
 mod detect;
 mod known;
-mod names;
+pub mod names;
 mod second_look;
 
 use serde::Serialize;

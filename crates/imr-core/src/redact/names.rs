@@ -577,7 +577,7 @@ const ORDINARY_WORDS: &[&str] = &[
 ];
 
 /// Upper-case abbreviations of the records and letters that bare initials could spell.
-const CLINICAL_ABBREVIATIONS: &[&str] = &[
+pub const CLINICAL_ABBREVIATIONS: &[&str] = &[
     "AC", "ACL", "ADL", "ADLS", "AM", "AME", "AP", "BID", "BMI", "BP", "CA", "CBC", "CNS", "CPT",
     "CRPS", "CT", "CTS", "CV", "DC", "DDD", "DJD", "DME", "DO", "DOB", "DOI", "DVT", "DWC", "DX",
     "ED", "EKG", "EMG", "ENT", "ER", "ESI", "FCE", "FRP", "FX", "GI", "HEP", "HNP", "HR", "HS",
