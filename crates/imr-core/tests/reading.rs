@@ -163,9 +163,18 @@ fn project(fact: &Fact) -> Vec<(Key, Option<f64>)> {
             };
             one(key("medication", value, None))
         }
+        // Failed conservative care is no improvement from it.
+        FactKind::Response
+            if v == "failed_conservative_care" && fact.polarity == Polarity::Affirmed =>
+        {
+            one(Key {
+                assertion: "negated".to_string(),
+                ..key("response", "improvement", None)
+            })
+        }
         FactKind::Response => {
             let value = match v {
-                "improvement" => "improvement",
+                "improvement" | "temporary_improvement" => "improvement",
                 "functional_improvement" => "functional_improvement",
                 "worsening" => "worsening",
                 _ => return Vec::new(),

@@ -649,7 +649,11 @@ fn engine_facts(
             }
             // No benefit from this treatment; from another conservative treatment, a failure of
             // conservative care. The negated response affirms these facts.
-            FactKind::Response if value == "improvement" && p == Polarity::Negated => {
+            // Relief that did not last is no benefit either.
+            FactKind::Response
+                if (value == "improvement" && p == Polarity::Negated)
+                    || (value == "temporary_improvement" && given(p)) =>
+            {
                 let name = match fact.about.as_deref() {
                     Some(a) if response_is_about(service, a) => Some(C::NoBenefit),
                     Some(a) if is_conservative(a) => Some(C::FailedConservativeCare),

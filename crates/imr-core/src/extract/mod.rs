@@ -11,6 +11,7 @@ mod document;
 mod function;
 mod lexicon;
 pub mod negation;
+mod response;
 mod results;
 pub(crate) mod scan;
 mod sections;
@@ -63,7 +64,8 @@ pub enum FactKind {
     /// The response to a treatment. `value`: "improvement" (pain or symptoms better),
     /// "functional_improvement" (as MTUS 9792.20 defines it: better activities of daily living or
     /// fewer work restrictions, with less dependence on treatment, e.g. "decreased use of pain
-    /// medications", "return to work"), or "worsening". `about`: the treatment's service name when
+    /// medications", "return to work"), "temporary_improvement" (relief that did not last: "only 2
+    /// days of relief", "short-lived benefit"), or "worsening". `about`: the treatment's service name when
     /// the text names it. "No improvement" is `improvement` with polarity `negated`.
     Response,
     /// A home exercise program. `value`: "home_exercise_program".

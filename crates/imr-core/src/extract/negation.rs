@@ -233,7 +233,6 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("were denied", Role::Post(P)),
     ("is denied", Role::Post(N)),
     ("are denied", Role::Post(N)),
-    ("did not help", Role::Post(N)),
     // Uncertain, planned or requested, before the fact.
     ("possible", Role::Pre(U)),
     ("possibly", Role::Pre(U)),
@@ -446,6 +445,17 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("have tried", Role::PastCare),
     ("had tried", Role::PastCare),
     ("has attended", Role::PastCare),
+    ("has been through", Role::PastCare),
+    ("had been through", Role::PastCare),
+    ("went through", Role::PastCare),
+    ("has gone through", Role::PastCare),
+    ("has done", Role::PastCare),
+    ("has taken", Role::PastCare),
+    ("had taken", Role::PastCare),
+    ("has worn", Role::PastCare),
+    ("had worn", Role::PastCare),
+    ("has used", Role::PastCare),
+    ("had used", Role::PastCare),
     ("treatment has consisted of", Role::PastCare),
     ("treatment consisted of", Role::PastCare),
     ("treatment rendered", Role::PastCare),
@@ -496,6 +506,23 @@ const TRIGGERS: &[(&str, Role)] = &[
     (": absent", Role::Post(N)),
     // Someone other than the patient.
     ("family history of", Role::Pre(O)),
+    ("family history:", Role::Pre(O)),
+    ("family hx:", Role::Pre(O)),
+    ("fh:", Role::Pre(O)),
+    ("mother", Role::Pre(O)),
+    ("father", Role::Pre(O)),
+    ("brother", Role::Pre(O)),
+    ("sister", Role::Pre(O)),
+    ("son", Role::Pre(O)),
+    ("daughter", Role::Pre(O)),
+    ("uncle", Role::Pre(O)),
+    ("aunt", Role::Pre(O)),
+    ("cousin", Role::Pre(O)),
+    ("grandmother", Role::Pre(O)),
+    ("grandfather", Role::Pre(O)),
+    ("parents", Role::Pre(O)),
+    ("sibling", Role::Pre(O)),
+    ("siblings", Role::Pre(O)),
     ("family history", Role::Pre(O)),
     ("fh of", Role::Pre(O)),
     ("fhx", Role::Pre(O)),
@@ -729,6 +756,14 @@ fn assert_span(
                 break;
             }
         }
+    }
+    // "Her father had two back surgeries": whoever the clause is about holds all of it, however
+    // near a past or a negation stands.
+    if before()
+        .take_while(|t| t.role != Role::Terminator)
+        .any(|t| t.role == Role::Pre(Polarity::Other))
+    {
+        return (Polarity::Other, false);
     }
     match (pre, post) {
         // "Concern for cauda equina was ruled out": the verdict after a suspicion settles it.

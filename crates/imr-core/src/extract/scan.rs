@@ -28,7 +28,7 @@ static LEXICON: LazyLock<AhoCorasick> =
 /// Short abbreviations that are facts only when written in capitals ("PT", not "pt").
 const CAPITALS_ONLY: &[&str] = &[
     "pt", "tens", "ct", "uds", "hep", "esi", "ttd", "rom", "slr", "ddd", "hnp", "crps", "mva",
-    "ncs", "ncv", "emg", "mri", "mris", "orif",
+    "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis",
 ];
 
 fn re(pattern: &str) -> Regex {
@@ -317,6 +317,9 @@ pub(super) fn read(text: &str) -> Reading {
     for f in super::function::measures(text, &spans) {
         facts.push((f, Assert::Fixed));
     }
+    for f in super::response::responses(text) {
+        facts.push((f, Assert::Scope));
+    }
     for m in &regions {
         let mut f = Fact::new(
             FactKind::BodyRegion,
@@ -381,6 +384,15 @@ pub(super) fn read(text: &str) -> Reading {
         }
         fact.ur_reasoning = ur_sentences.contains(&sentence);
         fact.clause = Some(clause_of(text, sentence, fact.start, fact.end));
+        // Relief that lasted only a short while was not sustained.
+        if fact.kind == FactKind::Response
+            && fact.value == "improvement"
+            && fact.polarity == Polarity::Affirmed
+            && let Some((a, b)) = fact.clause
+            && super::response::short_lived(&text[a..b])
+        {
+            fact.value = "temporary_improvement".to_string();
+        }
         if (takes_region(fact.kind) || fact.kind == FactKind::PlannedSurgery)
             && let Some(m) = nearest_region(&regions, sentence, fact.start, fact.end)
         {
@@ -428,7 +440,14 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         }
         let entry: &Entry = &ENTRIES[m.pattern().as_usize()];
         let written = &text[m.start()..m.end()];
-        if CAPITALS_ONLY.contains(&entry.phrase) && !written.bytes().any(|b| b.is_ascii_uppercase())
+        // "PT" is therapy, "Pt has not had ..." the patient: every letter a capital (a plural's
+        // "s" aside: "MRIs").
+        if CAPITALS_ONLY.contains(&entry.phrase)
+            && !written
+                .strip_suffix('s')
+                .unwrap_or(written)
+                .bytes()
+                .all(|b| !b.is_ascii_lowercase())
         {
             continue;
         }
@@ -953,12 +972,21 @@ fn drop_repeated_abbreviations(text: &str, facts: &mut Vec<Fact>) {
 /// of the first level thought, not a finding of the record.
 static UR_REASONING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?i:utilization review|peer review(?:er)?|non-?certifi(?:ed|cation)|not certified|(?:was|were|is|are|been) (?:denied|modified|non-?certified)|(?:denial|modification) (?:was|of)|prior review(?:er)?|the reviewer|adverse determination|per the review(?:er)?|claims administrator)\b|\bUR\b|\b(?i:denied|non-?certified|modified):",
+        r"\b(?i:utilization review|peer review(?:er)?|non-?certifi(?:ed|cation)|not certified|(?:was|were|is|are|been) non-?certified|(?:denial|modification) (?:was|of)|prior review(?:er)?|the reviewer|adverse determination|per the review(?:er)?|claims administrator)\b|\bUR\b|\b(?i:denied|non-?certified|modified):",
     )
+});
+
+/// "Was denied" or "were modified" is UR's only of a request ("the request for therapy was
+/// modified"); "her work tasks were modified" is a finding.
+static UR_VERDICT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?i:(?:was|were|is|are|been) (?:denied|modified))\b"));
+static REQUEST_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?i:requests?|requested|authori[sz]ation|authori[sz]ed|rfa|certif\w*|approv\w*)\b")
 });
 
 pub(super) fn reports_ur_reasoning(sentence: &str) -> bool {
     UR_REASONING.is_match(sentence)
+        || (UR_VERDICT.is_match(sentence) && REQUEST_WORD.is_match(sentence))
 }
 
 /// Every date the text states, in order (dates of visits, of injury, of studies).

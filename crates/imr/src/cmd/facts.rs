@@ -161,6 +161,12 @@ fn write_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         if let Some(l) = f.laterality {
             extra.push_str(&format!(" side={}", l.as_str()));
         }
+        if let Some(r) = f.result {
+            extra.push_str(&format!(" result={}", r.as_str()));
+        }
+        if let Some(d) = f.direction {
+            extra.push_str(&format!(" direction={d:?}"));
+        }
         if f.ur_reasoning {
             extra.push_str(" (UR's reasoning: not a finding)");
         }
