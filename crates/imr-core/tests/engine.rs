@@ -1288,3 +1288,45 @@ fn no_shipped_rule_is_shadowed_or_contradicted() {
     let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert!(problems.is_empty(), "{}", lines.join("\n"));
 }
+
+/// Care authorized and not used up: the same care asked again is a duplicate, another
+/// modality stacks on it; once the record says it was all given, neither applies.
+#[test]
+fn care_authorized_and_not_used_up() {
+    let g = guidelines();
+    let findings = review(&g, &case("authorized-care.toml"), None);
+    assert_eq!(
+        outcomes(&findings),
+        vec![
+            (
+                Some("mtus.general.duplicate-of-authorized-care"),
+                Some(Decision::Upheld)
+            ),
+            (
+                Some("mtus.general.care-in-progress"),
+                Some(Decision::Upheld)
+            ),
+        ]
+    );
+    let used_up = review(
+        &g,
+        &case_with(
+            "authorized-care.toml",
+            &[(
+                "he has attended two of them so far",
+                "he attended all six, with less neck pain for a week after each",
+            )],
+        ),
+        None,
+    );
+    for item in &used_up.items {
+        assert!(
+            !matches!(
+                item.rule.as_deref(),
+                Some("mtus.general.duplicate-of-authorized-care" | "mtus.general.care-in-progress")
+            ),
+            "{:?}",
+            item.rule
+        );
+    }
+}

@@ -605,6 +605,18 @@ fn engine_facts(
         // UR's reasons are not findings; a suspicion ("rule out") is not a finding either; a
         // plan is a finding only of a planned surgery (a requested treatment is not a past one).
         let p = fact.polarity;
+        // Care granted and not used up: the same care requested again is a duplicate;
+        // another physical modality stacks on care not yet finished. An earlier
+        // certification counts even where UR is quoted.
+        if fact.kind == FactKind::Authorization {
+            if same_treatment(service, value_of(fact)) {
+                push_as(&mut out, C::AlreadyAuthorized, Polarity::Affirmed, fact);
+            } else if is_physical_medicine(value_of(fact)) && is_physical_medicine(service.as_str())
+            {
+                push_as(&mut out, C::CareInProgress, Polarity::Affirmed, fact);
+            }
+            continue;
+        }
         if fact.ur_reasoning {
             continue;
         }
@@ -656,7 +668,10 @@ fn engine_facts(
             {
                 let name = match fact.about.as_deref() {
                     Some(a) if response_is_about(service, a) => Some(C::NoBenefit),
-                    Some(a) if is_conservative(a) => Some(C::FailedConservativeCare),
+                    // Medications that did not help are conservative care that failed.
+                    Some(a) if is_conservative(a) || a == "medication" => {
+                        Some(C::FailedConservativeCare)
+                    }
                     Some(_) => None,
                     None => Some(C::NoBenefit),
                 };
@@ -688,9 +703,11 @@ fn engine_facts(
             // Conservative therapy already given, other than the one requested, with the
             // symptoms persisting to this request: conservative care tried and failed.
             // A therapy only requested, planned or quoted from UR never reaches here.
+            // Sessions counted ("PT x16") were given: past care, as "completed" says.
             FactKind::Treatment
                 if !same_treatment(service, value)
-                    && p == Polarity::Historical
+                    && (p == Polarity::Historical
+                        || (p == Polarity::Affirmed && fact.number.is_some_and(|n| n >= 1.0)))
                     && is_conservative(value)
                     && !matches!(value, "nsaid" | "muscle_relaxant" | "opioid") =>
             {
@@ -923,6 +940,19 @@ fn is_perioperative_device(service: Service) -> bool {
             | Service::DurableMedicalEquipment
             | Service::MedicalSupplies
             | Service::Tens
+    )
+}
+
+fn value_of(fact: &Fact) -> &str {
+    fact.value.as_str()
+}
+
+/// Therapy given in visits by a therapist or practitioner (CPMTG Physical Medicine, Manual
+/// therapy, Acupuncture, Massage).
+fn is_physical_medicine(service: &str) -> bool {
+    matches!(
+        service,
+        "physical_therapy" | "occupational_therapy" | "chiropractic" | "acupuncture" | "massage"
     )
 }
 

@@ -131,11 +131,16 @@ pub enum FactKind {
     /// "reduced_weight_bearing" (obesity, weight-bearing restrictions: aquatic therapy),
     /// "serious_adverse_effect" (sedation, drowsiness, respiratory depression).
     Condition,
+    /// Care authorized and not yet used up: "8 authorized physical therapy visits, 3 attended
+    /// so far", "UR already certified a follow-up visit; not yet used". `value`: the care's
+    /// service name (as for [`FactKind::Treatment`]), on the care's own span. Read also where UR
+    /// is quoted: an earlier certification is what the claim has already granted.
+    Authorization,
 }
 
 impl FactKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FactKind; 24] = [
+    pub const ALL: [FactKind; 25] = [
         FactKind::Age,
         FactKind::Sex,
         FactKind::DateOfInjury,
@@ -160,6 +165,7 @@ impl FactKind {
         FactKind::Function,
         FactKind::SurgicalConsideration,
         FactKind::Condition,
+        FactKind::Authorization,
     ];
 
     /// The serde name ("date_of_injury").
@@ -189,6 +195,7 @@ impl FactKind {
             FactKind::Function => "function",
             FactKind::SurgicalConsideration => "surgical_consideration",
             FactKind::Condition => "condition",
+            FactKind::Authorization => "authorization",
         }
     }
 }

@@ -419,6 +419,7 @@ pub(super) fn read(text: &str) -> Reading {
         }
         out.push(fact);
     }
+    authorizations(text, &spans, &mut out);
     out.sort_by_key(|f| (f.start, f.end));
     drop_repeated_abbreviations(text, &mut out);
     attach_results(text, &triggers, &spans, &mut out);
@@ -994,4 +995,43 @@ pub(super) fn dates(text: &str) -> Vec<jiff::civil::Date> {
     DATE.captures_iter(text)
         .filter_map(|c| date_of(&c))
         .collect()
+}
+
+/// Care called authorized, certified or approved in a sentence that says it is not used up.
+static AUTHORIZED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:authori[sz]ed|certified|approved)\b"));
+static NOT_USED_UP: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)\b(?:not\s+yet\s+(?:been\s+)?(?:used|started|begun|scheduled|attended|done|completed|received)",
+        r"|has(?:n't|\s+not)\s+(?:yet\s+)?(?:started|begun|used|attended|been\s+scheduled)",
+        r"|yet\s+to\s+(?:start|begin|attend|be\s+(?:used|scheduled|done))",
+        r"|so\s+far|midway|in\s+progress|ongoing|remaining|still\s+has)\b"
+    ))
+});
+/// "6 of 12 authorized visits": fewer given than granted.
+static PART_OF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?-u:(\d{1,3}))\s+of\s+(?:the\s+|her\s+|his\s+)?(?-u:(\d{1,3}))\s+(?:authori[sz]ed|certified|approved)\b",
+    )
+});
+
+fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
+    let mut found = Vec::new();
+    for f in facts.iter().filter(|f| f.kind == FactKind::Treatment) {
+        let Some(i) = sentence_of(spans, f.start) else {
+            continue;
+        };
+        let sentence = &text[spans[i].0..spans[i].1];
+        let part_left = PART_OF.captures_iter(sentence).any(|c| {
+            let n = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
+            matches!((n(1), n(2)), (Some(a), Some(b)) if a < b)
+        });
+        if AUTHORIZED.is_match(sentence) && (NOT_USED_UP.is_match(sentence) || part_left) {
+            let mut a = f.clone();
+            a.kind = FactKind::Authorization;
+            a.polarity = Polarity::Affirmed;
+            found.push(a);
+        }
+    }
+    facts.extend(found);
 }

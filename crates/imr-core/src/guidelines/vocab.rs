@@ -78,6 +78,11 @@ clinical_facts! {
     SurgeryConsidered = "surgery_considered",
     SurgeryApproved = "surgery_approved",
     PriorImaging = "prior_imaging",
+    /// the same care already authorized and not yet used up (a duplicate request).
+    AlreadyAuthorized = "already_authorized",
+    /// other physical medicine authorized and still under way (no stacking of modalities
+    /// before authorized care is finished).
+    CareInProgress = "care_in_progress",
     /// A study of record whose result supports the diagnosis: imaging that shows a lesion
     /// (compressing a root or not), an abnormal electrodiagnostic study. A study read as normal
     /// or as degenerative change only contradicts it.
