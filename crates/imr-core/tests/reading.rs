@@ -163,9 +163,10 @@ fn project(fact: &Fact) -> Vec<(Key, Option<f64>)> {
             };
             one(key("medication", value, None))
         }
-        // Failed conservative care is no improvement from it.
+        // Care that failed is no improvement from it.
         FactKind::Response
-            if v == "failed_conservative_care" && fact.polarity == Polarity::Affirmed =>
+            if matches!(v, "failed_conservative_care" | "treatment_failure")
+                && fact.polarity == Polarity::Affirmed =>
         {
             one(Key {
                 assertion: "negated".to_string(),

@@ -664,7 +664,8 @@ fn engine_facts(
             // Relief that did not last is no benefit either.
             FactKind::Response
                 if (value == "improvement" && p == Polarity::Negated)
-                    || (value == "temporary_improvement" && given(p)) =>
+                    || (matches!(value, "temporary_improvement" | "treatment_failure")
+                        && given(p)) =>
             {
                 let name = match fact.about.as_deref() {
                     Some(a) if response_is_about(service, a) => Some(C::NoBenefit),
@@ -870,8 +871,11 @@ fn engine_facts(
             },
             // A screen that did not match the prescriptions is aberrant behaviour, not
             // monitoring that went well.
+            // Monitoring is a urine drug screen; the prescription report (CURES) alone is not
+            // one (MTUS 3.3.6), though what it shows counts as any screen's result does.
             FactKind::UrineDrugScreen if given(p) => match fact.result {
                 Some(TestResult::Inconsistent) => &[C::AberrantBehavior],
+                _ if value == "cures" => &[],
                 _ => &[C::OpioidMonitoring],
             },
             FactKind::AberrantBehavior => &[C::AberrantBehavior],

@@ -483,8 +483,9 @@ pub(crate) const ENTRIES: &[Entry] = &[
     neg("little to no", Response, "improvement"),
     // "No better" says the trial did not help: no improvement, as "no change" does.
     neg("no better", Response, "improvement"),
-    // Care that failed did not help ("failed PT, NSAIDs and a HEP").
-    neg("failed", Response, "improvement"),
+    // Care that failed did not help ("failed PT, NSAIDs and a HEP"); read by scope, as "no
+    // evidence that he failed therapy" states no failure.
+    e("failed", Response, "treatment_failure"),
     neg("did nothing", Response, "improvement"),
     neg("fail to help", Response, "improvement"),
     neg("failed to help", Response, "improvement"),
@@ -1545,12 +1546,13 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("utox", UrineDrugScreen, "performed"),
     e("toxicology screen", UrineDrugScreen, "performed"),
     e("urinalysis for drugs", UrineDrugScreen, "performed"),
-    // The prescription monitoring report monitors as a screen does.
-    e("cures", UrineDrugScreen, "performed"),
-    e("cures report", UrineDrugScreen, "performed"),
-    e("pdmp", UrineDrugScreen, "performed"),
-    e("prescription drug monitoring", UrineDrugScreen, "performed"),
-    e("prescription monitoring", UrineDrugScreen, "performed"),
+    // The prescription monitoring report: read as a screen is (its result), told apart by its
+    // value.
+    e("cures", UrineDrugScreen, "cures"),
+    e("cures report", UrineDrugScreen, "cures"),
+    e("pdmp", UrineDrugScreen, "cures"),
+    e("prescription drug monitoring", UrineDrugScreen, "cures"),
+    e("prescription monitoring", UrineDrugScreen, "cures"),
     // Aberrant drug-related behaviour (MTUS Opioids: the fourth of the four A's).
     e("aberrant behavior", AberrantBehavior, "aberrant_behavior"),
     e("aberrant behaviors", AberrantBehavior, "aberrant_behavior"),

@@ -65,7 +65,8 @@ pub enum FactKind {
     /// "functional_improvement" (as MTUS 9792.20 defines it: better activities of daily living or
     /// fewer work restrictions, with less dependence on treatment, e.g. "decreased use of pain
     /// medications", "return to work"), "temporary_improvement" (relief that did not last: "only 2
-    /// days of relief", "short-lived benefit"), or "worsening". `about`: the treatment's service name when
+    /// days of relief", "short-lived benefit"), "treatment_failure" ("failed PT"), or
+    /// "worsening". `about`: the treatment's service name when
     /// the text names it. "No improvement" is `improvement` with polarity `negated`.
     Response,
     /// A home exercise program. `value`: "home_exercise_program".
@@ -109,8 +110,9 @@ pub enum FactKind {
     /// long it has been taken ("for 6 months"). Polarity `affirmed` (current), `historical`
     /// (past), `uncertain` (requested or planned), `negated` (stopped, denied).
     Medication,
-    /// A urine drug screen or a CURES (prescription monitoring) report. `value`: "performed",
-    /// "consistent" or "inconsistent", as `result`; `date` if stated.
+    /// A urine drug screen or a CURES (prescription monitoring) report. `value`: for a screen
+    /// "performed", "consistent" or "inconsistent", as `result`; "cures" for the prescription
+    /// report, its result in `result`; `date` if stated.
     UrineDrugScreen,
     /// The utilization review decision. `value`: "denied", "modified" or "certified"; `date` if
     /// stated.

@@ -22,7 +22,7 @@ static SCORE_DROP: LazyLock<Regex> = LazyLock::new(|| {
 /// "7/10 without medications and 4/10 with medications": the MTUS four A's analgesia.
 static WITH_WITHOUT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?-u:(\d{1,2}))/10\s+(without|off|before|with|on)\b[^.;]{0,40}?\b(?-u:(\d{1,2}))/10\s+(without|off|before|with|on|after)\b",
+        r"(?i)\b(?-u:(\d{1,2}))/10\s+(without|off|before|with|on|w/o|w/)(?:\s|\b)[^.;]{0,40}?\b(?-u:(\d{1,2}))/10\s+(without|off|before|with|on|after|w/o|w/)(?:\s|\b)",
     )
 });
 
@@ -45,6 +45,7 @@ static SHORT_WHILE: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bfor\s+(?:only\s+)?(?:about\s+|around\s+|a\s+few\s+|several\s+)?(?:a|an|one|two|three|four|five|\d+)?\s*(?:hours?|days?)\b",
         r"|\bfor\s+(?:about\s+|around\s+)?(?:a|one|two|three|four|five|[1-5])\s+weeks?\b",
         r"|\b(?:a|one|two|three|four|five|\d+)\s+(?:hours?|days?)\s+of\s+(?:relief|benefit)\b",
+        r"|\b(?:a|one|two|three|four|five|[1-5])\s+weeks?\s+of\s+(?:relief|benefit)\b",
         r"|\bfor\s+a\s+(?:day|week)\s+or\s+two\b"
     ))
 });
@@ -79,7 +80,7 @@ pub(super) fn responses(text: &str) -> Vec<Fact> {
         };
         let first_without = matches!(
             c[2].to_ascii_lowercase().as_str(),
-            "without" | "off" | "before"
+            "without" | "off" | "before" | "w/o"
         );
         let (untreated, treated) = if first_without { (a, b) } else { (b, a) };
         if treated < untreated && untreated <= 10.0 {
@@ -131,6 +132,7 @@ mod tests {
         assert!(said(
             "Pain was rated 7/10 without medications and 4/10 with medications."
         ));
+        assert!(said("11/22/16: pain 8/10 w/o meds, 4/10 w/ meds."));
         assert!(!said("Pain rose from 4/10 to 7/10."));
         assert!(!said("Disc bulges from L4 to 5 on the MRI."));
         assert!(!said("Seen 3/4 to 3/9 for therapy."));
@@ -149,6 +151,9 @@ mod tests {
         assert!(short_lived("provided only 2 days of relief"));
         assert!(short_lived("helps for a day or two"));
         assert!(short_lived("helped for about three weeks"));
+        assert!(short_lived(
+            "an epidural injection in 04/2016 with two weeks of relief"
+        ));
         assert!(!short_lived("helped for about six months"));
         assert!(!short_lived("relief lasting 8 weeks"));
     }

@@ -353,6 +353,9 @@ fn read(
         Study::DrugScreen => {
             if affirmed(Word::Inconsistent) || affirmed(Word::Illicit) {
                 Some(TestResult::Inconsistent)
+            } else if !affirmed(Word::Consistent) && misses_a_named_drug(reach) {
+                // "Negative for tramadol": the drug the patient is said to take is not there.
+                Some(TestResult::Inconsistent)
             } else if affirmed(Word::Consistent) || negated(Word::Illicit) {
                 Some(TestResult::Consistent)
             } else {
@@ -360,4 +363,24 @@ fn read(
             }
         }
     }
+}
+
+/// "negative for tramadol", "no hydrocodone detected": a named drug the screen did not find.
+fn misses_a_named_drug(reach: &str) -> bool {
+    let lower = reach.to_ascii_lowercase();
+    [
+        "negative for ",
+        "no ",
+        "did not detect ",
+        "absence of ",
+        "without ",
+    ]
+    .iter()
+    .filter_map(|w| lower.find(w).map(|i| i + w.len()))
+    .any(|at| {
+        let next = &reach[at..reach.len().min(at + 40)];
+        crate::vocab::drugs::mentions(next)
+            .first()
+            .is_some_and(|m| m.start <= 4)
+    })
 }

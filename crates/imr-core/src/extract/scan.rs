@@ -452,6 +452,10 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         {
             continue;
         }
+        // "Showers without help", "needs help with dressing": assistance, not a response.
+        if entry.phrase == "help" && is_assistance(text, m.start(), m.end()) {
+            continue;
+        }
         let sentence = sentence_of(spans, m.start()).map_or((0, text.len()), |i| spans[i]);
         // Common words ("fell", "lifting") name a mechanism only where the injury is told.
         let plain_word = !entry.phrase.contains(' ') && !CAPITALS_ONLY.contains(&entry.phrase);
@@ -878,7 +882,7 @@ fn attach_results(
         if found.is_some() && fact.polarity == Polarity::Negated {
             fact.polarity = Polarity::Affirmed;
         }
-        if fact.kind == FactKind::UrineDrugScreen {
+        if fact.kind == FactKind::UrineDrugScreen && fact.value != "cures" {
             fact.value = found.map_or("performed", TestResult::as_str).to_string();
         }
     }
@@ -1034,4 +1038,20 @@ fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
         }
     }
     facts.extend(found);
+}
+
+/// "help" as assistance given to the patient rather than a treatment's effect.
+fn is_assistance(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].trim_end().to_ascii_lowercase();
+    let after = text[end..].trim_start().to_ascii_lowercase();
+    [
+        "without", "needs", "need", "needed", "requires", "required", "with", "for", "some",
+    ]
+    .iter()
+    .any(|w| before.ends_with(w))
+        || ["with", "from", "of"].iter().any(|w| {
+            after
+                .strip_prefix(w)
+                .is_some_and(|r| r.starts_with(|c: char| !c.is_alphanumeric()))
+        })
 }

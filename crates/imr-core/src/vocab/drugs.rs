@@ -271,6 +271,27 @@ pub(crate) fn mentions_in_record(text: &str) -> Vec<DrugMention> {
         let before = &bytes[start.saturating_sub(4)..start];
         before.eq_ignore_ascii_case(b"non-") || before.eq_ignore_ascii_case(b"non ")
     };
+    // "Opioid agreement", "opioid risk tool": the class names a document or a screen about
+    // the drugs, not a drug taken.
+    let names_a_document = |end: usize| {
+        let after = text[end..].trim_start().to_ascii_lowercase();
+        [
+            "agreement",
+            "contract",
+            "treatment agreement",
+            "risk",
+            "screening",
+            "use disorder",
+            "dependence",
+            "-induced",
+            "induced",
+            "naive",
+            "naïve",
+            "-naive",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
+    };
     let inside_a_drug = |start: usize, end: usize| {
         let k = found.partition_point(|d| d.start < end);
         k > 0 && found[k - 1].end > start
@@ -278,7 +299,9 @@ pub(crate) fn mentions_in_record(text: &str) -> Vec<DrugMention> {
     let classes: Vec<DrugMention> = CLASS_MATCHER
         .find_iter(text)
         .filter(|m| super::is_word_boundary(bytes, m.start(), m.end()))
-        .filter(|m| !negated(m.start()) && !inside_a_drug(m.start(), m.end()))
+        .filter(|m| {
+            !negated(m.start()) && !inside_a_drug(m.start(), m.end()) && !names_a_document(m.end())
+        })
         .map(|m| DrugMention {
             entry: &CLASS_WORDS[m.pattern().as_usize()],
             start: m.start(),
