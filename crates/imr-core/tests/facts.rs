@@ -809,3 +809,82 @@ fn pain_into_a_limb_is_radiating_pain() {
         );
     }
 }
+
+#[derive(Debug, Deserialize)]
+struct ScopeFile {
+    case: Vec<ScopeCase>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ScopeCase {
+    text: String,
+    findings: Vec<ScopeFinding>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ScopeFinding {
+    kind: String,
+    value: String,
+    #[serde(default)]
+    polarity: Option<String>,
+    #[serde(default)]
+    result: Option<String>,
+    #[serde(default)]
+    absent: bool,
+}
+
+/// Each fixture sentence gives the findings written beside it, with their assertion.
+#[test]
+fn scope_fixtures_read_as_written() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/scope");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/data/scope") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let file: ScopeFile = toml::from_str(&std::fs::read_to_string(&path).expect("readable"))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for case in &file.case {
+            let facts = extract::facts(&case.text);
+            for want in &case.findings {
+                checked += 1;
+                let found: Vec<&Fact> = facts
+                    .iter()
+                    .filter(|f| f.kind.as_str() == want.kind && f.value == want.value)
+                    .collect();
+                if want.absent {
+                    if !found.is_empty() {
+                        problems.push(format!(
+                            "{:?}: {} {} read",
+                            case.text, want.kind, want.value
+                        ));
+                    }
+                    continue;
+                }
+                let ok = found.iter().any(|f| {
+                    want.polarity
+                        .as_deref()
+                        .is_none_or(|p| f.polarity.as_str() == p)
+                        && want
+                            .result
+                            .as_deref()
+                            .is_none_or(|r| f.result.is_some_and(|x| x.as_str() == r))
+                });
+                if !ok {
+                    let got: Vec<String> = facts
+                        .iter()
+                        .map(|f| format!("{} {} {}", f.kind.as_str(), f.value, f.polarity.as_str()))
+                        .collect();
+                    problems.push(format!(
+                        "{:?}: want {} {} {:?}, read {got:?}",
+                        case.text, want.kind, want.value, want.polarity
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no scope fixtures in {}", dir.display());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -626,6 +626,16 @@ fn engine_facts(
             push_as(&mut out, C::SurgeryConsidered, Polarity::Planned, fact);
             continue;
         }
+        // A red flag suspected is what a study is ordered to rule out (ACOEM: imaging at once
+        // where a red flag is suspected); for a study, the suspicion is the indication.
+        if fact.kind == FactKind::RedFlag
+            && p == Polarity::Uncertain
+            && is_study
+            && value_of(fact) != "red_flag"
+        {
+            push_as(&mut out, C::RedFlag, Polarity::Affirmed, fact);
+            continue;
+        }
         if p == Polarity::Uncertain
             || p == Polarity::Other
             || (p == Polarity::Planned && fact.kind != FactKind::PlannedSurgery)
@@ -754,8 +764,9 @@ fn engine_facts(
             FactKind::SurgicalConsideration => &[C::SurgeryConsidered],
             // The bare words "red flag(s)" name no condition: mostly a criterion quoted, not found.
             FactKind::RedFlag if value == "red_flag" && given(p) => &[],
-            // A red flag is a present danger: one in the patient's history is not.
-            FactKind::RedFlag if p == Polarity::Historical => &[],
+            // A red flag is a present danger: one in the patient's history is not, but for a
+            // history of cancer, which ACOEM names as a red flag itself.
+            FactKind::RedFlag if p == Polarity::Historical && value != "tumor" => &[],
             FactKind::RedFlag if value == "instability" => &[C::RedFlag, C::InternalDerangement],
             FactKind::RedFlag => &[C::RedFlag],
             // A deficit said to be worsening is a progressive neurologic deficit: a red flag

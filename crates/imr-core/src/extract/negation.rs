@@ -69,6 +69,9 @@ enum Role {
     NegationEnd,
     /// Looks like a trigger but is not ("no change", "not only"): matched so it cannot trigger.
     Pseudo,
+    /// Words inside a noun phrase that hold a trigger word ("MRI without contrast"): matched so
+    /// they trigger nothing, and passed over by every scope.
+    Inert,
 }
 
 use Polarity::{Historical as H, Negated as N, Other as O, Planned as P, Uncertain as U};
@@ -358,6 +361,8 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("have been recommended", Role::Post(U)),
     ("has been requested", Role::Post(U)),
     ("was ordered", Role::Post(U)),
+    ("has been ordered", Role::Post(P)),
+    ("have been ordered", Role::Post(P)),
     ("were ordered", Role::Post(U)),
     ("is pending", Role::Post(U)),
     ("was planned", Role::Post(P)),
@@ -552,6 +557,20 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("not medically necessary", Role::Pseudo),
     ("without difficulty", Role::Pseudo),
     ("gram negative", Role::Pseudo),
+    // Difficulty starting is a symptom, not a plan ("trouble starting his urine stream").
+    ("trouble starting", Role::Pseudo),
+    ("difficulty starting", Role::Pseudo),
+    ("hesitancy starting", Role::Pseudo),
+    ("without contrast", Role::Inert),
+    ("with and without contrast", Role::Inert),
+    ("with or without contrast", Role::Inert),
+    ("w/o contrast", Role::Inert),
+    ("w/ and w/o contrast", Role::Inert),
+    ("without gadolinium", Role::Inert),
+    // A study that cannot be done was not done.
+    ("is contraindicated", Role::Post(N)),
+    ("was contraindicated", Role::Post(N)),
+    ("contraindicated", Role::Post(N)),
     ("no longer", Role::Pre(N)),
     ("will be", Role::Pre(U)),
 ];
@@ -559,6 +578,7 @@ const TRIGGERS: &[(&str, Role)] = &[
 /// How many words a negation reaches at most, forward and backward.
 const PRE_WORDS: usize = 10;
 const POST_WORDS: usize = 5;
+const POST_PLAN_WORDS: usize = 8;
 
 /// The trigger phrases: the table, plus "was/were/is/are" before every "not ..." post-trigger
 /// ("was not provided"), which would otherwise be read as the pre-trigger "was not".
@@ -682,7 +702,7 @@ fn assert_span(
         match t.role {
             Role::Terminator => break,
             Role::Pseudo => break,
-            Role::Post(_) => {}
+            Role::Post(_) | Role::Inert => {}
             Role::NegationEnd => negation_ended = true,
             Role::Pre(Polarity::Negated) if negation_ended => break,
             Role::Either(p) => {
@@ -744,13 +764,20 @@ fn assert_span(
     for t in in_sentence.iter().filter(|t| look_after && t.start >= end) {
         match t.role {
             Role::Terminator | Role::Pseudo | Role::Pre(_) | Role::PastCare => break,
-            Role::NegationEnd => {}
+            Role::NegationEnd | Role::Inert => {}
             Role::Post(Polarity::Negated) if reported => break,
             Role::Post(p) | Role::Either(p) => {
                 let over_a_list = text
                     .get(t.start..t.end)
                     .is_some_and(|w| w.to_ascii_lowercase().contains("all "));
-                if over_a_list || words_between(text, end, t.start) <= POST_WORDS {
+                // A request or plan follows its whole noun phrase ("an MRI of the right
+                // shoulder without contrast was requested").
+                let reach = if matches!(p, Polarity::Planned | Polarity::Uncertain) {
+                    POST_PLAN_WORDS
+                } else {
+                    POST_WORDS
+                };
+                if over_a_list || words_between(text, end, t.start) <= reach {
                     post = Some((t.start - end, p));
                 }
                 break;
