@@ -60,7 +60,7 @@ pub(super) fn responses(text: &str) -> Vec<Fact> {
         // Only a pain score: a date or a range of levels ("L4 to 5") is not one.
         let whole = c.get(0).map_or(0..0, |m| m.range());
         let before = &text[whole.start.saturating_sub(30)..whole.start].to_ascii_lowercase();
-        let is_pain = whole.len() > 0
+        let is_pain = !whole.is_empty()
             && (text[whole.clone()].contains("/10")
                 || before.contains("pain")
                 || before.contains("vas"));
