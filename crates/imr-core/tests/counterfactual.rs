@@ -128,9 +128,8 @@ fn data(batch: &str) -> PathBuf {
 }
 
 /// What the first batch holds today: a change that decides more of it wrongly fails here. The
-/// goal is no wrong approval and at least 95 % acceptable (docs/engine.md has the figures).
-const MAX_WRONG_APPROVALS: usize = 0;
-const MIN_ACCEPTABLE: f64 = 0.90;
+/// goal is no wrong approval (held) and at least 95 % acceptable (docs/engine.md has the figures).
+const MIN_ACCEPTABLE: f64 = 0.92;
 
 #[test]
 fn first_batch_follows_the_record() {
@@ -142,7 +141,7 @@ fn first_batch_follows_the_record() {
         "the first batch has at least 200 requests"
     );
     assert!(
-        all.wrong_approvals.len() <= MAX_WRONG_APPROVALS,
+        all.wrong_approvals.is_empty(),
         "wrong approvals:\n{}",
         all.wrong_approvals.join("\n")
     );
