@@ -84,6 +84,11 @@ const ACTIVITIES: &[(&str, &str)] = &[
     ("yardwork", "adl"),
     ("gardening", "adl"),
     ("laundry", "adl"),
+    ("wakes", "sleep"),
+    ("awakens", "sleep"),
+    ("socks", "adl"),
+    ("mows", "adl"),
+    ("mowing", "adl"),
     ("cooks", "adl"),
     ("showers", "adl"),
     ("bathes", "adl"),
@@ -91,7 +96,6 @@ const ACTIVITIES: &[(&str, &str)] = &[
     ("cleans", "adl"),
     ("cleaning", "adl"),
     ("vacuums", "adl"),
-    ("vacuuming", "adl"),
     ("vacuum", "adl"),
     ("vacuuming", "adl"),
     ("mow", "adl"),
@@ -132,6 +136,8 @@ const ACTIVITIES: &[(&str, &str)] = &[
 /// Words that set the direction, by kind.
 const WORSE: &[&str] = &[
     "worse",
+    "dropped",
+    "has dropped",
     "worsened",
     "worsening",
     "no longer able",
@@ -176,7 +182,15 @@ const LIMITED: &[&str] = &[
     "interrupted",
     "poor",
 ];
+/// A limit stated as a measure, without a change ("sitting tolerance 20 min").
+const STATED_LIMIT: &[&str] = &["tolerance", "at a time", "at most", "max"];
 const IMPROVED: &[&str] = &[
+    "instead of",
+    "further",
+    "farther",
+    "more",
+    "through",
+    "resume",
     "with the medication",
     "with the medications",
     "with medication",
@@ -325,14 +339,17 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
             Direction::Limited
         } else if has(IMPROVED) {
             Direction::Improved
+        } else if has(STATED_LIMIT) {
+            Direction::Limited
         } else {
             continue;
         };
-        // One measure per clause: "can now walk and climb stairs" is one gain.
-        if out
-            .last()
-            .is_some_and(|f| f.start >= sentence.0 && m.start() - f.end < 25)
-        {
+        // "Can now walk and climb stairs": one gain, named once per activity.
+        if out.last().is_some_and(|f| {
+            f.start >= sentence.0
+                && m.start() - f.end < 25
+                && f.value == ACTIVITIES[m.pattern().as_usize()].1
+        }) {
             continue;
         }
         let mut fact = Fact::new(

@@ -674,6 +674,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "functional_improvement",
     ),
     e("return to work", Response, "functional_improvement"),
+    e("rtw", Response, "functional_improvement"),
+    e("rtw full duty", WorkStatus, "full_duty"),
+    e("rtw regular duty", WorkStatus, "full_duty"),
+    e("rtw modified duty", WorkStatus, "modified_duty"),
     e("return to regular duty", WorkStatus, "full_duty"),
     e(
         "returned to regular duty",

@@ -19,6 +19,13 @@ static SCORE_DROP: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?-u:(\d{1,2}))(?:/10)?\s*(?:->|→|=>|to|down to)\s*(?-u:(\d{1,2}))(?:/10)?\b")
 });
 
+/// "pain 3/10 (was 7/10)", "4/10, down from 8/10": the score now, then the one before.
+static SCORE_WAS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?-u:(\d{1,2}))/10\s*[,(]?\s*(?:was|previously|down from|from|vs\.?|versus|compared with)\s+(?-u:(\d{1,2}))(?:/10)?\b",
+    )
+});
+
 /// "7/10 without medications and 4/10 with medications": the MTUS four A's analgesia.
 static WITH_WITHOUT: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -71,6 +78,21 @@ pub(super) fn responses(text: &str) -> Vec<Fact> {
                 text,
                 whole.start,
                 whole.end,
+            ));
+        }
+    }
+    for c in SCORE_WAS.captures_iter(text) {
+        let (Some(now), Some(before)) = (number(&c, 1), number(&c, 2)) else {
+            continue;
+        };
+        if now < before && before <= 10.0 {
+            let m = c.get(0).map_or(0..0, |m| m.range());
+            out.push(Fact::new(
+                FactKind::Response,
+                "improvement",
+                text,
+                m.start,
+                m.end,
             ));
         }
     }
@@ -133,6 +155,8 @@ mod tests {
             "Pain was rated 7/10 without medications and 4/10 with medications."
         ));
         assert!(said("11/22/16: pain 8/10 w/o meds, 4/10 w/ meds."));
+        assert!(said("On meloxicam: pain 3/10 (was 7/10)."));
+        assert!(!said("Pain 7/10 (was 4/10)."));
         assert!(!said("Pain rose from 4/10 to 7/10."));
         assert!(!said("Disc bulges from L4 to 5 on the MRI."));
         assert!(!said("Seen 3/4 to 3/9 for therapy."));

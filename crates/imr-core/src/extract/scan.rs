@@ -28,7 +28,7 @@ static LEXICON: LazyLock<AhoCorasick> =
 /// Short abbreviations that are facts only when written in capitals ("PT", not "pt").
 const CAPITALS_ONLY: &[&str] = &[
     "pt", "tens", "ct", "uds", "hep", "esi", "ttd", "rom", "slr", "ddd", "hnp", "crps", "mva",
-    "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis",
+    "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis", "rtw",
 ];
 
 fn re(pattern: &str) -> Regex {
@@ -482,12 +482,13 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
                 None => continue,
             }
         }
-        let is_return_to_work =
-            entry.kind == FactKind::Response && entry.phrase.ends_with("to work");
+        let is_return_to_work = entry.kind == FactKind::Response
+            && (entry.phrase.ends_with("to work") || entry.phrase == "rtw");
         // A return to duty, or restrictions lifted, is a change: fewer work restrictions.
         if entry.kind == FactKind::WorkStatus
             && [
                 "return",
+                "rtw",
                 "back to",
                 "released to",
                 "went back",
