@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use crate::read::{PdfError, looks_like_pdf, pdf_text};
+use crate::read::{Limits, PdfError, looks_like_pdf, pdf_text_within};
 
 /// The default largest document read: far above any letter or record set, far below memory.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
@@ -50,11 +50,16 @@ pub fn read_document_text(path: &Path, max_bytes: u64) -> Result<String, Documen
 
 /// The text of a document held in memory: PDFs by their magic number, anything else as text.
 pub fn document_text(bytes: &[u8]) -> Result<String, DocumentError> {
+    document_text_within(bytes, &Limits::default())
+}
+
+/// [`document_text`], a PDF read under the given limits.
+pub fn document_text_within(bytes: &[u8], limits: &Limits) -> Result<String, DocumentError> {
     if bytes.is_empty() {
         return Err(DocumentError::Empty);
     }
     if looks_like_pdf(bytes) {
-        return Ok(pdf_text(bytes)?);
+        return Ok(pdf_text_within(bytes, limits)?);
     }
     plain_text(bytes)
 }

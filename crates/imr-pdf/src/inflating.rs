@@ -1,6 +1,7 @@
-//! A PDF that inflates: one page whose content stream is a run of one byte, deflated about
-//! 1000:1 (1.5 GB in 1.5 MB). The reading limits are tested against it; it is written directly,
-//! in well under a second, instead of compressing the run.
+//! PDFs crafted to cost: one page whose content stream is a run of one byte, deflated about
+//! 1000:1 (1.5 GB in 1.5 MB), and the slow shapes the reading limits are measured against
+//! (many streams, huge images, a deep page tree, drawings nested wide). They are written
+//! directly, in well under a second, instead of compressing the runs.
 
 use std::io::Write;
 
@@ -14,6 +15,141 @@ pub fn inflating_pdf(decoded: u64, fill: u8) -> Vec<u8> {
         stream_object("/Filter /FlateDecode", &stream),
     ])
 }
+
+/// A one-page PDF whose page draws `streams` content streams, each inflating to `each` copies
+/// of `fill`: every stream under the limit per stream, all of them far past the one per
+/// document (520 streams of 31 MiB are 16.5 MB on disk and 16 GiB inflated).
+pub fn many_streams_pdf(streams: usize, each: u64, fill: u8) -> Vec<u8> {
+    let stream = stream_object("/Filter /FlateDecode", &zlib_run(each, fill));
+    let contents: Vec<String> = (0..streams).map(|i| format!("{} 0 R", i + 4)).collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [{}] >>",
+            contents.join(" ")
+        )
+        .into_bytes(),
+    ];
+    objects.extend(std::iter::repeat_n(stream, streams));
+    pdf_of(&objects)
+}
+
+/// A one-page PDF of text that also draws `images` grey images, each inflating to `each`
+/// bytes: the text needs none of their pixels.
+pub fn huge_images_pdf(images: usize, each: u64) -> Vec<u8> {
+    let side = (each as f64).sqrt() as u64;
+    let image = stream_object(
+        &format!(
+            "/Type /XObject /Subtype /Image /Width {side} /Height {} /ColorSpace /DeviceGray \
+             /BitsPerComponent 8 /Filter /FlateDecode",
+            each / side.max(1)
+        ),
+        &zlib_run(each, 0x80),
+    );
+    let first = 6;
+    let names: Vec<String> = (0..images)
+        .map(|i| format!("/Im{i} {} 0 R", first + i))
+        .collect();
+    let mut content =
+        String::from("BT /F1 12 Tf 72 720 Td (Progress note: images attached.) Tj ET\n");
+    for i in 0..images {
+        content.push_str(&format!("q 612 0 0 792 0 0 cm /Im{i} Do Q\n"));
+    }
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+             /Resources << /Font << /F1 5 0 R >> /XObject << {} >> >> >>",
+            names.join(" ")
+        )
+        .into_bytes(),
+        stream_object("", content.as_bytes()),
+        HELVETICA.to_vec(),
+    ];
+    objects.extend(std::iter::repeat_n(image, images));
+    pdf_of(&objects)
+}
+
+/// A PDF whose one page of text hangs `depth` levels down a chain of page-tree nodes, each
+/// inheriting the resources of the one above.
+pub fn deep_page_tree_pdf(depth: usize) -> Vec<u8> {
+    let depth = depth.max(1);
+    let mut objects = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
+    // Nodes 2 ..= depth + 1; the page is depth + 2, its content depth + 3, the font depth + 4.
+    for level in 0..depth {
+        let id = level + 2;
+        let parent = if level == 0 {
+            format!("/Resources << /Font << /F1 {} 0 R >> >>", depth + 4)
+        } else {
+            format!("/Parent {} 0 R", id - 1)
+        };
+        objects.push(
+            format!(
+                "<< /Type /Pages /Kids [{} 0 R] /Count 1 {parent} >>",
+                id + 1
+            )
+            .into_bytes(),
+        );
+    }
+    objects.push(
+        format!(
+            "<< /Type /Page /Parent {} 0 R /MediaBox [0 0 612 792] /Contents {} 0 R >>",
+            depth + 1,
+            depth + 3
+        )
+        .into_bytes(),
+    );
+    objects.push(stream_object(
+        "",
+        b"BT /F1 12 Tf 72 720 Td (Progress note: deep in the tree.) Tj ET",
+    ));
+    objects.push(HELVETICA.to_vec());
+    pdf_of(&objects)
+}
+
+/// A one-page PDF whose page draws a Form XObject that draws the next `fanout` times, `depth`
+/// levels down (`fanout` to the power `depth` drawings), the last drawing a line of text.
+pub fn nested_forms_pdf(depth: usize, fanout: usize) -> Vec<u8> {
+    let depth = depth.max(1);
+    // Forms are objects 5 ..= depth + 4; the font is depth + 5.
+    let font = depth + 5;
+    let form = |level: usize| {
+        let id = level + 5;
+        let body = if level + 1 == depth {
+            b"BT /F1 12 Tf 72 720 Td (A drawing.) Tj ET".to_vec()
+        } else {
+            "/Fx Do ".repeat(fanout).into_bytes()
+        };
+        let resources = if level + 1 == depth {
+            format!("/Font << /F1 {font} 0 R >>")
+        } else {
+            format!("/XObject << /Fx {} 0 R >>", id + 1)
+        };
+        stream_object(
+            &format!(
+                "/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << {resources} >>"
+            ),
+            &body,
+        )
+    };
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /XObject << /Fx 5 0 R >> >> >>"
+            .to_vec(),
+        stream_object("", b"/Fx Do"),
+    ];
+    objects.extend((0..depth).map(form));
+    objects.push(HELVETICA.to_vec());
+    pdf_of(&objects)
+}
+
+/// A standard font, so that the page's text is read.
+const HELVETICA: &[u8] =
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
 
 /// A stream object's body: `dict` entries besides /Length, then the bytes.
 pub fn stream_object(dict: &str, bytes: &[u8]) -> Vec<u8> {

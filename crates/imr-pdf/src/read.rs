@@ -6,9 +6,11 @@
 //! [`normalize`] smooths the differences from `pdftotext`. pdf-extract can panic on odd files, so
 //! every call runs under `catch_unwind` and a panic becomes [`PdfError::Panicked`]. Neither
 //! bounds what it decodes, so [`bounds`] measures every stream they would decode first, against
-//! [`Limits`], and a file over a limit is refused before the memory is spent.
+//! [`Limits`], and a file over a limit is refused before the memory is spent; the reading's CPU
+//! time is a limit too ([`Budget`]), looked at while streams are measured and pages laid out.
 
 pub mod bounds;
+mod budget;
 mod layout;
 mod normalize;
 
@@ -23,6 +25,7 @@ use pdf_extract::encryption::DecryptionError;
 use pdf_extract::{Document, Error as LopdfError, OutputError};
 
 pub use bounds::{LimitHit, Limits};
+pub use budget::{Budget, cpu_time};
 
 /// Why a PDF gave no text. Messages name the problem, never the document's content; callers add
 /// the file name.
@@ -96,7 +99,8 @@ pub fn pdf_text_within(bytes: &[u8], limits: &Limits) -> Result<String, PdfError
     if !looks_like_pdf(bytes) {
         return Err(PdfError::NotPdf("no %PDF- header in its first 1024 bytes"));
     }
-    let pages = quietly(|| extract_pages(bytes, limits))??;
+    let budget = Budget::start(limits.max_cpu);
+    let pages = quietly(|| extract_pages(bytes, limits, &budget))??;
     let text = normalize::pages(&pages);
     if text.chars().all(|c| c.is_whitespace()) {
         return Err(PdfError::NoText { pages: pages.len() });
@@ -106,31 +110,36 @@ pub fn pdf_text_within(bytes: &[u8], limits: &Limits) -> Result<String, PdfError
 
 /// Measure, load, decrypt (the archive's letters use an empty user password) and lay out every
 /// page. Each step of the measuring comes before the step of lopdf that would decode unbounded.
-fn extract_pages(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, PdfError> {
+fn extract_pages(bytes: &[u8], limits: &Limits, budget: &Budget) -> Result<Vec<String>, PdfError> {
     let damaged = |e| match load_error(e) {
         PdfError::Damaged(why) if !has_eof_marker(bytes) => PdfError::Damaged(format!(
             "it ends without the %%EOF marker, so it is probably truncated ({why})"
         )),
         other => other,
     };
-    bounds::scan_raw(bytes, limits)?;
+    bounds::scan_raw(bytes, limits, budget)?;
     let mut held = bounds::load_held_back(bytes).map_err(damaged)?;
+    budget.check()?;
     let encryption = bounds::lopdf_encryption::state(&mut held)
         .transpose()
         .map_err(load_error)?;
-    bounds::check_object_streams(&held, encryption.as_ref(), limits)?;
+    bounds::check_object_streams(&held, encryption.as_ref(), limits, budget)?;
     drop(held);
 
     let mut doc = Document::load_mem(bytes).map_err(damaged)?;
+    budget.check()?;
     if doc.is_encrypted() {
         doc.decrypt("").map_err(load_error)?;
     }
     if doc.get_pages().is_empty() {
         return Err(PdfError::Damaged("no pages found".into()));
     }
-    bounds::check_loaded(&mut doc, limits)?;
-    let mut out = layout::Pages::default();
-    pdf_extract::output_doc(&doc, &mut out).map_err(|e| match e {
+    bounds::check_loaded(&mut doc, limits, budget)?;
+    let mut out = layout::Pages::new(budget);
+    let laid_out = pdf_extract::output_doc(&doc, &mut out);
+    // The layout stops the extractor when the budget is spent: that, not its error, is why.
+    out.over_budget()?;
+    laid_out.map_err(|e| match e {
         OutputError::PdfError(e) => load_error(e),
         other => PdfError::Damaged(other.to_string()),
     })?;

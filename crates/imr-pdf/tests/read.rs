@@ -8,7 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use imr_core::letter::read_letter;
-use imr_pdf::inflating::{inflating_pdf, pdf_of, stream_object, zlib_run};
+use std::time::Duration;
+
+use imr_pdf::inflating::{
+    deep_page_tree_pdf, huge_images_pdf, inflating_pdf, many_streams_pdf, nested_forms_pdf, pdf_of,
+    stream_object, zlib_run,
+};
 use imr_pdf::read::{LimitHit, Limits, PdfError, bounds, pdf_text, pdf_text_within, read_pdf_file};
 
 const LIMIT: u64 = 64 * 1024 * 1024;
@@ -375,6 +380,99 @@ fn under_its_limits_a_long_page_is_read_and_over_them_refused() {
     ));
 }
 
+const MIB: u64 = 1024 * 1024;
+
+/// The limits, with more CPU time than a debug build needs, where a test is about another limit.
+fn patient(limits: Limits) -> Limits {
+    Limits {
+        max_cpu: Duration::from_secs(600),
+        ..limits
+    }
+}
+
+fn budget() -> imr_pdf::read::Budget {
+    imr_pdf::read::Budget::start(Duration::from_secs(600))
+}
+
+/// The file of issue 20: 520 streams that each inflate to 31 MiB, under the limit per stream,
+/// 16 GiB in all. Each was inflated to its end before the total was looked at (11 s of CPU in
+/// a release build); now the counting stops at the limit per document.
+#[test]
+fn streams_each_under_their_limit_are_refused_at_the_documents() {
+    let pdf = many_streams_pdf(520, 31 * MIB, b' ');
+    assert!(pdf.len() < 17_000_000, "{}", pdf.len());
+    let err = pdf_text_within(&pdf, &patient(Limits::default())).expect_err("refused");
+    assert!(
+        matches!(err, PdfError::OverLimit(LimitHit::Document { limit }) if limit == bounds::MAX_DOCUMENT_BYTES),
+        "{err}"
+    );
+    assert!(err.to_string().contains("limit per document"), "{err}");
+    // The total is counted as the streams are, so a small limit stops it after a few.
+    let small = patient(Limits {
+        max_document_bytes: 40 * MIB,
+        ..Limits::default()
+    });
+    assert!(matches!(
+        pdf_text_within(&many_streams_pdf(3, 31 * MIB, b' '), &small),
+        Err(PdfError::OverLimit(LimitHit::Document { .. }))
+    ));
+}
+
+#[test]
+fn images_count_against_the_limit_per_stream_and_the_cpu_time_not_the_total() {
+    // Three 2 MiB images beside a line of text: read, with a total far below their pixels.
+    let pdf = huge_images_pdf(3, 2 * MIB);
+    let small = patient(Limits {
+        max_document_bytes: MIB,
+        ..Limits::default()
+    });
+    let text = pdf_text_within(&pdf, &small).expect("the text is read");
+    assert!(text.contains("Progress note: images attached."), "{text:?}");
+    // An image over the limit per stream is still refused.
+    assert!(matches!(
+        pdf_text_within(&huge_images_pdf(1, 40 * MIB), &patient(Limits::default())),
+        Err(PdfError::OverLimit(LimitHit::Stream { .. }))
+    ));
+}
+
+#[test]
+fn reading_stops_when_its_cpu_time_is_spent() {
+    // 600 images of 31 MiB: each under every byte limit, 18 GiB of pixels to measure.
+    let pdf = huge_images_pdf(600, 31 * MIB);
+    let quick = Limits {
+        max_cpu: Duration::from_millis(50),
+        ..Limits::default()
+    };
+    let err = pdf_text_within(&pdf, &quick).expect_err("refused");
+    assert!(
+        matches!(err, PdfError::OverLimit(LimitHit::Time { limit }) if limit == quick.max_cpu),
+        "{err}"
+    );
+    assert!(err.to_string().contains("CPU time"), "{err}");
+    // The same limit reads a small file whole.
+    let text = pdf_text_within(&nested_forms_pdf(3, 2), &quick).expect("read");
+    assert_eq!(text.matches("A drawing.").count(), 4, "{text:?}");
+}
+
+/// A page 30,000 page-tree nodes down overflowed the stack (lopdf climbs to it by recursion):
+/// the process aborted. Now it is refused at the depth limit.
+#[test]
+fn a_page_too_deep_in_the_page_tree_is_refused() {
+    let err = pdf_text_within(&deep_page_tree_pdf(30_000), &patient(Limits::default()))
+        .expect_err("refused");
+    assert!(
+        matches!(err, PdfError::OverLimit(LimitHit::TreeDepth { page: 1, limit }) if limit == bounds::MAX_TREE_DEPTH),
+        "{err}"
+    );
+    let text = pdf_text(&deep_page_tree_pdf(20)).expect("a shallow tree is read");
+    assert!(text.contains("deep in the tree"), "{text:?}");
+    // Past the object limit, it is refused before lopdf loads a thing.
+    assert!(matches!(
+        pdf_text(&deep_page_tree_pdf(bounds::MAX_OBJECTS as usize)),
+        Err(PdfError::OverLimit(LimitHit::Objects { .. }))
+    ));
+}
+
 /// A page with these resources' XObjects and content, then the forms (objects 5 on).
 fn drawing_pdf(page_content: &str, forms: &[(&str, &str)]) -> Vec<u8> {
     let names: Vec<String> = (0..forms.len())
@@ -467,7 +565,7 @@ fn an_object_stream_is_measured_before_lopdf_inflates_it() {
     let pdf = pdf_of(&objects);
     let held = bounds::load_held_back(&pdf).expect("loads with the object stream held back");
     assert_eq!(
-        bounds::check_object_streams(&held, None, &Limits::default()),
+        bounds::check_object_streams(&held, None, &Limits::default(), &budget()),
         Err(LimitHit::Stream {
             limit: bounds::MAX_STREAM_BYTES
         })
@@ -494,15 +592,18 @@ fn an_encrypted_letter_s_object_streams_are_measured_decrypted() {
         ..Limits::default()
     };
     assert_eq!(
-        bounds::check_object_streams(&held, Some(&state), &tiny),
+        bounds::check_object_streams(&held, Some(&state), &tiny, &budget()),
         Err(LimitHit::Stream { limit: 200 }),
         "{}: its object streams decode to more than 200 bytes",
         pdf.display()
     );
     // Still encrypted they do not inflate: the refusal above came from the decrypted bytes.
-    assert_eq!(bounds::check_object_streams(&held, None, &tiny), Ok(()));
     assert_eq!(
-        bounds::check_object_streams(&held, Some(&state), &Limits::default()),
+        bounds::check_object_streams(&held, None, &tiny, &budget()),
+        Ok(())
+    );
+    assert_eq!(
+        bounds::check_object_streams(&held, Some(&state), &Limits::default(), &budget()),
         Ok(())
     );
 }

@@ -472,14 +472,17 @@ async fn assign(
 }
 
 /// The engine's proposal for every disputed item: decision or "needs physician", rule,
-/// citation, evidence spans and missing documentation.
+/// citation, evidence spans and missing documentation. Each evidence (of the item and of its
+/// checklist's criteria) has its `start`/`end` in the case's clinical text and a `source`: the
+/// document it is in, its bytes in that document's text, its page (PDFs) and line, and the
+/// link to the document's page with it marked.
 #[utoipa::path(get, path = "/api/cases/{number}/proposal", params(("number" = String, Path)),
     responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = [])))]
 async fn get_proposal(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
-) -> ApiResult<Json<imr_core::engine::CaseFindings>> {
+) -> ApiResult<Json<serde_json::Value>> {
     who.require(
         &[Role::Administrator, Role::Reviewer],
         "see the engine's proposal",
@@ -487,7 +490,45 @@ async fn get_proposal(
     let read = cases::view_case_versioned(&state, &who, &number).await?;
     // The analysis the case page shows, made off the async runtime and kept per version.
     let analysis = cases::analysis(&state, &read.value, read.version).await?;
-    Ok(Json(analysis.findings.clone()))
+    Ok(Json(with_sources(&analysis)?))
+}
+
+/// The findings as JSON, each evidence given its `source` (see [`get_proposal`]).
+fn with_sources(analysis: &cases::Analysis) -> ApiResult<serde_json::Value> {
+    let mut findings = serde_json::to_value(&analysis.findings)
+        .map_err(|_| ApiError::internal("writing the proposal"))?;
+    let locate = |evidence: &mut serde_json::Value| {
+        let span = |key: &str| {
+            evidence
+                .get(key)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+        };
+        if let (Some(start), Some(end)) = (span("start"), span("end"))
+            && let Some(source) = analysis.sources.locate(start, end)
+            && let (Some(fields), Ok(source)) =
+                (evidence.as_object_mut(), serde_json::to_value(source))
+        {
+            fields.insert("source".into(), source);
+        }
+    };
+    let items = findings
+        .get_mut("items")
+        .and_then(serde_json::Value::as_array_mut);
+    let locate_all = |list: Option<&mut serde_json::Value>| {
+        let evidence = list.and_then(serde_json::Value::as_array_mut);
+        evidence.into_iter().flatten().for_each(&locate);
+    };
+    for item in items.into_iter().flatten() {
+        locate_all(item.get_mut("evidence"));
+        let criteria = item
+            .get_mut("criteria")
+            .and_then(serde_json::Value::as_array_mut);
+        for criterion in criteria.into_iter().flatten() {
+            locate_all(criterion.get_mut("evidence"));
+        }
+    }
+    Ok(findings)
 }
 
 /// The assigned reviewer signs the determination.

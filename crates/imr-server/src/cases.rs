@@ -74,6 +74,54 @@ pub struct Analysis {
     pub findings: CaseFindings,
     /// The documents whose text could not be read, so are not in `text`.
     pub unreadable: Vec<Unreadable>,
+    /// Where each document's text lies in `text`.
+    pub sources: Sources,
+}
+
+/// The documents a case's clinical text was joined from, to find a span of it in its document.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    placements: Vec<proposal::Placement>,
+    /// Per document joined (by `Placement::document`): its id, whether it is a PDF, its lines.
+    documents: Vec<(i64, bool, proposal::Lines)>,
+}
+
+/// Where a span of the clinical text is in its document: the document, the span's bytes in the
+/// document's text (as its page shows it), its page (PDFs) and line, and the link that opens
+/// the document there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct SpanSource {
+    pub document_id: i64,
+    pub start: usize,
+    pub end: usize,
+    /// The page, counted from 1 (a PDF's; `None` for text).
+    pub page: Option<usize>,
+    /// The line, counted from 1: in its page for a PDF, in the text otherwise.
+    pub line: usize,
+    /// The document's page with the span marked and scrolled to.
+    pub link: String,
+}
+
+impl Sources {
+    /// Where the span `start..end` of the clinical text is, if inside one document.
+    pub fn locate(&self, start: usize, end: usize) -> Option<SpanSource> {
+        let (index, start, end) = proposal::locate(&self.placements, start, end)?;
+        let (document_id, pdf, lines) = self.documents.get(index)?;
+        let place = lines.place(start);
+        Some(SpanSource {
+            document_id: *document_id,
+            start,
+            end,
+            page: pdf.then_some(place.page),
+            line: place.line,
+            link: evidence_link(*document_id, start, end),
+        })
+    }
+}
+
+/// The link to a document's page with the bytes `start..end` of its text marked.
+pub fn evidence_link(document_id: i64, start: usize, end: usize) -> String {
+    format!("/documents/{document_id}/view?start={start}&end={end}#evidence")
 }
 
 /// A document whose text could not be read, and why (words that never quote the document).
@@ -100,7 +148,11 @@ pub async fn analysis(
     {
         return Ok(hit);
     }
-    let ClinicalText { text, unreadable } = read_clinical_text(state, case).await?;
+    let ClinicalText {
+        text,
+        unreadable,
+        sources,
+    } = read_clinical_text(state, case).await?;
     // Reading the records through the engine takes time in proportion to them: not on the
     // async runtime, where it would hold up every other request.
     let file = proposal::case_file(case, text);
@@ -116,6 +168,7 @@ pub async fn analysis(
         facts: analysed.facts,
         findings: analysed.findings,
         unreadable,
+        sources,
     });
     if let Ok(mut m) = state.analyses.lock() {
         if m.len() >= 256 {
@@ -304,6 +357,7 @@ pub async fn add_document(
 pub struct ClinicalText {
     pub text: String,
     pub unreadable: Vec<Unreadable>,
+    pub sources: Sources,
 }
 
 /// PDFs read at once, at most: each may take up to the reader's limits in memory.
@@ -321,6 +375,7 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
         .into_iter()
         .collect();
     let mut parts = Vec::new();
+    let mut documents = Vec::new();
     let mut unreadable = Vec::new();
     for doc in state.store.documents(&case.number).await? {
         if let Some(reason) = marked.get(&doc.id) {
@@ -331,11 +386,12 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
             continue;
         }
         let bytes = state.store.read_document(doc.id).await?;
-        let part = match proposal::reading(
+        let reading = proposal::reading(
             &doc.kind,
             &doc.media_type,
             imr_pdf::read::looks_like_pdf(&bytes),
-        ) {
+        );
+        let part = match reading {
             Some(Reading::Text) => imr_pdf::document::text_document(&bytes),
             Some(Reading::Pdf) => match read_pdf(bytes).await? {
                 Ok(part) => part,
@@ -353,10 +409,22 @@ pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<Clin
             },
             None => continue,
         };
+        documents.push((
+            doc.id,
+            reading == Some(Reading::Pdf),
+            proposal::Lines::of(&part),
+        ));
         parts.push(part);
     }
-    let text = proposal::clinical_text(&parts);
-    Ok(ClinicalText { text, unreadable })
+    let (text, placements) = proposal::placed_text(&parts);
+    Ok(ClinicalText {
+        text,
+        unreadable,
+        sources: Sources {
+            placements,
+            documents,
+        },
+    })
 }
 
 /// A PDF's text, read off the async runtime under the reader's limits; or why the document
@@ -376,16 +444,54 @@ async fn read_pdf(bytes: Vec<u8>) -> ApiResult<Result<String, String>> {
 /// (`false`) or a PDF with a text layer (`true`); or why it is refused, in words that never
 /// quote it (empty, binary, a PDF that is damaged, text-less or over a limit).
 pub async fn check_upload(bytes: axum::body::Bytes) -> ApiResult<Result<bool, String>> {
+    Ok(check_upload_within(bytes, imr_pdf::read::bounds::MAX_CPU)
+        .await?
+        .result)
+}
+
+/// What [`check_upload_within`] found.
+pub struct UploadCheck {
+    /// As [`check_upload`] gives it.
+    pub result: Result<bool, String>,
+    /// The CPU time reading the file took.
+    pub cpu: std::time::Duration,
+    /// The reading was stopped because the CPU time given was spent.
+    pub out_of_time: bool,
+}
+
+/// What [`check_upload`] finds with at most `cpu` of CPU time for reading the file (the
+/// reader's limits otherwise).
+pub async fn check_upload_within(
+    bytes: axum::body::Bytes,
+    cpu: std::time::Duration,
+) -> ApiResult<UploadCheck> {
     let _permit = PDF_READS
         .acquire()
         .await
         .map_err(|_| ApiError::internal("reading a document"))?;
     tokio::task::spawn_blocking(move || {
+        let limits = imr_pdf::read::Limits {
+            max_cpu: cpu,
+            ..Default::default()
+        };
+        let started = imr_pdf::read::cpu_time();
         let pdf = imr_pdf::read::looks_like_pdf(&bytes);
-        match imr_pdf::document::document_text(&bytes) {
+        let read = imr_pdf::document::document_text_within(&bytes, &limits);
+        let out_of_time = matches!(
+            read,
+            Err(imr_pdf::document::DocumentError::Pdf(
+                imr_pdf::read::PdfError::OverLimit(imr_pdf::read::LimitHit::Time { .. })
+            ))
+        );
+        let result = match read {
             Ok(text) if text.trim().is_empty() => Err("it holds no text".to_string()),
             Ok(_) => Ok(pdf),
             Err(e) => Err(e.to_string()),
+        };
+        UploadCheck {
+            result,
+            cpu: imr_pdf::read::cpu_time().saturating_sub(started),
+            out_of_time,
         }
     })
     .await

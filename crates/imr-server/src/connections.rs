@@ -4,7 +4,8 @@
 //! - A request's headers must arrive within `header_read_timeout` of the connection being ready
 //!   for them (a new connection, or a kept-alive one between requests): half-sent requests
 //!   (slowloris) and idle connections are closed after it.
-//! - A request (reading its body included) must be answered within `request_timeout`.
+//! - A request (reading its body included) must be answered within `request_timeout`; past it
+//!   the answer is a short page to a browser (a request that accepts HTML), JSON otherwise.
 //! - At most `max_connections` are open. When a new one comes at the cap, the oldest connection
 //!   with no request under way is closed to make room (idle connections cannot starve `/health`);
 //!   if every connection is busy, the new one is closed at once.
@@ -221,11 +222,12 @@ async fn connection(
             async move {
                 let mut request = request.map(axum::body::Body::new);
                 request.extensions_mut().insert(ConnectInfo(peer));
+                let browser = accepts_html(request.headers());
                 let response =
                     match tokio::time::timeout(request_timeout, app.oneshot(request)).await {
                         Ok(Ok(response)) => response,
                         Ok(Err(never)) => match never {},
-                        Err(_) => timed_out(request_timeout),
+                        Err(_) => timed_out(request_timeout, browser),
                     };
                 // The request stays under way until its answer is sent: a connection sending a
                 // large letter is not idle.
@@ -263,15 +265,47 @@ async fn connection(
     }
 }
 
-/// The answer to a request that took longer than the request timeout.
-fn timed_out(limit: Duration) -> Response {
-    let mut response = (
-        StatusCode::SERVICE_UNAVAILABLE,
-        axum::Json(serde_json::json!({
-            "error": format!("the request took longer than {} seconds and was stopped", limit.as_secs())
-        })),
-    )
-        .into_response();
+/// Whether the client takes HTML (a browser's navigation or form), so is not sent JSON.
+fn accepts_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("text/html"))
+}
+
+/// The answer to a request that took longer than the request timeout: a page for a browser,
+/// JSON for the API.
+fn timed_out(limit: Duration, browser: bool) -> Response {
+    let why = format!(
+        "the request took longer than {} seconds and was stopped",
+        limit.as_secs()
+    );
+    let mut response = if browser {
+        let page = maud::html! {
+            (maud::DOCTYPE)
+            html lang="en" {
+                head { meta charset="utf-8"; title { "The request was stopped" } }
+                body {
+                    h1 { "The request was stopped" }
+                    p { "Sorry: " (why) ". Anything stored before it was stopped stays stored; \
+                         look at the case before sending it again." }
+                    p { a href="/" { "Back to the queue" } }
+                }
+            }
+        };
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::response::Html(page.into_string()),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "error": why })),
+        )
+            .into_response()
+    };
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));

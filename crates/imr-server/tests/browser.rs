@@ -2,7 +2,8 @@
 //! directly over HTTP) against a real server. The walk: the intake clerk opens an application
 //! with 5 disputed items and its PDF, assigns it, uploads the UR decision and the records as
 //! files (a PDF read into the clinical text, shown beside the original); the reviewer logs
-//! in, reviews (nothing pre-set), chooses each decision by hand, sees a form error keep the
+//! in, reviews (nothing pre-set), follows an evidence of the checklist to its document (the
+//! span marked and scrolled to), chooses each decision by hand, sees a form error keep the
 //! input and Enter lead to the preview only, signs from the preview of the whole letter
 //! ("Sign and issue"), downloads the letter PDF and issues the redacted public copy.
 //! A screenshot of each page goes to docs/screenshots/ when IMR_UPDATE_SCREENSHOTS is set (to a
@@ -219,6 +220,37 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
         "no decision, rationale or guideline pre-set"
     );
     d.screenshot("06-case-review").await;
+
+    // An evidence of the checklist opens its document there: the span marked, scrolled to.
+    let quoted = d
+        .script(
+            "const a = document.querySelector('table.checklist a.evidence'); return a ? a.textContent : ''",
+            json!([]),
+        )
+        .await;
+    let quoted = quoted.as_str().unwrap_or_default().to_string();
+    assert!(!quoted.is_empty(), "the checklist has an evidence link");
+    d.click("table.checklist a.evidence").await;
+    let view = d.wait_for("The evidence is marked").await;
+    assert!(view.contains("page ") && view.contains(", line "), "{view}");
+    tokio::time::sleep(Duration::from_millis(300)).await; // the scroll settles
+    let marked = d
+        .script(
+            "const m = document.querySelector(':target'); if (!m) return 'no target'; \
+             const r = m.getBoundingClientRect(), box = m.closest('.document-text').getBoundingClientRect(); \
+             const seen = r.top >= box.top && r.bottom <= box.bottom && r.top >= 0 && r.bottom <= window.innerHeight; \
+             return [m.id, m.tagName, m.textContent, seen].join('|')",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        marked,
+        json!(format!("evidence|MARK|{quoted}|true")),
+        "the link's target is the marked span, in view"
+    );
+    d.screenshot("06b-evidence-in-its-document").await;
+    d.go(&server.url(&format!("/cases/{number}"))).await;
+    d.wait_for("Disputed items").await;
 
     // Each decision chosen and each rationale written by hand, the summary forgotten; Enter
     // in the one-line guideline field sends the form to the preview step, which refuses it

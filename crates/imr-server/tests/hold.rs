@@ -159,6 +159,37 @@ async fn a_request_whose_body_never_arrives_is_cut_by_the_request_timeout() {
     );
 }
 
+/// A browser's form cut by the request timeout is answered with a page, never JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_cut_by_the_request_timeout_gets_a_page() {
+    let server = Server::start(
+        Settings::default(),
+        ConnectionLimits {
+            request_timeout: Duration::from_secs(2),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    stream
+        .write_all(
+            b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html,application/xhtml+xml\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=",
+        )
+        .await
+        .expect("write");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(8), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server answers and closes within the timeout")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("content-type: text/html"), "{answer}");
+    assert!(answer.contains("took longer than 2 seconds"), "{answer}");
+    assert!(!answer.contains("{\"error\""), "no JSON: {answer}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_closes_idle_connections_and_ends_the_server() {
     let mut server = Server::start(Settings::default(), ConnectionLimits::default()).await;

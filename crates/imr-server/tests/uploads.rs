@@ -548,3 +548,129 @@ async fn one_upload_takes_twenty_files_and_names_the_rest() {
     );
     assert_eq!(documents(&server, &number).await.len(), 20);
 }
+
+/// Issue 20, item 5: every evidence of the proposal names its document, its bytes in that
+/// document's text and its page (PDFs) and line; the link opens the document's page with the
+/// span marked as the element the link targets.
+#[tokio::test]
+async fn each_evidence_names_its_document_page_and_line_and_its_link_marks_it() {
+    let server = server().await;
+    let number = open_case(&server).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    // A first page of administrative lines, so that the note is on page 2 of the PDF; then a
+    // text document after it.
+    let filler: Vec<String> = (1..=48)
+        .map(|n| format!("Administrative line {n} of the fax cover."))
+        .collect();
+    let mut pdf_lines = filler.clone();
+    pdf_lines.extend(progress_note("PN-EVIDENCE-1"));
+    let pdf = records_pdf(&lines(&pdf_lines));
+    let text_note =
+        "Follow-up note (fictional).\nPain 7/10.\nThe patient reports numbness in the left foot.\n";
+    let (status, _, report) = clerk
+        .post_multipart(
+            &format!("/cases/{number}/uploads"),
+            &[
+                field("csrf", &clerk.csrf),
+                field("kind", "medical records"),
+                file("records.pdf", "application/pdf", pdf.clone()),
+                file("follow-up.txt", "text/plain", text_note.as_bytes().to_vec()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let docs = documents(&server, &number).await;
+    let pdf_id = docs[0]["id"].as_i64().expect("id");
+    let text_id = docs[1]["id"].as_i64().expect("id");
+    let pdf_text = imr_pdf::read::pdf_text(&pdf).expect("the PDF reads");
+
+    let (status, proposal) = server
+        .get(&format!("/api/cases/{number}/proposal"), &server.admin)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{proposal}");
+    let mut evidence: Vec<&Value> = Vec::new();
+    for item in proposal["items"].as_array().expect("items") {
+        evidence.extend(item["evidence"].as_array().into_iter().flatten());
+        for criterion in item["criteria"].as_array().into_iter().flatten() {
+            evidence.extend(criterion["evidence"].as_array().into_iter().flatten());
+        }
+    }
+    let located: Vec<&Value> = evidence
+        .iter()
+        .copied()
+        .filter(|e| !e["start"].is_null())
+        .collect();
+    assert!(!located.is_empty(), "the proposal has evidence: {proposal}");
+    let mut in_pdf = None;
+    for e in &located {
+        let source = &e["source"];
+        let id = source["document_id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{e}"));
+        let (start, end) = (
+            source["start"].as_u64().expect("start") as usize,
+            source["end"].as_u64().expect("end") as usize,
+        );
+        let quoted = e["text"].as_str().expect("text");
+        if id == pdf_id {
+            // The span is the quote, in the PDF's text, on the page and line it names.
+            assert_eq!(&pdf_text[start..end], quoted, "{e}");
+            let page = pdf_text[..start].matches('\x0c').count() + 1;
+            assert_eq!(source["page"].as_u64(), Some(page as u64), "{e}");
+            let page_start = pdf_text[..start].rfind('\x0c').map_or(0, |at| at + 1);
+            let line = pdf_text[page_start..start].matches('\n').count() + 1;
+            assert_eq!(source["line"].as_u64(), Some(line as u64), "{e}");
+            in_pdf.get_or_insert(((*e).clone(), page));
+        } else {
+            assert_eq!(id, text_id, "{e}");
+            assert_eq!(&text_note[start..end], quoted, "{e}");
+            assert!(source["page"].is_null(), "a text has lines, not pages: {e}");
+        }
+        assert_eq!(
+            source["link"],
+            format!("/documents/{id}/view?start={start}&end={end}#evidence"),
+            "{e}"
+        );
+    }
+    let (e, page) = in_pdf.expect("evidence from the PDF");
+    assert_eq!(page, 2, "the note is on the PDF's second page: {e}");
+
+    // The link opens the document's page with the span marked, its page and line named.
+    let link = e["source"]["link"].as_str().expect("link");
+    let (status, view) = clerk.get(link.split('#').next().expect("path")).await;
+    assert_eq!(status, StatusCode::OK);
+    let quoted = e["text"].as_str().expect("text");
+    assert!(
+        view.contains(&format!(
+            "<mark class=\"fact\" id=\"evidence\">{quoted}</mark>"
+        )),
+        "{view}"
+    );
+    let line = e["source"]["line"].as_u64().expect("line");
+    assert!(
+        view.contains(&format!("<a href=\"#evidence\">page 2, line {line}</a>")),
+        "{view}"
+    );
+    assert!(view.contains("id=\"page-2\""), "the pages are apart");
+    // The case page links the same span, in the checklist and in the clinical text.
+    let (_, case_page) = clerk.get(&format!("/cases/{number}")).await;
+    let href = link.replace('&', "&amp;");
+    assert!(
+        case_page.contains(&format!("href=\"{href}\"")),
+        "{href} in {case_page}"
+    );
+    let clinical = &case_page[case_page
+        .find("div class=\"clinical\"")
+        .expect("clinical text")..];
+    assert!(
+        clinical.contains(&format!(
+            "<a class=\"evidence\" href=\"/documents/{pdf_id}/view?start="
+        )),
+        "the clinical text's facts link to their document: {clinical}"
+    );
+    // A span that is not one of the text is not marked.
+    let (_, view) = clerk
+        .get(&format!("/documents/{pdf_id}/view?start=5&end=999999999"))
+        .await;
+    assert!(!view.contains("id=\"evidence\""));
+}

@@ -54,17 +54,103 @@ pub const DOCUMENT_SEPARATOR: &str = "\n\n";
 /// The clinical text of a case: its documents' texts, in the order received, each trimmed and
 /// separated by a blank line; documents with no text add nothing.
 pub fn clinical_text<S: AsRef<str>>(documents: &[S]) -> String {
+    placed_text(documents).0
+}
+
+/// Where one document's text lies in the clinical text, so that a span of the clinical text
+/// (a fact's, an evidence's) can be shown in its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// The document's place in the list the clinical text was joined from.
+    pub document: usize,
+    /// Its bytes in the clinical text.
+    pub start: usize,
+    pub end: usize,
+    /// Where those bytes begin in the document's own text (the leading blanks trimmed off).
+    pub offset: usize,
+}
+
+/// [`clinical_text`], with where each document's text went (documents with no text have none).
+pub fn placed_text<S: AsRef<str>>(documents: &[S]) -> (String, Vec<Placement>) {
     let mut text = String::new();
-    for part in documents.iter().map(|d| d.as_ref().trim()) {
+    let mut placements = Vec::new();
+    for (document, whole) in documents.iter().map(AsRef::as_ref).enumerate() {
+        let part = whole.trim();
         if part.is_empty() {
             continue;
         }
         if !text.is_empty() {
             text.push_str(DOCUMENT_SEPARATOR);
         }
+        placements.push(Placement {
+            document,
+            start: text.len(),
+            end: text.len() + part.len(),
+            offset: whole.len() - whole.trim_start().len(),
+        });
         text.push_str(part);
     }
-    text
+    (text, placements)
+}
+
+/// A span of the clinical text in its document: the document's place in the list, and the
+/// span's bytes in the document's own text; `None` for a span not inside one document.
+pub fn locate(placements: &[Placement], start: usize, end: usize) -> Option<(usize, usize, usize)> {
+    let at = placements.partition_point(|p| p.end < end);
+    let p = placements.get(at)?;
+    (p.start <= start && start <= end && end <= p.end).then(|| {
+        let shift = p.offset + start - p.start;
+        (p.document, shift, shift + (end - start))
+    })
+}
+
+/// The pages and lines of a document's text, to name a place in it: pages end at form feeds
+/// (as the PDF reader ends every page), lines at line feeds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lines {
+    /// Where each page after the first begins.
+    page_starts: Vec<usize>,
+    /// Where each line after the first begins (a page's first line included).
+    line_starts: Vec<usize>,
+}
+
+/// A place in a document's text, counted from 1: the page, and the line in that page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub page: usize,
+    pub line: usize,
+}
+
+impl Lines {
+    pub fn of(text: &str) -> Lines {
+        let mut lines = Lines::default();
+        for (at, byte) in text.bytes().enumerate() {
+            match byte {
+                b'\x0c' => {
+                    lines.page_starts.push(at + 1);
+                    lines.line_starts.push(at + 1);
+                }
+                b'\n' => lines.line_starts.push(at + 1),
+                _ => {}
+            }
+        }
+        lines
+    }
+
+    /// The page and line of the byte at `offset`.
+    pub fn place(&self, offset: usize) -> Place {
+        let pages_before = self.page_starts.partition_point(|&s| s <= offset);
+        let lines_up_to = self.line_starts.partition_point(|&s| s <= offset);
+        // A page's first line starts where the page does, so it is among `lines_up_to`.
+        let line = match pages_before.checked_sub(1).map(|p| self.page_starts[p]) {
+            None => lines_up_to + 1,
+            Some(page_start) => lines_up_to - self.line_starts.partition_point(|&s| s < page_start),
+        };
+        Place {
+            page: pages_before + 1,
+            line,
+        }
+    }
 }
 
 /// A stored case as the engine reads it: its application's header and disputed items, with
@@ -201,6 +287,42 @@ mod tests {
         let text = clinical_text(&["  First note.\n", "", "\nSecond note"]);
         assert_eq!(text, "First note.\n\nSecond note");
         assert_eq!(clinical_text::<&str>(&[]), "");
+    }
+
+    #[test]
+    fn a_span_of_the_clinical_text_is_found_in_its_document() {
+        let documents = [
+            "First note.\n",
+            "",
+            "\n\n  Second note: pain.\x0cPage two: gait.",
+        ];
+        let (text, placements) = placed_text(&documents);
+        assert_eq!(text, clinical_text(&documents));
+        assert_eq!(placements.len(), 2, "the empty document has no place");
+        let pain = text.find("pain").expect("in the text");
+        let (doc, start, end) = locate(&placements, pain, pain + 4).expect("located");
+        assert_eq!(doc, 2);
+        assert_eq!(&documents[2][start..end], "pain");
+        let first = text.find("First").expect("in the text");
+        assert_eq!(locate(&placements, first, first + 5), Some((0, 0, 5)));
+        // The separator belongs to no document.
+        let gap = text.find("\n\n").expect("separator");
+        assert_eq!(locate(&placements, gap, gap + 2), None);
+        assert_eq!(locate(&placements, 0, text.len()), None);
+    }
+
+    #[test]
+    fn a_place_is_a_page_and_a_line_in_it() {
+        let text = "one\ntwo\n\n\x0cthree\nfour\x0c\x0cfive";
+        let lines = Lines::of(text);
+        let at = |word: &str| lines.place(text.find(word).expect("word"));
+        assert_eq!(at("one"), Place { page: 1, line: 1 });
+        assert_eq!(at("two"), Place { page: 1, line: 2 });
+        assert_eq!(at("three"), Place { page: 2, line: 1 });
+        assert_eq!(at("four"), Place { page: 2, line: 2 });
+        assert_eq!(at("five"), Place { page: 4, line: 1 });
+        let plain = Lines::of("a\nb\nc");
+        assert_eq!(plain.place(4), Place { page: 1, line: 3 });
     }
 
     #[test]

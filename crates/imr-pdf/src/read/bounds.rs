@@ -3,10 +3,14 @@
 //! lopdf inflates every stream it is asked for into one `Vec`, with no limit: a 5 MB file whose
 //! streams inflate to gigabytes would take the process down. So before lopdf and pdf-extract see
 //! a document, every stream they would decode is decoded here first into a counter that stops at
-//! the limit, and nothing larger than the limit is ever held:
+//! the limit, and nothing larger than the limit is ever held. Measuring costs CPU too, so it
+//! stops at the first limit reached: a stream's size, all the streams' size, or the reading's
+//! CPU time ([`Budget`], checked as the counters run and between every step):
 //!
 //! 1. [`scan_raw`], on the file's bytes: every `stream ... endstream` (the cross-reference
-//!    streams lopdf inflates while it finds the objects), and the number of objects.
+//!    streams lopdf inflates while it finds the objects), added up as they go (images apart:
+//!    the text never needs their pixels, so they count against the limit per stream and the
+//!    CPU time only), and the number of objects.
 //! 2. [`check_object_streams`]: lopdf inflates object streams as it loads, and in an encrypted
 //!    file (most published letters) they cannot be measured from the raw bytes. The file is
 //!    loaded once with object streams held back and encryption left on, and each object stream
@@ -18,9 +22,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
+use std::time::Duration;
 
 use flate2::read::{DeflateDecoder, ZlibDecoder};
 use pdf_extract::{Dictionary, Document, Object, ObjectId};
+
+use super::budget::Budget;
 
 /// The most decoded bytes of any one stream: a page scanned in colour at 300 dpi is ~25 MiB.
 pub const MAX_STREAM_BYTES: u64 = 32 * 1024 * 1024;
@@ -30,10 +37,18 @@ pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 /// The most drawing instructions one page may run, Form XObjects included each time they are
 /// drawn; the extractor parses a page's instructions whole, at many times their size.
 pub const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
-/// The most objects a document may have: a 500-page record set has a few tens of thousands.
-pub const MAX_OBJECTS: u64 = 250_000;
+/// The most objects a document may have: a 500-page record set has a few tens of thousands, and
+/// lopdf holds each in about 2 KiB (200,000 took 450 MB).
+pub const MAX_OBJECTS: u64 = 100_000;
+/// How far a page may hang below the root of the page tree: lopdf and pdf-extract climb it
+/// by recursion (a chain 200,000 deep overflowed the stack), and writers balance it a few
+/// levels deep.
+pub const MAX_TREE_DEPTH: usize = 256;
 /// How deep Form XObjects may draw one another (each level is a recursion in the extractor).
 pub const MAX_NESTING: usize = 12;
+/// The most CPU time one document's reading may take: a 500-page record set of text takes a
+/// fraction of it; what is crafted to be slow is stopped here.
+pub const MAX_CPU: Duration = Duration::from_millis(1500);
 
 /// The limits a PDF is read under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +58,9 @@ pub struct Limits {
     pub max_page_bytes: u64,
     pub max_objects: u64,
     pub max_nesting: usize,
+    pub max_tree_depth: usize,
+    /// The CPU time reading may take, measured on the thread that reads.
+    pub max_cpu: Duration,
 }
 
 impl Default for Limits {
@@ -53,6 +71,8 @@ impl Default for Limits {
             max_page_bytes: MAX_PAGE_BYTES,
             max_objects: MAX_OBJECTS,
             max_nesting: MAX_NESTING,
+            max_tree_depth: MAX_TREE_DEPTH,
+            max_cpu: MAX_CPU,
         }
     }
 }
@@ -72,20 +92,27 @@ pub enum LimitHit {
     Objects { limit: u64 },
     #[error("its drawings are nested more than {limit} deep (the nesting limit)")]
     Nesting { limit: usize },
+    #[error("page {page} hangs more than {limit} levels down the page tree (the depth limit)")]
+    TreeDepth { page: u32, limit: usize },
     #[error("a drawing draws itself (a cycle of Form XObjects)")]
     Cycle,
+    #[error("it would take more than {:.1} s of CPU time to read (the limit per document)", .limit.as_secs_f64())]
+    Time { limit: Duration },
 }
 
-/// Step 1, on the raw file: each stream's decoded size and the number of objects.
-pub fn scan_raw(bytes: &[u8], limits: &Limits) -> Result<(), LimitHit> {
+/// Step 1, on the raw file: each stream's decoded size, their total (images apart) and the
+/// number of objects.
+pub fn scan_raw(bytes: &[u8], limits: &Limits, budget: &Budget) -> Result<(), LimitHit> {
     let objects = count_object_headers(bytes);
     if objects > limits.max_objects {
         return Err(LimitHit::Objects {
             limit: limits.max_objects,
         });
     }
+    let mut total = 0u64;
     let mut at = 0;
     while let Some(found) = find(&bytes[at..], b"stream") {
+        budget.check()?;
         // The dictionary is looked for after the stream before, so each byte is looked at once.
         let since = at;
         let keyword = at + found;
@@ -101,7 +128,35 @@ pub fn scan_raw(bytes: &[u8], limits: &Limits) -> Result<(), LimitHit> {
         let end = find(&bytes[start..], b"endstream").map_or(bytes.len(), |n| start + n);
         let dict = stream_dictionary(&bytes[since..keyword]);
         let filters = raw_filters(dict);
-        decoded_size(&bytes[start..end], &filters, limits.max_stream_bytes)?;
+        let image = raw_is_image(dict);
+        // A stream counts up to what is left of the document's allowance (an image, up to the
+        // limit per stream): the counter stops where the total would.
+        let room = if image {
+            limits.max_stream_bytes
+        } else {
+            limits.max_stream_bytes.min(
+                limits
+                    .max_document_bytes
+                    .saturating_sub(total)
+                    .saturating_add(1),
+            )
+        };
+        let size = match decoded_size(&bytes[start..end], &filters, room, budget) {
+            Err(LimitHit::Stream { .. }) if room < limits.max_stream_bytes => {
+                return Err(LimitHit::Document {
+                    limit: limits.max_document_bytes,
+                });
+            }
+            other => other?.bytes,
+        };
+        if !image {
+            total = total.saturating_add(size);
+            if total > limits.max_document_bytes {
+                return Err(LimitHit::Document {
+                    limit: limits.max_document_bytes,
+                });
+            }
+        }
         at = end;
     }
     Ok(())
@@ -113,6 +168,7 @@ pub fn check_object_streams(
     held: &Document,
     encryption: Option<&lopdf_encryption::State>,
     limits: &Limits,
+    budget: &Budget,
 ) -> Result<(), LimitHit> {
     let mut objects = held.objects.len() as u64;
     let mut total = 0u64;
@@ -123,6 +179,7 @@ pub fn check_object_streams(
         if !stream.dict.has_type(HELD_OBJECT_STREAM) {
             continue;
         }
+        budget.check()?;
         let count = stream.dict.get(b"N").and_then(Object::as_i64).unwrap_or(0);
         objects = objects.saturating_add(u64::try_from(count).unwrap_or(0));
         let size = match encryption {
@@ -135,9 +192,9 @@ pub fn check_object_streams(
                 let Object::Stream(plain) = &copy else {
                     continue;
                 };
-                stream_size(plain, limits.max_stream_bytes)?.bytes
+                stream_size(plain, limits.max_stream_bytes, budget)?.bytes
             }
-            None => stream_size(stream, limits.max_stream_bytes)?.bytes,
+            None => stream_size(stream, limits.max_stream_bytes, budget)?.bytes,
         };
         total = total.saturating_add(size);
         if total > limits.max_document_bytes {
@@ -225,7 +282,7 @@ fn hide_encryption(bytes: &[u8]) -> Vec<u8> {
 
 /// Step 3, on the document lopdf loaded (and decrypted): images emptied, every other stream
 /// measured, every page's drawing added up.
-pub fn check_loaded(doc: &mut Document, limits: &Limits) -> Result<(), LimitHit> {
+pub fn check_loaded(doc: &mut Document, limits: &Limits, budget: &Budget) -> Result<(), LimitHit> {
     if doc.objects.len() as u64 > limits.max_objects {
         return Err(LimitHit::Objects {
             limit: limits.max_objects,
@@ -241,7 +298,8 @@ pub fn check_loaded(doc: &mut Document, limits: &Limits) -> Result<(), LimitHit>
             stream.set_plain_content(Vec::new());
             continue;
         }
-        let measured = stream_size(stream, limits.max_stream_bytes)?;
+        budget.check()?;
+        let measured = stream_size(stream, limits.max_stream_bytes, budget)?;
         total = total.saturating_add(measured.bytes);
         if total > limits.max_document_bytes {
             return Err(LimitHit::Document {
@@ -254,10 +312,17 @@ pub fn check_loaded(doc: &mut Document, limits: &Limits) -> Result<(), LimitHit>
         doc,
         sizes: &sizes,
         limits,
+        budget,
         costs: HashMap::new(),
         path: Vec::new(),
     };
-    for (page, id) in doc.get_pages() {
+    let pages = doc.get_pages();
+    for (&page, &id) in &pages {
+        budget.check()?;
+        check_depth(doc, page, id, limits.max_tree_depth)?;
+    }
+    for (page, id) in pages {
+        budget.check()?;
         let cost = drawing.page(id)?;
         if cost > limits.max_page_bytes {
             return Err(LimitHit::Page {
@@ -267,6 +332,24 @@ pub fn check_loaded(doc: &mut Document, limits: &Limits) -> Result<(), LimitHit>
         }
     }
     Ok(())
+}
+
+/// Refuses a page deeper in the page tree than `limit` (climbing its `/Parent`s, a loop
+/// stopped at the limit too), before lopdf and pdf-extract climb it by recursion.
+fn check_depth(doc: &Document, page: u32, id: ObjectId, limit: usize) -> Result<(), LimitHit> {
+    let mut node = id;
+    for _ in 0..=limit {
+        let parent = doc
+            .get_dictionary(node)
+            .ok()
+            .and_then(|d| d.get(b"Parent").ok())
+            .and_then(|p| p.as_reference().ok());
+        match parent {
+            Some(parent) => node = parent,
+            None => return Ok(()),
+        }
+    }
+    Err(LimitHit::TreeDepth { page, limit })
 }
 
 /// A stream's decoded size and how many times it draws an XObject (`Do`).
@@ -281,6 +364,7 @@ struct Drawing<'a> {
     doc: &'a Document,
     sizes: &'a HashMap<ObjectId, Measured>,
     limits: &'a Limits,
+    budget: &'a Budget,
     /// A form's cost, by (form, whose resources it draws from).
     costs: HashMap<(ObjectId, ObjectId), u64>,
     /// The forms being drawn, outermost first.
@@ -372,6 +456,7 @@ impl Drawing<'_> {
         if let Some(&cost) = self.costs.get(&(form, scope)) {
             return Ok(cost);
         }
+        self.budget.check()?;
         self.path.push(form);
         let cost = self.with_children(own, &forms, scope);
         self.path.pop();
@@ -405,12 +490,16 @@ impl Drawing<'_> {
 }
 
 /// A stream's decoded size, through the filters lopdf decodes, stopping at `limit`.
-pub fn stream_size(stream: &pdf_extract::Stream, limit: u64) -> Result<Measured, LimitHit> {
+pub fn stream_size(
+    stream: &pdf_extract::Stream,
+    limit: u64,
+    budget: &Budget,
+) -> Result<Measured, LimitHit> {
     let filters: Vec<Filter> = match stream.filters() {
         Ok(names) => names.into_iter().map(Filter::from_name).collect(),
         Err(_) => Vec::new(),
     };
-    decoded_size(&stream.content, &filters, limit)
+    decoded_size(&stream.content, &filters, limit, budget)
 }
 
 /// The filters lopdf decodes; it stops (with an error) at any other.
@@ -433,9 +522,14 @@ impl Filter {
     }
 }
 
-/// Decodes `input` through `filters` into a counter that stops past `limit`. Only a stage that
-/// feeds another is kept, and never past the limit.
-fn decoded_size(input: &[u8], filters: &[Filter], limit: u64) -> Result<Measured, LimitHit> {
+/// Decodes `input` through `filters` into a counter that stops past `limit` or when the budget
+/// is spent. Only a stage that feeds another is kept, and never past the limit.
+fn decoded_size(
+    input: &[u8],
+    filters: &[Filter],
+    limit: u64,
+    budget: &Budget,
+) -> Result<Measured, LimitHit> {
     let decoded: Vec<Filter> = filters
         .iter()
         .copied()
@@ -445,19 +539,19 @@ fn decoded_size(input: &[u8], filters: &[Filter], limit: u64) -> Result<Measured
     let mut stage: Option<Vec<u8>> = None;
     for (i, filter) in decoded.iter().enumerate() {
         let last = i + 1 == decoded.len();
-        let mut sink = Sink::new(limit, !last);
+        let mut sink = Sink::new(limit, !last, budget);
         decode(*filter, stage.as_deref().unwrap_or(input), &mut sink);
-        if sink.over {
-            return Err(LimitHit::Stream { limit });
+        if let Some(hit) = sink.hit {
+            return Err(hit);
         }
         if last {
             return Ok(sink.measured());
         }
         stage = Some(sink.kept);
     }
-    let mut sink = Sink::new(limit, false);
+    let mut sink = Sink::new(limit, false, budget);
     if sink.write_all(input).is_err() {
-        return Err(LimitHit::Stream { limit });
+        return Err(sink.hit.unwrap_or(LimitHit::Stream { limit }));
     }
     Ok(sink.measured())
 }
@@ -471,7 +565,7 @@ fn decode(filter: Filter, input: &[u8], sink: &mut Sink) {
                 return;
             }
             let result = io::copy(&mut ZlibDecoder::new(input), sink);
-            if result.is_err() && !sink.over && sink.written == 0 && input.len() > 2 {
+            if result.is_err() && sink.hit.is_none() && sink.written == 0 && input.len() > 2 {
                 let _ = io::copy(&mut DeflateDecoder::new(&input[2..]), sink);
             }
         }
@@ -522,11 +616,16 @@ fn ascii85(input: &[u8], out: &mut impl Write) -> io::Result<()> {
 }
 
 /// Where a decoder writes: counts bytes and `Do` operators, keeps the bytes only if asked, and
-/// refuses a byte past the limit.
-struct Sink {
+/// refuses a byte past the limit or once the budget is spent (looked at every
+/// [`CHECK_EVERY`] bytes).
+struct Sink<'b> {
     limit: u64,
     written: u64,
-    over: bool,
+    /// The limit that stopped it.
+    hit: Option<LimitHit>,
+    budget: &'b Budget,
+    /// When `written` passes this, the budget is looked at.
+    next_check: u64,
     keep: bool,
     kept: Vec<u8>,
     draws: u64,
@@ -534,12 +633,18 @@ struct Sink {
     tail: [u8; 3],
 }
 
-impl Sink {
-    fn new(limit: u64, keep: bool) -> Sink {
+/// How many decoded bytes pass between two looks at the CPU clock (a look is a system call;
+/// 1 MiB takes about a millisecond to inflate).
+const CHECK_EVERY: u64 = 1024 * 1024;
+
+impl<'b> Sink<'b> {
+    fn new(limit: u64, keep: bool, budget: &'b Budget) -> Sink<'b> {
         Sink {
             limit,
             written: 0,
-            over: false,
+            hit: None,
+            budget,
+            next_check: CHECK_EVERY,
             keep,
             kept: Vec::new(),
             draws: 0,
@@ -558,12 +663,19 @@ impl Sink {
     }
 }
 
-impl Write for Sink {
+impl Write for Sink<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let room = self.limit.saturating_sub(self.written);
         if buf.len() as u64 > room {
-            self.over = true;
+            self.hit = Some(LimitHit::Stream { limit: self.limit });
             return Err(io::Error::other("over the limit"));
+        }
+        if self.written >= self.next_check {
+            self.next_check = self.written.saturating_add(CHECK_EVERY);
+            if let Err(hit) = self.budget.check() {
+                self.hit = Some(hit);
+                return Err(io::Error::other("over the CPU budget"));
+            }
         }
         let [mut a, mut b, mut c] = self.tail;
         for &d in buf {
@@ -616,6 +728,16 @@ fn stream_dictionary(before: &[u8]) -> &[u8] {
     &before[start..]
 }
 
+/// Whether a raw stream dictionary says it is an image (`/Subtype /Image`).
+fn raw_is_image(dict: &[u8]) -> bool {
+    find(dict, b"/Subtype").is_some_and(|at| {
+        dict[at + b"/Subtype".len()..]
+            .trim_ascii_start()
+            .strip_prefix(b"/Image")
+            .is_some_and(|rest| rest.first().is_none_or(|&b| !is_regular(b)))
+    })
+}
+
 /// The `/Filter` of a raw stream dictionary: a name or an array of names.
 fn raw_filters(dict: &[u8]) -> Vec<Filter> {
     let Some(at) = find(dict, b"/Filter") else {
@@ -651,6 +773,11 @@ mod tests {
     use flate2::Compression;
     use flate2::write::ZlibEncoder;
 
+    /// More CPU time than any of these tests takes.
+    fn budget() -> Budget {
+        Budget::start(Duration::from_secs(600))
+    }
+
     fn deflate(bytes: &[u8]) -> Vec<u8> {
         let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
         encoder.write_all(bytes).expect("deflate");
@@ -661,11 +788,11 @@ mod tests {
     fn a_stream_is_measured_through_its_filters_up_to_the_limit() {
         let text = b"BT /F1 12 Tf (Hello) Tj ET /Fm1 Do q /Fm2 Do Q".repeat(10);
         let packed = deflate(&text);
-        let m = decoded_size(&packed, &[Filter::Flate], 10_000).expect("fits");
+        let m = decoded_size(&packed, &[Filter::Flate], 10_000, &budget()).expect("fits");
         assert_eq!(m.bytes, text.len() as u64);
         assert_eq!(m.draws, 20);
         assert_eq!(
-            decoded_size(&packed, &[Filter::Flate], 100),
+            decoded_size(&packed, &[Filter::Flate], 100, &budget()),
             Err(LimitHit::Stream { limit: 100 })
         );
         let mut a85 = Vec::new();
@@ -681,7 +808,7 @@ mod tests {
             a85.extend_from_slice(&digits[..chunk.len() + 1]);
         }
         a85.extend_from_slice(b"~>");
-        let chained = decoded_size(&a85, &[Filter::Ascii85, Filter::Flate], 10_000);
+        let chained = decoded_size(&a85, &[Filter::Ascii85, Filter::Flate], 10_000, &budget());
         assert_eq!(chained.map(|m| m.bytes), Ok(text.len() as u64));
     }
 
@@ -691,9 +818,39 @@ mod tests {
         let packed = deflate(&zeros);
         assert!(packed.len() < 64 * 1024, "{}", packed.len());
         assert_eq!(
-            decoded_size(&packed, &[Filter::Flate], 1024 * 1024),
+            decoded_size(&packed, &[Filter::Flate], 1024 * 1024, &budget()),
             Err(LimitHit::Stream { limit: 1024 * 1024 })
         );
+    }
+
+    #[test]
+    fn a_spent_budget_stops_the_counter_at_its_next_look() {
+        let zeros = vec![0u8; 8 * 1024 * 1024];
+        let packed = deflate(&zeros);
+        let spent = Budget::start(Duration::ZERO);
+        // Spend a little CPU time, so that a zero budget is passed.
+        let mut x = 0u64;
+        while spent.check().is_ok() {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        assert_eq!(
+            decoded_size(&packed, &[Filter::Flate], u64::MAX, &spent),
+            Err(LimitHit::Time {
+                limit: Duration::ZERO
+            }),
+            "{x}"
+        );
+    }
+
+    #[test]
+    fn images_are_told_by_their_subtype() {
+        assert!(raw_is_image(
+            b"<< /Type /XObject /Subtype /Image /Width 8 >>"
+        ));
+        assert!(raw_is_image(b"<</Subtype/Image/Width 8>>"));
+        assert!(!raw_is_image(b"<< /Subtype /Form >>"));
+        assert!(!raw_is_image(b"<< /Subtype /ImageMask >>"));
+        assert!(!raw_is_image(b"<< /Length 5 >>"));
     }
 
     #[test]

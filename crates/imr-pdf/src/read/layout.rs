@@ -1,7 +1,12 @@
 //! Glyphs to lines: pdf-extract calls us once per glyph with its text matrix; we start a new line
-//! when the baseline moves, and put a space where a gap opens between two runs of text.
+//! when the baseline moves, and put a space where a gap opens between two runs of text. The
+//! reading's CPU budget is looked at every page and every few thousand glyphs: past it, the
+//! extractor is stopped.
 
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+
+use super::bounds::LimitHit;
+use super::budget::Budget;
 
 /// A vertical move larger than this many font sizes is always a new line, even to the right.
 const LINE_JUMP: f64 = 1.5;
@@ -10,9 +15,16 @@ const LINE_STEP: f64 = 0.5;
 /// A horizontal gap wider than this many font sizes between two runs of text is a space.
 const WORD_GAP: f64 = 0.1;
 
+/// How many glyphs are laid out between two looks at the budget.
+const GLYPHS_PER_CHECK: u32 = 4096;
+
 /// The text of every page, in order, as laid out lines (not yet normalized).
-#[derive(Default)]
-pub(super) struct Pages {
+pub(super) struct Pages<'b> {
+    budget: &'b Budget,
+    /// The budget was spent: the extractor was stopped.
+    spent: Option<LimitHit>,
+    /// Glyphs since the budget was last looked at.
+    glyphs: u32,
     done: Vec<String>,
     page: String,
     pen: Option<Pen>,
@@ -27,13 +39,39 @@ struct Pen {
     y: f64,
 }
 
-impl Pages {
+impl<'b> Pages<'b> {
+    pub(super) fn new(budget: &'b Budget) -> Pages<'b> {
+        Pages {
+            budget,
+            spent: None,
+            glyphs: 0,
+            done: Vec::new(),
+            page: String::new(),
+            pen: None,
+            run_start: false,
+        }
+    }
+
     pub(super) fn finish(self) -> Vec<String> {
         self.done
     }
+
+    /// Whether the extractor was stopped for the budget.
+    pub(super) fn over_budget(&self) -> Result<(), LimitHit> {
+        self.spent.clone().map_or(Ok(()), Err)
+    }
+
+    /// Stops the extractor (with an error it passes back) once the budget is spent.
+    fn check_budget(&mut self) -> Result<(), OutputError> {
+        self.glyphs = 0;
+        self.budget.check().map_err(|hit| {
+            self.spent = Some(hit);
+            OutputError::FormatError(std::fmt::Error)
+        })
+    }
 }
 
-impl OutputDev for Pages {
+impl OutputDev for Pages<'_> {
     fn begin_page(
         &mut self,
         _: u32,
@@ -42,7 +80,7 @@ impl OutputDev for Pages {
     ) -> Result<(), OutputError> {
         self.page.clear();
         self.pen = None;
-        Ok(())
+        self.check_budget()
     }
 
     fn end_page(&mut self) -> Result<(), OutputError> {
@@ -58,6 +96,10 @@ impl OutputDev for Pages {
         font_size: f64,
         text: &str,
     ) -> Result<(), OutputError> {
+        self.glyphs += 1;
+        if self.glyphs >= GLYPHS_PER_CHECK {
+            self.check_budget()?;
+        }
         // The glyph's size on the page: the side of a square with the area of its em box.
         let sx = font_size * (trm.m11 + trm.m21);
         let sy = font_size * (trm.m12 + trm.m22);

@@ -1,5 +1,7 @@
 //! The case page: parties, timeline, documents, the clinical text with its facts marked, and
-//! each disputed item with the engine's proposal and the reviewer's fields.
+//! each disputed item with the engine's proposal and the reviewer's fields. Every marked span
+//! (a fact in the clinical text, an evidence of a proposal or its checklist) links to its
+//! document's page, which marks it and scrolls to it.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -16,7 +18,7 @@ use super::WebResult;
 use super::layout::{page, status_label, when};
 use super::sign::{SignForm, decision_fields, field_error};
 use crate::auth::{Principal, WebUser};
-use crate::cases::{self};
+use crate::cases::{self, Sources};
 use crate::state::{AppState, now};
 
 // ---- the case page ------------------------------------------------------------------------
@@ -49,9 +51,14 @@ fn pieces<'a>(text: &'a str, facts: &'a [imr_core::extract::Fact]) -> Vec<Piece<
     out
 }
 
-/// The clinical text with each extracted fact marked; negated facts look different. Built as
-/// markup, so every character of the text is escaped.
-pub(super) fn highlighted(text: &str, facts: &[imr_core::extract::Fact]) -> Markup {
+/// The clinical text with each extracted fact marked, and linked to where it is in its
+/// document; negated facts look different. Built as markup, so every character of the text is
+/// escaped.
+pub(super) fn highlighted(
+    text: &str,
+    facts: &[imr_core::extract::Fact],
+    sources: &Sources,
+) -> Markup {
     html! {
         @for piece in pieces(text, facts) {
             @match piece {
@@ -63,10 +70,41 @@ pub(super) fn highlighted(text: &str, facts: &[imr_core::extract::Fact]) -> Mark
                         _ => "fact uncertain",
                     };
                     @let title = format!("{}: {} ({:?})", f.kind.as_str(), f.value, f.polarity).to_lowercase();
-                    mark class=(class) title=(title) { (span) }
+                    @match sources.locate(f.start, f.end) {
+                        Some(at) => a.evidence href=(at.link) title={ (title) " — " (place(&at)) } { mark class=(class) { (span) } },
+                        None => mark class=(class) title=(title) { (span) },
+                    }
                 }
             }
         }
+    }
+}
+
+/// Where a span is, in words: "document 3, page 2, line 14".
+fn place(at: &cases::SpanSource) -> String {
+    match at.page {
+        Some(page) => format!("document {}, page {page}, line {}", at.document_id, at.line),
+        None => format!("document {}, line {}", at.document_id, at.line),
+    }
+}
+
+/// One evidence span, marked, linked to its place in its document when it has one.
+fn evidence(e: &imr_core::engine::Evidence, sources: &Sources) -> Markup {
+    let class = if e.polarity == imr_core::engine::Polarity::Negated {
+        "fact negated"
+    } else {
+        "fact"
+    };
+    let at = e
+        .start
+        .zip(e.end)
+        .and_then(|(s, end)| sources.locate(s, end));
+    html! {
+        @match at {
+            Some(at) => a.evidence href=(at.link) title={ "Open in " (place(&at)) } { mark class=(class) { (e.text) } },
+            None => mark class=(class) { (e.text) },
+        }
+        " "
     }
 }
 
@@ -156,7 +194,7 @@ fn agreement(measured: Option<RuleAgreement>) -> String {
 
 /// Every criterion of the guideline section, with its state in this record, its value and
 /// the spans it rests on; the ones the deciding rule tested are marked.
-fn checklist(criteria: &[Criterion]) -> Markup {
+fn checklist(criteria: &[Criterion], sources: &Sources) -> Markup {
     html! {
         @if !criteria.is_empty() {
             div.scroll {
@@ -178,12 +216,7 @@ fn checklist(criteria: &[Criterion]) -> Markup {
                                 }
                                 td { span class={ "badge state " (class) } { (state) } }
                                 td { (c.value.as_deref().unwrap_or("—")) }
-                                td {
-                                    @for e in &c.evidence {
-                                        mark class={ "fact" @if e.polarity == imr_core::engine::Polarity::Negated { " negated" } } { (e.text) }
-                                        " "
-                                    }
-                                }
+                                td { @for e in &c.evidence { (evidence(e, sources)) } }
                             }
                         }
                     }
@@ -212,6 +245,7 @@ pub(super) fn item_block(
     index: usize,
     item: &DisputedService,
     findings: Option<&CaseFindings>,
+    sources: &Sources,
     form: Option<&SignForm<'_>>,
 ) -> Markup {
     let finding = findings.and_then(|f| f.items.get(index));
@@ -244,13 +278,10 @@ pub(super) fn item_block(
                     p { (f.rationale) }
                     @if !f.evidence.is_empty() {
                         div { span.muted { "Evidence: " }
-                            @for e in &f.evidence {
-                                mark class={ "fact" @if e.polarity == imr_core::engine::Polarity::Negated { " negated" } } { (e.text) }
-                                " "
-                            }
+                            @for e in &f.evidence { (evidence(e, sources)) }
                         }
                     }
-                    (checklist(&f.criteria))
+                    (checklist(&f.criteria, sources))
                     @if !f.missing.is_empty() {
                         div { span.muted { "Missing documentation:" } ul { @for m in &f.missing { li { (m) } } } }
                     }
@@ -394,7 +425,7 @@ pub(super) async fn render_case(
                 section.card {
                     h2 { "Clinical text" }
                     p.legend.muted { mark.fact { "affirmed finding" } mark.fact.negated { "negated finding" } mark.fact.uncertain { "possible or planned" } }
-                    div.clinical { (highlighted(text, &analysis.facts)) }
+                    div.clinical { (highlighted(text, &analysis.facts, &analysis.sources)) }
                 }
             }
             @if let Some(f) = &findings { (ur_reasoning(f)) }
@@ -408,7 +439,7 @@ pub(super) async fn render_case(
                 form.stack #sign method="post" action={ "/cases/" (case.number) "/sign" } {
                     input type="hidden" name="csrf" value=(who.csrf_token);
                     @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
-                        (item_block(&case, i, item, findings.as_ref(), Some(form)))
+                        (item_block(&case, i, item, findings.as_ref(), &analysis.sources, Some(form)))
                         (crate::corpus_pages::precedents_panel(precedents.get(i)))
                     }
                     section.card {
@@ -422,7 +453,7 @@ pub(super) async fn render_case(
                 }
             } @else {
                 @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
-                    (item_block(&case, i, item, findings.as_ref(), None))
+                    (item_block(&case, i, item, findings.as_ref(), &analysis.sources, None))
                     (crate::corpus_pages::precedents_panel(precedents.get(i)))
                 }
             }

@@ -7,11 +7,18 @@
 //! transaction or refused with its name and why; one bad file never stops the others. At
 //! most two files are held at once: the last one accepted waits for the next, so that the
 //! "complete" box goes with the last file stored.
+//!
+//! Reading is bounded for the whole upload too: its files share [`UPLOAD_CPU`] of CPU time
+//! and [`UPLOAD_TIME`] from the start of the request. A file read when either is spent is
+//! stopped or not read, and named so in the report, which always comes back as the page the
+//! form came from: an upload is never left to the server's request timeout.
+
+use std::time::{Duration, Instant};
 
 use axum::Form;
 use axum::body::Bytes;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use imr_store::DocumentInfo;
@@ -42,6 +49,14 @@ pub(super) const MAX_FILES: usize = 20;
 pub(super) fn upload_body_limit(max_file: usize) -> usize {
     max_file.saturating_mul(4).saturating_add(64 * 1024)
 }
+
+/// The CPU time one upload may spend reading its files: a few files at the reader's limit per
+/// document (`imr_pdf::read::bounds::MAX_CPU`).
+pub(super) const UPLOAD_CPU: Duration = Duration::from_secs(5);
+
+/// How long an upload may take before its files left are no longer read: well within the
+/// server's request timeout (60 s by default), so that the report always comes back.
+pub(super) const UPLOAD_TIME: Duration = Duration::from_secs(40);
 
 /// The largest small field (CSRF token, kind, box) read.
 const MAX_FIELD_BYTES: usize = 4 * 1024;
@@ -144,6 +159,7 @@ pub(super) async fn upload_submit(
     Path(number): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> WebResult<Response> {
+    let started = Instant::now();
     who.require(cases::STAFF, "add documents")?;
     let case = cases::load_case(&state, &who, &number).await?;
     let mut multipart = multipart.map_err(|e| {
@@ -169,6 +185,8 @@ pub(super) async fn upload_submit(
     let mut pending: Option<Accepted> = None;
     let mut cut_off = None;
     let mut files = 0;
+    // The CPU time the upload's files took to read, so far.
+    let mut cpu_used = Duration::ZERO;
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -243,10 +261,27 @@ pub(super) async fn upload_submit(
                     Err(why) => (None, Err(why)),
                     Ok(bytes) => {
                         let size = Some(bytes.len() as u64);
-                        (
-                            size,
-                            check_file(&bytes, &known).await?.map(|pdf| (bytes, pdf)),
-                        )
+                        let cpu_left = UPLOAD_CPU.saturating_sub(cpu_used);
+                        // Text costs little to read; a PDF is read only while time is left.
+                        let pdf = imr_pdf::read::looks_like_pdf(&bytes);
+                        let checked = if pdf && started.elapsed() > UPLOAD_TIME {
+                            Err(format!(
+                                "not read: this upload took more than {} s, so the files after it \
+                                 were not read; send it again on its own",
+                                UPLOAD_TIME.as_secs()
+                            ))
+                        } else if pdf && cpu_left.is_zero() {
+                            Err(upload_cpu_spent("the files before it used up"))
+                        } else {
+                            // Each file at most the reader's own limit, and what is left.
+                            let allowed = cpu_left
+                                .min(imr_pdf::read::bounds::MAX_CPU)
+                                .max(Duration::from_millis(1));
+                            let (checked, cpu) = check_file(&bytes, &known, allowed).await?;
+                            cpu_used += cpu;
+                            checked
+                        };
+                        (size, checked.map(|pdf| (bytes, pdf)))
                     }
                 };
                 match checked {
@@ -328,16 +363,39 @@ pub(super) async fn upload_submit(
 }
 
 /// Why a file cannot be stored, if it cannot: a copy of a document the case holds, or what
-/// the bounded reader found (empty, binary, a PDF damaged, text-less or over a limit).
-/// `Ok(Ok(pdf))` when it can.
-async fn check_file(bytes: &Bytes, known: &[(String, String)]) -> WebResult<Result<bool, String>> {
+/// the bounded reader found (empty, binary, a PDF damaged, text-less or over a limit), read
+/// with at most `cpu_left` of CPU time; `Ok(pdf)` when it can. With the CPU time it took.
+async fn check_file(
+    bytes: &Bytes,
+    known: &[(String, String)],
+    cpu_left: Duration,
+) -> WebResult<(Result<bool, String>, Duration)> {
     let sha256 = hex::encode(Sha256::digest(bytes));
     if let Some((_, earlier)) = known.iter().find(|(s, _)| *s == sha256) {
-        return Ok(Err(format!(
-            "it is the same file as {earlier} (same SHA-256); it is not stored again"
-        )));
+        return Ok((
+            Err(format!(
+                "it is the same file as {earlier} (same SHA-256); it is not stored again"
+            )),
+            Duration::ZERO,
+        ));
     }
-    Ok(cases::check_upload(bytes.clone()).await?)
+    let check = cases::check_upload_within(bytes.clone(), cpu_left).await?;
+    // Stopped by what was left of the upload's time, not by the limit of its own.
+    let result = match check.result {
+        Err(_) if check.out_of_time && cpu_left < imr_pdf::read::bounds::MAX_CPU => {
+            Err(upload_cpu_spent("reading it used up the last of"))
+        }
+        other => other,
+    };
+    Ok((result, check.cpu))
+}
+
+/// Why a file was not read to the end: the upload's CPU time was spent.
+fn upload_cpu_spent(how: &str) -> String {
+    format!(
+        "not read: {how} this upload's reading time ({} s of CPU); send it again on its own",
+        UPLOAD_CPU.as_secs()
+    )
 }
 
 /// Stores one accepted file as a document of the case (its own transaction).
@@ -506,11 +564,57 @@ pub(super) async fn document_original(
     Ok(crate::api::document_download(&state, &who, id, true).await?)
 }
 
-/// A document's page: the text read from it beside the original.
+/// A span of a document's text to mark (`?start=&end=`, bytes of the text its page shows): an
+/// evidence link from the case page.
+#[derive(Deserialize)]
+pub(super) struct MarkQuery {
+    start: Option<usize>,
+    end: Option<usize>,
+}
+
+/// The span to mark, if it is one of `text`: not empty, inside it, on character boundaries.
+fn marked_span(text: &str, q: &MarkQuery) -> Option<(usize, usize)> {
+    let (start, end) = (q.start?, q.end?);
+    (start < end && text.get(start..end).is_some()).then_some((start, end))
+}
+
+/// A document's text with its pages apart (a PDF's pages end at form feeds) and `marked`
+/// marked as `#evidence`, the element an evidence link scrolls to. Every character escaped.
+fn text_with_pages(text: &str, pdf: bool, marked: Option<(usize, usize)>) -> Markup {
+    let mut pages = Vec::new();
+    let mut at = 0;
+    for page in text.split_inclusive('\x0c') {
+        pages.push((at, page));
+        at += page.len();
+    }
+    html! {
+        @for (n, (page_start, page)) in pages.into_iter().enumerate() {
+            @let page_end = page_start + page.len();
+            @let span = marked
+                .filter(|(start, _)| (page_start..page_end).contains(start))
+                .map(|(start, end)| (start - page_start, end.min(page_end) - page_start));
+            div.page id={ "page-" (n + 1) } {
+                @if pdf { div.page-label { "Page " (n + 1) } }
+                @match span {
+                    Some((start, end)) => {
+                        (page.get(..start).unwrap_or_default())
+                        mark.fact #evidence { (page.get(start..end).unwrap_or_default()) }
+                        (page.get(end..).unwrap_or_default())
+                    }
+                    None => (page),
+                }
+            }
+        }
+    }
+}
+
+/// A document's page: the text read from it beside the original; with `?start=&end=`, that
+/// span of the text marked and scrolled to (its page and line named).
 pub(super) async fn document_page(
     State(state): State<AppState>,
     WebUser(who): WebUser,
     Path(id): Path<i64>,
+    Query(mark): Query<MarkQuery>,
 ) -> WebResult<Response> {
     let Some(info) = state.store.document(id).await? else {
         return Err(ApiError::not_found(format!("no document {id}")).into());
@@ -524,6 +628,18 @@ pub(super) async fn document_page(
         Some(cases::document_text(&state, &info).await?)
     };
     let pdf = info.media_type.starts_with("application/pdf");
+    let marked = match &text {
+        Some(Ok(t)) => marked_span(t, &mark).map(|span| {
+            let place = imr_core::case::proposal::Lines::of(t).place(span.0);
+            (span, place)
+        }),
+        _ => None,
+    };
+    // The original opens at the evidence's page (a PDF viewer reads `#page=`).
+    let original = match marked {
+        Some((_, place)) if pdf => format!("/documents/{id}/original#page={}", place.page),
+        _ => format!("/documents/{id}/original"),
+    };
     let body = page(
         &format!("Document {id} of case {}", case.number),
         Some(&who),
@@ -538,12 +654,22 @@ pub(super) async fn document_page(
                 dt { "SHA-256" } dd { code { (info.sha256) } }
             }
             p { a.button href={ "/documents/" (id) } download=(name) { "Download the original (" (name) ", " (human_size(info.size)) ")" } }
+            @if let Some((_, place)) = marked {
+                p.notice.ok.evidence-place role="status" {
+                    "The evidence is marked in the text below: "
+                    a href="#evidence" {
+                        @if pdf { "page " (place.page) ", " }
+                        "line " (place.line)
+                    }
+                    "."
+                }
+            }
             div.grid2.side-by-side {
                 @if let Some(text) = &text {
                     section.card {
                         h2 { "The text read from it" }
                         @match text {
-                            Ok(t) => div.clinical.document-text { (t) },
+                            Ok(t) => div.clinical.document-text { (text_with_pages(t, pdf, marked.map(|(span, _)| span))) },
                             Err(why) => div.notice.error { "No text: " (why) "." },
                         }
                     }
@@ -551,7 +677,7 @@ pub(super) async fn document_page(
                 section.card {
                     h2 { "The original" }
                     @if pdf || info.media_type.starts_with("text/plain") {
-                        iframe.original src={ "/documents/" (id) "/original" } title={ "The original: " (name) } {}
+                        iframe.original src=(original) title={ "The original: " (name) } {}
                     } @else {
                         p.muted { "This type cannot be shown in the page; download it." }
                     }
