@@ -161,8 +161,17 @@ const STRENGTH: Qualifier = Qualifier {
     deny: &["5/5", "normal", "full", "intact", "5 of 5"],
 };
 const SIGN: Qualifier = Qualifier {
-    affirm: &["positive", "+"],
-    deny: &["negative"],
+    affirm: &["positive", "pos", "+", "reproduces", "reproduced"],
+    // A test not done is no sign found: "not performed", "deferred".
+    deny: &[
+        "negative",
+        "neg",
+        "absent",
+        "not performed",
+        "not done",
+        "not tested",
+        "deferred",
+    ],
 };
 
 pub(crate) const ENTRIES: &[Entry] = &[
@@ -1250,6 +1259,36 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "slr",
         NeurologicFinding,
         "positive_straight_leg_raise",
+        SIGN,
+    ),
+    q(
+        "lasègue",
+        NeurologicFinding,
+        "positive_straight_leg_raise",
+        SIGN,
+    ),
+    q(
+        "lasegue",
+        NeurologicFinding,
+        "positive_straight_leg_raise",
+        SIGN,
+    ),
+    q(
+        "slump test",
+        NeurologicFinding,
+        "positive_straight_leg_raise",
+        SIGN,
+    ),
+    q(
+        "dural tension",
+        NeurologicFinding,
+        "positive_straight_leg_raise",
+        SIGN,
+    ),
+    q(
+        "foraminal compression",
+        NeurologicFinding,
+        "positive_spurling",
         SIGN,
     ),
     q("spurling", NeurologicFinding, "positive_spurling", SIGN),

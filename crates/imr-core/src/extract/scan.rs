@@ -887,6 +887,24 @@ fn attach_results(
             fact.value = found.map_or("performed", TestResult::as_str).to_string();
         }
     }
+    // "Nerve conduction velocities and needle EMG were unremarkable", "EMG/NCV: no
+    // electrodiagnostic evidence of ...": studies of one kind named together share the result
+    // said after the last of them.
+    for w in studies.windows(2).rev() {
+        let ((i, _, end), (j, start, _)) = (w[0], w[1]);
+        let joined = text
+            .get(end..start)
+            .is_some_and(|gap| gap.len() <= 40 && !gap.contains(['.', ';']));
+        if joined
+            && facts[i].result.is_none()
+            && facts[i].kind == facts[j].kind
+            && facts[i].value == facts[j].value
+            && facts[i].polarity == facts[j].polarity
+            && facts[j].kind == FactKind::Imaging
+        {
+            facts[i].result = facts[j].result;
+        }
+    }
 }
 
 /// A response is about the nearest treatment or medication of its sentence.
