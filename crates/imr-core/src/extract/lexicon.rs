@@ -128,6 +128,11 @@ const REFLEXES: Qualifier = Qualifier {
         "1+",
         "0/4",
         "1/4",
+        "not elicited",
+        "could not be elicited",
+        "could not be obtained",
+        "unobtainable",
+        "not obtainable",
     ],
     deny: &[
         "intact",
@@ -137,6 +142,26 @@ const REFLEXES: Qualifier = Qualifier {
         "2+",
         "2/4",
         "2/2",
+    ],
+};
+/// Muscle bulk or a limb's girth: less on one side is atrophy.
+const BULK: Qualifier = Qualifier {
+    affirm: &[
+        "decreased",
+        "diminished",
+        "reduced",
+        "less",
+        "smaller",
+        "loss",
+        "wasting",
+    ],
+    deny: &[
+        "normal",
+        "symmetric",
+        "symmetrical",
+        "equal",
+        "preserved",
+        "intact",
     ],
 };
 const STRENGTH: Qualifier = Qualifier {
@@ -1298,6 +1323,27 @@ pub(crate) const ENTRIES: &[Entry] = &[
     q("phalen", NeurologicFinding, "positive_phalen", SIGN),
     q("phalen's", NeurologicFinding, "positive_phalen", SIGN),
     e("atrophy", NeurologicFinding, "atrophy"),
+    e("wasting", NeurologicFinding, "atrophy"),
+    q("muscle bulk", NeurologicFinding, "atrophy", BULK),
+    q("bulk", NeurologicFinding, "atrophy", BULK),
+    q("circumference", NeurologicFinding, "atrophy", BULK),
+    q("jerk", NeurologicFinding, "decreased_reflexes", REFLEXES),
+    q("jerks", NeurologicFinding, "decreased_reflexes", REFLEXES),
+    q("aj", NeurologicFinding, "decreased_reflexes", REFLEXES),
+    q("kj", NeurologicFinding, "decreased_reflexes", REFLEXES),
+    q(
+        "vibration sense",
+        NeurologicFinding,
+        "decreased_sensation",
+        SENSATION,
+    ),
+    e("hypoesth", NeurologicFinding, "decreased_sensation"),
+    e("decr sens", NeurologicFinding, "decreased_sensation"),
+    e("decreased sens", NeurologicFinding, "decreased_sensation"),
+    // Sensation intact to light touch.
+    neg("silt", NeurologicFinding, "decreased_sensation"),
+    e("motor deficit", NeurologicFinding, "weakness"),
+    e("motor deficits", NeurologicFinding, "weakness"),
     e("foot drop", NeurologicFinding, "weakness"),
     e(
         "neurologic deficit",
@@ -1602,6 +1648,8 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("pdmp", UrineDrugScreen, "cures"),
     e("prescription drug monitoring", UrineDrugScreen, "cures"),
     e("prescription monitoring", UrineDrugScreen, "cures"),
+    e("rx monitoring", UrineDrugScreen, "cures"),
+    e("monitoring database", UrineDrugScreen, "cures"),
     // Aberrant drug-related behaviour (MTUS Opioids: the fourth of the four A's).
     e("aberrant behavior", AberrantBehavior, "aberrant_behavior"),
     e("aberrant behaviors", AberrantBehavior, "aberrant_behavior"),

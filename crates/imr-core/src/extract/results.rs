@@ -214,6 +214,7 @@ const WORDS: &[(&str, Word)] = &[
     ("which is prescribed", Word::Consistent),
     ("as prescribed", Word::Consistent),
     ("matches", Word::Consistent),
+    ("ok", Word::Consistent),
     ("not been prescribed", Word::Inconsistent),
     ("wasn't prescribed", Word::Inconsistent),
     ("discrepancy", Word::Inconsistent),
@@ -233,6 +234,16 @@ const WORDS: &[(&str, Word)] = &[
     ("early refills", Word::Inconsistent),
     ("early fills", Word::Inconsistent),
     ("undisclosed", Word::Inconsistent),
+    ("not disclosed", Word::Inconsistent),
+    ("had not disclosed", Word::Inconsistent),
+    ("not been prescribed", Word::Inconsistent),
+    ("outside pain clinic", Word::Inconsistent),
+    ("outside prescriber", Word::Inconsistent),
+    ("another provider", Word::Inconsistent),
+    ("other providers", Word::Inconsistent),
+    ("different pharmacies", Word::Inconsistent),
+    ("multiple pharmacies", Word::Inconsistent),
+    ("emergency departments", Word::Inconsistent),
     ("illicit", Word::Illicit),
     ("cocaine", Word::Illicit),
     ("methamphetamine", Word::Illicit),
@@ -360,7 +371,10 @@ fn read(
             } else if !affirmed(Word::Consistent) && misses_a_named_drug(reach) {
                 // "Negative for tramadol": the drug the patient is said to take is not there.
                 Some(TestResult::Inconsistent)
-            } else if affirmed(Word::Consistent) || negated(Word::Illicit) {
+            } else if affirmed(Word::Consistent)
+                || negated(Word::Illicit)
+                || negated(Word::Inconsistent)
+            {
                 Some(TestResult::Consistent)
             } else {
                 None
@@ -382,9 +396,15 @@ fn misses_a_named_drug(reach: &str) -> bool {
     .iter()
     .filter_map(|w| lower.find(w).map(|i| i + w.len()))
     .any(|at| {
-        let next = &reach[at..reach.len().min(at + 40)];
+        let mut to = reach.len().min(at + 60);
+        while !reach.is_char_boundary(to) {
+            to -= 1;
+        }
+        let next = &reach[at..to];
+        // The drug just after, or named in what follows ("negative for all substances,
+        // including the Norco she takes").
         crate::vocab::drugs::mentions(next)
             .first()
-            .is_some_and(|m| m.start <= 4)
+            .is_some_and(|m| m.start <= 4 || next[..m.start].contains("including"))
     })
 }

@@ -28,7 +28,7 @@ static LEXICON: LazyLock<AhoCorasick> =
 /// Short abbreviations that are facts only when written in capitals ("PT", not "pt").
 const CAPITALS_ONLY: &[&str] = &[
     "pt", "tens", "ct", "uds", "hep", "esi", "ttd", "rom", "slr", "ddd", "hnp", "crps", "mva",
-    "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis", "rtw",
+    "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis", "rtw", "aj", "kj", "silt",
 ];
 
 fn re(pattern: &str) -> Regex {
