@@ -246,6 +246,7 @@ const IMPROVED: &[&str] = &[
 
 const STANCE_AGAINST: &[&str] = &[
     "declin",
+    "turned down",
     "not wish",
     "never",
     "not pursue",
@@ -272,6 +273,11 @@ const STANCE_AGAINST: &[&str] = &[
 ];
 const STANCE_FOR: &[&str] = &[
     "would consider",
+    "wonders if",
+    "wonders whether",
+    "requesting",
+    "go ahead",
+    "proceed",
     "keen",
     "ready for",
     "ready to",

@@ -485,6 +485,7 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("previously", Role::Post(H)),
     // Scope ends.
     ("but", Role::Terminator),
+    (", so", Role::Terminator),
     ("however", Role::Terminator),
     ("although", Role::Terminator),
     ("though", Role::Terminator),
