@@ -887,6 +887,17 @@ fn engine_facts(
             FactKind::UrineDrugScreen if given(p) => match fact.result {
                 Some(TestResult::Inconsistent) => &[C::AberrantBehavior],
                 _ if value == "cures" => &[],
+                // A screen dated more than the interval before the request is monitoring that
+                // has lapsed: the next one is due.
+                _ if fact
+                    .date
+                    .zip(date)
+                    .and_then(|(d, now)| weeks_between(d, now))
+                    .is_some_and(|w| w > thresholds.drug_screen_interval_weeks) =>
+                {
+                    push_as(&mut out, C::OpioidMonitoring, Polarity::Negated, fact);
+                    continue;
+                }
                 _ => &[C::OpioidMonitoring],
             },
             FactKind::AberrantBehavior => &[C::AberrantBehavior],

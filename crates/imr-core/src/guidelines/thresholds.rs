@@ -15,6 +15,9 @@ pub struct Thresholds {
     pub postsurgical_period_weeks: f64,
     /// Over this age, a patient taking NSAIDs is at risk of GI events.
     pub nsaid_gi_risk_age: f64,
+    /// A urine drug screen older than this many weeks is no longer recent monitoring (MTUS:
+    /// at least twice a year on chronic opioids).
+    pub drug_screen_interval_weeks: f64,
 }
 
 /// The names rule files may set.
@@ -23,6 +26,7 @@ pub const NAMES: &[&str] = &[
     "acute_fracture_weeks",
     "postsurgical_period_weeks",
     "nsaid_gi_risk_age",
+    "drug_screen_interval_weeks",
 ];
 
 impl Thresholds {
@@ -43,6 +47,7 @@ impl Thresholds {
             acute_fracture_weeks: get("acute_fracture_weeks")?,
             postsurgical_period_weeks: get("postsurgical_period_weeks")?,
             nsaid_gi_risk_age: get("nsaid_gi_risk_age")?,
+            drug_screen_interval_weeks: get("drug_screen_interval_weeks")?,
         })
     }
 }
