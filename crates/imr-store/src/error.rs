@@ -17,6 +17,8 @@ pub enum StoreError {
          (the limit is a setting: --max-document-bytes)"
     )]
     DocumentTooLarge { detail: String, limit: u64 },
+    #[error("case {case} is {status}: its sign form is no longer kept as a draft")]
+    NoDraft { case: CaseNumber, status: String },
     #[error("the document is empty (0 bytes); nothing was stored")]
     EmptyDocument,
     #[error("the store already holds data; import only restores into an empty store")]
