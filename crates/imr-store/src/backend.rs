@@ -291,7 +291,7 @@ where
         match declared {
             Some(0) => Err(crate::StoreError::EmptyDocument),
             Some(size) if size > limit => Err(crate::StoreError::DocumentTooLarge {
-                detail: format!("{size} bytes"),
+                detail: format!("it is {}", imr_core::text::binary_size(size)),
                 limit,
             }),
             _ => Ok(()),
@@ -332,7 +332,7 @@ where
             if total > limit {
                 // Dropping the transaction rolls back what was written.
                 return Err(crate::StoreError::DocumentTooLarge {
-                    detail: format!("more than {limit} bytes arrived"),
+                    detail: "more than that arrived".to_string(),
                     limit,
                 });
             }
@@ -355,7 +355,7 @@ where
         }
         let sha256 = crate::export::to_hex(&hasher.finalize());
         let size = i64::try_from(total).map_err(|_| crate::StoreError::DocumentTooLarge {
-            detail: format!("{total} bytes"),
+            detail: format!("it is {}", imr_core::text::binary_size(total)),
             limit,
         })?;
         sqlx::query("UPDATE documents SET size = $1, sha256 = $2, chunks = $3 WHERE id = $4")
