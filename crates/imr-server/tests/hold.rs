@@ -467,7 +467,10 @@ async fn an_idle_web_session_ends_and_a_used_one_lives_on() {
     let (status, location, _) = server.page("/queue", &session).await;
     assert_eq!(
         (status, location.as_deref()),
-        (StatusCode::SEE_OTHER, Some("/login?next=%2Fqueue")),
-        "an idle session ended"
+        (
+            StatusCode::SEE_OTHER,
+            Some("/login?next=%2Fqueue&reason=idle")
+        ),
+        "an idle session ended, and the login says why"
     );
 }

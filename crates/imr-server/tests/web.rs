@@ -185,7 +185,11 @@ async fn the_whole_story_through_the_forms() {
     let _ = &reviewers;
     let other = Browser::login(&server, "rev-pmr", "rev-pmr-password-long").await;
     let (s, _) = other.get(&format!("/cases/{number}")).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "a case one may not see is not found"
+    );
     let reviewer = Browser::login(&server, "rev-ortho", "rev-ortho-password-long").await;
     let (s, html) = reviewer.get(&format!("/cases/{number}")).await;
     assert_eq!(s, StatusCode::OK);
