@@ -307,6 +307,45 @@ async fn downloads_keep_their_name_and_type_and_the_text_is_shown_beside_the_ori
     assert!(html.contains("no document"), "{html}");
 }
 
+/// A file name that would read otherwise than it is (a right-to-left override makes
+/// `invoice\u{202E}fdp.exe` show as `invoiceexe.pdf`; zero-width and private-use characters
+/// hide in it) is stored without them, and downloads under that name.
+#[tokio::test]
+async fn unseen_characters_are_removed_from_stored_file_names() {
+    let server = server().await;
+    let number = open_case(&server).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (status, _, report) = clerk
+        .post_multipart(
+            &format!("/cases/{number}/uploads"),
+            &[
+                field("csrf", &clerk.csrf),
+                field("kind", "correspondence"),
+                file(
+                    "\u{FEFF}letter\u{200B} to\u{E000} the worker\u{202E}txt.exe",
+                    "text/plain",
+                    b"A fictional letter.".to_vec(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let docs = documents(&server, &number).await;
+    assert_eq!(docs[0]["filename"], "letter to the workertxt.exe");
+    let id = docs[0]["id"].as_i64().expect("id");
+    let resp = clerk.get_raw(&format!("/documents/{id}")).await;
+    let disposition = resp.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .to_string();
+    assert!(
+        disposition.ends_with("filename*=UTF-8''letter%20to%20the%20workertxt.exe"),
+        "{disposition}"
+    );
+    let (_, page) = clerk.get(&format!("/cases/{number}")).await;
+    assert!(!page.contains('\u{202E}') && !page.contains('\u{200B}'));
+}
+
 #[tokio::test]
 async fn an_upload_without_its_token_stores_nothing() {
     let server = server().await;
