@@ -673,7 +673,12 @@ async fn check_bad_documents(h: Harness) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::DocumentTooLarge { .. }), "{err}");
-    assert!(err.to_string().contains("200000000 bytes"), "{err}");
+    // Sizes as people read them: the file's and the limit's, in binary units.
+    assert!(
+        err.to_string()
+            .contains("larger than the limit of 64 MiB (it is 191 MiB)"),
+        "{err}"
+    );
     // 200 MB not announced: refused once the limit is passed, and what was written is undone.
     let mut stream = Trickle { left: 200_000_000 };
     let err = s
