@@ -1,5 +1,5 @@
-//! Text helpers shared by the readers: dates as the letters write them, and joining wrapped lines
-//! back into paragraphs.
+//! Text helpers shared by the readers: dates as the letters write them, joining wrapped lines
+//! back into paragraphs, the characters no typed field may hold, and sizes as people read them.
 
 use std::sync::LazyLock;
 
@@ -35,6 +35,81 @@ pub fn parse_us_date(text: &str, not_after: Option<Date>) -> Option<Date> {
 /// Formats a date as the letters print it: `MM/DD/YYYY`.
 pub fn format_us_date(date: Date) -> String {
     format!("{:02}/{:02}/{:04}", date.month(), date.day(), date.year())
+}
+
+/// Why a character has no place in text a person typed or a file name, if it has none: it is
+/// not drawn, or not drawn as itself, so a letter or a name could read differently from what it
+/// holds.
+pub fn unseen_character(c: char) -> Option<&'static str> {
+    if c.is_control() {
+        Some("a control character")
+    } else if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        Some("a bidirectional override")
+    } else if is_format(c) {
+        Some("a format character")
+    } else if matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
+    {
+        Some("a private-use character")
+    } else if matches!(c, '\u{FDD0}'..='\u{FDEF}') || (c as u32) & 0xFFFE == 0xFFFE {
+        // The last two code points of every plane, and the block set aside in Arabic
+        // Presentation Forms-A, are noncharacters.
+        Some("a noncharacter")
+    } else {
+        None
+    }
+}
+
+/// The format characters (general category Cf) of Unicode 16: zero-width spaces and joiners,
+/// direction marks, the byte order mark, invisible operators, tags, and the like.
+fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// A size as people read it, in the binary units memory and limits are set in: "812 bytes",
+/// "64 KiB", "32 MiB", "15.3 MiB" (one decimal under 100 when the value is not whole).
+pub fn binary_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if bytes < 1024 {
+        return if bytes == 1 {
+            "1 byte".to_string()
+        } else {
+            format!("{bytes} bytes")
+        };
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1023.95 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value.fract() == 0.0 || value >= 99.95 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
 
 /// Joins wrapped lines into one paragraph: whitespace runs become one space, and a word broken
@@ -79,6 +154,43 @@ fn ends_with_broken_word(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_binary_units() {
+        assert_eq!(binary_size(0), "0 bytes");
+        assert_eq!(binary_size(1), "1 byte");
+        assert_eq!(binary_size(1023), "1023 bytes");
+        assert_eq!(binary_size(1024), "1 KiB");
+        assert_eq!(binary_size(64 * 1024), "64 KiB");
+        assert_eq!(binary_size(33_554_432), "32 MiB");
+        assert_eq!(binary_size(16_000_000), "15.3 MiB");
+        assert_eq!(binary_size(812_400), "793 KiB");
+        assert_eq!(binary_size(1024 * 1024 - 1), "1.0 MiB");
+        assert_eq!(binary_size(3 * 1024 * 1024 * 1024 / 2), "1.5 GiB");
+        assert_eq!(binary_size(u64::MAX), "16384 PiB");
+    }
+
+    #[test]
+    fn unseen_characters_are_named_by_kind() {
+        for (c, kind) in [
+            ('\u{7}', "a control character"),
+            ('\u{202E}', "a bidirectional override"),
+            ('\u{200B}', "a format character"),
+            ('\u{FEFF}', "a format character"),
+            ('\u{00AD}', "a format character"),
+            ('\u{E0041}', "a format character"),
+            ('\u{E000}', "a private-use character"),
+            ('\u{10FFFD}', "a private-use character"),
+            ('\u{FDD0}', "a noncharacter"),
+            ('\u{FFFE}', "a noncharacter"),
+            ('\u{1FFFF}', "a noncharacter"),
+        ] {
+            assert_eq!(unseen_character(c), Some(kind), "U+{:04X}", c as u32);
+        }
+        for c in ['a', 'é', 'Ñ', '王', '\u{A0}', '—', '\u{1F600}', '\u{FFFD}'] {
+            assert_eq!(unseen_character(c), None, "U+{:04X}", c as u32);
+        }
+    }
 
     fn date(y: i16, m: i8, d: i8) -> Date {
         Date::new(y, m, d).expect("valid test date")

@@ -8,12 +8,14 @@
   const list = zone.querySelector(".drop-list");
   const hint = zone.querySelector(".drop-hint");
   if (hint) hint.hidden = false;
+  // As the server writes sizes (imr_core::text::binary_size): "812 bytes", "32 MiB", "15.3 MiB".
   function size(bytes) {
-    if (bytes < 1000) return bytes + " bytes";
-    const units = ["KB", "MB", "GB"];
-    let value = bytes / 1000, unit = 0;
-    while (value >= 999.95 && unit < units.length - 1) { value /= 1000; unit += 1; }
-    return (value < 99.95 ? value.toFixed(1) : value.toFixed(0)) + " " + units[unit];
+    if (bytes < 1024) return bytes === 1 ? "1 byte" : bytes + " bytes";
+    const units = ["KiB", "MiB", "GiB", "TiB"];
+    let value = bytes / 1024, unit = 0;
+    while (value >= 1023.95 && unit < units.length - 1) { value /= 1024; unit += 1; }
+    const whole = Number.isInteger(value) || value >= 99.95;
+    return (whole ? value.toFixed(0) : value.toFixed(1)) + " " + units[unit];
   }
   function show() {
     list.replaceChildren();

@@ -103,9 +103,12 @@ async fn login(
     axum::Extension(client): axum::Extension<crate::ClientAddr>,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, Response> {
-    let (token, session) = auth::login(
+    let auth::LoggedIn { token, session, .. } = auth::login(
         &state,
-        client.0,
+        auth::LoginFrom {
+            address: client.0,
+            device: None,
+        },
         &body.username,
         &body.password,
         SessionKind::Api,
@@ -271,7 +274,7 @@ async fn list_cases(
 
 /// One case with its running deadlines. The view is written to the audit log.
 #[utoipa::path(get, path = "/api/cases/{number}", params(("number" = String, Path, description = "case number, e.g. CM26-0000001")),
-    responses((status = 200, body = Object), (status = 401), (status = 403, description = "not your case"), (status = 404)),
+    responses((status = 200, body = Object), (status = 401), (status = 403, description = "a role that may not see cases"), (status = 404, description = "no such case, or not one you may see")),
     security(("bearer" = [])))]
 async fn get_case(
     State(state): State<AppState>,
@@ -400,7 +403,7 @@ pub async fn document_download(
     let Some(info) = state.store.document(id).await? else {
         return Err(ApiError::not_found(format!("no document {id}")));
     };
-    cases::view_case(state, who, info.case_number.as_str()).await?;
+    cases::view_document_case(state, who, &info).await?;
     let bytes = state.store.read_document(id).await?;
     let media = if info.media_type.starts_with("text/html") {
         // Never let a stored document run as a page of this site.

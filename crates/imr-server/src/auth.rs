@@ -1,6 +1,8 @@
-//! Who is asking: passwords (argon2), session cookies for the web, bearer tokens for the API,
-//! login slowed down after failures (per username and client address, never locked), one-time
-//! passwords that must be changed, and the rules of who may see and do what.
+//! Who is asking: passwords (argon2), session cookies for the web (ended after an idle timeout,
+//! but kept so that a form sent after it is kept as a draft), bearer tokens for the API, login
+//! slowed down after failures (per username and client address, or per browser for one with a
+//! device cookie from an earlier login; never locked), one-time passwords that must be changed,
+//! and the rules of who may see and do what (a case one may not see is not found).
 //!
 //! Tokens are 32 random bytes in hex; the store keeps only their SHA-256, so a copy of the
 //! database cannot be used to log in.
@@ -162,20 +164,53 @@ fn throttle_client(client: Option<IpAddr>) -> String {
     client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
 }
 
+/// Where a login attempt comes from, as the throttle counts it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoginFrom<'a> {
+    /// The client's address, when the server knows it.
+    pub address: Option<IpAddr>,
+    /// The device cookie the browser sent, if any (the web only).
+    pub device: Option<&'a str>,
+}
+
+/// A login that succeeded.
+pub struct LoggedIn {
+    pub token: String,
+    pub session: Session,
+    /// The browser showed a device cookie an earlier login to this account set.
+    pub known_device: bool,
+}
+
 /// Checks a username and password. Failures slow down the next attempt of the same username
 /// from the same address (exponential backoff, `Settings::throttle`); the right password from
-/// another address is never held back. The throttle lives in the store, so servers sharing it
-/// count together, and it fails closed. On success opens a session of `kind` and returns its
-/// token and the session.
+/// another address is never held back. A browser that logged in to the account before
+/// (its device cookie, [`remember_device`]) is counted on its own instead of with its address,
+/// so an attacker guessing from the same address (an office behind one NAT) does not slow its
+/// user down, as OWASP's device cookies have it; it is slowed by its own failures alone. The
+/// throttle lives in the store, so servers sharing it count together, and it fails closed.
+/// On success opens a session of `kind`.
 pub async fn login(
     state: &AppState,
-    client: Option<IpAddr>,
+    from: LoginFrom<'_>,
     username: &str,
     password: &str,
     kind: SessionKind,
-) -> Result<(String, Session), LoginError> {
+) -> Result<LoggedIn, LoginError> {
     let now = unix_now();
-    let (name_key, client_key) = (throttle_name(username), throttle_client(client));
+    let name_key = throttle_name(username);
+    let known_device = match from.device {
+        Some(device) => state
+            .accounts
+            .is_login_device(&token_hash(device), &name_key, now)
+            .await
+            .map_err(throttle_unavailable)?,
+        None => false,
+    };
+    let client_key = match from.device {
+        // A short prefix of the hash names the device: enough to tell devices apart.
+        Some(device) if known_device => format!("device:{}", &token_hash(device)[..32]),
+        _ => throttle_client(from.address),
+    };
     let attempt = state
         .accounts
         .begin_login_attempt(&name_key, &client_key, now, &state.settings.throttle)
@@ -191,7 +226,7 @@ pub async fn login(
     };
     // The attempt is already counted as a failure; a success clears the count.
     let Some(user) = check_password(state, username, password).await? else {
-        tracing::warn!(failures, "failed login");
+        tracing::warn!(failures, known_device, "failed login");
         return Err(LoginError::Wrong);
     };
     state
@@ -202,9 +237,46 @@ pub async fn login(
     if kind == SessionKind::Api && user.must_change_password {
         return Err(LoginError::MustChangePassword);
     }
-    open_session(state, user, kind)
+    let (token, session) = open_session(state, user, kind)
         .await
-        .map_err(LoginError::Store)
+        .map_err(LoginError::Store)?;
+    Ok(LoggedIn {
+        token,
+        session,
+        known_device,
+    })
+}
+
+/// The cookie that marks a browser which logged in to an account (see [`login`]).
+pub const DEVICE_COOKIE: &str = "imr_device";
+/// How long a device cookie is honoured.
+pub const DEVICE_SECONDS: i64 = 180 * 24 * 3600;
+/// Devices remembered per user; past it the oldest are forgotten.
+const DEVICES_PER_USER: u32 = 10;
+
+/// Remembers the browser of a successful web login: a new device token, kept in the store as its
+/// SHA-256, returned as the `Set-Cookie` value that gives it to the browser (sent back only to
+/// `/login`).
+pub async fn remember_device(state: &AppState, user_id: i64) -> Result<String, ApiError> {
+    let token = random_hex(32)?;
+    let now = unix_now();
+    state
+        .accounts
+        .add_login_device(
+            &token_hash(&token),
+            user_id,
+            now,
+            now + DEVICE_SECONDS,
+            DEVICES_PER_USER,
+        )
+        .await?;
+    Ok(web_cookie(
+        DEVICE_COOKIE,
+        token,
+        "/login",
+        Some(DEVICE_SECONDS),
+        &state.settings,
+    ))
 }
 
 /// The user if the password is theirs and the account is enabled.
@@ -424,10 +496,13 @@ pub struct Principal {
     pub csrf_token: String,
     /// The hash of the token that authenticated the request (to log out).
     pub token_sha256: String,
+    /// For a web session: the seconds it has left unless used again (the pages warn before
+    /// it ends).
+    pub idle_seconds_left: Option<i64>,
 }
 
 impl Principal {
-    fn of(session: Session, token_sha256: String) -> Principal {
+    fn of(session: Session, token_sha256: String, idle_seconds_left: Option<i64>) -> Principal {
         Principal {
             user_id: session.user.id,
             username: session.user.username,
@@ -436,6 +511,7 @@ impl Principal {
             case_number: session.user.case_number,
             csrf_token: session.csrf_token,
             token_sha256,
+            idle_seconds_left,
         }
     }
 
@@ -468,15 +544,13 @@ impl Principal {
         }
     }
 
-    /// Refuses a case the user may not see.
+    /// Refuses a case the user may not see as if it did not exist: the same 404 and words as
+    /// for a number no case has, so that trying numbers shows nothing of which exist.
     pub fn check_view(&self, case: &Case) -> ApiResult<()> {
         if self.may_view(case) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!(
-                "case {} is not one you may see (it is not assigned to you)",
-                case.number
-            )))
+            Err(ApiError::not_found(format!("no case {}", case.number)))
         }
     }
 }
@@ -520,36 +594,70 @@ pub fn web_cookie(
     cookie.build().to_string()
 }
 
-/// The session behind a token, if it is live: not expired, and for the web not idle longer than
-/// `Settings::session_idle_seconds` (an idle one is ended). Use is noted at most every minute
-/// (sooner for short idle timeouts), so a page view is not a write each time.
+/// What a request's token finds.
+enum Found {
+    /// A live session (and whether its password must be changed first).
+    Live(Principal, bool),
+    /// A web session unused longer than `Settings::session_idle_seconds`: ended, but kept until
+    /// it expires so that a form sent with it can still be kept as its user's draft (see
+    /// [`WebUserOrIdle`]). It authorizes nothing else.
+    Idle(Principal),
+}
+
+/// The session behind a token, if it exists and has not expired. A web session idle too long
+/// is [`Found::Idle`]; a live one's use is noted at most every minute (sooner for short idle
+/// timeouts), so a page view is not a write each time.
+async fn find_session(
+    state: &AppState,
+    token: &str,
+    kind: SessionKind,
+) -> ApiResult<Option<Found>> {
+    let hash = token_hash(token);
+    let now = unix_now();
+    let session = match state.accounts.session(&hash, now).await? {
+        Some(session) if session.kind == kind => session,
+        _ => return Ok(None),
+    };
+    let idle_limit = state.settings.session_idle_seconds;
+    if kind == SessionKind::Web && now - session.last_seen > idle_limit {
+        return Ok(Some(Found::Idle(Principal::of(session, hash, Some(0)))));
+    }
+    let mut last_seen = session.last_seen;
+    if now - last_seen >= (idle_limit / 4).clamp(1, 60) {
+        state.accounts.touch_session(&hash, now).await?;
+        last_seen = now;
+    }
+    let left = (kind == SessionKind::Web).then(|| idle_limit - (now - last_seen));
+    let must_change = session.user.must_change_password;
+    Ok(Some(Found::Live(
+        Principal::of(session, hash, left),
+        must_change,
+    )))
+}
+
+/// The live session behind a token.
 async fn live_session(
     state: &AppState,
     token: &str,
     kind: SessionKind,
 ) -> ApiResult<(Principal, bool)> {
-    let hash = token_hash(token);
-    let now = unix_now();
-    let expired = || {
-        ApiError::new(
+    match find_session(state, token, kind).await? {
+        Some(Found::Live(p, must_change)) => Ok((p, must_change)),
+        _ => Err(ApiError::new(
             axum::http::StatusCode::UNAUTHORIZED,
             "the token is unknown or has expired: log in again",
-        )
-    };
-    let session = match state.accounts.session(&hash, now).await? {
-        Some(session) if session.kind == kind => session,
-        _ => return Err(expired()),
-    };
-    let idle_limit = state.settings.session_idle_seconds;
-    if kind == SessionKind::Web && now - session.last_seen > idle_limit {
-        state.accounts.delete_session(&hash).await?;
-        return Err(expired());
+        )),
     }
-    if now - session.last_seen >= (idle_limit / 4).clamp(1, 60) {
-        state.accounts.touch_session(&hash, now).await?;
-    }
-    let must_change = session.user.must_change_password;
-    Ok((Principal::of(session, hash), must_change))
+}
+
+/// Notes that a web session was used now (the "stay logged in" button); returns the seconds it
+/// has left.
+pub async fn keep_session(state: &AppState, who: &Principal) -> ApiResult<i64> {
+    state
+        .accounts
+        .touch_session(&who.token_sha256, unix_now())
+        .await?;
+    Ok(state.settings.session_idle_seconds)
 }
 
 /// An API caller, authenticated by a bearer token.
@@ -583,6 +691,46 @@ fn note_user(parts: &Parts, user_id: i64) {
     }
 }
 
+/// Why the login page is shown: `?reason=` in its address.
+pub const REASON_IDLE: &str = "idle";
+/// The session ended for want of use and the form sent with it was kept as a draft.
+pub const REASON_EXPIRED: &str = "expired";
+
+/// The login page's address for a request without a live session: a page asked for (GET) is
+/// where the login returns to; a form sent without a session is not replayed.
+fn login_address(parts: &Parts, reason: Option<&str>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if parts.method == axum::http::Method::GET {
+        query.append_pair(
+            "next",
+            parts.uri.path_and_query().map_or("/", |p| p.as_str()),
+        );
+    }
+    if let Some(reason) = reason {
+        query.append_pair("reason", reason);
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        "/login".to_string()
+    } else {
+        format!("/login?{query}")
+    }
+}
+
+/// The web session a request's cookie finds, or where to log in instead.
+async fn web_session(parts: &Parts, state: &AppState) -> Result<Found, axum::response::Redirect> {
+    let to_login = |reason| axum::response::Redirect::to(&login_address(parts, reason));
+    let token = session_cookie(&parts.headers).ok_or_else(|| to_login(None))?;
+    match find_session(state, &token, SessionKind::Web).await {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(to_login(None)),
+        Err(e) => {
+            tracing::error!(status = %e.status, "the session could not be read");
+            Err(to_login(None))
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for WebUser {
     type Rejection = axum::response::Redirect;
 
@@ -590,25 +738,50 @@ impl FromRequestParts<AppState> for WebUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<WebUser, Self::Rejection> {
-        // A page asked for (GET) is where the login returns to; a form sent without a
-        // session is not replayed.
-        let login = if parts.method == axum::http::Method::GET {
-            let asked = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-            let next: String = form_urlencoded::byte_serialize(asked.as_bytes()).collect();
-            format!("/login?next={next}")
-        } else {
-            "/login".to_string()
+        let (p, must_change) = match web_session(parts, state).await? {
+            Found::Live(p, must_change) => (p, must_change),
+            Found::Idle(_) => {
+                let login = login_address(parts, Some(REASON_IDLE));
+                return Err(axum::response::Redirect::to(&login));
+            }
         };
-        let to_login = || axum::response::Redirect::to(&login);
-        let token = session_cookie(&parts.headers).ok_or_else(to_login)?;
-        let (p, must_change) = live_session(state, &token, SessionKind::Web)
-            .await
-            .map_err(|_| to_login())?;
         note_user(parts, p.user_id);
         if must_change && !ONE_TIME_PASSWORD_PATHS.contains(&parts.uri.path()) {
             return Err(axum::response::Redirect::to(CHANGE_PASSWORD_PATH));
         }
         Ok(WebUser(p))
+    }
+}
+
+/// A web user whose session may have ended for want of use: only the sign form and its draft
+/// take it, to keep what the reviewer typed before sending them to log in again. A user with a
+/// one-time password is sent to change it, as by [`WebUser`].
+pub enum WebUserOrIdle {
+    Live(Principal),
+    Idle(Principal),
+}
+
+impl FromRequestParts<AppState> for WebUserOrIdle {
+    type Rejection = axum::response::Redirect;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<WebUserOrIdle, Self::Rejection> {
+        match web_session(parts, state).await? {
+            Found::Live(p, true) => {
+                note_user(parts, p.user_id);
+                Err(axum::response::Redirect::to(CHANGE_PASSWORD_PATH))
+            }
+            Found::Live(p, false) => {
+                note_user(parts, p.user_id);
+                Ok(WebUserOrIdle::Live(p))
+            }
+            Found::Idle(p) => {
+                note_user(parts, p.user_id);
+                Ok(WebUserOrIdle::Idle(p))
+            }
+        }
     }
 }
 

@@ -48,6 +48,23 @@ pub async fn view_case_versioned(
     Ok(case)
 }
 
+/// The case of a stored document, if the principal may see it (the view recorded). A document
+/// of a case they may not see is not found, in the words for a document that does not exist.
+pub async fn view_document_case(
+    state: &AppState,
+    who: &Principal,
+    document: &DocumentInfo,
+) -> ApiResult<Case> {
+    view_case(state, who, document.case_number.as_str())
+        .await
+        .map_err(|e| match e.status {
+            axum::http::StatusCode::NOT_FOUND => {
+                ApiError::not_found(format!("no document {}", document.id))
+            }
+            _ => e,
+        })
+}
+
 /// Loads a case the principal may see, without recording a view (for a step on it).
 pub async fn load_case(state: &AppState, who: &Principal, number: &str) -> ApiResult<Case> {
     Ok(load_versioned(state, who, number).await?.value)

@@ -449,7 +449,7 @@ pub(crate) async fn get_stats(
 /// guideline and a rationale snippet. A reviewer or party only for their own case; the view is
 /// written to the audit log.
 #[utoipa::path(get, path = "/api/cases/{number}/precedents", params(("number" = String, Path)),
-    responses((status = 200, body = Object), (status = 401), (status = 403, description = "not your case"), (status = 404),
+    responses((status = 200, body = Object), (status = 401), (status = 403, description = "a role that may not see cases"), (status = 404, description = "no such case, or not one you may see"),
               (status = 503, description = "the server has no corpus index")),
     security(("bearer" = [])))]
 pub(crate) async fn get_precedents(

@@ -194,7 +194,7 @@ fn hit_card(hit: &SearchHit) -> Markup {
             }
             p.muted {
                 (hit.service.replace('_', " "))
-                @if let Some(d) = hit.decision_date { " · decided " (d) }
+                @if let Some(d) = hit.decision_date { " · decided " (crate::web::date(d)) }
                 @if !hit.specialties.is_empty() { " · " (hit.specialties.join(", ")) }
             }
             p { strong { "Request: " }
@@ -410,14 +410,14 @@ const LETTER_STYLE: &str = "article.card { background: #fff; border: 1px solid #
 pub fn letter_view(d: &Determination) -> Markup {
     let header: Vec<(&str, String)> = [
         ("Case Number", d.case_number.clone()),
-        ("Date Assigned", d.date_assigned.map(|x| x.to_string())),
-        ("Decision Date", d.decision_date.map(|x| x.to_string())),
+        ("Date Assigned", d.date_assigned.map(crate::web::date)),
+        ("Decision Date", d.decision_date.map(crate::web::date)),
         ("Priority", d.priority.map(|p| p.as_str().to_string())),
-        ("Date of Injury", d.date_of_injury.map(|x| x.to_string())),
-        ("UR Denial Date", d.ur_denial_date.map(|x| x.to_string())),
+        ("Date of Injury", d.date_of_injury.map(crate::web::date)),
+        ("UR Denial Date", d.ur_denial_date.map(crate::web::date)),
         (
             "Application Received",
-            d.application_received.map(|x| x.to_string()),
+            d.application_received.map(crate::web::date),
         ),
     ]
     .into_iter()

@@ -1,6 +1,6 @@
 //! What a stored file is called when it goes out or comes in: the `Content-Disposition` of a
 //! download (the stored name, safely encoded), the name an upload is stored under, and sizes
-//! as people read them.
+//! as people read them (binary units: "32 MiB").
 
 /// The extension a file of this media type is expected to have, if one is.
 fn extension_of(media_type: &str) -> Option<&'static str> {
@@ -34,11 +34,18 @@ pub fn download_name(id: i64, filename: Option<&str>, media_type: &str) -> Strin
 const MAX_NAME_CHARS: usize = 200;
 
 /// A file name as a client sent it, made safe to store and show: the last part of a path
-/// (some browsers send `C:\...\name.pdf`), without control characters, trimmed, at most
-/// [`MAX_NAME_CHARS`] characters (the extension kept).
+/// (some browsers send `C:\...\name.pdf`), without the characters that are not drawn as
+/// themselves (controls, bidirectional overrides — `invoice\u{202E}fdp.exe` would show as
+/// `invoiceexe.pdf` — other format characters, private-use characters and noncharacters:
+/// `imr_core::text::unseen_character`), trimmed, at most [`MAX_NAME_CHARS`] characters (the
+/// extension kept). Stored names are cleaned again on the way out, so one stored before is
+/// never sent as it was.
 pub fn clean_name(sent: &str) -> String {
     let last = sent.rsplit(['/', '\\']).next().unwrap_or(sent);
-    let name: String = last.chars().filter(|c| !c.is_control()).collect();
+    let name: String = last
+        .chars()
+        .filter(|c| imr_core::text::unseen_character(*c).is_none())
+        .collect();
     let name = name.trim().trim_start_matches('.').trim();
     if name.chars().count() <= MAX_NAME_CHARS {
         return name.to_string();
@@ -76,9 +83,13 @@ pub fn stored_media_type(pdf: bool, bytes: &[u8]) -> &'static str {
 
 /// A `Content-Disposition` value for `name`: `filename` in plain ASCII (anything else, quotes
 /// and backslashes replaced by `_`) for old clients, and `filename*` (RFC 5987/6266,
-/// UTF-8, percent-encoded) with the name exactly. Control characters never reach the header.
+/// UTF-8, percent-encoded) with the name exactly. Control characters, overrides and the other
+/// unseen characters never reach the header.
 pub fn content_disposition(inline: bool, name: &str) -> String {
-    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    let name: String = name
+        .chars()
+        .filter(|c| imr_core::text::unseen_character(*c).is_none())
+        .collect();
     let fallback: String = name
         .chars()
         .map(|c| {
@@ -103,28 +114,10 @@ pub fn content_disposition(inline: bool, name: &str) -> String {
     format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
-/// A size as people read it: "812 bytes", "812 KB", "15.3 MB" (decimal units, as file
-/// managers show them; one decimal under 100, none above).
+/// A size as people read it, in binary units: "812 bytes", "32 MiB", "15.3 MiB" (see
+/// `imr_core::text::binary_size`, which the store's messages use too).
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1000 {
-        return if bytes == 1 {
-            "1 byte".to_string()
-        } else {
-            format!("{bytes} bytes")
-        };
-    }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 999.95 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if value < 99.95 {
-        format!("{value:.1} {}", UNITS[unit])
-    } else {
-        format!("{value:.0} {}", UNITS[unit])
-    }
+    imr_core::text::binary_size(bytes)
 }
 
 #[cfg(test)]
@@ -132,17 +125,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_read_as_people_read_them() {
-        assert_eq!(human_size(0), "0 bytes");
-        assert_eq!(human_size(1), "1 byte");
-        assert_eq!(human_size(999), "999 bytes");
-        assert_eq!(human_size(1000), "1.0 KB");
-        assert_eq!(human_size(812_400), "812 KB");
-        assert_eq!(human_size(99_949), "99.9 KB");
-        assert_eq!(human_size(999_999), "1.0 MB");
-        assert_eq!(human_size(15_300_000), "15.3 MB");
-        assert_eq!(human_size(16_000_000), "16.0 MB");
-        assert_eq!(human_size(2_500_000_000), "2.5 GB");
+    fn sizes_read_in_binary_units() {
+        assert_eq!(human_size(79), "79 bytes");
+        assert_eq!(human_size(32 * 1024 * 1024), "32 MiB");
+        assert_eq!(human_size(15_300_000), "14.6 MiB");
     }
 
     #[test]
@@ -171,6 +157,18 @@ mod tests {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("a\r\nb\u{7}.pdf"), "ab.pdf");
         assert_eq!(clean_name(".hidden"), "hidden");
+        // Nothing that draws otherwise than it reads: overrides, zero-width and format
+        // characters, the byte order mark, private-use characters, noncharacters.
+        assert_eq!(clean_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(
+            clean_name("\u{FEFF}MRI\u{200B} re\u{00AD}port\u{E000}\u{FDD0}\u{FFFF}.pdf"),
+            "MRI report.pdf"
+        );
+        assert_eq!(
+            download_name(9, Some("scan\u{2067}.pdf"), "application/pdf"),
+            "scan.pdf",
+            "a name stored before is cleaned on the way out"
+        );
         let long = format!("{}.pdf", "x".repeat(500));
         let cleaned = clean_name(&long);
         assert_eq!(cleaned.chars().count(), MAX_NAME_CHARS);

@@ -81,9 +81,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match &e {
             StoreError::NotFound { .. } => ApiError::not_found(e.to_string()),
-            StoreError::Duplicate { .. } | StoreError::VersionConflict { .. } => {
-                ApiError::conflict(e.to_string())
-            }
+            StoreError::Duplicate { .. }
+            | StoreError::VersionConflict { .. }
+            | StoreError::NoDraft { .. } => ApiError::conflict(e.to_string()),
             StoreError::DocumentTooLarge { .. } => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string())
             }

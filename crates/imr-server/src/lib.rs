@@ -59,6 +59,10 @@ pub fn app(state: AppState) -> axum::Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            web::with_page_context,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             log_and_secure,
         ))
         .with_state(state)
@@ -292,6 +296,7 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
             case_number: None,
             csrf_token: String::new(),
             token_sha256: String::new(),
+            idle_seconds_left: None,
         };
         match demo::load(&state, &principal).await? {
             Some(users) => {

@@ -391,7 +391,7 @@ async fn page_view(
                     Some(doc) => div.notice.ok role="status" {
                         "The public copy is already issued: "
                         a href={ "/documents/" (doc.id) } { "document " (doc.id) }
-                        ", issued " (doc.received_at) "."
+                        ", issued " (crate::web::when(doc.received_at)) "."
                     },
                     None if may_issue => {
                         p { "Take the second look below before issuing: every replacement is marked, and what was kept that looks like a name or a number is listed apart. The redaction is automatic, and may miss a name or remove too much." }

@@ -181,6 +181,7 @@ async fn the_first_administrator_with_a_generated_password_must_change_it() {
         case_number: None,
         csrf_token: String::new(),
         token_sha256: String::new(),
+        idle_seconds_left: None,
     };
     let demo = imr_server::demo::load(&state, &principal)
         .await

@@ -297,11 +297,25 @@ async fn the_whole_case_through_the_api_with_its_refusals() {
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "assigning twice");
 
-    // Who sees the case: the assignee yes, another reviewer no (403), also not in their list.
+    // Who sees the case: the assignee yes, another reviewer no, also not in their list. The
+    // refusal is the answer for a number no case has (404, the same words), so trying numbers
+    // shows nothing of which exist.
     let (s, _) = server.get(&format!("/api/cases/{n}"), ortho_token).await;
     assert_eq!(s, StatusCode::OK);
     let (s, body) = server.get(&format!("/api/cases/{n}"), pmr_token).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    let missing = "CM26-9999999";
+    let (s_missing, body_missing) = server
+        .get(&format!("/api/cases/{missing}"), pmr_token)
+        .await;
+    assert_eq!(s_missing, StatusCode::NOT_FOUND);
+    assert_eq!(
+        body["error"].as_str().map(|e| e.replace(n.as_str(), "N")),
+        body_missing["error"]
+            .as_str()
+            .map(|e| e.replace(missing, "N")),
+        "the same words as for a case that does not exist"
+    );
     let (_, list) = server.get("/api/cases", pmr_token).await;
     assert_eq!(list, json!([]));
     let (_, list) = server.get("/api/cases", ortho_token).await;
@@ -355,10 +369,15 @@ async fn the_whole_case_through_the_api_with_its_refusals() {
         .await
         .expect("bytes");
     assert_eq!(bytes.as_ref(), records.as_slice(), "byte for byte");
-    let (s, _) = server
+    let (s, body) = server
         .get(&format!("/api/documents/{doc_id}"), pmr_token)
         .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(
+        body["error"],
+        format!("no document {doc_id}"),
+        "as for a document that does not exist"
+    );
 
     // The engine's proposal: one finding per disputed item, with rule or missing information.
     let (s, proposal) = server
@@ -382,7 +401,8 @@ async fn the_whole_case_through_the_api_with_its_refusals() {
     let (s, _) = server.get(&format!("/api/cases/{n}/letter"), &clerk).await;
     assert_eq!(s, StatusCode::CONFLICT);
 
-    // Signing: another reviewer 403, wrong number of decisions 409, then the assignee.
+    // Signing: another reviewer 404 (not their case), a clerk 403, wrong number of decisions
+    // 409, then the assignee.
     let decisions = json!({"decisions": [
         {"request": "MRI of the lumbar spine without contrast", "decision": "Overturned",
          "guideline": "MTUS ACOEM Low Back Complaints", "rationale": "Progressive deficit documented."},
@@ -393,7 +413,7 @@ async fn the_whole_case_through_the_api_with_its_refusals() {
     let (s, _) = server
         .send("POST", &path, Some(pmr_token), Some(decisions.clone()))
         .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = server
         .send("POST", &path, Some(&clerk), Some(decisions.clone()))
         .await;
@@ -584,7 +604,7 @@ async fn deadlines_reviewers_users_and_parties() {
     let (s, _) = server.get(&format!("/api/cases/{n}"), &party).await;
     assert_eq!(s, StatusCode::OK);
     let (s, _) = server.get(&format!("/api/cases/{other}"), &party).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::NOT_FOUND, "another case is not found");
     let (_, list) = server.get("/api/cases", &party).await;
     assert_eq!(list.as_array().expect("list").len(), 1);
     let (s, _) = server
@@ -683,6 +703,7 @@ async fn the_demo_loads_once_with_cases_at_their_stages() {
         case_number: None,
         csrf_token: String::new(),
         token_sha256: String::new(),
+        idle_seconds_left: None,
     };
     let users = imr_server::demo::load(&state, &principal)
         .await

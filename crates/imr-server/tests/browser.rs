@@ -1,11 +1,15 @@
 //! The browser test: Debian's headless Chromium driven through chromedriver (WebDriver, spoken
-//! directly over HTTP) against a real server. The walk: the intake clerk opens an application
-//! with 5 disputed items and its PDF, assigns it, uploads the UR decision and the records as
-//! files (a PDF read into the clinical text, shown beside the original); the reviewer logs
-//! in, reviews (nothing pre-set), follows an evidence of the checklist to its document (the
-//! span marked and scrolled to), chooses each decision by hand, sees a form error keep the
-//! input and Enter lead to the preview only, signs from the preview of the whole letter
-//! ("Sign and issue"), downloads the letter PDF and issues the redacted public copy.
+//! directly over HTTP) against a real server. The walk, a whole day: the intake clerk opens an
+//! application with 5 disputed items, the worker's details and its PDF (Enter in a field
+//! submits nothing), assigns it, uploads the UR decision and the records as files (a PDF read
+//! into the clinical text, shown beside the original); the reviewer logs in, reviews (nothing
+//! pre-set), follows an evidence of the checklist to its document (the span marked and scrolled
+//! to), chooses each decision by hand, sees a form error keep the input, types on while the
+//! draft is saved, is warned before the session ends for want of use, sends the form after it
+//! ended and is asked to log in again with the draft kept, lands back on the case with the form
+//! as it was left, previews the whole letter and signs it there ("Sign and issue"), downloads
+//! the letter PDF; quality review issues the redacted public copy. At phone width the queue and
+//! the case page scroll neither the page nor a table sideways.
 //! A screenshot of each page goes to docs/screenshots/ when IMR_UPDATE_SCREENSHOTS is set (to a
 //! temporary folder otherwise).
 //!
@@ -50,6 +54,28 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The idle timeout of the whole day's server: short, so that the reviewer's session ends
+/// during the walk; long enough that no other step of it comes near.
+const IDLE_SECONDS: i64 = 30;
+
+/// Waits (up to `seconds`) until `script` returns true.
+async fn wait_until(d: &Driver, script: &str, seconds: u64, what: &str) {
+    for _ in 0..seconds * 10 {
+        if d.script(script, json!([])).await == json!(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what}: not within {seconds} s");
+}
+
+/// At phone width (375 px): neither the page nor anything in it scrolls sideways (a table
+/// inside a box that scrolls hides its last columns), and every deadline cell is on screen.
+const PHONE_FIT: &str = "const w = document.documentElement.clientWidth; \
+    const scrolling = [...document.querySelectorAll('body *')].filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1).map(e => e.tagName.toLowerCase() + '.' + e.className); \
+    const deadlines = [...document.querySelectorAll('td.deadline')].map(e => e.getBoundingClientRect()); \
+    return [document.documentElement.scrollWidth, w, scrolling, deadlines.every(r => r.left >= 0 && r.right <= w + 1 && r.width > 0), deadlines.length]";
+
 #[tokio::test]
 async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     if !imr_testkit::browser() {
@@ -57,6 +83,7 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     }
     let server = TestServer::start_with(imr_server::Settings {
         max_upload_bytes: 4 * 1024 * 1024,
+        session_idle_seconds: IDLE_SECONDS,
         ..common::test_settings()
     })
     .await;
@@ -110,6 +137,9 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
         "signature.date": s(&app["signature"]["date"]), "filed": s(&app["filed"]),
         "ur_decision.items[1].ur_outcome": "modified",
         "ur_decision.items[1].authorized": "4 sessions",
+        "worker_address": "41 Fictional Way, Fresno CA 93701",
+        "worker_phone": "(559) 555-0182",
+        "worker_date_of_birth": "1979-06-15",
     });
     for (i, item) in ITEMS.iter().enumerate() {
         values[format!("ur_decision.items[{i}].request")] = json!(item);
@@ -121,6 +151,18 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     .await;
     d.type_in("#application_file", &application_pdf.display().to_string())
         .await;
+    // Enter in a field submits nothing: no row is added, no case half typed is opened.
+    let rows = "return document.querySelectorAll('#item-rows .item-row').length";
+    assert_eq!(d.script(rows, json!([])).await, json!(5));
+    d.type_in("#claim_number", "\u{E007}").await;
+    d.type_in("#worker_phone", "\u{E007}").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(d.url().await.ends_with("/intake"), "nothing was sent");
+    assert_eq!(
+        d.script(rows, json!([])).await,
+        json!(5),
+        "Enter added no disputed item"
+    );
     d.screenshot("02-intake").await;
     d.click("#intake button.primary").await;
     d.wait_for("Timeline").await;
@@ -290,8 +332,8 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     .await;
     d.screenshot("06a-sign-form-error").await;
 
-    // With the summary, Enter in a field goes to the preview of the whole letter, which
-    // signs nothing; "Sign and issue" there signs.
+    // The reviewer types on: the summary and the guidelines. The form is kept as a draft on
+    // the server a moment after each change.
     d.type_in(
         "#clinical_summary",
         "A fictional worker with low back pain. Theodora Pinecastle reports it began at work.",
@@ -305,7 +347,67 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
         )
         .await;
     }
+    d.wait_for("Draft saved").await;
+
+    // Then the reviewer is called away. Before the session ends the page warns; once it has
+    // ended, it says so.
+    wait_until(
+        &d,
+        "return !document.getElementById('idle-warning').hidden",
+        IDLE_SECONDS as u64 + 5,
+        "the warning before the session ends",
+    )
+    .await;
+    let warning = d.text().await;
+    assert!(warning.contains("Your session ends in"), "{warning}");
+    d.script("window.scrollTo(0, 0)", json!([])).await;
+    d.screenshot("06c-idle-warning").await;
+    wait_until(
+        &d,
+        "return document.getElementById('idle-warning').textContent.includes('has ended')",
+        IDLE_SECONDS as u64 + 5,
+        "the session's end",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await; // the server's clock past it too
+
+    // Back, the reviewer types the last guideline and presses Enter: the form goes to the
+    // server with the session ended. It is kept as the draft, and the login says so.
     d.type_in("#guideline_1", "MTUS Chronic Pain\u{E007}").await;
+    let login = d.wait_for("your draft was kept").await;
+    assert!(login.contains("Your session expired"), "{login}");
+    assert!(d.url().await.contains("reason=expired"));
+    d.screenshot("06d-session-expired").await;
+    d.type_in("#username", "rev-ortho").await;
+    d.type_in("#password", "rev-ortho-password-long").await;
+    d.click("button[type=submit]").await;
+    d.wait_for("is back in the form").await;
+    assert!(
+        d.url().await.ends_with(&format!("/cases/{number}")),
+        "the login returned to the case"
+    );
+    let restored = d
+        .script(
+            "return [...document.querySelectorAll('#sign input:checked')].map(e => e.name + '=' + e.value).join(' ') + ' | ' + [0, 1, 2, 3, 4].map(i => document.getElementById('rationale_' + i).value).join(' / ') + ' | ' + document.getElementById('guideline_1').value + ' | ' + document.getElementById('clinical_summary').value",
+            json!([]),
+        )
+        .await;
+    let restored = restored.as_str().expect("text");
+    assert!(
+        restored.starts_with("decision_0=Overturned decision_1=Upheld decision_2=Upheld decision_3=Upheld decision_4=Overturned | ")
+            && restored.contains(&rationales.join(" / "))
+            && restored.contains("| MTUS Chronic Pain | A fictional worker with low back pain."),
+        "the form is as it was left, the last guideline typed after the end included: {restored}"
+    );
+    d.script(
+        "document.getElementById('draft-status').scrollIntoView({block: 'center'})",
+        json!([]),
+    )
+    .await;
+    d.screenshot("06e-draft-restored").await;
+
+    // The preview of the whole letter signs nothing; "Sign and issue" there signs.
+    d.click("#sign button[value=preview]").await;
     let preview = d.wait_for("Nothing is signed yet").await;
     assert!(preview.contains("Sign and issue"));
     let letter = d
@@ -389,7 +491,11 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     let page = d.wait_for("Documents").await;
     assert!(page.contains("public copy"), "stored with the case");
 
-    // At phone width the case's documents and a document's page fit the screen.
+    // At phone width the queue, the case (its documents, and the criteria checklist the
+    // administrator sees) and a document's page fit the screen, tables included.
+    d.login(&server, "admin", common::ADMIN_PASSWORD).await;
+    d.go(&server.url(&format!("/cases/{number}"))).await;
+    d.wait_for("Criteria of the guideline section").await;
     let document_page = d
         .script(
             "return [...document.querySelectorAll('td a[href$=\"/view\"]')].find(a => a.textContent.includes('Progress notes')).getAttribute('href')",
@@ -404,21 +510,34 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     )
     .await;
     for path in [
+        "/queue".to_string(),
         format!("/cases/{number}"),
         document_page.as_str().expect("href").to_string(),
     ] {
         d.go(&server.url(&path)).await;
         d.wait_for("Log out").await;
-        let widths = d
-            .script(
-                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+        let fit = d.script(PHONE_FIT, json!([])).await;
+        assert!(
+            fit[0].as_i64() <= fit[1].as_i64(),
+            "{path}: no sideways scroll at 375 px: {fit}"
+        );
+        if !path.contains("/documents/") {
+            assert_eq!(fit[2], json!([]), "{path}: nothing scrolls sideways: {fit}");
+            assert_eq!(
+                fit[3],
+                json!(true),
+                "{path}: every deadline on screen: {fit}"
+            );
+        }
+        if path.starts_with("/cases/") {
+            // The tables as cards: the documents, then an item's criteria.
+            d.script(
+                "document.getElementById('documents').scrollIntoView()",
                 json!([]),
             )
             .await;
-        assert!(
-            widths[0].as_i64() <= widths[1].as_i64(),
-            "{path}: no sideways scroll at 375 px: {widths}"
-        );
+            d.screenshot("13b-case-tables-phone").await;
+        }
     }
     d.cmd("DELETE", "", json!({})).await;
 }
@@ -545,6 +664,23 @@ async fn a_queue_of_three_thousand_cases_and_phone_width_in_chromium() {
             "{path}: no sideways scroll at 375 px: {fit}"
         );
         assert_eq!(fit[2], json!(true), "{path}: the navigation is on screen");
+        let inside = d.script(PHONE_FIT, json!([])).await;
+        assert_eq!(
+            inside[2],
+            json!([]),
+            "{path}: nothing scrolls sideways: {inside}"
+        );
+        assert_eq!(
+            inside[3],
+            json!(true),
+            "{path}: every deadline on screen: {inside}"
+        );
+        if path == "/queue" {
+            assert!(
+                inside[4].as_u64().unwrap_or(0) > 0,
+                "the queue shows deadlines"
+            );
+        }
         d.screenshot(shot).await;
     }
     d.cmd("DELETE", "", json!({})).await;

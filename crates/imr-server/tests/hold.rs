@@ -1,7 +1,8 @@
 //! The server holds under simple abuse, against a real server on 127.0.0.1 (bounded counts
 //! and times, loopback only): half-sent requests and idle connections are closed, a slow body
-//! is cut, failed logins slow the (username, address) pair without locking the user out and
-//! answer unknown names as known ones, pages and the API are not cached, sessions are capped
+//! is cut, failed logins slow the (username, address) pair without locking the user out (nor a
+//! browser that logged in before: its device cookie is its own pair) and answer unknown names
+//! as known ones, pages and the API are not cached, sessions are capped
 //! and end when idle.
 
 mod serving;
@@ -378,6 +379,142 @@ async fn the_web_login_form_is_throttled_the_same_way() {
     }
 }
 
+/// A web login through the form from `address` (X-Forwarded-For, behind a trusted proxy),
+/// with a device cookie when given: the status, the session cookie and the device cookie set.
+async fn office_login(
+    server: &Server,
+    username: &str,
+    password: &str,
+    address: &str,
+    device: Option<&str>,
+) -> (StatusCode, Option<String>, Option<String>) {
+    let page = server
+        .client
+        .get(server.url("/login"))
+        .send()
+        .await
+        .expect("login page");
+    let csrf_cookie = serving::cookie_of(&page, "imr_login_csrf").expect("cookie");
+    let csrf = serving::hidden_csrf(&page.text().await.expect("html"));
+    let cookies = match device {
+        Some(device) => format!("{csrf_cookie}; {device}"),
+        None => csrf_cookie,
+    };
+    let response = server
+        .client
+        .post(server.url("/login"))
+        .header("cookie", cookies)
+        .header("X-Forwarded-For", address)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("login");
+    (
+        response.status(),
+        serving::cookie_of(&response, "imr_session"),
+        serving::cookie_of(&response, "imr_device"),
+    )
+}
+
+/// An office behind one address (a NAT): an attacker there guessing the clerk's password
+/// slows every new browser at that address, but not the clerk's own browser, which logged in
+/// before and shows its device cookie (OWASP's device cookies); that browser is slowed only by
+/// its own failures, and its cookie is worth nothing for another account.
+#[tokio::test]
+async fn a_browser_that_logged_in_before_is_not_slowed_by_an_attacker_at_its_address() {
+    let server = Server::start(
+        Settings {
+            throttle: ThrottlePolicy {
+                free_failures: 2,
+                base_seconds: 600,
+                max_seconds: 900,
+                forget_seconds: 3600,
+            },
+            trust_proxy: true,
+            ..Default::default()
+        },
+        ConnectionLimits::default(),
+    )
+    .await;
+    add_clerk(&server).await;
+    let office = "203.0.113.50";
+    let (status, session, device) =
+        office_login(&server, "clerk", "clerk-password-long", office, None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(session.is_some());
+    let device = device.expect("a successful login sets a device cookie");
+
+    // The attacker, at the same address, tries 30 passwords.
+    let mut answers = Vec::new();
+    for _ in 0..30 {
+        let (status, _, _) = server
+            .api_login("clerk", "wrong password!", Some(office))
+            .await;
+        answers.push(status.as_u16());
+    }
+    assert_eq!(&answers[..3], [401, 401, 401]);
+    assert!(answers[3..].iter().all(|s| *s == 429), "{answers:?}");
+    // A new browser at the office waits, even with the right password...
+    let (status, _, _) = office_login(&server, "clerk", "clerk-password-long", office, None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // ...the clerk's own browser does not, and keeps its device cookie.
+    let (status, session, again) = office_login(
+        &server,
+        "clerk",
+        "clerk-password-long",
+        office,
+        Some(&device),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the clerk's browser logs in");
+    assert!(session.is_some());
+    assert_eq!(again, None, "a known device keeps its cookie");
+
+    // The device's own failures slow it down, as any pair.
+    for attempt in 1..=3 {
+        let (status, _, _) =
+            office_login(&server, "clerk", "wrong password!", office, Some(&device)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let (status, _, _) = office_login(
+        &server,
+        "clerk",
+        "clerk-password-long",
+        office,
+        Some(&device),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "its own failures count"
+    );
+
+    // The clerk's device cookie buys nothing for another account.
+    for _ in 0..3 {
+        server
+            .api_login("admin", "wrong password!", Some(office))
+            .await;
+    }
+    let (status, _, _) =
+        office_login(&server, "admin", ADMIN_PASSWORD, office, Some(&device)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // A made-up device cookie neither.
+    let (status, _, _) = office_login(
+        &server,
+        "admin",
+        ADMIN_PASSWORD,
+        office,
+        Some("imr_device=0123456789abcdef"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn the_throttle_fails_closed() {
     let server = Server::start(quick_throttle(false), ConnectionLimits::default()).await;
@@ -498,7 +635,10 @@ async fn an_idle_web_session_ends_and_a_used_one_lives_on() {
     let (status, location, _) = server.page("/queue", &session).await;
     assert_eq!(
         (status, location.as_deref()),
-        (StatusCode::SEE_OTHER, Some("/login?next=%2Fqueue")),
-        "an idle session ended"
+        (
+            StatusCode::SEE_OTHER,
+            Some("/login?next=%2Fqueue&reason=idle")
+        ),
+        "an idle session ended, and the login says why"
     );
 }

@@ -23,6 +23,7 @@ fn principal(role: Role, reviewer_id: Option<&str>) -> Principal {
         case_number: None,
         csrf_token: String::new(),
         token_sha256: String::new(),
+        idle_seconds_left: None,
     }
 }
 

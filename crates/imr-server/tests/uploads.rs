@@ -184,7 +184,7 @@ async fn several_files_at_once_each_stored_or_refused_by_name() {
         "the bomb is refused with the limit named: {bomb_row}"
     );
     assert!(report_row(&report, "again.pdf").contains("same SHA-256"));
-    assert!(report_row(&report, "huge.txt").contains("larger than the limit of 4.2 MB"));
+    assert!(report_row(&report, "huge.txt").contains("larger than the limit of 4 MiB"));
     assert!(
         report.contains("marked complete with the last file stored"),
         "{report}"
@@ -215,8 +215,8 @@ async fn several_files_at_once_each_stored_or_refused_by_name() {
     let (_, page) = clerk.get(&format!("/cases/{number}")).await;
     assert!(page.contains("Müller progress note.pdf"), "listed by name");
     let size = imr_server::download::human_size(pdf.len() as u64);
-    assert!(page.contains(&format!("<td>{size}</td>")), "{size}");
-    assert!(!page.contains(" bytes</td>") || pdf.len() < 1000);
+    assert!(page.contains(&format!(">{size}</td>")), "{size}");
+    assert!(!page.contains(" bytes</td>") || pdf.len() < 1024);
     // The PDF's text is in the clinical text.
     assert!(page.contains("PN-UPLOAD-1"), "the PDF was read");
     assert_eq!(docs[2]["media_type"], "text/plain; charset=windows-1252");
@@ -305,6 +305,45 @@ async fn downloads_keep_their_name_and_type_and_the_text_is_shown_beside_the_ori
     // Someone who may not see the case sees neither the page nor the file.
     let (_, html) = clerk.get(&format!("/documents/{}/view", id + 1000)).await;
     assert!(html.contains("no document"), "{html}");
+}
+
+/// A file name that would read otherwise than it is (a right-to-left override makes
+/// `invoice\u{202E}fdp.exe` show as `invoiceexe.pdf`; zero-width and private-use characters
+/// hide in it) is stored without them, and downloads under that name.
+#[tokio::test]
+async fn unseen_characters_are_removed_from_stored_file_names() {
+    let server = server().await;
+    let number = open_case(&server).await;
+    let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (status, _, report) = clerk
+        .post_multipart(
+            &format!("/cases/{number}/uploads"),
+            &[
+                field("csrf", &clerk.csrf),
+                field("kind", "correspondence"),
+                file(
+                    "\u{FEFF}letter\u{200B} to\u{E000} the worker\u{202E}txt.exe",
+                    "text/plain",
+                    b"A fictional letter.".to_vec(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let docs = documents(&server, &number).await;
+    assert_eq!(docs[0]["filename"], "letter to the workertxt.exe");
+    let id = docs[0]["id"].as_i64().expect("id");
+    let resp = clerk.get_raw(&format!("/documents/{id}")).await;
+    let disposition = resp.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .to_string();
+    assert!(
+        disposition.ends_with("filename*=UTF-8''letter%20to%20the%20workertxt.exe"),
+        "{disposition}"
+    );
+    let (_, page) = clerk.get(&format!("/cases/{number}")).await;
+    assert!(!page.contains('\u{202E}') && !page.contains('\u{200B}'));
 }
 
 #[tokio::test]
@@ -420,7 +459,7 @@ async fn the_applications_pdf_is_stored_with_the_case_or_the_case_is_not_opened(
     let (status, _, html) = clerk.post_multipart("/intake", &parts).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
     assert!(
-        html.contains("the file scan.pdf is refused: it is larger than the limit of 4.2 MB"),
+        html.contains("the file scan.pdf is refused: it is larger than the limit of 4 MiB"),
         "{html}"
     );
     assert!(

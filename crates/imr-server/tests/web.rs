@@ -185,7 +185,11 @@ async fn the_whole_story_through_the_forms() {
     let _ = &reviewers;
     let other = Browser::login(&server, "rev-pmr", "rev-pmr-password-long").await;
     let (s, _) = other.get(&format!("/cases/{number}")).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "a case one may not see is not found"
+    );
     let reviewer = Browser::login(&server, "rev-ortho", "rev-ortho-password-long").await;
     let (s, html) = reviewer.get(&format!("/cases/{number}")).await;
     assert_eq!(s, StatusCode::OK);
@@ -779,8 +783,391 @@ async fn intake_refuses_control_characters_and_overlong_names() {
     assert!(html.contains("bidirectional override (U+202E) at character 9"));
     assert!(html.contains("is 201 characters long; at most 200 are allowed"));
     assert!(html.contains(&"x".repeat(201)), "the input is kept");
+    // Characters that draw nothing, or not themselves: format characters (the byte order
+    // mark, a zero-width space), private-use characters, noncharacters.
+    for (text, named) in [
+        (
+            "\u{FEFF}Theodora",
+            "a format character (U+FEFF) at character 1",
+        ),
+        (
+            "Theo\u{200B}dora",
+            "a format character (U+200B) at character 5",
+        ),
+        (
+            "Theodora\u{E000}",
+            "a private-use character (U+E000) at character 9",
+        ),
+        ("Theo\u{FDD0}", "a noncharacter (U+FDD0) at character 5"),
+    ] {
+        let mut fields = intake_fields(&application());
+        fields[0].1 = text.into();
+        let (s, _, html) = admin.post("/intake", &pairs(&fields)).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{text:?}");
+        assert!(html.contains(named), "{named}");
+    }
     let (_, queue) = admin.get("/queue").await;
     assert!(queue.contains("No cases."));
+}
+
+/// The letter's fields refuse the same characters: a rationale with a zero-width space comes
+/// back at its field, named by code point, and nothing is previewed or signed.
+#[tokio::test]
+async fn the_sign_form_refuses_characters_that_are_not_drawn() {
+    let server = TestServer::start().await;
+    server.reviewers().await;
+    let number = case_for_signing(&server, true).await;
+    let reviewer = Browser::login(&server, "rev-ortho", "rev-ortho-password-long").await;
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("clinical_summary", "A fictional summary."),
+        ("step", "preview"),
+    ];
+    for i in 0..3 {
+        fields.push((["decision_0", "decision_1", "decision_2"][i], "Upheld"));
+        fields.push((
+            ["guideline_0", "guideline_1", "guideline_2"][i],
+            "MTUS Chronic Pain Medical Treatment Guidelines",
+        ));
+    }
+    fields.push((
+        "rationale_0",
+        "No functional\u{200B} improvement documented.",
+    ));
+    fields.push(("rationale_1", "No functional improvement documented."));
+    fields.push(("rationale_2", "Not supported\u{F8FF} by the record."));
+    let (s, _, html) = reviewer
+        .post(&format!("/cases/{number}/sign"), &fields)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("contains a format character (U+200B) at character 14"),
+        "{html}"
+    );
+    assert!(html.contains("contains a private-use character (U+F8FF) at character 14"));
+    assert!(!html.contains("Nothing is signed yet"), "no preview");
+    // The API refuses a byte order mark in the summary the same way.
+    let (s, body) = server
+        .send(
+            "POST",
+            &format!("/api/cases/{number}/determination"),
+            Some(&server.user("ortho-api", "reviewer", Some("rev-ortho"), None).await),
+            Some(json!({"decisions": [
+                {"request": "x", "decision": "Upheld", "guideline": "MTUS", "rationale": "Not supported by the record."}
+            ], "clinical_summary": "\u{FEFF}A fictional summary."})),
+        )
+        .await;
+    assert!(s.is_client_error(), "{s}: {body}");
+}
+
+/// What the framework answers by itself (a value in the address it cannot read, a path with
+/// no page, a page asked for the wrong way) is a page of the workbench in plain words, with
+/// the user's navigation; never the framework's text.
+#[tokio::test]
+async fn the_frameworks_errors_are_pages_in_plain_words() {
+    let server = TestServer::start().await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    for (path, status, words) in [
+        (
+            "/queue?status=bogus",
+            StatusCode::BAD_REQUEST,
+            "could not be read",
+        ),
+        (
+            "/queue?page=two",
+            StatusCode::BAD_REQUEST,
+            "could not be read",
+        ),
+        (
+            "/documents/3.pdf",
+            StatusCode::BAD_REQUEST,
+            "could not be read",
+        ),
+        (
+            "/documents/3.pdf/view",
+            StatusCode::BAD_REQUEST,
+            "could not be read",
+        ),
+        (
+            "/no/such/page",
+            StatusCode::NOT_FOUND,
+            "There is no page at this address",
+        ),
+        (
+            "/logout",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "not a page to open",
+        ),
+    ] {
+        let resp = admin.get_raw(path).await;
+        assert_eq!(resp.status(), status, "{path}");
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .is_ok_and(|t| t.starts_with("text/html")),
+            "{path}"
+        );
+        let html = resp.text().await.expect("html");
+        assert!(html.contains(words), "{path}: {html}");
+        assert!(html.contains("Log out"), "{path}: in the user's layout");
+        for raw in [
+            "Failed to deserialize",
+            "unknown variant",
+            "Cannot parse",
+            "Invalid URL",
+        ] {
+            assert!(!html.contains(raw), "{path}: the framework's words: {html}");
+        }
+    }
+    // Without a session: the same page, without the user's navigation.
+    let resp = server
+        .client
+        .get(server.url("/no/such/page"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("There is no page at this address") && !html.contains("Log out"));
+    // The API keeps its own answers.
+    let resp = server
+        .client
+        .get(server.url("/api/no/such/endpoint"))
+        .bearer_auth(&server.admin)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert!(!resp.text().await.expect("body").contains("<html"));
+}
+
+/// The text of a page outside its tags, the clinical text left out (it is the record's own).
+fn page_text(html: &str) -> String {
+    let html = match html.find("<div class=\"clinical\">") {
+        Some(start) => {
+            let end = start
+                + html[start..]
+                    .find("</div>")
+                    .expect("end of the clinical text");
+            format!("{}{}", &html[..start], &html[end..])
+        }
+        None => html.to_string(),
+    };
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Dates a page's text writes otherwise than MM/DD/YYYY: ISO (2026-01-05) or with a month's
+/// name (Jan 5, 2026).
+fn other_dates(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let digits = |from: usize, n: usize| {
+        (from..from + n).all(|i| chars.get(i).is_some_and(char::is_ascii_digit))
+    };
+    let mut found = Vec::new();
+    for i in 0..chars.len() {
+        if digits(i, 4)
+            && chars.get(i + 4) == Some(&'-')
+            && digits(i + 5, 2)
+            && chars.get(i + 7) == Some(&'-')
+            && digits(i + 8, 2)
+        {
+            found.push(chars[i..i + 10].iter().collect());
+        }
+    }
+    for month in [
+        "Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ", "Jul ", "Aug ", "Sep ", "Oct ", "Nov ",
+        "Dec ",
+    ] {
+        for (at, _) in text.match_indices(month) {
+            if text[at + month.len()..].starts_with(|c: char| c.is_ascii_digit()) {
+                found.push(text[at..(at + 12).min(text.len())].to_string());
+            }
+        }
+    }
+    found
+}
+
+/// A date as the letters print it.
+fn us_date(iso: &str) -> String {
+    let d: jiff::civil::Date = iso.parse().expect("an ISO date");
+    format!("{:02}/{:02}/{}", d.month(), d.day(), d.year())
+}
+
+/// The pages write every date one way, MM/DD/YYYY as the letters do; the API gives ISO 8601.
+#[tokio::test]
+async fn dates_are_written_as_the_letters_write_them() {
+    let server = TestServer::start().await;
+    server.reviewers().await;
+    let number = case_for_signing(&server, true).await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (_, case) = server
+        .get(&format!("/api/cases/{number}"), &server.admin)
+        .await;
+    let injured = case["application"]["date_of_injury"]
+        .as_str()
+        .expect("ISO in the API");
+    assert_eq!(injured.len(), 10, "ISO 8601: {injured}");
+    assert!(!other_dates(injured).is_empty(), "the API's date is ISO");
+    for path in [format!("/cases/{number}"), "/queue".to_string()] {
+        let (_, html) = admin.get(&path).await;
+        let text = page_text(&html);
+        assert_eq!(other_dates(&text), Vec::<String>::new(), "{path}");
+    }
+    let (_, html) = admin.get("/queue").await;
+    assert!(
+        page_text(&html).contains(" due "),
+        "the queue shows a deadline"
+    );
+    let (_, html) = admin.get(&format!("/cases/{number}")).await;
+    let text = page_text(&html);
+    assert!(text.contains(" PT"), "times on the organization's clock");
+    assert!(
+        text.contains(&us_date(injured)),
+        "the date of injury as MM/DD/YYYY"
+    );
+    let (_, docs) = server
+        .get(&format!("/api/cases/{number}/documents"), &server.admin)
+        .await;
+    let doc = docs[0]["id"].as_i64().expect("a document");
+    let (_, html) = admin.get(&format!("/documents/{doc}/view")).await;
+    assert_eq!(other_dates(&page_text(&html)), Vec::<String>::new());
+}
+
+/// Open expedited cases come first in the queue, those awaiting assignment included (they
+/// have no deadline yet, which sorted them last); the API lists them in the same order.
+#[tokio::test]
+async fn expedited_cases_come_first_in_the_queue() {
+    let server = TestServer::start().await;
+    // Every seventh expedited: the fourth, eleventh and eighteenth of twenty.
+    let numbers = common::seed_cases(&server, 20).await;
+    let expedited = [&numbers[3], &numbers[10], &numbers[17]];
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (_, html) = admin.get("/queue").await;
+    let rows: Vec<&str> = html.split("<tr").skip(2).collect();
+    assert_eq!(rows.len(), 20);
+    for (row, number) in rows.iter().zip(expedited) {
+        assert!(
+            row.contains(number.as_str()) && row.contains("Expedited"),
+            "expedited first: {row}"
+        );
+    }
+    assert!(rows[3..].iter().all(|r| !r.contains("Expedited")));
+    let (_, list) = server.get("/api/cases", &server.admin).await;
+    let first: Vec<&str> = list.as_array().expect("list")[..3]
+        .iter()
+        .map(|c| c["number"].as_str().expect("number"))
+        .collect();
+    assert_eq!(first, expedited.map(String::as_str));
+}
+
+/// The menu offers the published decisions' pages only when the server has them.
+#[tokio::test]
+async fn the_menu_offers_the_corpus_only_when_it_is_loaded() {
+    let without = TestServer::start().await;
+    let admin = Browser::login(&without, "admin", ADMIN_PASSWORD).await;
+    let (_, html) = admin.get("/queue").await;
+    assert!(!html.contains("href=\"/corpus/search\"") && !html.contains("href=\"/corpus/stats\""));
+    let index = imr_corpus::CorpusIndex::in_memory().expect("index");
+    let letters: Vec<_> = (0..5)
+        .map(|n| imr_core::letter::read_letter(&imr_corpus::synth::letter(8, n).text))
+        .collect();
+    index.add_all(&letters).expect("indexed");
+    let with = TestServer::start_with_corpus(Some(index)).await;
+    let admin = Browser::login(&with, "admin", ADMIN_PASSWORD).await;
+    let (_, html) = admin.get("/queue").await;
+    assert!(html.contains("href=\"/corpus/search\"") && html.contains("href=\"/corpus/stats\""));
+}
+
+/// Enter in a field of the intake form submits nothing: its default button (the first) is
+/// disabled, so a browser's implicit submission does nothing (browser.rs presses Enter).
+#[tokio::test]
+async fn the_intake_forms_default_button_submits_nothing() {
+    let server = TestServer::start().await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (_, html) = admin.get("/intake").await;
+    let form = &html[html
+        .find("<form class=\"stack\" id=\"intake\"")
+        .expect("the form")..];
+    let first = &form[form.find("type=\"submit\"").expect("a submit button")..];
+    let tag = &first[..first.find('>').expect("tag end")];
+    assert!(tag.contains("disabled"), "the default button: {tag}");
+}
+
+/// The intake form takes the worker's address, phone and date of birth (the redaction's known
+/// parties); the case page shows them to the staff, not to the reviewer; a date of birth after
+/// the injury is refused at its field.
+#[tokio::test]
+async fn intake_takes_the_workers_address_phone_and_date_of_birth() {
+    let server = TestServer::start().await;
+    server.reviewers().await;
+    let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
+    let (_, html) = admin.get("/intake").await;
+    for field in ["worker_address", "worker_phone", "worker_date_of_birth"] {
+        assert!(html.contains(&format!("name=\"{field}\"")), "{field}");
+    }
+    let app = application();
+    let injured: jiff::civil::Date = app["date_of_injury"]
+        .as_str()
+        .expect("date")
+        .parse()
+        .expect("ISO");
+    let mut fields = intake_fields(&app);
+    fields.push((
+        "worker_address".into(),
+        "12 Fictional Lane, Sacramento CA 95814".into(),
+    ));
+    fields.push(("worker_phone".into(), "(916) 555-0147".into()));
+    fields.push((
+        "worker_date_of_birth".into(),
+        injured.tomorrow().expect("a day").to_string(),
+    ));
+    let (s, _, html) = admin.post("/intake", &pairs(&fields)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("is after the date of injury"), "at its field");
+    fields.pop();
+    fields.push(("worker_date_of_birth".into(), "1980-04-02".into()));
+    let (s, location, _) = admin.post("/intake", &pairs(&fields)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+    let number = location.trim_start_matches("/cases/").to_string();
+    let (_, case) = server
+        .get(&format!("/api/cases/{number}"), &server.admin)
+        .await;
+    let app = &case["application"];
+    assert_eq!(
+        app["worker_address"],
+        "12 Fictional Lane, Sacramento CA 95814"
+    );
+    assert_eq!(app["worker_phone"], "(916) 555-0147");
+    assert_eq!(app["worker_date_of_birth"], "1980-04-02");
+    let (_, html) = admin.get(&location).await;
+    assert!(html.contains("(916) 555-0147") && html.contains("04/02/1980"));
+    let (s, body) = server
+        .send(
+            "POST",
+            &format!("/api/cases/{number}/assignment"),
+            Some(&server.admin),
+            Some(json!({"reviewer_id": "rev-ortho"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let reviewer = Browser::login(&server, "rev-ortho", "rev-ortho-password-long").await;
+    let (_, html) = reviewer.get(&location).await;
+    assert!(
+        !html.contains("(916) 555-0147"),
+        "the reviewer does not need it"
+    );
 }
 
 /// Login returns to the page asked for, and only to a path on this server.

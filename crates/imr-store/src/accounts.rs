@@ -4,6 +4,8 @@
 //! verifies them), session and API tokens as SHA-256 hex, so reading the database gives no way
 //! in. Failed logins are counted per (username, client address) pair, here in the store, so
 //! that several servers on one database slow an attacker down together; nothing locks an account.
+//! A browser that logged in to an account before carries a device cookie (kept here as its
+//! SHA-256): the server counts its failures as their own pair, apart from its address's.
 //! [`AccountStore`] is implemented once below, generic over the database (see `backend.rs`).
 
 use std::sync::Arc;
@@ -230,6 +232,27 @@ pub trait AccountStore: Send + Sync {
 
     /// A successful login forgets the pair's failures.
     async fn clear_login_failures(&self, username: &str, client: &str) -> Result<(), StoreError>;
+
+    /// Remembers a browser that logged in to `user_id` by the SHA-256 of the device cookie the
+    /// login set, until `expires_at` (migration 0009). The user's devices that expired go, and
+    /// past `max_per_user` the oldest.
+    async fn add_login_device(
+        &self,
+        token_sha256: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+        max_per_user: u32,
+    ) -> Result<(), StoreError>;
+
+    /// Whether a device cookie (by its SHA-256) was set by a login to `username` and has not
+    /// expired at `now`.
+    async fn is_login_device(
+        &self,
+        token_sha256: &str,
+        username: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Opens the store a URL names (as [`crate::open`]) and returns it twice: as the case store
@@ -626,6 +649,68 @@ where
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn add_login_device(
+        &self,
+        token_sha256: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+        max_per_user: u32,
+    ) -> Result<(), crate::StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM login_devices WHERE user_id = $1 AND expires_at <= $2")
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO login_devices (token_sha256, user_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (token_sha256) DO UPDATE \
+             SET user_id = excluded.user_id, created_at = excluded.created_at, \
+             expires_at = excluded.expires_at",
+        )
+        .bind(token_sha256.to_owned())
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        let held: Vec<(String,)> = sqlx::query_as(
+            "SELECT token_sha256 FROM login_devices WHERE user_id = $1 \
+             ORDER BY created_at DESC, token_sha256",
+        )
+        .bind(user_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let keep = usize::try_from(max_per_user.max(1)).unwrap_or(usize::MAX);
+        for (token,) in held.iter().skip(keep) {
+            sqlx::query("DELETE FROM login_devices WHERE token_sha256 = $1")
+                .bind(token.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn is_login_device(
+        &self,
+        token_sha256: &str,
+        username: &str,
+        now: i64,
+    ) -> Result<bool, crate::StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT d.user_id FROM login_devices d JOIN users u ON u.id = d.user_id \
+             WHERE d.token_sha256 = $1 AND u.username = $2 AND d.expires_at > $3",
+        )
+        .bind(token_sha256.to_owned())
+        .bind(username.to_owned())
+        .bind(now)
+        .fetch_optional(self.read_pool())
+        .await?;
+        Ok(found.is_some())
     }
 }
 

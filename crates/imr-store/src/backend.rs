@@ -35,6 +35,8 @@ pub trait Dialect: Database {
     const BEGIN_WRITE: &'static str;
     /// Reads a case's version and body, locking it until the transaction ends.
     const LOAD_CASE_FOR_UPDATE: &'static str;
+    /// Reads a case's status, keeping it from changing until the transaction ends.
+    const CASE_STATUS_FOR_SHARE: &'static str;
     /// Begins the read transaction an export runs in: one snapshot.
     const SNAPSHOT_BEGIN: &'static str;
     /// Run at the end of an import, after explicit ids were inserted ("" for nothing).
@@ -203,7 +205,7 @@ where
         let sql = match at_version {
             None => sqlx::query(crate::queue::UPDATE_COLUMNS),
             Some(_) => sqlx::query(sqlx::AssertSqlSafe(format!(
-                "{} AND version = $10",
+                "{} AND version = $11",
                 crate::queue::UPDATE_COLUMNS
             ))),
         };
@@ -216,6 +218,7 @@ where
             .bind(c.due_kind.map(str::to_owned))
             .bind(c.due_at)
             .bind(c.due_order)
+            .bind(c.urgency)
             .bind(case.number.as_str().to_owned());
         if let Some(version) = at_version {
             query = query.bind(version);
@@ -288,7 +291,7 @@ where
         match declared {
             Some(0) => Err(crate::StoreError::EmptyDocument),
             Some(size) if size > limit => Err(crate::StoreError::DocumentTooLarge {
-                detail: format!("{size} bytes"),
+                detail: format!("it is {}", imr_core::text::binary_size(size)),
                 limit,
             }),
             _ => Ok(()),
@@ -329,7 +332,7 @@ where
             if total > limit {
                 // Dropping the transaction rolls back what was written.
                 return Err(crate::StoreError::DocumentTooLarge {
-                    detail: format!("more than {limit} bytes arrived"),
+                    detail: "more than that arrived".to_string(),
                     limit,
                 });
             }
@@ -352,7 +355,7 @@ where
         }
         let sha256 = crate::export::to_hex(&hasher.finalize());
         let size = i64::try_from(total).map_err(|_| crate::StoreError::DocumentTooLarge {
-            detail: format!("{total} bytes"),
+            detail: format!("it is {}", imr_core::text::binary_size(total)),
             limit,
         })?;
         sqlx::query("UPDATE documents SET size = $1, sha256 = $2, chunks = $3 WHERE id = $4")
@@ -555,6 +558,14 @@ where
             });
         }
         Self::write_queue_columns(&mut tx, case, None).await?;
+        if case.determination.is_some() {
+            // Signed: what was typed is now the determination, and no draft is left to fill a
+            // form again.
+            sqlx::query("DELETE FROM sign_drafts WHERE case_number = $1")
+                .bind(case.number.as_str().to_owned())
+                .execute(&mut *tx)
+                .await?;
+        }
         Self::insert_audit(&mut tx, Some(case.number.as_str()), entry).await?;
         tx.commit().await?;
         Ok(expected_version + 1)
@@ -670,7 +681,7 @@ where
         let per_page = query.per_page.max(1);
         let page = query.page.clamp(1, total.div_ceil(per_page).max(1));
         let mut rows = sqlx::query_as::<DB, crate::queue::Row>(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM cases{filter} ORDER BY due_order, number LIMIT ${next} OFFSET ${}",
+            "SELECT {} FROM cases{filter} ORDER BY urgency, due_order, number LIMIT ${next} OFFSET ${}",
             crate::queue::ROW_COLUMNS,
             next + 1
         )));
@@ -887,6 +898,85 @@ where
         .bind(case.as_str().to_owned())
         .fetch_all(self.read_pool())
         .await?)
+    }
+
+    async fn save_draft(
+        &self,
+        case: &imr_core::case::CaseNumber,
+        user_id: i64,
+        draft: &crate::SignDraft,
+        entry: &imr_core::case::AuditEntry,
+    ) -> Result<crate::DraftSaved, crate::StoreError> {
+        let number = case.as_str().to_owned();
+        let mut tx = self.begin_write().await?;
+        // Locked until commit, so a signature waits for this draft or this draft sees it.
+        let status: Option<String> = sqlx::query_scalar(DB::CASE_STATUS_FOR_SHARE)
+            .bind(number.clone())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(status) = status else {
+            return Err(crate::StoreError::NotFound {
+                what: "case",
+                key: number,
+            });
+        };
+        if matches!(
+            status.as_str(),
+            "determined" | "letter_issued" | "ineligible"
+        ) {
+            return Err(crate::StoreError::NoDraft {
+                case: case.clone(),
+                status: status.replace('_', " "),
+            });
+        }
+        let replaced = sqlx::query(
+            "UPDATE sign_drafts SET form = $1, saved_at = $2              WHERE case_number = $3 AND user_id = $4",
+        )
+        .bind(draft.form.clone())
+        .bind(draft.saved_at.to_string())
+        .bind(number.clone())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        let saved = if DB::rows_affected(&replaced) == 1 {
+            crate::DraftSaved::Replaced
+        } else {
+            sqlx::query(
+                "INSERT INTO sign_drafts (case_number, user_id, form, saved_at)                  VALUES ($1, $2, $3, $4)",
+            )
+            .bind(number.clone())
+            .bind(user_id)
+            .bind(draft.form.clone())
+            .bind(draft.saved_at.to_string())
+            .execute(&mut *tx)
+            .await?;
+            // Two saves of a first draft at once (two tabs): the later one replaces.
+            Self::insert_audit(&mut tx, Some(&number), entry).await?;
+            crate::DraftSaved::Started
+        };
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    async fn draft(
+        &self,
+        case: &imr_core::case::CaseNumber,
+        user_id: i64,
+    ) -> Result<Option<crate::SignDraft>, crate::StoreError> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT form, saved_at FROM sign_drafts WHERE case_number = $1 AND user_id = $2",
+        )
+        .bind(case.as_str().to_owned())
+        .bind(user_id)
+        .fetch_optional(self.read_pool())
+        .await?;
+        row.map(|(form, saved_at)| {
+            Ok(crate::SignDraft {
+                form,
+                saved_at: crate::backend::parse_time("sign draft", case.as_str(), &saved_at)?,
+            })
+        })
+        .transpose()
     }
 
     async fn record_audit(

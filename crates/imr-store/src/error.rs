@@ -13,10 +13,13 @@ pub enum StoreError {
     #[error("case {case} was changed by someone else (expected version {expected}); try again")]
     VersionConflict { case: CaseNumber, expected: i64 },
     #[error(
-        "the document is larger than the limit of {limit} bytes ({detail}); nothing was stored \
-         (the limit is a setting: --max-document-bytes)"
+        "the document is larger than the limit of {} ({detail}); nothing was stored \
+         (the limit is a setting: --max-document-bytes)",
+        imr_core::text::binary_size(*limit)
     )]
     DocumentTooLarge { detail: String, limit: u64 },
+    #[error("case {case} is {status}: its sign form is no longer kept as a draft")]
+    NoDraft { case: CaseNumber, status: String },
     #[error("the document is empty (0 bytes); nothing was stored")]
     EmptyDocument,
     #[error("the store already holds data; import only restores into an empty store")]

@@ -77,6 +77,24 @@ pub struct DocumentInfo {
     pub sha256: String,
 }
 
+/// A reviewer's sign form as they left it, kept until the case is signed (migration 0008).
+/// A draft is never signed by itself: it only fills the form again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignDraft {
+    /// The form's fields, URL-encoded as a browser sends them.
+    pub form: String,
+    pub saved_at: DateTime,
+}
+
+/// What became of a draft given to [`Store::save_draft`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftSaved {
+    /// The user had no draft of the case: this one is their first (and was audited).
+    Started,
+    /// It replaced the user's earlier draft of the case.
+    Replaced,
+}
+
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -129,7 +147,9 @@ pub trait Store: Send + Sync {
     async fn load_case(&self, number: &CaseNumber) -> Result<Option<Versioned<Case>>, StoreError>;
 
     /// Replaces a case if it is still at `expected_version`, with its audit entry; returns the
-    /// new version, or [`StoreError::VersionConflict`] if someone else updated it first.
+    /// new version, or [`StoreError::VersionConflict`] if someone else updated it first. A case
+    /// written with a determination keeps no sign drafts: they are deleted in the same
+    /// transaction.
     async fn update_case(
         &self,
         case: &Case,
@@ -195,6 +215,24 @@ pub trait Store: Send + Sync {
         &self,
         case: &CaseNumber,
     ) -> Result<Vec<(i64, String)>, StoreError>;
+
+    /// Keeps `user_id`'s sign form for a case, replacing their earlier draft of it. The first
+    /// draft of a user for a case is written with `entry` in the audit log, in the same
+    /// transaction; later ones replace it quietly (a form is saved every few seconds while it
+    /// is typed). A case that is determined, issued or ineligible takes no draft
+    /// ([`StoreError::NoDraft`]): the case row is read locked, so a draft can never arrive after
+    /// the signature that deletes the drafts (see [`Store::update_case`]).
+    async fn save_draft(
+        &self,
+        case: &CaseNumber,
+        user_id: i64,
+        draft: &SignDraft,
+        entry: &AuditEntry,
+    ) -> Result<DraftSaved, StoreError>;
+
+    /// `user_id`'s draft of the case's sign form, if they have one.
+    async fn draft(&self, case: &CaseNumber, user_id: i64)
+    -> Result<Option<SignDraft>, StoreError>;
 
     /// Records an event that changes nothing (a case viewed, a letter printed).
     async fn record_audit(

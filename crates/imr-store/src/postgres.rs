@@ -22,6 +22,9 @@ impl Dialect for Postgres {
     /// Locks the case's row until the transaction ends.
     const LOAD_CASE_FOR_UPDATE: &'static str =
         "SELECT version, body FROM cases WHERE number = $1 FOR UPDATE";
+    /// A signature (an UPDATE of the row) waits for the lock, and this read for it.
+    const CASE_STATUS_FOR_SHARE: &'static str =
+        "SELECT status FROM cases WHERE number = $1 FOR SHARE";
     /// One snapshot for the whole export.
     const SNAPSHOT_BEGIN: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     /// Identity columns do not follow explicit ids: move them past the imported ones.

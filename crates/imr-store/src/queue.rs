@@ -71,7 +71,8 @@ impl QueueEntry {
 /// A page of the queue and what it is a page of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueSlice {
-    /// By due date (cases with no deadline running last), then by number.
+    /// Open expedited cases first, then by due date (cases with no deadline running last),
+    /// then by number.
     pub entries: Vec<QueueEntry>,
     /// Cases that match, on all pages.
     pub total: usize,
@@ -93,6 +94,10 @@ pub(crate) struct QueueColumns {
     pub due_kind: Option<&'static str>,
     pub due_at: Option<String>,
     pub due_order: i64,
+    /// 0 for an expedited case still open (neither ineligible nor issued), 1 for every other:
+    /// the queue's first sort key, so expedited cases come first, those awaiting assignment
+    /// (no deadline yet) included.
+    pub urgency: i64,
 }
 
 /// `due_order` of a case with no deadline running: after every date.
@@ -112,14 +117,15 @@ impl QueueColumns {
             due_kind: next.as_ref().map(|d| due_kind_word(d.kind)),
             due_at: next.as_ref().map(|d| d.due.to_string()),
             due_order: next.as_ref().map_or(NO_DUE, |d| order_of(d.due)),
+            urgency: i64::from(!(case.priority() == Priority::Expedited && case.status.is_open())),
         }
     }
 }
 
-/// The statement that writes a case's queue columns (its number is `$9`).
+/// The statement that writes a case's queue columns (its number is `$10`).
 pub(crate) const UPDATE_COLUMNS: &str = "UPDATE cases SET queued = 1, worker = $1, \
      claim_number = $2, search_text = $3, priority = $4, items = $5, due_kind = $6, \
-     due_at = $7, due_order = $8 WHERE number = $9";
+     due_at = $7, due_order = $8, urgency = $9 WHERE number = $10";
 
 /// A civil date-time as nanoseconds, read as UTC: the same order as the date-times, as a
 /// number, so that sorting and comparing do not depend on a database's text collation (a

@@ -30,6 +30,8 @@ impl Dialect for Sqlite {
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     /// The write transaction already holds the database's write lock.
     const LOAD_CASE_FOR_UPDATE: &'static str = "SELECT version, body FROM cases WHERE number = $1";
+    /// The write lock taken at BEGIN IMMEDIATE already holds every row.
+    const CASE_STATUS_FOR_SHARE: &'static str = "SELECT status FROM cases WHERE number = $1";
     /// A WAL read transaction sees one snapshot.
     const SNAPSHOT_BEGIN: &'static str = "BEGIN";
     /// AUTOINCREMENT follows explicit ids by itself.

@@ -340,3 +340,57 @@ async fn the_login_throttle_counts_per_pair_and_forgets_quiet_pairs() {
         assert_eq!(went, 3, "{backend}");
     }
 }
+
+#[tokio::test]
+async fn login_devices_belong_to_their_user_expire_and_are_capped() {
+    for (backend, store, _dir) in backends("devices").await {
+        let clerk = store
+            .create_user(&user("clerk", Role::IntakeClerk))
+            .await
+            .expect("create");
+        let other = store
+            .create_user(&user("other", Role::IntakeClerk))
+            .await
+            .expect("create");
+        store
+            .add_login_device("device-a", clerk.id, 1_000, 2_000, 3)
+            .await
+            .expect("add");
+        let known = |token: &'static str, name: &'static str, now: i64| {
+            let store = store.clone();
+            async move { store.is_login_device(token, name, now).await.expect("read") }
+        };
+        assert!(known("device-a", "clerk", 1_500).await, "{backend}");
+        assert!(
+            !known("device-a", "other", 1_500).await,
+            "{backend}: another user's device is not theirs"
+        );
+        assert!(!known("device-b", "clerk", 1_500).await, "{backend}");
+        assert!(
+            !known("device-a", "clerk", 2_000).await,
+            "{backend}: expired"
+        );
+        // Past the cap the oldest go; an expired one goes when a new one comes.
+        for (i, token) in ["d1", "d2", "d3", "d4"].into_iter().enumerate() {
+            let at = 3_000 + i as i64;
+            store
+                .add_login_device(token, clerk.id, at, at + 10_000, 3)
+                .await
+                .expect("add");
+        }
+        assert!(
+            !known("d1", "clerk", 3_010).await,
+            "{backend}: past the cap"
+        );
+        for token in ["d2", "d3", "d4"] {
+            assert!(known(token, "clerk", 3_010).await, "{backend}: {token}");
+        }
+        // The cap is per user.
+        store
+            .add_login_device("o1", other.id, 3_100, 13_000, 3)
+            .await
+            .expect("add");
+        assert!(known("d4", "clerk", 3_110).await, "{backend}");
+        assert!(known("o1", "other", 3_110).await, "{backend}");
+    }
+}

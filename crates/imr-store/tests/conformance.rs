@@ -18,7 +18,8 @@ use imr_core::case::{
 };
 use imr_store::queue::{QueueEntry, QueueQuery, QueueSlice, Viewer};
 use imr_store::{
-    DocumentInfo, ExportRecord, NewDocument, Store, StoreError, StoreOptions, open_case, transition,
+    DocumentInfo, DraftSaved, ExportRecord, NewDocument, SignDraft, Store, StoreError,
+    StoreOptions, open_case, transition,
 };
 use jiff::civil::{DateTime, date};
 use sha2::Digest;
@@ -108,6 +109,7 @@ conformance! {
     a_killed_writer_leaves_the_whole_document_or_none => check_sigkill,
     an_unreadable_document_is_marked_once_per_case => check_unreadable,
     the_queue_is_read_from_its_columns => check_queue,
+    sign_drafts_are_kept_per_user_until_the_case_is_signed => check_sign_drafts,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -671,7 +673,12 @@ async fn check_bad_documents(h: Harness) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::DocumentTooLarge { .. }), "{err}");
-    assert!(err.to_string().contains("200000000 bytes"), "{err}");
+    // Sizes as people read them: the file's and the limit's, in binary units.
+    assert!(
+        err.to_string()
+            .contains("larger than the limit of 64 MiB (it is 191 MiB)"),
+        "{err}"
+    );
     // 200 MB not announced: refused once the limit is passed, and what was written is undone.
     let mut stream = Trickle { left: 200_000_000 };
     let err = s
@@ -979,7 +986,12 @@ fn expected(
             (due, c.number.to_string(), c)
         })
         .collect();
-    kept.sort_by(|a, b| (a.0.is_none(), a.0, &a.1).cmp(&(b.0.is_none(), b.0, &b.1)));
+    // Open expedited cases first (those awaiting assignment included), then by due date.
+    let later =
+        |c: &Case| !(c.priority() == imr_core::model::Priority::Expedited && c.status.is_open());
+    kept.sort_by(|a, b| {
+        (later(a.2), a.0.is_none(), a.0, &a.1).cmp(&(later(b.2), b.0.is_none(), b.0, &b.1))
+    });
     let overdue = kept.iter().filter(|k| k.0.is_some_and(|d| d < now)).count();
     let expedited = kept
         .iter()
@@ -1062,6 +1074,10 @@ async fn check_queue(h: Harness) {
         (6, overdue, expedited)
     );
     assert_eq!((overdue, expedited), (1, 1), "the fixture has both");
+    assert_eq!(
+        slice.entries[0].number, cases[5],
+        "the expedited case awaiting assignment comes first"
+    );
     for e in &slice.entries {
         let case = all.iter().find(|c| c.number == e.number).unwrap();
         let due = case.open_deadlines().into_iter().min_by_key(|d| d.due);
@@ -1163,6 +1179,135 @@ async fn check_queue(h: Harness) {
 }
 
 /// Fills a store with a bit of everything.
+/// A user of the accounts on the harness's database (drafts belong to users).
+async fn draft_user(h: &Harness, name: &str) -> i64 {
+    let (_, accounts) = imr_store::accounts::open_with_accounts(&h.url, StoreOptions::default())
+        .await
+        .unwrap();
+    let user = imr_store::accounts::NewUser {
+        username: name.into(),
+        role: imr_store::accounts::Role::Reviewer,
+        reviewer_id: None,
+        case_number: None,
+        password_hash: format!("hash-of-{name}"),
+        must_change_password: false,
+        created_at: 1_700_000_000,
+    };
+    accounts.create_user(&user).await.unwrap().id
+}
+
+async fn check_sign_drafts(h: Harness) {
+    let s = h.store.as_ref();
+    let rules = ClockRules::default();
+    let (ortho, other) = (
+        draft_user(&h, "ortho-user").await,
+        draft_user(&h, "other-user").await,
+    );
+    s.add_reviewer(
+        &reviewer("ortho-1"),
+        &AuditEntry::new(at(1, 1, 9), "admin", "reviewer.added", ""),
+    )
+    .await
+    .unwrap();
+    let case = open_case(s, application(), at(1, 21, 9), "intake")
+        .await
+        .unwrap();
+    let n = case.number.clone();
+    transition(
+        s,
+        &n,
+        at(1, 22, 9),
+        "clerk",
+        &rules,
+        &assign(reviewer("ortho-1")),
+    )
+    .await
+    .unwrap();
+    let part = store_bytes(s, &n, "medical records", b"fictional records").await;
+    transition(s, &n, at(1, 26, 9), "clerk", &rules, &records(&part, true))
+        .await
+        .unwrap();
+    let draft = |form: &str, hour: i8| SignDraft {
+        form: form.into(),
+        saved_at: at(1, 27, hour),
+    };
+    let started = |who: &str| AuditEntry::new(at(1, 27, 9), who, "sign_draft.started", "");
+
+    assert_eq!(s.draft(&n, ortho).await.unwrap(), None);
+    let first = draft("clinical_summary=first&decision_0=Upheld", 9);
+    let saved = s.save_draft(&n, ortho, &first, &started("ortho")).await;
+    assert_eq!(saved.unwrap(), DraftSaved::Started);
+    let second = draft("clinical_summary=second+%C3%BC&rationale_1=R%26D", 10);
+    let saved = s.save_draft(&n, ortho, &second, &started("ortho")).await;
+    assert_eq!(saved.unwrap(), DraftSaved::Replaced);
+    assert_eq!(s.draft(&n, ortho).await.unwrap(), Some(second.clone()));
+    // Each user has their own draft; the first of each is audited, the others are not.
+    assert_eq!(s.draft(&n, other).await.unwrap(), None);
+    let theirs = draft("clinical_summary=theirs", 11);
+    let saved = s.save_draft(&n, other, &theirs, &started("other")).await;
+    assert_eq!(saved.unwrap(), DraftSaved::Started);
+    assert_eq!(s.draft(&n, ortho).await.unwrap(), Some(second));
+    let log = s.audit_log(&n).await.unwrap();
+    let audited: Vec<&str> = log
+        .iter()
+        .filter(|e| e.event == "sign_draft.started")
+        .map(|e| e.actor.as_str())
+        .collect();
+    assert_eq!(audited, ["ortho", "other"]);
+    let err = s
+        .save_draft(
+            &CaseNumber::parse("CM26-9999999").unwrap(),
+            ortho,
+            &first,
+            &started("ortho"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+
+    // Saves racing the signature: whichever order they land in, no draft outlives it.
+    let sign = |_: &Case| Action::Sign {
+        reviewer_id: "ortho-1".into(),
+        decisions: decisions(),
+        clinical_summary: Some("A fictional summary.".into()),
+    };
+    let store = h.store.clone();
+    let racing: Vec<_> = (0..16)
+        .map(|i| {
+            let store = store.clone();
+            let n = n.clone();
+            let user = if i % 2 == 0 { ortho } else { other };
+            tokio::spawn(async move {
+                let d = draft(&format!("clinical_summary=racing-{i}"), 12);
+                let entry = AuditEntry::new(at(1, 27, 12), "racer", "sign_draft.started", "");
+                store.save_draft(&n, user, &d, &entry).await
+            })
+        })
+        .collect();
+    let signed = transition(s, &n, at(1, 28, 9), "ortho-1", &rules, &sign)
+        .await
+        .unwrap();
+    assert_eq!(signed.status, Status::Determined);
+    for r in racing {
+        match r.await.unwrap() {
+            Ok(_) | Err(StoreError::NoDraft { .. }) => {}
+            Err(e) => panic!("a draft save failed otherwise: {e}"),
+        }
+    }
+    assert_eq!(s.draft(&n, ortho).await.unwrap(), None);
+    assert_eq!(s.draft(&n, other).await.unwrap(), None);
+    // A signed case takes no draft, and says why.
+    let err = s
+        .save_draft(&n, ortho, &first, &started("ortho"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::NoDraft { status, .. } if status == "determined"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("determined"), "{err}");
+}
+
 async fn populate(s: &dyn Store) {
     let rules = ClockRules::default();
     let entry = AuditEntry::new(at(1, 1, 9), "admin", "reviewer.added", "");

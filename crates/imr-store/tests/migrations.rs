@@ -230,7 +230,7 @@ async fn a_sqlite_store_migrated_by_the_old_runner_still_opens() {
             .fetch_all(&mut conn)
             .await
             .expect("sqlx's table");
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     let old: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
     )
@@ -262,7 +262,7 @@ async fn a_postgres_store_migrated_by_the_old_runner_still_opens() {
             .fetch_all(&mut conn)
             .await
             .expect("sqlx's table");
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     let old: Option<String> = sqlx::query_scalar("SELECT to_regclass('schema_migrations')::text")
         .fetch_one(&mut conn)
         .await

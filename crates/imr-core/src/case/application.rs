@@ -167,21 +167,16 @@ pub enum Lines {
     Many,
 }
 
-/// What is wrong with a text field's characters or length, if anything: control characters
-/// (tab and line breaks only in multi-line fields) and the bidirectional overrides, which
+/// What is wrong with a text field's characters or length, if anything: characters that are
+/// not drawn as themselves — control characters (tab and line breaks only in multi-line
+/// fields), bidirectional overrides and other format characters (zero-width spaces, the byte
+/// order mark), private-use characters and noncharacters (`text::unseen_character`) — which
 /// can make a signed letter read differently from what was typed, are refused. The message
 /// names the character by its code point and never quotes the text.
 pub fn text_problem(value: &str, max_chars: usize, lines: Lines) -> Option<String> {
     for (at, c) in value.chars().enumerate() {
         let allowed_break = lines == Lines::Many && matches!(c, '\t' | '\n' | '\r');
-        let refused = (c.is_control() && !allowed_break)
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if refused {
-            let what = if c.is_control() {
-                "a control character"
-            } else {
-                "a bidirectional override"
-            };
+        if let Some(what) = crate::text::unseen_character(c).filter(|_| !allowed_break) {
             return Some(format!(
                 "contains {what} (U+{:04X}) at character {}; remove it",
                 c as u32,
@@ -562,7 +557,22 @@ pub(crate) mod tests {
         assert!(text_problem("a\u{9F}b", 10, Lines::Many).is_some());
         assert!(text_problem("a\u{2066}b", 10, Lines::Many).is_some());
         assert!(text_problem("\u{1F}", 10, Lines::Many).is_some());
-        assert_eq!(text_problem("\u{200F}\u{A0}", 10, Lines::One), None);
+        assert_eq!(text_problem("\u{A0}é—", 10, Lines::One), None);
+        // Characters that draw nothing, or something else than themselves.
+        for (text, kind) in [
+            ("a\u{200F}", "a format character (U+200F) at character 2"),
+            ("\u{FEFF}a", "a format character (U+FEFF) at character 1"),
+            ("a\u{200B}b", "a format character (U+200B) at character 2"),
+            (
+                "ab\u{E000}",
+                "a private-use character (U+E000) at character 3",
+            ),
+            ("\u{FDD0}", "a noncharacter (U+FDD0) at character 1"),
+            ("a\u{10FFFF}", "a noncharacter (U+10FFFF) at character 2"),
+        ] {
+            let problem = text_problem(text, 10, Lines::Many).unwrap_or_default();
+            assert_eq!(problem, format!("contains {kind}; remove it"), "{text:?}");
+        }
         assert!(text_problem("abc", 2, Lines::One).is_some());
     }
 

@@ -15,7 +15,7 @@ use imr_store::accounts::Role;
 use maud::{Markup, html};
 
 use super::WebResult;
-use super::layout::{page, status_label, when};
+use super::layout::{date, page, status_label, when};
 use super::sign::{SignForm, decision_fields, field_error};
 use crate::auth::{Principal, WebUser};
 use crate::cases::{self, Sources};
@@ -152,11 +152,18 @@ pub(super) fn timeline(case: &Case) -> Markup {
     }
 }
 
-pub(super) fn parties(case: &Case) -> Markup {
+/// The application's parties; `contact`: with the worker's address, phone and date of birth
+/// (for the staff who took them in; the redaction removes them from the public copy).
+pub(super) fn parties(case: &Case, contact: bool) -> Markup {
     let app = &case.application;
     html! {
         dl.facts {
             dt { "Injured worker" } dd { (app.worker) }
+            @if contact {
+                @if let Some(a) = &app.worker_address { dt { "Worker's address" } dd { (a) } }
+                @if let Some(p) = &app.worker_phone { dt { "Worker's phone" } dd { (p) } }
+                @if let Some(b) = app.worker_date_of_birth { dt { "Worker's date of birth" } dd { (date(b)) } }
+            }
             @if let Some(r) = &app.representative { dt { "Representative" } dd { (r) } }
             dt { "Employer" } dd { (app.employer) }
             dt { "Claims administrator" } dd { (app.claims_administrator) }
@@ -168,10 +175,10 @@ pub(super) fn parties(case: &Case) -> Markup {
             }
             @for p in &app.other_providers { dt { "Other provider" } dd { (p) } }
             dt { "Claim number" } dd { (app.claim_number) }
-            dt { "Date of injury" } dd { (app.date_of_injury) }
+            dt { "Date of injury" } dd { (date(app.date_of_injury)) }
             dt { "Condition" } dd { (app.condition) }
-            dt { "UR decision" } dd { (app.ur_decision.date) }
-            dt { "Filed" } dd { (app.filed) " · " (app.priority.as_str()) " review" }
+            dt { "UR decision" } dd { (date(app.ur_decision.date)) }
+            dt { "Filed" } dd { (date(app.filed)) " · " (app.priority.as_str()) " review" }
         }
     }
 }
@@ -341,6 +348,24 @@ pub(super) async fn render_case(
         is_assignee && case.status == Status::RecordsComplete && case.determination.is_none();
     let awaiting_records =
         is_assignee && case.status == Status::Assigned && case.determination.is_none();
+    // Opened anew, the sign form is filled from the reviewer's draft, if they have one.
+    let draft = match form.values {
+        None if can_sign => super::draft::restored(state, who, &case).await,
+        _ => None,
+    };
+    let with_draft;
+    let form = match &draft {
+        Some(d) => {
+            with_draft = SignForm {
+                values: Some(&d.fields),
+                problems: form.problems,
+                notice: form.notice.clone(),
+                restored_at: Some(d.saved_at),
+            };
+            &with_draft
+        }
+        None => form,
+    };
     let open = case.eligibility.is_eligible()
         && !matches!(case.status, Status::Determined | Status::LetterIssued);
     // Problems that belong to no field (records not complete) are shown at the top.
@@ -375,7 +400,7 @@ pub(super) async fn render_case(
                 }
             }
             div.grid2 {
-                section.card { h2 { "Parties" } (parties(&case)) }
+                section.card { h2 { "Parties" } (parties(&case, staff)) }
                 section.card {
                     h2 { "Timeline" }
                     (timeline(&case))
@@ -388,11 +413,11 @@ pub(super) async fn render_case(
                 h2 { "Documents" }
                 @if documents.is_empty() { p.muted { "No documents yet." } }
                 @else {
-                    div.scroll { table {
+                    div.scroll { table.documents {
                         thead { tr { th { "Kind" } th { "File" } th { "Received" } th { "Size" } th { "SHA-256" } } }
                         tbody { @for d in &documents { tr {
                             td { (d.kind) }
-                            td {
+                            td data-label="File" {
                                 @let name = crate::download::download_name(d.id, d.filename.as_deref(), &d.media_type);
                                 a href={ "/documents/" (d.id) "/view" } { (name) }
                                 " · " a href={ "/documents/" (d.id) } download=(name) aria-label={ "Download " (name) } { "download" }
@@ -400,9 +425,9 @@ pub(super) async fn render_case(
                                     div.notice.error { "Could not be read: " (u.reason) ". Its text is not in the clinical summary or the proposal." }
                                 }
                             }
-                            td { (when(d.received_at)) }
-                            td { (crate::download::human_size(d.size)) }
-                            td { code title=(d.sha256) { (d.sha256.get(..12).unwrap_or(&d.sha256)) "…" } }
+                            td data-label="Received" { (when(d.received_at)) }
+                            td data-label="Size" { (crate::download::human_size(d.size)) }
+                            td data-label="SHA-256" { code title=(d.sha256) { (d.sha256.get(..12).unwrap_or(&d.sha256)) "…" } }
                         } } }
                     } }
                 }
@@ -436,8 +461,12 @@ pub(super) async fn render_case(
             @if can_sign {
                 // Enter in a field submits this form to the preview, never to the signature:
                 // its only button is "Preview the letter".
-                form.stack #sign method="post" action={ "/cases/" (case.number) "/sign" } {
+                // What is typed is kept as a draft (draft.js; without script, on preview).
+                form.stack #sign method="post" action={ "/cases/" (case.number) "/sign" } data-draft={ "/cases/" (case.number) "/draft" } {
                     input type="hidden" name="csrf" value=(who.csrf_token);
+                    p.muted #draft-status role="status" {
+                        @if let Some(at) = form.restored_at { "Your draft of " (when(at)) " is back in the form. Nothing is signed until you preview the letter and sign it there." }
+                    }
                     @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
                         (item_block(&case, i, item, findings.as_ref(), &analysis.sources, Some(form)))
                         (crate::corpus_pages::precedents_panel(precedents.get(i)))
@@ -451,6 +480,7 @@ pub(super) async fn render_case(
                         p.muted { "The preview shows the whole letter; you sign it there." }
                     }
                 }
+                script src="/static/draft.js" defer {}
             } @else {
                 @for (i, item) in case.application.ur_decision.items.iter().enumerate() {
                     (item_block(&case, i, item, findings.as_ref(), &analysis.sources, None))

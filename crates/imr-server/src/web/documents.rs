@@ -619,7 +619,7 @@ pub(super) async fn document_page(
     let Some(info) = state.store.document(id).await? else {
         return Err(ApiError::not_found(format!("no document {id}")).into());
     };
-    let case = cases::view_case(&state, &who, info.case_number.as_str()).await?;
+    let case = cases::view_document_case(&state, &who, &info).await?;
     let name = download_name(info.id, info.filename.as_deref(), &info.media_type);
     // A party sees the case, not its clinical text (as on the case page).
     let text = if who.role == Role::Party {

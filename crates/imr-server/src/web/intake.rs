@@ -5,6 +5,8 @@
 //! each per row, in order. The form is `multipart/form-data` so that it can carry the
 //! application's PDF (optional): checked by the bounded reader, stored as the case's
 //! "application" document in the same transaction as the case, or the whole form refused.
+//! The worker's address, phone and date of birth (optional) are the redaction's known parties:
+//! the public copy removes them wherever a text repeats them. Enter in a field submits nothing.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
@@ -57,6 +59,12 @@ pub(super) struct IntakeForm {
     csrf: String,
     #[serde(default)]
     worker: String,
+    #[serde(default)]
+    worker_address: String,
+    #[serde(default)]
+    worker_phone: String,
+    #[serde(default)]
+    worker_date_of_birth: String,
     #[serde(default)]
     representative: String,
     #[serde(default)]
@@ -118,6 +126,9 @@ impl IntakeForm {
     fn value(&self, key: &str) -> &str {
         match key {
             "worker" => &self.worker,
+            "worker_address" => &self.worker_address,
+            "worker_phone" => &self.worker_phone,
+            "worker_date_of_birth" => &self.worker_date_of_birth,
             "representative" => &self.representative,
             "employer" => &self.employer,
             "claims_administrator" => &self.claims_administrator,
@@ -223,11 +234,17 @@ fn intake_form(
             div.notice.error role="alert" { "The application has " (errors.len()) " problem(s); they are marked below." }
         }
         form.stack #intake method="post" action="/intake" enctype="multipart/form-data" {
+            // The form's default button, disabled: Enter in a field submits nothing (it would
+            // press the first button, "More items", or open the case half typed).
+            button type="submit" disabled hidden aria-hidden="true" tabindex="-1" {}
             input type="hidden" name="csrf" value=(who.csrf_token);
             div.grid2 {
                 section.card {
                     h2 { "Parties" }
                     (text("worker", "Injured worker", "text"))
+                    (text("worker_address", "Worker's address (optional)", "text"))
+                    (text("worker_phone", "Worker's phone (optional)", "tel"))
+                    (text("worker_date_of_birth", "Worker's date of birth (optional)", "date"))
                     (text("representative", "Representative (optional)", "text"))
                     (text("employer", "Employer", "text"))
                     (text("claims_administrator", "Claims administrator", "text"))
@@ -333,6 +350,7 @@ fn application_of(form: &IntakeForm) -> Result<Application, Vec<FieldError>> {
         }
     };
     let doi = date("date_of_injury", true);
+    let born = date("worker_date_of_birth", false);
     let ur_date = date("ur_decision.date", true);
     let served = date("ur_decision.served", false);
     let filed = date("filed", true);
@@ -388,9 +406,9 @@ fn application_of(form: &IntakeForm) -> Result<Application, Vec<FieldError>> {
         other_providers: Vec::new(),
         claim_number: text("claim_number"),
         other_identifiers: Vec::new(),
-        worker_address: None,
-        worker_phone: None,
-        worker_date_of_birth: None,
+        worker_address: optional("worker_address"),
+        worker_phone: optional("worker_phone"),
+        worker_date_of_birth: born,
         date_of_injury: doi,
         condition: text("condition"),
         ur_decision: UrDecision {

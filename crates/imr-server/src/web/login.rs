@@ -1,11 +1,15 @@
 //! Logging in and out. A page asked for without a session comes here with `?next=` and, once
 //! logged in, the user lands on it: only a path on this server is followed, never another site.
+//! `?reason=` says why the login is asked for: the session ended for want of use (`idle`), or
+//! it did and the sign form sent with it was kept as a draft (`expired`). A successful login
+//! gives the browser a device cookie (`auth::remember_device`), which the throttle counts apart
+//! from the browser's address. The pages keep a session alive with `/session/keep`.
 
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Html;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use imr_store::accounts::SessionKind;
 use maud::html;
 use serde::Deserialize;
@@ -38,6 +42,7 @@ pub fn local_path(next: &str) -> Option<&str> {
 #[derive(Deserialize)]
 pub(super) struct LoginQuery {
     next: Option<String>,
+    reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -62,7 +67,34 @@ fn csrf_cookie(token: &str, settings: &Settings) -> String {
     )
 }
 
-fn login_form(csrf: &str, error: Option<&str>, username: &str, next: &str) -> Html<String> {
+/// Why the login page is shown, in words, from its `?reason=` (an unknown reason shows nothing:
+/// the text of a link is never shown).
+fn reason_words(reason: &str, settings: &Settings) -> Option<String> {
+    let idle = settings.session_idle_seconds;
+    let unused = if idle % 60 == 0 {
+        format!("{} minute(s)", idle / 60)
+    } else {
+        format!("{idle} second(s)")
+    };
+    match reason {
+        auth::REASON_EXPIRED => Some(format!(
+            "Your session expired; your draft was kept. Your session ends after {unused} \
+             without use: log in again to go back to the case, where the form is as you left it."
+        )),
+        auth::REASON_IDLE => Some(format!(
+            "Your session ended after {unused} without use; log in again to go on."
+        )),
+        _ => None,
+    }
+}
+
+fn login_form(
+    csrf: &str,
+    error: Option<&str>,
+    notice: Option<&str>,
+    username: &str,
+    next: &str,
+) -> Html<String> {
     page(
         "Log in",
         None,
@@ -70,6 +102,7 @@ fn login_form(csrf: &str, error: Option<&str>, username: &str, next: &str) -> Ht
             div.login {
                 div.card {
                     h1 { "Log in" }
+                    @if let Some(n) = notice { div.notice.warning #login-reason role="status" { (n) } }
                     @if let Some(e) = error { div.notice.error role="alert" { (e) } }
                     form.stack method="post" action="/login" {
                         input type="hidden" name="csrf" value=(csrf);
@@ -94,9 +127,13 @@ pub(super) async fn login_page(
 ) -> WebResult<Response> {
     let csrf = auth::random_hex(16)?;
     let next = query.next.unwrap_or_default();
+    let notice = query
+        .reason
+        .as_deref()
+        .and_then(|r| reason_words(r, &state.settings));
     Ok((
         [(header::SET_COOKIE, csrf_cookie(&csrf, &state.settings))],
-        login_form(&csrf, None, "", &next),
+        login_form(&csrf, None, notice.as_deref(), "", &next),
     )
         .into_response())
 }
@@ -117,29 +154,51 @@ pub(super) async fn login_submit(
             login_form(
                 &fresh,
                 Some("The login form expired; please try again."),
+                None,
                 &form.username,
                 &form.next,
             ),
         )
             .into_response());
     }
+    let device = auth::cookie_value(&headers, auth::DEVICE_COOKIE);
+    let from = auth::LoginFrom {
+        address: client.0,
+        device: device.as_deref(),
+    };
     match auth::login(
         &state,
-        client.0,
+        from,
         &form.username,
         &form.password,
         SessionKind::Web,
     )
     .await
     {
-        Ok((token, _)) => Ok((
-            [(
+        Ok(done) => {
+            // The session this browser held before (ended, or another user's) ends now.
+            if let Some(old) = auth::session_cookie(&headers) {
+                state
+                    .accounts
+                    .delete_session(&auth::token_hash(&old))
+                    .await?;
+            }
+            let mut cookies = vec![(
                 header::SET_COOKIE,
-                auth::set_session_cookie(&token, &state.settings),
-            )],
-            Redirect::to(local_path(&form.next).unwrap_or(HOME)),
-        )
-            .into_response()),
+                auth::set_session_cookie(&done.token, &state.settings),
+            )];
+            if !done.known_device {
+                cookies.push((
+                    header::SET_COOKIE,
+                    auth::remember_device(&state, done.session.user.id).await?,
+                ));
+            }
+            Ok((
+                AppendHeaders(cookies),
+                Redirect::to(local_path(&form.next).unwrap_or(HOME)),
+            )
+                .into_response())
+        }
         Err(e) => {
             let retry_after = e
                 .retry_after()
@@ -149,7 +208,7 @@ pub(super) async fn login_submit(
                 e.status,
                 retry_after,
                 [(header::SET_COOKIE, csrf_cookie(csrf, &state.settings))],
-                login_form(csrf, Some(&e.message), &form.username, &form.next),
+                login_form(csrf, Some(&e.message), None, &form.username, &form.next),
             )
                 .into_response())
         }
@@ -171,6 +230,17 @@ pub(super) async fn logout(
         Redirect::to("/login"),
     )
         .into_response())
+}
+
+/// The pages' "stay logged in": the session is used now; answers the seconds it has left.
+pub(super) async fn keep_session(
+    State(state): State<AppState>,
+    WebUser(who): WebUser,
+    Form(form): Form<CsrfOnly>,
+) -> WebResult<Response> {
+    check_form_csrf(&who, &form.csrf)?;
+    let left = auth::keep_session(&state, &who).await?;
+    Ok(axum::Json(serde_json::json!({ "idle_seconds_left": left })).into_response())
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The queue: the cases the user may see, by due date, searched, filtered and paged (see
-//! `crate::queue`). The filters live in the URL, so a queue can be bookmarked and shared.
+//! The queue: the cases the user may see, open expedited cases first, then by due date,
+//! searched, filtered and paged (see `crate::queue`); at phone width each row is a card. The filters live in the URL, so a queue can be bookmarked and shared.
 
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -28,7 +28,7 @@ pub(super) async fn queue(
         "Queue",
         Some(&who),
         html! {
-            h1 { "Cases by due date" }
+            h1 { "Cases by due date, expedited first" }
             form.filters role="search" method="get" action="/queue" {
                 div.grow {
                     label for="q" { "Case number, claim number or worker" }
@@ -85,15 +85,15 @@ fn queue_row(row: &QueueRow) -> Markup {
     html! {
         tr.overdue[c.overdue].urgent[urgent] {
             td { a href={ "/cases/" (c.number) } { (c.number) } }
-            td { (row.worker) }
-            td { (row.claim_number) }
-            td { (status_label(row.status)) }
-            td {
+            td data-label="Worker" { (row.worker) }
+            td data-label="Claim" { (row.claim_number) }
+            td data-label="Status" { (status_label(row.status)) }
+            td data-label="Priority" {
                 @if row.expedited { span.badge.expedited { "Expedited" } } @else { (c.priority) }
                 @if urgent { " " span.badge.urgent { "unassigned" } }
             }
-            td { (c.reviewer_id.as_deref().unwrap_or("—")) }
-            td {
+            td data-label="Reviewer" { (c.reviewer_id.as_deref().unwrap_or("—")) }
+            td.deadline data-label="Next deadline" {
                 @match (&c.due_kind, &c.due) {
                     (Some(kind), Some(due)) => {
                         (kind) " due " (day(due))
@@ -102,7 +102,7 @@ fn queue_row(row: &QueueRow) -> Markup {
                     _ => span.muted { "no clock running" },
                 }
             }
-            td { (c.items) }
+            td data-label="Items" { (c.items) }
         }
     }
 }

@@ -10,11 +10,11 @@ use imr_core::model::Decision;
 use maud::{Markup, html};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
-use super::WebResult;
 use super::case::render_case;
 use super::forms::{CsrfOnly, after_case_action, check_form_csrf};
 use super::layout::page;
-use crate::auth::{Principal, WebUser};
+use super::{WebResult, draft};
+use crate::auth::{Principal, WebUser, WebUserOrIdle};
 use crate::cases::{self};
 use crate::state::AppState;
 
@@ -72,13 +72,33 @@ pub(super) fn draft_of(
 /// checks the draft and shows the whole letter; `edit` goes back to the form as it was;
 /// only `sign`, the preview's "Sign and issue" button, signs. A form with problems comes
 /// back as the reviewer left it, each problem at its field.
+///
+/// A form sent after the session ended for want of use is kept as the reviewer's draft, and
+/// the login asked for says so and returns to the case; a live one is kept as the draft on
+/// every step but the signature (which deletes the drafts).
 pub(super) async fn sign_submit(
     State(state): State<AppState>,
-    WebUser(who): WebUser,
+    who: WebUserOrIdle,
     Path(number): Path<String>,
     Form(form): Form<SignFields>,
 ) -> WebResult<Response> {
+    let who = match who {
+        WebUserOrIdle::Live(who) => who,
+        WebUserOrIdle::Idle(who) => {
+            let kept = draft::keep_after_session_ended(&state, &who, &number, &form).await;
+            return Ok(Redirect::to(&draft::login_after(&number, kept)).into_response());
+        }
+    };
     check_form_csrf(&who, &form.csrf)?;
+    if form.step != Step::Sign {
+        // What was typed is kept before anything else can go wrong with it.
+        if let Err(e) = draft::keep(&state, &who, &number, &form, false).await {
+            if e.status == StatusCode::NOT_FOUND {
+                return Err(e.into());
+            }
+            tracing::warn!(status = %e.status, "the sign form was not kept as a draft");
+        }
+    }
     if form.step == Step::Edit {
         let again = SignForm {
             values: Some(&form),
@@ -118,7 +138,7 @@ pub(super) async fn sign_submit(
             let again = SignForm {
                 values: Some(&form),
                 problems: &problems,
-                notice: None,
+                ..SignForm::default()
             };
             return render_case(&state, &who, &number, &again, status).await;
         }
@@ -205,6 +225,8 @@ pub(super) struct SignForm<'a> {
     pub(super) problems: &'a [SignProblem],
     /// A message about the whole form (the case changed since the preview, ...).
     pub(super) notice: Option<String>,
+    /// The form was filled from the reviewer's draft saved then.
+    pub(super) restored_at: Option<jiff::civil::DateTime>,
 }
 
 impl SignForm<'_> {
@@ -342,6 +364,50 @@ impl SignFields {
         out
     }
 
+    /// One field of the form, by its name.
+    fn set(&mut self, name: &str, value: String) -> Result<(), String> {
+        match name {
+            "csrf" => self.csrf = value,
+            "clinical_summary" => self.clinical_summary = value,
+            "version" => self.version = value.parse().ok(),
+            "step" => {
+                self.step = match value.as_str() {
+                    "edit" => Step::Edit,
+                    "sign" => Step::Sign,
+                    _ => Step::Preview,
+                }
+            }
+            _ => match self.item_field(name)? {
+                Some(("decision", item)) => item.decision = value,
+                Some(("guideline", item)) => item.guideline = value,
+                Some(("rationale", item)) => item.rationale = value,
+                Some((_, item)) => item.use_proposed = true,
+                // Fields of no meaning here are left alone, as browsers may add some.
+                None => {}
+            },
+        }
+        Ok(())
+    }
+
+    /// What the reviewer typed, URL-encoded as a browser sends it: what a draft keeps (no
+    /// CSRF token, step or version).
+    pub(super) fn typed(&self) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in self.carried() {
+            out.append_pair(&name, &value);
+        }
+        out.finish()
+    }
+
+    /// A form read back from [`SignFields::typed`].
+    pub(super) fn from_typed(text: &str) -> Result<SignFields, String> {
+        let mut form = SignFields::default();
+        for (name, value) in form_urlencoded::parse(text.as_bytes()) {
+            form.set(&name, value.into_owned())?;
+        }
+        Ok(form)
+    }
+
     /// An item field by its name in the form, or `None` for a name that is not one.
     fn item_field(
         &mut self,
@@ -387,26 +453,7 @@ impl<'de> Visitor<'de> for SignFieldsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SignFields, A::Error> {
         let mut form = SignFields::default();
         while let Some((name, value)) = map.next_entry::<String, String>()? {
-            match name.as_str() {
-                "csrf" => form.csrf = value,
-                "clinical_summary" => form.clinical_summary = value,
-                "version" => form.version = value.parse().ok(),
-                "step" => {
-                    form.step = match value.as_str() {
-                        "edit" => Step::Edit,
-                        "sign" => Step::Sign,
-                        _ => Step::Preview,
-                    }
-                }
-                _ => match form.item_field(&name).map_err(de::Error::custom)? {
-                    Some(("decision", item)) => item.decision = value,
-                    Some(("guideline", item)) => item.guideline = value,
-                    Some(("rationale", item)) => item.rationale = value,
-                    Some((_, item)) => item.use_proposed = true,
-                    // Fields of no meaning here are left alone, as browsers may add some.
-                    None => {}
-                },
-            }
+            form.set(&name, value).map_err(de::Error::custom)?;
         }
         Ok(form)
     }
@@ -462,6 +509,21 @@ mod tests {
         assert_eq!(read(&again).expect("again").items, form.items);
         assert_eq!(form.step, Step::Preview);
         assert_eq!(form.version, None);
+    }
+
+    #[test]
+    fn a_draft_keeps_what_was_typed_and_nothing_else() {
+        let form = read(
+            "csrf=t&step=sign&version=3&clinical_summary=A+%26+B%0Ac\
+             &decision_0=Upheld&use_proposed_1=yes&rationale_2=%C3%BC%3D",
+        )
+        .expect("a form");
+        let typed = form.typed();
+        assert!(!typed.contains("csrf") && !typed.contains("step") && !typed.contains("version"));
+        let back = SignFields::from_typed(&typed).expect("read back");
+        assert_eq!(back.items, form.items);
+        assert_eq!(back.clinical_summary, "A & B\nc");
+        assert_eq!((back.step, back.version), (Step::Preview, None));
     }
 
     #[test]
