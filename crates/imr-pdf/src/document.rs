@@ -1,6 +1,7 @@
 //! A document's text, whatever it came as: a PDF (its text layer) or plain text. This is the edge
 //! where letters and clinical records enter the system from files.
 
+use imr_core::text::binary_size;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -15,7 +16,11 @@ pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 pub enum DocumentError {
     #[error("the file is empty (0 bytes)")]
     Empty,
-    #[error("the file is too large: {size} bytes, the limit is {limit} bytes")]
+    #[error(
+        "the file is too large: {}, the limit is {}",
+        binary_size(*size),
+        binary_size(*limit)
+    )]
     TooLarge { size: u64, limit: u64 },
     #[error("binary data, neither a PDF nor text (a NUL byte at offset {offset})")]
     Binary { offset: usize },

@@ -14,6 +14,7 @@ mod budget;
 mod layout;
 mod normalize;
 
+use imr_core::text::binary_size;
 use std::cell::{Cell, RefCell};
 use std::fs::File;
 use std::io::Read;
@@ -39,7 +40,11 @@ pub enum PdfError {
     Encrypted,
     #[error("the PDF is damaged or truncated: {0}")]
     Damaged(String),
-    #[error("the file is too large: {size} bytes, the limit is {limit} bytes")]
+    #[error(
+        "the file is too large: {}, the limit is {}",
+        binary_size(*size),
+        binary_size(*limit)
+    )]
     TooLarge { size: u64, limit: u64 },
     #[error("the PDF has no text layer ({pages} page(s) without text; a scan needs OCR first)")]
     NoText { pages: usize },

@@ -292,7 +292,13 @@ fn a_file_over_the_limit_is_refused_before_it_is_read() {
         matches!(err, PdfError::TooLarge { size, limit } if size == 100 * 1024 * 1024 && limit == LIMIT),
         "{err}"
     );
-    assert!(err.to_string().contains(&LIMIT.to_string()), "{err}");
+    // Sizes as people read them: "100 MiB", not a count of bytes.
+    assert!(
+        err.to_string()
+            .contains(&imr_core::text::binary_size(100 * 1024 * 1024)),
+        "{err}"
+    );
+    assert!(!err.to_string().contains(&LIMIT.to_string()), "{err}");
 
     let empty = dir.join("empty.pdf");
     fs::File::create(&empty).expect("create");

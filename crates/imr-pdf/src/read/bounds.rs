@@ -20,6 +20,7 @@
 //!    each page draws, its Form XObjects included as often as they are drawn, is added up, so a
 //!    drawing repeated a million times or drawing itself is refused too.
 
+use imr_core::text::binary_size;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::time::Duration;
@@ -80,12 +81,16 @@ impl Default for Limits {
 /// Which limit a PDF passed: the message names it and its value, never the content.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitHit {
-    #[error("a stream decodes to more than {limit} bytes (the limit per stream)")]
+    #[error("a stream decodes to more than {} (the limit per stream)", binary_size(*limit))]
     Stream { limit: u64 },
-    #[error("its streams decode to more than {limit} bytes in all (the limit per document)")]
+    #[error(
+        "its streams decode to more than {} in all (the limit per document)",
+        binary_size(*limit)
+    )]
     Document { limit: u64 },
     #[error(
-        "page {page} draws more than {limit} bytes of instructions, repeated drawings included (the limit per page)"
+        "page {page} draws more than {} of instructions, repeated drawings included (the limit per page)",
+        binary_size(*limit)
     )]
     Page { page: u32, limit: u64 },
     #[error("it has more than {limit} objects (the limit per document)")]
