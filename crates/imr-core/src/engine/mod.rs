@@ -223,6 +223,8 @@ fn with_evidence(rationale: &str, criteria: &[Criterion], item: &ItemInput) -> S
                 };
                 if quotes.is_empty() {
                     if let Some(value) = &c.value {
+                        // In words: "lumbar spine", not the rule files' "lumbar_spine".
+                        let value = value.replace('_', " ");
                         stated.push(format!("{} {value} ({verdict})", c.label));
                     }
                 } else {

@@ -222,7 +222,7 @@ fn checklist(criteria: &[Criterion], sources: &Sources) -> Markup {
                                     @if let Some(r) = &c.required { div.muted { "rule: " (r) } }
                                 }
                                 td { span class={ "badge state " (class) } { (state) } }
-                                td { (c.value.as_deref().unwrap_or("—")) }
+                                td { (c.value.as_deref().map_or("—".to_string(), |v| v.replace('_', " "))) }
                                 td { @for e in &c.evidence { (evidence(e, sources)) } }
                             }
                         }
