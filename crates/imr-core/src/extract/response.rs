@@ -59,45 +59,34 @@ static SHORT_WHILE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Response facts of `text` that no response word states.
 pub(super) fn responses(text: &str) -> Vec<Fact> {
+    let improvement = |m: regex::Match<'_>| {
+        Fact::new(FactKind::Response, "improvement", text, m.start(), m.end())
+    };
     let mut out = Vec::new();
     for c in SCORE_DROP.captures_iter(text) {
-        let (Some(a), Some(b)) = (number(&c, 1), number(&c, 2)) else {
+        let (Some(whole), Some(a), Some(b)) = (c.get(0), number(&c, 1), number(&c, 2)) else {
             continue;
         };
         // Only a pain score: a date or a range of levels ("L4 to 5") is not one.
-        let whole = c.get(0).map_or(0..0, |m| m.range());
-        let before = &text[whole.start.saturating_sub(30)..whole.start].to_ascii_lowercase();
-        let is_pain = !whole.is_empty()
-            && (text[whole.clone()].contains("/10")
-                || before.contains("pain")
-                || before.contains("vas"));
+        let from = super::anatomy::floor_char(text, whole.start().saturating_sub(30));
+        let before = text[from..whole.start()].to_ascii_lowercase();
+        let is_pain =
+            whole.as_str().contains("/10") || before.contains("pain") || before.contains("vas");
         if is_pain && a <= 10.0 && b < a {
-            out.push(Fact::new(
-                FactKind::Response,
-                "improvement",
-                text,
-                whole.start,
-                whole.end,
-            ));
+            out.push(improvement(whole));
         }
     }
     for c in SCORE_WAS.captures_iter(text) {
-        let (Some(now), Some(before)) = (number(&c, 1), number(&c, 2)) else {
+        let (Some(whole), Some(now), Some(before)) = (c.get(0), number(&c, 1), number(&c, 2))
+        else {
             continue;
         };
         if now < before && before <= 10.0 {
-            let m = c.get(0).map_or(0..0, |m| m.range());
-            out.push(Fact::new(
-                FactKind::Response,
-                "improvement",
-                text,
-                m.start,
-                m.end,
-            ));
+            out.push(improvement(whole));
         }
     }
     for c in WITH_WITHOUT.captures_iter(text) {
-        let (Some(a), Some(b)) = (number(&c, 1), number(&c, 3)) else {
+        let (Some(whole), Some(a), Some(b)) = (c.get(0), number(&c, 1), number(&c, 3)) else {
             continue;
         };
         let first_without = matches!(
@@ -106,25 +95,10 @@ pub(super) fn responses(text: &str) -> Vec<Fact> {
         );
         let (untreated, treated) = if first_without { (a, b) } else { (b, a) };
         if treated < untreated && untreated <= 10.0 {
-            let m = c.get(0).map_or(0..0, |m| m.range());
-            out.push(Fact::new(
-                FactKind::Response,
-                "improvement",
-                text,
-                m.start,
-                m.end,
-            ));
+            out.push(improvement(whole));
         }
     }
-    for m in RELIEF.find_iter(text) {
-        out.push(Fact::new(
-            FactKind::Response,
-            "improvement",
-            text,
-            m.start(),
-            m.end(),
-        ));
-    }
+    out.extend(RELIEF.find_iter(text).map(improvement));
     out
 }
 
@@ -160,6 +134,8 @@ mod tests {
         assert!(!said("Pain rose from 4/10 to 7/10."));
         assert!(!said("Disc bulges from L4 to 5 on the MRI."));
         assert!(!said("Seen 3/4 to 3/9 for therapy."));
+        // A score after multi-byte text: the look back stops on a character.
+        assert!(said("Schmerz ärger ü 7/10 → 4/10."));
     }
 
     #[test]
