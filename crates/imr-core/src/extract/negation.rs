@@ -592,6 +592,8 @@ const TRIGGERS: &[(&str, Role)] = &[
 const PRE_WORDS: usize = 10;
 const POST_WORDS: usize = 5;
 const POST_PLAN_WORDS: usize = 8;
+/// How far back (bytes) a relative named as the clause's subject reaches.
+const OTHER_REACH: usize = 200;
 
 /// The trigger phrases: the table, plus "was/were/is/are" before every "not ..." post-trigger
 /// ("was not provided"), which would otherwise be read as the pre-trigger "was not".
@@ -800,7 +802,7 @@ fn assert_span(
     // "Her father had two back surgeries": whoever the clause is about holds all of it, however
     // near a past or a negation stands.
     if before()
-        .take_while(|t| t.role != Role::Terminator)
+        .take_while(|t| t.role != Role::Terminator && start - t.end <= OTHER_REACH)
         .any(|t| t.role == Role::Pre(Polarity::Other))
     {
         return (Polarity::Other, false);

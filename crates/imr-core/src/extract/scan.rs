@@ -1061,8 +1061,14 @@ fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
 
 /// "help" as assistance given to the patient rather than a treatment's effect.
 fn is_assistance(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].trim_end().to_ascii_lowercase();
-    let after = text[end..].trim_start().to_ascii_lowercase();
+    // A few words either side, so a long text costs no more per match.
+    let from = anatomy::floor_char(text, start.saturating_sub(24));
+    let mut to = (end + 24).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let before = text[from..start].trim_end().to_ascii_lowercase();
+    let after = text[end..to].trim_start().to_ascii_lowercase();
     [
         "without", "needs", "need", "needed", "requires", "required", "with", "for", "some",
     ]
