@@ -384,7 +384,10 @@ pub(crate) fn mentions(text: &str) -> Vec<DrugMention> {
                 let stem = STEMS
                     .iter()
                     .find(|e| word.len() >= e.name.len() + 3 && word.ends_with(e.name));
-                let overlaps = found[..known].iter().any(|m| m.start < i && s < m.end);
+                // The dictionary's matches do not overlap and come in order: only the last one
+                // starting before this word's end can reach into it.
+                let k = found[..known].partition_point(|m| m.start < i);
+                let overlaps = k > 0 && found[k - 1].end > s;
                 if let Some(entry) = stem
                     && !overlaps
                 {
