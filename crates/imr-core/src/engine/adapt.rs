@@ -605,14 +605,14 @@ fn engine_facts(
         // UR's reasons are not findings; a suspicion ("rule out") is not a finding either; a
         // plan is a finding only of a planned surgery (a requested treatment is not a past one).
         let p = fact.polarity;
+        let value = fact.value.as_str();
         // Care granted and not used up: the same care requested again is a duplicate;
         // another physical modality stacks on care not yet finished. An earlier
         // certification counts even where UR is quoted.
         if fact.kind == FactKind::Authorization {
-            if same_treatment(service, value_of(fact)) {
+            if same_treatment(service, value) {
                 push_as(&mut out, C::AlreadyAuthorized, Polarity::Affirmed, fact);
-            } else if is_physical_medicine(value_of(fact)) && is_physical_medicine(service.as_str())
-            {
+            } else if is_physical_medicine(value) && is_physical_medicine(service.as_str()) {
                 push_as(&mut out, C::CareInProgress, Polarity::Affirmed, fact);
             }
             continue;
@@ -631,7 +631,7 @@ fn engine_facts(
         if fact.kind == FactKind::RedFlag
             && p == Polarity::Uncertain
             && is_study
-            && value_of(fact) != "red_flag"
+            && value != "red_flag"
         {
             push_as(&mut out, C::RedFlag, Polarity::Affirmed, fact);
             continue;
@@ -653,7 +653,6 @@ fn engine_facts(
                 continue;
             }
         }
-        let value = fact.value.as_str();
         let about_this = fact
             .about
             .as_deref()
@@ -881,9 +880,9 @@ fn engine_facts(
                 _ => &[],
             },
             // A screen that did not match the prescriptions is aberrant behaviour, not
-            // monitoring that went well.
-            // Monitoring is a urine drug screen; the prescription report (CURES) alone is not
-            // one (MTUS 3.3.6), though what it shows counts as any screen's result does.
+            // monitoring that went well. Monitoring is a urine drug screen; the prescription
+            // report (CURES) alone is not one (MTUS 3.3.6), though what it shows counts as any
+            // screen's result does.
             FactKind::UrineDrugScreen if given(p) => match fact.result {
                 Some(TestResult::Inconsistent) => &[C::AberrantBehavior],
                 _ if value == "cures" => &[],
@@ -967,10 +966,6 @@ fn is_perioperative_device(service: Service) -> bool {
             | Service::MedicalSupplies
             | Service::Tens
     )
-}
-
-fn value_of(fact: &Fact) -> &str {
-    fact.value.as_str()
 }
 
 /// Therapy given in visits by a therapist or practitioner (CPMTG Physical Medicine, Manual

@@ -1039,17 +1039,27 @@ static PART_OF: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
-    let mut found = Vec::new();
-    for f in facts.iter().filter(|f| f.kind == FactKind::Treatment) {
-        let Some(i) = sentence_of(spans, f.start) else {
-            continue;
-        };
+    // Whether a sentence grants care not yet used up, read once per sentence.
+    let grants = |i: usize| {
         let sentence = &text[spans[i].0..spans[i].1];
         let part_left = PART_OF.captures_iter(sentence).any(|c| {
             let n = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
             matches!((n(1), n(2)), (Some(a), Some(b)) if a < b)
         });
-        if AUTHORIZED.is_match(sentence) && (NOT_USED_UP.is_match(sentence) || part_left) {
+        AUTHORIZED.is_match(sentence) && (NOT_USED_UP.is_match(sentence) || part_left)
+    };
+    let mut last: Option<(usize, bool)> = None;
+    let mut found = Vec::new();
+    for f in facts.iter().filter(|f| f.kind == FactKind::Treatment) {
+        let Some(i) = sentence_of(spans, f.start) else {
+            continue;
+        };
+        let granted = match last {
+            Some((j, granted)) if j == i => granted,
+            _ => grants(i),
+        };
+        last = Some((i, granted));
+        if granted {
             let mut a = f.clone();
             a.kind = FactKind::Authorization;
             a.polarity = Polarity::Affirmed;
