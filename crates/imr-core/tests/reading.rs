@@ -90,7 +90,8 @@ fn project(fact: &Fact) -> Vec<(Key, Option<f64>)> {
         assertion: assertion.to_string(),
         detail,
     };
-    let v = fact.value.as_str();
+    let v = fact.value.to_string();
+    let v = v.as_str();
     let one = |k: Key| vec![(k, None)];
     match fact.kind {
         FactKind::Imaging if v == "emg_ncv" => one(key("electrodiagnosis", "emg_ncs", result)),

@@ -10,7 +10,10 @@ use jiff::civil::Date;
 
 use super::input::{CaseInput, ClinicalFact as C, EngineFact, ItemInput, Polarity, Span};
 use crate::case_file::CaseFile;
-use crate::extract::{self, ClinicalDocument, Direction, Fact, FactKind, TestResult};
+use crate::extract::{
+    self, Care, ClinicalDocument, Comorbidity, Diagnosis, Direction, Fact, FactKind, FactValue,
+    NeurologicFinding, PhysicalFinding, RedFlag, Response, Screen, TestResult, WorkStatus,
+};
 use crate::guidelines::Thresholds;
 use crate::model::Determination;
 use crate::request::{self, Acquisition, DrugForm, Request, Service, TimeUnit};
@@ -133,7 +136,10 @@ pub fn build_from_document(
     let age = facts
         .iter()
         .find(|f| f.kind == FactKind::Age && !f.ur_reasoning)
-        .and_then(|f| f.value.parse::<f64>().ok());
+        .and_then(|f| match f.value {
+            FactValue::Age(years) => Some(f64::from(years)),
+            _ => None,
+        });
     let planned_procedures = planned_procedures(facts, requests, &readings);
     let on_nsaid = readings.iter().any(|r| r.service == Service::Nsaid)
         || facts.iter().any(|f| {
@@ -346,7 +352,10 @@ fn is_gi_risk_drug(fact: &Fact) -> bool {
     }
     let text = fact.text.to_ascii_lowercase();
     match fact.kind {
-        FactKind::Condition => fact.value == "bleeding_risk" && text != "bleeding disorder",
+        FactKind::Condition => {
+            fact.value == FactValue::Condition(Comorbidity::BleedingRisk)
+                && text != "bleeding disorder"
+        }
         FactKind::Medication => matches!(
             fact.drug.as_ref().and_then(|d| d.generic.as_deref()),
             Some("prednisone" | "methylprednisolone" | "dexamethasone")
@@ -356,7 +365,7 @@ fn is_gi_risk_drug(fact: &Fact) -> bool {
 }
 
 /// The procedures of the surgeries the record plans and of those requested in the case, as
-/// `vocab::PROCEDURES` names them; a surgery only quoted from UR's reasons is not one.
+/// `extract::Procedure` names them; a surgery only quoted from UR's reasons is not one.
 fn planned_procedures(
     facts: &[Fact],
     requests: &[RequestText],
@@ -376,10 +385,10 @@ fn planned_procedures(
         .collect();
     let mut out: Vec<String> = Vec::new();
     for fact in planned.chain(requested.iter()) {
-        if crate::guidelines::vocab::PROCEDURES.contains(&fact.value.as_str())
-            && !out.contains(&fact.value)
+        if let FactValue::Surgery(procedure) | FactValue::PlannedSurgery(procedure) = fact.value
+            && !out.iter().any(|p| p == procedure.as_str())
         {
-            out.push(fact.value.clone());
+            out.push(procedure.as_str().to_string());
         }
     }
     out
@@ -402,21 +411,23 @@ fn is_physical_or_passive(service: Service) -> bool {
 }
 
 /// Services that count as the same treatment when looking for prior visits.
-fn same_treatment(service: Service, name: &str) -> bool {
-    let s = service.as_str();
-    s == name
+fn same_treatment(service: Service, care: Care) -> bool {
+    let Care::Service(other) = care else {
+        return false;
+    };
+    service == other
         || matches!(
-            (s, name),
-            ("physical_therapy", "occupational_therapy")
-                | ("occupational_therapy", "physical_therapy")
+            (service, other),
+            (Service::PhysicalTherapy, Service::OccupationalTherapy)
+                | (Service::OccupationalTherapy, Service::PhysicalTherapy)
         )
 }
 
 /// A response to `about` speaks of a request for `service`: the same treatment, or, for a drug,
 /// "the medications" ("the medications help": the drugs taken, this one among them). Only of a
 /// response: "treated with medications" does not say this drug was taken.
-fn response_is_about(service: Service, about: &str) -> bool {
-    same_treatment(service, about) || (about == "medication" && service.is_medication())
+fn response_is_about(service: Service, about: Care) -> bool {
+    same_treatment(service, about) || (about == Care::AnyMedication && service.is_medication())
 }
 
 /// A fact the record states as given, present or past: what "documented" means to a rule.
@@ -506,14 +517,15 @@ fn in_postsurgical_period(
     same_region && recent
 }
 
-fn is_deficit(value: &str) -> bool {
+fn is_deficit(finding: NeurologicFinding) -> bool {
+    use NeurologicFinding as N;
     matches!(
-        value,
-        "weakness"
-            | "decreased_sensation"
-            | "decreased_reflexes"
-            | "atrophy"
-            | "neurologic_deficit"
+        finding,
+        N::Weakness
+            | N::DecreasedSensation
+            | N::DecreasedReflexes
+            | N::Atrophy
+            | N::NeurologicDeficit
     )
 }
 
@@ -528,7 +540,7 @@ fn worsening_in_sentence(context: &Context, fact: &Fact) -> bool {
     };
     context.facts.iter().any(|f| {
         f.kind == FactKind::Response
-            && f.value == "worsening"
+            && f.value == FactValue::Response(Response::Worsening)
             && given(f.polarity)
             && !f.ur_reasoning
             && f.start >= start
@@ -605,14 +617,16 @@ fn engine_facts(
         // UR's reasons are not findings; a suspicion ("rule out") is not a finding either; a
         // plan is a finding only of a planned surgery (a requested treatment is not a past one).
         let p = fact.polarity;
-        let value = fact.value.as_str();
+        let value = &fact.value;
         // Care granted and not used up: the same care requested again is a duplicate (X-6);
         // another physical modality stacks on care not yet finished (X-9). An earlier
         // certification counts even where UR is quoted.
-        if fact.kind == FactKind::Authorization {
-            if same_treatment(service, value) {
+        if let FactValue::Authorization(care) = *value {
+            if same_treatment(service, care) {
                 push_as(&mut out, C::AlreadyAuthorized, Polarity::Affirmed, fact);
-            } else if is_physical_medicine(value) && is_physical_medicine(service.as_str()) {
+            } else if care.service().is_some_and(is_physical_medicine)
+                && is_physical_medicine(service)
+            {
                 push_as(&mut out, C::CareInProgress, Polarity::Affirmed, fact);
             }
             continue;
@@ -628,10 +642,9 @@ fn engine_facts(
         }
         // A red flag suspected is what a study is ordered to rule out (ACOEM: imaging at once
         // where a red flag is suspected); for a study, the suspicion is the indication.
-        if fact.kind == FactKind::RedFlag
+        if matches!(value, FactValue::RedFlag(flag) if *flag != RedFlag::Any)
             && p == Polarity::Uncertain
             && is_study
-            && value != "red_flag"
         {
             push_as(&mut out, C::RedFlag, Polarity::Affirmed, fact);
             continue;
@@ -643,47 +656,56 @@ fn engine_facts(
             continue;
         }
         // A neurologic finding at the other end of the spine says nothing of this request.
-        if fact.kind == FactKind::NeurologicFinding {
-            let zone = match fact.value.as_str() {
-                "positive_straight_leg_raise" => Some(Zone::Lower),
-                "positive_spurling" | "positive_tinel" | "positive_phalen" => Some(Zone::Upper),
+        if let FactValue::NeurologicFinding(finding) = *value {
+            use NeurologicFinding as N;
+            let zone = match finding {
+                N::PositiveStraightLegRaise => Some(Zone::Lower),
+                N::PositiveSpurling | N::PositiveTinel | N::PositivePhalen => Some(Zone::Upper),
                 _ => fact.body_region.and_then(|r| zone_of(r.as_str())),
             };
             if zone.is_some_and(|z| !zone_fits(z, &regions)) {
                 continue;
             }
         }
-        let about_this = fact
-            .about
-            .as_deref()
-            .is_none_or(|a| response_is_about(service, a));
-        let names: &[C] = match fact.kind {
-            FactKind::Response if value == "functional_improvement" && about_this => {
+        // What a response is about: the treatment's care, when the text names one.
+        let about = fact.about.as_deref().map(Care::parse);
+        let about_this = match about {
+            None => true,
+            Some(care) => care.is_some_and(|c| response_is_about(service, c)),
+        };
+        let about_conservative = |care: Option<Option<Care>>| {
+            care.flatten()
+                .and_then(Care::service)
+                .is_some_and(is_conservative)
+        };
+        let names: &[C] = match *value {
+            FactValue::Response(Response::FunctionalImprovement) if about_this => {
                 &[C::FunctionalImprovement]
             }
             // Relief is of this treatment only when the record says so ("relief from the
             // injection"); an unattributed "some relief" is not.
-            FactKind::Response
-                if value == "improvement" && given(p) && about_this && fact.about.is_some() =>
+            FactValue::Response(Response::Improvement)
+                if given(p) && about_this && about.is_some() =>
             {
                 &[C::PainRelief]
             }
             // No benefit from this treatment; from another conservative treatment, a failure of
             // conservative care. The negated response affirms these facts.
             // Relief that did not last is no benefit either.
-            FactKind::Response
-                if (value == "improvement" && p == Polarity::Negated)
-                    || (matches!(value, "temporary_improvement" | "treatment_failure")
-                        && given(p)) =>
+            FactValue::Response(response)
+                if (response == Response::Improvement && p == Polarity::Negated)
+                    || (matches!(
+                        response,
+                        Response::TemporaryImprovement | Response::TreatmentFailure
+                    ) && given(p)) =>
             {
-                let name = match fact.about.as_deref() {
-                    Some(a) if response_is_about(service, a) => Some(C::NoBenefit),
-                    // Medications that did not help are conservative care that failed.
-                    Some(a) if is_conservative(a) || a == "medication" => {
-                        Some(C::FailedConservativeCare)
-                    }
-                    Some(_) => None,
+                let name = match about {
                     None => Some(C::NoBenefit),
+                    Some(_) if about_this => Some(C::NoBenefit),
+                    // Medications that did not help are conservative care that failed.
+                    Some(Some(Care::AnyMedication)) => Some(C::FailedConservativeCare),
+                    care if about_conservative(care) => Some(C::FailedConservativeCare),
+                    Some(_) => None,
                 };
                 if let Some(name) = name {
                     push_as(&mut out, name, Polarity::Affirmed, fact);
@@ -691,11 +713,8 @@ fn engine_facts(
                 continue;
             }
             // No functional improvement from another conservative treatment: that care failed.
-            FactKind::Response
-                if value == "functional_improvement"
-                    && p == Polarity::Negated
-                    && !about_this
-                    && fact.about.as_deref().is_some_and(is_conservative) =>
+            FactValue::Response(Response::FunctionalImprovement)
+                if p == Polarity::Negated && !about_this && about_conservative(about) =>
             {
                 push_as(
                     &mut out,
@@ -705,26 +724,24 @@ fn engine_facts(
                 );
                 continue;
             }
-            FactKind::Response if value == "failed_conservative_care" => {
-                &[C::FailedConservativeCare]
-            }
-            FactKind::Response if value == "intolerance" => &[C::MedicationIntolerance],
-            FactKind::Response if value == "worsening" => &[C::Worsening],
+            FactValue::Response(Response::FailedConservativeCare) => &[C::FailedConservativeCare],
+            FactValue::Response(Response::Intolerance) => &[C::MedicationIntolerance],
+            FactValue::Response(Response::Worsening) => &[C::Worsening],
             // Conservative therapy already given, other than the one requested, with the
             // symptoms persisting to this request: conservative care tried and failed (X-10).
             // A therapy only requested, planned or quoted from UR never reaches here.
             // Sessions counted ("PT x16") were given: past care, as "completed" says.
-            FactKind::Treatment
-                if !same_treatment(service, value)
+            FactValue::Treatment(Care::Service(given_care))
+                if !same_treatment(service, Care::Service(given_care))
                     && (p == Polarity::Historical
                         || (p == Polarity::Affirmed && fact.number.is_some_and(|n| n >= 1.0)))
-                    && is_conservative(value)
-                    && !matches!(value, "nsaid" | "muscle_relaxant" | "opioid") =>
+                    && is_conservative(given_care)
+                    && !given_care.is_medication() =>
             {
                 &[C::FailedConservativeCare]
             }
-            FactKind::Treatment => {
-                if same_treatment(service, value) {
+            FactValue::Treatment(care) => {
+                if same_treatment(service, care) {
                     if given(p)
                         && let Some(n) = fact.number
                     {
@@ -736,10 +753,10 @@ fn engine_facts(
                 }
             }
             // "No prior MRI": the same study stated as never done.
-            FactKind::Imaging if value == service.as_str() && same_region(reading, fact) => {
+            FactValue::Imaging(study) if study == service && same_region(reading, fact) => {
                 &[C::PriorImaging]
             }
-            FactKind::Medication => {
+            FactValue::Medication(_) => {
                 let class = fact.about.as_deref().unwrap_or_default();
                 let mut names: Vec<C> = Vec::new();
                 if class == service.as_str() || same_drug(reading, fact) {
@@ -755,66 +772,69 @@ fn engine_facts(
                 continue;
             }
             // An exercise program is a criterion while it goes on; one stopped is past care.
-            FactKind::HomeExerciseProgram if p != Polarity::Historical => &[C::HomeExerciseProgram],
+            FactValue::HomeExerciseProgram if p != Polarity::Historical => {
+                &[C::HomeExerciseProgram]
+            }
             // A measured gain in an activity is functional improvement (MTUS 9792.20).
-            FactKind::Function if fact.direction == Some(Direction::Improved) && given(p) => {
+            FactValue::Function(_) if fact.direction == Some(Direction::Improved) && given(p) => {
                 &[C::FunctionalImprovement]
             }
-            FactKind::SurgicalConsideration => &[C::SurgeryConsidered],
+            FactValue::SurgicalConsideration => &[C::SurgeryConsidered],
             // The bare words "red flag(s)" name no condition: mostly a criterion quoted, not found.
-            FactKind::RedFlag if value == "red_flag" && given(p) => &[],
+            FactValue::RedFlag(RedFlag::Any) if given(p) => &[],
             // A red flag is a present danger: one in the patient's history is not, but for a
             // history of cancer, which ACOEM names as a red flag itself.
-            FactKind::RedFlag if p == Polarity::Historical && value != "tumor" => &[],
-            FactKind::RedFlag if value == "instability" => &[C::RedFlag, C::InternalDerangement],
-            FactKind::RedFlag => &[C::RedFlag],
+            FactValue::RedFlag(flag) if p == Polarity::Historical && flag != RedFlag::Tumor => &[],
+            FactValue::RedFlag(_) => &[C::RedFlag],
             // A deficit said to be worsening is a progressive neurologic deficit: a red flag
             // (IMG-L2, IMG-L7: severe or progressive deficits warrant imaging at once).
-            FactKind::NeurologicFinding
-                if is_deficit(value) && given(p) && worsening_in_sentence(&context, fact) =>
+            FactValue::NeurologicFinding(finding)
+                if is_deficit(finding) && given(p) && worsening_in_sentence(&context, fact) =>
             {
                 &[C::NeurologicalDeficit, C::RedFlag]
             }
-            FactKind::NeurologicFinding => match value {
-                "weakness"
-                | "decreased_sensation"
-                | "decreased_reflexes"
-                | "atrophy"
-                | "neurologic_deficit" => &[C::NeurologicalDeficit],
-                // A provocative test suggests radiculopathy; it is no deficit.
-                "positive_straight_leg_raise" | "positive_spurling" => &[C::Radiculopathy],
-                "radiculopathy" => &[C::Radiculopathy, C::NeuropathicPain],
-                "positive_tinel" | "positive_phalen" => &[C::CarpalTunnelSigns],
-                "numbness" | "tingling" => &[C::SensorySymptoms],
-                "radiating_pain" => &[C::RadiatingPain],
-                _ => &[],
-            },
-            FactKind::PhysicalFinding => match value {
-                "spasm" => &[C::MuscleSpasm],
-                "trigger_point" => &[C::TriggerPoints],
-                "positive_mcmurray"
-                | "positive_ligament_test"
-                | "positive_apprehension"
-                | "mechanical_symptoms"
-                | "joint_line_tenderness" => &[C::InternalDerangement],
-                _ => &[],
-            },
-            FactKind::Diagnosis => match value {
-                "neuralgia_neuritis_radiculitis" => &[C::NeuropathicPain, C::Radiculopathy],
-                "crps" => &[C::Crps, C::NeuropathicPain],
-                "degenerative" => &[C::Osteoarthritis],
+            FactValue::NeurologicFinding(finding) => {
+                use NeurologicFinding as N;
+                match finding {
+                    _ if is_deficit(finding) => &[C::NeurologicalDeficit],
+                    // A provocative test suggests radiculopathy; it is no deficit.
+                    N::PositiveStraightLegRaise | N::PositiveSpurling => &[C::Radiculopathy],
+                    N::Radiculopathy => &[C::Radiculopathy, C::NeuropathicPain],
+                    N::PositiveTinel | N::PositivePhalen => &[C::CarpalTunnelSigns],
+                    N::Numbness | N::Tingling => &[C::SensorySymptoms],
+                    N::RadiatingPain => &[C::RadiatingPain],
+                    _ => &[],
+                }
+            }
+            FactValue::PhysicalFinding(finding) => {
+                use PhysicalFinding as F;
+                match finding {
+                    F::Spasm => &[C::MuscleSpasm],
+                    F::TriggerPoint => &[C::TriggerPoints],
+                    F::PositiveMcmurray
+                    | F::PositiveLigamentTest
+                    | F::PositiveApprehension
+                    | F::MechanicalSymptoms
+                    | F::JointLineTenderness => &[C::InternalDerangement],
+                    _ => &[],
+                }
+            }
+            FactValue::Diagnosis(diagnosis) => match diagnosis {
+                Diagnosis::NeuralgiaNeuritisRadiculitis => &[C::NeuropathicPain, C::Radiculopathy],
+                Diagnosis::Crps => &[C::Crps, C::NeuropathicPain],
+                Diagnosis::Degenerative => &[C::Osteoarthritis],
                 // Not every red flag's consequence follows: an acute fracture warrants plain
                 // films, not the MRI that other red flags do.
-                "fracture"
+                Diagnosis::Fracture
                     if given(p) && weeks.is_some_and(|w| w <= thresholds.acute_fracture_weeks) =>
                 {
                     &[C::AcuteFracture]
                 }
-                "internal_derangement" => &[C::InternalDerangement],
-                "carpal_tunnel_syndrome" => &[C::CarpalTunnelSigns],
-                "psychiatric" => &[C::PsychologicalSymptoms],
-                "chronic_pain" if p == Polarity::Affirmed => &[C::ChronicPain],
-                "post_surgical"
+                Diagnosis::InternalDerangement => &[C::InternalDerangement],
+                Diagnosis::CarpalTunnelSyndrome => &[C::CarpalTunnelSigns],
+                Diagnosis::Psychiatric => &[C::PsychologicalSymptoms],
+                Diagnosis::ChronicPain if p == Polarity::Affirmed => &[C::ChronicPain],
+                Diagnosis::PostSurgical
                     if in_postsurgical_period(
                         fact,
                         &context,
@@ -827,7 +847,7 @@ fn engine_facts(
                 }
                 _ => &[],
             },
-            FactKind::Imaging if given(p) => {
+            FactValue::Imaging(study) if given(p) => {
                 // What the study showed, where it is of the part of the body requested: a lesion
                 // or an abnormal study corroborates; a normal one contradicts.
                 if same_region(reading, fact) {
@@ -843,13 +863,13 @@ fn engine_facts(
                 }
                 // The same study of the same region is imaging of record for a repeat; for a
                 // treatment, any study already done is.
-                if (value == service.as_str() && same_region(reading, fact)) || !is_study {
+                if (study == service && same_region(reading, fact)) || !is_study {
                     &[C::PriorImaging]
                 } else {
                     &[]
                 }
             }
-            FactKind::Surgery
+            FactValue::Surgery(procedure)
                 if given(p)
                     && in_postsurgical_period(
                         fact,
@@ -859,33 +879,35 @@ fn engine_facts(
                         date,
                     ) =>
             {
-                if !procedures.contains(&fact.value) {
-                    procedures.push(fact.value.clone());
+                if !procedures.iter().any(|p| p == procedure.as_str()) {
+                    procedures.push(procedure.as_str().to_string());
                 }
                 &[C::Postoperative]
             }
-            FactKind::PlannedSurgery => &[C::SurgeryPlanned, C::SurgeryConsidered],
+            FactValue::PlannedSurgery(_) => &[C::SurgeryPlanned, C::SurgeryConsidered],
             // A return to duty, or restrictions lifted: a reduction in work restrictions is
             // functional improvement (MTUS 9792.20).
-            FactKind::WorkStatus if fact.direction == Some(Direction::Improved) && given(p) => {
-                match value {
-                    "full_duty" => &[C::ReturnedToWork, C::FunctionalImprovement],
+            FactValue::WorkStatus(status)
+                if fact.direction == Some(Direction::Improved) && given(p) =>
+            {
+                match status {
+                    WorkStatus::FullDuty => &[C::ReturnedToWork, C::FunctionalImprovement],
                     _ => &[C::FunctionalImprovement],
                 }
             }
-            FactKind::WorkStatus => match value {
-                "full_duty" | "working" => &[C::ReturnedToWork],
-                "permanent_and_stationary" => &[C::MaximumMedicalImprovement],
-                "failed_return_to_work" => &[C::FailedReturnToWork],
+            FactValue::WorkStatus(status) => match status {
+                WorkStatus::FullDuty | WorkStatus::Working => &[C::ReturnedToWork],
+                WorkStatus::PermanentAndStationary => &[C::MaximumMedicalImprovement],
+                WorkStatus::FailedReturnToWork => &[C::FailedReturnToWork],
                 _ => &[],
             },
             // A screen that did not match the prescriptions is aberrant behaviour, not
             // monitoring that went well. Monitoring is a urine drug screen; the prescription
             // report (CURES) alone is not one (MTUS 3.3.6), though what it shows counts as any
             // screen's result does.
-            FactKind::UrineDrugScreen if given(p) => match fact.result {
+            FactValue::UrineDrugScreen(screen) if given(p) => match fact.result {
                 Some(TestResult::Inconsistent) => &[C::AberrantBehavior],
-                _ if value == "cures" => &[],
+                _ if screen == Screen::Cures => &[],
                 // A screen dated more than the interval before the request is monitoring that
                 // has lapsed: the next one is due.
                 _ if fact
@@ -899,15 +921,14 @@ fn engine_facts(
                 }
                 _ => &[C::OpioidMonitoring],
             },
-            FactKind::AberrantBehavior => &[C::AberrantBehavior],
-            FactKind::Condition => match value {
-                "gi_disorder" => &[C::GiRisk],
-                "medical_comorbidity" => &[C::MedicalComorbidity],
-                "bleeding_risk" => &[C::BleedingRisk],
-                "homebound" => &[C::Homebound],
-                "reduced_weight_bearing" => &[C::ReducedWeightBearing],
-                "serious_adverse_effect" => &[C::SeriousAdverseEffect],
-                _ => &[],
+            FactValue::AberrantBehavior => &[C::AberrantBehavior],
+            FactValue::Condition(condition) => match condition {
+                Comorbidity::GiDisorder => &[C::GiRisk],
+                Comorbidity::MedicalComorbidity => &[C::MedicalComorbidity],
+                Comorbidity::BleedingRisk => &[C::BleedingRisk],
+                Comorbidity::Homebound => &[C::Homebound],
+                Comorbidity::ReducedWeightBearing => &[C::ReducedWeightBearing],
+                Comorbidity::SeriousAdverseEffect => &[C::SeriousAdverseEffect],
             },
             _ => &[],
         };
@@ -970,30 +991,30 @@ fn is_perioperative_device(service: Service) -> bool {
 
 /// Therapy given in visits by a therapist or practitioner (CPMTG Physical Medicine, Manual
 /// therapy, Acupuncture, Massage).
-fn is_physical_medicine(service: &str) -> bool {
+fn is_physical_medicine(service: Service) -> bool {
     matches!(
         service,
-        "physical_therapy" | "occupational_therapy" | "chiropractic" | "acupuncture" | "massage"
+        Service::PhysicalTherapy
+            | Service::OccupationalTherapy
+            | Service::Chiropractic
+            | Service::Acupuncture
+            | Service::Massage
     )
 }
 
-fn is_conservative(service: &str) -> bool {
-    matches!(
-        service,
-        "physical_therapy"
-            | "occupational_therapy"
-            | "chiropractic"
-            | "acupuncture"
-            | "massage"
-            | "tens"
-            | "epidural_steroid_injection"
-            | "facet_injection"
-            | "joint_injection"
-            | "trigger_point_injection"
-            | "nsaid"
-            | "muscle_relaxant"
-            | "opioid"
-    )
+fn is_conservative(service: Service) -> bool {
+    is_physical_medicine(service)
+        || matches!(
+            service,
+            Service::Tens
+                | Service::EpiduralSteroidInjection
+                | Service::FacetInjection
+                | Service::JointInjection
+                | Service::TriggerPointInjection
+                | Service::Nsaid
+                | Service::MuscleRelaxant
+                | Service::Opioid
+        )
 }
 
 fn same_drug(reading: &Request, fact: &Fact) -> bool {
@@ -1002,7 +1023,8 @@ fn same_drug(reading: &Request, fact: &Fact) -> bool {
     };
     let name = drug.name.split_whitespace().next().unwrap_or_default();
     !name.is_empty()
-        && (fact.value.contains(name) || fact.drug.as_ref().is_some_and(|d| d.name.contains(name)))
+        && (matches!(&fact.value, FactValue::Medication(drug) if drug.contains(name))
+            || fact.drug.as_ref().is_some_and(|d| d.name.contains(name)))
 }
 
 /// A request for one side and a fact of the other: a left knee surgery says nothing of the

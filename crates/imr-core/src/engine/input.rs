@@ -42,9 +42,9 @@ pub struct ItemInput {
     /// Body regions the request names (`vocab::BODY_REGIONS`).
     pub body_regions: Vec<&'static str>,
     /// Procedures of the surgeries done on the region requested within the postsurgical period
-    /// (`vocab::PROCEDURES`), for the postsurgical table.
+    /// (`extract::Procedure` names), for the postsurgical table.
     pub procedures: Vec<String>,
-    /// Procedures of the surgeries planned or requested in the case (`vocab::PROCEDURES`), for
+    /// Procedures of the surgeries planned or requested in the case (`extract::Procedure` names), for
     /// the tests that depend on the operation (ODG preoperative testing).
     pub planned_procedures: Vec<String>,
     /// The patient's age in years, as the record states it.

@@ -89,6 +89,7 @@ impl ClinicalDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::FactValue;
 
     #[test]
     fn one_reading_gives_findings_structure_and_quotes() {
@@ -101,7 +102,7 @@ mod tests {
         let mri = doc
             .facts()
             .iter()
-            .find(|f| f.value == "mri")
+            .find(|f| f.value == FactValue::Imaging(crate::request::Service::Mri))
             .expect("the MRI is read");
         assert_eq!(
             mri.result,

@@ -2003,3 +2003,20 @@ pub(crate) const ENTRIES: &[Entry] = &[
     ),
     e("excessive sleepiness", Condition, "serious_adverse_effect"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::ENTRIES;
+    use crate::extract::FactValue;
+
+    /// An entry whose value its kind does not have would read nothing (the reader skips it).
+    #[test]
+    fn every_entry_names_a_value_of_its_kind() {
+        let unknown: Vec<String> = ENTRIES
+            .iter()
+            .filter(|e| FactValue::parse(e.kind, e.value).is_none())
+            .map(|e| format!("{:?} {:?}: {:?}", e.phrase, e.kind, e.value))
+            .collect();
+        assert!(unknown.is_empty(), "unknown values: {unknown:#?}");
+    }
+}

@@ -16,6 +16,7 @@ mod results;
 pub(crate) mod scan;
 mod sections;
 mod sentences;
+mod value;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,10 @@ pub use function::Direction;
 pub use negation::Polarity;
 pub use results::TestResult;
 pub use sections::{Section, SectionKind};
+pub use value::{
+    Activity, Care, Comorbidity, Diagnosis, FactValue, Mechanism, NeurologicFinding,
+    PhysicalFinding, Procedure, RedFlag, Response, STUDIES, Screen, Sex, UrVerdict, WorkStatus,
+};
 
 use crate::model::Diagnostic;
 
@@ -202,12 +207,13 @@ impl FactKind {
     }
 }
 
-/// One fact read from the text, tied to the exact span it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One fact read from the text, tied to the exact span it came from. Written as JSON for
+/// people and tools; never read back (a reading is made again from the text).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fact {
     pub kind: FactKind,
-    /// The normalized value; its vocabulary depends on `kind` (see [`FactKind`]).
-    pub value: String,
+    /// What the fact says, from the closed vocabulary of its `kind` (see [`FactValue`]).
+    pub value: FactValue,
     /// The number the fact states: age, pain score, count of visits or sessions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<f64>,
@@ -251,17 +257,11 @@ pub struct Fact {
 }
 
 impl Fact {
-    /// A fact with only kind, value and span set; polarity affirmed.
-    pub fn new(
-        kind: FactKind,
-        value: impl Into<String>,
-        source: &str,
-        start: usize,
-        end: usize,
-    ) -> Fact {
+    /// A fact with only its value (and so its kind) and span set; polarity affirmed.
+    pub fn new(value: FactValue, source: &str, start: usize, end: usize) -> Fact {
         Fact {
-            kind,
-            value: value.into(),
+            kind: value.kind(),
+            value,
             number: None,
             date: None,
             about: None,
@@ -279,10 +279,16 @@ impl Fact {
             ur_reasoning: false,
         }
     }
+
+    /// Says something else of the same span: the kind follows the value.
+    pub fn set_value(&mut self, value: FactValue) {
+        self.kind = value.kind();
+        self.value = value;
+    }
 }
 
 /// The facts of one text, and what could not be read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Extraction {
     /// In order of their start offset.
     pub facts: Vec<Fact>,

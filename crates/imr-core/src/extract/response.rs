@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Fact, FactKind};
+use super::{Fact, FactValue, Response};
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("static regex")
@@ -60,7 +60,12 @@ static SHORT_WHILE: LazyLock<Regex> = LazyLock::new(|| {
 /// Response facts of `text` that no response word states.
 pub(super) fn responses(text: &str) -> Vec<Fact> {
     let improvement = |m: regex::Match<'_>| {
-        Fact::new(FactKind::Response, "improvement", text, m.start(), m.end())
+        Fact::new(
+            FactValue::Response(Response::Improvement),
+            text,
+            m.start(),
+            m.end(),
+        )
     };
     let mut out = Vec::new();
     for c in SCORE_DROP.captures_iter(text) {

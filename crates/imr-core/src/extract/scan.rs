@@ -16,14 +16,26 @@ use super::numbers::number_word;
 use super::results::{self, Study, TestResult};
 use super::sections::{Section, SectionKind, section_at};
 use super::sentences::{sentence_of, sentences};
-use super::{Extraction, Fact, FactKind};
+use super::{
+    Diagnosis, Extraction, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex,
+    UrVerdict, WorkStatus,
+};
 use crate::model::Diagnostic;
+use crate::request::Service;
 use crate::request::{Drug, Duration, TimeUnit};
 
 pub(crate) use crate::vocab::is_word_boundary;
 
 static LEXICON: LazyLock<AhoCorasick> =
     LazyLock::new(|| crate::vocab::phrase_matcher(ENTRIES.iter().map(|e| e.phrase)));
+/// Each lexicon entry's value, typed; `None` for an entry naming a value its kind does not have
+/// (a test keeps there being none: such an entry reads nothing).
+static ENTRY_VALUES: LazyLock<Vec<Option<FactValue>>> = LazyLock::new(|| {
+    ENTRIES
+        .iter()
+        .map(|e| FactValue::parse(e.kind, e.value))
+        .collect()
+});
 
 /// Short abbreviations that are facts only when written in capitals ("PT", not "pt").
 const CAPITALS_ONLY: &[&str] = &[
@@ -304,8 +316,7 @@ pub(super) fn read(text: &str) -> Reading {
             _ => m.end(),
         };
         let fact = Fact::new(
-            FactKind::NeurologicFinding,
-            "radiating_pain",
+            FactValue::NeurologicFinding(NeurologicFinding::RadiatingPain),
             text,
             m.start(),
             end,
@@ -321,13 +332,7 @@ pub(super) fn read(text: &str) -> Reading {
         facts.push((f, Assert::Scope));
     }
     for m in &regions {
-        let mut f = Fact::new(
-            FactKind::BodyRegion,
-            m.region.as_str(),
-            text,
-            m.start,
-            m.end,
-        );
+        let mut f = Fact::new(FactValue::BodyRegion(m.region), text, m.start, m.end);
         f.laterality = m.laterality;
         f.body_region = Some(m.region);
         facts.push((f, Assert::Scope));
@@ -373,10 +378,10 @@ pub(super) fn read(text: &str) -> Reading {
                 fact.polarity = Polarity::Planned;
             }
         }
-        if fact.kind == FactKind::Surgery
+        if let FactValue::Surgery(procedure) = fact.value
             && matches!(fact.polarity, Polarity::Uncertain | Polarity::Planned)
         {
-            fact.kind = FactKind::PlannedSurgery;
+            fact.set_value(FactValue::PlannedSurgery(procedure));
         }
         // Candidacy ("surgical candidate") is a plan unless negated ("not a surgical candidate").
         if fact.kind == FactKind::PlannedSurgery && fact.polarity == Polarity::Affirmed {
@@ -385,13 +390,12 @@ pub(super) fn read(text: &str) -> Reading {
         fact.ur_reasoning = ur_sentences.contains(&sentence);
         fact.clause = Some(clause_of(text, sentence, fact.start, fact.end));
         // Relief that lasted only a short while was not sustained.
-        if fact.kind == FactKind::Response
-            && fact.value == "improvement"
+        if fact.value == FactValue::Response(Response::Improvement)
             && fact.polarity == Polarity::Affirmed
             && let Some((a, b)) = fact.clause
             && super::response::short_lived(&text[a..b])
         {
-            fact.value = "temporary_improvement".to_string();
+            fact.value = FactValue::Response(Response::TemporaryImprovement);
         }
         if (takes_region(fact.kind) || fact.kind == FactKind::PlannedSurgery)
             && let Some(m) = nearest_region(&regions, sentence, fact.start, fact.end)
@@ -410,9 +414,8 @@ pub(super) fn read(text: &str) -> Reading {
             if matches!(fact.polarity, Polarity::Historical | Polarity::Affirmed) {
                 // A surgery done makes the worker a post-surgical case (its own guideline class).
                 let mut post = fact.clone();
-                post.kind = FactKind::Diagnosis;
-                post.value = "post_surgical".to_string();
-                post.about = Some(fact.value.clone());
+                post.set_value(FactValue::Diagnosis(Diagnosis::PostSurgical));
+                post.about = Some(fact.value.to_string());
                 post.polarity = Polarity::Affirmed;
                 out.push(post);
             }
@@ -440,6 +443,9 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
             continue;
         }
         let entry: &Entry = &ENTRIES[m.pattern().as_usize()];
+        let Some(value) = &ENTRY_VALUES[m.pattern().as_usize()] else {
+            continue;
+        };
         let written = &text[m.start()..m.end()];
         // "PT" is therapy, "Pt has not had ..." the patient: every letter a capital (a plural's
         // "s" aside: "MRIs").
@@ -466,7 +472,7 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         {
             continue;
         }
-        let mut fact = Fact::new(entry.kind, entry.value, text, m.start(), m.end());
+        let mut fact = Fact::new(value.clone(), text, m.start(), m.end());
         let mut assert = Assert::Scope;
         if let Some(p) = entry.polarity {
             fact.polarity = p;
@@ -502,7 +508,12 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         }
         facts.push((fact, assert));
         if is_return_to_work {
-            let work = Fact::new(FactKind::WorkStatus, "working", text, m.start(), m.end());
+            let work = Fact::new(
+                FactValue::WorkStatus(WorkStatus::Working),
+                text,
+                m.start(),
+                m.end(),
+            );
             facts.push((work, Assert::Scope));
         }
     }
@@ -559,18 +570,18 @@ fn demographics(text: &str, facts: &mut Vec<Read>) {
             .find_map(|i| c.get(i))
             .and_then(|g| g.as_str().parse::<u32>().ok());
         if let Some(years) = years.filter(|y| (14..=110).contains(y)) {
-            let mut f = Fact::new(FactKind::Age, years.to_string(), text, m.0, m.1);
+            let mut f = Fact::new(FactValue::Age(years), text, m.0, m.1);
             f.number = Some(f64::from(years));
             facts.push((f, Assert::Fixed));
         }
     }
     if let Some(m) = SEX.find(text) {
         let value = match m.as_str().to_ascii_lowercase().as_str() {
-            "male" | "man" | "gentleman" => "male",
-            _ => "female",
+            "male" | "man" | "gentleman" => Sex::Male,
+            _ => Sex::Female,
         };
         facts.push((
-            Fact::new(FactKind::Sex, value, text, m.start(), m.end()),
+            Fact::new(FactValue::Sex(value), text, m.start(), m.end()),
             Assert::Fixed,
         ));
     }
@@ -587,7 +598,7 @@ fn demographics(text: &str, facts: &mut Vec<Read>) {
             && let Some(m) = c.get(0)
         {
             let (a, b) = (cue.end() + m.start(), cue.end() + m.end());
-            let mut f = Fact::new(FactKind::DateOfInjury, date.to_string(), text, a, b);
+            let mut f = Fact::new(FactValue::DateOfInjury(date), text, a, b);
             f.date = Some(date);
             facts.push((f, Assert::Fixed));
             break;
@@ -638,11 +649,8 @@ fn pain_scores(text: &str, facts: &mut Vec<Read>) {
         if top > 10.0 || low > 10.0 {
             continue;
         }
-        let value = match c.get(2) {
-            Some(h) => format!("{}-{}", c.get(1).map_or("", |v| v.as_str()), h.as_str()),
-            None => c.get(1).map_or("", |v| v.as_str()).to_string(),
-        };
-        let mut f = Fact::new(FactKind::PainScore, value, text, m.start(), m.end());
+        let value = FactValue::PainScore { low, high: top };
+        let mut f = Fact::new(value, text, m.start(), m.end());
         f.number = Some(top);
         facts.push((f, Assert::Scope));
     }
@@ -684,7 +692,12 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
             drug.count = c.get(1).and_then(|v| v.as_str().parse().ok());
             end += c.get(0).map_or(0, |g| g.end());
         }
-        let mut f = Fact::new(FactKind::Medication, m.name(), text, m.start, end);
+        let mut f = Fact::new(
+            FactValue::Medication(m.name().to_string()),
+            text,
+            m.start,
+            end,
+        );
         f.about = Some(m.entry.class.as_str().to_string());
         let tail = &text[end..sentence.1.max(end)];
         if let Some(c) = FOR_DURATION.captures(tail)
@@ -731,15 +744,14 @@ fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
         let word = m.as_str().to_ascii_lowercase();
         let value = if word.starts_with("non") || word.starts_with("not") || word.starts_with("den")
         {
-            "denied"
+            UrVerdict::Denied
         } else if word == "modified" {
-            "modified"
+            UrVerdict::Modified
         } else {
-            "certified"
+            UrVerdict::Certified
         };
         let mut f = Fact::new(
-            FactKind::UrDecision,
-            value,
+            FactValue::UrDecision(value),
             text,
             a + m.start(),
             a + m.end(),
@@ -847,7 +859,9 @@ fn attach_results(
     facts: &mut [Fact],
 ) {
     let study = |f: &Fact| match f.kind {
-        FactKind::Imaging if f.value == "emg_ncv" => Some(Study::Electrodiagnosis),
+        FactKind::Imaging if f.value == FactValue::Imaging(Service::EmgNcv) => {
+            Some(Study::Electrodiagnosis)
+        }
         FactKind::Imaging => Some(Study::Imaging),
         FactKind::UrineDrugScreen => Some(Study::DrugScreen),
         _ => None,
@@ -883,8 +897,14 @@ fn attach_results(
         if found.is_some() && fact.polarity == Polarity::Negated {
             fact.polarity = Polarity::Affirmed;
         }
-        if fact.kind == FactKind::UrineDrugScreen && fact.value != "cures" {
-            fact.value = found.map_or("performed", TestResult::as_str).to_string();
+        if fact.kind == FactKind::UrineDrugScreen
+            && fact.value != FactValue::UrineDrugScreen(Screen::Cures)
+        {
+            fact.value = FactValue::UrineDrugScreen(match found {
+                Some(TestResult::Consistent) => Screen::Consistent,
+                Some(TestResult::Inconsistent) => Screen::Inconsistent,
+                _ => Screen::Performed,
+            });
         }
     }
     // "Nerve conduction velocities and needle EMG were unremarkable", "EMG/NCV: no
@@ -917,7 +937,7 @@ fn link_responses(text: &str, facts: &mut [Fact], spans: &[(usize, usize)]) {
             let value = if f.kind == FactKind::Medication {
                 "medication".to_string()
             } else {
-                f.value.clone()
+                f.value.to_string()
             };
             (s, f.start, f.end, value)
         })
@@ -1050,7 +1070,10 @@ fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
     };
     let mut last: Option<(usize, bool)> = None;
     let mut found = Vec::new();
-    for f in facts.iter().filter(|f| f.kind == FactKind::Treatment) {
+    for f in facts.iter() {
+        let FactValue::Treatment(care) = f.value else {
+            continue;
+        };
         let Some(i) = sentence_of(spans, f.start) else {
             continue;
         };
@@ -1061,7 +1084,7 @@ fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
         last = Some((i, granted));
         if granted {
             let mut a = f.clone();
-            a.kind = FactKind::Authorization;
+            a.set_value(FactValue::Authorization(care));
             a.polarity = Polarity::Affirmed;
             found.push(a);
         }

@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use super::thresholds::{self, Thresholds};
 use super::vocab::{
-    BODY_REGIONS, FACTS, LIST_ATTRIBUTES, NUMERIC_ATTRIBUTES, PLACEHOLDERS, PROCEDURES,
-    REQUEST_ATTRIBUTES, is_service, service_names,
+    BODY_REGIONS, FACTS, LIST_ATTRIBUTES, NUMERIC_ATTRIBUTES, PLACEHOLDERS, REQUEST_ATTRIBUTES,
+    is_service, service_names,
 };
 use super::{
     Condition, Family, Guidelines, Outcome, Rule, RuleCitation, RuleFile, Stage, Subject, Test,
@@ -446,11 +446,13 @@ fn read_condition(raw: &RawCondition) -> Result<Condition, String> {
             ));
         }
         if (name == "procedure" || name == "planned_procedure")
-            && let Some(bad) = words.iter().find(|w| !PROCEDURES.contains(&w.as_str()))
+            && let Some(bad) = words
+                .iter()
+                .find(|w| crate::extract::Procedure::parse(w).is_none())
         {
             return Err(format!(
                 "unknown procedure \"{bad}\"{}",
-                suggestion(bad, PROCEDURES)
+                suggestion(bad, &super::vocab::procedures())
             ));
         }
         let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();

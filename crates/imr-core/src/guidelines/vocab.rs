@@ -175,26 +175,14 @@ pub const NUMERIC_ATTRIBUTES: &[&str] = &[
 /// Attributes that are lists of words (tested with `any_of`).
 pub const LIST_ATTRIBUTES: &[&str] = &["body_region", "mentions", "procedure", "planned_procedure"];
 
-/// Procedures of a surgery already done, as the fact extraction names them (`FactKind::Surgery`
-/// values): `procedure` lists those done on the region requested within the postsurgical period.
-pub const PROCEDURES: &[&str] = &[
-    "surgery",
-    "arthroscopy",
-    "arthroplasty",
-    "fusion",
-    "laminectomy",
-    "discectomy",
-    "meniscectomy",
-    "carpal_tunnel_release",
-    "release",
-    "open_reduction_internal_fixation",
-    "decompression",
-    "repair",
-    "reconstruction",
-    "debridement",
-    "tenodesis",
-    "hardware_removal",
-];
+/// Procedures of a surgery, as the fact reader names them (`extract::Procedure`): `procedure`
+/// lists those done on the region requested within the postsurgical period.
+pub fn procedures() -> Vec<&'static str> {
+    crate::extract::Procedure::ALL
+        .iter()
+        .map(|p| p.as_str())
+        .collect()
+}
 
 /// Body regions a request may name (the names of `crate::extract::BodyRegion`).
 pub const BODY_REGIONS: &[&str] = &[
