@@ -834,6 +834,9 @@ struct ScopeFinding {
     polarity: Option<String>,
     #[serde(default)]
     result: Option<String>,
+    /// A functional measure's or work status's direction: improved, limited, worse, or none.
+    #[serde(default)]
+    direction: Option<String>,
     #[serde(default)]
     absent: bool,
 }
@@ -876,11 +879,19 @@ fn scope_fixtures_read_as_written() {
                             .result
                             .as_deref()
                             .is_none_or(|r| f.result.is_some_and(|x| x.as_str() == r))
+                        && want
+                            .direction
+                            .as_deref()
+                            .is_none_or(|d| f.direction.map_or("none", |x| x.as_str()) == d)
                 });
                 if !ok {
                     let got: Vec<String> = facts
                         .iter()
-                        .map(|f| format!("{} {} {}", f.kind.as_str(), f.value, f.polarity.as_str()))
+                        .map(|f| {
+                            let direction = f.direction.map_or("", |d| d.as_str());
+                            let polarity = f.polarity.as_str();
+                            format!("{} {} {polarity} {direction}", f.kind.as_str(), f.value)
+                        })
                         .collect();
                     problems.push(format!(
                         "{:?}: want {} {} {:?}, read {got:?}",

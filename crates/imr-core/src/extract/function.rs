@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::value::Activity::{self, *};
@@ -85,6 +86,8 @@ const ACTIVITIES: &[(&str, Activity)] = &[
     ("yardwork", Adl),
     ("gardening", Adl),
     ("laundry", Adl),
+    ("overhead work", Adl),
+    ("work overhead", Adl),
     ("wakes", Sleep),
     ("awakens", Sleep),
     ("socks", Adl),
@@ -152,6 +155,13 @@ const WORSE: &[&str] = &[
     "reduced tolerance",
 ];
 const LIMITED: &[&str] = &[
+    "off meds",
+    "w/o meds",
+    "without meds",
+    "without medication",
+    "without medications",
+    "off medication",
+    "off medications",
     "unable",
     "could not",
     "couldn't",
@@ -186,6 +196,9 @@ const LIMITED: &[&str] = &[
 /// A limit stated as a measure, without a change ("sitting tolerance 20 min").
 const STATED_LIMIT: &[&str] = &["tolerance", "at a time", "at most", "max"];
 const IMPROVED: &[&str] = &[
+    "on meds",
+    "w/ meds",
+    "with meds",
     "instead of",
     "further",
     "farther",
@@ -338,13 +351,18 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
             continue;
         };
         let (before, after) = clause_around(text, sentence, m.start(), m.end());
-        let near = format!("{before} {after}");
+        // A short heading before a colon sets the frame of what follows: "On meds: walks 30
+        // min", "Since PT: overhead work 20 min at a time".
+        let label = label_before(text, sentence, m.start()).unwrap_or_default();
+        let near = format!("{label} {before} {after}");
         let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
-        let direction = if has(WORSE) {
+        let direction = if let Some(change) = measured_change(&after) {
+            change
+        } else if has(WORSE) {
             Direction::Worse
         } else if has(LIMITED) {
             Direction::Limited
-        } else if has(IMPROVED) {
+        } else if has(IMPROVED) || AFTER_TREATMENT.is_match(&near) {
             Direction::Improved
         } else if has(STATED_LIMIT) {
             Direction::Limited
@@ -371,6 +389,66 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
     out
 }
 
+/// Work restrictions eased ("her restriction has been raised to 25 pounds") and less medication
+/// needed ("takes naproxen only on work days instead of twice daily"), which MTUS 9792.20 counts
+/// as functional improvement, and a return to work given up ("returned to his regular job but
+/// stopped after three days"). Each is read on its own words; the sentence's negation then
+/// reads it as any other fact.
+pub(crate) fn lessened(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
+    static RESTRICTION_EASED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\brestrictions?\s+(?:(?:has|have|was|were)\s+)?(?:been\s+)?(?:raised|increased|eased|relaxed|loosened|liberali[sz]ed|upgraded|advanced)\b|\b(?:raised|increased|eased|relaxed|loosened|liberali[sz]ed|upgraded|advanced)\s+(?:(?:her|his|the)\s+)?(?:lifting\s+|work\s+)?(?:restrictions?|limit)\b",
+        )
+        .expect("a valid pattern")
+    });
+    static LESS_MEDICATION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:only\s+(?:on|as\s+needed|occasionally|at\s+night)\b[^.;]{0,40}\binstead\s+of|(?:reduced|decreased|cut\s+(?:back|down)|tapered|weaned)\s+(?:(?:her|his|the)\s+)?(?:use\s+of\s+|intake\s+of\s+|dose\s+of\s+)?(?:pain\s+)?(?:medications?|meds|norco|naproxen|ibuprofen|tramadol|opioids?|analgesics?|nsaids?|pills|tablets)|(?:less|fewer)\s+(?:pain\s+)?(?:medications?|meds|pills|tablets|doses)|no\s+longer\s+(?:needs|takes|uses|requires)\s+(?:(?:any|her|his|the)\s+)?(?:pain\s+)?(?:medications?|meds|norco|naproxen|ibuprofen|tramadol|opioids?|analgesics?|nsaids?|pills|tablets)\b)",
+        )
+        .expect("a valid pattern")
+    });
+    static RETURN_GIVEN_UP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:returned|went\s+back)\s+to\s+(?:\w+\s+){0,3}?(?:work|job|duty|duties)\b[^.;]{0,60}?\b(?:but|then)\s+(?:\w+\s+){0,2}?(?:stopped|left|quit|could\s+not|couldn't|was\s+unable|failed|lasted\s+only)",
+        )
+        .expect("a valid pattern")
+    });
+    let readings: [(&Regex, FactValue, Option<Direction>); 3] = [
+        (
+            &RESTRICTION_EASED,
+            FactValue::WorkStatus(super::WorkStatus::ModifiedDuty),
+            Some(Direction::Improved),
+        ),
+        (
+            &LESS_MEDICATION,
+            FactValue::Function(MedicationUse),
+            Some(Direction::Improved),
+        ),
+        (
+            &RETURN_GIVEN_UP,
+            FactValue::WorkStatus(super::WorkStatus::FailedReturnToWork),
+            None,
+        ),
+    ];
+    let mut out = Vec::new();
+    for (pattern, value, direction) in readings {
+        for m in pattern.find_iter(text) {
+            // "The reduced dose" names a dose; "she reduced her dose" says she takes less.
+            let said_of_a_thing = text[..m.start()]
+                .to_ascii_lowercase()
+                .trim_end()
+                .ends_with(" the");
+            if super::sentences::sentence_of(spans, m.start()).is_none() || said_of_a_thing {
+                continue;
+            }
+            let mut fact = Fact::new(value.clone(), text, m.start(), m.end());
+            fact.direction = direction;
+            out.push(fact);
+        }
+    }
+    out
+}
+
 /// The patient's stance on an operation named at `start..end`, from the words around it in its
 /// sentence: `Some(true)` would consider it, `Some(false)` declines it.
 pub(crate) fn stance(
@@ -391,6 +469,47 @@ pub(crate) fn stance(
     } else {
         None
     }
+}
+
+/// "Since PT", "after the six visits", "following the injection": what is said of an activity
+/// after a treatment is what the treatment changed.
+static AFTER_TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:since|after|following)\s+(?:the\s+|her\s+|his\s+)?(?:\w+\s+){0,2}?(?:pt|therapy|visits|sessions|treatments?|injections?|block|acupuncture|chiropractic|course|program|surgery|procedure)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// A measure given with what it was before: "20 min at a time (was <5 min)", "30 minutes
+/// (previously 10)". More than before is better; less, worse.
+fn measured_change(after: &str) -> Option<Direction> {
+    static WAS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^[^()]{0,30}?(\d+(?:\.\d+)?)[^()\d]{0,25}\((?:was|previously|prior|from|before)\s*[<>~]?\s*(\d+(?:\.\d+)?)",
+        )
+        .expect("a valid pattern")
+    });
+    let c = WAS.captures(after)?;
+    let now: f64 = c.get(1)?.as_str().parse().ok()?;
+    let was: f64 = c.get(2)?.as_str().parse().ok()?;
+    match now.partial_cmp(&was)? {
+        std::cmp::Ordering::Greater => Some(Direction::Improved),
+        std::cmp::Ordering::Less => Some(Direction::Worse),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// The heading of a line or clause that ends in a colon before `start`, lower case, when it is
+/// a few words ("Function on meds", "Since PT"); `None` otherwise.
+fn label_before(text: &str, sentence: (usize, usize), start: usize) -> Option<String> {
+    let head = text.get(sentence.0..start)?;
+    let colon = head.rfind(':')?;
+    let from = head[..colon]
+        .rfind(['\n', '.', ';', ':'])
+        .map_or(0, |i| i + 1);
+    let label = head[from..colon].trim();
+    let words = label.split_whitespace().count();
+    (1..=4).contains(&words).then(|| label.to_ascii_lowercase())
 }
 
 /// The lower-cased words before and after a span, within its clause (cut at ';', ':' and the

@@ -872,6 +872,12 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "permanent_and_stationary",
     ),
     e("mmi", WorkStatus, "permanent_and_stationary"),
+    e("p&s", WorkStatus, "permanent_and_stationary"),
+    e(
+        "maximal medical improvement",
+        WorkStatus,
+        "permanent_and_stationary",
+    ),
     // A return to work tried and given up (ODG FCE: prior unsuccessful return-to-work attempts).
     e("failed return to work", WorkStatus, "failed_return_to_work"),
     e(

@@ -486,6 +486,13 @@ const TRIGGERS: &[(&str, Role)] = &[
     // Scope ends.
     ("but", Role::Terminator),
     (", so", Role::Terminator),
+    // A new clause with its own subject: "could not tolerate lifting, and he has been off work".
+    (", and he", Role::Terminator),
+    (", and she", Role::Terminator),
+    (", and they", Role::Terminator),
+    (", and the patient", Role::Terminator),
+    (", and the worker", Role::Terminator),
+    (", and the injured worker", Role::Terminator),
     ("however", Role::Terminator),
     ("although", Role::Terminator),
     ("though", Role::Terminator),

@@ -328,6 +328,10 @@ pub(super) fn read(text: &str) -> Reading {
     for f in super::function::measures(text, &spans) {
         facts.push((f, Assert::Fixed));
     }
+    // Said as an event ("has not reduced his medications"): the sentence's triggers read it.
+    for f in super::function::lessened(text, &spans) {
+        facts.push((f, Assert::Scope));
+    }
     for f in super::response::responses(text) {
         facts.push((f, Assert::Scope));
     }
@@ -491,19 +495,17 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         let is_return_to_work = entry.kind == FactKind::Response
             && (entry.phrase.ends_with("to work") || entry.phrase == "rtw");
         // A return to duty, or restrictions lifted, is a change: fewer work restrictions.
-        if entry.kind == FactKind::WorkStatus
-            && [
-                "return",
-                "rtw",
-                "back to",
-                "released to",
-                "went back",
-                "restrictions",
-                "fewer",
-            ]
+        // "Work restrictions" or "with restrictions" is a state, not a change.
+        let eased = ["fewer", "decreased", "reduction in", "reduced"]
             .iter()
-            .any(|w| entry.phrase.starts_with(w) || entry.phrase.ends_with(w))
-        {
+            .any(|w| entry.phrase.starts_with(w))
+            || ["lifted", "reduced"]
+                .iter()
+                .any(|w| entry.phrase.ends_with(w));
+        let returned = ["return", "rtw", "back to", "released to", "went back"]
+            .iter()
+            .any(|w| entry.phrase.starts_with(w));
+        if entry.kind == FactKind::WorkStatus && (eased || returned) {
             fact.direction = Some(super::Direction::Improved);
         }
         facts.push((fact, assert));
