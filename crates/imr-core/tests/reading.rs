@@ -337,10 +337,10 @@ fn data(batch: &str) -> PathBuf {
 /// The floors the first batch holds today, per kind (precision, recall): a change that reads
 /// worse fails here. The goal is 0.95 for every kind; docs/engine.md has the figures.
 const FLOORS: &[(&str, f64, f64)] = &[
-    ("aberrant_behavior", 0.91, 0.82),
+    ("aberrant_behavior", 0.94, 0.84),
     ("drug_screen", 0.88, 0.86),
     ("electrodiagnosis", 0.91, 0.89),
-    ("function", 0.91, 0.80),
+    ("function", 0.91, 0.82),
     ("imaging", 0.92, 0.91),
     ("medication", 0.86, 0.83),
     ("neurologic_deficit", 0.96, 0.90),

@@ -571,6 +571,16 @@ fn engine_facts(
         thresholds,
     };
     let mut out = Vec::new();
+    let high_dose = facts.iter().any(|f| {
+        matches!(f.value, FactValue::MorphineEquivalentDose(mg) if mg > thresholds.opioid_high_dose_med)
+            && given(f.polarity)
+            && !f.ur_reasoning
+    });
+    let screen_interval = if high_dose {
+        thresholds.high_dose_drug_screen_interval_weeks
+    } else {
+        thresholds.drug_screen_interval_weeks
+    };
     if let Some(weeks) = weeks {
         let polarity = if weeks > thresholds.chronic_pain_weeks {
             Polarity::Affirmed
@@ -909,12 +919,13 @@ fn engine_facts(
                 Some(TestResult::Inconsistent) => &[C::AberrantBehavior],
                 _ if screen == Screen::Cures => &[],
                 // A screen dated more than the interval before the request is monitoring that
-                // has lapsed: the next one is due.
+                // has lapsed: the next one is due. At a high daily dose the interval is shorter
+                // (up to four screens a year).
                 _ if fact
                     .date
                     .zip(date)
                     .and_then(|(d, now)| weeks_between(d, now))
-                    .is_some_and(|w| w > thresholds.drug_screen_interval_weeks) =>
+                    .is_some_and(|w| w > screen_interval) =>
                 {
                     push_as(&mut out, C::OpioidMonitoring, Polarity::Negated, fact);
                     continue;
@@ -934,7 +945,26 @@ fn engine_facts(
         };
         push_all(&mut out, names, fact);
     }
+    radiculopathy_on_examination(&mut out);
     out
+}
+
+/// Pain that radiates into a limb, with a neurological deficit there, is radiculopathy found on
+/// examination: neuropathic pain, the condition CPMTG's sections on TENS and anticonvulsants
+/// name. The deficit is the evidence (a sign at the other end of the spine never reaches here).
+fn radiculopathy_on_examination(out: &mut Vec<EngineFact>) {
+    let affirmed = |out: &[EngineFact], name: C| {
+        out.iter()
+            .position(|f| f.name == name && f.polarity == Polarity::Affirmed)
+    };
+    if affirmed(out, C::NeuropathicPain).is_none()
+        && affirmed(out, C::RadiatingPain).is_some()
+        && let Some(i) = affirmed(out, C::NeurologicalDeficit)
+    {
+        let mut neuropathic = out[i].clone();
+        neuropathic.name = C::NeuropathicPain;
+        out.push(neuropathic);
+    }
 }
 
 fn push_as(out: &mut Vec<EngineFact>, name: C, polarity: Polarity, fact: &Fact) {

@@ -480,23 +480,50 @@ static AFTER_TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a valid pattern")
 });
 
-/// A measure given with what it was before: "20 min at a time (was <5 min)", "30 minutes
-/// (previously 10)". More than before is better; less, worse.
+/// A measure given with what it was before: "20 min at a time (was <5 min)", "walks 1 mile
+/// (was 3 blocks)". More than before is better; less, worse. Measures in units of different
+/// kinds (minutes against blocks) say nothing.
 fn measured_change(after: &str) -> Option<Direction> {
     static WAS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"^[^()]{0,30}?(\d+(?:\.\d+)?)[^()\d]{0,25}\((?:was|previously|prior|from|before)\s*[<>~]?\s*(\d+(?:\.\d+)?)",
+            r"^[^()]{0,30}?(\d+(?:\.\d+)?)\s*([a-z]*)[^()\d]{0,25}\((?:was|previously|prior|from|before)\s*[<>~]?\s*(\d+(?:\.\d+)?)\s*([a-z]*)",
         )
         .expect("a valid pattern")
     });
     let c = WAS.captures(after)?;
-    let now: f64 = c.get(1)?.as_str().parse().ok()?;
-    let was: f64 = c.get(2)?.as_str().parse().ok()?;
+    let amount = |number: usize, unit: usize| -> Option<(f64, Option<(&str, f64)>)> {
+        let n: f64 = c.get(number)?.as_str().parse().ok()?;
+        let unit = c.get(unit).map_or("", |u| u.as_str());
+        Some((n, unit_of(unit)))
+    };
+    let (now, now_unit) = amount(1, 2)?;
+    let (was, was_unit) = amount(3, 4)?;
+    // Without a unit the earlier figure is in the same one ("20 min (was 5)").
+    let (now, was) = match (now_unit, was_unit) {
+        (Some((a, x)), Some((b, y))) if a == b => (now * x, was * y),
+        (Some(_), Some(_)) => return None,
+        _ => (now, was),
+    };
     match now.partial_cmp(&was)? {
         std::cmp::Ordering::Greater => Some(Direction::Improved),
         std::cmp::Ordering::Less => Some(Direction::Worse),
         std::cmp::Ordering::Equal => None,
     }
+}
+
+/// A unit's kind and its size in that kind's smallest unit; `None` for a word that is no unit.
+fn unit_of(word: &str) -> Option<(&'static str, f64)> {
+    Some(match word {
+        "min" | "mins" | "minute" | "minutes" => ("time", 1.0),
+        "h" | "hr" | "hrs" | "hour" | "hours" => ("time", 60.0),
+        "ft" | "feet" | "foot" => ("distance", 1.0),
+        "yard" | "yards" | "yd" | "yds" => ("distance", 3.0),
+        "block" | "blocks" => ("distance", 264.0),
+        "mile" | "miles" | "mi" => ("distance", 5280.0),
+        "lb" | "lbs" | "pound" | "pounds" => ("weight", 1.0),
+        "kg" => ("weight", 2.2),
+        _ => return None,
+    })
 }
 
 /// The heading of a line or clause that ends in a colon before `start`, lower case, when it is

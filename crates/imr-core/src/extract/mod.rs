@@ -143,11 +143,14 @@ pub enum FactKind {
     /// service name (as for [`FactKind::Treatment`]), on the care's own span. Read also where UR
     /// is quoted: an earlier certification is what the claim has already granted.
     Authorization,
+    /// The daily opioid dose in morphine equivalents ("about 90 mg morphine equivalent a day",
+    /// "MED 120"). `value` and `number`: the milligrams a day.
+    MorphineEquivalentDose,
 }
 
 impl FactKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FactKind; 25] = [
+    pub const ALL: [FactKind; 26] = [
         FactKind::Age,
         FactKind::Sex,
         FactKind::DateOfInjury,
@@ -173,6 +176,7 @@ impl FactKind {
         FactKind::SurgicalConsideration,
         FactKind::Condition,
         FactKind::Authorization,
+        FactKind::MorphineEquivalentDose,
     ];
 
     /// The serde name ("date_of_injury").
@@ -203,6 +207,7 @@ impl FactKind {
             FactKind::SurgicalConsideration => "surgical_consideration",
             FactKind::Condition => "condition",
             FactKind::Authorization => "authorization",
+            FactKind::MorphineEquivalentDose => "morphine_equivalent_dose",
         }
     }
 }

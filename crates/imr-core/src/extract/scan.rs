@@ -308,6 +308,7 @@ pub(super) fn read(text: &str) -> Reading {
     dictionary_facts(text, &spans, &mut facts);
     demographics(text, &mut facts);
     pain_scores(text, &mut facts);
+    morphine_equivalents(text, &mut facts);
     for m in RADIATING.find_iter(text) {
         // A long phrase spans its first word ("pain" of "pain and numbness down the arm"), so
         // that the findings inside it stay findings of their own; "leg pain" spans itself.
@@ -632,6 +633,29 @@ fn date_of(c: &regex::Captures<'_>) -> Option<jiff::civil::Date> {
     let day: i8 = c.get(3)?.as_str().parse().ok()?;
     let year: i16 = c.get(4)?.as_str().parse().ok()?;
     jiff::civil::Date::new(year, month, day).ok()
+}
+
+/// "About 90 mg morphine equivalent a day", "MED 120 mg/day", "a morphine equivalent dose of
+/// 60": the daily opioid dose as the record states it.
+fn morphine_equivalents(text: &str, facts: &mut Vec<Read>) {
+    static MED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(\d{1,4}(?:\.\d+)?)\s*(?:mg\s*)?(?:/\s*(?:day|d)\s*)?(?:of\s+)?(?:oral\s+)?(?:morphine[- ]equivalents?(?:\s+(?:daily\s+)?dose)?|morphine[- ]milligram[- ]equivalents?|(?-i:MEDD?|MME))\b|\b(?:(?-i:MEDD?|MME)|morphine[- ](?:milligram[- ])?equivalents?(?:\s+(?:daily\s+)?dose)?)\s*(?:of|is|was|=|:|at)?\s*(?:about|approximately|approx\.?|~)?\s*(\d{1,4}(?:\.\d+)?)",
+        )
+        .expect("a valid pattern")
+    });
+    for c in MED.captures_iter(text) {
+        let (Some(m), Some(number)) = (c.get(0), c.get(1).or_else(|| c.get(2))) else {
+            continue;
+        };
+        let Some(value) = FactValue::parse(FactKind::MorphineEquivalentDose, number.as_str())
+        else {
+            continue;
+        };
+        let mut f = Fact::new(value, text, m.start(), m.end());
+        f.number = number.as_str().parse().ok();
+        facts.push((f, Assert::Scope));
+    }
 }
 
 fn pain_scores(text: &str, facts: &mut Vec<Read>) {

@@ -305,6 +305,8 @@ pub enum FactValue {
     SurgicalConsideration,
     Condition(Comorbidity),
     Authorization(Care),
+    /// Milligrams of morphine equivalent a day.
+    MorphineEquivalentDose(f64),
 }
 
 impl FactValue {
@@ -336,6 +338,7 @@ impl FactValue {
             FactValue::SurgicalConsideration => FactKind::SurgicalConsideration,
             FactValue::Condition(_) => FactKind::Condition,
             FactValue::Authorization(_) => FactKind::Authorization,
+            FactValue::MorphineEquivalentDose(_) => FactKind::MorphineEquivalentDose,
         }
     }
 
@@ -393,6 +396,10 @@ impl FactValue {
             }
             FactKind::Condition => FactValue::Condition(Comorbidity::parse(name)?),
             FactKind::Authorization => FactValue::Authorization(Care::parse(name)?),
+            FactKind::MorphineEquivalentDose => {
+                let mg: f64 = name.parse().ok()?;
+                (mg.is_finite() && mg > 0.0).then_some(FactValue::MorphineEquivalentDose(mg))?
+            }
         })
     }
 
@@ -423,6 +430,7 @@ impl fmt::Display for FactValue {
             FactValue::PainScore { low, high } if low == high => write!(f, "{low}"),
             FactValue::PainScore { low, high } => write!(f, "{low}-{high}"),
             FactValue::Medication(name) => f.write_str(name),
+            FactValue::MorphineEquivalentDose(mg) => write!(f, "{mg}"),
             other => f.write_str(other.name()),
         }
     }
@@ -455,7 +463,8 @@ impl FactValue {
             FactValue::Age(_)
             | FactValue::DateOfInjury(_)
             | FactValue::PainScore { .. }
-            | FactValue::Medication(_) => "",
+            | FactValue::Medication(_)
+            | FactValue::MorphineEquivalentDose(_) => "",
         }
     }
 }
@@ -546,6 +555,7 @@ mod tests {
             (FactKind::Medication, "norco"),
             (FactKind::Treatment, "injection"),
             (FactKind::Imaging, "emg_ncv"),
+            (FactKind::MorphineEquivalentDose, "90"),
         ] {
             let value = FactValue::parse(kind, name).expect(name);
             assert_eq!(value.to_string(), name);

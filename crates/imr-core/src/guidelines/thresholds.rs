@@ -18,6 +18,11 @@ pub struct Thresholds {
     /// A urine drug screen older than this many weeks is no longer recent monitoring (MTUS:
     /// at least twice a year on chronic opioids).
     pub drug_screen_interval_weeks: f64,
+    /// Opioids above this many mg of morphine equivalent a day put a patient at higher risk
+    /// (MTUS: drug screens up to four times a year).
+    pub opioid_high_dose_med: f64,
+    /// At such a dose, a screen older than this many weeks is no longer recent monitoring.
+    pub high_dose_drug_screen_interval_weeks: f64,
 }
 
 /// The names rule files may set.
@@ -27,6 +32,8 @@ pub const NAMES: &[&str] = &[
     "postsurgical_period_weeks",
     "nsaid_gi_risk_age",
     "drug_screen_interval_weeks",
+    "opioid_high_dose_med",
+    "high_dose_drug_screen_interval_weeks",
 ];
 
 impl Thresholds {
@@ -48,6 +55,8 @@ impl Thresholds {
             postsurgical_period_weeks: get("postsurgical_period_weeks")?,
             nsaid_gi_risk_age: get("nsaid_gi_risk_age")?,
             drug_screen_interval_weeks: get("drug_screen_interval_weeks")?,
+            opioid_high_dose_med: get("opioid_high_dose_med")?,
+            high_dose_drug_screen_interval_weeks: get("high_dose_drug_screen_interval_weeks")?,
         })
     }
 }
