@@ -80,6 +80,12 @@ impl From<ApiError> for WebError {
     }
 }
 
+impl From<imr_app::AppError> for WebError {
+    fn from(e: imr_app::AppError) -> WebError {
+        WebError(e.into())
+    }
+}
+
 impl From<imr_store::StoreError> for WebError {
     fn from(e: imr_store::StoreError) -> WebError {
         WebError(e.into())
