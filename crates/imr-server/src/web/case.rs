@@ -16,7 +16,7 @@ use maud::{Markup, html};
 
 use super::WebResult;
 use super::layout::{date, page, status_label, when};
-use super::sign::{SignForm, decision_fields, field_error};
+use super::sign_form::{SignForm, decision_fields, field_error};
 use crate::auth::{Principal, WebUser};
 use imr_app::Sources;
 

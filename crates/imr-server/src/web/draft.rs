@@ -19,7 +19,7 @@ use serde_json::json;
 use super::WebResult;
 use super::forms::check_form_csrf;
 use super::layout::when;
-use super::sign::SignFields;
+use super::sign_form::SignFields;
 use crate::auth::{self, Principal, WebUserOrIdle};
 use crate::cases;
 use crate::error::ApiError;
