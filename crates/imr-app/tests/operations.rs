@@ -160,22 +160,56 @@ async fn assigned(app: &App) -> Case {
         .open_case(application(), None, at(1, 21, 9), CLERK)
         .await
         .unwrap();
-    let candidates = app.candidates(&case).await.unwrap();
-    app.assign(
-        &case,
-        candidates,
-        Some("ortho-1"),
-        NoticeMethod::Electronic,
-        at(1, 22, 9),
-        CLERK,
-    )
-    .await
-    .unwrap()
+    assign_to(app, &case, Some("ortho-1"), at(1, 22, 9))
+        .await
+        .unwrap()
 }
 
 async fn events(store: &dyn Store, case: &CaseNumber) -> Vec<String> {
     let log = store.audit_log(case).await.unwrap();
     log.into_iter().map(|e| e.event).collect()
+}
+
+/// The candidates of the case weighed afresh, and `by_hand` or the best of them assigned.
+async fn assign_to(
+    app: &App,
+    case: &Case,
+    by_hand: Option<&str>,
+    when: DateTime,
+) -> Result<Case, AppError> {
+    let candidates = app.candidates(case).await.unwrap();
+    app.assign(
+        case,
+        candidates,
+        by_hand,
+        NoticeMethod::Electronic,
+        when,
+        CLERK,
+    )
+    .await
+}
+
+/// The draft checked by `reviewer` against the case as stored now.
+async fn check_now(
+    app: &App,
+    number: &CaseNumber,
+    reviewer: &str,
+    draft: &Draft,
+    when: DateTime,
+) -> Result<imr_app::Checked, AppError> {
+    let read = app.store.load_case(number).await.unwrap().unwrap();
+    app.check_draft(read, reviewer, draft, when).await
+}
+
+/// Signs a checked draft at the version it was checked at.
+async fn sign(
+    app: &App,
+    checked: imr_app::Checked,
+    when: DateTime,
+    reviewer: &str,
+) -> Result<Case, AppError> {
+    let version = checked.version;
+    app.sign(checked, version, when, reviewer).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,32 +392,14 @@ async fn check_assignment(h: Harness) {
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NoQualifiedReviewer(_)), "{err}");
-    let candidates = app.candidates(&case).await.unwrap();
-    let err = app
-        .assign(
-            &case,
-            candidates,
-            Some("ortho-conflicted"),
-            NoticeMethod::Electronic,
-            at(1, 22, 9),
-            CLERK,
-        )
+    let err = assign_to(app, &case, Some("ortho-conflicted"), at(1, 22, 9))
         .await
         .unwrap_err();
     assert!(
         matches!(err, AppError::Refused(Refusal::NotQualified { .. })),
         "{err}"
     );
-    let candidates = app.candidates(&case).await.unwrap();
-    let err = app
-        .assign(
-            &case,
-            candidates,
-            Some("nobody"),
-            NoticeMethod::Electronic,
-            at(1, 22, 9),
-            CLERK,
-        )
+    let err = assign_to(app, &case, Some("nobody"), at(1, 22, 9))
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "no reviewer nobody");
@@ -409,18 +425,7 @@ async fn check_assignment(h: Harness) {
         .await
         .unwrap();
     assert_eq!(case.reviewer_id(), Some("ortho-1"));
-    let candidates = app.candidates(&case).await.unwrap();
-    let err = app
-        .assign(
-            &case,
-            candidates,
-            None,
-            NoticeMethod::Electronic,
-            at(1, 23, 9),
-            CLERK,
-        )
-        .await
-        .unwrap_err();
+    let err = assign_to(app, &case, None, at(1, 23, 9)).await.unwrap_err();
     assert!(
         matches!(err, AppError::Refused(Refusal::AlreadyAssigned { .. })),
         "{err}"
@@ -638,30 +643,18 @@ async fn check_signing(h: Harness) {
     assert!(matches!(err, AppError::ChangedSinceChecked(_)), "{err}");
     assert!(err.to_string().contains("nothing was signed"), "{err}");
     // Only the assignee signs.
-    let current = app.store.load_case(&number).await.unwrap().unwrap();
-    let checked = app
-        .check_draft(current, "pmr-1", &draft(), at(2, 2, 9))
+    let checked = check_now(app, &number, "pmr-1", &draft(), at(2, 2, 9))
         .await
         .unwrap();
-    let version = checked.version;
-    let err = app
-        .sign(checked, version, at(2, 2, 9), "pmr-1")
-        .await
-        .unwrap_err();
+    let err = sign(app, checked, at(2, 2, 9), "pmr-1").await.unwrap_err();
     assert!(
         matches!(err, AppError::Refused(Refusal::SignerNotAssignee { .. })),
         "{err}"
     );
-    let current = app.store.load_case(&number).await.unwrap().unwrap();
-    let checked = app
-        .check_draft(current, "ortho-1", &draft(), at(2, 2, 10))
+    let checked = check_now(app, &number, "ortho-1", &draft(), at(2, 2, 10))
         .await
         .unwrap();
-    let version = checked.version;
-    let signed = app
-        .sign(checked, version, at(2, 2, 10), "ortho-1")
-        .await
-        .unwrap();
+    let signed = sign(app, checked, at(2, 2, 10), "ortho-1").await.unwrap();
     assert_eq!(signed.status, Status::Determined);
     // Determined: no more records.
     let err = app
