@@ -7,7 +7,8 @@ use imr_core::case::{Action, Case, Needed, NoticeMethod, Reviewer};
 use imr_store::transition;
 use jiff::civil::DateTime;
 
-use crate::{App, AppError};
+use crate::app::App;
+use crate::error::AppError;
 
 /// The reviewers weighed for a case, qualified first, each with its reasons.
 pub struct Candidates {

@@ -7,7 +7,8 @@ use imr_store::{DocumentInfo, NewDocument};
 use jiff::civil::DateTime;
 use sha2::{Digest, Sha256};
 
-use crate::{App, AppError};
+use crate::app::App;
+use crate::error::AppError;
 
 /// A document received for a case, stored byte for byte, and counted as records.
 pub struct Upload<'a> {

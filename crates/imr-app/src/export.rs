@@ -4,7 +4,8 @@ use std::io::Write;
 
 use imr_store::StoreError;
 
-use crate::{App, AppError};
+use crate::app::App;
+use crate::error::AppError;
 
 impl App {
     /// Writes every record of the store to `out`, one JSON line each; how many.

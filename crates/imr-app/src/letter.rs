@@ -7,7 +7,9 @@ use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_t
 use imr_store::transition;
 use jiff::civil::DateTime;
 
-use crate::{App, AppError, Checked};
+use crate::app::App;
+use crate::error::AppError;
+use crate::sign::Checked;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LetterFormat {

@@ -6,7 +6,8 @@ use imr_core::case::{Application, Case};
 use imr_store::ReceivedFile;
 use jiff::civil::DateTime;
 
-use crate::{App, AppError};
+use crate::app::App;
+use crate::error::AppError;
 
 impl App {
     /// Opens a case for `application` received at `at`; `file` is the application as received

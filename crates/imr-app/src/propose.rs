@@ -6,23 +6,11 @@ use std::sync::Arc;
 
 use imr_core::case::Case;
 use imr_core::case::proposal;
-use imr_core::engine::CaseFindings;
 use jiff::civil::DateTime;
 
-use crate::reading::{ClinicalText, Sources, Unreadable};
-use crate::{ANALYSES_KEPT, App, AppError};
-
-/// A case's clinical text read and reviewed.
-pub struct Analysis {
-    pub text: String,
-    /// The facts extracted from `text`, with their spans.
-    pub facts: Vec<imr_core::extract::Fact>,
-    pub findings: CaseFindings,
-    /// The documents whose text could not be read, so are not in `text`.
-    pub unreadable: Vec<Unreadable>,
-    /// Where each document's text lies in `text`.
-    pub sources: Sources,
-}
+use crate::analysis::{Analysis, ClinicalText};
+use crate::app::{ANALYSES_KEPT, App};
+use crate::error::AppError;
 
 impl App {
     /// The analysis of `case` as stored at `version` (a PDF found unreadable is marked so at

@@ -16,7 +16,8 @@ use imr_core::redact::{
 use imr_store::{DocumentInfo, NewDocument};
 use jiff::civil::DateTime;
 
-use crate::{App, AppError};
+use crate::app::App;
+use crate::error::AppError;
 
 /// Issuing checks that no copy was issued, then stores one: one issue at a time in this
 /// process, so that a double click stores one copy.

@@ -8,7 +8,8 @@ use imr_core::case::{Action, AuditEntry, Case, CaseNumber, Draft, Proposed};
 use imr_store::{DraftSaved, SignDraft, StoreError, Versioned};
 use jiff::civil::DateTime;
 
-use crate::{App, AppError};
+use crate::app::App;
+use crate::error::AppError;
 
 /// A draft that passed the checks for signing, with the case it was checked against.
 #[derive(Debug)]

@@ -570,7 +570,7 @@ pub fn web_cookie(
     value: String,
     path: &'static str,
     max_age: Option<i64>,
-    settings: &crate::Settings,
+    settings: &crate::state::Settings,
 ) -> String {
     let mut cookie = Cookie::build((name, value))
         .http_only(true)
@@ -775,7 +775,7 @@ impl FromRequestParts<AppState> for WebUserOrIdle {
 }
 
 /// The cookie that carries a web session (see [`web_cookie`]).
-pub fn set_session_cookie(token: &str, settings: &crate::Settings) -> String {
+pub fn set_session_cookie(token: &str, settings: &crate::state::Settings) -> String {
     web_cookie(
         SESSION_COOKIE,
         token.to_owned(),
@@ -786,7 +786,7 @@ pub fn set_session_cookie(token: &str, settings: &crate::Settings) -> String {
 }
 
 /// The session cookie emptied and expired at once.
-pub fn clear_session_cookie(settings: &crate::Settings) -> String {
+pub fn clear_session_cookie(settings: &crate::state::Settings) -> String {
     web_cookie(SESSION_COOKIE, String::new(), "/", Some(0), settings)
 }
 
