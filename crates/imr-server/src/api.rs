@@ -98,7 +98,7 @@ pub struct LoginResponse {
     responses((status = 200, body = LoginResponse), (status = 401, description = "wrong username or password"),
               (status = 403, description = "a one-time password: change it on the web first"),
               (status = 429, description = "too many failed logins of this username from this address: wait Retry-After seconds")))]
-async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     axum::Extension(client): axum::Extension<crate::ClientAddr>,
     ApiJson(body): ApiJson<LoginRequest>,
@@ -129,7 +129,10 @@ async fn login(
 
 /// Ends the token's session.
 #[utoipa::path(post, path = "/api/logout", responses((status = 204)), security(("bearer" = [])))]
-async fn logout(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<StatusCode> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> ApiResult<StatusCode> {
     state.accounts.delete_session(&who.token_sha256).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -144,7 +147,7 @@ pub struct Me {
 
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/me", responses((status = 200, body = Me)), security(("bearer" = [])))]
-async fn me(ApiUser(who): ApiUser) -> Json<Me> {
+pub(crate) async fn me(ApiUser(who): ApiUser) -> Json<Me> {
     Json(Me {
         username: who.username,
         role: who.role.as_str().to_string(),
@@ -170,7 +173,7 @@ pub struct NewUserRequest {
 #[utoipa::path(post, path = "/api/users", request_body = NewUserRequest,
     responses((status = 201, body = Me), (status = 400), (status = 403), (status = 409, description = "the username is taken")),
     security(("bearer" = [])))]
-async fn create_user(
+pub(crate) async fn create_user(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiJson(body): ApiJson<NewUserRequest>,
@@ -207,7 +210,7 @@ async fn create_user(
 #[utoipa::path(post, path = "/api/applications", request_body = Object,
     responses((status = 201, description = "the case opened", body = Object), (status = 400), (status = 401), (status = 403)),
     security(("bearer" = [])))]
-async fn create_application(
+pub(crate) async fn create_application(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiJson(app): ApiJson<Application>,
@@ -240,7 +243,7 @@ fn case_json(case: &imr_core::case::Case) -> serde_json::Value {
         (status = 400, description = "a parameter is not valid (an unknown status, a page that is not a number)"),
         (status = 401)),
     security(("bearer" = [])))]
-async fn list_cases(
+pub(crate) async fn list_cases(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Query(query): Query<QueueQuery>,
@@ -276,7 +279,7 @@ async fn list_cases(
 #[utoipa::path(get, path = "/api/cases/{number}", params(("number" = String, Path, description = "case number, e.g. CM26-0000001")),
     responses((status = 200, body = Object), (status = 401), (status = 403, description = "a role that may not see cases"), (status = 404, description = "no such case, or not one you may see")),
     security(("bearer" = [])))]
-async fn get_case(
+pub(crate) async fn get_case(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -288,7 +291,7 @@ async fn get_case(
 /// The eligibility decision with its reasons.
 #[utoipa::path(get, path = "/api/cases/{number}/eligibility", params(("number" = String, Path)),
     responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = [])))]
-async fn get_eligibility(
+pub(crate) async fn get_eligibility(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -311,7 +314,7 @@ async fn get_eligibility(
 /// The documents of a case (without their bytes).
 #[utoipa::path(get, path = "/api/cases/{number}/documents", params(("number" = String, Path)),
     responses((status = 200, body = Vec<Object>), (status = 403), (status = 404)), security(("bearer" = [])))]
-async fn list_documents(
+pub(crate) async fn list_documents(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -337,7 +340,7 @@ pub struct UploadParams {
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = Object), (status = 400), (status = 403), (status = 409), (status = 413, description = "larger than the upload limit")),
     security(("bearer" = [])))]
-async fn upload_document(
+pub(crate) async fn upload_document(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -376,7 +379,7 @@ async fn upload_document(
         headers(("Content-Disposition" = String,
             description = "attachment with the stored file name: an ASCII `filename` and the exact RFC 5987 `filename*`; an extension added from the media type when the name has none"))),
         (status = 403), (status = 404)), security(("bearer" = [])))]
-async fn get_document(
+pub(crate) async fn get_document(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
@@ -389,56 +392,21 @@ pub async fn document_response(
     who: &auth::Principal,
     id: i64,
 ) -> ApiResult<Response> {
-    document_download(state, who, id, false).await
-}
-
-/// A stored document's bytes under its stored name and media type; `inline` to show a PDF or
-/// text in the page (anything else still downloads).
-pub async fn document_download(
-    state: &AppState,
-    who: &auth::Principal,
-    id: i64,
-    inline: bool,
-) -> ApiResult<Response> {
-    let Some(info) = state.store.document(id).await? else {
-        return Err(ApiError::not_found(format!("no document {id}")));
-    };
-    cases::view_document_case(state, who, &info).await?;
-    let bytes = state.store.read_document(id).await?;
-    let media = if info.media_type.starts_with("text/html") {
-        // Never let a stored document run as a page of this site.
-        "text/plain; charset=utf-8".to_string()
-    } else {
-        info.media_type.clone()
-    };
-    let name = crate::download::download_name(id, info.filename.as_deref(), &info.media_type);
-    let inline =
-        inline && (media.starts_with("application/pdf") || media.starts_with("text/plain"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, media),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::download::content_disposition(inline, &name),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::document_download::document_download(state, who, id, false).await
 }
 
 /// The reviewers weighed for the case: qualified first with the reasons each was chosen, then
 /// the excluded ones with the reasons each was excluded.
 #[utoipa::path(get, path = "/api/cases/{number}/candidates", params(("number" = String, Path)),
     responses((status = 200, body = Candidates), (status = 403), (status = 404)), security(("bearer" = [])))]
-async fn get_candidates(
+pub(crate) async fn get_candidates(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
 ) -> ApiResult<Json<Candidates>> {
     who.require(STAFF, "see assignment candidates")?;
     let case = cases::view_case(&state, &who, &number).await?;
-    Ok(Json(cases::candidates(&state, &case).await?.0))
+    Ok(Json(cases::candidates(&state, &case).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -457,7 +425,7 @@ pub struct AssignRequest {
 /// conflict or does not qualify.
 #[utoipa::path(post, path = "/api/cases/{number}/assignment", params(("number" = String, Path)), request_body = AssignRequest,
     responses((status = 200, body = Object), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
-async fn assign(
+pub(crate) async fn assign(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -481,7 +449,7 @@ async fn assign(
 /// link to the document's page with it marked.
 #[utoipa::path(get, path = "/api/cases/{number}/proposal", params(("number" = String, Path)),
     responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = [])))]
-async fn get_proposal(
+pub(crate) async fn get_proposal(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -497,7 +465,7 @@ async fn get_proposal(
 }
 
 /// The findings as JSON, each evidence given its `source` (see [`get_proposal`]).
-fn with_sources(analysis: &cases::Analysis) -> ApiResult<serde_json::Value> {
+fn with_sources(analysis: &imr_app::Analysis) -> ApiResult<serde_json::Value> {
     let mut findings = serde_json::to_value(&analysis.findings)
         .map_err(|_| ApiError::internal("writing the proposal"))?;
     let locate = |evidence: &mut serde_json::Value| {
@@ -508,7 +476,7 @@ fn with_sources(analysis: &cases::Analysis) -> ApiResult<serde_json::Value> {
                 .and_then(|n| usize::try_from(n).ok())
         };
         if let (Some(start), Some(end)) = (span("start"), span("end"))
-            && let Some(source) = analysis.sources.locate(start, end)
+            && let Some(source) = cases::span_source(&analysis.sources, start, end)
             && let (Some(fields), Ok(source)) =
                 (evidence.as_object_mut(), serde_json::to_value(source))
         {
@@ -545,7 +513,7 @@ fn with_sources(analysis: &cases::Analysis) -> ApiResult<serde_json::Value> {
 /// characters or is too long.
 #[utoipa::path(post, path = "/api/cases/{number}/determination", params(("number" = String, Path)), request_body = SignRequest,
     responses((status = 200, body = Object), (status = 400), (status = 403), (status = 409), (status = 422)), security(("bearer" = [])))]
-async fn sign(
+pub(crate) async fn sign(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -565,7 +533,7 @@ pub struct LetterParams {
 #[utoipa::path(get, path = "/api/cases/{number}/letter", params(("number" = String, Path), LetterParams),
     responses((status = 200, content_type = "text/plain"), (status = 403), (status = 409, description = "not signed yet")),
     security(("bearer" = [])))]
-async fn get_letter(
+pub(crate) async fn get_letter(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -580,7 +548,7 @@ async fn get_letter(
 /// Issues the letter of a signed case (the last step).
 #[utoipa::path(post, path = "/api/cases/{number}/letter", params(("number" = String, Path)),
     responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = [])))]
-async fn issue_letter(
+pub(crate) async fn issue_letter(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -592,7 +560,7 @@ async fn issue_letter(
 /// The case's audit log, oldest first: every step and every view.
 #[utoipa::path(get, path = "/api/cases/{number}/audit", params(("number" = String, Path)),
     responses((status = 200, body = Vec<Object>), (status = 403), (status = 404)), security(("bearer" = [])))]
-async fn get_audit(
+pub(crate) async fn get_audit(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(number): Path<String>,
@@ -611,7 +579,7 @@ pub struct DeadlineParams {
 /// Overdue cases and what falls due soon (of the cases you may see).
 #[utoipa::path(get, path = "/api/deadlines", params(DeadlineParams),
     responses((status = 200, body = Vec<Object>), (status = 401)), security(("bearer" = [])))]
-async fn get_deadlines(
+pub(crate) async fn get_deadlines(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Query(params): Query<DeadlineParams>,
@@ -630,7 +598,7 @@ async fn get_deadlines(
 /// The reviewers on file.
 #[utoipa::path(get, path = "/api/reviewers",
     responses((status = 200, body = Vec<Object>), (status = 403)), security(("bearer" = [])))]
-async fn list_reviewers(
+pub(crate) async fn list_reviewers(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> ApiResult<Json<Vec<Reviewer>>> {
@@ -641,7 +609,7 @@ async fn list_reviewers(
 /// Adds a reviewer (administrators only).
 #[utoipa::path(post, path = "/api/reviewers", request_body = Object,
     responses((status = 201, body = Object), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
-async fn add_reviewer(
+pub(crate) async fn add_reviewer(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiJson(reviewer): ApiJson<Reviewer>,
@@ -663,38 +631,4 @@ async fn add_reviewer(
     );
     state.store.add_reviewer(&reviewer, &entry).await?;
     Ok((StatusCode::CREATED, Json(reviewer)))
-}
-
-#[derive(utoipa::OpenApi)]
-#[openapi(
-    info(title = "imr", description = "Independent Medical Review: cases, reviewers, determinations and letters."),
-    paths(login, logout, me, create_user, create_application, list_cases, get_case, get_eligibility,
-          list_documents, upload_document, get_document, get_candidates, assign, get_proposal, sign,
-          get_letter, issue_letter, get_audit, get_deadlines, list_reviewers, add_reviewer,
-          crate::corpus::get_search, crate::corpus::get_stats, crate::corpus::get_precedents, crate::corpus::get_decision,
-          crate::public_copy::get_public_copy, crate::public_copy::post_public_copy,
-          crate::health),
-    modifiers(&BearerAuth)
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
-/// The OpenAPI document, as served at /openapi.json and checked in as docs/openapi.json.
-pub fn openapi_json() -> String {
-    use utoipa::OpenApi;
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

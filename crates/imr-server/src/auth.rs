@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -20,6 +20,7 @@ use imr_store::accounts::{LoginAttempt, NewSession, NewUser, Role, Session, Sess
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult};
+pub use crate::password::hash_password;
 use crate::state::AppState;
 
 /// The web session cookie.
@@ -48,18 +49,6 @@ pub fn random_hex(bytes: usize) -> Result<String, ApiError> {
 
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// An argon2 hash of `password` with a fresh salt, made here on the calling thread: for startup
-/// and tools. A request handler uses [`hash_password_blocking`].
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|_| ApiError::internal("drawing a salt"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|_| ApiError::internal("encoding a salt"))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|_| ApiError::internal("hashing a password"))
 }
 
 /// [`hash_password`] on a blocking thread: argon2 is made to be slow, and on the async runtime
@@ -581,7 +570,7 @@ pub fn web_cookie(
     value: String,
     path: &'static str,
     max_age: Option<i64>,
-    settings: &crate::Settings,
+    settings: &crate::state::Settings,
 ) -> String {
     let mut cookie = Cookie::build((name, value))
         .http_only(true)
@@ -786,7 +775,7 @@ impl FromRequestParts<AppState> for WebUserOrIdle {
 }
 
 /// The cookie that carries a web session (see [`web_cookie`]).
-pub fn set_session_cookie(token: &str, settings: &crate::Settings) -> String {
+pub fn set_session_cookie(token: &str, settings: &crate::state::Settings) -> String {
     web_cookie(
         SESSION_COOKIE,
         token.to_owned(),
@@ -797,7 +786,7 @@ pub fn set_session_cookie(token: &str, settings: &crate::Settings) -> String {
 }
 
 /// The session cookie emptied and expired at once.
-pub fn clear_session_cookie(settings: &crate::Settings) -> String {
+pub fn clear_session_cookie(settings: &crate::state::Settings) -> String {
     web_cookie(SESSION_COOKIE, String::new(), "/", Some(0), settings)
 }
 

@@ -1,25 +1,23 @@
-//! The case operations both the API and the workbench use: each checks who is asking, calls
-//! the core's rules through the store, and writes the audit log (a view of a case included).
+//! The case operations as the API and the workbench ask for them: who is asking is checked
+//! here (roles, the cases one may see, a view audited), the operation itself is `imr_app`'s,
+//! on the server's clock.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use imr_core::case::assignment::{self, Assessment};
-use imr_core::case::proposal::{self, Reading};
-use imr_core::case::workflow::SignedDetermination;
+use imr_app::{Analysis, AppError, Sources};
+use imr_core::case::assignment::Assessment;
 use imr_core::case::{
-    Action, Application, AuditEntry, Case, CaseNumber, Draft, DraftDecision, ItemDecision, Needed,
-    NoticeMethod, Proposed, Reviewer, SignProblem,
+    Application, AuditEntry, Case, CaseNumber, Draft, DraftDecision, NoticeMethod, SignProblem,
 };
-use imr_core::engine::CaseFindings;
-use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_text};
 use imr_store::accounts::Role;
-use imr_store::{DocumentInfo, NewDocument, StoreError, TransitionError, Versioned, transition};
+use imr_store::{DocumentInfo, Versioned};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::state::{AppState, now};
+
+pub use imr_app::{Checked, Upload, UploadCheck};
 
 pub const STAFF: &[Role] = &[Role::Administrator, Role::IntakeClerk];
 
@@ -83,26 +81,6 @@ async fn load_versioned(
     Ok(case)
 }
 
-/// A case's clinical text read and reviewed: what the case page shows beside the case.
-pub struct Analysis {
-    pub text: String,
-    /// The facts extracted from `text`, with their spans.
-    pub facts: Vec<imr_core::extract::Fact>,
-    pub findings: CaseFindings,
-    /// The documents whose text could not be read, so are not in `text`.
-    pub unreadable: Vec<Unreadable>,
-    /// Where each document's text lies in `text`.
-    pub sources: Sources,
-}
-
-/// The documents a case's clinical text was joined from, to find a span of it in its document.
-#[derive(Debug, Clone, Default)]
-pub struct Sources {
-    placements: Vec<proposal::Placement>,
-    /// Per document joined (by `Placement::document`): its id, whether it is a PDF, its lines.
-    documents: Vec<(i64, bool, proposal::Lines)>,
-}
-
 /// Where a span of the clinical text is in its document: the document, the span's bytes in the
 /// document's text (as its page shows it), its page (PDFs) and line, and the link that opens
 /// the document there.
@@ -119,21 +97,17 @@ pub struct SpanSource {
     pub link: String,
 }
 
-impl Sources {
-    /// Where the span `start..end` of the clinical text is, if inside one document.
-    pub fn locate(&self, start: usize, end: usize) -> Option<SpanSource> {
-        let (index, start, end) = proposal::locate(&self.placements, start, end)?;
-        let (document_id, pdf, lines) = self.documents.get(index)?;
-        let place = lines.place(start);
-        Some(SpanSource {
-            document_id: *document_id,
-            start,
-            end,
-            page: pdf.then_some(place.page),
-            line: place.line,
-            link: evidence_link(*document_id, start, end),
-        })
-    }
+/// Where the span `start..end` of a case's clinical text is, if inside one document.
+pub fn span_source(sources: &Sources, start: usize, end: usize) -> Option<SpanSource> {
+    let at = sources.locate(start, end)?;
+    Some(SpanSource {
+        document_id: at.document_id,
+        start: at.start,
+        end: at.end,
+        page: at.page,
+        line: at.line,
+        link: evidence_link(at.document_id, at.start, at.end),
+    })
 }
 
 /// The link to a document's page with the bytes `start..end` of its text marked.
@@ -141,71 +115,14 @@ pub fn evidence_link(document_id: i64, start: usize, end: usize) -> String {
     format!("/documents/{document_id}/view?start={start}&end={end}#evidence")
 }
 
-/// A document whose text could not be read, and why (words that never quote the document).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unreadable {
-    pub document_id: i64,
-    pub reason: String,
+/// The analysis of a case at a version, kept per version.
+pub async fn analysis(state: &AppState, case: &Case, version: i64) -> ApiResult<Arc<Analysis>> {
+    Ok(state.app.analysis(case, version, now()).await?)
 }
 
-/// The analysis of a case at a version. Documents arrive only with a workflow step, which
-/// bumps the version, so (number, version) names the inputs exactly and the result is kept.
-pub async fn analysis(
-    state: &AppState,
-    case: &Case,
-    version: i64,
-) -> ApiResult<std::sync::Arc<Analysis>> {
-    let key = (case.number.to_string(), version);
-    // A poisoned cache is only a miss: the analysis is made again, nothing is let through.
-    if let Some(hit) = state
-        .analyses
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&key).cloned())
-    {
-        return Ok(hit);
-    }
-    let ClinicalText {
-        text,
-        unreadable,
-        sources,
-    } = read_clinical_text(state, case).await?;
-    // Reading the records through the engine takes time in proportion to them: not on the
-    // async runtime, where it would hold up every other request.
-    let file = proposal::case_file(case, text);
-    let guidelines = state.guidelines.clone();
-    let (file, analysed) = tokio::task::spawn_blocking(move || {
-        let analysed = proposal::analyse(&file, &guidelines, None);
-        (file, analysed)
-    })
-    .await
-    .map_err(|_| ApiError::internal("analysing the case's records"))?;
-    let value = std::sync::Arc::new(Analysis {
-        text: file.clinical_summary,
-        facts: analysed.facts,
-        findings: analysed.findings,
-        unreadable,
-        sources,
-    });
-    if let Ok(mut m) = state.analyses.lock() {
-        if m.len() >= 256 {
-            m.clear();
-        }
-        m.insert(key, value.clone());
-    }
-    Ok(value)
-}
-
-/// The analysis of a case as it is stored now (for a caller that holds the case but not its
-/// version): one read of the case, then usually the kept analysis, never the documents again.
-pub async fn current_analysis(
-    state: &AppState,
-    case: &Case,
-) -> ApiResult<std::sync::Arc<Analysis>> {
-    let Some(read) = state.store.load_case(&case.number).await? else {
-        return Err(ApiError::not_found(format!("no case {}", case.number)));
-    };
-    analysis(state, &read.value, read.version).await
+/// The analysis of a case as it is stored now.
+pub async fn current_analysis(state: &AppState, case: &Case) -> ApiResult<Arc<Analysis>> {
+    Ok(state.app.current_analysis(case, now()).await?)
 }
 
 /// Opens a case for a new application; eligibility is decided on the way.
@@ -215,32 +132,25 @@ pub async fn open_application(
     application: Application,
 ) -> ApiResult<Case> {
     who.require(STAFF, "open an application")?;
-    let at = now();
-    let errors = application.validate(at.date());
-    if !errors.is_empty() {
-        return Err(invalid_fields(&errors));
-    }
-    Ok(imr_store::open_case(state.store.as_ref(), application, at, &who.actor()).await?)
+    Ok(state
+        .app
+        .open_case(application, None, now(), &who.actor())
+        .await?)
 }
 
-pub fn invalid_fields(errors: &[imr_core::case::FieldError]) -> ApiError {
-    let list: Vec<String> = errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
-        .collect();
-    ApiError::bad_request(format!(
-        "the application has {} invalid field(s): {}",
-        errors.len(),
-        list.join("; ")
-    ))
-}
-
-fn needed(state: &AppState, case: &Case) -> Needed {
-    let app = &case.application;
-    state.specialty_map.needed(
-        std::iter::once(app.condition.as_str())
-            .chain(app.ur_decision.items.iter().map(|i| i.request.as_str())),
-    )
+/// Opens an application with the file it arrived as (the application's PDF), the case and the
+/// file in one transaction: both or neither.
+pub async fn open_application_with_file(
+    state: &AppState,
+    who: &Principal,
+    application: Application,
+    file: imr_store::ReceivedFile<'_>,
+) -> ApiResult<Case> {
+    who.require(STAFF, "open an application")?;
+    Ok(state
+        .app
+        .open_case(application, Some(file), now(), &who.actor())
+        .await?)
 }
 
 /// The reviewers weighed for a case, qualified first, each with its reasons.
@@ -253,19 +163,13 @@ pub struct Candidates {
     pub candidates: Vec<Assessment>,
 }
 
-pub async fn candidates(state: &AppState, case: &Case) -> ApiResult<(Candidates, Vec<Reviewer>)> {
-    let needed = needed(state, case);
-    let reviewers = state.store.reviewers().await?;
-    let loads = state.store.reviewer_loads().await?;
-    let ranked = assignment::rank(&case.application, &needed, &reviewers, &loads);
-    Ok((
-        Candidates {
-            same_specialty: needed.same.iter().cloned().collect(),
-            similar_specialty: needed.similar.iter().cloned().collect(),
-            candidates: ranked,
-        },
-        reviewers,
-    ))
+pub async fn candidates(state: &AppState, case: &Case) -> ApiResult<Candidates> {
+    let found = state.app.candidates(case).await?;
+    Ok(Candidates {
+        same_specialty: found.needed.same.iter().cloned().collect(),
+        similar_specialty: found.needed.similar.iter().cloned().collect(),
+        candidates: found.ranked,
+    })
 }
 
 /// Assigns the named reviewer, or the best qualified one.
@@ -278,54 +182,11 @@ pub async fn assign(
 ) -> ApiResult<Case> {
     who.require(STAFF, "assign a reviewer")?;
     let case = load_case(state, who, number).await?;
-    let (ranked, reviewers) = candidates(state, &case).await?;
-    let (chosen, by_hand) = match reviewer_id {
-        Some(id) => (id.to_string(), true),
-        None => match ranked.candidates.iter().find(|a| a.qualifies()) {
-            Some(best) => (best.reviewer_id.clone(), false),
-            None => {
-                return Err(ApiError::conflict(format!(
-                    "no reviewer qualifies for case {} without a conflict; see its candidates",
-                    case.number
-                ))
-                .with_code("no-qualified-reviewer"));
-            }
-        },
-    };
-    let Some(reviewer) = reviewers.into_iter().find(|r| r.id == chosen) else {
-        return Err(ApiError::bad_request(format!(
-            "reviewer_id: no reviewer {chosen}"
-        )));
-    };
-    let loads: BTreeMap<String, u32> = state.store.reviewer_loads().await?;
-    let load = loads.get(&reviewer.id).copied().unwrap_or(0);
-    let needed = needed(state, &case);
-    let action = move |_: &Case| Action::Assign {
-        reviewer: reviewer.clone(),
-        needed: needed.clone(),
-        load,
-        notice,
-        by_hand,
-    };
-    Ok(transition(
-        state.store.as_ref(),
-        &case.number,
-        now(),
-        &who.actor(),
-        &state.rules,
-        &action,
-    )
-    .await?)
-}
-
-/// A document received for a case, stored byte for byte, and counted as records.
-pub struct Upload<'a> {
-    pub kind: String,
-    pub filename: Option<String>,
-    pub media_type: String,
-    pub bytes: &'a [u8],
-    /// The records are complete with this part.
-    pub complete: bool,
+    let candidates = state.app.candidates(&case).await?;
+    Ok(state
+        .app
+        .assign(&case, candidates, reviewer_id, notice, now(), &who.actor())
+        .await?)
 }
 
 pub async fn add_document(
@@ -336,125 +197,10 @@ pub async fn add_document(
 ) -> ApiResult<(DocumentInfo, Case)> {
     who.require(STAFF, "add documents")?;
     let case = load_case(state, who, number).await?;
-    if upload.kind.trim().is_empty() {
-        return Err(ApiError::bad_request("kind: must not be empty"));
-    }
-    // The same bytes twice (a double click, a resend) are one document.
-    let sha256 = hex::encode(Sha256::digest(upload.bytes));
-    let documents = state.store.documents(&case.number).await?;
-    if let Some(earlier) = documents.iter().find(|d| d.sha256 == sha256) {
-        return Err(ApiError::conflict(format!(
-            "this document was already received for case {}: document {} ({}, received {}, same SHA-256); it is not stored again",
-            case.number, earlier.id, earlier.kind, earlier.received_at
-        )));
-    }
-    // The document and its workflow step are one transaction: both or neither.
-    let mut source = upload.bytes;
-    let (case, info) = state
-        .store
-        .receive_records(
-            NewDocument {
-                case_number: case.number.clone(),
-                kind: upload.kind,
-                filename: upload.filename,
-                media_type: upload.media_type,
-                received_at: now(),
-                declared_size: Some(upload.bytes.len() as u64),
-                actor: who.actor(),
-            },
-            &mut source,
-            upload.complete,
-            &state.rules,
-        )
-        .await?;
-    Ok((info, case))
-}
-
-/// A case's clinical text and the documents left out of it.
-pub struct ClinicalText {
-    pub text: String,
-    pub unreadable: Vec<Unreadable>,
-    pub sources: Sources,
-}
-
-/// PDFs read at once, at most: each may take up to the reader's limits in memory.
-static PDF_READS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
-/// Reads every text or PDF document of a case, in order, into its clinical text
-/// ([`proposal::clinical_text`]). A PDF is read under the reader's
-/// limits on a blocking thread, a few at a time; one that fails is marked in the store with its
-/// reason and not read again.
-pub async fn read_clinical_text(state: &AppState, case: &Case) -> ApiResult<ClinicalText> {
-    let marked: BTreeMap<i64, String> = state
-        .store
-        .unreadable_documents(&case.number)
-        .await?
-        .into_iter()
-        .collect();
-    let mut parts = Vec::new();
-    let mut documents = Vec::new();
-    let mut unreadable = Vec::new();
-    for doc in state.store.documents(&case.number).await? {
-        if let Some(reason) = marked.get(&doc.id) {
-            unreadable.push(Unreadable {
-                document_id: doc.id,
-                reason: reason.clone(),
-            });
-            continue;
-        }
-        let bytes = state.store.read_document(doc.id).await?;
-        let reading = proposal::reading(
-            &doc.kind,
-            &doc.media_type,
-            imr_pdf::read::looks_like_pdf(&bytes),
-        );
-        let part = match reading {
-            Some(Reading::Text) => imr_pdf::document::text_document(&bytes),
-            Some(Reading::Pdf) => match read_pdf(bytes).await? {
-                Ok(part) => part,
-                Err(reason) => {
-                    tracing::warn!(document = doc.id, %reason, "a PDF document could not be read");
-                    if let Err(e) = state.store.mark_unreadable(doc.id, &reason, now()).await {
-                        tracing::error!(document = doc.id, error = %e, "marking it unreadable");
-                    }
-                    unreadable.push(Unreadable {
-                        document_id: doc.id,
-                        reason,
-                    });
-                    continue;
-                }
-            },
-            None => continue,
-        };
-        documents.push((
-            doc.id,
-            reading == Some(Reading::Pdf),
-            proposal::Lines::of(&part),
-        ));
-        parts.push(part);
-    }
-    let (text, placements) = proposal::placed_text(&parts);
-    Ok(ClinicalText {
-        text,
-        unreadable,
-        sources: Sources {
-            placements,
-            documents,
-        },
-    })
-}
-
-/// A PDF's text, read off the async runtime under the reader's limits; or why the document
-/// cannot be read. The outer error is the server's, not the document's.
-async fn read_pdf(bytes: Vec<u8>) -> ApiResult<Result<String, String>> {
-    let _permit = PDF_READS
-        .acquire()
-        .await
-        .map_err(|_| ApiError::internal("reading a document"))?;
-    let read = tokio::task::spawn_blocking(move || imr_pdf::read::pdf_text(&bytes))
-        .await
-        .map_err(|_| ApiError::internal("reading a document"))?;
-    Ok(read.map_err(|e| e.to_string()))
+    Ok(state
+        .app
+        .add_document(&case.number, upload, now(), &who.actor())
+        .await?)
 }
 
 /// What an uploaded file holds, read under the reader's limits before it is stored: text
@@ -466,53 +212,12 @@ pub async fn check_upload(bytes: axum::body::Bytes) -> ApiResult<Result<bool, St
         .result)
 }
 
-/// What [`check_upload_within`] found.
-pub struct UploadCheck {
-    /// As [`check_upload`] gives it.
-    pub result: Result<bool, String>,
-    /// The CPU time reading the file took.
-    pub cpu: std::time::Duration,
-    /// The reading was stopped because the CPU time given was spent.
-    pub out_of_time: bool,
-}
-
-/// What [`check_upload`] finds with at most `cpu` of CPU time for reading the file (the
-/// reader's limits otherwise).
+/// What [`check_upload`] finds with at most `cpu` of CPU time for reading the file.
 pub async fn check_upload_within(
     bytes: axum::body::Bytes,
     cpu: std::time::Duration,
 ) -> ApiResult<UploadCheck> {
-    let _permit = PDF_READS
-        .acquire()
-        .await
-        .map_err(|_| ApiError::internal("reading a document"))?;
-    tokio::task::spawn_blocking(move || {
-        let limits = imr_pdf::read::Limits {
-            max_cpu: cpu,
-            ..Default::default()
-        };
-        let started = imr_pdf::read::cpu_time();
-        let pdf = imr_pdf::read::looks_like_pdf(&bytes);
-        let read = imr_pdf::document::document_text_within(&bytes, &limits);
-        let out_of_time = matches!(
-            read,
-            Err(imr_pdf::document::DocumentError::Pdf(
-                imr_pdf::read::PdfError::OverLimit(imr_pdf::read::LimitHit::Time { .. })
-            ))
-        );
-        let result = match read {
-            Ok(text) if text.trim().is_empty() => Err("it holds no text".to_string()),
-            Ok(_) => Ok(pdf),
-            Err(e) => Err(e.to_string()),
-        };
-        UploadCheck {
-            result,
-            cpu: imr_pdf::read::cpu_time().saturating_sub(started),
-            out_of_time,
-        }
-    })
-    .await
-    .map_err(|_| ApiError::internal("reading a document"))
+    Ok(imr_app::check_upload_within(bytes, cpu).await?)
 }
 
 /// The text one stored document gives the clinical text, or why it gives none.
@@ -520,52 +225,7 @@ pub async fn document_text(
     state: &AppState,
     doc: &DocumentInfo,
 ) -> ApiResult<Result<String, String>> {
-    if let Some((_, reason)) = state
-        .store
-        .unreadable_documents(&doc.case_number)
-        .await?
-        .into_iter()
-        .find(|(id, _)| *id == doc.id)
-    {
-        return Ok(Err(reason));
-    }
-    let bytes = state.store.read_document(doc.id).await?;
-    match proposal::reading(
-        &doc.kind,
-        &doc.media_type,
-        imr_pdf::read::looks_like_pdf(&bytes),
-    ) {
-        Some(Reading::Text) => Ok(Ok(imr_pdf::document::text_document(&bytes))),
-        Some(Reading::Pdf) => read_pdf(bytes).await,
-        None => Ok(Err(
-            "this document is not read into the clinical text (its kind or type holds none)".into(),
-        )),
-    }
-}
-
-/// Opens an application with the file it arrived as (the application's PDF), the case and the
-/// file in one transaction: both or neither.
-pub async fn open_application_with_file(
-    state: &AppState,
-    who: &Principal,
-    application: Application,
-    file: imr_store::ReceivedFile<'_>,
-) -> ApiResult<Case> {
-    who.require(STAFF, "open an application")?;
-    let at = now();
-    let errors = application.validate(at.date());
-    if !errors.is_empty() {
-        return Err(invalid_fields(&errors));
-    }
-    Ok(imr_store::open_case_with(
-        state.store.as_ref(),
-        application,
-        at,
-        &who.actor(),
-        Some(file),
-    )
-    .await?
-    .0)
+    Ok(state.app.document_text(doc, now()).await?)
 }
 
 /// What the reviewer signs.
@@ -591,16 +251,6 @@ impl SignRequest {
     }
 }
 
-/// A draft that passed the checks for signing, with the case it was checked against.
-pub struct Checked {
-    pub case: Case,
-    /// The case's version: what the reviewer previewed is what is signed only if it holds.
-    pub version: i64,
-    pub reviewer_id: String,
-    pub decisions: Vec<ItemDecision>,
-    pub clinical_summary: String,
-}
-
 /// A draft checked against the case and the engine's proposal: `Ok(Err(problems))` when the
 /// draft itself cannot be signed, an error when the reviewer may not sign at all.
 pub async fn check_draft(
@@ -611,49 +261,13 @@ pub async fn check_draft(
 ) -> ApiResult<Result<Checked, Vec<SignProblem>>> {
     who.require(&[Role::Reviewer], "sign a determination")?;
     let read = load_versioned(state, who, number).await?;
-    let Some(reviewer_id) = who.reviewer_id.clone() else {
+    let Some(reviewer_id) = who.reviewer_id.as_deref() else {
         return Err(ApiError::forbidden("your user is not linked to a reviewer"));
     };
-    let analysis = analysis(state, &read.value, read.version).await?;
-    let proposed: Vec<Proposed<'_>> = analysis
-        .findings
-        .items
-        .iter()
-        .map(|f| Proposed {
-            decision: f.decision,
-            rationale: &f.rationale,
-        })
-        .collect();
-    Ok(read
-        .value
-        .check_draft(draft, &proposed)
-        .map(|(decisions, clinical_summary)| Checked {
-            case: read.value.clone(),
-            version: read.version,
-            reviewer_id,
-            decisions,
-            clinical_summary,
-        }))
-}
-
-/// The API's answer to a draft that cannot be signed: 409 when the case or the letter is not
-/// ready (records awaited, no clinical summary), 422 when fields are missing or invalid.
-pub fn sign_refusal(number: &str, problems: &[SignProblem]) -> ApiError {
-    let list: Vec<String> = problems
-        .iter()
-        .map(|p| match p.field() {
-            Some(f) => format!("{f}: {}", p.message()),
-            None => p.message().to_string(),
-        })
-        .collect();
-    let message = format!("case {number} cannot be signed: {}", list.join("; "));
-    if problems
-        .iter()
-        .any(|p| matches!(p, SignProblem::NotReady { .. }))
-    {
-        ApiError::conflict(message).with_code("not-ready")
-    } else {
-        ApiError::unprocessable(message)
+    match state.app.check_draft(read, reviewer_id, draft, now()).await {
+        Ok(checked) => Ok(Ok(checked)),
+        Err(AppError::CannotSign { problems, .. }) => Ok(Err(problems)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -665,13 +279,11 @@ pub async fn sign(
 ) -> ApiResult<Case> {
     let checked = check_draft(state, who, number, &request.draft())
         .await?
-        .map_err(|problems| sign_refusal(number, &problems))?;
+        .map_err(|problems| crate::error::sign_refusal(number, &problems))?;
     sign_checked(state, who, checked).await
 }
 
-/// Signs a checked draft, compare-and-set on the version it was checked at: the workflow makes
-/// the last checks (the assignee, each item once, not signed before), and the signature is
-/// saved only if the case is still at that version, in the same transaction. Records that
+/// Signs a checked draft, compare-and-set on the version it was checked at: records that
 /// arrive in between make it fail with 409 (`changed-since-preview`): the proposal the reviewer
 /// read is no longer the case's.
 pub async fn sign_checked(state: &AppState, who: &Principal, checked: Checked) -> ApiResult<Case> {
@@ -687,71 +299,24 @@ pub async fn sign_at_version(
     checked: Checked,
     previewed: i64,
 ) -> ApiResult<Case> {
-    let Checked {
-        case,
-        version,
-        reviewer_id,
-        decisions,
-        clinical_summary,
-    } = checked;
-    let changed = || {
-        ApiError::conflict(format!(
-            "case {} changed since the determination was checked (new records or another step); \
-             nothing was signed: read the proposal again, then sign",
-            case.number
-        ))
-        .with_code("changed-since-preview")
-    };
-    if version != previewed {
-        return Err(changed());
-    }
-    let Some(current) = state.store.load_case(&case.number).await? else {
-        return Err(ApiError::not_found(format!("no case {}", case.number)));
-    };
-    if current.version != previewed {
-        return Err(changed());
-    }
-    let action = Action::Sign {
-        reviewer_id,
-        decisions,
-        clinical_summary: Some(clinical_summary),
-    };
-    let (next, entry) = current
-        .value
-        .apply(action, now(), &who.actor(), &state.rules)
-        .map_err(|r| ApiError::from(TransitionError::from(r)))?;
-    // The store saves it only if no one saved the case since `previewed`.
-    match state.store.update_case(&next, previewed, &entry).await {
-        Ok(_) => Ok(next),
-        Err(StoreError::VersionConflict { .. }) => Err(changed()),
-        Err(e) => Err(e.into()),
-    }
+    Ok(state
+        .app
+        .sign(checked, previewed, now(), &who.actor())
+        .await?)
 }
 
 /// The letter a checked draft would issue, as HTML: what the reviewer reads before signing.
 pub async fn preview_letter(state: &AppState, checked: &Checked) -> ApiResult<String> {
-    let signed = SignedDetermination {
-        reviewer_id: checked.reviewer_id.clone(),
-        signed_at: now(),
-        decisions: checked.decisions.clone(),
-        clinical_summary: Some(checked.clinical_summary.clone()),
-    };
-    let (_, bytes) = render_letter(state, &checked.case, &signed, LetterFormat::Html).await?;
-    String::from_utf8(bytes).map_err(|_| ApiError::internal("writing the letter preview"))
+    Ok(state.app.preview_letter(checked, now()).await?)
 }
 
 pub async fn issue_letter(state: &AppState, who: &Principal, number: &str) -> ApiResult<Case> {
     who.require(STAFF, "issue a letter")?;
     let case = load_case(state, who, number).await?;
-    Ok(transition(
-        state.store.as_ref(),
-        &case.number,
-        now(),
-        &who.actor(),
-        &state.rules,
-        &|_: &Case| Action::IssueLetter,
-    )
-    .await?)
+    Ok(state
+        .app
+        .issue_letter(&case.number, now(), &who.actor())
+        .await?)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -768,53 +333,13 @@ pub async fn letter(
     case: &Case,
     format: LetterFormat,
 ) -> ApiResult<(&'static str, Vec<u8>)> {
-    let Some(signed) = &case.determination else {
-        return Err(ApiError::conflict(format!(
-            "case {} is not determined yet ({}); there is no letter",
-            case.number, case.status
-        )));
+    let format = match format {
+        LetterFormat::Text => imr_app::LetterFormat::Text,
+        LetterFormat::Html => imr_app::LetterFormat::Html,
+        LetterFormat::Pdf => imr_app::LetterFormat::Pdf,
     };
-    render_letter(state, case, signed, format).await
-}
-
-/// The letter of `case` as `signed` states it (signed, or a draft being previewed).
-async fn render_letter(
-    state: &AppState,
-    case: &Case,
-    signed: &SignedDetermination,
-    format: LetterFormat,
-) -> ApiResult<(&'static str, Vec<u8>)> {
-    let reviewer = state.store.reviewer(&signed.reviewer_id).await?;
-    let det = case.determination_as_signed(reviewer.as_ref(), signed);
-    let options = LetterOptions {
-        organization: state.settings.organization.clone(),
-        practice: reviewer.as_ref().map(|r| Practice {
-            years_in_practice: r.years_in_active_practice,
-            hours_per_week: r.hours_per_week_in_practice,
-        }),
-    };
-    let document = letter_document(&det, &options)
-        .map_err(|e| ApiError::conflict(format!("case {}: no letter: {e}", case.number)))?;
-    Ok(match format {
-        LetterFormat::Text => (
-            "text/plain; charset=utf-8",
-            render_text(&document).into_bytes(),
-        ),
-        LetterFormat::Html => (
-            "text/html; charset=utf-8",
-            imr_core::letter::html::render_html(&document).into_bytes(),
-        ),
-        LetterFormat::Pdf => {
-            let bytes = tokio::task::spawn_blocking(move || imr_pdf::write::letter_pdf(&document))
-                .await
-                .map_err(|_| ApiError::internal("writing the PDF"))?
-                .map_err(|e| {
-                    tracing::error!(error = %e, "PDF letter");
-                    ApiError::internal("writing the PDF")
-                })?;
-            ("application/pdf", bytes)
-        }
-    })
+    let bytes = state.app.letter(case, format).await?;
+    Ok((format.media_type(), bytes))
 }
 
 /// A case in a list: what the queue shows.

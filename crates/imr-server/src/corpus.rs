@@ -3,7 +3,6 @@
 //! brings it up to date at start). The server only
 //! reads the index; when there is none, these routes answer 503 with how to build it.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use axum::Json;
@@ -12,9 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use imr_core::Decision;
 use imr_core::request::{BodyRegion, Service};
-use imr_corpus::{
-    CorpusIndex, Filters, ItemPrecedents, OutcomeStats, SCHEMA_VERSION, SearchQuery, SearchResults,
-};
+use imr_corpus::{CorpusIndex, Filters, ItemPrecedents, OutcomeStats, SearchQuery, SearchResults};
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -23,6 +20,7 @@ use imr_store::published::{PublishedRecord, PublishedStore};
 
 use crate::auth::{ApiUser, Principal};
 use crate::cases;
+pub use crate::corpus_index::CorpusState;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -32,72 +30,6 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 /// Precedents shown per disputed item.
 pub const PRECEDENTS_PER_ITEM: usize = 5;
-
-/// The corpus index the server reads, or why there is none; and the archive of the published
-/// letters themselves (the store's `published` table), which the index is a cache of.
-#[derive(Clone)]
-pub struct CorpusState {
-    pub index: Result<Arc<CorpusIndex>, String>,
-    /// The published letters, whole: a decision's page reads its letter here.
-    pub archive: Option<Arc<dyn PublishedStore>>,
-}
-
-impl Default for CorpusState {
-    fn default() -> Self {
-        CorpusState {
-            index: Err(
-                "the server was started without the published decisions; read letters into the store with `imr ingest PATH...` and start the server with `--corpus DIR` (the folder of their search index)"
-                    .to_string(),
-            ),
-            archive: None,
-        }
-    }
-}
-
-impl CorpusState {
-    /// Opens the index below the corpus directory `dir` for reading. A missing index, or one of
-    /// another schema version, is left as it is (the server never rebuilds it) and reported.
-    pub fn open(dir: &Path) -> CorpusState {
-        let index_dir = dir.join("index");
-        let build = format!(
-            "read letters into the store with `imr ingest PATH... --index {}`, or rebuild it with `imr index --index {}`",
-            dir.display(),
-            dir.display()
-        );
-        let version = std::fs::read_to_string(index_dir.join("imr-corpus-schema")).ok();
-        let index = if !index_dir.join("meta.json").is_file() {
-            Err(format!("{}: no corpus index there; {build}", dir.display()))
-        } else if version.as_deref().map(str::trim) != Some(SCHEMA_VERSION) {
-            Err(format!(
-                "{}: the corpus index is of another version; rebuild it with `imr index --index {}`",
-                dir.display(),
-                dir.display()
-            ))
-        } else {
-            CorpusIndex::open_or_create(&index_dir)
-                .map(|(index, _)| Arc::new(index))
-                .map_err(|e| format!("{e}"))
-        };
-        CorpusState {
-            index,
-            archive: None,
-        }
-    }
-
-    /// An index already open (tests, the demo).
-    pub fn from_index(index: CorpusIndex) -> CorpusState {
-        CorpusState {
-            index: Ok(Arc::new(index)),
-            archive: None,
-        }
-    }
-
-    pub fn get(&self) -> ApiResult<Arc<CorpusIndex>> {
-        self.index
-            .clone()
-            .map_err(|why| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, why))
-    }
-}
 
 /// A search's words and filters as the URL gives them. Every field is optional.
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]

@@ -15,7 +15,8 @@ use crate::auth::WebUser;
 use crate::corpus::{self, SearchParams};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::web::{WebResult, page};
+use crate::web::error_page::WebResult;
+use crate::web::layout::{date, page};
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -194,7 +195,7 @@ fn hit_card(hit: &SearchHit) -> Markup {
             }
             p.muted {
                 (hit.service.replace('_', " "))
-                @if let Some(d) = hit.decision_date { " · decided " (crate::web::date(d)) }
+                @if let Some(d) = hit.decision_date { " · decided " (date(d)) }
                 @if !hit.specialties.is_empty() { " · " (hit.specialties.join(", ")) }
             }
             p { strong { "Request: " }
@@ -410,15 +411,12 @@ const LETTER_STYLE: &str = "article.card { background: #fff; border: 1px solid #
 pub fn letter_view(d: &Determination) -> Markup {
     let header: Vec<(&str, String)> = [
         ("Case Number", d.case_number.clone()),
-        ("Date Assigned", d.date_assigned.map(crate::web::date)),
-        ("Decision Date", d.decision_date.map(crate::web::date)),
+        ("Date Assigned", d.date_assigned.map(date)),
+        ("Decision Date", d.decision_date.map(date)),
         ("Priority", d.priority.map(|p| p.as_str().to_string())),
-        ("Date of Injury", d.date_of_injury.map(crate::web::date)),
-        ("UR Denial Date", d.ur_denial_date.map(crate::web::date)),
-        (
-            "Application Received",
-            d.application_received.map(crate::web::date),
-        ),
+        ("Date of Injury", d.date_of_injury.map(date)),
+        ("UR Denial Date", d.ur_denial_date.map(date)),
+        ("Application Received", d.application_received.map(date)),
     ]
     .into_iter()
     .filter_map(|(label, value)| value.map(|v| (label, v)))

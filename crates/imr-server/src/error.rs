@@ -6,7 +6,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use imr_core::case::Refusal;
+use imr_app::AppError;
+use imr_core::case::{Refusal, SignProblem};
 use imr_store::{StoreError, TransitionError};
 
 #[derive(Debug)]
@@ -112,6 +113,52 @@ impl From<TransitionError> for ApiError {
             }
             TransitionError::Store(s) => s.into(),
         }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        match e {
+            AppError::NoCase(_) => ApiError::not_found(e.to_string()),
+            AppError::InvalidApplication(_)
+            | AppError::EmptyKind
+            | AppError::SameFileTwice { .. } => ApiError::bad_request(e.to_string()),
+            AppError::NoReviewer(id) => {
+                ApiError::bad_request(format!("reviewer_id: no reviewer {id}"))
+            }
+            AppError::NoQualifiedReviewer(_) => {
+                ApiError::conflict(e.to_string()).with_code("no-qualified-reviewer")
+            }
+            AppError::CannotSign { case, problems } => sign_refusal(case.as_str(), &problems),
+            AppError::ChangedSinceChecked(_) => {
+                ApiError::conflict(e.to_string()).with_code("changed-since-preview")
+            }
+            AppError::AlreadyReceived { .. }
+            | AppError::NotDetermined { .. }
+            | AppError::NoLetter { .. }
+            | AppError::NotSigned { .. }
+            | AppError::PublicCopyIssued { .. } => ApiError::conflict(e.to_string()),
+            AppError::Refused(r) => ApiError::conflict(r.to_string()).with_code(refusal_code(&r)),
+            AppError::Store(s) => s.into(),
+            AppError::Internal(what) => ApiError::internal(what),
+        }
+    }
+}
+
+/// The API's answer to a draft that cannot be signed: 409 when the case or the letter is not
+/// ready (records awaited, no clinical summary), 422 when fields are missing or invalid.
+pub fn sign_refusal(number: &str, problems: &[SignProblem]) -> ApiError {
+    let message = format!(
+        "case {number} cannot be signed: {}",
+        imr_app::problems_named(problems)
+    );
+    if problems
+        .iter()
+        .any(|p| matches!(p, SignProblem::NotReady { .. }))
+    {
+        ApiError::conflict(message).with_code("not-ready")
+    } else {
+        ApiError::unprocessable(message)
     }
 }
 

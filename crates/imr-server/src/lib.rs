@@ -19,10 +19,14 @@ pub mod auth;
 pub mod cases;
 pub mod connections;
 pub mod corpus;
+pub mod corpus_index;
 pub mod corpus_pages;
 pub mod demo;
+pub mod document_download;
 pub mod download;
 pub mod error;
+pub mod openapi;
+mod password;
 pub mod public_copy;
 pub mod queue;
 pub mod state;
@@ -104,7 +108,7 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
 async fn openapi() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        api::openapi_json(),
+        openapi::openapi_json(),
     )
         .into_response()
 }

@@ -14,19 +14,16 @@
 //! sign the determination may issue. The second look and the issue are both audited (counts,
 //! never text).
 
-use std::collections::BTreeMap;
-
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json};
+use imr_app::public_copy::{PublicCopy, text_fields};
 use imr_core::Determination;
-use imr_core::case::{AuditEntry, Case};
-use imr_core::letter::write::{LetterDocument, LetterOptions, Practice, letter_document};
-use imr_core::redact::{Kind, KnownParties, Lookalike, kept_lookalikes, redact_determination};
+use imr_core::redact::{Kind, Lookalike};
+use imr_store::DocumentInfo;
 use imr_store::accounts::Role;
-use imr_store::{DocumentInfo, NewDocument};
 use maud::{Markup, html};
 use serde::Serialize;
 
@@ -36,8 +33,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::{AppState, now};
 use crate::web::{CsrfOnly, WebResult, page};
 
-/// The kind of the stored document.
-pub const KIND: &str = imr_core::case::proposal::PUBLIC_COPY_KIND;
 /// Who may see a public copy (and, for a reviewer, only of a case assigned to them).
 const STAFF_OF_THE_CASE: &[Role] = &[
     Role::Administrator,
@@ -47,9 +42,6 @@ const STAFF_OF_THE_CASE: &[Role] = &[
 ];
 /// Who may issue it, after the second look: never the physician who signed.
 const MAY_ISSUE: &[Role] = &[Role::Administrator, Role::Quality];
-/// Issuing checks that no copy was issued, then stores one: one issue at a time in this server,
-/// so that a double click stores one copy.
-static ISSUING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -94,46 +86,25 @@ impl From<Lookalike> for KeptLookalike {
     }
 }
 
-/// A signed case's public copy, ready to show or issue.
-pub struct PublicCopy {
-    pub case: Case,
-    /// The determination as signed, redacted.
-    pub redacted: Determination,
-    pub report: Vec<RedactionCount>,
-    /// What the copy kept that looks like a name or a number.
-    pub lookalikes: Vec<KeptLookalike>,
-    /// The reviewer who signed the determination.
-    pub signer: String,
-    pub letter: LetterDocument,
-    /// The copy already issued, if it was.
-    pub issued: Option<DocumentInfo>,
+/// What the copy removed, by kind, as the API and the page show it.
+fn report(copy: &PublicCopy) -> Vec<RedactionCount> {
+    copy.report
+        .iter()
+        .map(|(kind, count)| RedactionCount {
+            kind: kind.as_str().to_string(),
+            tag: kind.tag().to_string(),
+            count: *count,
+        })
+        .collect()
 }
 
-/// Every text field of a determination with its label, as the second look shows them.
-fn text_fields(d: &Determination) -> Vec<(String, &str)> {
-    let mut out = Vec::new();
-    if let Some(summary) = &d.clinical_summary {
-        out.push(("Clinical case summary".to_string(), summary.as_str()));
-    }
-    for (i, item) in d.items.iter().enumerate() {
-        let n = i + 1;
-        out.push((format!("Item {n}: request"), item.request.as_str()));
-        for (label, value) in [
-            ("original request", &item.original_request),
-            ("authorized", &item.authorized),
-            (
-                "claims administrator guideline",
-                &item.claims_administrator_guideline,
-            ),
-            ("guideline", &item.imro_guideline),
-            ("rationale", &item.rationale),
-        ] {
-            if let Some(v) = value {
-                out.push((format!("Item {n}: {label}"), v.as_str()));
-            }
-        }
-    }
-    out
+/// What the copy kept that looks like a name or a number, as the API and the page show it.
+fn kept(copy: &PublicCopy) -> Vec<KeptLookalike> {
+    copy.lookalikes
+        .iter()
+        .cloned()
+        .map(KeptLookalike::from)
+        .collect()
 }
 
 /// A redacted text with each replacement tag marked.
@@ -182,28 +153,6 @@ fn check_may_issue(who: &Principal, copy: &PublicCopy) -> ApiResult<()> {
     Ok(())
 }
 
-/// Writes the audit entry of a second look at the copy (counts only).
-async fn audit_second_look(state: &AppState, who: &Principal, copy: &PublicCopy) -> ApiResult<()> {
-    let removed: usize = copy.report.iter().map(|r| r.count).sum();
-    let (names, numbers) =
-        copy.lookalikes
-            .iter()
-            .fold((0, 0), |(n, m), l| match l.looks_like.as_str() {
-                "name" => (n + l.count, m),
-                _ => (n, m + l.count),
-            });
-    let detail = format!(
-        "{removed} replacement(s) shown marked; kept and shown for checking: {names} token(s) \
-         that look like names, {numbers} that look like numbers"
-    );
-    let entry = AuditEntry::new(now(), who.actor(), "public_copy.second_look", detail);
-    state
-        .store
-        .record_audit(Some(&copy.case.number), &entry)
-        .await?;
-    Ok(())
-}
-
 /// The public copy of a case the principal may see; `audited` records the view of the case.
 /// 409 with the reason before the case is signed.
 pub async fn prepare(
@@ -218,79 +167,7 @@ pub async fn prepare(
     } else {
         cases::load_case(state, who, number).await?
     };
-    let Some(signed) = &case.determination else {
-        return Err(ApiError::conflict(format!(
-            "case {} is not signed yet (its status is {}): the public copy is made from the signed letter",
-            case.number, case.status
-        )));
-    };
-    let reviewer = state.store.reviewer(&signed.reviewer_id).await?;
-    let determination = case.determination_as_signed(reviewer.as_ref(), signed);
-    let mut known = KnownParties::of_application(&case.application);
-    if let Some(r) = &reviewer {
-        // The letter names the reviewer by credentials only; a rationale that names them is
-        // redacted too.
-        known.people.push(r.name.clone());
-    }
-    let (redacted, removals) = redact_determination(&determination, &known);
-    let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
-    for removal in &removals {
-        *counts.entry(removal.kind).or_default() += 1;
-    }
-    let report = counts
-        .into_iter()
-        .map(|(kind, count)| RedactionCount {
-            kind: kind.as_str().to_string(),
-            tag: kind.tag().to_string(),
-            count,
-        })
-        .collect();
-    let options = LetterOptions {
-        organization: state.settings.organization.clone(),
-        practice: reviewer.as_ref().map(|r| Practice {
-            years_in_practice: r.years_in_active_practice,
-            hours_per_week: r.hours_per_week_in_practice,
-        }),
-    };
-    let letter = letter_document(&redacted, &options)
-        .map_err(|e| ApiError::conflict(format!("case {}: no letter: {e}", case.number)))?;
-    let issued = issued(state, &case).await?;
-    let texts: Vec<&str> = text_fields(&redacted).into_iter().map(|(_, t)| t).collect();
-    let lookalikes = kept_lookalikes(&texts)
-        .into_iter()
-        .map(KeptLookalike::from)
-        .collect();
-    let signer = signed.reviewer_id.clone();
-    Ok(PublicCopy {
-        case,
-        redacted,
-        report,
-        lookalikes,
-        signer,
-        letter,
-        issued,
-    })
-}
-
-/// The public copy stored for a case, if one was issued.
-async fn issued(state: &AppState, case: &Case) -> ApiResult<Option<DocumentInfo>> {
-    Ok(state
-        .store
-        .documents(&case.number)
-        .await?
-        .into_iter()
-        .find(|d| d.kind == KIND))
-}
-
-/// The letter as PDF bytes, written off the async runtime.
-async fn letter_pdf(letter: LetterDocument) -> ApiResult<Vec<u8>> {
-    tokio::task::spawn_blocking(move || imr_pdf::write::letter_pdf(&letter))
-        .await
-        .map_err(|_| ApiError::internal("writing the public copy's PDF"))?
-        .map_err(|e| {
-            tracing::error!(error = %e, "PDF public copy");
-            ApiError::internal("writing the public copy's PDF")
-        })
+    Ok(state.app.public_copy(case).await?)
 }
 
 /// What issuing stored.
@@ -312,59 +189,18 @@ pub async fn issue(state: &AppState, who: &Principal, number: &str) -> ApiResult
         MAY_ISSUE,
         "issue a public copy (the second look before release)",
     )?;
-    let _one_at_a_time = ISSUING.lock().await;
     let copy = prepare(state, who, number, false).await?;
     check_may_issue(who, &copy)?;
-    if let Some(earlier) = &copy.issued {
-        return Err(ApiError::conflict(format!(
-            "the public copy of case {} is already issued: document {}, issued {}; it is not issued again",
-            copy.case.number, earlier.id, earlier.received_at
-        )));
-    }
-    let bytes = letter_pdf(copy.letter).await?;
-    let mut source: &[u8] = &bytes;
+    let redactions = report(&copy);
+    let case_number = copy.case.number.to_string();
     let document = state
-        .store
-        .store_document(
-            NewDocument {
-                case_number: copy.case.number.clone(),
-                kind: KIND.to_string(),
-                filename: Some(format!("{}-public-copy.pdf", copy.case.number)),
-                media_type: "application/pdf".to_string(),
-                received_at: now(),
-                declared_size: Some(bytes.len() as u64),
-                actor: who.actor(),
-            },
-            &mut source,
-        )
-        .await?;
-    let removed: Vec<String> = copy
-        .report
-        .iter()
-        .map(|r| format!("{} {}", r.kind, r.count))
-        .collect();
-    let kept: usize = copy.lookalikes.iter().map(|l| l.count).sum();
-    let detail = format!(
-        "document {}; issued by a {} after a second look at the determination signed by \
-         reviewer {}; removed: {}; kept tokens that look like names or numbers: {kept}",
-        document.id,
-        who.role.as_str(),
-        copy.signer,
-        if removed.is_empty() {
-            "nothing".to_string()
-        } else {
-            removed.join(", ")
-        }
-    );
-    let entry = AuditEntry::new(now(), who.actor(), "public_copy.issued", detail);
-    state
-        .store
-        .record_audit(Some(&copy.case.number), &entry)
+        .app
+        .issue_public_copy(copy, who.role.as_str(), now(), &who.actor())
         .await?;
     Ok(Issued {
-        case_number: copy.case.number.to_string(),
+        case_number,
         document,
-        redactions: copy.report,
+        redactions,
     })
 }
 
@@ -374,9 +210,14 @@ async fn page_view(
     Path(number): Path<String>,
 ) -> WebResult<Html<String>> {
     let copy = prepare(&state, &who, &number, true).await?;
-    audit_second_look(&state, &who, &copy).await?;
+    state
+        .app
+        .audit_second_look(&copy, now(), &who.actor())
+        .await?;
     let n = copy.case.number.to_string();
-    let removed: usize = copy.report.iter().map(|r| r.count).sum();
+    let report = report(&copy);
+    let lookalikes = kept(&copy);
+    let removed: usize = report.iter().map(|r| r.count).sum();
     let may_issue = check_may_issue(&who, &copy).is_ok();
     let fields = text_fields(&copy.redacted);
     Ok(page(
@@ -408,14 +249,14 @@ async fn page_view(
             }
             section.card aria-labelledby="copy-report" {
                 h2 #copy-report { "What was redacted" }
-                @if copy.report.is_empty() {
+                @if report.is_empty() {
                     p { "Nothing was found to redact." }
                 } @else {
                     p { (removed) " piece(s) of text taken out, each replaced by its tag:" }
                     table {
                         thead { tr { th scope="col" { "Kind" } th scope="col" { "Replaced by" } th scope="col" { "Count" } } }
                         tbody {
-                            @for r in &copy.report {
+                            @for r in &report {
                                 tr { td { (r.kind.replace('_', " ")) } td { code { (r.tag) } } td { (r.count) } }
                             }
                         }
@@ -433,14 +274,14 @@ async fn page_view(
             }
             section.card aria-labelledby="copy-kept" {
                 h2 #copy-kept { "Kept: tokens that look like names or numbers" }
-                @if copy.lookalikes.is_empty() {
+                @if lookalikes.is_empty() {
                     p { "Nothing kept looks like a name or a number." }
                 } @else {
                     p { "The redactor kept these. Check each before issuing: a name or a number that identifies someone must not be published." }
                     table {
                         thead { tr { th scope="col" { "Kept" } th scope="col" { "Looks like" } th scope="col" { "Times" } } }
                         tbody {
-                            @for l in &copy.lookalikes {
+                            @for l in &lookalikes {
                                 tr { td { code { (l.token) } } td { (l.looks_like) } td { (l.count) } }
                             }
                         }
@@ -471,19 +312,14 @@ async fn pdf_download(
     Path(number): Path<String>,
 ) -> WebResult<Response> {
     let copy = prepare(&state, &who, &number, true).await?;
-    let bytes = match &copy.issued {
-        Some(doc) => state.store.read_document(doc.id).await?,
-        None => letter_pdf(copy.letter).await?,
-    };
+    let number = copy.case.number.clone();
+    let bytes = state.app.public_copy_pdf(copy).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}-public-copy.pdf\"",
-                    copy.case.number
-                ),
+                format!("attachment; filename=\"{number}-public-copy.pdf\""),
             ),
         ],
         bytes,
@@ -520,11 +356,14 @@ pub(crate) async fn get_public_copy(
     Path(number): Path<String>,
 ) -> ApiResult<Json<PublicCopyView>> {
     let copy = prepare(&state, &who, &number, true).await?;
-    audit_second_look(&state, &who, &copy).await?;
+    state
+        .app
+        .audit_second_look(&copy, now(), &who.actor())
+        .await?;
     Ok(Json(PublicCopyView {
         case_number: copy.case.number.to_string(),
-        redactions: copy.report,
-        kept_lookalikes: copy.lookalikes,
+        redactions: report(&copy),
+        kept_lookalikes: kept(&copy),
         determination: copy.redacted,
         issued: copy.issued,
     }))

@@ -1,17 +1,16 @@
-//! What every handler shares: the stores, the guidelines, the specialty map, the clock rules
-//! and the server's settings.
+//! What every handler shares: the stores, the case operations (`imr_app::App`, with the
+//! guidelines, the specialty map and the clock rules), the published corpus and the server's
+//! settings. The bottom layer of the server: it imports no other module of it but the ones
+//! below every handler.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use imr_core::case::{ClockRules, SpecialtyMap};
-use imr_core::guidelines::Guidelines;
+use imr_app::App;
 use imr_store::Store;
 use imr_store::accounts::{AccountStore, ThrottlePolicy};
 use jiff::civil::DateTime;
 
-/// The specialty map built in.
-pub const SPECIALTY_MAP: &str = include_str!("../../../data/specialty-map.toml");
+use crate::corpus_index::CorpusState;
 
 /// The server's settings.
 #[derive(Debug, Clone)]
@@ -47,23 +46,17 @@ impl Default for Settings {
     }
 }
 
-/// Analyses by (case number, case version).
-pub type AnalysisCache = HashMap<(String, i64), Arc<crate::cases::Analysis>>;
-
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub accounts: Arc<dyn AccountStore>,
-    pub guidelines: Arc<Guidelines>,
-    pub specialty_map: Arc<SpecialtyMap>,
-    pub rules: Arc<ClockRules>,
+    /// The case operations, on the same store.
+    pub app: App,
     pub settings: Arc<Settings>,
     /// An argon2 hash to verify against when a login names no user.
     pub dummy_hash: Arc<String>,
-    /// Clinical text and engine findings per (case, version), so a page view does not redo them.
-    pub analyses: Arc<Mutex<AnalysisCache>>,
     /// The published decisions' search index (`imr serve --corpus DIR`), read-only.
-    pub corpus: crate::corpus::CorpusState,
+    pub corpus: CorpusState,
 }
 
 impl AppState {
@@ -72,22 +65,17 @@ impl AppState {
         accounts: Arc<dyn AccountStore>,
         settings: Settings,
     ) -> anyhow::Result<AppState> {
-        let guidelines = Guidelines::embedded()
-            .map_err(|e| anyhow::anyhow!("the built-in guidelines do not load: {e}"))?;
-        let specialty_map = SpecialtyMap::from_toml(SPECIALTY_MAP)
-            .map_err(|e| anyhow::anyhow!("data/specialty-map.toml: {e}"))?;
-        let dummy_hash = crate::auth::hash_password("not a password anyone has")
+        let mut app = App::new(store.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        app.organization = settings.organization.clone();
+        let dummy_hash = crate::password::hash_password("not a password anyone has")
             .map_err(|e| anyhow::anyhow!("{}", e.message))?;
         Ok(AppState {
             store,
             accounts,
-            guidelines: Arc::new(guidelines),
-            specialty_map: Arc::new(specialty_map),
-            rules: Arc::new(ClockRules::default()),
+            app,
             settings: Arc::new(settings),
             dummy_hash: Arc::new(dummy_hash),
-            analyses: Arc::default(),
-            corpus: crate::corpus::CorpusState::default(),
+            corpus: CorpusState::default(),
         })
     }
 }

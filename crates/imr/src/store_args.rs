@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use imr_core::case::{AuditEntry, Case, CaseNumber, ClockRules};
+use imr_core::case::{AuditEntry, Case, CaseNumber};
 use imr_store::{Store, StoreOptions};
 use jiff::civil::DateTime;
 
@@ -39,7 +39,6 @@ pub(crate) struct Context_ {
     pub options: StoreOptions,
     pub now: DateTime,
     pub actor: String,
-    pub rules: ClockRules,
 }
 
 impl Context_ {
@@ -56,7 +55,6 @@ impl Context_ {
             options,
             now,
             actor: args.actor.clone(),
-            rules: ClockRules::default(),
         })
     }
 

@@ -23,7 +23,7 @@ pub(super) async fn assign_page(
 ) -> WebResult<Html<String>> {
     who.require(cases::STAFF, "assign reviewers")?;
     let case = cases::view_case(&state, &who, &number).await?;
-    let (ranked, _) = cases::candidates(&state, &case).await?;
+    let ranked = cases::candidates(&state, &case).await?;
     let best = ranked
         .candidates
         .iter()

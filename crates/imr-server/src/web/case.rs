@@ -16,9 +16,11 @@ use maud::{Markup, html};
 
 use super::WebResult;
 use super::layout::{date, page, status_label, when};
-use super::sign::{SignForm, decision_fields, field_error};
+use super::sign_form::{SignForm, decision_fields, field_error};
 use crate::auth::{Principal, WebUser};
-use crate::cases::{self, Sources};
+use imr_app::Sources;
+
+use crate::cases;
 use crate::state::{AppState, now};
 
 // ---- the case page ------------------------------------------------------------------------
@@ -70,7 +72,7 @@ pub(super) fn highlighted(
                         _ => "fact uncertain",
                     };
                     @let title = format!("{}: {} ({:?})", f.kind.as_str(), f.value, f.polarity).to_lowercase();
-                    @match sources.locate(f.start, f.end) {
+                    @match cases::span_source(sources, f.start, f.end) {
                         Some(at) => a.evidence href=(at.link) title={ (title) " — " (place(&at)) } { mark class=(class) { (span) } },
                         None => mark class=(class) title=(title) { (span) },
                     }
@@ -98,7 +100,7 @@ fn evidence(e: &imr_core::engine::Evidence, sources: &Sources) -> Markup {
     let at = e
         .start
         .zip(e.end)
-        .and_then(|(s, end)| sources.locate(s, end));
+        .and_then(|(s, end)| cases::span_source(sources, s, end));
     html! {
         @match at {
             Some(at) => a.evidence href=(at.link) title={ "Open in " (place(&at)) } { mark class=(class) { (e.text) } },

@@ -552,7 +552,7 @@ pub(super) async fn document(
     WebUser(who): WebUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    Ok(crate::api::document_download(&state, &who, id, false).await?)
+    Ok(crate::document_download::document_download(&state, &who, id, false).await?)
 }
 
 /// The original shown in the page (a PDF or text inline; anything else downloads).
@@ -561,7 +561,7 @@ pub(super) async fn document_original(
     WebUser(who): WebUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    Ok(crate::api::document_download(&state, &who, id, true).await?)
+    Ok(crate::document_download::document_download(&state, &who, id, true).await?)
 }
 
 /// A span of a document's text to mark (`?start=&end=`, bytes of the text its page shows): an

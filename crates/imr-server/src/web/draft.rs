@@ -11,15 +11,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use imr_core::case::{AuditEntry, Case, Status};
+use imr_store::SignDraft;
 use imr_store::accounts::Role;
-use imr_store::{DraftSaved, SignDraft, StoreError};
 use jiff::civil::DateTime;
 use serde_json::json;
 
 use super::WebResult;
 use super::forms::check_form_csrf;
 use super::layout::when;
-use super::sign::SignFields;
+use super::sign_form::SignFields;
 use crate::auth::{self, Principal, WebUserOrIdle};
 use crate::cases;
 use crate::error::ApiError;
@@ -47,31 +47,17 @@ pub(super) async fn keep(
     if !may_draft(who, &case) {
         return Ok(None);
     }
-    let draft = SignDraft {
-        form: form.typed(),
-        saved_at: now(),
-    };
-    let started = AuditEntry::new(draft.saved_at, who.actor(), "sign_draft.started", "");
-    match state
-        .store
-        .save_draft(&case.number, who.user_id, &draft, &started)
-        .await
-    {
-        Ok(DraftSaved::Started | DraftSaved::Replaced) => {}
-        // Signed or closed meanwhile: there is no form left to keep.
-        Err(StoreError::NoDraft { .. }) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    }
-    if after_session_ended {
-        let entry = AuditEntry::new(
-            draft.saved_at,
-            who.actor(),
-            "sign_draft.kept",
-            "sent after the session ended for want of use",
-        );
-        state.store.record_audit(Some(&case.number), &entry).await?;
-    }
-    Ok(Some(draft))
+    Ok(state
+        .app
+        .save_draft(
+            &case.number,
+            who.user_id,
+            form.typed(),
+            after_session_ended,
+            now(),
+            &who.actor(),
+        )
+        .await?)
 }
 
 /// A draft that fills the sign form again.

@@ -58,7 +58,7 @@ tokio::task_local! {
 
 /// Runs a request with what every page's shell needs to know of the server.
 pub async fn with_page_context(
-    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {

@@ -2,28 +2,25 @@
 //!
 //! `new APPLICATION.json`, `show N`, `records N FILE...`, `assign N [--reviewer ID]`,
 //! `review N`, `sign N --reviewer ID --decisions FILE`, `letter N [--format ...]`.
-//! Every step goes through the workflow rules of `imr_core::case` and lands in the audit log.
-//! The store options, "now" and the runtime are in [`crate::store_args`], shared with the other
-//! store commands.
+//! Every step is an operation of `imr_app` (the same the server runs), on the clock of
+//! `--now`; this module reads the arguments and files and prints what happened. The store
+//! options, "now" and the runtime are in [`crate::store_args`], shared with the other store
+//! commands.
 
-use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use imr_core::case::assignment::{self, Assessment};
-use imr_core::case::proposal::{self, Reading};
+use imr_app::{Analysis, App, AppError, Upload};
 use imr_core::case::workflow::ItemDecision;
-use imr_core::case::{
-    Action, Application, Case, Eligibility, NoticeMethod, SignProblem, SpecialtyMap, history,
-};
-use imr_store::{NewDocument, transition};
+use imr_core::case::{Application, Eligibility, NoticeMethod, SpecialtyMap, history};
+use imr_store::Versioned;
+use sha2::{Digest, Sha256};
 
-use super::letter::{Format as LetterFormat, write_atomically, write_letter};
+use super::letter::{Format as LetterFormat, write_atomically};
 use crate::store_args::{Context_, StoreArgs, parse_case, read_small_file, runtime};
-
-/// The specialty map built in (data/specialty-map.toml); `--specialty-map` reads another.
-const SPECIALTY_MAP: &str = include_str!("../../../../data/specialty-map.toml");
 
 /// Cases: new application, show, records, assign, review, sign, letter.
 #[derive(clap::Args)]
@@ -116,15 +113,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let store_args = args.store;
     runtime()?.block_on(async move {
         let ctx = Context_::open(&store_args).await?;
+        let app = App::new(ctx.store.clone()).map_err(|e| anyhow::anyhow!(e))?;
         match args.command {
-            CaseCommand::New { application } => new_case(&ctx, &application).await,
+            CaseCommand::New { application } => new_case(&ctx, &app, &application).await,
             CaseCommand::Show { case, json } => show(&ctx, &case, json).await,
             CaseCommand::Records {
                 case,
                 files,
                 complete,
                 kind,
-            } => records(&ctx, &case, &files, complete, &kind).await,
+            } => records(&ctx, &app, &case, &files, complete, &kind).await,
             CaseCommand::Assign {
                 case,
                 reviewer,
@@ -133,6 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } => {
                 assign(
                     &ctx,
+                    app,
                     &case,
                     reviewer.as_deref(),
                     notice,
@@ -140,12 +139,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )
                 .await
             }
-            CaseCommand::Review { case, format } => review(&ctx, &case, format).await,
+            CaseCommand::Review { case, format } => review(&ctx, &app, &case, format).await,
             CaseCommand::Sign {
                 case,
                 reviewer,
                 decisions,
-            } => sign(&ctx, &case, &reviewer, &decisions).await,
+            } => sign(&ctx, &app, &case, &reviewer, &decisions).await,
             CaseCommand::Letter {
                 case,
                 format,
@@ -153,17 +152,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 imro_name,
                 imro_short_name,
             } => {
-                let org = imr_core::letter::write::Organization {
+                let mut app = app;
+                app.organization = imr_core::letter::write::Organization {
                     name: imro_name,
                     short_name: imro_short_name,
                 };
-                letter(&ctx, &case, format, output.as_deref(), org).await
+                letter(&ctx, &app, &case, format, output.as_deref()).await
             }
         }
     })
 }
 
-async fn new_case(ctx: &Context_, path: &Path) -> anyhow::Result<ExitCode> {
+async fn new_case(ctx: &Context_, app: &App, path: &Path) -> anyhow::Result<ExitCode> {
     let bytes = read_small_file(path, ctx.options.max_document_bytes)?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text: {e}", path.display()))?;
@@ -175,14 +175,10 @@ async fn new_case(ctx: &Context_, path: &Path) -> anyhow::Result<ExitCode> {
         media_type: "application/json".into(),
         bytes: &bytes,
     };
-    let (case, _) = imr_store::open_case_with(
-        ctx.store.as_ref(),
-        application,
-        ctx.now,
-        &ctx.actor,
-        Some(file),
-    )
-    .await?;
+    let case = app
+        .open_case(application, Some(file), ctx.now, &ctx.actor)
+        .await
+        .with_context(|| format!("{}: nothing was stored", path.display()))?;
     match &case.eligibility {
         Eligibility::Eligible => println!(
             "{}: eligible ({} review, {} disputed item(s))",
@@ -225,8 +221,27 @@ async fn show(ctx: &Context_, case: &str, json: bool) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// The SHA-256 of a file, read a piece at a time.
+fn file_sha256(path: &Path) -> anyhow::Result<String> {
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n = file
+            .read(&mut buffer)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
 async fn records(
     ctx: &Context_,
+    app: &App,
     case: &str,
     files: &[PathBuf],
     complete: bool,
@@ -256,55 +271,55 @@ async fn records(
         sizes.push(size);
     }
     let current = ctx.load(case).await?;
-    // The workflow would refuse these records; refuse before storing them.
-    let probe = current.apply(
-        Action::ReceiveRecords {
-            document_id: 0,
-            sha256: String::new(),
-            kind: kind.into(),
-            size: 1,
-            complete: false,
-        },
-        ctx.now,
-        &ctx.actor,
-        &ctx.rules,
-    );
-    if let Err(refusal) = probe {
-        bail!("{refusal}; nothing was stored");
+    let sha256s = files
+        .iter()
+        .map(|path| file_sha256(path))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    // The workflow and the documents already stored would refuse these; refuse before storing.
+    let checked = app
+        .check_records(&current, kind, &sha256s, ctx.now, &ctx.actor)
+        .await;
+    match checked {
+        Ok(()) => {}
+        Err(AppError::SameFileTwice { index, earlier }) => bail!(
+            "{}: the same file as {} (same SHA-256); nothing was stored",
+            files[index].display(),
+            files[earlier].display()
+        ),
+        Err(e @ AppError::AlreadyReceived { .. }) => {
+            let path = match &e {
+                AppError::AlreadyReceived { earlier, .. } => sha256s
+                    .iter()
+                    .position(|s| *s == earlier.sha256)
+                    .map(|i| files[i].display().to_string()),
+                _ => None,
+            };
+            bail!("{}: {e}; nothing was stored", path.unwrap_or_default())
+        }
+        Err(e) => bail!("{e}; nothing was stored"),
     }
     for (i, (path, size)) in files.iter().zip(sizes).enumerate() {
-        let mut file = tokio::fs::File::open(path)
-            .await
-            .with_context(|| format!("{}: cannot open", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
         let completes = complete && i + 1 == files.len();
         // The document and the workflow step are saved together, or neither.
-        let (case, _) = ctx
-            .store
-            .receive_records(
-                NewDocument {
-                    case_number: number.clone(),
-                    kind: kind.into(),
-                    filename: file_name(path),
-                    media_type: media_type(path).into(),
-                    received_at: ctx.now,
-                    declared_size: Some(size),
-                    actor: ctx.actor.clone(),
-                },
-                &mut file,
-                completes,
-                &ctx.rules,
-            )
+        let upload = Upload {
+            kind: kind.into(),
+            filename: file_name(path),
+            media_type: media_type(path).into(),
+            bytes: &bytes,
+            complete: completes,
+        };
+        let (info, case) = app
+            .add_document(&number, upload, ctx.now, &ctx.actor)
             .await
             .with_context(|| format!("{}: nothing was stored", path.display()))?;
         println!(
             "{}: stored as document {} ({} bytes, sha256 {})",
             path.display(),
-            case.records
-                .last()
-                .map(|r| r.document_id)
-                .unwrap_or_default(),
+            info.id,
             size,
-            case.records.last().map(|r| r.sha256.as_str()).unwrap_or(""),
+            info.sha256,
         );
         if completes {
             match case.determination_due {
@@ -319,35 +334,26 @@ async fn records(
     Ok(ExitCode::SUCCESS)
 }
 
-fn load_specialty_map(path: Option<&Path>) -> anyhow::Result<SpecialtyMap> {
-    match path {
-        None => SpecialtyMap::from_toml(SPECIALTY_MAP)
-            .map_err(|e| anyhow::anyhow!("the built-in specialty map: {e}")),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read", path.display()))?;
-            SpecialtyMap::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-        }
-    }
+fn load_specialty_map(path: &Path) -> anyhow::Result<SpecialtyMap> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    SpecialtyMap::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 async fn assign(
     ctx: &Context_,
+    mut app: App,
     case: &str,
     by_hand: Option<&str>,
     notice: Notice,
     map: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let map = load_specialty_map(map)?;
+    if let Some(path) = map {
+        app.specialty_map = Arc::new(load_specialty_map(path)?);
+    }
     let current = ctx.load(case).await?;
-    let app = &current.application;
-    let needed = map.needed(
-        std::iter::once(app.condition.as_str())
-            .chain(app.ur_decision.items.iter().map(|i| i.request.as_str())),
-    );
-    let reviewers = ctx.store.reviewers().await?;
-    let loads = ctx.store.reviewer_loads().await?;
-    let ranked = assignment::rank(app, &needed, &reviewers, &loads);
+    let candidates = app.candidates(&current).await?;
+    let needed = &candidates.needed;
     println!(
         "{}: specialties wanted: {} (rules: {})",
         current.number,
@@ -358,49 +364,27 @@ async fn assign(
             needed.rules.join(", ")
         }
     );
-    for a in &ranked {
+    for a in &candidates.ranked {
         println!("  {a}");
     }
-    let chosen: &str = match by_hand {
-        Some(id) => {
-            if !reviewers.iter().any(|r| r.id == id) {
-                bail!("no reviewer {id:?} (see `imr reviewer list`)");
-            }
-            id
-        }
-        None => match ranked.iter().find(|a| a.qualifies()) {
-            Some(Assessment { reviewer_id, .. }) => reviewer_id,
-            None => bail!(
-                "{}: no reviewer qualifies; nothing was assigned",
-                current.number
-            ),
-        },
-    };
-    let Some(reviewer) = reviewers.iter().find(|r| r.id == chosen).cloned() else {
-        bail!("no reviewer {chosen:?}");
-    };
-    let load = loads.get(chosen).copied().unwrap_or(0);
+    if let Some(id) = by_hand
+        && !candidates.reviewers.iter().any(|r| r.id == id)
+    {
+        bail!("no reviewer {id:?} (see `imr reviewer list`)");
+    }
     let notice = match notice {
         Notice::Mail => NoticeMethod::Mail,
         Notice::Electronic => NoticeMethod::Electronic,
     };
-    let by_hand = by_hand.is_some();
-    let action = move |_: &Case| Action::Assign {
-        reviewer: reviewer.clone(),
-        needed: needed.clone(),
-        load,
-        notice,
-        by_hand,
+    let assigned = app
+        .assign(&current, candidates, by_hand, notice, ctx.now, &ctx.actor)
+        .await;
+    let case = match assigned {
+        Err(AppError::NoQualifiedReviewer(number)) => {
+            bail!("{number}: no reviewer qualifies; nothing was assigned")
+        }
+        other => other?,
     };
-    let case = transition(
-        ctx.store.as_ref(),
-        &current.number,
-        ctx.now,
-        &ctx.actor,
-        &ctx.rules,
-        &action,
-    )
-    .await?;
     if let Some(a) = &case.assignment {
         println!(
             "{}: assigned to {}; records due {}",
@@ -412,57 +396,52 @@ async fn assign(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The clinical text of a case, as the server reads it: every text or PDF document in the order
-/// received, joined by [`proposal::clinical_text`]. A document the server marked unreadable is
-/// left out, and a PDF that cannot be read is marked so; either is named (never quoted) on
-/// standard error.
-async fn clinical_text(ctx: &Context_, case: &Case) -> anyhow::Result<String> {
-    let marked: BTreeMap<i64, String> = ctx
-        .store
-        .unreadable_documents(&case.number)
-        .await?
-        .into_iter()
-        .collect();
-    let mut parts = Vec::new();
-    for doc in ctx.store.documents(&case.number).await? {
-        if let Some(reason) = marked.get(&doc.id) {
-            eprintln!("imr case review: document {}: not read: {reason}", doc.id);
-            continue;
-        }
-        let bytes = ctx.store.read_document(doc.id).await?;
-        match proposal::reading(
-            &doc.kind,
-            &doc.media_type,
-            imr_pdf::read::looks_like_pdf(&bytes),
-        ) {
-            Some(Reading::Text) => parts.push(imr_pdf::document::text_document(&bytes)),
-            Some(Reading::Pdf) => match imr_pdf::read::pdf_text(&bytes) {
-                Ok(text) => parts.push(text),
-                Err(e) => {
-                    let reason = e.to_string();
-                    eprintln!("imr case review: document {}: not read: {reason}", doc.id);
-                    ctx.store.mark_unreadable(doc.id, &reason, ctx.now).await?;
-                }
-            },
-            None => {}
-        }
+/// The engine's analysis of a case read at its version; each document left out of its clinical
+/// text (unreadable) is named, never quoted, on standard error.
+async fn analysis(
+    ctx: &Context_,
+    app: &App,
+    read: &Versioned<imr_core::case::Case>,
+) -> anyhow::Result<Arc<Analysis>> {
+    let analysis = app.analysis(&read.value, read.version, ctx.now).await?;
+    for u in &analysis.unreadable {
+        eprintln!(
+            "imr case review: document {}: not read: {}",
+            u.document_id, u.reason
+        );
     }
-    Ok(proposal::clinical_text(&parts))
+    Ok(analysis)
 }
 
-async fn review(ctx: &Context_, case: &str, format: ReviewFormat) -> anyhow::Result<ExitCode> {
-    let case = ctx.load(case).await?;
+/// A case read with its version, or why not.
+async fn load_versioned(
+    ctx: &Context_,
+    case: &str,
+) -> anyhow::Result<Versioned<imr_core::case::Case>> {
+    let number = parse_case(case)?;
+    match ctx.store.load_case(&number).await? {
+        Some(read) => Ok(read),
+        None => bail!("no case {number}"),
+    }
+}
+
+async fn review(
+    ctx: &Context_,
+    app: &App,
+    case: &str,
+    format: ReviewFormat,
+) -> anyhow::Result<ExitCode> {
+    let read = load_versioned(ctx, case).await?;
+    let case = &read.value;
     if !case.eligibility.is_eligible() {
         bail!(
             "{}: the case is ineligible; there is nothing to review",
             case.number
         );
     }
-    let file = proposal::case_file(&case, clinical_text(ctx, &case).await?);
-    let guidelines = super::review::load_guidelines(None)?;
-    let findings = proposal::analyse(&file, &guidelines, None).findings;
+    let findings = &analysis(ctx, app, &read).await?.findings;
     match format {
-        ReviewFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
+        ReviewFormat::Json => println!("{}", serde_json::to_string_pretty(findings)?),
         ReviewFormat::Text => {
             println!(
                 "{}: the engine's proposal (the reviewer decides)",
@@ -513,7 +492,13 @@ enum DecisionsFile {
     },
 }
 
-async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow::Result<ExitCode> {
+async fn sign(
+    ctx: &Context_,
+    app: &App,
+    case: &str,
+    reviewer: &str,
+    path: &Path,
+) -> anyhow::Result<ExitCode> {
     let number = parse_case(case)?;
     let bytes = read_small_file(path, ctx.options.max_document_bytes)?;
     let file: DecisionsFile = serde_json::from_slice(&bytes).map_err(|e| {
@@ -533,13 +518,7 @@ async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow
     if ctx.store.reviewer(reviewer).await?.is_none() {
         bail!("no reviewer {reviewer:?} (see `imr reviewer list`)");
     }
-    // The same checks as the server's (`Case::check_draft`): complete records, a clinical
-    // summary, every field, and no engine's "could not decide" note signed as a rationale. The
-    // workflow makes the rest (the assignee, each item once) in the transaction that signs.
-    let Some(read) = ctx.store.load_case(&number).await? else {
-        bail!("no case {number}");
-    };
-    let current = read.value;
+    let read = load_versioned(ctx, case).await?;
     let draft = imr_core::case::Draft {
         decisions: decisions
             .iter()
@@ -552,85 +531,60 @@ async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow
             .collect(),
         clinical_summary: summary.unwrap_or_default(),
     };
-    let file = proposal::case_file(&current, clinical_text(ctx, &current).await?);
-    let guidelines = super::review::load_guidelines(None)?;
-    let findings = proposal::analyse(&file, &guidelines, None).findings;
-    let proposed: Vec<imr_core::case::Proposed<'_>> = findings
-        .items
-        .iter()
-        .map(|f| imr_core::case::Proposed {
-            decision: f.decision,
-            rationale: &f.rationale,
-        })
-        .collect();
-    let (decisions, summary) = current.check_draft(&draft, &proposed).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(sign_problem).collect();
-        anyhow::anyhow!(
-            "{}: case {} cannot be signed: {}; nothing was signed",
-            path.display(),
-            current.number,
-            list.join("; ")
-        )
-    })?;
-    let action = Action::Sign {
-        reviewer_id: reviewer.to_string(),
-        decisions,
-        clinical_summary: Some(summary),
+    // The same checks as the server's: complete records, a clinical summary, every field, and
+    // no engine's "could not decide" note signed as a rationale. The workflow makes the rest
+    // (the assignee, each item once) in the transaction that signs.
+    analysis(ctx, app, &read).await?;
+    let version = read.version;
+    let checked = match app.check_draft(read, reviewer, &draft, ctx.now).await {
+        Err(e @ AppError::CannotSign { .. }) => {
+            bail!("{}: {e}; nothing was signed", path.display())
+        }
+        other => other?,
     };
-    let (case, entry) = current.apply(action, ctx.now, &ctx.actor, &ctx.rules)?;
     // Saved only if the case is still the one checked: records that arrived meanwhile change
     // what the reviewer signs on.
-    match ctx.store.update_case(&case, read.version, &entry).await {
-        Ok(_) => {}
-        Err(imr_store::StoreError::VersionConflict { .. }) => bail!(
+    let case = match app.sign(checked, version, ctx.now, &ctx.actor).await {
+        Err(AppError::ChangedSinceChecked(_)) => bail!(
             "{number}: the case changed while it was being signed (new records or another \
              step); nothing was signed: review it again, then sign"
         ),
-        Err(e) => return Err(e.into()),
-    }
+        other => other?,
+    };
     println!("{}: determination signed by {reviewer}", case.number);
     Ok(ExitCode::SUCCESS)
 }
 
-/// One problem with a draft, as a line names it: the field, then what is wrong.
-fn sign_problem(problem: &SignProblem) -> String {
-    match problem.field() {
-        Some(field) => format!("{field}: {}", problem.message()),
-        None => problem.message().to_string(),
-    }
-}
-
 async fn letter(
     ctx: &Context_,
+    app: &App,
     case: &str,
     format: Option<LetterFormat>,
     output: Option<&Path>,
-    organization: imr_core::letter::write::Organization,
 ) -> anyhow::Result<ExitCode> {
     let current = ctx.load(case).await?;
-    let Some(signed) = &current.determination else {
-        bail!(
-            "{}: not determined yet ({}); no letter can be written",
-            current.number,
-            current.status
-        );
-    };
-    let reviewer = ctx.store.reviewer(&signed.reviewer_id).await?;
-    let determination = current.determination(reviewer.as_ref());
-    let options = imr_core::letter::write::LetterOptions {
-        organization,
-        practice: reviewer
-            .as_ref()
-            .map(|r| imr_core::letter::write::Practice {
-                years_in_practice: r.years_in_active_practice,
-                hours_per_week: r.hours_per_week_in_practice,
-            }),
-    };
     let format = format
         .or_else(|| output.and_then(letter_format_of))
         .unwrap_or(LetterFormat::Text);
-    let bytes = write_letter(&determination, &options, format)
-        .with_context(|| format!("{}: cannot write the letter", current.number))?;
+    let written = app
+        .letter(
+            &current,
+            match format {
+                LetterFormat::Text => imr_app::LetterFormat::Text,
+                LetterFormat::Html => imr_app::LetterFormat::Html,
+                LetterFormat::Pdf => imr_app::LetterFormat::Pdf,
+            },
+        )
+        .await;
+    let bytes = match written {
+        Err(AppError::NotDetermined { case, status }) => {
+            bail!("{case}: not determined yet ({status}); no letter can be written")
+        }
+        Err(AppError::NoLetter { case, reason }) => {
+            bail!("{case}: cannot write the letter: {reason}")
+        }
+        other => other?,
+    };
     match output {
         Some(path) => write_atomically(path, &bytes)?,
         None => {
@@ -641,15 +595,8 @@ async fn letter(
         }
     }
     if current.letter_issued_at.is_none() {
-        transition(
-            ctx.store.as_ref(),
-            &current.number,
-            ctx.now,
-            &ctx.actor,
-            &ctx.rules,
-            &|_: &Case| Action::IssueLetter,
-        )
-        .await?;
+        app.issue_letter(&current.number, ctx.now, &ctx.actor)
+            .await?;
         eprintln!("{}: letter issued", current.number);
     } else {
         ctx.audit(

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use imr_store::StoreError;
+use imr_app::App;
 
 use crate::store_args::{Context_, StoreArgs, runtime};
 
@@ -22,6 +22,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let ctx = Context_::open(&args.store).await?;
+        let app = App::new(ctx.store.clone()).map_err(|e| anyhow::anyhow!(e))?;
         // A file is written beside its destination and renamed when whole.
         let (mut out, temp): (Box<dyn Write + Send>, Option<PathBuf>) = match &args.output {
             Some(path) => {
@@ -32,20 +33,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             None => (Box::new(std::io::BufWriter::new(std::io::stdout())), None),
         };
-        let mut lines = 0u64;
-        let result = ctx
-            .store
-            .export(&mut |record| {
-                serde_json::to_writer(&mut out, &record)
-                    .map_err(|e| StoreError::Other(format!("writing the export: {e}")))?;
-                out.write_all(b"\n")?;
-                lines += 1;
-                Ok(())
-            })
-            .await;
-        let finished = result
-            .map_err(anyhow::Error::from)
-            .and_then(|()| Ok(out.flush()?));
+        let written = app.export_lines(&mut *out).await;
+        let (finished, lines) = match written {
+            Ok(lines) => (Ok(()), lines),
+            Err(e) => (Err(anyhow::Error::from(e)), 0),
+        };
         drop(out);
         if let Err(e) = finished {
             if let Some(temp) = &temp {
