@@ -350,7 +350,7 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("root_tension_sign", 1.00, 0.94),
     ("surgical_consideration", 1.00, 0.87),
     ("treatment", 0.89, 0.85),
-    ("work_status", 0.92, 0.92),
+    ("work_status", 0.98, 0.98),
 ];
 
 #[test]

@@ -135,6 +135,20 @@ enum Assert {
     Before,
 }
 
+/// Words just before "return to ..." that put the return ahead.
+static RETURN_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:is|are|was)\s+to\s*$|\b(?:will|shall|plans?\s+to|planning\s+to|expected\s+to|anticipated\s+to|hopes\s+to|to)\s*$")
+        .expect("a valid pattern")
+});
+
+/// Where "return" stands in the few words that lead to a work status ending at `end` ("return to
+/// her usual occupation without restrictions").
+fn return_before(text: &str, from: usize, end: usize) -> Option<usize> {
+    let start = anatomy::floor_char(text, end.saturating_sub(70).max(from));
+    let lead = text[start..end].to_ascii_lowercase();
+    lead.rfind("return ").map(|i| start + i)
+}
+
 /// Kinds for which "history of" / "prior" mean something (a past treatment or condition);
 /// for the others the fact is simply affirmed.
 fn can_be_historical(kind: FactKind) -> bool {
@@ -364,6 +378,17 @@ pub(super) fn read(text: &str) -> Reading {
             && is_care(fact.kind)
             && section_at(&sections, fact.start) == Some(SectionKind::Plan)
             && !continued(text, sentence, fact.start)
+        {
+            fact.polarity = Polarity::Planned;
+        }
+        // A return to work ahead ("may return to regular duty", "is to return", "Plan: return
+        // to modified work") is a plan, not the work status now.
+        if fact.kind == FactKind::WorkStatus
+            && let Some(at) = return_before(text, sentence.0, fact.end)
+            && (fact.polarity == Polarity::Uncertain
+                || (fact.polarity == Polarity::Affirmed
+                    && (section_at(&sections, fact.start) == Some(SectionKind::Plan)
+                        || RETURN_AHEAD.is_match(&text[sentence.0..at]))))
         {
             fact.polarity = Polarity::Planned;
         }
