@@ -23,11 +23,16 @@ fn names(doc: &str, word: &str) -> bool {
     })
 }
 
-fn undocumented(doc: &str, wanted: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut missing: Vec<String> = wanted.into_iter().filter(|w| !names(doc, w)).collect();
+/// Fails naming each of `wanted` (the `what` of them) that the page does not name.
+fn assert_documented(what: &str, wanted: Vec<String>) {
+    let doc = page();
+    let mut missing: Vec<String> = wanted.into_iter().filter(|w| !names(&doc, w)).collect();
     missing.sort();
     missing.dedup();
-    missing
+    assert!(
+        missing.is_empty(),
+        "docs/configuration.md does not name these {what}: {missing:?}"
+    );
 }
 
 /// The environment variables of a command and of all its subcommands.
@@ -84,11 +89,7 @@ fn every_serve_flag_is_in_the_configuration_page() {
         .filter_map(|a| a.get_long().map(|long| format!("--{long}")))
         .collect();
     assert!(flags.len() >= 10, "imr serve has its flags: {flags:?}");
-    let missing = undocumented(&page(), flags);
-    assert!(
-        missing.is_empty(),
-        "docs/configuration.md does not name these flags of imr serve: {missing:?}"
-    );
+    assert_documented("flags of imr serve", flags);
 }
 
 #[test]
@@ -106,11 +107,7 @@ fn every_environment_variable_is_in_the_configuration_page() {
         wanted.iter().any(|v| v == "IMR_ADMIN_PASSWORD"),
         "the sources' names are found: {wanted:?}"
     );
-    let missing = undocumented(&page(), wanted);
-    assert!(
-        missing.is_empty(),
-        "docs/configuration.md does not name these environment variables: {missing:?}"
-    );
+    assert_documented("environment variables", wanted);
 }
 
 #[test]
