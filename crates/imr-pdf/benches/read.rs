@@ -4,7 +4,7 @@
 //! extraction alone (the `text` bench) and of extraction plus the letter reader (`record`).
 //! Without IMR_LETTERS there is nothing representative to read, and nothing is measured.
 //!
-//! The README compares these figures with poppler's `pdftotext` on the same files, one process
+//! docs/performance.md compares these figures with poppler's `pdftotext` on the same files, one process
 //! per letter as it is used (apt-get install poppler-utils hyperfine):
 //!
 //! ```text

@@ -311,7 +311,12 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
                     println!("  {name:<10} {:<14} {password}", role.as_str());
                 }
             }
-            None => println!("The store already holds cases; the demo was not loaded."),
+            // The passwords were shown once, at the first start; say how to get new ones.
+            None => println!(
+                "The store already holds cases; the demo was not loaded, and its users keep \
+                 the passwords they have. For a new one-time password, run \
+                 `imr user passwd NAME` on the same --database-url (e.g. `imr user passwd clerk`)."
+            ),
         }
     }
     let listener = tokio::net::TcpListener::bind(&options.addr)

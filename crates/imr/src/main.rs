@@ -2,6 +2,8 @@
 
 mod archive;
 mod cmd;
+#[cfg(test)]
+mod configuration_doc;
 mod files;
 mod store_args;
 
@@ -9,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// imr: Independent Medical Review for California workers' compensation.
+/// The command line; its one-line description (`about`) is the package's, in Cargo.toml.
 #[derive(Parser)]
 #[command(name = "imr", version, about, long_about = None)]
 struct Cli {
