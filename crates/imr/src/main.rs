@@ -62,6 +62,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    stop_quietly_when_output_is_closed();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
@@ -86,11 +87,42 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader of the output went away: nothing more to say to anyone.
+        Err(error) if is_closed_output(&error) => ExitCode::from(141),
         Err(error) => {
             eprintln!("imr: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_closed_output(error: &anyhow::Error) -> bool {
+    let broken = Some(std::io::ErrorKind::BrokenPipe);
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().map(|e| e.kind()) == broken
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|e| e.io_error_kind())
+                == broken
+    })
+}
+
+/// `imr case show ... | head`: when the reader of the output goes away, stop as other command-line
+/// tools do (status 141, as if by SIGPIPE), not with a panic's message about a failed print.
+fn stop_quietly_when_output_is_closed() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 #[cfg(test)]

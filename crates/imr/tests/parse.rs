@@ -275,3 +275,24 @@ fn an_inflating_pdf_is_refused_and_the_letter_beside_it_read() {
     );
     eprintln!("imr parse over the bomb: peak {} MiB", peak >> 20);
 }
+
+/// `imr parse ... | head`: output closed by its reader stops the command quietly, as SIGPIPE
+/// stops other tools, never with a panic.
+#[test]
+fn output_closed_by_its_reader_stops_quietly() {
+    let letter = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/letters/fictional-letter.txt"
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_imr"))
+        .args(["parse", letter, letter, letter, letter])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("imr starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("imr ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+}
