@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use imr_core::letter::read_letter;
+use imr_letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 
 mod common;
