@@ -1,5 +1,4 @@
-//! Letters written per second as text and HTML, and letters redacted per second:
-//! `cargo bench -p imr-core --bench letter`.
+//! Letters written per second as text and HTML: `cargo bench -p imr-letter --bench letter`.
 //!
 //! The determinations are the published letters under IMR_LETTERS, read once before timing,
 //! or else the project's fictional example letter.
@@ -10,7 +9,6 @@ use imr_core::Determination;
 use imr_letter::html::render_html;
 use imr_letter::read_letter;
 use imr_letter::write::{LetterOptions, letter_document, write_text};
-use imr_redact::redact_text;
 
 mod common;
 
@@ -53,21 +51,6 @@ fn write_html_letters(bencher: divan::Bencher) {
                 if let Ok(document) = letter_document(divan::black_box(record), &options) {
                     divan::black_box(render_html(&document));
                 }
-            }
-        });
-}
-
-#[divan::bench]
-fn redact_letters(bencher: divan::Bencher) {
-    let texts = letter_texts();
-    bencher
-        .counter(divan::counter::ItemsCount::new(texts.len()))
-        .bench(|| {
-            for text in &texts {
-                divan::black_box(redact_text(
-                    divan::black_box(text),
-                    &imr_redact::KnownParties::default(),
-                ));
             }
         });
 }

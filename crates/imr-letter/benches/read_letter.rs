@@ -1,4 +1,4 @@
-//! Letters read per second from text: `cargo bench -p imr-core --bench read_letter`.
+//! Letters read per second from text: `cargo bench -p imr-letter --bench read_letter`.
 //!
 //! Reads the published letters under IMR_LETTERS when it is set, else the project's own
 //! fictional example letter.

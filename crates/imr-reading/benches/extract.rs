@@ -1,6 +1,6 @@
 //! Throughput of the clinical fact reader and the request reader, on one thread.
 //!
-//! `cargo bench -p imr-core --bench extract`. With IMR_LETTERS set, the texts are the clinical
+//! `cargo bench -p imr-reading --bench extract`. With IMR_LETTERS set, the texts are the clinical
 //! summaries of the seed and dev letters; without it, a fictional summary written for this
 //! benchmark, so the bench runs anywhere.
 

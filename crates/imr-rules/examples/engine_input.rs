@@ -1,5 +1,5 @@
 //! Prints what the engine sees of a letter: each request as read and the facts behind it.
-//! `cargo run -p imr-core --example engine_input -- LETTER.txt`
+//! `cargo run -p imr-rules --example engine_input -- LETTER.txt`
 
 #![allow(clippy::disallowed_methods)] // an example program at the edge: it reads its file
 

@@ -1,5 +1,5 @@
-//! What the benches of imr-core read: the published letters under IMR_LETTERS (seeds and dev
-//! text copies), or else the project's fictional example letter.
+//! What the letter benches (imr-letter's and imr-redact's) read: the published letters under
+//! IMR_LETTERS (seeds and dev text copies), or else the project's fictional example letter.
 
 use std::path::{Path, PathBuf};
 
