@@ -9,6 +9,11 @@ use jiff::civil::DateTime;
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 use jiff::{Timestamp, ToSpan};
 
+/// A time as the case history prints it: to the minute (`2026-02-03 23:59`).
+pub fn when(at: DateTime) -> String {
+    at.strftime("%Y-%m-%d %H:%M").to_string()
+}
+
 /// The zone of every civil time in a case.
 pub const ZONE: &str = "America/Los_Angeles";
 

@@ -2,16 +2,10 @@
 
 use std::fmt::Write;
 
-use jiff::civil::DateTime;
-
 use super::audit::AuditEntry;
+use super::clock::when;
 use super::eligibility::Eligibility;
 use super::workflow::Case;
-
-/// A time as the case history prints it: to the minute (`2026-02-03 23:59`).
-pub fn when(at: DateTime) -> String {
-    at.strftime("%Y-%m-%d %H:%M").to_string()
-}
 
 /// Renders the case and its audit log (oldest first). Pure: the same case and log always give
 /// the same text, so it can be snapshot-tested.

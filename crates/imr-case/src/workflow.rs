@@ -386,7 +386,7 @@ impl Case {
                         NoticeMethod::Mail => "mail",
                         NoticeMethod::Electronic => "electronic transmission",
                     },
-                    super::history::when(records_due)
+                    super::clock::when(records_due)
                 );
                 Ok((next, entry("case.assigned", detail)))
             }
@@ -423,10 +423,8 @@ impl Case {
                         let due = rules.determination_due(self.priority(), at);
                         next.determination_due = Some(due);
                         next.status = Status::RecordsComplete;
-                        detail.push_str(&format!(
-                            "; determination due {}",
-                            super::history::when(due)
-                        ));
+                        detail
+                            .push_str(&format!("; determination due {}", super::clock::when(due)));
                     }
                 }
                 Ok((next, entry("case.records_received", detail)))

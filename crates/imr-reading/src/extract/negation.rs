@@ -661,7 +661,7 @@ pub(crate) fn triggers(text: &str) -> Vec<Trigger> {
                         .get(m.end())
                         .is_none_or(|b| !b.is_ascii_alphanumeric());
             }
-            super::scan::is_word_boundary(bytes, m.start(), m.end())
+            crate::vocab::is_word_boundary(bytes, m.start(), m.end())
         })
         .map(|m| Trigger {
             role: PHRASES[m.pattern().as_usize()].1,

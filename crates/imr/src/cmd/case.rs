@@ -15,7 +15,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use imr_app::{Analysis, App, AppError, Upload};
 use imr_case::workflow::ItemDecision;
-use imr_case::{Application, Eligibility, NoticeMethod, SpecialtyMap, history};
+use imr_case::{Application, Eligibility, NoticeMethod, SpecialtyMap, clock, history};
 use imr_store::Versioned;
 use sha2::{Digest, Sha256};
 
@@ -209,7 +209,7 @@ async fn show(ctx: &Context_, case: &str, json: bool) -> anyhow::Result<ExitCode
             println!(
                 "  {:>5}  {}  {:<16} {:>10} bytes  sha256 {}",
                 d.id,
-                history::when(d.received_at),
+                clock::when(d.received_at),
                 d.kind,
                 d.size,
                 d.sha256
@@ -325,7 +325,7 @@ async fn records(
             match case.determination_due {
                 Some(due) => println!(
                     "{number}: records complete; determination due {}",
-                    history::when(due)
+                    clock::when(due)
                 ),
                 None => println!("{number}: records complete (the clock starts at assignment)"),
             }
@@ -390,7 +390,7 @@ async fn assign(
             "{}: assigned to {}; records due {}",
             case.number,
             a.reviewer_id,
-            history::when(a.records_due)
+            clock::when(a.records_due)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -41,7 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     DueKind::Records => "records",
                     DueKind::Determination => "determination",
                 },
-                imr_case::history::when(item.due),
+                imr_case::clock::when(item.due),
                 item.priority.as_str(),
                 if item.overdue { "  OVERDUE" } else { "" }
             );
