@@ -238,7 +238,7 @@ fn the_agreement_table_is_current() {
         .collect();
     assert!(
         changed.is_empty(),
-        "the rules changed what they decide on the dev letters (agree/hits):\n  {}\nregenerate the table: cargo run -p imr -- backtest $IMR_LETTERS/dev/txt --write-agreement crates/imr-core/src/engine/agreement.csv",
+        "the rules changed what they decide on the dev letters (agree/hits):\n  {}\nregenerate the table: cargo run -p imr -- backtest $IMR_LETTERS/dev/txt --write-agreement crates/imr-rules/src/engine/agreement.csv",
         changed.join("\n  ")
     );
 }

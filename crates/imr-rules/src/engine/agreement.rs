@@ -6,7 +6,7 @@
 //! letters or cases it has not seen.
 //!
 //! The table is data, `agreement.csv` beside this file (header `rule,hits,agree`), written by
-//! `imr backtest $IMR_LETTERS/dev/txt --write-agreement crates/imr-core/src/engine/agreement.csv`
+//! `imr backtest $IMR_LETTERS/dev/txt --write-agreement crates/imr-rules/src/engine/agreement.csv`
 //! and checked by the engine test `the_agreement_table_is_current`, so a proposal shows the
 //! reviewer how often its rule matched those letters.
 

@@ -45,8 +45,8 @@ pub struct Args {
     #[arg(long, default_value_t = 5)]
     pub precedents: usize,
     /// Write each rule's hits and agreements over all the letters given to this file (the table
-    /// the engine ships, `crates/imr-core/src/engine/agreement.csv`, measured on the dev letters:
-    /// `imr backtest $IMR_LETTERS/dev/txt --write-agreement crates/imr-core/src/engine/agreement.csv`).
+    /// the engine ships, `crates/imr-rules/src/engine/agreement.csv`, measured on the dev letters:
+    /// `imr backtest $IMR_LETTERS/dev/txt --write-agreement crates/imr-rules/src/engine/agreement.csv`).
     #[arg(long)]
     pub write_agreement: Option<PathBuf>,
 }
