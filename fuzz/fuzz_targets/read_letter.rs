@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = imr_core::letter::read_letter(&String::from_utf8_lossy(data));
+    let _ = imr_letter::read_letter(&String::from_utf8_lossy(data));
 });

@@ -1,15 +1,15 @@
 //! What reading and reviewing a case give: its clinical text with where each document lies in
 //! it, the documents left out, and the engine's findings. Plain values, kept per case version.
 
-use imr_core::case::proposal;
-use imr_core::engine::CaseFindings;
+use imr_case::proposal;
+use imr_rules::engine::CaseFindings;
 use serde::Serialize;
 
 /// A case's clinical text read and reviewed.
 pub struct Analysis {
     pub text: String,
     /// The facts extracted from `text`, with their spans.
-    pub facts: Vec<imr_core::extract::Fact>,
+    pub facts: Vec<imr_reading::extract::Fact>,
     pub findings: CaseFindings,
     /// The documents whose text could not be read, so are not in `text`.
     pub unreadable: Vec<Unreadable>,

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use imr_core::case::{AuditEntry, CaseNumber, ClockRules, SpecialtyMap};
-use imr_core::guidelines::Guidelines;
-use imr_core::letter::write::Organization;
+use imr_case::{AuditEntry, CaseNumber, ClockRules, SpecialtyMap};
+use imr_letter::write::Organization;
+use imr_rules::guidelines::Guidelines;
 use imr_store::Store;
 use jiff::civil::DateTime;
 

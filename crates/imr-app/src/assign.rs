@@ -2,8 +2,8 @@
 //! reasons it qualifies or is excluded), and the one chosen by hand or the best qualified
 //! assigned through the workflow, which refuses a conflict even by hand.
 
-use imr_core::case::assignment::{self, Assessment};
-use imr_core::case::{Action, Case, Needed, NoticeMethod, Reviewer};
+use imr_case::assignment::{self, Assessment};
+use imr_case::{Action, Case, Needed, NoticeMethod, Reviewer};
 use imr_store::transition;
 use jiff::civil::DateTime;
 

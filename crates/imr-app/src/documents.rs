@@ -2,7 +2,7 @@
 //! as records, both in one transaction. The same bytes twice (a double click, a resend, the
 //! same file named twice) are one document.
 
-use imr_core::case::{Action, Case, CaseNumber};
+use imr_case::{Action, Case, CaseNumber};
 use imr_store::{DocumentInfo, NewDocument};
 use jiff::civil::DateTime;
 use sha2::{Digest, Sha256};

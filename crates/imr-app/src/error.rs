@@ -1,7 +1,7 @@
 //! Why a case operation did not happen, in words that name the case, field or document and
 //! never quote clinical text. The command line prints these; the server maps each to a status.
 
-use imr_core::case::{CaseNumber, FieldError, Refusal, SignProblem};
+use imr_case::{CaseNumber, FieldError, Refusal, SignProblem};
 use imr_store::{DocumentInfo, StoreError, TransitionError};
 
 #[derive(Debug, thiserror::Error)]

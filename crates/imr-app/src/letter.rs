@@ -1,9 +1,9 @@
 //! The Final Determination Letter: written from the case as signed (or as a checked draft would
 //! sign it, for the preview) as text, HTML or PDF, and issued through the workflow.
 
-use imr_core::case::workflow::SignedDetermination;
-use imr_core::case::{Action, Case, CaseNumber};
-use imr_core::letter::write::{LetterOptions, Practice, letter_document, render_text};
+use imr_case::workflow::SignedDetermination;
+use imr_case::{Action, Case, CaseNumber};
+use imr_letter::write::{LetterOptions, Practice, letter_document, render_text};
 use imr_store::transition;
 use jiff::civil::DateTime;
 
@@ -100,16 +100,14 @@ impl App {
             })?;
         Ok(match format {
             LetterFormat::Text => render_text(&document).into_bytes(),
-            LetterFormat::Html => imr_core::letter::html::render_html(&document).into_bytes(),
+            LetterFormat::Html => imr_letter::html::render_html(&document).into_bytes(),
             LetterFormat::Pdf => pdf(document).await?,
         })
     }
 }
 
 /// A letter as PDF, written off the async runtime.
-pub(crate) async fn pdf(
-    document: imr_core::letter::write::LetterDocument,
-) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn pdf(document: imr_letter::write::LetterDocument) -> Result<Vec<u8>, AppError> {
     tokio::task::spawn_blocking(move || imr_pdf::write::letter_pdf(&document))
         .await
         .map_err(|_| AppError::Internal("writing the PDF"))?

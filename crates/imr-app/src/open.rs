@@ -2,7 +2,7 @@
 //! open cases, and the case saved with its audit entry (and the file the application came as,
 //! in the same transaction, when there is one).
 
-use imr_core::case::{Application, Case};
+use imr_case::{Application, Case};
 use imr_store::ReceivedFile;
 use jiff::civil::DateTime;
 

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use imr_core::case::Case;
-use imr_core::case::proposal;
+use imr_case::Case;
+use imr_case::proposal;
 use jiff::civil::DateTime;
 
 use crate::analysis::{Analysis, ClinicalText};

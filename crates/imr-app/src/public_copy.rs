@@ -6,13 +6,11 @@
 
 use std::collections::BTreeMap;
 
+use imr_case::Case;
+use imr_case::proposal::PUBLIC_COPY_KIND;
 use imr_core::Determination;
-use imr_core::case::Case;
-use imr_core::case::proposal::PUBLIC_COPY_KIND;
-use imr_core::letter::write::{LetterDocument, LetterOptions, Practice, letter_document};
-use imr_core::redact::{
-    Kind, KnownParties, Lookalike, LooksLike, kept_lookalikes, redact_determination,
-};
+use imr_letter::write::{LetterDocument, LetterOptions, Practice, letter_document};
+use imr_redact::{Kind, KnownParties, Lookalike, LooksLike, kept_lookalikes, redact_determination};
 use imr_store::{DocumentInfo, NewDocument};
 use jiff::civil::DateTime;
 

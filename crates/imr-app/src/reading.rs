@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
-use imr_core::case::Case;
-use imr_core::case::proposal::{self, Reading};
+use imr_case::Case;
+use imr_case::proposal::{self, Reading};
 use imr_store::DocumentInfo;
 use jiff::civil::DateTime;
 

@@ -3,8 +3,8 @@
 //! compare-and-set on the version checked, in the transaction that also deletes the case's
 //! sign drafts. A draft of the sign form is kept until then, never signed by itself.
 
-use imr_core::case::workflow::ItemDecision;
-use imr_core::case::{Action, AuditEntry, Case, CaseNumber, Draft, Proposed};
+use imr_case::workflow::ItemDecision;
+use imr_case::{Action, AuditEntry, Case, CaseNumber, Draft, Proposed};
 use imr_store::{DraftSaved, SignDraft, StoreError, Versioned};
 use jiff::civil::DateTime;
 

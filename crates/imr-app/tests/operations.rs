@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use imr_app::{App, AppError, LetterFormat, Upload};
-use imr_core::case::workflow::ItemDecision;
-use imr_core::case::{
+use imr_case::workflow::ItemDecision;
+use imr_case::{
     Application, AuditEntry, Case, CaseNumber, Draft, DraftDecision, NoticeMethod, Refusal,
     Reviewer, SignProblem, Status,
 };
@@ -320,7 +320,7 @@ async fn check_whole_life(h: Harness) {
 
     // The public copy names no party of the application, and is issued once.
     let copy = app.public_copy(case.clone()).await.unwrap();
-    let copy_text = imr_core::letter::write::render_text(&copy.letter);
+    let copy_text = imr_letter::write::render_text(&copy.letter);
     assert!(!copy_text.contains("Morgan Fictitious"), "{copy_text}");
     assert!(
         copy.report

@@ -9,10 +9,10 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use divan::counter::ItemsCount;
-use imr_core::letter::read_letter;
-use imr_core::request::{BodyRegion, Service};
 use imr_core::{Decision, Determination};
 use imr_corpus::{CorpusIndex, Filters, SearchQuery, synth};
+use imr_letter::read_letter;
+use imr_reading::request::{BodyRegion, Service};
 
 const SEED: u64 = 20_261_123;
 

@@ -6,8 +6,8 @@
 //! published items, the nearest items of other categories fill the list, marked as such. The
 //! case's own published items are never its precedents.
 
-use imr_core::request::read_request;
 use imr_core::{Decision, Determination};
+use imr_reading::request::read_request;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;

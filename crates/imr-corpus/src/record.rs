@@ -1,8 +1,8 @@
 //! One published disputed item as the corpus keeps it: the facts a search filters on, and the
 //! texts it matches, flattened from a [`Determination`].
 
-use imr_core::request::read_request;
 use imr_core::{Decision, Determination};
+use imr_reading::request::read_request;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -63,7 +63,7 @@ pub fn item_records(determination: &Determination) -> Vec<ItemRecord> {
             if body_regions.is_empty() {
                 // The request reader may not fill regions yet; the anatomy scanner is the same
                 // vocabulary, so fall back to it rather than lose the filter.
-                for mention in imr_core::extract::anatomy::regions(&item.request) {
+                for mention in imr_reading::extract::anatomy::regions(&item.request) {
                     let name = mention.region.as_str().to_string();
                     if !body_regions.contains(&name) {
                         body_regions.push(name);
@@ -89,7 +89,7 @@ pub fn item_records(determination: &Determination) -> Vec<ItemRecord> {
                     .reviewer
                     .specialties
                     .iter()
-                    .map(|s| imr_core::case::canonical_specialty(s))
+                    .map(|s| imr_case::canonical_specialty(s))
                     .collect(),
                 body_regions,
                 request: item.request.clone(),

@@ -4,7 +4,7 @@
 use std::ops::Bound;
 
 use imr_core::Decision;
-use imr_core::request::{BodyRegion, Service};
+use imr_reading::request::{BodyRegion, Service};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
@@ -280,7 +280,7 @@ impl CorpusIndex {
             out.push(self.words_in(f.guideline, "guideline", words)?);
         }
         if let Some(words) = &filters.specialty {
-            let words = imr_core::case::canonical_specialty(words);
+            let words = imr_case::canonical_specialty(words);
             out.push(self.words_in(f.specialty, "specialty", &words)?);
         }
         if filters.from.is_some() || filters.to.is_some() {

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use imr_core::Decision;
-use imr_core::request::Service;
+use imr_reading::request::Service;
 use jiff::civil::Date;
 
 /// A generated letter and what it was written to say (to check the reader against).
@@ -546,8 +546,8 @@ fn wrap(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use imr_core::letter::read_letter;
-    use imr_core::request::read_request;
+    use imr_letter::read_letter;
+    use imr_reading::request::read_request;
 
     use super::*;
 

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use imr_core::request::{BodyRegion, Service};
-use imr_core::{Decision, Determination, letter::read_letter};
+use imr_core::{Decision, Determination};
 use imr_corpus::{CorpusIndex, Filters, OutcomeStats, SearchQuery, leave_one_out};
+use imr_letter::read_letter;
+use imr_reading::request::{BodyRegion, Service};
 use jiff::civil::Date;
 use serde::Deserialize;
 

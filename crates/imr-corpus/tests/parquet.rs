@@ -5,8 +5,8 @@
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, UInt32Type, UInt64Type};
 use arrow_array::{Array, RecordBatch};
-use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, OutcomeStats, synth};
+use imr_letter::read_letter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 fn read_back(path: &std::path::Path) -> RecordBatch {

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use divan::Bencher;
 use divan::counter::ItemsCount;
-use imr_core::letter::read_letter;
+use imr_letter::read_letter;
 use imr_pdf::read::pdf_text;
 
 fn main() {

@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use imr_core::letter::read_letter;
-use imr_core::letter::write::{LetterDocument, LetterOptions, letter_document};
+use imr_letter::read_letter;
+use imr_letter::write::{LetterDocument, LetterOptions, letter_document};
 use imr_pdf::write::letter_pdf;
 
 fn main() {

@@ -16,7 +16,7 @@ mod font;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use imr_core::letter::write::{Block, BlockKind, LetterDocument, wrap};
+use imr_letter::write::{Block, BlockKind, LetterDocument, wrap};
 
 use font::{BOLD_TTF, Font, REGULAR_TTF, Style};
 
@@ -269,7 +269,7 @@ fn header_table(layout: &mut Layout, document: &LetterDocument) {
     let top = layout.y + 2.0;
     let column = TEXT_WIDTH / 2.0;
     // Values line up after the widest label of their column.
-    let label_width = |fields: &[imr_core::letter::write::HeaderField]| {
+    let label_width = |fields: &[imr_letter::write::HeaderField]| {
         fields
             .iter()
             .map(|f| {
@@ -585,7 +585,7 @@ fn write_font(w: &mut Writer, base: usize, font: &Font) -> Result<(), PdfWriteEr
 #[cfg(test)]
 mod tests {
     use imr_core::Decision;
-    use imr_core::letter::write::{HeaderField, Section};
+    use imr_letter::write::{HeaderField, Section};
 
     use super::*;
 

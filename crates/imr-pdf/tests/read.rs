@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use imr_core::letter::read_letter;
+use imr_letter::read_letter;
 use std::time::Duration;
 
 use imr_pdf::inflating::{

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use imr_core::letter::read_letter;
-use imr_core::letter::write::{LetterOptions, letter_document};
 use imr_core::{Determination, Severity};
+use imr_letter::read_letter;
+use imr_letter::write::{LetterOptions, letter_document};
 use imr_pdf::read::pdf_text;
 use imr_pdf::write::letter_pdf;
 

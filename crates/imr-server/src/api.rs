@@ -9,7 +9,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use imr_core::case::{Application, AuditEntry, NoticeMethod, Reviewer, deadlines};
+use imr_case::{Application, AuditEntry, NoticeMethod, Reviewer, deadlines};
 use imr_store::accounts::{Role, SessionKind};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -219,7 +219,7 @@ pub(crate) async fn create_application(
     Ok((StatusCode::CREATED, Json(case_json(&case))))
 }
 
-fn case_json(case: &imr_core::case::Case) -> serde_json::Value {
+fn case_json(case: &imr_case::Case) -> serde_json::Value {
     let mut value = serde_json::to_value(case).unwrap_or_default();
     if let Some(obj) = value.as_object_mut() {
         obj.insert(
@@ -298,8 +298,8 @@ pub(crate) async fn get_eligibility(
 ) -> ApiResult<Json<serde_json::Value>> {
     let case = cases::view_case(&state, &who, &number).await?;
     let reasons: Vec<String> = match &case.eligibility {
-        imr_core::case::Eligibility::Eligible => Vec::new(),
-        imr_core::case::Eligibility::Ineligible { reasons } => {
+        imr_case::Eligibility::Eligible => Vec::new(),
+        imr_case::Eligibility::Ineligible { reasons } => {
             reasons.iter().map(|r| r.to_string()).collect()
         }
     };

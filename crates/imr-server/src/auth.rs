@@ -15,7 +15,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use imr_core::case::Case;
+use imr_case::Case;
 use imr_store::accounts::{LoginAttempt, NewSession, NewUser, Role, Session, SessionKind, User};
 use sha2::{Digest, Sha256};
 

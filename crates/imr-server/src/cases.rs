@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use imr_app::{Analysis, AppError, Sources};
-use imr_core::case::assignment::Assessment;
-use imr_core::case::{
+use imr_case::assignment::Assessment;
+use imr_case::{
     Application, AuditEntry, Case, CaseNumber, Draft, DraftDecision, NoticeMethod, SignProblem,
 };
 use imr_store::accounts::Role;
@@ -367,8 +367,8 @@ pub fn summary(entry: &imr_store::queue::QueueEntry, at: jiff::civil::DateTime) 
         received_at: entry.received_at.to_string(),
         due_kind: entry.due.map(|(kind, _)| {
             match kind {
-                imr_core::case::DueKind::Records => "records",
-                imr_core::case::DueKind::Determination => "determination",
+                imr_case::DueKind::Records => "records",
+                imr_case::DueKind::Determination => "determination",
             }
             .to_string()
         }),

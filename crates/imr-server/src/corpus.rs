@@ -10,8 +10,8 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use imr_core::Decision;
-use imr_core::request::{BodyRegion, Service};
 use imr_corpus::{CorpusIndex, Filters, ItemPrecedents, OutcomeStats, SearchQuery, SearchResults};
+use imr_reading::request::{BodyRegion, Service};
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -324,7 +324,7 @@ pub async fn precedents(
 /// [`precedents`] for a case already loaded and audited.
 pub async fn case_precedents(
     state: &AppState,
-    case: &imr_core::case::Case,
+    case: &imr_case::Case,
     index: Arc<CorpusIndex>,
 ) -> ApiResult<Vec<ItemPrecedents>> {
     let mut determination = case.determination(None);

@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use imr_core::Determination;
-use imr_core::request::Service;
 use imr_corpus::{ItemPrecedents, OutcomeRow, SearchHit};
+use imr_reading::request::Service;
 use maud::{Markup, PreEscaped, html};
 
 use crate::auth::WebUser;
@@ -288,7 +288,7 @@ pub fn bar_chart(title: &str, rows: &[OutcomeRow]) -> String {
     const ROW: f64 = 22.0;
     let width = LABEL + BAR + 150.0;
     let height = ROW * rows.len().max(1) as f64 + 4.0;
-    let esc = imr_core::letter::html::escape;
+    let esc = imr_letter::html::escape;
     let mut svg = String::new();
     let _ = write!(
         svg,

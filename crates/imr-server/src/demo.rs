@@ -2,7 +2,7 @@
 //! (`data/demo/server/`), built into the binary so a new user sees a working system at once.
 //! Each demo case is brought to its stage through the same operations a user performs.
 
-use imr_core::case::{Application, AuditEntry, NoticeMethod, Reviewer};
+use imr_case::{Application, AuditEntry, NoticeMethod, Reviewer};
 use imr_store::accounts::Role;
 use jiff::ToSpan;
 use jiff::civil::Date;

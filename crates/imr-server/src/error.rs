@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use imr_app::AppError;
-use imr_core::case::{Refusal, SignProblem};
+use imr_case::{Refusal, SignProblem};
 use imr_store::{StoreError, TransitionError};
 
 #[derive(Debug)]

@@ -1,5 +1,5 @@
 //! The public copy of a signed case's letter: the determination as signed, with what identifies
-//! a person taken out (`imr_core::redact`: every party the case's application names, in every
+//! a person taken out (`imr_redact`: every party the case's application names, in every
 //! form, and the reviewer's own name, then what the patterns and the name model find), shown
 //! with a report of what was removed (kinds and counts, never the text), issued once as a document of the case of kind "public copy" (its
 //! PDF, through the store's document path) with an audit entry, and downloadable as a PDF.
@@ -10,7 +10,7 @@
 //!
 //! Issuing is a second look by another person: the page shows the redacted text with every
 //! replacement marked and, apart, the kept tokens that still look like names or numbers
-//! (`imr_core::redact::kept_lookalikes`); only a quality reviewer or an administrator who did not
+//! (`imr_redact::kept_lookalikes`); only a quality reviewer or an administrator who did not
 //! sign the determination may issue. The second look and the issue are both audited (counts,
 //! never text).
 
@@ -21,7 +21,7 @@ use axum::routing::get;
 use axum::{Form, Json};
 use imr_app::public_copy::{PublicCopy, text_fields};
 use imr_core::Determination;
-use imr_core::redact::{Kind, Lookalike};
+use imr_redact::{Kind, Lookalike};
 use imr_store::DocumentInfo;
 use imr_store::accounts::Role;
 use maud::{Markup, html};

@@ -6,7 +6,7 @@
 //! moves; an offset names "the second page" as the user sees it. The store filters, counts and
 //! pages in SQL over the cases' queue columns (`imr_store::queue`), decoding no case.
 
-use imr_core::case::Status;
+use imr_case::Status;
 use imr_core::model::Priority;
 use imr_store::accounts::Role;
 use imr_store::queue::{QueueEntry, Viewer};

@@ -18,7 +18,7 @@ pub struct Settings {
     /// The largest document upload accepted, in bytes.
     pub max_upload_bytes: usize,
     /// The IMR organization's names, for letters.
-    pub organization: imr_core::letter::write::Organization,
+    pub organization: imr_letter::write::Organization,
     /// A web session unused this long (seconds) ends.
     pub session_idle_seconds: i64,
     /// Sessions a user may hold at once, per kind (web, API); past it the oldest ends.
@@ -36,7 +36,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             max_upload_bytes: 16 * 1024 * 1024,
-            organization: imr_core::letter::write::Organization::default(),
+            organization: imr_letter::write::Organization::default(),
             session_idle_seconds: 30 * 60,
             max_sessions_per_user: 5,
             throttle: ThrottlePolicy::default(),
@@ -82,5 +82,5 @@ impl AppState {
 
 /// Now, in California: the IMR organization's clock.
 pub fn now() -> DateTime {
-    imr_core::case::clock::california(jiff::Timestamp::now())
+    imr_case::clock::california(jiff::Timestamp::now())
 }

@@ -6,7 +6,7 @@
 
 mod serving;
 
-use imr_core::case::Application;
+use imr_case::Application;
 use imr_pdf::inflating::{huge_images_pdf, many_streams_pdf};
 use imr_server::{ConnectionLimits, Settings};
 use reqwest::StatusCode;

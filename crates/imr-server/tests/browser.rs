@@ -694,7 +694,7 @@ async fn corpus_search_and_statistics_in_chromium() {
     // A corpus of fictional letters (imr_corpus::synth), never published ones.
     let index = imr_corpus::CorpusIndex::in_memory().expect("index");
     let letters: Vec<_> = (0..400)
-        .map(|n| imr_core::letter::read_letter(&imr_corpus::synth::letter(8, n).text))
+        .map(|n| imr_letter::read_letter(&imr_corpus::synth::letter(8, n).text))
         .collect();
     index.add_all(&letters).expect("indexed");
     let server = TestServer::start_with_corpus(Some(index)).await;

@@ -10,8 +10,8 @@ mod records_pdf;
 mod webdriver;
 
 use common::{ADMIN_PASSWORD, TestServer, application};
-use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, synth};
+use imr_letter::read_letter;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use webdriver::{Driver, signed_case};

@@ -8,8 +8,8 @@ mod common;
 mod webdriver;
 
 use common::TestServer;
-use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, synth};
+use imr_letter::read_letter;
 use serde_json::json;
 use webdriver::{Driver, signed_case};
 

@@ -10,9 +10,9 @@
 mod common;
 
 use common::{TestServer, application, data};
+use imr_case::conclusion::{conclusion_sentence, contradiction};
 use imr_core::Decision;
-use imr_core::case::conclusion::{conclusion_sentence, contradiction};
-use imr_core::letter::read_letter;
+use imr_letter::read_letter;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

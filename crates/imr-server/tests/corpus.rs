@@ -7,8 +7,8 @@ mod common;
 
 use common::{ADMIN_PASSWORD, Browser, TestServer, application};
 use imr_core::Decision;
-use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, synth};
+use imr_letter::read_letter;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -229,7 +229,7 @@ async fn an_inflating_pdf_is_marked_unreadable_and_the_case_still_works() {
     )
     .await
     .expect("store");
-    let number = imr_core::case::CaseNumber::parse(&case).expect("case number");
+    let number = imr_case::CaseNumber::parse(&case).expect("case number");
     let marked = store.unreadable_documents(&number).await.expect("marks");
     assert_eq!(marked.len(), 1, "{marked:?}");
     assert_eq!(marked[0].0, bomb_id);

@@ -230,7 +230,7 @@ async fn a_draft_is_kept_as_typed_restored_and_deleted_by_the_signature() {
     let store = imr_store::open(server.db_path.to_str().expect("path"), Default::default())
         .await
         .expect("store");
-    let number = imr_core::case::CaseNumber::parse(&n).expect("number");
+    let number = imr_case::CaseNumber::parse(&n).expect("number");
     let user = imr_store::accounts::open_with_accounts(
         server.db_path.to_str().expect("path"),
         Default::default(),

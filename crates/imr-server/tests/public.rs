@@ -10,8 +10,8 @@ mod common;
 
 use common::{Browser, TestServer, application, data};
 use imr_core::Determination;
-use imr_core::letter::read_letter;
 use imr_corpus::{CorpusIndex, letter_id, synth};
+use imr_letter::read_letter;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

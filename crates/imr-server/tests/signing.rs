@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use imr_core::case::{AuditEntry, Draft, DraftDecision, NoticeMethod, Reviewer, Status};
+use imr_case::{AuditEntry, Draft, DraftDecision, NoticeMethod, Reviewer, Status};
 use imr_core::model::Decision;
 use imr_server::auth::Principal;
 use imr_server::cases::{self, Upload};

@@ -1081,7 +1081,7 @@ async fn the_menu_offers_the_corpus_only_when_it_is_loaded() {
     assert!(!html.contains("href=\"/corpus/search\"") && !html.contains("href=\"/corpus/stats\""));
     let index = imr_corpus::CorpusIndex::in_memory().expect("index");
     let letters: Vec<_> = (0..5)
-        .map(|n| imr_core::letter::read_letter(&imr_corpus::synth::letter(8, n).text))
+        .map(|n| imr_letter::read_letter(&imr_corpus::synth::letter(8, n).text))
         .collect();
     index.add_all(&letters).expect("indexed");
     let with = TestServer::start_with_corpus(Some(index)).await;

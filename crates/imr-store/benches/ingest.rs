@@ -10,8 +10,8 @@
 use std::sync::{Arc, OnceLock};
 
 use divan::Bencher;
-use imr_core::letter::read_letter;
 use imr_corpus::{letter_id, synth};
+use imr_letter::read_letter;
 use imr_store::StoreOptions;
 use imr_store::published::{NewPublished, PublishedStore, open_published};
 use sha2::{Digest, Sha256};

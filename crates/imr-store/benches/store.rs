@@ -12,7 +12,7 @@
 use std::sync::{Arc, OnceLock};
 
 use divan::Bencher;
-use imr_core::case::{Application, CaseNumber};
+use imr_case::{Application, CaseNumber};
 use imr_store::queue::{QueueQuery, Viewer};
 use imr_store::{Store, StoreOptions, open_case};
 use jiff::civil::date;

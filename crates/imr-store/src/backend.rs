@@ -18,7 +18,7 @@
 
 use std::str::FromStr;
 
-use imr_core::case::{AuditEntry, CaseNumber};
+use imr_case::{AuditEntry, CaseNumber};
 use jiff::civil::DateTime;
 use sqlx::{
     ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Transaction, Type,
@@ -198,7 +198,7 @@ where
     /// with `at_version`, only if the row is still at that version. Returns the rows written.
     async fn write_queue_columns(
         conn: &mut DB::Connection,
-        case: &imr_core::case::Case,
+        case: &imr_case::Case,
         at_version: Option<i64>,
     ) -> Result<u64, crate::StoreError> {
         let c = crate::queue::QueueColumns::of(case);
@@ -248,7 +248,7 @@ where
             after = last.clone();
             let mut tx = self.begin_write().await?;
             for (number, version, body) in &rows {
-                let case: imr_core::case::Case = from_json("case", number, body)?;
+                let case: imr_case::Case = from_json("case", number, body)?;
                 filled += Self::write_queue_columns(&mut tx, &case, Some(*version)).await?;
             }
             tx.commit().await?;
@@ -258,7 +258,7 @@ where
     async fn insert_audit(
         conn: &mut DB::Connection,
         case: Option<&str>,
-        entry: &imr_core::case::AuditEntry,
+        entry: &imr_case::AuditEntry,
     ) -> Result<(), crate::StoreError> {
         sqlx::query(
             "INSERT INTO audit_log (case_number, at, actor, event, detail) \
@@ -365,7 +365,7 @@ where
             .bind(id)
             .execute(&mut *conn)
             .await?;
-        let entry = imr_core::case::AuditEntry::new(
+        let entry = imr_case::AuditEntry::new(
             document.received_at,
             document.actor.clone(),
             "document.stored",
@@ -390,8 +390,8 @@ where
     /// Inserts a case row and its audit entry; `false` when a unique index refused it.
     async fn insert_case_row(
         conn: &mut DB::Connection,
-        case: &imr_core::case::Case,
-        entry: &imr_core::case::AuditEntry,
+        case: &imr_case::Case,
+        entry: &imr_case::AuditEntry,
     ) -> Result<bool, crate::StoreError> {
         let body = crate::backend::to_json("case", case)?;
         let inserted = sqlx::query(
@@ -418,7 +418,7 @@ where
     }
 
     /// Why a case row was refused: its number is taken, or an open case has its dispute.
-    async fn refused_case(&self, case: &imr_core::case::Case) -> crate::StoreError {
+    async fn refused_case(&self, case: &imr_case::Case) -> crate::StoreError {
         let taken = match self.read_pool().acquire().await {
             Ok(mut conn) => Self::case_exists(&mut conn, case.number.as_str()).await,
             Err(e) => Err(e.into()),
@@ -456,22 +456,22 @@ where
     async fn allocate_case_number(
         &self,
         year: i16,
-    ) -> Result<imr_core::case::CaseNumber, crate::StoreError> {
+    ) -> Result<imr_case::CaseNumber, crate::StoreError> {
         let mut tx = self.begin_write().await?;
         let value: i64 = sqlx::query_scalar(
             "UPDATE counters SET value = value + 1 WHERE name = 'case_number' RETURNING value",
         )
         .fetch_one(&mut *tx)
         .await?;
-        let number = imr_core::case::CaseNumber::new(year, u64::try_from(value).unwrap_or(0))?;
+        let number = imr_case::CaseNumber::new(year, u64::try_from(value).unwrap_or(0))?;
         tx.commit().await?;
         Ok(number)
     }
 
     async fn insert_case(
         &self,
-        case: &imr_core::case::Case,
-        entry: &imr_core::case::AuditEntry,
+        case: &imr_case::Case,
+        entry: &imr_case::AuditEntry,
     ) -> Result<(), crate::StoreError> {
         let mut tx = self.begin_write().await?;
         if !Self::insert_case_row(&mut tx, case, entry).await? {
@@ -484,8 +484,8 @@ where
 
     async fn insert_case_with_document(
         &self,
-        case: &imr_core::case::Case,
-        entry: &imr_core::case::AuditEntry,
+        case: &imr_case::Case,
+        entry: &imr_case::AuditEntry,
         document: crate::NewDocument,
         source: &mut (dyn tokio::io::AsyncRead + Unpin + Send),
     ) -> Result<crate::DocumentInfo, crate::StoreError> {
@@ -508,8 +508,8 @@ where
 
     async fn load_case(
         &self,
-        number: &imr_core::case::CaseNumber,
-    ) -> Result<Option<crate::Versioned<imr_core::case::Case>>, crate::StoreError> {
+        number: &imr_case::CaseNumber,
+    ) -> Result<Option<crate::Versioned<imr_case::Case>>, crate::StoreError> {
         let row: Option<(i64, String)> =
             sqlx::query_as("SELECT version, body FROM cases WHERE number = $1")
                 .bind(number.as_str().to_owned())
@@ -526,9 +526,9 @@ where
 
     async fn update_case(
         &self,
-        case: &imr_core::case::Case,
+        case: &imr_case::Case,
         expected_version: i64,
-        entry: &imr_core::case::AuditEntry,
+        entry: &imr_case::AuditEntry,
     ) -> Result<i64, crate::StoreError> {
         let body = crate::backend::to_json("case", case)?;
         let mut tx = self.begin_write().await?;
@@ -576,9 +576,9 @@ where
         document: crate::NewDocument,
         source: &mut (dyn tokio::io::AsyncRead + Unpin + Send),
         complete: bool,
-        rules: &imr_core::case::ClockRules,
-    ) -> Result<(imr_core::case::Case, crate::DocumentInfo), crate::StoreError> {
-        use imr_core::case::Action;
+        rules: &imr_case::ClockRules,
+    ) -> Result<(imr_case::Case, crate::DocumentInfo), crate::StoreError> {
+        use imr_case::Action;
         self.check_declared(document.declared_size)?;
         let number = document.case_number.clone();
         let mut tx = self.begin_write().await?;
@@ -593,8 +593,7 @@ where
                 key: number.to_string(),
             });
         };
-        let current: imr_core::case::Case =
-            crate::backend::from_json("case", number.as_str(), &body)?;
+        let current: imr_case::Case = crate::backend::from_json("case", number.as_str(), &body)?;
         let step = |id: i64, sha256: String, size: u64| Action::ReceiveRecords {
             document_id: id,
             sha256,
@@ -640,10 +639,7 @@ where
         Ok((next, info))
     }
 
-    async fn list_cases(
-        &self,
-        open_only: bool,
-    ) -> Result<Vec<imr_core::case::Case>, crate::StoreError> {
+    async fn list_cases(&self, open_only: bool) -> Result<Vec<imr_case::Case>, crate::StoreError> {
         let sql = if open_only {
             "SELECT number, body FROM cases WHERE status NOT IN ('ineligible', 'letter_issued') ORDER BY number"
         } else {
@@ -710,7 +706,7 @@ where
     async fn open_duplicates(
         &self,
         key: &str,
-    ) -> Result<Vec<imr_core::case::CaseNumber>, crate::StoreError> {
+    ) -> Result<Vec<imr_case::CaseNumber>, crate::StoreError> {
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT number FROM cases WHERE duplicate_key = $1 \
              AND status NOT IN ('ineligible', 'letter_issued') ORDER BY number",
@@ -725,8 +721,8 @@ where
 
     async fn add_reviewer(
         &self,
-        reviewer: &imr_core::case::Reviewer,
-        entry: &imr_core::case::AuditEntry,
+        reviewer: &imr_case::Reviewer,
+        entry: &imr_case::AuditEntry,
     ) -> Result<(), crate::StoreError> {
         let body = crate::backend::to_json("reviewer", reviewer)?;
         let mut tx = self.begin_write().await?;
@@ -752,10 +748,7 @@ where
         Ok(())
     }
 
-    async fn reviewer(
-        &self,
-        id: &str,
-    ) -> Result<Option<imr_core::case::Reviewer>, crate::StoreError> {
+    async fn reviewer(&self, id: &str) -> Result<Option<imr_case::Reviewer>, crate::StoreError> {
         let row: Option<(String,)> = sqlx::query_as("SELECT body FROM reviewers WHERE id = $1")
             .bind(id.to_owned())
             .fetch_optional(self.read_pool())
@@ -764,7 +757,7 @@ where
             .transpose()
     }
 
-    async fn reviewers(&self) -> Result<Vec<imr_core::case::Reviewer>, crate::StoreError> {
+    async fn reviewers(&self) -> Result<Vec<imr_case::Reviewer>, crate::StoreError> {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT id, body FROM reviewers ORDER BY id")
                 .fetch_all(self.read_pool())
@@ -823,7 +816,7 @@ where
 
     async fn documents(
         &self,
-        case: &imr_core::case::CaseNumber,
+        case: &imr_case::CaseNumber,
     ) -> Result<Vec<crate::DocumentInfo>, crate::StoreError> {
         let rows: Vec<crate::backend::DocumentRow> = sqlx::query_as(
             "SELECT id, case_number, kind, filename, media_type, received_at, size, sha256 \
@@ -889,7 +882,7 @@ where
 
     async fn unreadable_documents(
         &self,
-        case: &imr_core::case::CaseNumber,
+        case: &imr_case::CaseNumber,
     ) -> Result<Vec<(i64, String)>, crate::StoreError> {
         Ok(sqlx::query_as(
             "SELECT u.document_id, u.reason FROM unreadable_documents u \
@@ -902,10 +895,10 @@ where
 
     async fn save_draft(
         &self,
-        case: &imr_core::case::CaseNumber,
+        case: &imr_case::CaseNumber,
         user_id: i64,
         draft: &crate::SignDraft,
-        entry: &imr_core::case::AuditEntry,
+        entry: &imr_case::AuditEntry,
     ) -> Result<crate::DraftSaved, crate::StoreError> {
         let number = case.as_str().to_owned();
         let mut tx = self.begin_write().await?;
@@ -960,7 +953,7 @@ where
 
     async fn draft(
         &self,
-        case: &imr_core::case::CaseNumber,
+        case: &imr_case::CaseNumber,
         user_id: i64,
     ) -> Result<Option<crate::SignDraft>, crate::StoreError> {
         let row: Option<(String, String)> = sqlx::query_as(
@@ -981,8 +974,8 @@ where
 
     async fn record_audit(
         &self,
-        case: Option<&imr_core::case::CaseNumber>,
-        entry: &imr_core::case::AuditEntry,
+        case: Option<&imr_case::CaseNumber>,
+        entry: &imr_case::AuditEntry,
     ) -> Result<(), crate::StoreError> {
         let mut tx = self.begin_write().await?;
         Self::insert_audit(&mut tx, case.map(|c| c.as_str()), entry).await?;
@@ -992,8 +985,8 @@ where
 
     async fn audit_log(
         &self,
-        case: &imr_core::case::CaseNumber,
-    ) -> Result<Vec<imr_core::case::AuditEntry>, crate::StoreError> {
+        case: &imr_case::CaseNumber,
+    ) -> Result<Vec<imr_case::AuditEntry>, crate::StoreError> {
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT at, actor, event, detail FROM audit_log WHERE case_number = $1 ORDER BY id",
         )

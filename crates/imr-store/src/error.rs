@@ -1,6 +1,6 @@
 //! The store's errors: each says what was wrong with what.
 
-use imr_core::case::CaseNumber;
+use imr_case::CaseNumber;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,9 +33,9 @@ pub enum StoreError {
     #[error("bad export data at record {record}: {detail}")]
     BadImport { record: u64, detail: String },
     #[error(transparent)]
-    Refused(#[from] imr_core::case::Refusal),
+    Refused(#[from] imr_case::Refusal),
     #[error("case number sequence: {0}")]
-    CaseNumber(#[from] imr_core::case::case_number::CaseNumberError),
+    CaseNumber(#[from] imr_case::case_number::CaseNumberError),
     #[error("reading the document: {0}")]
     Io(#[from] std::io::Error),
     #[error("database: {0}")]

@@ -1,7 +1,7 @@
 //! The export format: JSON lines, one record per line, in an order that can be imported in one
 //! pass (header, reviewers, cases, documents and their chunks, audit entries).
 
-use imr_core::case::{AuditEntry, Case, CaseNumber, Reviewer};
+use imr_case::{AuditEntry, Case, CaseNumber, Reviewer};
 use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 

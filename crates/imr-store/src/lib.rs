@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use imr_core::case::{Action, AuditEntry, Case, CaseNumber, ClockRules, Refusal, Reviewer};
+use imr_case::{Action, AuditEntry, Case, CaseNumber, ClockRules, Refusal, Reviewer};
 use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncRead;
@@ -313,7 +313,7 @@ pub async fn transition(
 /// cases and saves it with its audit entry.
 pub async fn open_case(
     store: &dyn Store,
-    application: imr_core::case::Application,
+    application: imr_case::Application,
     received_at: DateTime,
     actor: &str,
 ) -> Result<Case, StoreError> {
@@ -332,13 +332,13 @@ pub struct ReceivedFile<'a> {
 /// [`open_case`], saving the application's file in the same transaction as the case.
 pub async fn open_case_with(
     store: &dyn Store,
-    application: imr_core::case::Application,
+    application: imr_case::Application,
     received_at: DateTime,
     actor: &str,
     file: Option<ReceivedFile<'_>>,
 ) -> Result<(Case, Option<DocumentInfo>), StoreError> {
     let number = store.allocate_case_number(received_at.year()).await?;
-    let key = imr_core::case::eligibility::duplicate_key(&application);
+    let key = imr_case::eligibility::duplicate_key(&application);
     // If an open duplicate is saved between the look-up and the insert, the insert is refused
     // (a unique index) and the case is decided again: it is then the duplicate.
     for _ in 0..3 {

@@ -5,7 +5,7 @@
 //! by every statement that writes a case's body; a database migrated from before them is
 //! filled once when the store opens.
 
-use imr_core::case::{Case, CaseNumber, DueKind, Status};
+use imr_case::{Case, CaseNumber, DueKind, Status};
 use imr_core::model::Priority;
 use jiff::civil::DateTime;
 

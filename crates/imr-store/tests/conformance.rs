@@ -10,12 +10,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use imr_core::Decision;
-use imr_core::case::workflow::{ItemDecision, Status};
-use imr_core::case::{
+use imr_case::workflow::{ItemDecision, Status};
+use imr_case::{
     Action, Application, AuditEntry, Case, CaseNumber, ClockRules, IneligibleReason, NoticeMethod,
     Reviewer, SpecialtyMap,
 };
+use imr_core::Decision;
 use imr_store::queue::{QueueEntry, QueueQuery, QueueSlice, Viewer};
 use imr_store::{
     DocumentInfo, DraftSaved, ExportRecord, NewDocument, SignDraft, Store, StoreError,
@@ -304,7 +304,7 @@ async fn check_duplicates(h: Harness) {
         .await
         .unwrap();
     assert_eq!(second.status, Status::Ineligible);
-    let imr_core::case::Eligibility::Ineligible { reasons } = &second.eligibility else {
+    let imr_case::Eligibility::Ineligible { reasons } = &second.eligibility else {
         panic!("eligible duplicate")
     };
     assert_eq!(
@@ -313,7 +313,7 @@ async fn check_duplicates(h: Harness) {
             case_number: first.number.clone()
         }]
     );
-    let key = imr_core::case::eligibility::duplicate_key(&application());
+    let key = imr_case::eligibility::duplicate_key(&application());
     let open = s.open_duplicates(&key).await.unwrap();
     assert_eq!(open.len(), 1, "an ineligible case is not open");
     assert_eq!(open[0], first.number);
@@ -345,7 +345,7 @@ async fn check_concurrent_duplicates(h: Harness) {
     assert_eq!(duplicates, 15);
     for case in h.store.list_cases(false).await.unwrap() {
         if case.status == Status::Ineligible {
-            let imr_core::case::Eligibility::Ineligible { reasons } = &case.eligibility else {
+            let imr_case::Eligibility::Ineligible { reasons } = &case.eligibility else {
                 panic!("eligible")
             };
             assert_eq!(

@@ -3,7 +3,7 @@
 //! applied is refused with a message naming its file. SQLite always, PostgreSQL when
 //! IMR_TEST_PG_URL names a server (a fresh database per test).
 
-use imr_core::case::Application;
+use imr_case::Application;
 use imr_store::{StoreOptions, open, open_case};
 use jiff::civil::date;
 use sqlx::{AssertSqlSafe, Connection};

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use imr_core::case::{AuditEntry, Case, CaseNumber};
+use imr_case::{AuditEntry, Case, CaseNumber};
 use imr_store::{Store, StoreOptions};
 use jiff::civil::DateTime;
 
@@ -83,7 +83,7 @@ pub(crate) fn now(given: Option<&str>) -> anyhow::Result<DateTime> {
             anyhow::anyhow!("--now {text:?} is not a date-time (2026-01-21T09:00): {e}")
         });
     }
-    Ok(imr_core::case::clock::california(jiff::Timestamp::now()))
+    Ok(imr_case::clock::california(jiff::Timestamp::now()))
 }
 
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

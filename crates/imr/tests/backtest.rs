@@ -75,7 +75,7 @@ fn backtest_reports_on_all_letters_and_writes_the_agreement_table() {
 #[test]
 fn review_names_the_letters_a_rule_was_measured_on() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../crates/imr-core/tests/data/engine/pt-trial.json");
+        .join("../../crates/imr-rules/tests/data/engine/pt-trial.json");
     let out = imr(&["review", s(&case), "--format", "text"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);

@@ -152,7 +152,7 @@ fn search_precedents_and_stats() {
         .iter()
         .filter(|l| {
             l.items.iter().any(|(_, service, d)| {
-                *service == imr_core::request::Service::Acupuncture
+                *service == imr_reading::request::Service::Acupuncture
                     && *d == imr_core::Decision::Upheld
             })
         })

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use imr_core::letter::read_letter;
+use imr_letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 
 mod common;
@@ -183,7 +183,7 @@ fn jsonl_gives_one_line_per_letter_of_a_folder() {
 #[test]
 fn review_writes_the_proposed_letter_in_one_step() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let case = root.join("crates/imr-core/tests/data/engine/pt-trial.json");
+    let case = root.join("crates/imr-rules/tests/data/engine/pt-trial.json");
     let profile = root.join("examples/reviewers/physiatrist.toml");
     let dir = temp_dir("review-letter");
     let pdf = dir.join("letter.pdf");
@@ -218,7 +218,7 @@ fn review_writes_the_proposed_letter_in_one_step() {
 #[test]
 fn review_letter_needs_a_reviewer_profile() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let case = root.join("crates/imr-core/tests/data/engine/pt-trial.json");
+    let case = root.join("crates/imr-rules/tests/data/engine/pt-trial.json");
     let out = imr(&[
         "review",
         case.to_str().expect("utf-8 path"),

@@ -4,7 +4,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::response::Response;
-use imr_core::case::NoticeMethod;
+use imr_case::NoticeMethod;
 use maud::html;
 
 use serde::Deserialize;

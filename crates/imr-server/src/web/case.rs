@@ -6,11 +6,11 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use imr_core::case::application::DisputedService;
-use imr_core::case::{Case, Eligibility, NoticeMethod, SignProblem, Status};
-use imr_core::engine::agreement::{MEASURED_ON, RuleAgreement};
-use imr_core::engine::{CaseFindings, Criterion, CriterionState};
-use imr_core::extract::negation::Polarity;
+use imr_case::application::DisputedService;
+use imr_case::{Case, Eligibility, NoticeMethod, SignProblem, Status};
+use imr_reading::extract::negation::Polarity;
+use imr_rules::engine::agreement::{MEASURED_ON, RuleAgreement};
+use imr_rules::engine::{CaseFindings, Criterion, CriterionState};
 use imr_store::accounts::Role;
 use maud::{Markup, html};
 
@@ -28,13 +28,13 @@ use crate::state::{AppState, now};
 /// A piece of the clinical text: plain, or a fact's span.
 enum Piece<'a> {
     Plain(&'a str),
-    Fact(&'a str, &'a imr_core::extract::Fact),
+    Fact(&'a str, &'a imr_reading::extract::Fact),
 }
 
 /// The clinical text cut at the facts' spans (an overlapping or empty span is skipped: the
 /// outer one is already marked).
-fn pieces<'a>(text: &'a str, facts: &'a [imr_core::extract::Fact]) -> Vec<Piece<'a>> {
-    let mut facts: Vec<&imr_core::extract::Fact> = facts.iter().collect();
+fn pieces<'a>(text: &'a str, facts: &'a [imr_reading::extract::Fact]) -> Vec<Piece<'a>> {
+    let mut facts: Vec<&imr_reading::extract::Fact> = facts.iter().collect();
     facts.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
     let mut out = Vec::new();
     let mut at = 0;
@@ -58,7 +58,7 @@ fn pieces<'a>(text: &'a str, facts: &'a [imr_core::extract::Fact]) -> Vec<Piece<
 /// escaped.
 pub(super) fn highlighted(
     text: &str,
-    facts: &[imr_core::extract::Fact],
+    facts: &[imr_reading::extract::Fact],
     sources: &Sources,
 ) -> Markup {
     html! {
@@ -91,8 +91,8 @@ fn place(at: &cases::SpanSource) -> String {
 }
 
 /// One evidence span, marked, linked to its place in its document when it has one.
-fn evidence(e: &imr_core::engine::Evidence, sources: &Sources) -> Markup {
-    let class = if e.polarity == imr_core::engine::Polarity::Negated {
+fn evidence(e: &imr_rules::engine::Evidence, sources: &Sources) -> Markup {
+    let class = if e.polarity == imr_rules::engine::Polarity::Negated {
         "fact negated"
     } else {
         "fact"
@@ -125,7 +125,7 @@ pub(super) fn eligibility_block(case: &Case) -> Markup {
 pub(super) fn timeline(case: &Case) -> Markup {
     let at = now();
     let clock = |due: jiff::civil::DateTime| {
-        let days = imr_core::case::deadlines::calendar_days(at, due);
+        let days = imr_case::deadlines::calendar_days(at, due);
         html! {
             @if due < at { span.badge.overdue { "overdue since " (when(due)) } }
             @else { "due " (when(due)) " (" (days) " day(s) left)" }

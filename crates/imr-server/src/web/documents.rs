@@ -630,7 +630,7 @@ pub(super) async fn document_page(
     let pdf = info.media_type.starts_with("application/pdf");
     let marked = match &text {
         Some(Ok(t)) => marked_span(t, &mark).map(|span| {
-            let place = imr_core::case::proposal::Lines::of(t).place(span.0);
+            let place = imr_case::proposal::Lines::of(t).place(span.0);
             (span, place)
         }),
         _ => None,

@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use imr_core::case::{AuditEntry, Case, Status};
+use imr_case::{AuditEntry, Case, Status};
 use imr_store::SignDraft;
 use imr_store::accounts::Role;
 use jiff::civil::DateTime;

@@ -14,10 +14,8 @@ use axum::http::{StatusCode, header};
 use axum::response::Html;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use imr_core::case::application::{
-    DisputedService, Provider, Signature, Signer, UrDecision, UrOutcome,
-};
-use imr_core::case::{Application, FieldError};
+use imr_case::application::{DisputedService, Provider, Signature, Signer, UrDecision, UrOutcome};
+use imr_case::{Application, FieldError};
 use imr_core::model::Priority;
 use maud::{Markup, html};
 use serde::Deserialize;

@@ -4,7 +4,7 @@
 use axum::http::header;
 use axum::response::Html;
 use axum::response::{IntoResponse, Response};
-use imr_core::case::Status;
+use imr_case::Status;
 use imr_store::accounts::Role;
 use maud::{DOCTYPE, Markup, html};
 

@@ -4,7 +4,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use imr_core::case::SignProblem;
+use imr_case::SignProblem;
 use maud::html;
 
 use super::case::render_case;

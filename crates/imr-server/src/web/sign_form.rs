@@ -2,9 +2,9 @@
 //! them with each problem at its field, carried through the preview, kept as a draft, and read
 //! into the draft that is checked for signing.
 
-use imr_core::case::{Case, FieldError, SignProblem};
-use imr_core::engine::CaseFindings;
+use imr_case::{Case, FieldError, SignProblem};
 use imr_core::model::Decision;
+use imr_rules::engine::CaseFindings;
 use maud::{Markup, html};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
@@ -14,7 +14,7 @@ pub(super) fn draft_of(
     case: &Case,
     findings: &CaseFindings,
     form: &SignFields,
-) -> (imr_core::case::Draft, Vec<SignProblem>) {
+) -> (imr_case::Draft, Vec<SignProblem>) {
     let mut problems = Vec::new();
     let mut decisions = Vec::new();
     let none = ItemFields::default();
@@ -44,14 +44,14 @@ pub(super) fn draft_of(
                 }));
             }
         }
-        decisions.push(imr_core::case::DraftDecision {
+        decisions.push(imr_case::DraftDecision {
             request: item.request.clone(),
             decision: Decision::parse(&fields.decision),
             guideline: Some(guideline),
             rationale,
         });
     }
-    let draft = imr_core::case::Draft {
+    let draft = imr_case::Draft {
         decisions,
         clinical_summary: form.clinical_summary.clone(),
     };
@@ -101,7 +101,7 @@ pub(super) fn field_error(message: Option<&str>) -> Markup {
 /// decided).
 pub(super) fn decision_fields(
     index: usize,
-    finding: Option<&imr_core::engine::Finding>,
+    finding: Option<&imr_rules::engine::Finding>,
     form: &SignForm<'_>,
 ) -> Markup {
     let key = |k: &str| item_field_name(k, index);
@@ -263,10 +263,10 @@ impl SignFields {
         ) else {
             return Ok(None);
         };
-        if index >= imr_core::case::application::ITEMS_MAX {
+        if index >= imr_case::application::ITEMS_MAX {
             return Err(format!(
                 "sign form: field {name}: an application has at most {} items",
-                imr_core::case::application::ITEMS_MAX
+                imr_case::application::ITEMS_MAX
             ));
         }
         if self.items.len() <= index {

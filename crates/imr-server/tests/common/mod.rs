@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use imr_core::case::Application;
+use imr_case::Application;
 use imr_server::{AppState, Settings};
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -9,13 +9,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use imr_core::engine::backtest::{
+use imr_core::model::Determination;
+use imr_letter::read_letter;
+use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
+use imr_rules::engine::backtest::{
     Comparison, WHAT_THE_FIGURES_SAY, compare, per_rule, rule_table, score, table,
 };
-use imr_core::engine::{adapt, agreement, review};
-use imr_core::letter::read_letter;
-use imr_core::model::Determination;
-use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
+use imr_rules::engine::{adapt, agreement, review};
 
 use crate::cmd::review::load_guidelines;
 use crate::files::{letter_files, parallel_map};
@@ -45,8 +45,8 @@ pub struct Args {
     #[arg(long, default_value_t = 5)]
     pub precedents: usize,
     /// Write each rule's hits and agreements over all the letters given to this file (the table
-    /// the engine ships, `crates/imr-core/src/engine/agreement.csv`, measured on the dev letters:
-    /// `imr backtest $IMR_LETTERS/dev/txt --write-agreement crates/imr-core/src/engine/agreement.csv`).
+    /// the engine ships, `crates/imr-rules/src/engine/agreement.csv`, measured on the dev letters:
+    /// `imr backtest $IMR_LETTERS/dev/txt --write-agreement crates/imr-rules/src/engine/agreement.csv`).
     #[arg(long)]
     pub write_agreement: Option<PathBuf>,
 }

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use imr_app::{Analysis, App, AppError, Upload};
-use imr_core::case::workflow::ItemDecision;
-use imr_core::case::{Application, Eligibility, NoticeMethod, SpecialtyMap, history};
+use imr_case::workflow::ItemDecision;
+use imr_case::{Application, Eligibility, NoticeMethod, SpecialtyMap, clock, history};
 use imr_store::Versioned;
 use sha2::{Digest, Sha256};
 
@@ -153,7 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 imro_short_name,
             } => {
                 let mut app = app;
-                app.organization = imr_core::letter::write::Organization {
+                app.organization = imr_letter::write::Organization {
                     name: imro_name,
                     short_name: imro_short_name,
                 };
@@ -209,7 +209,7 @@ async fn show(ctx: &Context_, case: &str, json: bool) -> anyhow::Result<ExitCode
             println!(
                 "  {:>5}  {}  {:<16} {:>10} bytes  sha256 {}",
                 d.id,
-                history::when(d.received_at),
+                clock::when(d.received_at),
                 d.kind,
                 d.size,
                 d.sha256
@@ -325,7 +325,7 @@ async fn records(
             match case.determination_due {
                 Some(due) => println!(
                     "{number}: records complete; determination due {}",
-                    history::when(due)
+                    clock::when(due)
                 ),
                 None => println!("{number}: records complete (the clock starts at assignment)"),
             }
@@ -390,7 +390,7 @@ async fn assign(
             "{}: assigned to {}; records due {}",
             case.number,
             a.reviewer_id,
-            history::when(a.records_due)
+            clock::when(a.records_due)
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -401,7 +401,7 @@ async fn assign(
 async fn analysis(
     ctx: &Context_,
     app: &App,
-    read: &Versioned<imr_core::case::Case>,
+    read: &Versioned<imr_case::Case>,
 ) -> anyhow::Result<Arc<Analysis>> {
     let analysis = app.analysis(&read.value, read.version, ctx.now).await?;
     for u in &analysis.unreadable {
@@ -414,10 +414,7 @@ async fn analysis(
 }
 
 /// A case read with its version, or why not.
-async fn load_versioned(
-    ctx: &Context_,
-    case: &str,
-) -> anyhow::Result<Versioned<imr_core::case::Case>> {
+async fn load_versioned(ctx: &Context_, case: &str) -> anyhow::Result<Versioned<imr_case::Case>> {
     let number = parse_case(case)?;
     match ctx.store.load_case(&number).await? {
         Some(read) => Ok(read),
@@ -449,7 +446,7 @@ async fn review(
             );
             for f in &findings.items {
                 let outcome = match (f.status, f.decision) {
-                    (imr_core::engine::Status::Decided, Some(d)) => d.as_str(),
+                    (imr_rules::engine::Status::Decided, Some(d)) => d.as_str(),
                     _ => "needs physician review",
                 };
                 println!("\n{}: {outcome}", f.request);
@@ -466,7 +463,7 @@ async fn review(
     let decided = findings
         .items
         .iter()
-        .filter(|f| f.status == imr_core::engine::Status::Decided)
+        .filter(|f| f.status == imr_rules::engine::Status::Decided)
         .count();
     ctx.audit(
         &case.number,
@@ -519,10 +516,10 @@ async fn sign(
         bail!("no reviewer {reviewer:?} (see `imr reviewer list`)");
     }
     let read = load_versioned(ctx, case).await?;
-    let draft = imr_core::case::Draft {
+    let draft = imr_case::Draft {
         decisions: decisions
             .iter()
-            .map(|d| imr_core::case::DraftDecision {
+            .map(|d| imr_case::DraftDecision {
                 request: d.request.clone(),
                 decision: Some(d.decision),
                 guideline: d.guideline.clone(),

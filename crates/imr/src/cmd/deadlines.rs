@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use imr_core::case::deadlines::{DueKind, due_items};
+use imr_case::deadlines::{DueKind, due_items};
 
 use crate::store_args::{Context_, StoreArgs, runtime};
 
@@ -41,7 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     DueKind::Records => "records",
                     DueKind::Determination => "determination",
                 },
-                imr_core::case::history::when(item.due),
+                imr_case::clock::when(item.due),
                 item.priority.as_str(),
                 if item.overdue { "  OVERDUE" } else { "" }
             );

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use imr_core::case_file::CaseFile;
-use imr_core::extract::{self, Fact};
-use imr_core::letter::read_letter;
-use imr_core::request::{Request, read_item, read_parts};
 use imr_core::{Diagnostic, Severity};
+use imr_letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
+use imr_reading::case_file::CaseFile;
+use imr_reading::extract::{self, Fact};
+use imr_reading::request::{Request, read_item, read_parts};
 use serde::Serialize;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -84,9 +84,9 @@ fn read(path: &Path, max_bytes: u64) -> anyhow::Result<Report> {
         .with_context(|| format!("{}: cannot read", path.display()))?;
     if extension == "json" || extension == "toml" {
         let format = if extension == "json" {
-            imr_core::case_file::Format::Json
+            imr_reading::case_file::Format::Json
         } else {
-            imr_core::case_file::Format::Toml
+            imr_reading::case_file::Format::Toml
         };
         let case = CaseFile::parse(&text, format)
             .with_context(|| format!("{}: not a valid case file", path.display()))?;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use imr_core::guidelines::check;
+use imr_rules::guidelines::check;
 
 /// The guideline rules.
 #[derive(clap::Args)]

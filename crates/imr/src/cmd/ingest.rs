@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use imr_core::Determination;
-use imr_core::letter::read_letter;
 use imr_corpus::letter_id;
+use imr_letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, document_text};
 use imr_store::published::{NewPublished, PublishedStore, Stored};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

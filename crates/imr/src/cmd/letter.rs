@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use imr_case::proposal;
 use imr_core::Determination;
-use imr_core::case::proposal;
-use imr_core::case_file::{self, CaseFile};
-use imr_core::engine::Date;
-use imr_core::letter::html::render_html;
-use imr_core::letter::write::{
+use imr_letter::html::render_html;
+use imr_letter::write::{
     LetterOptions, Organization, ReviewerProfile, letter_document, render_text,
 };
+use imr_reading::case_file::{self, CaseFile};
+use imr_rules::engine::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use imr_core::letter::read_letter;
 use imr_core::{Determination, Severity};
+use imr_letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 
 use crate::files::{letter_files, parallel_map};

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use imr_core::Determination;
-use imr_core::letter::read_letter;
+use imr_letter::read_letter;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 
 use crate::archive::{ArchiveArgs, open_for_search};

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use imr_case::Application;
 use imr_core::Determination;
-use imr_core::case::Application;
-use imr_core::redact::{Kind, KnownParties, redact_determination, redact_text};
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
+use imr_redact::{Kind, KnownParties, redact_determination, redact_text};
 use serde::Serialize;
 
 use super::letter::write_atomically;

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use imr_core::case::proposal;
-use imr_core::case_file::CaseFile;
-use imr_core::engine::Date;
-use imr_core::engine::agreement::MEASURED_ON;
-use imr_core::engine::{CaseFindings, CriterionState, Status};
-use imr_core::guidelines::{Guidelines, load_files};
+use imr_case::proposal;
+use imr_reading::case_file::CaseFile;
+use imr_rules::engine::Date;
+use imr_rules::engine::agreement::MEASURED_ON;
+use imr_rules::engine::{CaseFindings, CriterionState, Status};
+use imr_rules::guidelines::{Guidelines, load_files};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -153,9 +153,9 @@ fn write_proposed_letter(
     determination.reviewer = profile
         .credentials()
         .with_context(|| profile_path.display().to_string())?;
-    let options = imr_core::letter::write::LetterOptions {
+    let options = imr_letter::write::LetterOptions {
         practice: Some(profile.practice()),
-        ..imr_core::letter::write::LetterOptions::default()
+        ..imr_letter::write::LetterOptions::default()
     };
     let bytes = super::letter::write_letter(&determination, &options, format)?;
     match &args.output {

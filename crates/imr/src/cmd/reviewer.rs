@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use imr_core::case::{AuditEntry, Reviewer};
+use imr_case::{AuditEntry, Reviewer};
 
 use crate::store_args::{Context_, StoreArgs, read_small_file, runtime};
 

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use imr_core::Decision;
-use imr_core::request::{BodyRegion, Service};
 use imr_corpus::{Filters, SearchQuery, Snippet};
+use imr_reading::request::{BodyRegion, Service};
 use jiff::civil::Date;
 
 use crate::archive::{ArchiveArgs, open_for_search};

@@ -1,0 +1,1166 @@
+//! The extraction pass: runs each fact reader over the text, sets polarity, and ties facts to
+//! their body region, treatment and count.
+//!
+//! Every dictionary and pattern is compiled once; one pass of each over the text, then work per
+//! fact that looks only at its own sentence, so the time grows linearly with the text.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+use super::anatomy::{self, RegionMention};
+use super::lexicon::{ENTRIES, Entry};
+use super::negation::{self, Polarity};
+use super::numbers::number_word;
+use super::results::{self, Study, TestResult};
+use super::sections::{Section, SectionKind, section_at};
+use super::sentences::{sentence_of, sentences};
+use super::{
+    Diagnosis, Extraction, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex,
+    UrVerdict, WorkStatus,
+};
+use crate::request::Service;
+use crate::request::{Drug, Duration, TimeUnit};
+use imr_core::model::Diagnostic;
+
+pub(crate) use crate::vocab::is_word_boundary;
+
+static LEXICON: LazyLock<AhoCorasick> =
+    LazyLock::new(|| crate::vocab::phrase_matcher(ENTRIES.iter().map(|e| e.phrase)));
+/// Each lexicon entry's value, typed; `None` for an entry naming a value its kind does not have
+/// (a test keeps there being none: such an entry reads nothing).
+static ENTRY_VALUES: LazyLock<Vec<Option<FactValue>>> = LazyLock::new(|| {
+    ENTRIES
+        .iter()
+        .map(|e| FactValue::parse(e.kind, e.value))
+        .collect()
+});
+
+/// Short abbreviations that are facts only when written in capitals ("PT", not "pt").
+const CAPITALS_ONLY: &[&str] = &[
+    "pt", "tens", "ct", "uds", "hep", "esi", "ttd", "rom", "slr", "ddd", "hnp", "crps", "mva",
+    "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis", "rtw", "aj", "kj", "silt",
+];
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("static regex")
+}
+
+static AGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?-u:(\d{1,3}))[- ]?(?:years?|yrs?)[- ]old\b|\baged?\s*:?\s*(?-u:(\d{1,3}))\b|\b(?-u:(\d{1,3}))\s*(?:y/o|yo)\b",
+    )
+});
+static SEX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(male|female|man|woman|gentleman|lady)\b"));
+const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b(?-u:(\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}))\b|\b({MONTHS})\.?\s+(?-u:(\d{{1,2}})),?\s+(?-u:(\d{{4}}))\b"
+    ))
+});
+static INJURY_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:date of injury|doi|injur(?:y|ies|ed)|occupational claim|industrial claim|claim)\b",
+    )
+});
+static PAIN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?-u:(\d{1,2}(?:\.\d)?))(?:\s*(?:-|to)\s*(?-u:(\d{1,2}(?:\.\d)?)))?\s*(?:/|out\s+of|of)\s*10\b",
+    )
+});
+static STRENGTH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:\([a-z ]+\)\s*)?(?-u:(\d+(?:\.\d+)?))(?:\s*[/-]\s*(?-u:(\d+(?:\.\d+)?)))?\s*(mg|mcg|%)",
+    )
+});
+static COUNT: LazyLock<Regex> = LazyLock::new(|| re(r"^[^.;#]{0,30}?#\s*(?-u:(\d{1,4}))"));
+static FOR_DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bfor\s+(?:the\s+(?:past|last)\s+)?(?:about\s+|approximately\s+|over\s+)?(\w+)\s+(day|week|month|year)s?\b",
+    )
+});
+const COUNT_WORD: &str = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|eighteen|twenty|twenty-four|thirty)(?:\s*\(\d{1,3}\))?";
+static COUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{COUNT_WORD}\s+(?:[a-z]+\s+)?(?:visits?|sessions?|treatments?)\s+(?:of\s+)?(?:[a-z]+\s+)?$|\b{COUNT_WORD}\s+$"
+    ))
+});
+/// "3x3 physical therapy", "physical therapy 2x4": times a week, for weeks.
+static TIMES_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?-u:(\d))\s*x\s*(?-u:(\d{1,2}))\s+(?:[a-z]+\s+)?$"));
+static TIMES_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*(?-u:(\d))\s*x\s*(?-u:(\d{1,2}))\b"));
+/// "acupuncture therapy sessions lumbar spine #6".
+static HASH_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^[^.;,#]{0,32}#\s*(?-u:(\d{1,3}))\b"));
+static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*(?:x|times|for|,|:|\(|-)?\s*(?:a\s+total\s+of\s+)?{COUNT_WORD}\s*(?:visits?|sessions?|treatments?)\b|^\s*(?:x|times)\s*(\d{{1,3}})\b|^\s*(?:\([^)]{{1,12}}\)\s*)?(visits?|sessions?|treatments?)\b"
+    ))
+});
+/// Pain that travels into a limb, however it is said ("pain down the left leg", "burning from
+/// the buttock into the heel", "leg pain", "sciatica"): radiating pain.
+static RADIATING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:pain|burning|aching|ache|symptoms)\b[^.;]{0,40}?\b(?:down|into|to|toward|towards|extend(?:s|ing|ed)?\s+(?:to|into|down)|travel(?:s|ing|ed|ling)?\s+(?:down|into|to)|shoot(?:s|ing)?\s+(?:down|into|to)|radiat\w*\s+(?:down|into|to))\s+(?:[a-z]+\s+){0,4}?(?:legs?|arms?|foot|feet|calf|calves|thighs?|buttocks?|heels?|toes?|big toe|hands?|fingers?|forearms?|ankles?|extremit(?:y|ies))\b|\b(?:leg|arm|thigh|calf|sciatic|radicular)\s+pain\b|\bsciatica\b",
+    )
+});
+static UR_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:utilization\s+review|UR|non-?certif\w*|claims administrator|determination|(?:was|were)\s+(?:denied|modified|approved|certified)|not\s+medically\s+necessary)\b",
+    )
+});
+static UR_DECISION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(non-?certifi\w*|not\s+certified|not\s+medically\s+necessary|denied|denial|modified|certified|approved|authorized)\b",
+    )
+});
+static MECHANISM_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:injur\w*|accident|mechanism|while|occurred|claim|status post being)\b")
+});
+
+/// A fact as read, and how its polarity is to be set.
+type Read = (Fact, Assert);
+
+/// How a fact's polarity is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Assert {
+    /// By the triggers around it.
+    Scope,
+    /// Already set (by its phrase, or it has none).
+    Fixed,
+    /// By the triggers before it only: a qualifier after the phrase ("EHL 4/5", "reflexes
+    /// absent") already said it is a finding.
+    Before,
+}
+
+/// Words just before "return to ..." that put the return ahead.
+static RETURN_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:is|are|was)\s+to\s*$|\b(?:will|shall|plans?\s+to|planning\s+to|expected\s+to|anticipated\s+to|hopes\s+to|to)\s*$")
+        .expect("a valid pattern")
+});
+
+/// Where "return" stands in the few words that lead to a work status ending at `end` ("return to
+/// her usual occupation without restrictions").
+fn return_before(text: &str, from: usize, end: usize) -> Option<usize> {
+    let start = anatomy::floor_char(text, end.saturating_sub(70).max(from));
+    let lead = text[start..end].to_ascii_lowercase();
+    lead.rfind("return ").map(|i| start + i)
+}
+
+/// Kinds for which "history of" / "prior" mean something (a past treatment or condition);
+/// for the others the fact is simply affirmed.
+fn can_be_historical(kind: FactKind) -> bool {
+    matches!(
+        kind,
+        FactKind::Diagnosis
+            | FactKind::Treatment
+            | FactKind::Surgery
+            | FactKind::Medication
+            | FactKind::Imaging
+            | FactKind::UrineDrugScreen
+            | FactKind::WorkStatus
+            | FactKind::HomeExerciseProgram
+    )
+}
+
+/// Kinds that take the nearest body region of their sentence.
+fn takes_region(kind: FactKind) -> bool {
+    matches!(
+        kind,
+        FactKind::Diagnosis
+            | FactKind::Imaging
+            | FactKind::Surgery
+            | FactKind::NeurologicFinding
+            | FactKind::PhysicalFinding
+            | FactKind::Treatment
+    )
+}
+
+/// How far a quoted clause reaches on either side of its fact.
+const CLAUSE_REACH: usize = 160;
+
+/// The clause around `start..end`: its sentence cut at ';' and at the turns "but", "however",
+/// at most [`CLAUSE_REACH`] bytes on either side, on word boundaries.
+fn clause_of(text: &str, sentence: (usize, usize), start: usize, end: usize) -> (usize, usize) {
+    let lower = |i: usize| anatomy::floor_char(text, i);
+    let mut from = lower(start.saturating_sub(CLAUSE_REACH).max(sentence.0));
+    let mut to = (end + CLAUSE_REACH).min(sentence.1.max(end));
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let marks = ["; ", " but ", " however", " although ", " whereas "];
+    if let Some(i) = marks
+        .iter()
+        .filter_map(|m| text[from..start].rfind(m).map(|i| from + i + m.len()))
+        .max()
+    {
+        from = i;
+    } else if from > sentence.0 {
+        // Start at a word.
+        from = text[from..start].find(' ').map_or(from, |i| from + i + 1);
+    }
+    if let Some(i) = marks
+        .iter()
+        .filter_map(|m| text[end..to].find(m).map(|i| end + i))
+        .min()
+    {
+        to = i;
+    } else if to < sentence.1 {
+        to = text[end..to].rfind(' ').map_or(to, |i| end + i);
+    }
+    let slice = &text[from..to];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    (from + lead, (to - trail).max(from + lead))
+}
+
+/// Kinds that name care given or to be given, which a plan orders rather than reports.
+fn is_care(kind: FactKind) -> bool {
+    matches!(
+        kind,
+        FactKind::Treatment
+            | FactKind::Imaging
+            | FactKind::Surgery
+            | FactKind::PlannedSurgery
+            | FactKind::Medication
+            | FactKind::UrineDrugScreen
+    )
+}
+
+/// "Continue Norco", "refill gabapentin": care already given goes on.
+fn continued(text: &str, sentence: (usize, usize), at: usize) -> bool {
+    let before = text
+        .get(sentence.0..at)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    [
+        "continue",
+        "refill",
+        "renew",
+        "resume",
+        "remain on",
+        "maintain",
+    ]
+    .iter()
+    .any(|w| before.contains(w))
+}
+
+/// The sentences that report the utilization review: by their words, or by standing under a
+/// UR heading.
+pub(super) fn ur_sentences(
+    text: &str,
+    spans: &[(usize, usize)],
+    sections: &[Section],
+) -> Vec<(usize, usize)> {
+    spans
+        .iter()
+        .copied()
+        .filter(|&(a, b)| {
+            reports_ur_reasoning(&text[a..b])
+                || section_at(sections, a) == Some(SectionKind::UrNotice)
+                || section_at(sections, text[a..b].len() / 2 + a) == Some(SectionKind::UrNotice)
+        })
+        .collect()
+}
+
+/// Fewer letters than this share of the text: not prose.
+const MIN_LETTER_SHARE: f64 = 0.5;
+
+pub(super) fn extract(text: &str) -> Extraction {
+    let reading = read(text);
+    Extraction {
+        facts: reading.facts,
+        diagnostics: reading.diagnostics,
+    }
+}
+
+/// Everything one pass over a text finds: its sentences, sections, the UR notice's sentences
+/// and the facts.
+pub(super) struct Reading {
+    pub sentences: Vec<(usize, usize)>,
+    pub sections: Vec<Section>,
+    pub ur_sentences: Vec<(usize, usize)>,
+    pub facts: Vec<Fact>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub(super) fn read(text: &str) -> Reading {
+    let mut diagnostics = Vec::new();
+    if text.trim().is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            "text",
+            "the text is empty: no facts to read",
+        ));
+        return Reading {
+            sentences: Vec::new(),
+            sections: Vec::new(),
+            ur_sentences: Vec::new(),
+            facts: Vec::new(),
+            diagnostics,
+        };
+    }
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    if (letters as f64) < MIN_LETTER_SHARE * chars as f64 {
+        diagnostics.push(Diagnostic::warning(
+            "text",
+            format!(
+                "the text does not look like prose ({}% letters): facts may be missing",
+                letters * 100 / chars
+            ),
+        ));
+    }
+    let spans = sentences(text);
+    let sections = super::sections::sections(text);
+    let ur_sentences = ur_sentences(text, &spans, &sections);
+    let triggers = negation::triggers(text);
+    let regions = anatomy::regions(text);
+    let mut facts: Vec<Read> = Vec::new();
+
+    dictionary_facts(text, &spans, &mut facts);
+    demographics(text, &mut facts);
+    pain_scores(text, &mut facts);
+    morphine_equivalents(text, &mut facts);
+    for m in RADIATING.find_iter(text) {
+        // A long phrase spans its first word ("pain" of "pain and numbness down the arm"), so
+        // that the findings inside it stay findings of their own; "leg pain" spans itself.
+        let end = match m.as_str().find(char::is_whitespace) {
+            Some(first) if m.len() > 20 => m.start() + first,
+            _ => m.end(),
+        };
+        let fact = Fact::new(
+            FactValue::NeurologicFinding(NeurologicFinding::RadiatingPain),
+            text,
+            m.start(),
+            end,
+        );
+        facts.push((fact, Assert::Scope));
+    }
+    medications(text, &spans, &mut facts);
+    ur_decisions(text, &spans, &mut facts);
+    for f in super::function::measures(text, &spans) {
+        facts.push((f, Assert::Fixed));
+    }
+    // Said as an event ("has not reduced his medications"): the sentence's triggers read it.
+    for f in super::function::lessened(text, &spans) {
+        facts.push((f, Assert::Scope));
+    }
+    for f in super::response::responses(text) {
+        facts.push((f, Assert::Scope));
+    }
+    for m in &regions {
+        let mut f = Fact::new(FactValue::BodyRegion(m.region), text, m.start, m.end);
+        f.laterality = m.laterality;
+        f.body_region = Some(m.region);
+        facts.push((f, Assert::Scope));
+    }
+
+    let mut out = Vec::with_capacity(facts.len());
+    for (mut fact, assert) in facts {
+        let sentence = sentence_of(&spans, fact.start).map_or((0, text.len()), |i| spans[i]);
+        if assert != Assert::Fixed {
+            let (mut p, past_care) = if assert == Assert::Before {
+                negation::polarity_before(text, &triggers, sentence, fact.start, fact.end)
+            } else {
+                negation::polarity(text, &triggers, sentence, fact.start, fact.end)
+            };
+            let care = !matches!(fact.kind, FactKind::Diagnosis | FactKind::WorkStatus);
+            if p == Polarity::Historical && (!can_be_historical(fact.kind) || (past_care && !care))
+            {
+                p = Polarity::Affirmed;
+            }
+            fact.polarity = p;
+        }
+        // Care named under "Plan:" is ordered, not given, unless it is continued.
+        if fact.polarity == Polarity::Affirmed
+            && is_care(fact.kind)
+            && section_at(&sections, fact.start) == Some(SectionKind::Plan)
+            && !continued(text, sentence, fact.start)
+        {
+            fact.polarity = Polarity::Planned;
+        }
+        // A return to work ahead ("may return to regular duty", "is to return", "Plan: return
+        // to modified work") is a plan, not the work status now.
+        if fact.kind == FactKind::WorkStatus
+            && let Some(at) = return_before(text, sentence.0, fact.end)
+            && (fact.polarity == Polarity::Uncertain
+                || (fact.polarity == Polarity::Affirmed
+                    && (section_at(&sections, fact.start) == Some(SectionKind::Plan)
+                        || RETURN_AHEAD.is_match(&text[sentence.0..at]))))
+        {
+            fact.polarity = Polarity::Planned;
+        }
+        // Who holds a plan: the patient's own stance on an operation not yet done.
+        if matches!(fact.kind, FactKind::Surgery | FactKind::PlannedSurgery)
+            && fact.polarity != Polarity::Historical
+            && let Some(would) = super::function::stance(text, sentence, fact.start, fact.end)
+        {
+            let mut stance = super::function::stance_fact(&fact, would);
+            stance.ur_reasoning = ur_sentences.contains(&sentence);
+            out.push(stance);
+            // "Would not consider surgery": the refusal settles what "consider" left open; an
+            // operation the patient wants is not yet done.
+            if !would {
+                fact.polarity = Polarity::Negated;
+            } else if fact.polarity == Polarity::Affirmed {
+                fact.polarity = Polarity::Planned;
+            }
+        }
+        if let FactValue::Surgery(procedure) = fact.value
+            && matches!(fact.polarity, Polarity::Uncertain | Polarity::Planned)
+        {
+            fact.set_value(FactValue::PlannedSurgery(procedure));
+        }
+        // Candidacy ("surgical candidate") is a plan unless negated ("not a surgical candidate").
+        if fact.kind == FactKind::PlannedSurgery && fact.polarity == Polarity::Affirmed {
+            fact.polarity = Polarity::Planned;
+        }
+        fact.ur_reasoning = ur_sentences.contains(&sentence);
+        fact.clause = Some(clause_of(text, sentence, fact.start, fact.end));
+        // Relief that lasted only a short while was not sustained.
+        if fact.value == FactValue::Response(Response::Improvement)
+            && fact.polarity == Polarity::Affirmed
+            && let Some((a, b)) = fact.clause
+            && super::response::short_lived(&text[a..b])
+        {
+            fact.value = FactValue::Response(Response::TemporaryImprovement);
+        }
+        if (takes_region(fact.kind) || fact.kind == FactKind::PlannedSurgery)
+            && let Some(m) = nearest_region(&regions, sentence, fact.start, fact.end)
+        {
+            fact.body_region = Some(m.region);
+            fact.laterality = m.laterality;
+        }
+        if fact.kind == FactKind::UrineDrugScreen {
+            fact.date = date_after(text, sentence, fact.end);
+        }
+        if fact.kind == FactKind::Treatment {
+            fact.number = treatment_count(text, sentence, fact.start, fact.end).map(f64::from);
+        }
+        if fact.kind == FactKind::Surgery {
+            fact.date = date_after(text, sentence, fact.end);
+            if matches!(fact.polarity, Polarity::Historical | Polarity::Affirmed) {
+                // A surgery done makes the worker a post-surgical case (its own guideline class).
+                let mut post = fact.clone();
+                post.set_value(FactValue::Diagnosis(Diagnosis::PostSurgical));
+                post.about = Some(fact.value.to_string());
+                post.polarity = Polarity::Affirmed;
+                out.push(post);
+            }
+        }
+        out.push(fact);
+    }
+    authorizations(text, &spans, &mut out);
+    out.sort_by_key(|f| (f.start, f.end));
+    drop_repeated_abbreviations(text, &mut out);
+    attach_results(text, &triggers, &spans, &mut out);
+    link_responses(text, &mut out, &spans);
+    Reading {
+        sentences: spans,
+        sections,
+        ur_sentences,
+        facts: out,
+        diagnostics,
+    }
+}
+
+fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
+    let bytes = text.as_bytes();
+    for m in LEXICON.find_iter(text) {
+        if !is_word_boundary(bytes, m.start(), m.end()) {
+            continue;
+        }
+        let entry: &Entry = &ENTRIES[m.pattern().as_usize()];
+        let Some(value) = &ENTRY_VALUES[m.pattern().as_usize()] else {
+            continue;
+        };
+        let written = &text[m.start()..m.end()];
+        // "PT" is therapy, "Pt has not had ..." the patient: every letter a capital (a plural's
+        // "s" aside: "MRIs").
+        if CAPITALS_ONLY.contains(&entry.phrase)
+            && !written
+                .strip_suffix('s')
+                .unwrap_or(written)
+                .bytes()
+                .all(|b| !b.is_ascii_lowercase())
+        {
+            continue;
+        }
+        // "Showers without help", "needs help with dressing": assistance, not a response.
+        if entry.phrase == "help" && is_assistance(text, m.start(), m.end()) {
+            continue;
+        }
+        let sentence = sentence_of(spans, m.start()).map_or((0, text.len()), |i| spans[i]);
+        // Common words ("fell", "lifting") name a mechanism only where the injury is told.
+        let plain_word = !entry.phrase.contains(' ') && !CAPITALS_ONLY.contains(&entry.phrase);
+        if entry.kind == FactKind::Mechanism
+            && plain_word
+            && !["punched", "assaulted"].contains(&entry.phrase)
+            && !MECHANISM_CUE.is_match(&text[sentence.0..sentence.1])
+        {
+            continue;
+        }
+        let mut fact = Fact::new(value.clone(), text, m.start(), m.end());
+        let mut assert = Assert::Scope;
+        if let Some(p) = entry.polarity {
+            fact.polarity = p;
+            assert = Assert::Fixed;
+        }
+        if let Some(q) = entry.qualifier {
+            match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
+                Some(true) => assert = Assert::Before,
+                Some(false) => {
+                    fact.polarity = Polarity::Negated;
+                    assert = Assert::Fixed;
+                }
+                None => continue,
+            }
+        }
+        let is_return_to_work = entry.kind == FactKind::Response
+            && (entry.phrase.ends_with("to work") || entry.phrase == "rtw");
+        // A return to duty, or restrictions lifted, is a change: fewer work restrictions.
+        // "Work restrictions" or "with restrictions" is a state, not a change.
+        let eased = ["fewer", "decreased", "reduction in", "reduced"]
+            .iter()
+            .any(|w| entry.phrase.starts_with(w))
+            || ["lifted", "reduced"]
+                .iter()
+                .any(|w| entry.phrase.ends_with(w));
+        let returned = ["return", "rtw", "back to", "released to", "went back"]
+            .iter()
+            .any(|w| entry.phrase.starts_with(w));
+        if entry.kind == FactKind::WorkStatus && (eased || returned) {
+            fact.direction = Some(super::Direction::Improved);
+        }
+        facts.push((fact, assert));
+        if is_return_to_work {
+            let work = Fact::new(
+                FactValue::WorkStatus(WorkStatus::Working),
+                text,
+                m.start(),
+                m.end(),
+            );
+            facts.push((work, Assert::Scope));
+        }
+    }
+}
+
+/// Looks for a qualifier word near the phrase, in its sentence: `Some(true)` affirmed,
+/// `Some(false)` denied, `None` when neither is said (then the phrase is no finding).
+fn qualify(
+    text: &str,
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+    affirm: &[&str],
+    deny: &[&str],
+) -> Option<bool> {
+    let from = anatomy::floor_char(text, start.saturating_sub(40).max(sentence.0));
+    let mut to = (end + 50).min(sentence.1);
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let window = text[from..to].to_ascii_lowercase();
+    let phrase_at = start - from;
+    let found = |words: &[&str]| -> Option<usize> {
+        words
+            .iter()
+            .filter_map(|w| {
+                window.match_indices(w).map(|(i, _)| i).find(|&i| {
+                    let b = window.as_bytes();
+                    let end = i + w.len();
+                    let word_start = i == 0
+                        || !b[i - 1].is_ascii_alphanumeric()
+                        || !w.as_bytes()[0].is_ascii_alphanumeric();
+                    let word_end = end >= b.len()
+                        || !b[end].is_ascii_alphanumeric()
+                        || !w.as_bytes()[w.len() - 1].is_ascii_alphanumeric();
+                    word_start && word_end
+                })
+            })
+            .map(|i| i.abs_diff(phrase_at))
+            .min()
+    };
+    match (found(affirm), found(deny)) {
+        (Some(a), Some(d)) => Some(a <= d),
+        (Some(_), None) => Some(true),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    }
+}
+
+fn demographics(text: &str, facts: &mut Vec<Read>) {
+    if let Some(c) = AGE.captures(text) {
+        let m = c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
+        let years = (1..=3)
+            .find_map(|i| c.get(i))
+            .and_then(|g| g.as_str().parse::<u32>().ok());
+        if let Some(years) = years.filter(|y| (14..=110).contains(y)) {
+            let mut f = Fact::new(FactValue::Age(years), text, m.0, m.1);
+            f.number = Some(f64::from(years));
+            facts.push((f, Assert::Fixed));
+        }
+    }
+    if let Some(m) = SEX.find(text) {
+        let value = match m.as_str().to_ascii_lowercase().as_str() {
+            "male" | "man" | "gentleman" => Sex::Male,
+            _ => Sex::Female,
+        };
+        facts.push((
+            Fact::new(FactValue::Sex(value), text, m.start(), m.end()),
+            Assert::Fixed,
+        ));
+    }
+    // The date of injury: the first date within a short reach after an injury cue.
+    for cue in INJURY_CUE.find_iter(text) {
+        let mut to = (cue.end() + 90).min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let reach = &text[cue.end()..to];
+        let reach = reach.split(['.', ';']).next().unwrap_or(reach);
+        if let Some(c) = DATE.captures(reach)
+            && let Some(date) = date_of(&c)
+            && let Some(m) = c.get(0)
+        {
+            let (a, b) = (cue.end() + m.start(), cue.end() + m.end());
+            let mut f = Fact::new(FactValue::DateOfInjury(date), text, a, b);
+            f.date = Some(date);
+            facts.push((f, Assert::Fixed));
+            break;
+        }
+    }
+}
+
+/// A date within a few words after `end` in the sentence ("arthroscopy on 01/05/2016").
+fn date_after(text: &str, sentence: (usize, usize), end: usize) -> Option<jiff::civil::Date> {
+    let mut to = (end + 40).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let c = DATE.captures(text.get(end..to)?)?;
+    date_of(&c)
+}
+
+fn date_of(c: &regex::Captures<'_>) -> Option<jiff::civil::Date> {
+    if let Some(us) = c.get(1) {
+        return imr_core::text::parse_us_date(us.as_str(), None);
+    }
+    let month_name = c.get(2)?.as_str().to_ascii_lowercase();
+    let month = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| month_name.starts_with(m))? as i8
+        + 1;
+    let day: i8 = c.get(3)?.as_str().parse().ok()?;
+    let year: i16 = c.get(4)?.as_str().parse().ok()?;
+    jiff::civil::Date::new(year, month, day).ok()
+}
+
+/// "About 90 mg morphine equivalent a day", "MED 120 mg/day", "a morphine equivalent dose of
+/// 60": the daily opioid dose as the record states it.
+fn morphine_equivalents(text: &str, facts: &mut Vec<Read>) {
+    static MED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(\d{1,4}(?:\.\d+)?)\s*(?:mg\s*)?(?:/\s*(?:day|d)\s*)?(?:of\s+)?(?:oral\s+)?(?:morphine[- ]equivalents?(?:\s+(?:daily\s+)?dose)?|morphine[- ]milligram[- ]equivalents?|(?-i:MEDD?|MME))\b|\b(?:(?-i:MEDD?|MME)|morphine[- ](?:milligram[- ])?equivalents?(?:\s+(?:daily\s+)?dose)?)\s*(?:of|is|was|=|:|at)?\s*(?:about|approximately|approx\.?|~)?\s*(\d{1,4}(?:\.\d+)?)",
+        )
+        .expect("a valid pattern")
+    });
+    for c in MED.captures_iter(text) {
+        let (Some(m), Some(number)) = (c.get(0), c.get(1).or_else(|| c.get(2))) else {
+            continue;
+        };
+        let Some(value) = FactValue::parse(FactKind::MorphineEquivalentDose, number.as_str())
+        else {
+            continue;
+        };
+        let mut f = Fact::new(value, text, m.start(), m.end());
+        f.number = number.as_str().parse().ok();
+        facts.push((f, Assert::Scope));
+    }
+}
+
+fn pain_scores(text: &str, facts: &mut Vec<Read>) {
+    let bytes = text.as_bytes();
+    for c in PAIN.captures_iter(text) {
+        let Some(m) = c.get(0) else { continue };
+        // "3/10/2016" is a date, "5/10-" a ratio in a list: not scores.
+        if matches!(bytes.get(m.end()), Some(b'/' | b'-'))
+            || (m.start() > 0 && bytes[m.start() - 1] == b'/')
+        {
+            continue;
+        }
+        let low: Option<f64> = c.get(1).and_then(|v| v.as_str().parse().ok());
+        let high: Option<f64> = c.get(2).and_then(|v| v.as_str().parse().ok());
+        let Some(low) = low else { continue };
+        let top = high.unwrap_or(low);
+        if top > 10.0 || low > 10.0 {
+            continue;
+        }
+        let value = FactValue::PainScore { low, high: top };
+        let mut f = Fact::new(value, text, m.start(), m.end());
+        f.number = Some(top);
+        facts.push((f, Assert::Scope));
+    }
+}
+
+fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
+    for m in super::drugs::mentions_in_record(text) {
+        let sentence = sentence_of(spans, m.start).map_or((0, text.len()), |i| spans[i]);
+        let rest = &text[m.end..sentence.1.max(m.end)];
+        let mut end = m.end;
+        let mut drug = Drug {
+            name: m.name().to_string(),
+            generic: Some(m.generic().to_string()),
+            ..Drug::default()
+        };
+        if let Some(c) = STRENGTH.captures(rest) {
+            let unit = c.get(3).map_or("", |u| u.as_str()).to_ascii_lowercase();
+            let a = c.get(1).map_or("", |v| v.as_str());
+            let value = match c.get(2) {
+                Some(b) => format!("{a}/{}", b.as_str()),
+                None => a.to_string(),
+            };
+            drug.strength = Some(if unit == "%" {
+                format!("{value}%")
+            } else {
+                format!("{value} {unit}")
+            });
+            drug.strength_mg = match unit.as_str() {
+                "mg" => a.parse().ok(),
+                "mcg" => a.parse::<f64>().ok().map(|v| v / 1000.0),
+                _ => None,
+            };
+            end = m.end + c.get(0).map_or(0, |g| g.end());
+        }
+        let after = &text[end..sentence.1.max(end)];
+        if let Some(c) = COUNT.captures(after)
+            && !after[..c.get(0).map_or(0, |g| g.start())].contains(',')
+        {
+            drug.count = c.get(1).and_then(|v| v.as_str().parse().ok());
+            end += c.get(0).map_or(0, |g| g.end());
+        }
+        let mut f = Fact::new(
+            FactValue::Medication(m.name().to_string()),
+            text,
+            m.start,
+            end,
+        );
+        f.about = Some(m.entry.class.as_str().to_string());
+        let tail = &text[end..sentence.1.max(end)];
+        if let Some(c) = FOR_DURATION.captures(tail)
+            && let Some(n) = c.get(1).and_then(|w| number_word(w.as_str()))
+        {
+            let unit = c.get(2).map_or("", |u| u.as_str()).to_ascii_lowercase();
+            f.duration = Some(match unit.as_str() {
+                "day" => Duration {
+                    amount: n,
+                    amount_min: None,
+                    unit: TimeUnit::Day,
+                },
+                "week" => Duration {
+                    amount: n,
+                    amount_min: None,
+                    unit: TimeUnit::Week,
+                },
+                "year" => Duration {
+                    amount: n.saturating_mul(12),
+                    amount_min: None,
+                    unit: TimeUnit::Month,
+                },
+                _ => Duration {
+                    amount: n,
+                    amount_min: None,
+                    unit: TimeUnit::Month,
+                },
+            });
+        }
+        f.drug = Some(drug);
+        facts.push((f, Assert::Scope));
+    }
+}
+
+fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
+    for &(a, b) in spans {
+        let sentence = &text[a..b];
+        if !UR_CUE.is_match(sentence) {
+            continue;
+        }
+        let Some(m) = UR_DECISION.find(sentence) else {
+            continue;
+        };
+        let word = m.as_str().to_ascii_lowercase();
+        let value = if word.starts_with("non") || word.starts_with("not") || word.starts_with("den")
+        {
+            UrVerdict::Denied
+        } else if word == "modified" {
+            UrVerdict::Modified
+        } else {
+            UrVerdict::Certified
+        };
+        let mut f = Fact::new(
+            FactValue::UrDecision(value),
+            text,
+            a + m.start(),
+            a + m.end(),
+        );
+        // The decision's date: the first after the decision word, else the last before it.
+        let dates: Vec<_> = DATE.captures_iter(sentence).collect();
+        let after = dates
+            .iter()
+            .find(|c| c.get(0).is_some_and(|d| d.start() >= m.end()));
+        let before = dates
+            .iter()
+            .rev()
+            .find(|c| c.get(0).is_some_and(|d| d.end() <= m.start()));
+        f.date = after.or(before).and_then(|c| date_of(c));
+        facts.push((f, Assert::Fixed));
+    }
+}
+
+/// The region named closest to the fact in its sentence: after it within 60 bytes ("MRI of the
+/// lumbar spine"), else before it within 40 ("lumbar spine tenderness").
+fn nearest_region(
+    regions: &[RegionMention],
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+) -> Option<RegionMention> {
+    let i = regions.partition_point(|r| r.start < end);
+    // Only the regions of the fact's own sentence are looked at, so the work stays linear.
+    let after = regions[i..]
+        .iter()
+        .take_while(|r| r.start < sentence.1)
+        .find(|r| r.start.saturating_sub(end) <= 60)
+        .copied();
+    let before = regions[..i]
+        .iter()
+        .rev()
+        .take_while(|r| r.start >= sentence.0)
+        .find(|r| r.end <= start && start - r.end <= 40)
+        .copied();
+    match (after, before) {
+        (Some(a), Some(b)) => Some(if a.start - end <= start - b.end { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usize) -> Option<u32> {
+    let from = anatomy::floor_char(text, start.saturating_sub(45).max(sentence.0));
+    let before = &text[from..start];
+    let mut to = (end + 45).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let after = &text[end..to];
+    let product = |c: regex::Captures<'_>| -> Option<u32> {
+        let a: u32 = c.get(1)?.as_str().parse().ok()?;
+        let b: u32 = c.get(2)?.as_str().parse().ok()?;
+        Some(a * b)
+    };
+    if let Some(n) = TIMES_BEFORE.captures(before).and_then(product) {
+        return Some(n);
+    }
+    if let Some(n) = TIMES_AFTER.captures(after).and_then(product) {
+        return Some(n);
+    }
+    if let Some(c) = COUNT_BEFORE.captures(before) {
+        let word = c.get(1).or_else(|| c.get(2))?;
+        let is_bare = c.get(2).is_some();
+        if !is_bare {
+            return number_word(word.as_str());
+        }
+        // "12 PT sessions": a bare number before needs the unit after.
+        let after = &text[end..sentence.1.max(end)];
+        if COUNT_AFTER
+            .captures(after)
+            .is_some_and(|a| a.get(3).is_some())
+        {
+            return number_word(word.as_str());
+        }
+    }
+    if let Some(c) = COUNT_AFTER.captures(after)
+        && let Some(n) = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .and_then(|w| number_word(w.as_str()))
+    {
+        return Some(n);
+    }
+    if let Some(n) = HASH_AFTER
+        .captures(after)
+        .and_then(|c| c.get(1))
+        .and_then(|w| w.as_str().parse().ok())
+    {
+        return Some(n);
+    }
+    // "physical therapy three times per week for two weeks": the request reader's schedule.
+    crate::request::schedule_quantity(after)
+}
+
+/// Each study and screen takes the result words of its own clause: after it up to the next
+/// study of its sentence, else just before it.
+fn attach_results(
+    text: &str,
+    triggers: &[negation::Trigger],
+    spans: &[(usize, usize)],
+    facts: &mut [Fact],
+) {
+    let study = |f: &Fact| match f.kind {
+        FactKind::Imaging if f.value == FactValue::Imaging(Service::EmgNcv) => {
+            Some(Study::Electrodiagnosis)
+        }
+        FactKind::Imaging => Some(Study::Imaging),
+        FactKind::UrineDrugScreen => Some(Study::DrugScreen),
+        _ => None,
+    };
+    let studies: Vec<(usize, usize, usize)> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| study(f).is_some())
+        .map(|(i, f)| (i, f.start, f.end))
+        .collect();
+    for (k, &(i, start, end)) in studies.iter().enumerate() {
+        let Some(kind) = study(&facts[i]) else {
+            continue;
+        };
+        let sentence = sentence_of(spans, start).map_or((0, text.len()), |s| spans[s]);
+        let next = studies
+            .get(k + 1)
+            .map_or(sentence.1, |n| n.1.clamp(end, sentence.1.max(end)));
+        let previous = k
+            .checked_sub(1)
+            .map_or(sentence.0, |p| studies[p].2.clamp(sentence.0, start));
+        let found = results::result(
+            text,
+            triggers,
+            sentence,
+            (previous, start, end, next.max(end)),
+            kind,
+        );
+        let fact = &mut facts[i];
+        fact.result = found;
+        // "The MRI was negative", "x-rays were unremarkable": a result says the study was done;
+        // the words negate what it looked for, not the study.
+        if found.is_some() && fact.polarity == Polarity::Negated {
+            fact.polarity = Polarity::Affirmed;
+        }
+        if fact.kind == FactKind::UrineDrugScreen
+            && fact.value != FactValue::UrineDrugScreen(Screen::Cures)
+        {
+            fact.value = FactValue::UrineDrugScreen(match found {
+                Some(TestResult::Consistent) => Screen::Consistent,
+                Some(TestResult::Inconsistent) => Screen::Inconsistent,
+                _ => Screen::Performed,
+            });
+        }
+    }
+    // "Nerve conduction velocities and needle EMG were unremarkable", "EMG/NCV: no
+    // electrodiagnostic evidence of ...": studies of one kind named together share the result
+    // said after the last of them.
+    for w in studies.windows(2).rev() {
+        let ((i, _, end), (j, start, _)) = (w[0], w[1]);
+        let joined = text
+            .get(end..start)
+            .is_some_and(|gap| gap.len() <= 40 && !gap.contains(['.', ';']));
+        if joined
+            && facts[i].result.is_none()
+            && facts[i].kind == facts[j].kind
+            && facts[i].value == facts[j].value
+            && facts[i].polarity == facts[j].polarity
+            && facts[j].kind == FactKind::Imaging
+        {
+            facts[i].result = facts[j].result;
+        }
+    }
+}
+
+/// A response is about the nearest treatment or medication of its sentence.
+fn link_responses(text: &str, facts: &mut [Fact], spans: &[(usize, usize)]) {
+    let anchors: Vec<(usize, usize, usize, String)> = facts
+        .iter()
+        .filter(|f| matches!(f.kind, FactKind::Treatment | FactKind::Medication))
+        .map(|f| {
+            let s = sentence_of(spans, f.start).unwrap_or(usize::MAX);
+            let value = if f.kind == FactKind::Medication {
+                "medication".to_string()
+            } else {
+                f.value.to_string()
+            };
+            (s, f.start, f.end, value)
+        })
+        .collect();
+    for f in facts.iter_mut().filter(|f| f.kind == FactKind::Response) {
+        let s = sentence_of(spans, f.start).unwrap_or(usize::MAX - 1);
+        // The anchors are in text order: those of this sentence are one run.
+        let from = anchors.partition_point(|a| a.0 < s);
+        let to = anchors.partition_point(|a| a.0 <= s);
+        let anchors = &anchors[from..to];
+        // "improved function due to acupuncture": the cause named after the response wins.
+        let cause = anchors.iter().find(|a| {
+            a.0 == s && a.1 >= f.end && a.1 - f.end <= 16 && {
+                let gap = text
+                    .get(f.end..a.1)
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                ["due to", "with", "from", "after", "following", "of", "to"]
+                    .iter()
+                    .any(|w| {
+                        gap == *w
+                            || gap
+                                .strip_prefix(w)
+                                .is_some_and(|r| r.trim() == "the" || r.trim() == "prior")
+                    })
+            }
+        });
+        let nearest = || {
+            anchors.iter().filter(|a| a.0 == s).min_by_key(|a| {
+                if a.2 <= f.start {
+                    f.start - a.2
+                } else {
+                    a.1.saturating_sub(f.end)
+                }
+            })
+        };
+        f.about = cause.or_else(nearest).map(|a| a.3.clone());
+    }
+}
+
+/// "physical therapy (PT)": the abbreviation in parentheses repeats the fact before it; and a
+/// fact inside the span of another of its kind ("Mobic" in "Meloxicam (Mobic) 7.5mg") is part
+/// of it.
+fn drop_repeated_abbreviations(text: &str, facts: &mut Vec<Fact>) {
+    let bytes = text.as_bytes();
+    let mut keep = vec![true; facts.len()];
+    for i in 1..facts.len() {
+        let inside =
+            facts[..i].iter().rev().take(4).any(|o| {
+                o.kind == facts[i].kind && o.start <= facts[i].start && facts[i].end <= o.end
+            });
+        if inside {
+            keep[i] = false;
+            continue;
+        }
+        let (prev, cur) = (&facts[i - 1], &facts[i]);
+        let in_parens =
+            cur.start > 0 && bytes[cur.start - 1] == b'(' && bytes.get(cur.end) == Some(&b')');
+        // "EMG-NCS", "EMG/NCV": one study.
+        let joined = matches!(text.get(prev.end..cur.start), Some("-" | "/"));
+        if (in_parens || joined)
+            && cur.kind == prev.kind
+            && cur.value == prev.value
+            && cur.start.saturating_sub(prev.end) <= 3
+        {
+            keep[i] = false;
+        }
+    }
+    let mut k = keep.into_iter();
+    facts.retain(|_| k.next().unwrap_or(true));
+}
+
+/// A sentence that reports the utilization review's decision or its reasons ("the request was
+/// denied as there is no evidence of ...", "UR non-certified the request"): what the reviewer
+/// of the first level thought, not a finding of the record.
+static UR_REASONING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?i:utilization review|peer review(?:er)?|non-?certifi(?:ed|cation)|not certified|(?:was|were|is|are|been) non-?certified|(?:denial|modification) (?:was|of)|prior review(?:er)?|the reviewer|adverse determination|per the review(?:er)?|claims administrator)\b|\bUR\b|\b(?i:denied|non-?certified|modified):",
+    )
+});
+
+/// "Was denied" or "were modified" is UR's only of a request ("the request for therapy was
+/// modified"); "her work tasks were modified" is a finding.
+static UR_VERDICT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?i:(?:was|were|is|are|been) (?:denied|modified))\b"));
+static REQUEST_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?i:requests?|requested|authori[sz]ation|authori[sz]ed|rfa|certif\w*|approv\w*)\b")
+});
+
+pub(super) fn reports_ur_reasoning(sentence: &str) -> bool {
+    UR_REASONING.is_match(sentence)
+        || (UR_VERDICT.is_match(sentence) && REQUEST_WORD.is_match(sentence))
+}
+
+/// Every date the text states, in order (dates of visits, of injury, of studies).
+pub(super) fn dates(text: &str) -> Vec<jiff::civil::Date> {
+    DATE.captures_iter(text)
+        .filter_map(|c| date_of(&c))
+        .collect()
+}
+
+/// Care called authorized, certified or approved in a sentence that says it is not used up.
+static AUTHORIZED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:authori[sz]ed|certified|approved)\b"));
+static NOT_USED_UP: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)\b(?:not\s+yet\s+(?:been\s+)?(?:used|started|begun|scheduled|attended|done|completed|received)",
+        r"|has(?:n't|\s+not)\s+(?:yet\s+)?(?:started|begun|used|attended|been\s+scheduled)",
+        r"|yet\s+to\s+(?:start|begin|attend|be\s+(?:used|scheduled|done))",
+        r"|so\s+far|midway|in\s+progress|ongoing|remaining|still\s+has)\b"
+    ))
+});
+/// "6 of 12 authorized visits": fewer given than granted.
+static PART_OF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?-u:(\d{1,3}))\s+of\s+(?:the\s+|her\s+|his\s+)?(?-u:(\d{1,3}))\s+(?:authori[sz]ed|certified|approved)\b",
+    )
+});
+
+fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
+    // Whether a sentence grants care not yet used up, read once per sentence.
+    let grants = |i: usize| {
+        let sentence = &text[spans[i].0..spans[i].1];
+        let part_left = PART_OF.captures_iter(sentence).any(|c| {
+            let n = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
+            matches!((n(1), n(2)), (Some(a), Some(b)) if a < b)
+        });
+        AUTHORIZED.is_match(sentence) && (NOT_USED_UP.is_match(sentence) || part_left)
+    };
+    let mut last: Option<(usize, bool)> = None;
+    let mut found = Vec::new();
+    for f in facts.iter() {
+        let FactValue::Treatment(care) = f.value else {
+            continue;
+        };
+        let Some(i) = sentence_of(spans, f.start) else {
+            continue;
+        };
+        let granted = match last {
+            Some((j, granted)) if j == i => granted,
+            _ => grants(i),
+        };
+        last = Some((i, granted));
+        if granted {
+            let mut a = f.clone();
+            a.set_value(FactValue::Authorization(care));
+            a.polarity = Polarity::Affirmed;
+            found.push(a);
+        }
+    }
+    facts.extend(found);
+}
+
+/// "help" as assistance given to the patient rather than a treatment's effect.
+fn is_assistance(text: &str, start: usize, end: usize) -> bool {
+    // A few words either side, so a long text costs no more per match.
+    let from = anatomy::floor_char(text, start.saturating_sub(24));
+    let mut to = (end + 24).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let before = text[from..start].trim_end().to_ascii_lowercase();
+    let after = text[end..to].trim_start().to_ascii_lowercase();
+    [
+        "without", "needs", "need", "needed", "requires", "required", "with", "for", "some",
+    ]
+    .iter()
+    .any(|w| before.ends_with(w))
+        || ["with", "from", "of"].iter().any(|w| {
+            after
+                .strip_prefix(w)
+                .is_some_and(|r| r.starts_with(|c: char| !c.is_alphanumeric()))
+        })
+}
