@@ -26,6 +26,7 @@ fn settings() -> Settings {
     }
 }
 
+#[imr_testkit::needs(postgres)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_postgres_database_behave_as_one() {
     let Some(url) = imr_testkit::postgres::fresh_database("two_servers").await else {

@@ -166,6 +166,7 @@ async fn a_sqlite_case_from_before_the_queue_columns_gets_them() {
     .await;
 }
 
+#[imr_testkit::needs(postgres)]
 #[tokio::test]
 async fn a_postgres_case_from_before_the_queue_columns_gets_them() {
     let Some(url) = fresh_postgres("queue").await else {
@@ -243,6 +244,7 @@ async fn a_sqlite_store_migrated_by_the_old_runner_still_opens() {
     opens_and_works(&url).await;
 }
 
+#[imr_testkit::needs(postgres)]
 #[tokio::test]
 async fn a_postgres_store_migrated_by_the_old_runner_still_opens() {
     let Some(url) = fresh_postgres("old").await else {
@@ -304,6 +306,7 @@ async fn a_changed_migration_is_refused_on_sqlite() {
     assert_refused_as_changed(error, "migrations/sqlite");
 }
 
+#[imr_testkit::needs(postgres)]
 #[tokio::test]
 async fn a_changed_migration_is_refused_on_postgres() {
     let Some(url) = fresh_postgres("tampered").await else {
