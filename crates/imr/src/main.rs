@@ -3,6 +3,7 @@
 mod archive;
 mod cmd;
 mod files;
+mod rule_files;
 mod store_args;
 
 use std::process::ExitCode;

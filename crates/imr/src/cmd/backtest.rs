@@ -17,8 +17,8 @@ use imr_core::letter::read_letter;
 use imr_core::model::Determination;
 use imr_pdf::document::{DEFAULT_MAX_BYTES, read_document_text};
 
-use crate::cmd::review::load_guidelines;
 use crate::files::{letter_files, parallel_map};
+use crate::rule_files::load_guidelines;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -459,7 +459,7 @@ async fn review(ctx: &Context_, case: &str, format: ReviewFormat) -> anyhow::Res
         );
     }
     let file = proposal::case_file(&case, clinical_text(ctx, &case).await?);
-    let guidelines = super::review::load_guidelines(None)?;
+    let guidelines = crate::rule_files::load_guidelines(None)?;
     let findings = proposal::analyse(&file, &guidelines, None).findings;
     match format {
         ReviewFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
@@ -553,7 +553,7 @@ async fn sign(ctx: &Context_, case: &str, reviewer: &str, path: &Path) -> anyhow
         clinical_summary: summary.unwrap_or_default(),
     };
     let file = proposal::case_file(&current, clinical_text(ctx, &current).await?);
-    let guidelines = super::review::load_guidelines(None)?;
+    let guidelines = crate::rule_files::load_guidelines(None)?;
     let findings = proposal::analyse(&file, &guidelines, None).findings;
     let proposed: Vec<imr_core::case::Proposed<'_>> = findings
         .items
