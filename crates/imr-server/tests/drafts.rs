@@ -227,21 +227,18 @@ async fn a_draft_is_kept_as_typed_restored_and_deleted_by_the_signature() {
     assert_eq!(s, StatusCode::CONFLICT, "a signed case keeps no draft");
     let (_, page) = reviewer.get(&format!("/cases/{n}")).await;
     assert!(!page.contains("Your draft of ") && !page.contains("name=\"rationale_0\""));
-    let store = imr_store::open(server.db_path.to_str().expect("path"), Default::default())
+    let store = imr_store::open(server.db_file(), Default::default())
         .await
         .expect("store");
     let number = imr_core::case::CaseNumber::parse(&n).expect("number");
-    let user = imr_store::accounts::open_with_accounts(
-        server.db_path.to_str().expect("path"),
-        Default::default(),
-    )
-    .await
-    .expect("accounts")
-    .1
-    .user_by_name("rev-ortho")
-    .await
-    .expect("read")
-    .expect("user");
+    let user = imr_store::accounts::open_with_accounts(server.db_file(), Default::default())
+        .await
+        .expect("accounts")
+        .1
+        .user_by_name("rev-ortho")
+        .await
+        .expect("read")
+        .expect("user");
     assert_eq!(store.draft(&number, user.id).await.expect("read"), None);
 }
 
