@@ -15,13 +15,11 @@
 //! twice. The price is one `where` clause (the executor and the value types the SQL binds and
 //! reads), which Rust does not imply from a trait: `sql_impl!` writes it on every generic impl.
 
-use std::str::FromStr;
-
-use imr_core::case::{AuditEntry, CaseNumber};
-use jiff::civil::DateTime;
+use imr_core::case::AuditEntry;
 use sqlx::{Database, Pool, Transaction};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
+use crate::error::{parse_number, parse_time};
 use crate::{Backend, DocumentInfo, StoreError, StoreOptions};
 
 /// What differs between the backends, beyond their connection setup (`sqlite.rs`,
@@ -135,26 +133,6 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
         what,
         key: key.to_string(),
-        detail: e.to_string(),
-    })
-}
-
-pub(crate) fn parse_time(
-    what: &'static str,
-    key: &str,
-    text: &str,
-) -> Result<DateTime, StoreError> {
-    DateTime::from_str(text).map_err(|e| StoreError::Corrupt {
-        what,
-        key: key.to_string(),
-        detail: format!("time {text:?}: {e}"),
-    })
-}
-
-pub(crate) fn parse_number(text: &str) -> Result<CaseNumber, StoreError> {
-    CaseNumber::parse(text).map_err(|e| StoreError::Corrupt {
-        what: "case number",
-        key: text.to_string(),
         detail: e.to_string(),
     })
 }
@@ -723,7 +701,7 @@ impl crate::Store for SqlStore {
         .fetch_all(self.read_pool())
         .await?;
         rows.into_iter()
-            .map(|(n,)| crate::backend::parse_number(&n))
+            .map(|(n,)| parse_number(&n))
             .collect()
     }
 
@@ -977,7 +955,7 @@ impl crate::Store for SqlStore {
         row.map(|(form, saved_at)| {
             Ok(crate::SignDraft {
                 form,
-                saved_at: crate::backend::parse_time("sign draft", case.as_str(), &saved_at)?,
+                saved_at: parse_time("sign draft", case.as_str(), &saved_at)?,
             })
         })
         .transpose()
@@ -1101,7 +1079,7 @@ impl crate::Store for SqlStore {
                 id,
                 case_number: case
                     .as_deref()
-                    .map(crate::backend::parse_number)
+                    .map(parse_number)
                     .transpose()?,
                 entry: crate::backend::audit_entry((at, actor, event, detail))?,
             })?;
