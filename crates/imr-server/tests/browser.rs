@@ -766,16 +766,7 @@ async fn corpus_search_and_statistics_in_chromium() {
 
     // The case page: precedents under each disputed item.
     server.reviewers().await;
-    let (status, body) = server
-        .send(
-            "POST",
-            "/api/applications",
-            Some(&server.admin),
-            Some(application()),
-        )
-        .await;
-    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
-    let number = body["number"].as_str().expect("number").to_string();
+    let number = server.open_case().await;
     d.go(&server.url(&format!("/cases/{number}"))).await;
     let page = d.wait_for("Disputed items").await;
     assert_eq!(

@@ -5,22 +5,13 @@
 
 mod common;
 
-use common::{Browser, TestServer, application, csrf_of};
+use common::{Browser, TestServer, csrf_of};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A case assigned to rev-ortho with its records complete: ready to sign.
 async fn case_to_sign(server: &TestServer) -> String {
-    let (s, body) = server
-        .send(
-            "POST",
-            "/api/applications",
-            Some(&server.admin),
-            Some(application()),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
-    let n = body["number"].as_str().expect("number").to_string();
+    let n = server.open_case().await;
     let (s, body) = server
         .send(
             "POST",
