@@ -388,31 +388,14 @@ async fn office_login(
     address: &str,
     device: Option<&str>,
 ) -> (StatusCode, Option<String>, Option<String>) {
-    let page = server
-        .client
-        .get(server.url("/login"))
-        .send()
-        .await
-        .expect("login page");
-    let csrf_cookie = common::cookie_of(&page, "imr_login_csrf").expect("cookie");
-    let csrf = common::csrf_of(&page.text().await.expect("html"));
-    let cookies = match device {
-        Some(device) => format!("{csrf_cookie}; {device}"),
-        None => csrf_cookie,
-    };
-    let response = server
-        .client
-        .post(server.url("/login"))
-        .header("cookie", cookies)
-        .header("X-Forwarded-For", address)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", username),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .expect("login");
+    let response = common::post_login(
+        &server.client,
+        &server.base,
+        (username, password),
+        device,
+        Some(address),
+    )
+    .await;
     (
         response.status(),
         common::cookie_of(&response, "imr_session"),

@@ -403,15 +403,16 @@ fn location_of(response: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Logs in on the web form of the server at `base` (`http://host:port`) as a browser does:
-/// the login page's CSRF cookie and token, then the form. The session cookie must be HttpOnly
-/// and SameSite=Strict; returns it as `name=value`, or the status and page of a refusal.
-async fn web_login(
+/// Posts the login form of the server at `base` (`http://host:port`) as a browser does: the
+/// login page's CSRF cookie and token, then the form, with a device cookie (`name=value`) and
+/// an X-Forwarded-For address when given. Returns the form's response.
+pub async fn post_login(
     client: &reqwest::Client,
     base: &str,
-    username: &str,
-    password: &str,
-) -> Result<String, (StatusCode, String)> {
+    (username, password): (&str, &str),
+    device: Option<&str>,
+    forwarded_for: Option<&str>,
+) -> reqwest::Response {
     let page = client
         .get(format!("{base}/login"))
         .send()
@@ -419,17 +420,33 @@ async fn web_login(
         .expect("login page");
     let csrf_cookie = cookie_of(&page, "imr_login_csrf").expect("the login page sets its cookie");
     let csrf = csrf_of(&page.text().await.expect("login page body"));
-    let response = client
+    let cookies = match device {
+        Some(device) => format!("{csrf_cookie}; {device}"),
+        None => csrf_cookie,
+    };
+    let mut request = client
         .post(format!("{base}/login"))
-        .header(COOKIE, csrf_cookie)
+        .header(COOKIE, cookies)
         .form(&[
             ("csrf", csrf.as_str()),
             ("username", username),
             ("password", password),
-        ])
-        .send()
-        .await
-        .expect("login");
+        ]);
+    if let Some(address) = forwarded_for {
+        request = request.header("X-Forwarded-For", address);
+    }
+    request.send().await.expect("login")
+}
+
+/// Logs in on the web form of the server at `base`. The session cookie must be HttpOnly and
+/// SameSite=Strict; returns it as `name=value`, or the status and page of a refusal.
+async fn web_login(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> Result<String, (StatusCode, String)> {
+    let response = post_login(client, base, (username, password), None, None).await;
     match cookie_of(&response, "imr_session") {
         Some(session) if response.status() == StatusCode::SEE_OTHER => {
             let set = response
