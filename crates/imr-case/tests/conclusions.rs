@@ -67,6 +67,7 @@ fn every_rule_concludes_as_it_decides_and_its_conclusion_is_rewritten_from_the_d
     );
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn published_rationales_conclude_as_their_letters_decide() {
     let Some(dir) = imr_testkit::letters() else {

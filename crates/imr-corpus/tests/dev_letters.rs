@@ -103,6 +103,7 @@ impl KnownSearch {
     }
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn searches_with_known_answers() {
     let Some(dev) = dev() else { return };
@@ -145,6 +146,7 @@ fn searches_with_known_answers() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn one_document_per_item_and_reindexing_adds_nothing() {
     let Some(dev) = dev() else { return };
@@ -184,6 +186,7 @@ fn decisions_csv() -> Option<Vec<(String, String, Decision)>> {
     Some(rows)
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn statistics_agree_with_decisions_csv() {
     let (Some(dev), Some(rows)) = (dev(), decisions_csv()) else {
@@ -244,6 +247,7 @@ fn statistics_agree_with_decisions_csv() {
     println!("{csv}");
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn precedents_leave_one_out() {
     let Some(dev) = dev() else { return };

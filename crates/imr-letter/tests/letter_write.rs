@@ -122,6 +122,7 @@ fn maximus() -> LetterOptions {
     }
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_published_letter_reads_back_to_the_same_record() {
     let Some(dir) = letters_dir() else { return };

@@ -85,6 +85,7 @@ fn squash(text: &str) -> String {
         .collect()
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_dev_letter_matches_the_published_decisions() {
     let Some(dir) = letters_dir() else { return };
@@ -153,6 +154,7 @@ fn every_dev_letter_matches_the_published_decisions() {
     assert_eq!(items_seen, rows.len());
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_seed_reads_without_error() {
     let Some(dir) = letters_dir() else { return };
@@ -245,6 +247,7 @@ fn check_text(
     problems
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn hand_checked_letters_read_field_by_field() {
     let Some(dir) = letters_dir() else { return };

@@ -91,6 +91,7 @@ fn dev_texts() -> Option<&'static [DevLetter]> {
     texts.as_deref()
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_dev_pdf_reads_like_its_pdftotext_copy() {
     let Some(letters) = dev_texts() else { return };
@@ -134,6 +135,7 @@ fn every_dev_pdf_reads_like_its_pdftotext_copy() {
     assert!(min >= 0.999, "word F1 {min:.5} for {}", worst.display());
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn a_dev_pdf_and_its_text_copy_read_to_the_same_record() {
     let Some(letters) = dev_texts() else { return };
@@ -584,6 +586,7 @@ fn an_object_stream_is_measured_before_lopdf_inflates_it() {
 
 /// The published letters are encrypted and keep their objects in object streams: those are
 /// measured after decrypting them (a small limit refuses them, the default reads them all).
+#[imr_testkit::needs(letters)]
 #[test]
 fn an_encrypted_letter_s_object_streams_are_measured_decrypted() {
     let Some(letters) = dev_letters() else { return };

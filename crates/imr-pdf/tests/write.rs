@@ -78,6 +78,7 @@ fn the_fictional_letter_reads_back_from_its_pdf() {
     assert!(!text.contains("Page 1 of"), "{text}");
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_published_letter_reads_back_from_its_pdf() {
     let Some(dir) = imr_testkit::letters() else {
@@ -212,6 +213,7 @@ fn poppler_renders_every_page_without_errors() {
 
 /// The published PDFs themselves: read with the project's PDF reader, written as a PDF letter,
 /// read back: the same record.
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_published_pdf_reads_back_from_the_pdf_letter_written_from_it() {
     let Some(dir) = imr_testkit::letters() else {

@@ -119,6 +119,7 @@ fn fields_agree(g: &GoldFact, f: &Fact, problems: &mut Vec<String>) -> bool {
     ok
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn facts_match_the_gold_set() {
     let Some(root) = imr_testkit::letters() else {

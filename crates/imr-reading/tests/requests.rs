@@ -244,6 +244,7 @@ fn csv_fields(line: &str) -> Vec<String> {
     fields
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_dev_item_has_a_service_category() {
     let Some(rows) = decisions_items() else {
@@ -356,6 +357,7 @@ fn partial_authorization_given_apart_is_kept() {
     assert_eq!(r.service, Service::Acupuncture);
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_seed_item_has_a_service_category() {
     let Some(root) = imr_testkit::letters() else {

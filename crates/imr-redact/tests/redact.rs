@@ -260,6 +260,7 @@ fn every_planted_identifier_is_removed_and_the_clinical_content_stays() {
     }
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn published_letters_keep_their_items_and_decisions() {
     let Some(dir) = imr_testkit::letters() else {

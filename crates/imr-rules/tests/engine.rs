@@ -213,6 +213,7 @@ fn findings_on_fixture_cases() {
 
 /// The rule agreement table shipped with the engine is the backtest's current counts on all the
 /// dev letters.
+#[imr_testkit::needs(letters)]
 #[test]
 fn the_agreement_table_is_current() {
     let Some(dir) = letters_dir() else { return };
@@ -567,6 +568,7 @@ fn backtest(dir: &Path) -> Vec<Comparison> {
 
 /// The nine items of the five seed letters come out as published (7 Upheld, 2 Overturned), each
 /// citing the guideline family the published letter cites.
+#[imr_testkit::needs(letters)]
 #[test]
 fn seeds_come_out_as_published() {
     let Some(dir) = letters_dir() else { return };
@@ -594,6 +596,7 @@ fn seeds_come_out_as_published() {
 /// every finding names the rule that decided it, or what is missing, or that no rule decides it.
 /// The figures are printed, not asserted: the rules were written from these letters, so they
 /// measure fit, not performance.
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_dev_letter_is_read_and_reviewed() {
     let Some(dir) = letters_dir() else { return };

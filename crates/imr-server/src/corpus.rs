@@ -13,6 +13,7 @@ use imr_core::Decision;
 use imr_corpus::{CorpusIndex, Filters, ItemPrecedents, OutcomeStats, SearchQuery, SearchResults};
 use imr_reading::request::{BodyRegion, Service};
 use jiff::civil::Date;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -188,25 +189,23 @@ pub fn letter_label(letter_id: &str) -> String {
 
 /// The path of a published decision's page, its item anchored when given (0-based index).
 pub fn decision_href(letter_id: &str, item_index: Option<u32>) -> String {
-    let mut href = format!("/corpus/decisions/{}", path_segment(letter_id));
+    let mut href = format!(
+        "/corpus/decisions/{}",
+        utf8_percent_encode(letter_id, NOT_UNRESERVED)
+    );
     if let Some(i) = item_index {
         href.push_str(&format!("#item-{}", i + 1));
     }
     href
 }
 
-/// A URL path segment: unreserved characters as they are, every other byte percent-encoded.
-fn path_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// The bytes a URL path segment percent-encodes: all but the unreserved ones (RFC 3986:
+/// ALPHA / DIGIT / "-" / "." / "_" / "~").
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A published decision, whole, as the archive holds it.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

@@ -2,6 +2,8 @@
 //! download (the stored name, safely encoded), the name an upload is stored under, and sizes
 //! as people read them (binary units: "32 MiB").
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 /// The extension a file of this media type is expected to have, if one is.
 fn extension_of(media_type: &str) -> Option<&'static str> {
     let essence = media_type.split(';').next().unwrap_or("").trim();
@@ -81,6 +83,22 @@ pub fn stored_media_type(pdf: bool, bytes: &[u8]) -> &'static str {
     }
 }
 
+/// The bytes `filename*` percent-encodes: all but RFC 5987's attr-char, which is ALPHA / DIGIT /
+/// "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~".
+const NOT_ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
 /// A `Content-Disposition` value for `name`: `filename` in plain ASCII (anything else, quotes
 /// and backslashes replaced by `_`) for old clients, and `filename*` (RFC 5987/6266,
 /// UTF-8, percent-encoded) with the name exactly. Control characters, overrides and the other
@@ -100,16 +118,7 @@ pub fn content_disposition(inline: bool, name: &str) -> String {
             }
         })
         .collect();
-    let mut encoded = String::new();
-    for byte in name.bytes() {
-        // RFC 5987 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." /
-        // "^" / "_" / "`" / "|" / "~"; everything else percent-encoded.
-        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    let encoded = utf8_percent_encode(&name, NOT_ATTR_CHAR);
     let disposition = if inline { "inline" } else { "attachment" };
     format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }

@@ -2,11 +2,11 @@
 //! anything else, a user changes their own password, the administrator adds, disables,
 //! enables and resets users.
 
-mod serving;
+mod common;
 
+use common::{ADMIN_PASSWORD, TestServer, cookie_of, csrf_of};
 use imr_server::{ConnectionLimits, Settings};
 use reqwest::StatusCode;
-use serving::{ADMIN_PASSWORD, Server, cookie_of, hidden_csrf};
 
 /// The one-time password a users page shows.
 fn shown_password(html: &str) -> String {
@@ -19,27 +19,27 @@ fn shown_password(html: &str) -> String {
         .to_string()
 }
 
-async fn admin_session(server: &Server) -> (String, String) {
+async fn admin_session(server: &TestServer) -> (String, String) {
     let session = server
         .web_login("admin", ADMIN_PASSWORD)
         .await
         .expect("admin logs in");
     let (status, _, html) = server.page("/admin/users", &session).await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    let csrf = hidden_csrf(&html);
+    let csrf = csrf_of(&html);
     (session, csrf)
 }
 
 /// Changes the password on the change-password page; returns the response.
 async fn change_password(
-    server: &Server,
+    server: &TestServer,
     session: &str,
     current: &str,
     new: &str,
     confirm: &str,
 ) -> reqwest::Response {
     let (_, _, html) = server.page("/account/password", session).await;
-    let csrf = hidden_csrf(&html);
+    let csrf = csrf_of(&html);
     server
         .post_form(
             "/account/password",
@@ -52,7 +52,7 @@ async fn change_password(
 
 #[tokio::test]
 async fn a_one_time_password_must_be_changed_before_anything_else() {
-    let server = Server::start(Settings::default(), ConnectionLimits::default()).await;
+    let server = TestServer::serve(Settings::default(), ConnectionLimits::default()).await;
     let (admin, csrf) = admin_session(&server).await;
     let response = server
         .post_form(
@@ -201,8 +201,8 @@ async fn the_first_administrator_with_a_generated_password_must_change_it() {
 
 #[tokio::test]
 async fn the_administrator_disables_enables_and_resets_users() {
-    let server = Server::start(Settings::default(), ConnectionLimits::default()).await;
-    let admin_token = server.token("admin", ADMIN_PASSWORD).await;
+    let server = TestServer::serve(Settings::default(), ConnectionLimits::default()).await;
+    let admin_token = server.login("admin", ADMIN_PASSWORD).await;
     let (status, body) = server
         .api(
             "POST",

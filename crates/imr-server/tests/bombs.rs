@@ -4,21 +4,21 @@
 //! never JSON (issue 20: four 16.5 MB files of 520 streams each took a minute of CPU, and the
 //! form then showed `503 {"error": "the request took longer than 60 seconds ..."}`).
 
-mod serving;
+mod common;
 
+use common::{ADMIN_PASSWORD, TestServer, csrf_of};
 use imr_case::Application;
 use imr_pdf::inflating::{huge_images_pdf, many_streams_pdf};
 use imr_server::{ConnectionLimits, Settings};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE};
-use serving::{ADMIN_PASSWORD, Server, hidden_csrf};
 
 const MIB: u64 = 1024 * 1024;
 
 /// A server that takes files of 20 MiB (the bombs are 16.5 and 19.1 MB), with the production
 /// connection limits.
-async fn server() -> Server {
-    Server::start(
+async fn server() -> TestServer {
+    TestServer::serve(
         Settings {
             max_upload_bytes: 20 * MIB as usize,
             ..Settings::default()
@@ -29,12 +29,12 @@ async fn server() -> Server {
 }
 
 /// Opens the fixture application; returns its number.
-async fn open_case(server: &Server) -> String {
+async fn open_case(server: &TestServer) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/application.json");
     let text = std::fs::read_to_string(path).expect("application fixture");
     let mut application: Application = serde_json::from_str(&text).expect("application JSON");
     imr_server::demo::shift_application(&mut application, imr_server::state::now().date());
-    let token = server.token("admin", ADMIN_PASSWORD).await;
+    let token = server.login("admin", ADMIN_PASSWORD).await;
     let body = serde_json::to_value(application).expect("JSON");
     let (status, answer) = server
         .api("POST", "/api/applications", &token, Some(body))
@@ -46,13 +46,13 @@ async fn open_case(server: &Server) -> String {
 /// Posts the upload form as a browser does: the token, the kind, then the files. Returns the
 /// status, the Content-Type and the body.
 async fn upload(
-    server: &Server,
+    server: &TestServer,
     session: &str,
     number: &str,
     files: &[(&str, &str, Vec<u8>)],
 ) -> (StatusCode, String, String) {
     let (_, _, page) = server.page(&format!("/cases/{number}"), session).await;
-    let csrf = hidden_csrf(&page);
+    let csrf = csrf_of(&page);
     let boundary = "----imr-bomb-boundary-51c2";
     let mut body = Vec::new();
     for (name, value) in [("csrf", csrf.as_str()), ("kind", "medical records")] {

@@ -76,6 +76,7 @@ const PHONE_FIT: &str = "const w = document.documentElement.clientWidth; \
     const deadlines = [...document.querySelectorAll('td.deadline')].map(e => e.getBoundingClientRect()); \
     return [document.documentElement.scrollWidth, w, scrolling, deadlines.every(r => r.left >= 0 && r.right <= w + 1 && r.width > 0), deadlines.length]";
 
+#[imr_testkit::needs(browser)]
 #[tokio::test]
 async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
     if !imr_testkit::browser() {
@@ -545,6 +546,7 @@ async fn intake_with_files_assignment_signature_and_public_copy_in_chromium() {
 /// The queue of 3,000 cases in Chromium: its render time (navigation timing), search and
 /// paging, a link to a case kept across the login, adding and removing intake rows with the
 /// script, and the layout at phone width (375 px: no sideways scroll, navigation reachable).
+#[imr_testkit::needs(browser)]
 #[tokio::test]
 async fn a_queue_of_three_thousand_cases_and_phone_width_in_chromium() {
     if !imr_testkit::browser() {
@@ -686,6 +688,7 @@ async fn a_queue_of_three_thousand_cases_and_phone_width_in_chromium() {
     d.cmd("DELETE", "", json!({})).await;
 }
 
+#[imr_testkit::needs(browser)]
 #[tokio::test]
 async fn corpus_search_and_statistics_in_chromium() {
     if !imr_testkit::browser() {
@@ -763,16 +766,7 @@ async fn corpus_search_and_statistics_in_chromium() {
 
     // The case page: precedents under each disputed item.
     server.reviewers().await;
-    let (status, body) = server
-        .send(
-            "POST",
-            "/api/applications",
-            Some(&server.admin),
-            Some(application()),
-        )
-        .await;
-    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
-    let number = body["number"].as_str().expect("number").to_string();
+    let number = server.open_case().await;
     d.go(&server.url(&format!("/cases/{number}"))).await;
     let page = d.wait_for("Disputed items").await;
     assert_eq!(

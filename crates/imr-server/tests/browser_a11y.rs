@@ -54,6 +54,7 @@ async fn case_to_sign(server: &TestServer, clerk: &str, reviewer: &str) -> Strin
     n
 }
 
+#[imr_testkit::needs(browser)]
 #[tokio::test]
 async fn every_page_of_the_workbench_is_accessible_in_chromium() {
     if !imr_testkit::browser() {

@@ -13,6 +13,7 @@ use imr_letter::read_letter;
 use serde_json::json;
 use webdriver::{Driver, signed_case};
 
+#[imr_testkit::needs(browser)]
 #[tokio::test]
 async fn a_published_decision_and_a_public_copy_in_chromium() {
     if !imr_testkit::browser() {

@@ -4,13 +4,11 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use imr_server::{AppState, Settings};
+use imr_server::Settings;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use common::{ADMIN_PASSWORD, Browser, application, data};
+use common::{ADMIN_PASSWORD, Browser, TestServer, data};
 
 /// Larger than the bomb (about 1.5 MB), unlike the shared test server's small limit.
 const UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
@@ -19,133 +17,44 @@ const UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
 /// Other tests run beside it, so there is room for them.
 const PEAK_GROWTH_LIMIT: u64 = 256 * 1024 * 1024;
 
-struct Server {
-    base: String,
-    client: reqwest::Client,
-    admin: String,
-    db: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    async fn start() -> Server {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let db = dir.path().join("imr.db");
-        let base = serve(&db).await;
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        let mut server = Server {
-            base,
-            client,
-            admin: String::new(),
-            db,
-            _dir: dir,
-        };
-        let (s, body) = server
-            .send_json(
-                "/api/login",
-                None,
-                &serde_json::json!({"username": "admin", "password": ADMIN_PASSWORD}),
-            )
-            .await;
-        assert_eq!(s, StatusCode::OK, "{body}");
-        server.admin = body["token"].as_str().expect("token").to_string();
-        server
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn send_json(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        body: &Value,
-    ) -> (StatusCode, Value) {
-        let mut req = self.client.post(self.url(path)).json(body);
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn upload(
-        &self,
-        case: &str,
-        filename: &str,
-        media: &str,
-        bytes: Vec<u8>,
-    ) -> (StatusCode, Value) {
-        let resp = self
-            .client
-            .post(self.url(&format!(
-                "/api/cases/{case}/documents?kind=medical%20records&filename={filename}"
-            )))
-            .bearer_auth(&self.admin)
-            .header("content-type", media)
-            .body(bytes)
-            .send()
-            .await
-            .expect("upload");
-        let status = resp.status();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str, token: &str) -> (StatusCode, String) {
-        let resp = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("GET");
-        (resp.status(), resp.text().await.expect("body"))
-    }
-
-    /// The case page as the administrator sees it in a browser (login with its CSRF cookie).
-    async fn case_page(&self, case: &str) -> String {
-        let admin = Browser::login_at(&self.client, &self.base, "admin", ADMIN_PASSWORD).await;
-        let (status, html) = admin.get(&format!("/cases/{case}")).await;
-        assert_eq!(status, StatusCode::OK, "the case page answers");
-        html
-    }
-}
-
-/// Serves a store file on 127.0.0.1 port 0 in this process; returns its base URL.
-async fn serve(db: &std::path::Path) -> String {
-    let (store, accounts) = imr_store::accounts::open_with_accounts(
-        db.to_str().expect("utf-8 path"),
-        Default::default(),
-    )
+/// A server whose upload limit takes the bomb.
+async fn start() -> TestServer {
+    TestServer::start_with(Settings {
+        max_upload_bytes: UPLOAD_LIMIT,
+        ..Default::default()
+    })
     .await
-    .expect("store opens");
-    let state = AppState::new(
-        store,
-        accounts,
-        Settings {
-            max_upload_bytes: UPLOAD_LIMIT,
-            ..Default::default()
-        },
-    )
-    .expect("state");
-    imr_server::bootstrap_admin(&state, Some(ADMIN_PASSWORD.into()))
+}
+
+/// Uploads medical records to a case through the API, as the administrator.
+async fn upload(
+    server: &TestServer,
+    case: &str,
+    filename: &str,
+    media: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
+    let resp = server
+        .client
+        .post(server.url(&format!(
+            "/api/cases/{case}/documents?kind=medical%20records&filename={filename}"
+        )))
+        .bearer_auth(&server.admin)
+        .header("content-type", media)
+        .body(bytes)
+        .send()
         .await
-        .expect("administrator");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("port 0");
-    let addr = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        let app =
-            imr_server::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, app).await.expect("server runs");
-    });
-    format!("http://{addr}")
+        .expect("upload");
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// The case page as the administrator sees it in a browser.
+async fn case_page(server: &TestServer, case: &str) -> String {
+    let admin = Browser::login(server, "admin", ADMIN_PASSWORD).await;
+    let (status, html) = admin.get(&format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK, "the case page answers");
+    html
 }
 
 /// This process's (peak, current) resident memory (VmHWM, VmRSS), in bytes.
@@ -168,33 +77,21 @@ fn reset_peak() -> u64 {
     memory().1
 }
 
-async fn open_case(server: &Server) -> String {
-    let (s, body) = server
-        .send_json("/api/applications", Some(&server.admin), &application())
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
-    body["number"].as_str().expect("number").to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_inflating_pdf_is_marked_unreadable_and_the_case_still_works() {
-    let server = Server::start().await;
-    let case = open_case(&server).await;
+    let server = start().await;
+    let case = server.open_case().await;
     let records = std::fs::read(data("records.txt")).expect("records");
-    let (s, body) = server
-        .upload(&case, "notes.txt", "text/plain", records.clone())
-        .await;
+    let (s, body) = upload(&server, &case, "notes.txt", "text/plain", records.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     let before = reset_peak();
     let bomb = imr_pdf::inflating::inflating_pdf(1_500_000_000, b' ');
-    let (s, body) = server
-        .upload(&case, "scan-bomb.pdf", "application/pdf", bomb)
-        .await;
+    let (s, body) = upload(&server, &case, "scan-bomb.pdf", "application/pdf", bomb).await;
     assert_eq!(s, StatusCode::CREATED, "stored byte for byte: {body}");
     let bomb_id = body["document"]["id"].as_i64().expect("document id");
 
     // The first view reads it, under the limits, off the async runtime.
-    let page = server.case_page(&case).await;
+    let page = case_page(&server, &case).await;
     assert!(page.contains("scan-bomb.pdf"), "the document is listed");
     assert!(
         page.contains("Could not be read") && page.contains("limit per stream"),
@@ -223,12 +120,9 @@ async fn an_inflating_pdf_is_marked_unreadable_and_the_case_still_works() {
     );
 
     // The mark is in the store, with the reason the page showed.
-    let (store, _) = imr_store::accounts::open_with_accounts(
-        server.db.to_str().expect("utf-8"),
-        Default::default(),
-    )
-    .await
-    .expect("store");
+    let (store, _) = imr_store::accounts::open_with_accounts(server.db_file(), Default::default())
+        .await
+        .expect("store");
     let number = imr_case::CaseNumber::parse(&case).expect("case number");
     let marked = store.unreadable_documents(&number).await.expect("marks");
     assert_eq!(marked.len(), 1, "{marked:?}");
@@ -238,27 +132,22 @@ async fn an_inflating_pdf_is_marked_unreadable_and_the_case_still_works() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_document_marked_unreadable_is_not_read_again() {
-    let server = Server::start().await;
-    let case = open_case(&server).await;
+    let server = start().await;
+    let case = server.open_case().await;
     // A PDF the reader would read; marked before any view, as a first view would have.
     let readable = imr_pdf::inflating::inflating_pdf(1000, b' ');
-    let (s, body) = server
-        .upload(&case, "marked.pdf", "application/pdf", readable)
-        .await;
+    let (s, body) = upload(&server, &case, "marked.pdf", "application/pdf", readable).await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     let id = body["document"]["id"].as_i64().expect("id");
-    let (store, _) = imr_store::accounts::open_with_accounts(
-        server.db.to_str().expect("utf-8"),
-        Default::default(),
-    )
-    .await
-    .expect("store");
+    let (store, _) = imr_store::accounts::open_with_accounts(server.db_file(), Default::default())
+        .await
+        .expect("store");
     let at = imr_server::state::now();
     store
         .mark_unreadable(id, "a reason only the store knows", at)
         .await
         .expect("mark");
-    let page = server.case_page(&case).await;
+    let page = case_page(&server, &case).await;
     assert!(
         page.contains("a reason only the store knows"),
         "the reason comes from the mark, not from reading the document again"
@@ -267,17 +156,20 @@ async fn a_document_marked_unreadable_is_not_read_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_identical_upload_is_recognized_and_not_stored_again() {
-    let server = Server::start().await;
-    let case = open_case(&server).await;
+    let server = start().await;
+    let case = server.open_case().await;
     let records = std::fs::read(data("records.txt")).expect("records");
-    let (s, body) = server
-        .upload(&case, "notes.txt", "text/plain", records.clone())
-        .await;
+    let (s, body) = upload(&server, &case, "notes.txt", "text/plain", records.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     let first = body["document"]["id"].as_i64().expect("id");
-    let (s, body) = server
-        .upload(&case, "notes-again.txt", "text/plain", records.clone())
-        .await;
+    let (s, body) = upload(
+        &server,
+        &case,
+        "notes-again.txt",
+        "text/plain",
+        records.clone(),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
     let message = body.to_string();
     assert!(
@@ -287,7 +179,6 @@ async fn an_identical_upload_is_recognized_and_not_stored_again() {
     let (_, docs) = server
         .get(&format!("/api/cases/{case}/documents"), &server.admin)
         .await;
-    let docs: Value = serde_json::from_str(&docs).expect("JSON");
     assert_eq!(
         docs.as_array().expect("list").len(),
         1,
@@ -296,8 +187,6 @@ async fn an_identical_upload_is_recognized_and_not_stored_again() {
     // Different bytes are a different document.
     let mut changed = records.clone();
     changed.extend_from_slice(b"\nAddendum.\n");
-    let (s, body) = server
-        .upload(&case, "notes-2.txt", "text/plain", changed)
-        .await;
+    let (s, body) = upload(&server, &case, "notes-2.txt", "text/plain", changed).await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
 }

@@ -5,22 +5,13 @@
 
 mod common;
 
-use common::{Browser, TestServer, application, csrf_of};
+use common::{Browser, TestServer, csrf_of};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A case assigned to rev-ortho with its records complete: ready to sign.
 async fn case_to_sign(server: &TestServer) -> String {
-    let (s, body) = server
-        .send(
-            "POST",
-            "/api/applications",
-            Some(&server.admin),
-            Some(application()),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
-    let n = body["number"].as_str().expect("number").to_string();
+    let n = server.open_case().await;
     let (s, body) = server
         .send(
             "POST",
@@ -227,21 +218,18 @@ async fn a_draft_is_kept_as_typed_restored_and_deleted_by_the_signature() {
     assert_eq!(s, StatusCode::CONFLICT, "a signed case keeps no draft");
     let (_, page) = reviewer.get(&format!("/cases/{n}")).await;
     assert!(!page.contains("Your draft of ") && !page.contains("name=\"rationale_0\""));
-    let store = imr_store::open(server.db_path.to_str().expect("path"), Default::default())
+    let store = imr_store::open(server.db_file(), Default::default())
         .await
         .expect("store");
     let number = imr_case::CaseNumber::parse(&n).expect("number");
-    let user = imr_store::accounts::open_with_accounts(
-        server.db_path.to_str().expect("path"),
-        Default::default(),
-    )
-    .await
-    .expect("accounts")
-    .1
-    .user_by_name("rev-ortho")
-    .await
-    .expect("read")
-    .expect("user");
+    let user = imr_store::accounts::open_with_accounts(server.db_file(), Default::default())
+        .await
+        .expect("accounts")
+        .1
+        .user_by_name("rev-ortho")
+        .await
+        .expect("read")
+        .expect("user");
     assert_eq!(store.draft(&number, user.id).await.expect("read"), None);
 }
 

@@ -5,14 +5,14 @@
 //! as known ones, pages and the API are not cached, sessions are capped
 //! and end when idle.
 
-mod serving;
+mod common;
 
 use std::time::{Duration, Instant};
 
+use common::{ADMIN_PASSWORD, TestServer};
 use imr_server::{ConnectionLimits, Settings};
 use imr_store::accounts::ThrottlePolicy;
 use reqwest::StatusCode;
-use serving::{ADMIN_PASSWORD, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -30,7 +30,7 @@ async fn closed_by(stream: &mut TcpStream, deadline: Instant) -> bool {
     }
 }
 
-async fn health(server: &Server) -> Result<Duration, String> {
+async fn health(server: &TestServer) -> Result<Duration, String> {
     let start = Instant::now();
     let response = tokio::time::timeout(
         Duration::from_secs(3),
@@ -49,7 +49,7 @@ async fn health(server: &Server) -> Result<Duration, String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_sent_requests_are_closed_after_the_header_timeout() {
     let header_timeout = Duration::from_secs(2);
-    let server = Server::start(
+    let server = TestServer::serve(
         Settings::default(),
         ConnectionLimits {
             header_read_timeout: header_timeout,
@@ -92,7 +92,7 @@ async fn half_sent_requests_are_closed_after_the_header_timeout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_connections_cannot_take_every_slot() {
     let cap = 50;
-    let server = Server::start(
+    let server = TestServer::serve(
         Settings::default(),
         ConnectionLimits {
             max_connections: cap,
@@ -128,7 +128,7 @@ async fn idle_connections_cannot_take_every_slot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_whose_body_never_arrives_is_cut_by_the_request_timeout() {
-    let server = Server::start(
+    let server = TestServer::serve(
         Settings::default(),
         ConnectionLimits {
             request_timeout: Duration::from_secs(2),
@@ -163,7 +163,7 @@ async fn a_request_whose_body_never_arrives_is_cut_by_the_request_timeout() {
 /// A browser's form cut by the request timeout is answered with a page, never JSON.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_cut_by_the_request_timeout_gets_a_page() {
-    let server = Server::start(
+    let server = TestServer::serve(
         Settings::default(),
         ConnectionLimits {
             request_timeout: Duration::from_secs(2),
@@ -193,7 +193,7 @@ async fn a_browser_cut_by_the_request_timeout_gets_a_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_closes_idle_connections_and_ends_the_server() {
-    let mut server = Server::start(Settings::default(), ConnectionLimits::default()).await;
+    let mut server = TestServer::serve(Settings::default(), ConnectionLimits::default()).await;
     let mut idle = TcpStream::connect(server.addr).await.expect("connect");
     health(&server).await.expect("up");
     server.shut_down();
@@ -211,7 +211,7 @@ async fn shutdown_closes_idle_connections_and_ends_the_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_under_way_finishes_when_the_server_stops() {
-    let mut server = Server::start(Settings::default(), ConnectionLimits::default()).await;
+    let mut server = TestServer::serve(Settings::default(), ConnectionLimits::default()).await;
     let body = br#"{"username": "admin", "password": "wrong password!"}"#;
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     let head = format!(
@@ -261,8 +261,8 @@ fn quick_throttle(trust_proxy: bool) -> Settings {
     }
 }
 
-async fn add_clerk(server: &Server) {
-    let admin = server.token("admin", ADMIN_PASSWORD).await;
+async fn add_clerk(server: &TestServer) {
+    let admin = server.login("admin", ADMIN_PASSWORD).await;
     let (status, body) = server
         .api(
             "POST",
@@ -276,7 +276,7 @@ async fn add_clerk(server: &Server) {
 
 #[tokio::test]
 async fn failed_logins_slow_the_pair_and_never_lock_the_user_out() {
-    let server = Server::start(quick_throttle(true), ConnectionLimits::default()).await;
+    let server = TestServer::serve(quick_throttle(true), ConnectionLimits::default()).await;
     add_clerk(&server).await;
     let attacker = Some("203.0.113.9");
     for attempt in 1..=3 {
@@ -312,7 +312,7 @@ async fn failed_logins_slow_the_pair_and_never_lock_the_user_out() {
 
 #[tokio::test]
 async fn unknown_and_known_names_get_the_same_answers() {
-    let server = Server::start(quick_throttle(true), ConnectionLimits::default()).await;
+    let server = TestServer::serve(quick_throttle(true), ConnectionLimits::default()).await;
     add_clerk(&server).await;
     let mut answers = Vec::new();
     for name in ["clerk", "nobody-by-this-name"] {
@@ -346,7 +346,7 @@ async fn unknown_and_known_names_get_the_same_answers() {
 
 #[tokio::test]
 async fn without_trust_proxy_a_forwarded_address_is_ignored() {
-    let server = Server::start(quick_throttle(false), ConnectionLimits::default()).await;
+    let server = TestServer::serve(quick_throttle(false), ConnectionLimits::default()).await;
     add_clerk(&server).await;
     let mut statuses = Vec::new();
     for i in 0..4 {
@@ -362,7 +362,7 @@ async fn without_trust_proxy_a_forwarded_address_is_ignored() {
 
 #[tokio::test]
 async fn the_web_login_form_is_throttled_the_same_way() {
-    let server = Server::start(quick_throttle(false), ConnectionLimits::default()).await;
+    let server = TestServer::serve(quick_throttle(false), ConnectionLimits::default()).await;
     add_clerk(&server).await;
     for attempt in 1..=3 {
         let refused = server.web_login("clerk", "wrong password!").await;
@@ -382,41 +382,24 @@ async fn the_web_login_form_is_throttled_the_same_way() {
 /// A web login through the form from `address` (X-Forwarded-For, behind a trusted proxy),
 /// with a device cookie when given: the status, the session cookie and the device cookie set.
 async fn office_login(
-    server: &Server,
+    server: &TestServer,
     username: &str,
     password: &str,
     address: &str,
     device: Option<&str>,
 ) -> (StatusCode, Option<String>, Option<String>) {
-    let page = server
-        .client
-        .get(server.url("/login"))
-        .send()
-        .await
-        .expect("login page");
-    let csrf_cookie = serving::cookie_of(&page, "imr_login_csrf").expect("cookie");
-    let csrf = serving::hidden_csrf(&page.text().await.expect("html"));
-    let cookies = match device {
-        Some(device) => format!("{csrf_cookie}; {device}"),
-        None => csrf_cookie,
-    };
-    let response = server
-        .client
-        .post(server.url("/login"))
-        .header("cookie", cookies)
-        .header("X-Forwarded-For", address)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", username),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .expect("login");
+    let response = common::post_login(
+        &server.client,
+        &server.base,
+        (username, password),
+        device,
+        Some(address),
+    )
+    .await;
     (
         response.status(),
-        serving::cookie_of(&response, "imr_session"),
-        serving::cookie_of(&response, "imr_device"),
+        common::cookie_of(&response, "imr_session"),
+        common::cookie_of(&response, "imr_device"),
     )
 }
 
@@ -426,7 +409,7 @@ async fn office_login(
 /// its own failures, and its cookie is worth nothing for another account.
 #[tokio::test]
 async fn a_browser_that_logged_in_before_is_not_slowed_by_an_attacker_at_its_address() {
-    let server = Server::start(
+    let server = TestServer::serve(
         Settings {
             throttle: ThrottlePolicy {
                 free_failures: 2,
@@ -517,7 +500,7 @@ async fn a_browser_that_logged_in_before_is_not_slowed_by_an_attacker_at_its_add
 
 #[tokio::test]
 async fn the_throttle_fails_closed() {
-    let server = Server::start(quick_throttle(false), ConnectionLimits::default()).await;
+    let server = TestServer::serve(quick_throttle(false), ConnectionLimits::default()).await;
     add_clerk(&server).await;
     // The throttle's table goes away under the server (as a broken store would).
     use sqlx::Connection;
@@ -537,8 +520,8 @@ async fn the_throttle_fails_closed() {
 
 #[tokio::test]
 async fn patient_data_is_never_cached_but_the_style_sheet_is() {
-    let server = Server::start(Settings::default(), ConnectionLimits::default()).await;
-    let token = server.token("admin", ADMIN_PASSWORD).await;
+    let server = TestServer::serve(Settings::default(), ConnectionLimits::default()).await;
+    let token = server.login("admin", ADMIN_PASSWORD).await;
     let session = server
         .web_login("admin", ADMIN_PASSWORD)
         .await
@@ -589,7 +572,7 @@ async fn patient_data_is_never_cached_but_the_style_sheet_is() {
 
 #[tokio::test]
 async fn past_the_cap_the_oldest_session_ends() {
-    let server = Server::start(
+    let server = TestServer::serve(
         Settings {
             max_sessions_per_user: 2,
             ..Default::default()
@@ -599,7 +582,7 @@ async fn past_the_cap_the_oldest_session_ends() {
     .await;
     let mut tokens = Vec::new();
     for _ in 0..3 {
-        tokens.push(server.token("admin", ADMIN_PASSWORD).await);
+        tokens.push(server.login("admin", ADMIN_PASSWORD).await);
     }
     let mut statuses = Vec::new();
     for token in &tokens {
@@ -611,7 +594,7 @@ async fn past_the_cap_the_oldest_session_ends() {
 #[tokio::test]
 async fn an_idle_web_session_ends_and_a_used_one_lives_on() {
     let idle = 3;
-    let server = Server::start(
+    let server = TestServer::serve(
         Settings {
             session_idle_seconds: idle,
             ..Default::default()

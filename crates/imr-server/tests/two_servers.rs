@@ -4,13 +4,12 @@
 //! counts failures made on both. Skips visibly (imr_testkit) when IMR_TEST_PG_URL is not set.
 
 mod common;
-mod serving;
 
+use common::{ADMIN_PASSWORD, TestServer};
 use imr_server::{ConnectionLimits, Settings};
 use imr_store::accounts::ThrottlePolicy;
 use reqwest::StatusCode;
 use serde_json::json;
-use serving::{ADMIN_PASSWORD, Server};
 
 fn settings() -> Settings {
     Settings {
@@ -26,17 +25,18 @@ fn settings() -> Settings {
     }
 }
 
+#[imr_testkit::needs(postgres)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_postgres_database_behave_as_one() {
     let Some(url) = imr_testkit::postgres::fresh_database("two_servers").await else {
         return;
     };
-    let a = Server::start_on(Some(&url), settings(), ConnectionLimits::default()).await;
-    let b = Server::start_on(Some(&url), settings(), ConnectionLimits::default()).await;
+    let a = TestServer::serve_on(Some(&url), settings(), ConnectionLimits::default()).await;
+    let b = TestServer::serve_on(Some(&url), settings(), ConnectionLimits::default()).await;
     assert_ne!(a.addr, b.addr);
 
     // A session from one is valid on the other, API and web; logging out on one ends it on both.
-    let admin = a.token("admin", ADMIN_PASSWORD).await;
+    let admin = a.login("admin", ADMIN_PASSWORD).await;
     let (status, me) = b.api("GET", "/api/me", &admin, None).await;
     assert_eq!(
         (status, me["username"].as_str()),
@@ -48,7 +48,7 @@ async fn two_servers_on_one_postgres_database_behave_as_one() {
         .expect("web login on a");
     let (status, _, _) = b.page("/queue", &web).await;
     assert_eq!(status, StatusCode::OK, "a's web session on b");
-    let other = b.token("admin", ADMIN_PASSWORD).await;
+    let other = b.login("admin", ADMIN_PASSWORD).await;
     let (status, _) = b.api("POST", "/api/logout", &other, None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = a.api("GET", "/api/me", &other, None).await;
@@ -76,8 +76,8 @@ async fn two_servers_on_one_postgres_database_behave_as_one() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let reviewer_on_a = a.token("rev-ortho", "rev-ortho-password").await;
-    let reviewer_on_b = b.token("rev-ortho", "rev-ortho-password").await;
+    let reviewer_on_a = a.login("rev-ortho", "rev-ortho-password").await;
+    let reviewer_on_b = b.login("rev-ortho", "rev-ortho-password").await;
     let (status, case) = a
         .api(
             "POST",

@@ -80,20 +80,6 @@ fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-/// Opens the fixture application through the API; returns its number.
-async fn open_case(server: &TestServer) -> String {
-    let (status, body) = server
-        .send(
-            "POST",
-            "/api/applications",
-            Some(&server.admin),
-            Some(application()),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["number"].as_str().expect("number").to_string()
-}
-
 async fn documents(server: &TestServer, number: &str) -> Vec<Value> {
     let (status, body) = server
         .get(&format!("/api/cases/{number}/documents"), &server.admin)
@@ -122,7 +108,7 @@ fn report_row<'h>(html: &'h str, name: &str) -> &'h str {
 #[tokio::test]
 async fn several_files_at_once_each_stored_or_refused_by_name() {
     let server = server().await;
-    let number = open_case(&server).await;
+    let number = server.open_case().await;
     let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let (_, page) = clerk.get(&format!("/cases/{number}")).await;
     assert!(
@@ -229,7 +215,7 @@ async fn several_files_at_once_each_stored_or_refused_by_name() {
 #[tokio::test]
 async fn downloads_keep_their_name_and_type_and_the_text_is_shown_beside_the_original() {
     let server = server().await;
-    let number = open_case(&server).await;
+    let number = server.open_case().await;
     let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let note = progress_note("PN-VIEW-2");
     let pdf = records_pdf(&lines(&note));
@@ -313,7 +299,7 @@ async fn downloads_keep_their_name_and_type_and_the_text_is_shown_beside_the_ori
 #[tokio::test]
 async fn unseen_characters_are_removed_from_stored_file_names() {
     let server = server().await;
-    let number = open_case(&server).await;
+    let number = server.open_case().await;
     let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let (status, _, report) = clerk
         .post_multipart(
@@ -349,7 +335,7 @@ async fn unseen_characters_are_removed_from_stored_file_names() {
 #[tokio::test]
 async fn an_upload_without_its_token_stores_nothing() {
     let server = server().await;
-    let number = open_case(&server).await;
+    let number = server.open_case().await;
     let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let pdf = records_pdf(&lines(&progress_note("PN-CSRF")));
     let (status, _, _) = clerk
@@ -507,7 +493,7 @@ async fn the_applications_pdf_is_stored_with_the_case_or_the_case_is_not_opened(
 async fn an_upload_over_the_body_limit_keeps_the_files_before_the_cut_whole() {
     // The shared test server's limit: 64 KiB a file, so about 320 KiB an upload.
     let server = TestServer::start().await;
-    let number = open_case(&server).await;
+    let number = server.open_case().await;
     let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let mut parts = vec![
         field("csrf", &clerk.csrf),
@@ -555,7 +541,7 @@ async fn an_upload_over_the_body_limit_keeps_the_files_before_the_cut_whole() {
 #[tokio::test]
 async fn one_upload_takes_twenty_files_and_names_the_rest() {
     let server = TestServer::start().await;
-    let number = open_case(&server).await;
+    let number = server.open_case().await;
     let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     let mut parts = vec![field("csrf", &clerk.csrf), field("kind", "other")];
     for i in 0..21 {
@@ -594,7 +580,7 @@ async fn one_upload_takes_twenty_files_and_names_the_rest() {
 #[tokio::test]
 async fn each_evidence_names_its_document_page_and_line_and_its_link_marks_it() {
     let server = server().await;
-    let number = open_case(&server).await;
+    let number = server.open_case().await;
     let clerk = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     // A first page of administrative lines, so that the note is on page 2 of the PDF; then a
     // text document after it.

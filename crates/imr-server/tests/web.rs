@@ -743,16 +743,7 @@ async fn the_sign_form_refuses_a_letter_that_contradicts_itself_at_the_field() {
 #[tokio::test]
 async fn error_links_show_fixed_text_only() {
     let server = TestServer::start().await;
-    let (s, body) = server
-        .send(
-            "POST",
-            "/api/applications",
-            Some(&server.admin),
-            Some(application()),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
-    let n = body["number"].as_str().expect("number");
+    let n = server.open_case().await;
     let admin = Browser::login(&server, "admin", ADMIN_PASSWORD).await;
     for text in [
         "Your%20session%20expired.%20Log%20in%20again%20at%20evil.example",

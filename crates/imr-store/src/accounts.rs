@@ -13,8 +13,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
-
 use crate::{PostgresStore, SqliteStore, Store, StoreError, StoreOptions};
 
 /// What a user may do.
@@ -305,19 +303,28 @@ pub(crate) fn user_of(row: UserRow) -> Result<User, StoreError> {
         must_change_password: must_change != 0,
     })
 }
+crate::backend::sql_impl! {
+impl SqlStore {
+    /// Keeps the newest `max` (at least one) of what a user holds, sessions or login devices:
+    /// `held` lists their keys newest first, and `delete` removes one by its key (`$1`).
+    async fn keep_newest(
+        conn: &mut DB::Connection,
+        held: Vec<(String,)>,
+        max: u32,
+        delete: &'static str,
+    ) -> Result<(), crate::StoreError> {
+        let keep = usize::try_from(max.max(1)).unwrap_or(usize::MAX);
+        for (key,) in held.into_iter().skip(keep) {
+            sqlx::query(delete).bind(key).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+}
+}
+
+crate::backend::sql_impl! {
 #[async_trait::async_trait]
-impl<DB> crate::accounts::AccountStore for crate::backend::SqlStore<DB>
-where
-    DB: crate::backend::Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'v> i64: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> String: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> Vec<u8>: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> &'v str: Type<DB> + Encode<'v, DB>,
-    for<'v> Option<String>: Type<DB> + Encode<'v, DB>,
-    usize: ColumnIndex<DB::Row>,
-{
+impl crate::accounts::AccountStore for SqlStore {
     async fn create_user(
         &self,
         user: &crate::accounts::NewUser,
@@ -475,13 +482,13 @@ where
         .bind(session.kind.as_str())
         .fetch_all(&mut *tx)
         .await?;
-        let keep = usize::try_from(max_per_user.max(1)).unwrap_or(usize::MAX);
-        for (token,) in held.iter().skip(keep) {
-            sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
-                .bind(token.clone())
-                .execute(&mut *tx)
-                .await?;
-        }
+        Self::keep_newest(
+            &mut tx,
+            held,
+            max_per_user,
+            "DELETE FROM sessions WHERE token_sha256 = $1",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -684,13 +691,13 @@ where
         .bind(user_id)
         .fetch_all(&mut *tx)
         .await?;
-        let keep = usize::try_from(max_per_user.max(1)).unwrap_or(usize::MAX);
-        for (token,) in held.iter().skip(keep) {
-            sqlx::query("DELETE FROM login_devices WHERE token_sha256 = $1")
-                .bind(token.clone())
-                .execute(&mut *tx)
-                .await?;
-        }
+        Self::keep_newest(
+            &mut tx,
+            held,
+            max_per_user,
+            "DELETE FROM login_devices WHERE token_sha256 = $1",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -712,6 +719,7 @@ where
         .await?;
         Ok(found.is_some())
     }
+}
 }
 
 #[cfg(test)]

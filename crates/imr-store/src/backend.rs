@@ -13,18 +13,13 @@
 //! would lose the typed connect options (WAL, synchronous FULL, busy timeout), and convert every
 //! argument and row through its own value type; per-backend impls would repeat 40 signatures
 //! twice. The price is one `where` clause (the executor and the value types the SQL binds and
-//! reads), repeated on the four generic impl blocks because Rust does not imply such bounds
-//! from a trait.
+//! reads), which Rust does not imply from a trait: `sql_impl!` writes it on every generic impl.
 
-use std::str::FromStr;
-
-use imr_case::{AuditEntry, CaseNumber};
-use jiff::civil::DateTime;
-use sqlx::{
-    ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Transaction, Type,
-};
+use imr_case::AuditEntry;
+use sqlx::{Database, Pool, Transaction};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
+use crate::error::{parse_number, parse_time};
 use crate::{Backend, DocumentInfo, StoreError, StoreOptions};
 
 /// What differs between the backends, beyond their connection setup (`sqlite.rs`,
@@ -41,11 +36,6 @@ pub trait Dialect: Database {
     const SNAPSHOT_BEGIN: &'static str;
     /// Run at the end of an import, after explicit ids were inserted ("" for nothing).
     const AFTER_IMPORT: &'static str;
-    /// Run first in the transaction that adopts a database migrated by the earlier runner,
-    /// so that instances starting at once adopt it once ("" when `BEGIN_WRITE` suffices).
-    const LOCK_FOR_MIGRATION: &'static str;
-    /// Counts the earlier runner's table `schema_migrations` (0 or 1).
-    const OLD_MIGRATIONS_FOUND: &'static str;
     /// How many rows an UPDATE or DELETE changed.
     fn rows_affected(result: &Self::QueryResult) -> u64;
 }
@@ -72,6 +62,41 @@ impl<DB: Dialect> SqlStore<DB> {
         &self.options
     }
 }
+
+/// An impl on [`SqlStore<DB>`], generic over the database, with the one `where` clause all of
+/// them carry (here, `accounts.rs`, `published.rs`): a connection runs queries, and the values
+/// the SQL binds and reads (64-bit integers, text, bytes, optional text) have a type on the
+/// database. Rust does not imply such bounds from a trait, so they are written here once;
+/// SQLite and PostgreSQL meet them, checked when `sqlite.rs` and `postgres.rs` use the impls.
+/// The impl is written `impl Trait for SqlStore { ... }` or `impl SqlStore { ... }`, and its
+/// body names the database `DB`. (rustfmt leaves a macro's body as written.)
+macro_rules! sql_impl {
+    ($(#[$attribute:meta])* impl $($trait:ident)::+ for SqlStore { $($body:tt)* }) => {
+        $crate::backend::sql_impl!(@impl [$(#[$attribute])*]
+            [$($trait)::+ for $crate::backend::SqlStore<DB>] $($body)*);
+    };
+    (impl SqlStore { $($body:tt)* }) => {
+        $crate::backend::sql_impl!(@impl [] [$crate::backend::SqlStore<DB>] $($body)*);
+    };
+    (@impl [$($attribute:tt)*] [$($header:tt)*] $($body:tt)*) => {
+        $($attribute)*
+        impl<DB> $($header)*
+        where
+            DB: $crate::backend::Dialect,
+            for<'c> &'c mut DB::Connection: ::sqlx::Executor<'c, Database = DB>,
+            DB::Arguments: ::sqlx::IntoArguments<DB>,
+            for<'v> i64: ::sqlx::Type<DB> + ::sqlx::Encode<'v, DB> + ::sqlx::Decode<'v, DB>,
+            for<'v> String: ::sqlx::Type<DB> + ::sqlx::Encode<'v, DB> + ::sqlx::Decode<'v, DB>,
+            for<'v> Vec<u8>: ::sqlx::Type<DB> + ::sqlx::Encode<'v, DB> + ::sqlx::Decode<'v, DB>,
+            for<'v> &'v str: ::sqlx::Type<DB> + ::sqlx::Encode<'v, DB>,
+            for<'v> Option<String>: ::sqlx::Type<DB> + ::sqlx::Encode<'v, DB>,
+            usize: ::sqlx::ColumnIndex<DB::Row>,
+        {
+            $($body)*
+        }
+    };
+}
+pub(crate) use sql_impl;
 
 /// Documents are stored in chunks of this many bytes.
 pub(crate) const CHUNK_BYTES: usize = 1024 * 1024;
@@ -108,26 +133,6 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
         what,
         key: key.to_string(),
-        detail: e.to_string(),
-    })
-}
-
-pub(crate) fn parse_time(
-    what: &'static str,
-    key: &str,
-    text: &str,
-) -> Result<DateTime, StoreError> {
-    DateTime::from_str(text).map_err(|e| StoreError::Corrupt {
-        what,
-        key: key.to_string(),
-        detail: format!("time {text:?}: {e}"),
-    })
-}
-
-pub(crate) fn parse_number(text: &str) -> Result<CaseNumber, StoreError> {
-    CaseNumber::parse(text).map_err(|e| StoreError::Corrupt {
-        what: "case number",
-        key: text.to_string(),
         detail: e.to_string(),
     })
 }
@@ -178,22 +183,8 @@ pub(crate) fn audit_entry(row: (String, String, String, String)) -> Result<Audit
     })
 }
 
-// The `where` clause every generic impl of the store carries (here, `accounts.rs`,
-// `published.rs`): a connection runs queries, and the values the SQL binds and reads (64-bit
-// integers, text, bytes, optional text) have a type on the database. SQLite and PostgreSQL
-// meet it; the compiler checks each impl against both when `sqlite.rs` and `postgres.rs` use it.
-impl<DB> SqlStore<DB>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'v> i64: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> String: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> Vec<u8>: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> &'v str: Type<DB> + Encode<'v, DB>,
-    for<'v> Option<String>: Type<DB> + Encode<'v, DB>,
-    usize: ColumnIndex<DB::Row>,
-{
+sql_impl! {
+impl SqlStore {
     /// Writes a case's queue columns (`queue.rs`), in the transaction that writes its body;
     /// with `at_version`, only if the row is still at that version. Returns the rows written.
     async fn write_queue_columns(
@@ -435,20 +426,11 @@ where
         }
     }
 }
+}
 
+sql_impl! {
 #[async_trait::async_trait]
-impl<DB> crate::Store for SqlStore<DB>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'v> i64: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> String: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> Vec<u8>: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> &'v str: Type<DB> + Encode<'v, DB>,
-    for<'v> Option<String>: Type<DB> + Encode<'v, DB>,
-    usize: ColumnIndex<DB::Row>,
-{
+impl crate::Store for SqlStore {
     fn backend(&self) -> crate::Backend {
         DB::BACKEND
     }
@@ -715,7 +697,7 @@ where
         .fetch_all(self.read_pool())
         .await?;
         rows.into_iter()
-            .map(|(n,)| crate::backend::parse_number(&n))
+            .map(|(n,)| parse_number(&n))
             .collect()
     }
 
@@ -966,7 +948,7 @@ where
         row.map(|(form, saved_at)| {
             Ok(crate::SignDraft {
                 form,
-                saved_at: crate::backend::parse_time("sign draft", case.as_str(), &saved_at)?,
+                saved_at: parse_time("sign draft", case.as_str(), &saved_at)?,
             })
         })
         .transpose()
@@ -1090,7 +1072,7 @@ where
                 id,
                 case_number: case
                     .as_deref()
-                    .map(crate::backend::parse_number)
+                    .map(parse_number)
                     .transpose()?,
                 entry: crate::backend::audit_entry((at, actor, event, detail))?,
             })?;
@@ -1293,4 +1275,5 @@ where
         tx.commit().await?;
         Ok(count)
     }
+}
 }

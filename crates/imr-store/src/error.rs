@@ -1,6 +1,7 @@
 //! The store's errors: each says what was wrong with what.
 
 use imr_case::CaseNumber;
+use jiff::civil::DateTime;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -42,4 +43,26 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Other(String),
+}
+
+/// A time read back from a column, or why the stored `what` named `key` is damaged.
+pub(crate) fn parse_time(
+    what: &'static str,
+    key: &str,
+    text: &str,
+) -> Result<DateTime, StoreError> {
+    text.parse::<DateTime>().map_err(|e| StoreError::Corrupt {
+        what,
+        key: key.to_string(),
+        detail: format!("time {text:?}: {e}"),
+    })
+}
+
+/// A case number read back from a column, or why it is damaged.
+pub(crate) fn parse_number(text: &str) -> Result<CaseNumber, StoreError> {
+    CaseNumber::parse(text).map_err(|e| StoreError::Corrupt {
+        what: "case number",
+        key: text.to_string(),
+        detail: e.to_string(),
+    })
 }

@@ -33,11 +33,6 @@ impl Dialect for Postgres {
                       COALESCE((SELECT MAX(id) FROM documents), 0) + 1, false); \
         SELECT setval(pg_get_serial_sequence('audit_log', 'id'), \
                       COALESCE((SELECT MAX(id) FROM audit_log), 0) + 1, false);";
-    /// The key the earlier runner locked ("imr" in ASCII): instances of either build wait for
-    /// each other.
-    const LOCK_FOR_MIGRATION: &'static str = "SELECT pg_advisory_xact_lock(6909298)";
-    const OLD_MIGRATIONS_FOUND: &'static str = "SELECT COUNT(*) FROM information_schema.tables \
-         WHERE table_schema = current_schema() AND table_name = 'schema_migrations'";
 
     fn rows_affected(result: &PgQueryResult) -> u64 {
         result.rows_affected()
@@ -58,7 +53,6 @@ impl SqlStore<Postgres> {
             write: pool,
             options,
         };
-        migrations::adopt_old_runner(&store, &MIGRATOR).await?;
         MIGRATOR
             .run(&store.write)
             .await

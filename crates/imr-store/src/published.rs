@@ -14,8 +14,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use imr_core::Determination;
 
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
-
 use crate::{PostgresStore, SqliteStore, StoreError, StoreOptions};
 
 /// A published letter about to be stored.
@@ -129,19 +127,9 @@ pub(crate) fn record_of(row: PublishedRow) -> Result<PublishedRecord, StoreError
         ingested_at,
     })
 }
+crate::backend::sql_impl! {
 #[async_trait::async_trait]
-impl<DB> crate::published::PublishedStore for crate::backend::SqlStore<DB>
-where
-    DB: crate::backend::Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'v> i64: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> String: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> Vec<u8>: Type<DB> + Encode<'v, DB> + Decode<'v, DB>,
-    for<'v> &'v str: Type<DB> + Encode<'v, DB>,
-    for<'v> Option<String>: Type<DB> + Encode<'v, DB>,
-    usize: ColumnIndex<DB::Row>,
-{
+impl crate::published::PublishedStore for SqlStore {
     async fn store_published(
         &self,
         letters: &[crate::published::NewPublished],
@@ -244,4 +232,5 @@ where
         .fetch_all(self.read_pool())
         .await?)
     }
+}
 }

@@ -243,7 +243,7 @@ pub(crate) fn entry(row: Row) -> Result<QueueEntry, StoreError> {
                 "determination" => DueKind::Determination,
                 other => return Err(corrupt(format!("due kind {other:?}"))),
             };
-            Some((kind, crate::backend::parse_time("case", &number, &at)?))
+            Some((kind, crate::error::parse_time("case", &number, &at)?))
         }
         _ => {
             return Err(corrupt(
@@ -255,12 +255,12 @@ pub(crate) fn entry(row: Row) -> Result<QueueEntry, StoreError> {
         status,
         priority,
         reviewer_id,
-        received_at: crate::backend::parse_time("case", &number, &received_at)?,
+        received_at: crate::error::parse_time("case", &number, &received_at)?,
         due,
         items: usize::try_from(items).map_err(|_| corrupt(format!("{items} items")))?,
         worker,
         claim_number: claim,
-        number: crate::backend::parse_number(&number)?,
+        number: crate::error::parse_number(&number)?,
     })
 }
 

@@ -36,10 +36,6 @@ impl Dialect for Sqlite {
     const SNAPSHOT_BEGIN: &'static str = "BEGIN";
     /// AUTOINCREMENT follows explicit ids by itself.
     const AFTER_IMPORT: &'static str = "";
-    /// BEGIN IMMEDIATE already keeps other writers out.
-    const LOCK_FOR_MIGRATION: &'static str = "";
-    const OLD_MIGRATIONS_FOUND: &'static str =
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
 
     fn rows_affected(result: &SqliteQueryResult) -> u64 {
         result.rows_affected()
@@ -72,7 +68,6 @@ impl SqlStore<Sqlite> {
             write,
             options,
         };
-        migrations::adopt_old_runner(&store, &MIGRATOR).await?;
         // Two processes opening a new file at once both migrate it, and SQLite's migrator takes
         // no lock across processes: the later one fails on a table the other has just created.
         // Once the other is done, running again finds every migration applied; a real refusal

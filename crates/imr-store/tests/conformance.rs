@@ -77,6 +77,7 @@ macro_rules! conformance {
         }
         mod postgres_backend {
             $(
+                #[imr_testkit::needs(postgres)]
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     if let Some(h) = super::postgres(Default::default()).await {

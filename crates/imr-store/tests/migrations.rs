@@ -1,108 +1,12 @@
-//! Migrations through sqlx on both backends: a database migrated by the earlier hand-run list
-//! (table `schema_migrations`) still opens and works, and a migration changed after it was
-//! applied is refused with a message naming its file. SQLite always, PostgreSQL when
-//! IMR_TEST_PG_URL names a server (a fresh database per test).
+//! Migrations through sqlx on both backends: a case written before the queue's columns gets
+//! them when the store opens, and a migration changed after it was applied is refused with a
+//! message naming its file. SQLite always, PostgreSQL when IMR_TEST_PG_URL names a server (a
+//! fresh database per test).
 
 use imr_case::Application;
 use imr_store::{StoreOptions, open, open_case};
 use jiff::civil::date;
-use sqlx::{AssertSqlSafe, Connection};
-
-/// The migrations as the earlier runner applied them: (version, name, SQL) per backend.
-const SQLITE: [(i64, &str, &str); 6] = [
-    (
-        1,
-        "initial",
-        include_str!("../migrations/sqlite/0001_initial.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../migrations/sqlite/0002_accounts.sql"),
-    ),
-    (
-        3,
-        "open duplicates",
-        include_str!("../migrations/sqlite/0003_open_duplicates.sql"),
-    ),
-    (
-        4,
-        "published letters",
-        include_str!("../migrations/sqlite/0004_published.sql"),
-    ),
-    (
-        5,
-        "unreadable documents",
-        include_str!("../migrations/sqlite/0005_unreadable_documents.sql"),
-    ),
-    (
-        6,
-        "accounts that hold",
-        include_str!("../migrations/sqlite/0006_accounts_hold.sql"),
-    ),
-];
-const POSTGRES: [(i64, &str, &str); 6] = [
-    (
-        1,
-        "initial",
-        include_str!("../migrations/postgres/0001_initial.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../migrations/postgres/0002_accounts.sql"),
-    ),
-    (
-        3,
-        "open duplicates",
-        include_str!("../migrations/postgres/0003_open_duplicates.sql"),
-    ),
-    (
-        4,
-        "published letters",
-        include_str!("../migrations/postgres/0004_published.sql"),
-    ),
-    (
-        5,
-        "unreadable documents",
-        include_str!("../migrations/postgres/0005_unreadable_documents.sql"),
-    ),
-    (
-        6,
-        "accounts that hold",
-        include_str!("../migrations/postgres/0006_accounts_hold.sql"),
-    ),
-];
-
-/// What the earlier runner did, statement for statement: its table, each migration, its row.
-async fn migrate_the_old_way<C>(conn: &mut C, version_type: &str, migrations: &[(i64, &str, &str)])
-where
-    C: Connection,
-    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
-    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
-    for<'v> i64: sqlx::Type<C::Database> + sqlx::Encode<'v, C::Database>,
-    for<'v> &'v str: sqlx::Type<C::Database> + sqlx::Encode<'v, C::Database>,
-{
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "CREATE TABLE IF NOT EXISTS schema_migrations \
-         (version {version_type} PRIMARY KEY, name TEXT NOT NULL)"
-    )))
-    .execute(&mut *conn)
-    .await
-    .expect("the old runner's table");
-    for (version, name, sql) in migrations {
-        sqlx::raw_sql(AssertSqlSafe(*sql))
-            .execute(&mut *conn)
-            .await
-            .expect("an old migration");
-        sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
-            .bind(*version)
-            .bind(*name)
-            .execute(&mut *conn)
-            .await
-            .expect("its row");
-    }
-}
+use sqlx::Connection;
 
 fn application() -> Application {
     let text = include_str!("../../../data/demo/application.json");
@@ -166,6 +70,7 @@ async fn a_sqlite_case_from_before_the_queue_columns_gets_them() {
     .await;
 }
 
+#[imr_testkit::needs(postgres)]
 #[tokio::test]
 async fn a_postgres_case_from_before_the_queue_columns_gets_them() {
     let Some(url) = fresh_postgres("queue").await else {
@@ -182,94 +87,8 @@ async fn a_postgres_case_from_before_the_queue_columns_gets_them() {
     .await;
 }
 
-/// Opens the store at `url` and uses it: a case opened is read back whole.
-async fn opens_and_works(url: &str) {
-    let store = open(url, StoreOptions::default())
-        .await
-        .expect("a database migrated the old way opens");
-    let case = open_case(
-        &*store,
-        application(),
-        date(2026, 11, 2).at(9, 0, 0, 0),
-        "clerk",
-    )
-    .await
-    .expect("a case opens");
-    let loaded = store
-        .load_case(&case.number)
-        .await
-        .expect("load")
-        .expect("the case is there");
-    assert_eq!(loaded.value, case);
-    assert_eq!(loaded.version, 1);
-}
-
 async fn fresh_postgres(test: &str) -> Option<String> {
     imr_testkit::postgres::fresh_database(&format!("migrations_{test}")).await
-}
-
-#[tokio::test]
-async fn a_sqlite_store_migrated_by_the_old_runner_still_opens() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().join("old.db");
-    let url = format!("sqlite://{}", path.display());
-    {
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true);
-        let mut conn = sqlx::SqliteConnection::connect_with(&options)
-            .await
-            .expect("a new SQLite file");
-        migrate_the_old_way(&mut conn, "INTEGER", &SQLITE).await;
-        conn.close().await.expect("close");
-    }
-    opens_and_works(&url).await;
-    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("reopen");
-    let versions: Vec<i64> =
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
-            .fetch_all(&mut conn)
-            .await
-            .expect("sqlx's table");
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    let old: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .expect("count");
-    assert_eq!(old, 0, "the old table is dropped once adopted");
-    conn.close().await.expect("close");
-    // And it opens again, now as any sqlx-migrated store.
-    opens_and_works(&url).await;
-}
-
-#[tokio::test]
-async fn a_postgres_store_migrated_by_the_old_runner_still_opens() {
-    let Some(url) = fresh_postgres("old").await else {
-        return;
-    };
-    {
-        let mut conn = sqlx::PgConnection::connect(&url)
-            .await
-            .expect("the new database");
-        migrate_the_old_way(&mut conn, "BIGINT", &POSTGRES).await;
-        conn.close().await.expect("close");
-    }
-    opens_and_works(&url).await;
-    let mut conn = sqlx::PgConnection::connect(&url).await.expect("reconnect");
-    let versions: Vec<i64> =
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
-            .fetch_all(&mut conn)
-            .await
-            .expect("sqlx's table");
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    let old: Option<String> = sqlx::query_scalar("SELECT to_regclass('schema_migrations')::text")
-        .fetch_one(&mut conn)
-        .await
-        .expect("look-up");
-    assert_eq!(old, None, "the old table is dropped once adopted");
-    conn.close().await.expect("close");
-    opens_and_works(&url).await;
 }
 
 /// The message for a changed migration 3, as each backend gives it.
@@ -304,6 +123,7 @@ async fn a_changed_migration_is_refused_on_sqlite() {
     assert_refused_as_changed(error, "migrations/sqlite");
 }
 
+#[imr_testkit::needs(postgres)]
 #[tokio::test]
 async fn a_changed_migration_is_refused_on_postgres() {
     let Some(url) = fresh_postgres("tampered").await else {

@@ -1,67 +1,45 @@
-//! What the tests need from outside the repository, and how they say it is missing.
+//! What the tests need from outside the repository, and how a test that cannot run says so.
 //!
 //! Three things are not in the checkout: the published letters (`IMR_LETTERS`), a PostgreSQL
-//! server (`IMR_TEST_PG_URL`) and Chromium with chromedriver. A test that needs one of them and
-//! does not find it prints a `SKIPPED` line that cargo does not capture, so a local run shows
-//! what it did not test; with `IMR_REQUIRE_ALL=1` (CI sets it, since CI has all three) the same
-//! test fails instead, so a green CI means every test ran.
+//! server (`IMR_TEST_PG_URL`) and Chromium with chromedriver. A test that needs one of them
+//! carries `#[imr_testkit::needs(letters)]` (or `postgres`, `browser`): when its test binary is
+//! built without the thing, the test is marked `#[ignore = "needs ..."]`, so cargo's summary
+//! counts it as ignored, with the reason, instead of as passed. Setting or changing the
+//! variable rebuilds just the test binaries that read it.
+//!
+//! With `IMR_REQUIRE_ALL=1` (CI sets it, since CI has all three) nothing is ignored, and a test
+//! whose need is missing fails instead, so a green CI means every test ran.
+//!
+//! Inside the test, [`letters`], [`postgres_url`] and [`browser`] give the thing; should it be
+//! missing when the test runs anyway (run with `--include-ignored`, or the folder went away
+//! after the build) they print a `SKIPPED` line past cargo's capture and return nothing, or
+//! fail under `IMR_REQUIRE_ALL=1`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+pub use imr_testkit_macros::needs;
 
 #[cfg(feature = "postgres")]
 pub mod postgres;
 
+#[doc(hidden)]
+pub mod need;
+
 /// The published letters folder, or `None` after a visible skip. A relative `IMR_LETTERS` is
-/// taken from the workspace root, where the README's test command is run (cargo runs each test
-/// binary in its own crate's folder).
+/// taken from the workspace root.
 pub fn letters() -> Option<PathBuf> {
-    let Some(value) = std::env::var_os("IMR_LETTERS") else {
-        skip("the published letters: IMR_LETTERS is not set");
-        return None;
-    };
-    let path = PathBuf::from(&value);
-    let path = if path.is_absolute() {
-        path
-    } else {
-        without_dots(&workspace_root().join(path))
-    };
-    if path.is_dir() {
-        Some(path)
-    } else {
-        skip(&format!(
-            "the published letters: IMR_LETTERS={} is not a folder",
-            path.display()
-        ));
-        None
-    }
+    need::letters_folder().map_err(|why| skip(&why)).ok()
 }
 
 /// The PostgreSQL server's URL from `IMR_TEST_PG_URL`, or `None` after a visible skip.
 pub fn postgres_url() -> Option<String> {
-    match std::env::var("IMR_TEST_PG_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            skip("PostgreSQL: IMR_TEST_PG_URL is not set");
-            None
-        }
-    }
+    need::postgres_url().map_err(|why| skip(&why)).ok()
 }
 
 /// Whether Chromium and chromedriver are on the PATH; `false` after a visible skip.
 pub fn browser() -> bool {
-    let missing: Vec<&str> = ["chromium", "chromedriver"]
-        .into_iter()
-        .filter(|program| !on_path(program))
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    skip(&format!(
-        "a browser: {} not found on the PATH",
-        missing.join(" and ")
-    ));
-    false
+    need::browser_programs().map_err(|why| skip(&why)).is_ok()
 }
 
 /// Says, past cargo's output capture, that the running test did not run for want of `what`;
@@ -69,34 +47,9 @@ pub fn browser() -> bool {
 pub fn skip(what: &str) {
     let thread = std::thread::current();
     let test = thread.name().unwrap_or("a test");
-    if std::env::var("IMR_REQUIRE_ALL").as_deref() == Ok("1") {
+    if need::require_all() {
         panic!("{test} needs {what}, and IMR_REQUIRE_ALL=1 says every test must run here");
     }
     // Written to the stream itself, not through eprintln!, which the test harness captures.
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: needs {what}");
-}
-
-fn workspace_root() -> PathBuf {
-    without_dots(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-}
-
-/// The path with its `.` and `..` parts resolved by name, so that a message names the folder
-/// a person would type (it need not exist, so it cannot be canonicalized).
-fn without_dots(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }

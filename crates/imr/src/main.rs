@@ -5,6 +5,7 @@ mod cmd;
 #[cfg(test)]
 mod configuration_doc;
 mod files;
+mod rule_files;
 mod store_args;
 
 use std::process::ExitCode;

@@ -8,6 +8,7 @@ use common::{imr, s, stderr};
 
 /// The figures come with what they describe, over all the letters given; the agreement table is
 /// one pair of counts per rule; the retired halves are gone from the interface.
+#[imr_testkit::needs(letters)]
 #[test]
 fn backtest_reports_on_all_letters_and_writes_the_agreement_table() {
     let Some(letters) = imr_testkit::letters() else {

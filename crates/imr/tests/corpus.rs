@@ -266,6 +266,7 @@ fn search_precedents_and_stats() {
     assert_eq!(by_service, total);
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn the_published_letters_give_one_record_per_letter() {
     let Some(letters) = imr_testkit::letters() else {

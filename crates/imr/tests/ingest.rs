@@ -55,6 +55,7 @@ fn count(db: &Path) -> u64 {
     })
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn the_published_letters_are_one_record_each_and_ingesting_again_adds_nothing() {
     let Some(letters) = imr_testkit::letters() else {

@@ -133,6 +133,7 @@ fn a_missing_path_is_a_clear_error() {
     assert!(stderr.contains("/no/such/letter.pdf"), "{stderr}");
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn every_dev_pdf_reads_to_the_same_record_as_its_text_copy() {
     let Some(dir) = letters_dir() else { return };
@@ -156,6 +157,7 @@ fn every_dev_pdf_reads_to_the_same_record_as_its_text_copy() {
     assert!(differ.is_empty(), "PDF and text records differ: {differ:?}");
 }
 
+#[imr_testkit::needs(letters)]
 #[test]
 fn jsonl_gives_one_line_per_letter_of_a_folder() {
     let Some(dir) = letters_dir() else { return };

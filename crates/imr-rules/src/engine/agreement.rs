@@ -13,8 +13,8 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use serde::Serialize;
 use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize};
 
 use super::backtest::Comparison;
 
@@ -74,51 +74,85 @@ pub fn of(id: &str) -> Option<RuleAgreement> {
 /// The header of the table.
 pub const HEADER: &str = "rule,hits,agree";
 
-/// Reads the table; an error names the line and what is wrong. Tolerated: a byte-order mark,
-/// CRLF line ends, blank lines, spaces around fields. Refused: a wrong header or field count, an
-/// empty or quoted rule id, a count that is not a number, more agreements than hits, a rule
-/// listed twice.
+/// The file the table is, as its errors name it.
+const FILE: &str = "agreement.csv";
+
+/// One line of the table.
+#[derive(Deserialize)]
+struct Row {
+    rule: String,
+    hits: u32,
+    agree: u32,
+}
+
+/// Reads the table; an error names the file, the line and what is wrong. Tolerated: a
+/// byte-order mark, CRLF line ends, blank lines, spaces around fields, quoted fields. Refused: a
+/// wrong header or field count, an empty rule id or one with quotes, commas or spaces, a count
+/// that is not a number, more agreements than hits, a rule listed twice.
 pub fn parse(text: &str) -> Result<BTreeMap<String, RuleAgreement>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rules = BTreeMap::new();
-    let mut lines = text.lines().enumerate();
-    match lines.next() {
-        Some((_, header)) if header.split(',').map(str::trim).eq(HEADER.split(',')) => {}
-        _ => return Err(format!("line 1: the header must be \"{HEADER}\"")),
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        // A short or long line is named below, with its line number.
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| format!("{FILE} line 1: {e}"))?
+        .clone();
+    if !header.iter().eq(HEADER.split(',')) {
+        return Err(format!("{FILE} line 1: the header must be \"{HEADER}\""));
     }
-    for (i, line) in lines {
-        let at = i + 1;
-        if line.trim().is_empty() {
+    let mut rules = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{FILE}: {e}"))?;
+        let at = record.position().map_or(0, |p| line_at(text, p.byte()));
+        if record.iter().all(str::is_empty) {
             continue;
         }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [rule, hits, agree] = fields[..] else {
+        if record.len() != 3 {
             return Err(format!(
-                "line {at}: expected 3 fields (rule,hits,agree), found {}",
-                fields.len()
+                "{FILE} line {at}: expected 3 fields ({HEADER}), found {}",
+                record.len()
             ));
-        };
-        if rule.is_empty() || rule.contains(|c: char| c == '"' || c.is_whitespace()) {
-            return Err(format!("line {at}: {rule:?} is not a rule id"));
         }
-        let n = |s: &str| {
-            s.parse::<u32>()
-                .map_err(|_| format!("line {at}: {s:?} is not a count"))
-        };
-        let (hits, agree) = (n(hits)?, n(agree)?);
+        let Row { rule, hits, agree } = record.deserialize(Some(&header)).map_err(|e| {
+            let field = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => err.field(),
+                _ => None,
+            };
+            match field.and_then(|i| usize::try_from(i).ok()) {
+                Some(i) => format!(
+                    "{FILE} line {at}: {} {:?} is not a count",
+                    &header[i], &record[i]
+                ),
+                None => format!("{FILE} line {at}: {e}"),
+            }
+        })?;
+        if rule.is_empty() || rule.contains(|c: char| c == '"' || c == ',' || c.is_whitespace()) {
+            return Err(format!("{FILE} line {at}: {rule:?} is not a rule id"));
+        }
         if agree > hits {
             return Err(format!(
-                "line {at}: {rule} agrees on {agree} items but decided only {hits}"
+                "{FILE} line {at}: {rule} agrees on {agree} items but decided only {hits}"
             ));
         }
-        if rules
-            .insert(rule.to_string(), RuleAgreement { hits, agree })
-            .is_some()
-        {
-            return Err(format!("line {at}: {rule} is listed twice"));
+        if rules.contains_key(&rule) {
+            return Err(format!("{FILE} line {at}: {rule} is listed twice"));
         }
+        rules.insert(rule, RuleAgreement { hits, agree });
     }
     Ok(rules)
+}
+
+/// The line of the record csv says starts at byte `start`: csv counts a record's start from the
+/// end of the one before, blank lines included, and its own line count leaves those out.
+fn line_at(text: &str, start: u64) -> usize {
+    let start = usize::try_from(start).map_or(text.len(), |s| s.min(text.len()));
+    let blank = text[start..]
+        .find(|c| c != '\r' && c != '\n')
+        .unwrap_or(text.len() - start);
+    1 + text[..start + blank].matches('\n').count()
 }
 
 /// Per rule: (items decided, items decided as published).
@@ -162,11 +196,15 @@ mod tests {
         assert_eq!(a.share(), Some(0.8));
         let bad = [
             ("rule,tune_hits,tune_agree\na,1,1\n", "line 1:"),
-            ("a.rule,1,x\n", "line 2:"),
+            (
+                "a.rule,1,x\n",
+                "agreement.csv line 2: agree \"x\" is not a count",
+            ),
             ("a.rule,1\n", "expected 3 fields"),
             ("a.rule,1,1,1\n", "expected 3 fields"),
             ("a.rule,1,2\n", "decided only 1"),
-            ("\"a.rule\",1,1\n", "not a rule id"),
+            ("\"a rule\",1,1\n", "not a rule id"),
+            ("\"a,rule\",1,1\n", "not a rule id"),
             (",1,1\n", "not a rule id"),
             (
                 "a.rule,1,1\n\na.rule,2,2\n",
@@ -187,8 +225,11 @@ mod tests {
 
     #[test]
     fn a_bom_crlf_and_spaces_are_read() {
-        let parsed = parse("\u{feff}rule, hits ,agree\r\n a.rule , 3 , 2 \r\n\r\n").expect("table");
+        let parsed =
+            parse("\u{feff}rule, hits ,agree\r\n a.rule , 3 , 2 \r\n\r\n  \n\"b.rule\",1,1\n")
+                .expect("table");
         assert_eq!(parsed["a.rule"], RuleAgreement { hits: 3, agree: 2 });
+        assert_eq!(parsed["b.rule"], RuleAgreement { hits: 1, agree: 1 });
     }
 
     #[test]

@@ -535,14 +535,13 @@ async fn read_intake(
         }
     }
     // The text fields read as the URL-encoded form would be, by the same deserializer.
-    let encoded: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
-        .collect();
+    let encoded = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&pairs)
+        .finish();
     let request = Request::builder()
         .method("POST")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(encoded.join("&")))
+        .body(Body::from(encoded))
         .map_err(|_| ApiError::internal("reading the form"))?;
     let Form(form) = Form::<IntakeForm>::from_request(request, state)
         .await
@@ -550,19 +549,6 @@ async fn read_intake(
             ApiError::bad_request(format!("the form could not be read: {}", e.body_text()))
         })?;
     Ok((form, file))
-}
-
-/// Percent-encodes every byte but the unreserved ones.
-fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 pub(super) async fn intake_submit(

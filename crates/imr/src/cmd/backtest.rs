@@ -17,8 +17,8 @@ use imr_rules::engine::backtest::{
 };
 use imr_rules::engine::{adapt, agreement, review};
 
-use crate::cmd::review::load_guidelines;
 use crate::files::{letter_files, parallel_map};
+use crate::rule_files::load_guidelines;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

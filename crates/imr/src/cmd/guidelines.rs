@@ -27,7 +27,7 @@ pub enum GuidelinesCommand {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         GuidelinesCommand::Check { guidelines } => {
-            let rules = super::review::load_guidelines(guidelines.as_deref())?;
+            let rules = crate::rule_files::load_guidelines(guidelines.as_deref())?;
             let problems = check::check(&rules);
             for problem in &problems {
                 println!("{problem}");

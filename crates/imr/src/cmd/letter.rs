@@ -89,7 +89,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 })?),
                 None => None,
             };
-            let guidelines = super::review::load_guidelines(args.guidelines.as_deref())?;
+            let guidelines = crate::rule_files::load_guidelines(args.guidelines.as_deref())?;
             let findings = proposal::analyse(&case, &guidelines, None).findings;
             proposal::proposed_determination(&case, &findings, decision_date)
                 .with_context(|| path.display().to_string())?
