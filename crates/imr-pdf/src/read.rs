@@ -12,6 +12,7 @@
 pub mod bounds;
 mod budget;
 mod layout;
+mod limit;
 mod normalize;
 
 use imr_core::text::binary_size;

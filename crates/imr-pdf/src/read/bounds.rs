@@ -20,7 +20,7 @@
 //!    each page draws, its Form XObjects included as often as they are drawn, is added up, so a
 //!    drawing repeated a million times or drawing itself is refused too.
 
-use imr_core::text::binary_size;
+pub use super::limit::LimitHit;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::time::Duration;
@@ -76,33 +76,6 @@ impl Default for Limits {
             max_cpu: MAX_CPU,
         }
     }
-}
-
-/// Which limit a PDF passed: the message names it and its value, never the content.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LimitHit {
-    #[error("a stream decodes to more than {} (the limit per stream)", binary_size(*limit))]
-    Stream { limit: u64 },
-    #[error(
-        "its streams decode to more than {} in all (the limit per document)",
-        binary_size(*limit)
-    )]
-    Document { limit: u64 },
-    #[error(
-        "page {page} draws more than {} of instructions, repeated drawings included (the limit per page)",
-        binary_size(*limit)
-    )]
-    Page { page: u32, limit: u64 },
-    #[error("it has more than {limit} objects (the limit per document)")]
-    Objects { limit: u64 },
-    #[error("its drawings are nested more than {limit} deep (the nesting limit)")]
-    Nesting { limit: usize },
-    #[error("page {page} hangs more than {limit} levels down the page tree (the depth limit)")]
-    TreeDepth { page: u32, limit: usize },
-    #[error("a drawing draws itself (a cycle of Form XObjects)")]
-    Cycle,
-    #[error("it would take more than {:.1} s of CPU time to read (the limit per document)", .limit.as_secs_f64())]
-    Time { limit: Duration },
 }
 
 /// Step 1, on the raw file: each stream's decoded size, their total (images apart) and the

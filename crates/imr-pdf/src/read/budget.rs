@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::bounds::LimitHit;
+use super::limit::LimitHit;
 
 /// The CPU time this thread has spent so far.
 #[cfg(unix)]
