@@ -434,7 +434,8 @@ pub(crate) fn lessened(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
     for (pattern, value, direction) in readings {
         for m in pattern.find_iter(text) {
             // "The reduced dose" names a dose; "she reduced her dose" says she takes less.
-            let said_of_a_thing = text[..m.start()]
+            let from = super::anatomy::floor_char(text, m.start().saturating_sub(8));
+            let said_of_a_thing = text[from..m.start()]
                 .to_ascii_lowercase()
                 .trim_end()
                 .ends_with(" the");
