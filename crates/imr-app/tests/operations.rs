@@ -51,7 +51,7 @@ async fn postgres() -> Option<Harness> {
     })
 }
 
-/// Runs a check on SQLite and, when configured, on PostgreSQL.
+/// Runs a check on SQLite and on PostgreSQL (ignored, naming the need, without a server).
 macro_rules! on_both_backends {
     ($($name:ident => $check:ident,)*) => {
         mod sqlite_backend {
@@ -64,6 +64,7 @@ macro_rules! on_both_backends {
         }
         mod postgres_backend {
             $(
+                #[imr_testkit::needs(postgres)]
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     if let Some(h) = super::postgres().await {

@@ -212,37 +212,44 @@ fn empty_noise_and_text_are_not_pdfs() {
 
 #[test]
 fn a_truncated_pdf_is_called_truncated() {
-    let mut files = vec![(
-        "fictional-letter.pdf".to_string(),
-        fixture("fictional-letter.pdf"),
-    )];
-    if let Some(letters) = dev_letters() {
-        for (pdf, _) in letters.iter().step_by(20) {
-            files.push((pdf.display().to_string(), fs::read(pdf).expect("dev PDF")));
-        }
+    assert_truncations_are_named("fictional-letter.pdf", &fixture("fictional-letter.pdf"));
+}
+
+#[imr_testkit::needs(letters)]
+#[test]
+fn a_truncated_published_letter_is_called_truncated() {
+    let letters = dev_letters().expect("the published letters");
+    for (pdf, _) in letters.iter().step_by(20) {
+        let bytes = fs::read(pdf).expect("dev PDF");
+        assert_truncations_are_named(&pdf.display().to_string(), &bytes);
     }
-    for (name, bytes) in files {
-        for percent in [1, 10, 25, 50, 75, 90, 99] {
-            let cut = bytes.len() * percent / 100;
-            match pdf_text(&bytes[..cut]) {
-                Err(PdfError::Damaged(why)) => {
-                    assert!(why.contains("truncated"), "{name} cut at {percent}%: {why}")
-                }
-                other => panic!("{name} cut at {percent}%: {other:?}"),
+}
+
+fn assert_truncations_are_named(name: &str, bytes: &[u8]) {
+    for percent in [1, 10, 25, 50, 75, 90, 99] {
+        let cut = bytes.len() * percent / 100;
+        match pdf_text(&bytes[..cut]) {
+            Err(PdfError::Damaged(why)) => {
+                assert!(why.contains("truncated"), "{name} cut at {percent}%: {why}")
             }
+            other => panic!("{name} cut at {percent}%: {other:?}"),
         }
     }
 }
 
 #[test]
-fn a_damaged_cross_reference_table_gives_an_error_or_the_whole_text() {
+fn a_damaged_cross_reference_table_gives_an_error() {
     let plain = fixture("fictional-letter.pdf");
     let err = pdf_text(&overwrite_xref(&plain)).expect_err("xref overwritten");
     assert!(matches!(err, PdfError::Damaged(_)), "{err}");
+}
 
-    // The published letters carry a second table; lopdf may rebuild from it. Then the text must
-    // be complete: never a part of the letter.
-    let Some(letters) = dev_texts() else { return };
+/// The published letters carry a second table; lopdf may rebuild from it. Then the text must be
+/// complete: never a part of the letter.
+#[imr_testkit::needs(letters)]
+#[test]
+fn a_published_letter_with_a_damaged_cross_reference_table_gives_an_error_or_the_whole_text() {
+    let letters = dev_texts().expect("the published letters");
     let (mut rebuilt, mut refused) = (0, 0);
     for letter in letters.iter().step_by(10) {
         let Ok(whole) = &letter.text else { continue }; // reported elsewhere
