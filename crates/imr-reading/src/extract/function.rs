@@ -403,7 +403,15 @@ pub(crate) fn lessened(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
     });
     static LESS_MEDICATION: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)\b(?:only\s+(?:on|as\s+needed|occasionally|at\s+night)\b[^.;]{0,40}\binstead\s+of|(?:reduced|decreased|cut\s+(?:back|down)|tapered|weaned)\s+(?:(?:her|his|the)\s+)?(?:use\s+of\s+|intake\s+of\s+|dose\s+of\s+)?(?:pain\s+)?(?:medications?|meds|norco|naproxen|ibuprofen|tramadol|opioids?|analgesics?|nsaids?|pills|tablets)|(?:less|fewer)\s+(?:pain\s+)?(?:medications?|meds|pills|tablets|doses)|no\s+longer\s+(?:needs|takes|uses|requires)\s+(?:(?:any|her|his|the)\s+)?(?:pain\s+)?(?:medications?|meds|norco|naproxen|ibuprofen|tramadol|opioids?|analgesics?|nsaids?|pills|tablets)\b)",
+            r"(?i)\b(?:only\s+(?:on|as\s+needed|occasionally|at\s+night)\b[^.;]{0,40}\binstead\s+of|(?:less|fewer)\s+(?:pain\s+)?(?:medications?|meds|pills|tablets|doses))\b",
+        )
+        .expect("a valid pattern")
+    });
+    // "Reduced his use of Norco", "no longer needs pain medication": the verb here, what is
+    // taken less after it, a medication word or a drug of the dictionary.
+    static LESS_OF: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:reduced|decreased|cut\s+(?:back|down)(?:\s+on)?|tapered|weaned|no\s+longer\s+(?:needs|takes|uses|requires))\s+(?:(?:any|her|his|the)\s+)?(?:use\s+of\s+|intake\s+of\s+|dose\s+of\s+)?(?:pain\s+)?",
         )
         .expect("a valid pattern")
     });
@@ -430,24 +438,54 @@ pub(crate) fn lessened(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
             None,
         ),
     ];
+    let said = readings.iter().flat_map(|(pattern, value, direction)| {
+        pattern
+            .find_iter(text)
+            .map(move |m| (m.start(), m.end(), value.clone(), *direction))
+    });
+    let less_of = LESS_OF.find_iter(text).filter_map(|m| {
+        let object = medication_named_at(&text[m.end()..])?;
+        let value = FactValue::Function(MedicationUse);
+        Some((
+            m.start(),
+            m.end() + object,
+            value,
+            Some(Direction::Improved),
+        ))
+    });
     let mut out = Vec::new();
-    for (pattern, value, direction) in readings {
-        for m in pattern.find_iter(text) {
-            // "The reduced dose" names a dose; "she reduced her dose" says she takes less.
-            let from = super::anatomy::floor_char(text, m.start().saturating_sub(8));
-            let said_of_a_thing = text[from..m.start()]
-                .to_ascii_lowercase()
-                .trim_end()
-                .ends_with(" the");
-            if super::sentences::sentence_of(spans, m.start()).is_none() || said_of_a_thing {
-                continue;
-            }
-            let mut fact = Fact::new(value.clone(), text, m.start(), m.end());
-            fact.direction = direction;
-            out.push(fact);
+    for (start, end, value, direction) in said.chain(less_of) {
+        // "The reduced dose" names a dose; "she reduced her dose" says she takes less.
+        let from = super::anatomy::floor_char(text, start.saturating_sub(8));
+        let said_of_a_thing = text[from..start]
+            .to_ascii_lowercase()
+            .trim_end()
+            .ends_with(" the");
+        if super::sentences::sentence_of(spans, start).is_none() || said_of_a_thing {
+            continue;
         }
+        let mut fact = Fact::new(value, text, start, end);
+        fact.direction = direction;
+        out.push(fact);
     }
     out
+}
+
+/// The length of the medication named at the start of `text`: a word for medication in general
+/// ("medications", "pills") or a drug of the dictionary, by name or class ("Norco", "NSAIDs").
+fn medication_named_at(text: &str) -> Option<usize> {
+    static MEDICATION_WORD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:medications?|meds|analgesics?|pills|tablets|doses?)\b")
+            .expect("a valid pattern")
+    });
+    if let Some(m) = MEDICATION_WORD.find(text) {
+        return Some(m.end());
+    }
+    let window = &text[..super::anatomy::floor_char(text, text.len().min(40))];
+    super::drugs::mentions_in_record(window)
+        .first()
+        .filter(|d| d.start == 0)
+        .map(|d| d.end)
 }
 
 /// The patient's stance on an operation named at `start..end`, from the words around it in its

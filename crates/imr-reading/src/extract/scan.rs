@@ -135,11 +135,10 @@ enum Assert {
     Before,
 }
 
-/// Words just before "return to ..." that put the return ahead.
-static RETURN_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:is|are|was)\s+to\s*$|\b(?:will|shall|plans?\s+to|planning\s+to|expected\s+to|anticipated\s+to|hopes\s+to|to)\s*$")
-        .expect("a valid pattern")
-});
+/// Words just before "return to ..." that put the return ahead: the infinitive ("is to",
+/// "expected to", "plans to" return) or the future ("will return").
+static RETURN_AHEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:to|will|shall)\s*$").expect("a valid pattern"));
 
 /// Where "return" stands in the few words that lead to a work status ending at `end` ("return to
 /// her usual occupation without restrictions").
