@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 
-use super::{Fact, Section, scan};
+use super::{Fact, Section, course, scan};
 use imr_core::model::Diagnostic;
 
 /// A clinical text as read: its findings and structure, and the text kept only for quoting.
@@ -22,7 +22,12 @@ pub struct ClinicalDocument {
 
 /// Reads a clinical text once. Never panics; odd input gives fewer findings and a diagnostic.
 pub fn read(text: &str) -> ClinicalDocument {
-    let reading = scan::read(text);
+    let mut reading = scan::read(text);
+    let first_courses = course::first_courses(text, &reading.facts);
+    if !first_courses.is_empty() {
+        reading.facts.extend(first_courses);
+        reading.facts.sort_by_key(|f| f.start);
+    }
     ClinicalDocument {
         text: text.to_string(),
         sentences: reading.sentences,

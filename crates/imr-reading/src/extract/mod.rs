@@ -7,6 +7,7 @@
 //! The engine's rule files refer to [`FactKind`]s and their normalized values by their serde
 //! names, so those names are a public interface: add kinds and values, never rename them.
 
+mod course;
 mod document;
 mod function;
 mod lexicon;
@@ -146,11 +147,15 @@ pub enum FactKind {
     /// The daily opioid dose in morphine equivalents ("about 90 mg morphine equivalent a day",
     /// "MED 120"). `value` and `number`: the milligrams a day.
     MorphineEquivalentDose,
+    /// A medication new to the patient: stated as never taken before ("has never taken a
+    /// benzodiazepine", "opioid-naive") or planned as a start ("a two-week trial of tramadol").
+    /// `value`: the drug or class word; `about`: the drug class service name.
+    FirstCourse,
 }
 
 impl FactKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FactKind; 26] = [
+    pub const ALL: [FactKind; 27] = [
         FactKind::Age,
         FactKind::Sex,
         FactKind::DateOfInjury,
@@ -177,6 +182,7 @@ impl FactKind {
         FactKind::Condition,
         FactKind::Authorization,
         FactKind::MorphineEquivalentDose,
+        FactKind::FirstCourse,
     ];
 
     /// The serde name ("date_of_injury").
@@ -208,6 +214,7 @@ impl FactKind {
             FactKind::Condition => "condition",
             FactKind::Authorization => "authorization",
             FactKind::MorphineEquivalentDose => "morphine_equivalent_dose",
+            FactKind::FirstCourse => "first_course",
         }
     }
 }
@@ -304,7 +311,11 @@ pub struct Extraction {
 /// Reads the facts of a clinical text. Never panics; odd input gives fewer facts and a
 /// diagnostic.
 pub fn extract(text: &str) -> Extraction {
-    scan::extract(text)
+    let document = read(text);
+    Extraction {
+        facts: document.facts().to_vec(),
+        diagnostics: document.diagnostics().to_vec(),
+    }
 }
 
 /// The facts of a clinical text (see [`extract`]), without the diagnostics.

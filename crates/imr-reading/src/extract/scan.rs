@@ -17,8 +17,8 @@ use super::results::{self, Study, TestResult};
 use super::sections::{Section, SectionKind, section_at};
 use super::sentences::{sentence_of, sentences};
 use super::{
-    Diagnosis, Extraction, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex,
-    UrVerdict, WorkStatus,
+    Diagnosis, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex, UrVerdict,
+    WorkStatus,
 };
 use crate::request::Service;
 use crate::request::{Drug, Duration, TimeUnit};
@@ -266,14 +266,6 @@ pub(super) fn ur_sentences(
 
 /// Fewer letters than this share of the text: not prose.
 const MIN_LETTER_SHARE: f64 = 0.5;
-
-pub(super) fn extract(text: &str) -> Extraction {
-    let reading = read(text);
-    Extraction {
-        facts: reading.facts,
-        diagnostics: reading.diagnostics,
-    }
-}
 
 /// Everything one pass over a text finds: its sentences, sections, the UR notice's sentences
 /// and the facts.

@@ -307,6 +307,8 @@ pub enum FactValue {
     Authorization(Care),
     /// Milligrams of morphine equivalent a day.
     MorphineEquivalentDose(f64),
+    /// The drug or class word of a medication new to the patient.
+    FirstCourse(String),
 }
 
 impl FactValue {
@@ -339,6 +341,7 @@ impl FactValue {
             FactValue::Condition(_) => FactKind::Condition,
             FactValue::Authorization(_) => FactKind::Authorization,
             FactValue::MorphineEquivalentDose(_) => FactKind::MorphineEquivalentDose,
+            FactValue::FirstCourse(_) => FactKind::FirstCourse,
         }
     }
 
@@ -378,12 +381,17 @@ impl FactValue {
             }
             FactKind::Surgery => FactValue::Surgery(Procedure::parse(name)?),
             FactKind::PlannedSurgery => FactValue::PlannedSurgery(Procedure::parse(name)?),
-            FactKind::Medication => {
+            FactKind::Medication | FactKind::FirstCourse => {
                 let plain = !name.is_empty()
                     && name
                         .chars()
                         .all(|c| c.is_alphanumeric() || " -/".contains(c));
-                plain.then(|| FactValue::Medication(name.to_string()))?
+                let name = plain.then(|| name.to_string())?;
+                if kind == FactKind::Medication {
+                    FactValue::Medication(name)
+                } else {
+                    FactValue::FirstCourse(name)
+                }
             }
             FactKind::UrineDrugScreen => FactValue::UrineDrugScreen(Screen::parse(name)?),
             FactKind::UrDecision => FactValue::UrDecision(UrVerdict::parse(name)?),
@@ -429,7 +437,7 @@ impl fmt::Display for FactValue {
             FactValue::DateOfInjury(date) => write!(f, "{date}"),
             FactValue::PainScore { low, high } if low == high => write!(f, "{low}"),
             FactValue::PainScore { low, high } => write!(f, "{low}-{high}"),
-            FactValue::Medication(name) => f.write_str(name),
+            FactValue::Medication(name) | FactValue::FirstCourse(name) => f.write_str(name),
             FactValue::MorphineEquivalentDose(mg) => write!(f, "{mg}"),
             other => f.write_str(other.name()),
         }
@@ -464,6 +472,7 @@ impl FactValue {
             | FactValue::DateOfInjury(_)
             | FactValue::PainScore { .. }
             | FactValue::Medication(_)
+            | FactValue::FirstCourse(_)
             | FactValue::MorphineEquivalentDose(_) => "",
         }
     }
@@ -556,6 +565,7 @@ mod tests {
             (FactKind::Treatment, "injection"),
             (FactKind::Imaging, "emg_ncv"),
             (FactKind::MorphineEquivalentDose, "90"),
+            (FactKind::FirstCourse, "opioid"),
         ] {
             let value = FactValue::parse(kind, name).expect(name);
             assert_eq!(value.to_string(), name);

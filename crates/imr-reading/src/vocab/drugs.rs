@@ -255,6 +255,8 @@ const CLASS_WORDS: &[DrugEntry] = &[
     d("anticonvulsants", "anticonvulsant", AC),
     d("proton pump inhibitor", "proton pump inhibitor", PPI),
     d("proton pump inhibitors", "proton pump inhibitor", PPI),
+    d("benzodiazepine", "benzodiazepine", BZ),
+    d("benzodiazepines", "benzodiazepine", BZ),
 ];
 
 static CLASS_MATCHER: LazyLock<AhoCorasick> =

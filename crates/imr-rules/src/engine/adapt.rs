@@ -294,14 +294,17 @@ fn item_input(
                 TimeUnit::Month => times * 12.0 / 52.0,
             }
         }),
-        duration_weeks: reading.duration.map(|d| {
-            let amount = f64::from(d.amount);
-            match d.unit {
-                TimeUnit::Day => amount / 7.0,
-                TimeUnit::Week => amount,
-                TimeUnit::Month => amount * 52.0 / 12.0,
-            }
-        }),
+        duration_weeks: reading
+            .duration
+            .or_else(|| new_course_length(reading, facts))
+            .map(|d| {
+                let amount = f64::from(d.amount);
+                match d.unit {
+                    TimeUnit::Day => amount / 7.0,
+                    TimeUnit::Week => amount,
+                    TimeUnit::Month => amount * 52.0 / 12.0,
+                }
+            }),
         weeks_since_injury,
         body_regions,
         procedures: Vec::new(),
@@ -457,6 +460,26 @@ fn zone_of(region: &str) -> Option<Zone> {
 fn zone_fits(zone: Zone, regions: &[&str]) -> bool {
     let zones: Vec<Zone> = regions.iter().filter_map(|r| zone_of(r)).collect();
     zones.is_empty() || zones.contains(&zone)
+}
+
+/// How long the record says a drug it calls new is to be taken ("cyclobenzaprine three times a
+/// day for one month"), where the request itself gives no duration: the course requested.
+fn new_course_length(reading: &Request, facts: &[Fact]) -> Option<request::Duration> {
+    let service = reading.service.as_str();
+    let new = facts.iter().any(|f| {
+        matches!(f.value, FactValue::FirstCourse(_))
+            && !f.ur_reasoning
+            && f.about.as_deref() == Some(service)
+    });
+    if !new {
+        return None;
+    }
+    facts
+        .iter()
+        .filter(|f| matches!(f.value, FactValue::Medication(_)) && !f.ur_reasoning)
+        .filter(|f| f.polarity != Polarity::Historical && f.polarity != Polarity::Negated)
+        .filter(|f| same_drug(reading, f))
+        .find_map(|f| f.duration)
 }
 
 fn weeks_between(from: Date, to: Date) -> Option<f64> {
@@ -619,6 +642,16 @@ fn engine_facts(
     }
     let regions: Vec<&str> = reading.body_regions.iter().map(|r| r.as_str()).collect();
     let service = reading.service;
+    // The record says the requested drug is new to the patient: its mentions are the course
+    // being started, not a prior one (starting is judged apart from continuing).
+    let first_course = facts.iter().find(|f| {
+        matches!(f.value, FactValue::FirstCourse(_))
+            && !f.ur_reasoning
+            && f.about.as_deref() == Some(service.as_str())
+    });
+    if let Some(fact) = first_course {
+        push_as(&mut out, C::PriorTreatment, Polarity::Negated, fact);
+    }
     let is_study = matches!(
         service,
         Service::Mri | Service::Ct | Service::XRay | Service::BoneScan | Service::EmgNcv
@@ -769,7 +802,8 @@ fn engine_facts(
             FactValue::Medication(_) => {
                 let class = fact.about.as_deref().unwrap_or_default();
                 let mut names: Vec<C> = Vec::new();
-                if class == service.as_str() || same_drug(reading, fact) {
+                let the_new_course = first_course.is_some() && p != Polarity::Historical;
+                if (class == service.as_str() || same_drug(reading, fact)) && !the_new_course {
                     names.push(C::PriorTreatment);
                 }
                 if class == "opioid" {
