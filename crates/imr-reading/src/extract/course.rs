@@ -164,6 +164,21 @@ mod tests {
     }
 
     #[test]
+    fn a_bounded_course_has_its_length() {
+        let doc = read("Diazepam was started for no more than three weeks.");
+        let diazepam = doc
+            .facts()
+            .iter()
+            .find(|f| matches!(f.value, FactValue::Medication(_)))
+            .expect("the drug is read");
+        let length = diazepam.duration.expect("its length is read");
+        assert_eq!(
+            (length.amount, length.unit),
+            (3, crate::request::TimeUnit::Week)
+        );
+    }
+
+    #[test]
     fn a_drug_stopped_or_continued_is_not() {
         assert!(first_courses("He is not taking Norco at present.").is_empty());
         assert!(first_courses("He stopped Norco last year.").is_empty());

@@ -78,7 +78,7 @@ static STRENGTH: LazyLock<Regex> = LazyLock::new(|| {
 static COUNT: LazyLock<Regex> = LazyLock::new(|| re(r"^[^.;#]{0,30}?#\s*(?-u:(\d{1,4}))"));
 static FOR_DURATION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\bfor\s+(?:the\s+(?:past|last)\s+)?(?:about\s+|approximately\s+|over\s+)?(\w+)\s+(day|week|month|year)s?\b",
+        r"(?i)\bfor\s+(?:the\s+(?:past|last)\s+)?(?:about\s+|approximately\s+|over\s+|up\s+to\s+|at\s+most\s+|no\s+more\s+than\s+|not\s+more\s+than\s+|no\s+longer\s+than\s+)?(\w+)\s+(day|week|month|year)s?\b",
     )
 });
 const COUNT_WORD: &str = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|eighteen|twenty|twenty-four|thirty)(?:\s*\(\d{1,3}\))?";
