@@ -116,4 +116,29 @@ mod tests {
         assert!(doc.quote(mri).is_some_and(|q| q.contains("compressing")));
         assert!(!doc.is_empty());
     }
+
+    #[test]
+    fn a_screen_is_dated_by_the_last_of_the_dates_listed() {
+        let date = |text: &str| {
+            read(text)
+                .facts()
+                .iter()
+                .find(|f| f.kind == crate::extract::FactKind::UrineDrugScreen)
+                .and_then(|f| f.date)
+                .map(|d| d.to_string())
+        };
+        assert_eq!(
+            date("Urine drug screens on 2/3/2016 and 8/30/2016 were consistent.").as_deref(),
+            Some("2016-08-30")
+        );
+        // A month alone stands for its middle; a full date's day and year are no month.
+        assert_eq!(
+            date("Urine drug screens in 04/2016 and 09/2016 were consistent.").as_deref(),
+            Some("2016-09-15")
+        );
+        assert_eq!(
+            date("A urine drug screen on 11/07/2016 was consistent.").as_deref(),
+            Some("2016-11-07")
+        );
+    }
 }

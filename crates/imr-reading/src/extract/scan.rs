@@ -425,7 +425,7 @@ pub(super) fn read(text: &str) -> Reading {
             fact.laterality = m.laterality;
         }
         if fact.kind == FactKind::UrineDrugScreen {
-            fact.date = date_after(text, sentence, fact.end);
+            fact.date = latest_date_after(text, sentence, fact.end);
         }
         if fact.kind == FactKind::Treatment {
             fact.number = treatment_count(text, sentence, fact.start, fact.end).map(f64::from);
@@ -633,6 +633,35 @@ fn date_after(text: &str, sentence: (usize, usize), end: usize) -> Option<jiff::
     }
     let c = DATE.captures(text.get(end..to)?)?;
     date_of(&c)
+}
+
+/// The latest of the dates listed just after a test ("screens in 03/2016, 06/2016 and 10/2016"):
+/// the last one done is what an interval runs from. A month and year alone stand for the middle
+/// of the month, the nearest day to any the record could mean.
+fn latest_date_after(
+    text: &str,
+    sentence: (usize, usize),
+    end: usize,
+) -> Option<jiff::civil::Date> {
+    static MONTH_YEAR: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(?-u:(0?[1-9]|1[0-2])/(\d{4}))\b"));
+    let mut to = (end + 60).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let after = text.get(end..to)?;
+    let full = DATE.captures_iter(after).filter_map(|c| date_of(&c));
+    let months = MONTH_YEAR.captures_iter(after).filter_map(|c| {
+        // Not the day and year of a full date ("10/05/2016").
+        let start = c.get(0)?.start();
+        if after[..start].ends_with('/') {
+            return None;
+        }
+        let month: i8 = c.get(1)?.as_str().parse().ok()?;
+        let year: i16 = c.get(2)?.as_str().parse().ok()?;
+        jiff::civil::Date::new(year, month, 15).ok()
+    });
+    full.chain(months).max()
 }
 
 fn date_of(c: &regex::Captures<'_>) -> Option<jiff::civil::Date> {

@@ -952,14 +952,14 @@ fn engine_facts(
             FactValue::UrineDrugScreen(screen) if given(p) => match fact.result {
                 Some(TestResult::Inconsistent) => &[C::AberrantBehavior],
                 _ if screen == Screen::Cures => &[],
-                // A screen dated more than the interval before the request is monitoring that
-                // has lapsed: the next one is due. At a high daily dose the interval is shorter
-                // (up to four screens a year).
+                // A screen dated the interval or more before the request is monitoring that
+                // has lapsed: the next one is due ("twice a year": 26 weeks on, the next is
+                // allowed). At a high daily dose the interval is shorter (four a year).
                 _ if fact
                     .date
                     .zip(date)
                     .and_then(|(d, now)| weeks_between(d, now))
-                    .is_some_and(|w| w > screen_interval) =>
+                    .is_some_and(|w| w >= screen_interval) =>
                 {
                     push_as(&mut out, C::OpioidMonitoring, Polarity::Negated, fact);
                     continue;
