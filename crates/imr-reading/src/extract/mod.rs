@@ -17,6 +17,7 @@ mod results;
 pub(crate) mod scan;
 mod sections;
 mod sentences;
+mod trauma;
 mod value;
 
 use jiff::civil::Date;
@@ -84,7 +85,8 @@ pub enum FactKind {
     /// `value`: the score as text ("7", "6-7").
     PainScore,
     /// A red flag relevant to imaging or surgery. `value`: one of "progressive_neurologic_deficit",
-    /// "bowel_bladder_dysfunction", "cauda_equina", "tumor", "infection", or "red_flag" for the
+    /// "bowel_bladder_dysfunction", "cauda_equina", "tumor", "infection", "significant_trauma" (a
+    /// fall from a height or a vehicle collision; `date` its sentence's), or "red_flag" for the
     /// words "red flag(s)" themselves ("no red flags" is `red_flag`, negated). A fracture is a
     /// `diagnosis`.
     RedFlag,

@@ -330,6 +330,9 @@ pub(super) fn read(text: &str) -> Reading {
         facts.push((fact, Assert::Scope));
     }
     medications(text, &spans, &mut facts);
+    for f in super::trauma::events(text, &spans) {
+        facts.push((f, Assert::Scope));
+    }
     ur_decisions(text, &spans, &mut facts);
     for f in super::function::measures(text, &spans) {
         facts.push((f, Assert::Fixed));

@@ -121,6 +121,8 @@ vocabulary! {
         CaudaEquina = "cauda_equina",
         Tumor = "tumor",
         Infection = "infection",
+        /// A fall from a height or a vehicle collision: a red flag for fracture while recent.
+        SignificantTrauma = "significant_trauma",
         /// The words "red flag(s)" themselves.
         Any = "red_flag",
     }

@@ -826,6 +826,21 @@ fn engine_facts(
             FactValue::SurgicalConsideration => &[C::SurgeryConsidered],
             // The bare words "red flag(s)" name no condition: mostly a criterion quoted, not found.
             FactValue::RedFlag(RedFlag::Any) if given(p) => &[],
+            // Significant trauma is a red flag for fracture while recent (by its own date, or the
+            // injury's when it has none), and plain films are the study it calls for first:
+            // not CT or MRI, which the published reviewers upheld after such a fall.
+            FactValue::RedFlag(RedFlag::SignificantTrauma) => {
+                let weeks_ago = match fact.date.zip(date) {
+                    Some((then, now)) => weeks_between(then, now),
+                    None => weeks,
+                };
+                let recent = weeks_ago.is_some_and(|w| w <= thresholds.acute_fracture_weeks);
+                if given(p) && recent && service == Service::XRay {
+                    &[C::RedFlag]
+                } else {
+                    &[]
+                }
+            }
             // A red flag is a present danger: one in the patient's history is not, but for a
             // history of cancer, which ACOEM names as a red flag itself.
             FactValue::RedFlag(flag) if p == Polarity::Historical && flag != RedFlag::Tumor => &[],
