@@ -1,6 +1,10 @@
 //! The service classifier: a disputed item's words into one category of the closed list
 //! ([`crate::vocab::service`]).
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 pub use crate::vocab::service::Service;
 
 /// Keyword rules, tried in order; the first rule with a keyword in the text wins. Keywords are
@@ -527,19 +531,38 @@ pub(super) fn classify(item: &str, ctx: Context) -> Service {
     if ctx.scheduled && has_any(&norm, &["physical exam", "physical examination"]) {
         return Service::PhysicalTherapy;
     }
-    for (service, words) in RULES {
-        if *service == Service::Consultation {
-            let evaluation = has_any(&norm, &["evaluation", "eval", "evaluate", "opinion"]);
-            if has_any(&norm, words) || (evaluation && has_any(&norm, SPECIALIST)) {
-                return Service::Consultation;
-            }
-            continue;
-        }
-        if has_any(&norm, words) {
-            return *service;
-        }
+    let first = first_rule(&norm);
+    // A consultation is also an evaluation by a specialist named by their field.
+    let consultation = RULES
+        .iter()
+        .position(|(service, _)| *service == Service::Consultation);
+    if let Some(c) = consultation
+        && first.is_none_or(|f| c < f)
+        && has_any(&norm, &["evaluation", "eval", "evaluate", "opinion"])
+        && has_any(&norm, SPECIALIST)
+    {
+        return Service::Consultation;
     }
-    Service::Unknown
+    first.map_or(Service::Unknown, |i| RULES[i].0)
+}
+
+/// The first of the `RULES` with a keyword in the normalized text: one pass over the text for
+/// all of them, not one per keyword.
+fn first_rule(norm: &str) -> Option<usize> {
+    static KEYWORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+        let (patterns, rules): (Vec<String>, Vec<usize>) = RULES
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, words))| words.iter().map(move |w| (format!(" {w} "), i)))
+            .unzip();
+        let matcher = AhoCorasick::new(patterns).expect("the keywords build a matcher");
+        (matcher, rules)
+    });
+    let (matcher, rules) = &*KEYWORDS;
+    matcher
+        .find_overlapping_iter(norm)
+        .map(|m| rules[m.pattern().as_usize()])
+        .min()
 }
 
 #[cfg(test)]
