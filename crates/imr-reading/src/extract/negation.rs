@@ -74,7 +74,9 @@ enum Role {
     Inert,
 }
 
-use Polarity::{Historical as H, Negated as N, Other as O, Planned as P, Uncertain as U};
+use Polarity::{
+    Affirmed as A, Historical as H, Negated as N, Other as O, Planned as P, Uncertain as U,
+};
 
 const TRIGGERS: &[(&str, Role)] = &[
     // Negation, before the fact.
@@ -180,6 +182,19 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("is not documented", Role::Post(N)),
     ("are not documented", Role::Post(N)),
     ("not found", Role::Post(N)),
+    ("not observed", Role::Post(N)),
+    ("not detected", Role::Post(N)),
+    ("not identified", Role::Post(N)),
+    // A symptom that went away: "the numbness at night is gone".
+    ("is gone", Role::Post(N)),
+    ("are gone", Role::Post(N)),
+    ("is now gone", Role::Post(N)),
+    ("are now gone", Role::Post(N)),
+    ("went away", Role::Post(N)),
+    ("has gone away", Role::Post(N)),
+    ("subsided", Role::Post(N)),
+    ("has subsided", Role::Post(N)),
+    ("have subsided", Role::Post(N)),
     ("not taken", Role::Post(N)),
     ("excluded", Role::Post(N)),
     ("was excluded", Role::Post(N)),
@@ -247,6 +262,24 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("rule out", Role::Pre(U)),
     ("r/o", Role::Pre(U)),
     ("questionable", Role::Pre(U)),
+    ("suspicious for", Role::Pre(U)),
+    ("concerning for", Role::Pre(U)),
+    ("worrisome for", Role::Pre(U)),
+    ("suggestive of", Role::Pre(U)),
+    ("cannot rule out", Role::Pre(U)),
+    ("can't rule out", Role::Pre(U)),
+    ("cannot exclude", Role::Pre(U)),
+    // What a patient fears, asks or reads about has not happened: "scared of the operation".
+    ("afraid of", Role::Pre(U)),
+    ("scared of", Role::Pre(U)),
+    ("fearful of", Role::Pre(U)),
+    ("nervous about", Role::Pre(U)),
+    ("apprehensive about", Role::Pre(U)),
+    ("asks about", Role::Pre(U)),
+    ("asked about", Role::Pre(U)),
+    ("asking about", Role::Pre(U)),
+    ("inquired about", Role::Pre(U)),
+    ("read about", Role::Pre(U)),
     ("may", Role::Pre(U)),
     ("might", Role::Pre(U)),
     ("could", Role::Pre(U)),
@@ -254,6 +287,14 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("should", Role::Pre(U)),
     ("will", Role::Pre(P)),
     ("if", Role::Pre(P)),
+    // "Should" before its subject is a condition: "should the leg pain worsen".
+    ("should he", Role::Pre(P)),
+    ("should she", Role::Pre(P)),
+    ("should they", Role::Pre(P)),
+    ("should the", Role::Pre(P)),
+    ("should his", Role::Pre(P)),
+    ("should her", Role::Pre(P)),
+    ("should there be", Role::Pre(P)),
     ("if he develops", Role::Pre(P)),
     ("if she develops", Role::Pre(P)),
     ("should he develop", Role::Pre(P)),
@@ -286,9 +327,13 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("requesting", Role::Pre(P)),
     ("requests", Role::Pre(P)),
     ("would like", Role::Pre(P)),
+    ("wants to", Role::Pre(P)),
+    ("ready for", Role::Pre(P)),
+    ("ready to proceed with", Role::Pre(P)),
     ("proposed", Role::Pre(P)),
     ("request", Role::Pre(P)),
-    ("recommended", Role::Pre(P)),
+    // "Cervical ESI recommended": a note's plan after its noun.
+    ("recommended", Role::Either(P)),
     ("recommending", Role::Pre(P)),
     ("recommend", Role::Pre(P)),
     ("recommends", Role::Pre(P)),
@@ -566,7 +611,55 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("a coworker", Role::Pre(O)),
     ("a co-worker", Role::Pre(O)),
     ("a relative", Role::Pre(O)),
+    // Said of something present now, whatever a negation, condition or plan before it says.
+    // A drug prescribed, refilled or tapered is taken: "negative for the prescribed oxycodone".
+    ("the prescribed", Role::Pre(A)),
+    ("his prescribed", Role::Pre(A)),
+    ("her prescribed", Role::Pre(A)),
+    ("refill of", Role::Pre(A)),
+    ("refills of", Role::Pre(A)),
+    ("taper", Role::Pre(A)),
+    ("tapering", Role::Pre(A)),
+    ("wean", Role::Pre(A)),
+    ("weaning", Role::Pre(A)),
+    ("since starting", Role::Pre(A)),
+    ("since beginning", Role::Pre(A)),
+    ("after starting", Role::Pre(A)),
+    ("since initiating", Role::Pre(A)),
+    // What relief or a remedy acts on is there: "without relief of the arm paresthesias",
+    // "would fix the numbness".
+    ("relief of", Role::Pre(A)),
+    ("relief in", Role::Pre(A)),
+    ("improvement in", Role::Pre(A)),
+    ("improvement of", Role::Pre(A)),
+    ("fix the", Role::Pre(A)),
+    ("relieve the", Role::Pre(A)),
+    ("relieve his", Role::Pre(A)),
+    ("relieve her", Role::Pre(A)),
+    ("treat the", Role::Pre(A)),
+    ("treat his", Role::Pre(A)),
+    ("treat her", Role::Pre(A)),
+    ("address the", Role::Pre(A)),
+    ("ease the", Role::Pre(A)),
+    // A condition on a symptom going on says it is there now: "if the leg pain persists".
+    ("persists", Role::Post(A)),
+    ("persist", Role::Post(A)),
+    ("does not settle", Role::Post(A)),
+    ("doesn't settle", Role::Post(A)),
+    ("do not settle", Role::Post(A)),
+    ("fails to settle", Role::Post(A)),
+    ("does not resolve", Role::Post(A)),
+    ("doesn't resolve", Role::Post(A)),
+    ("fails to resolve", Role::Post(A)),
+    ("worsens", Role::Post(A)),
+    ("worsen", Role::Post(A)),
     // Pseudo-triggers.
+    // A limit, not a negation: "drives no more than 20 minutes".
+    ("no more than", Role::Pseudo),
+    ("not more than", Role::Pseudo),
+    ("no longer than", Role::Pseudo),
+    ("no less than", Role::Pseudo),
+    ("not less than", Role::Pseudo),
     ("no change", Role::Pseudo),
     ("no changes", Role::Pseudo),
     ("no increase", Role::Pseudo),
@@ -748,15 +841,18 @@ fn assert_span(
             }
         }
     }
-    // "no prior surgery", "has not had therapy": a negation just before a past marker wins.
-    let is_past = |t: &&Trigger| {
+    // "no prior surgery", "has not had therapy", "no requests for early refills": a negation
+    // just before a past or a plan marker wins.
+    let is_past_or_plan = |t: &&Trigger| {
         matches!(
             t.role,
-            Role::Pre(Polarity::Historical) | Role::PastCare | Role::Either(Polarity::Historical)
+            Role::Pre(Polarity::Historical | Polarity::Planned)
+                | Role::PastCare
+                | Role::Either(Polarity::Historical | Polarity::Planned)
         )
     };
-    if matches!(pre, Some((_, Polarity::Historical)))
-        && let Some(k) = before().position(|t| is_past(&t))
+    if matches!(pre, Some((_, Polarity::Historical | Polarity::Planned)))
+        && let Some(k) = before().position(|t| is_past_or_plan(&t))
         && let Some(past) = before().nth(k)
         && let Some(prev) = before().nth(k + 1)
         && prev.role == Role::Pre(Polarity::Negated)
@@ -817,6 +913,14 @@ fn assert_span(
     match (pre, post) {
         // "Concern for cauda equina was ruled out": the verdict after a suspicion settles it.
         (Some((_, Polarity::Uncertain)), Some((_, Polarity::Negated))) => {
+            (Polarity::Negated, false)
+        }
+        // "If the leg pain persists": a condition on a symptom going on says it is there.
+        (Some((_, Polarity::Uncertain | Polarity::Planned)), Some((_, Polarity::Affirmed))) => {
+            (Polarity::Affirmed, false)
+        }
+        // "No PT or acupuncture to date": the negation holds over the time it names.
+        (Some((_, Polarity::Negated)), Some((_, Polarity::Historical))) => {
             (Polarity::Negated, false)
         }
         (Some((d1, p1)), Some((d2, p2))) => {

@@ -228,7 +228,7 @@ fn is_care(kind: FactKind) -> bool {
     )
 }
 
-/// "Continue Norco", "refill gabapentin": care already given goes on.
+/// "Continue Norco", "refill gabapentin", "taper the tramadol": care already given goes on.
 fn continued(text: &str, sentence: (usize, usize), at: usize) -> bool {
     let before = text
         .get(sentence.0..at)
@@ -241,6 +241,8 @@ fn continued(text: &str, sentence: (usize, usize), at: usize) -> bool {
         "resume",
         "remain on",
         "maintain",
+        "taper",
+        "wean",
     ]
     .iter()
     .any(|w| before.contains(w))
