@@ -67,6 +67,13 @@ enum Role {
     /// Ends a negation's scope only ("no improvement with physical therapy": the therapy was
     /// given), while a plan or a past reaches through it.
     NegationEnd,
+    /// Says care stopped ("no longer uses the TENS unit"): care that stopped was given, while
+    /// a symptom or a status that stopped is absent now.
+    Ended,
+    /// ", and": a new clause, which ends every scope, when a verb of its own follows ("no early
+    /// refills, and CURES confirms ..."); the last item of a list otherwise ("denies numbness,
+    /// tingling, and weakness").
+    Coordination,
     /// Looks like a trigger but is not ("no change", "not only"): matched so it cannot trigger.
     Pseudo,
     /// Words inside a noun phrase that hold a trigger word ("MRI without contrast"): matched so
@@ -148,6 +155,14 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("was not", Role::Pre(N)),
     ("were not", Role::Pre(N)),
     ("cannot", Role::Pre(N)),
+    // A modal with "not" denies; the modal alone would leave it open.
+    ("can't", Role::Pre(N)),
+    ("could not", Role::Pre(N)),
+    ("couldn't", Role::Pre(N)),
+    ("would not", Role::Pre(N)),
+    ("wouldn't", Role::Pre(N)),
+    ("will not", Role::Pre(N)),
+    ("won't", Role::Pre(N)),
     ("unable to", Role::Pre(N)),
     ("there is no", Role::Pre(N)),
     ("there was no", Role::Pre(N)),
@@ -552,7 +567,11 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("because", Role::Terminator),
     ("secondary to", Role::Terminator),
     ("since", Role::Terminator),
-    ("after", Role::Terminator),
+    // "Could not do before aquatic therapy", "if no better after a PT trial": the care after
+    // them is not what the negation denies, while a plan reaches it.
+    ("after", Role::NegationEnd),
+    ("before", Role::NegationEnd),
+    (", and", Role::Coordination),
     ("presented with", Role::Terminator),
     ("presents with", Role::Terminator),
     ("complained of", Role::Terminator),
@@ -608,8 +627,9 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("his wife's", Role::Pre(O)),
     ("her husband", Role::Pre(O)),
     ("her husband's", Role::Pre(O)),
-    ("a coworker", Role::Pre(O)),
-    ("a co-worker", Role::Pre(O)),
+    ("coworker", Role::Pre(O)),
+    ("co-worker", Role::Pre(O)),
+    ("colleague", Role::Pre(O)),
     ("a relative", Role::Pre(O)),
     // Said of something present now, whatever a negation, condition or plan before it says.
     // A drug prescribed, refilled or tapered is taken: "negative for the prescribed oxycodone".
@@ -684,8 +704,63 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("is contraindicated", Role::Post(N)),
     ("was contraindicated", Role::Post(N)),
     ("contraindicated", Role::Post(N)),
-    ("no longer", Role::Pre(N)),
+    ("no longer", Role::Ended),
     ("will be", Role::Pre(U)),
+];
+
+/// Finite verbs that make the words after ", and" a clause of their own.
+const CLAUSE_VERBS: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "does",
+    "did",
+    "shows",
+    "showed",
+    "confirms",
+    "confirmed",
+    "reveals",
+    "revealed",
+    "demonstrates",
+    "demonstrated",
+    "remains",
+    "remained",
+    "reports",
+    "reported",
+    "states",
+    "stated",
+    "notes",
+    "noted",
+    "says",
+    "said",
+    "feels",
+    "felt",
+    "continues",
+    "continued",
+    "will",
+    "can",
+    "could",
+];
+
+/// How many words after ", and" a clause's verb may stand (its subject before it).
+const CLAUSE_SUBJECT_WORDS: usize = 4;
+
+/// Verbs of taking that make a relative's name an owner, not whom the finding concerns:
+/// "taking his wife's Vicodin".
+const TAKING: &[&str] = &[
+    "taking",
+    "takes",
+    "took",
+    "using",
+    "uses",
+    "used",
+    "borrowed",
+    "borrows",
+    "borrowing",
 ];
 
 /// How many words a negation reaches at most, forward and backward.
@@ -723,6 +798,17 @@ static PHRASES: LazyLock<Vec<(String, Role)>> = LazyLock::new(|| {
 static MATCHER: LazyLock<AhoCorasick> =
     LazyLock::new(|| crate::vocab::phrase_matcher(PHRASES.iter().map(|(t, _)| t)));
 
+/// What made a polarity historical, which decides what it means for each kind of fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// The nearest trigger's scope, or none.
+    Scope,
+    /// A past-care trigger ("had", "received"), which says nothing about a diagnosis.
+    PastCare,
+    /// An end ("no longer"): care that stopped was given, anything else is absent now.
+    Ended,
+}
+
 /// A trigger found in the text.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Trigger {
@@ -737,15 +823,14 @@ pub(crate) fn triggers(text: &str) -> Vec<Trigger> {
     MATCHER
         .find_iter(text)
         .filter(|m| {
-            // "May 2011" is a month, not the modal "may".
-            if text[m.start()..m.end()].eq_ignore_ascii_case("may")
-                && text[m.end()..]
-                    .trim_start()
-                    .starts_with(|c: char| c.is_ascii_digit())
-            {
+            // "May 2011", "the injection in May" are a month, not the modal "may".
+            if text[m.start()..m.end()].eq_ignore_ascii_case("may") && is_month(text, m.start()) {
                 return false;
             }
             let role = PHRASES[m.pattern().as_usize()].1;
+            if role == Role::Pre(Polarity::Other) && owner_only(text, m.start()) {
+                return false;
+            }
             // A phrase that starts with punctuation (":", ": none") needs a boundary only at its
             // end.
             if !bytes[m.start()].is_ascii_alphanumeric() {
@@ -756,12 +841,51 @@ pub(crate) fn triggers(text: &str) -> Vec<Trigger> {
             }
             crate::vocab::is_word_boundary(bytes, m.start(), m.end())
         })
-        .map(|m| Trigger {
-            role: PHRASES[m.pattern().as_usize()].1,
-            start: m.start(),
-            end: m.end(),
+        .filter_map(|m| {
+            let role = match PHRASES[m.pattern().as_usize()].1 {
+                Role::Coordination if opens_clause(&text[m.end()..]) => Role::Terminator,
+                Role::Coordination => return None,
+                role => role,
+            };
+            Some(Trigger {
+                role,
+                start: m.start(),
+                end: m.end(),
+            })
         })
         .collect()
+}
+
+/// "May" at `at` is the month: before a number, or capitalized inside a sentence.
+fn is_month(text: &str, at: usize) -> bool {
+    let next_is_number = text[at + 3..]
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit());
+    let inside_sentence = text[..at]
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':' | ';' | '\n'));
+    next_is_number || (text[at..].starts_with('M') && inside_sentence)
+}
+
+/// True when the relative named at `at` only owns what the patient takes: a verb of taking
+/// stands among the two words before it.
+fn owner_only(text: &str, at: usize) -> bool {
+    text[..at]
+        .split_whitespace()
+        .rev()
+        .take(2)
+        .any(|w| TAKING.iter().any(|t| w.eq_ignore_ascii_case(t)))
+}
+
+/// True when the words after ", and" hold a finite verb of their own within a few words.
+fn opens_clause(after: &str) -> bool {
+    after
+        .split_whitespace()
+        .take(CLAUSE_SUBJECT_WORDS)
+        .take_while(|w| !w.ends_with([',', ';', '.']))
+        .any(|w| CLAUSE_VERBS.iter().any(|v| w.eq_ignore_ascii_case(v)))
 }
 
 /// Words between two offsets (spaces counted).
@@ -773,15 +897,14 @@ fn words_between(text: &str, a: usize, b: usize) -> usize {
 /// The polarity of the span `start..end` inside the sentence `sentence`, given the text's
 /// triggers (from [`triggers`]). The nearest trigger whose scope reaches the span wins; a
 /// scope ends at a terminator, at a trigger of another polarity, or after a few words.
-/// The flag is true when the polarity is historical because of a past-care trigger ("had",
-/// "received"), which says nothing about a diagnosis.
+/// [`Via`] says what made a historical polarity.
 pub(crate) fn polarity(
     text: &str,
     triggers: &[Trigger],
     sentence: (usize, usize),
     start: usize,
     end: usize,
-) -> (Polarity, bool) {
+) -> (Polarity, Via) {
     assert_span(text, triggers, sentence, (start, end), true)
 }
 
@@ -792,7 +915,7 @@ pub(crate) fn polarity_before(
     sentence: (usize, usize),
     start: usize,
     end: usize,
-) -> (Polarity, bool) {
+) -> (Polarity, Via) {
     assert_span(text, triggers, sentence, (start, end), false)
 }
 
@@ -802,39 +925,45 @@ fn assert_span(
     sentence: (usize, usize),
     (start, end): (usize, usize),
     look_after: bool,
-) -> (Polarity, bool) {
+) -> (Polarity, Via) {
     let first = triggers.partition_point(|t| t.start < sentence.0);
     let last = triggers.partition_point(|t| t.start < sentence.1);
     let in_sentence = &triggers[first..last];
 
     // Before the span: walk back from the span to the nearest pre-trigger.
     let mut pre: Option<(usize, Polarity)> = None;
-    let mut past_care = false;
+    let mut via = Via::Scope;
     let mut negation_ended = false;
+    // Which trigger of the walk decided, counted back from the span.
+    let mut decided = 0;
     // Lazily, nearest first: the walk stops at the first trigger that decides.
     let before = || in_sentence.iter().rev().filter(|t| t.end <= start);
-    for t in before() {
+    for (k, t) in before().enumerate() {
+        decided = k;
+        let near = words_between(text, t.end, start) <= PRE_WORDS;
         match t.role {
-            Role::Terminator => break,
-            Role::Pseudo => break,
+            Role::Terminator | Role::Coordination | Role::Pseudo => break,
             Role::Post(_) | Role::Inert => {}
             Role::NegationEnd => negation_ended = true,
-            Role::Pre(Polarity::Negated) if negation_ended => break,
-            Role::Either(p) => {
-                if p != Polarity::Negated || words_between(text, t.end, start) <= PRE_WORDS {
-                    pre = Some((start - t.end, p));
+            // A negation whose scope ended before the span decides nothing; a plan before it
+            // may still reach the span ("if no better after a PT trial").
+            Role::Pre(Polarity::Negated) | Role::Ended if negation_ended => {}
+            Role::Ended => {
+                if near {
+                    pre = Some((start - t.end, Polarity::Historical));
+                    via = Via::Ended;
                 }
                 break;
             }
             Role::PastCare => {
                 pre = Some((start - t.end, Polarity::Historical));
-                past_care = true;
+                via = Via::PastCare;
                 break;
             }
-            Role::Pre(p) => {
+            Role::Pre(p) | Role::Either(p) => {
                 // Negation reaches a few words (NegEx); planned and past reach the whole
                 // clause, as lists of treatments follow them (ConText).
-                if p != Polarity::Negated || words_between(text, t.end, start) <= PRE_WORDS {
+                if p != Polarity::Negated || near {
                     pre = Some((start - t.end, p));
                 }
                 break;
@@ -851,15 +980,14 @@ fn assert_span(
                 | Role::Either(Polarity::Historical | Polarity::Planned)
         )
     };
-    if matches!(pre, Some((_, Polarity::Historical | Polarity::Planned)))
-        && let Some(k) = before().position(|t| is_past_or_plan(&t))
-        && let Some(past) = before().nth(k)
-        && let Some(prev) = before().nth(k + 1)
+    if pre.is_some()
+        && let Some(past) = before().nth(decided).filter(is_past_or_plan)
+        && let Some(prev) = before().nth(decided + 1)
         && prev.role == Role::Pre(Polarity::Negated)
         && words_between(text, prev.end, past.start) <= 1
     {
         pre = pre.map(|(d, _)| (d, Polarity::Negated));
-        past_care = false;
+        via = Via::Scope;
     }
     // After the span: the nearest post-trigger. "The results of x-rays were not provided": what
     // is missing is the report, not the study, when such a word leads the phrase.
@@ -881,7 +1009,12 @@ fn assert_span(
     let mut post: Option<(usize, Polarity)> = None;
     for t in in_sentence.iter().filter(|t| look_after && t.start >= end) {
         match t.role {
-            Role::Terminator | Role::Pseudo | Role::Pre(_) | Role::PastCare => break,
+            Role::Terminator
+            | Role::Coordination
+            | Role::Pseudo
+            | Role::Pre(_)
+            | Role::PastCare
+            | Role::Ended => break,
             Role::NegationEnd | Role::Inert => {}
             Role::Post(Polarity::Negated) if reported => break,
             Role::Post(p) | Role::Either(p) => {
@@ -908,30 +1041,30 @@ fn assert_span(
         .take_while(|t| t.role != Role::Terminator && start - t.end <= OTHER_REACH)
         .any(|t| t.role == Role::Pre(Polarity::Other))
     {
-        return (Polarity::Other, false);
+        return (Polarity::Other, Via::Scope);
     }
     match (pre, post) {
         // "Concern for cauda equina was ruled out": the verdict after a suspicion settles it.
         (Some((_, Polarity::Uncertain)), Some((_, Polarity::Negated))) => {
-            (Polarity::Negated, false)
+            (Polarity::Negated, Via::Scope)
         }
         // "If the leg pain persists": a condition on a symptom going on says it is there.
         (Some((_, Polarity::Uncertain | Polarity::Planned)), Some((_, Polarity::Affirmed))) => {
-            (Polarity::Affirmed, false)
+            (Polarity::Affirmed, Via::Scope)
         }
         // "No PT or acupuncture to date": the negation holds over the time it names.
         (Some((_, Polarity::Negated)), Some((_, Polarity::Historical))) => {
-            (Polarity::Negated, false)
+            (Polarity::Negated, Via::Scope)
         }
         (Some((d1, p1)), Some((d2, p2))) => {
             if d1 <= d2 {
-                (p1, past_care)
+                (p1, via)
             } else {
-                (p2, false)
+                (p2, Via::Scope)
             }
         }
-        (Some((_, p)), None) => (p, past_care),
-        (None, Some((_, p))) => (p, false),
-        (None, None) => (Polarity::Affirmed, false),
+        (Some((_, p)), None) => (p, via),
+        (None, Some((_, p))) => (p, Via::Scope),
+        (None, None) => (Polarity::Affirmed, Via::Scope),
     }
 }

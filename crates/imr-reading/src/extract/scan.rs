@@ -362,13 +362,21 @@ pub(super) fn read(text: &str) -> Reading {
     for (mut fact, assert) in facts {
         let sentence = sentence_of(&spans, fact.start).map_or((0, text.len()), |i| spans[i]);
         if assert != Assert::Fixed {
-            let (mut p, past_care) = if assert == Assert::Before {
+            let (mut p, via) = if assert == Assert::Before {
                 negation::polarity_before(text, &triggers, sentence, fact.start, fact.end)
             } else {
                 negation::polarity(text, &triggers, sentence, fact.start, fact.end)
             };
             let care = !matches!(fact.kind, FactKind::Diagnosis | FactKind::WorkStatus);
-            if p == Polarity::Historical && (!can_be_historical(fact.kind) || (past_care && !care))
+            let past_care = via == negation::Via::PastCare;
+            // Care that stopped was given; a symptom or a status that stopped is absent now.
+            if p == Polarity::Historical
+                && via == negation::Via::Ended
+                && !(is_care(fact.kind) || fact.kind == FactKind::HomeExerciseProgram)
+            {
+                p = Polarity::Negated;
+            } else if p == Polarity::Historical
+                && (!can_be_historical(fact.kind) || (past_care && !care))
             {
                 p = Polarity::Affirmed;
             }
