@@ -942,7 +942,14 @@ fn assert_span(
         decided = k;
         let near = words_between(text, t.end, start) <= PRE_WORDS;
         match t.role {
-            Role::Terminator | Role::Coordination | Role::Pseudo => break,
+            // A negative verdict after a phrase closes it: "concern for X was ruled out by an
+            // MRI".
+            Role::Terminator
+            | Role::Coordination
+            | Role::Pseudo
+            | Role::Post(Polarity::Negated) => {
+                break;
+            }
             Role::Post(_) | Role::Inert => {}
             Role::NegationEnd => negation_ended = true,
             // A negation whose scope ended before the span decides nothing; a plan before it

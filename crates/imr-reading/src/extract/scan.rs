@@ -402,8 +402,9 @@ pub(super) fn read(text: &str) -> Reading {
             fact.polarity = Polarity::Planned;
         }
         // Who holds a plan: the patient's own stance on an operation not yet done.
+        // Someone else's operation says nothing of the patient's own stance.
         if matches!(fact.kind, FactKind::Surgery | FactKind::PlannedSurgery)
-            && fact.polarity != Polarity::Historical
+            && !matches!(fact.polarity, Polarity::Historical | Polarity::Other)
             && let Some(would) = super::function::stance(text, sentence, fact.start, fact.end)
         {
             let mut stance = super::function::stance_fact(&fact, would);
@@ -586,7 +587,10 @@ fn qualify(
                     let word_end = end >= b.len()
                         || !b[end].is_ascii_alphanumeric()
                         || !w.as_bytes()[w.len() - 1].is_ascii_alphanumeric();
-                    word_start && word_end
+                    // "Weakened from 5/5 to 4/5": the grade before the change no longer holds.
+                    let former =
+                        window[..i].ends_with("from ") && window[end..].starts_with(" to ");
+                    word_start && word_end && !former
                 })
             })
             .map(|i| i.abs_diff(phrase_at))
