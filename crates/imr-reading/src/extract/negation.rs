@@ -705,7 +705,8 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("was contraindicated", Role::Post(N)),
     ("contraindicated", Role::Post(N)),
     ("no longer", Role::Ended),
-    ("will be", Role::Pre(U)),
+    // "An x-ray will be taken": the future after its noun is a plan.
+    ("will be", Role::Either(P)),
 ];
 
 /// Finite verbs that make the words after ", and" a clause of their own.

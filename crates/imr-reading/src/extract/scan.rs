@@ -135,6 +135,11 @@ enum Assert {
     Before,
 }
 
+/// A study named as where a finding is seen: "fracture on today's films", "per the MRI".
+static SEEN_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:on|per)\s+(?:[\w']+\s+){0,2}$").expect("a valid pattern")
+});
+
 /// Words just before "return to ..." that put the return ahead: the infinitive ("is to",
 /// "expected to", "plans to" return) or the future ("will return").
 static RETURN_AHEAD: LazyLock<Regex> =
@@ -380,6 +385,16 @@ pub(super) fn read(text: &str) -> Reading {
             {
                 p = Polarity::Affirmed;
             }
+            // "Possible fracture on today's films": the study a suspicion is seen on was done.
+            if p == Polarity::Uncertain
+                && fact.kind == FactKind::Imaging
+                && SEEN_ON.is_match(
+                    &text[anatomy::floor_char(text, fact.start.saturating_sub(30).max(sentence.0))
+                        ..fact.start],
+                )
+            {
+                p = Polarity::Affirmed;
+            }
             fact.polarity = p;
         }
         // Care named under "Plan:" is ordered, not given, unless it is continued.
@@ -520,9 +535,13 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         }
         if let Some(q) = entry.qualifier {
             match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
-                Some(true) => assert = Assert::Before,
-                Some(false) => {
+                Some(Qualified::Affirmed) => assert = Assert::Before,
+                Some(Qualified::Denied) => {
                     fact.polarity = Polarity::Negated;
+                    assert = Assert::Fixed;
+                }
+                Some(Qualified::Unsure) => {
+                    fact.polarity = Polarity::Uncertain;
                     assert = Assert::Fixed;
                 }
                 None => continue,
@@ -557,8 +576,20 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
     }
 }
 
-/// Looks for a qualifier word near the phrase, in its sentence: `Some(true)` affirmed,
-/// `Some(false)` denied, `None` when neither is said (then the phrase is no finding).
+/// What the qualifier word nearest a phrase says of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Qualified {
+    Affirmed,
+    Denied,
+    /// Neither: "SLR equivocal", "questionable Spurling's".
+    Unsure,
+}
+
+/// Words that leave a qualified finding open: neither found nor ruled out.
+const UNSURE: &[&str] = &["equivocal", "questionable", "borderline", "indeterminate"];
+
+/// Looks for a qualifier word near the phrase, in its sentence (the nearest wins); `None` when
+/// none is said (then the phrase is no finding).
 fn qualify(
     text: &str,
     sentence: (usize, usize),
@@ -566,7 +597,7 @@ fn qualify(
     end: usize,
     affirm: &[&str],
     deny: &[&str],
-) -> Option<bool> {
+) -> Option<Qualified> {
     let from = anatomy::floor_char(text, start.saturating_sub(40).max(sentence.0));
     let mut to = (end + 50).min(sentence.1);
     while to < text.len() && !text.is_char_boundary(to) {
@@ -596,12 +627,15 @@ fn qualify(
             .map(|i| i.abs_diff(phrase_at))
             .min()
     };
-    match (found(affirm), found(deny)) {
-        (Some(a), Some(d)) => Some(a <= d),
-        (Some(_), None) => Some(true),
-        (None, Some(_)) => Some(false),
-        (None, None) => None,
-    }
+    [
+        (found(UNSURE), Qualified::Unsure),
+        (found(affirm), Qualified::Affirmed),
+        (found(deny), Qualified::Denied),
+    ]
+    .into_iter()
+    .filter_map(|(at, q)| at.map(|d| (d, q)))
+    .min_by_key(|&(d, _)| d)
+    .map(|(_, q)| q)
 }
 
 fn demographics(text: &str, facts: &mut Vec<Read>) {
