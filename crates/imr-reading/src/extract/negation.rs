@@ -1015,8 +1015,26 @@ fn assert_span(
     .iter()
     .any(|w| lead.contains(w));
     let mut post: Option<(usize, Polarity)> = None;
+    // A label and its entry: "Surgery: pt wants to proceed", "Acupuncture: 12 sessions to date".
+    // The entry's first trigger says what the label names, but a negation there denies what
+    // the entry lists ("Modified duty: no lifting over 20 lbs").
+    let colon = text[end..]
+        .find(|c: char| !c.is_whitespace())
+        .filter(|&i| text[end + i..].starts_with(':'))
+        .map(|i| end + i);
+    let mut in_entry = false;
     for t in in_sentence.iter().filter(|t| look_after && t.start >= end) {
+        if in_entry {
+            post = match t.role {
+                Role::Pre(Polarity::Negated) => None,
+                Role::Pre(p) | Role::Post(p) | Role::Either(p) => Some((t.start - end, p)),
+                Role::PastCare | Role::Ended => Some((t.start - end, Polarity::Historical)),
+                _ => None,
+            };
+            break;
+        }
         match t.role {
+            Role::Terminator if Some(t.start) == colon && t.end == t.start + 1 => in_entry = true,
             Role::Terminator
             | Role::Coordination
             | Role::Pseudo
