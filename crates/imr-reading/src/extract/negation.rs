@@ -10,6 +10,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 /// Whether the text asserts the fact.
@@ -1093,4 +1094,40 @@ fn assert_span(
         (None, Some((_, p))) => (p, Via::Scope),
         (None, None) => (Polarity::Affirmed, Via::Scope),
     }
+}
+
+/// A modal a few words after care: "an EMG would help clarify", "PT may benefit her".
+static MODAL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[\s,]+[\w/-]+){0,3}?\s+(would|could|might|may)\s+(\w+)")
+        .expect("a valid pattern")
+});
+
+/// A time a negation of care lasts: "had not taken morphine for four days", "no PT in two
+/// years". Care missed for a while was given before it.
+static GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:\s+[\w/-]+){0,2}?\s+(?:for|in)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:\d+|a|an|one|two|three|four|five|six|several|a\s+few|many)\s+(?:days?|weeks?|months?|years?)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// The polarity of care (a treatment, study or drug) ending at `end` in a sentence ending at
+/// `sentence_end`, given the polarity its scope gave: care a modal follows is still to come,
+/// and care not had for a while was had before.
+pub(crate) fn of_care(text: &str, end: usize, sentence_end: usize, p: Polarity) -> Polarity {
+    let after = text.get(end..sentence_end).unwrap_or_default();
+    match p {
+        Polarity::Affirmed if modal_follows(after) => Polarity::Uncertain,
+        Polarity::Negated if GAP.is_match(after) => Polarity::Historical,
+        p => p,
+    }
+}
+
+/// True when a modal that leaves the care ahead follows: not "May" the month, not "would
+/// not" (a negation) or "may have" (a past).
+fn modal_follows(after: &str) -> bool {
+    MODAL_AFTER.captures(after).is_some_and(|c| {
+        let next = c[2].to_ascii_lowercase();
+        &c[1] != "May" && next != "not" && next != "have"
+    })
 }

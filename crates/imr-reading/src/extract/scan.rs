@@ -385,6 +385,9 @@ pub(super) fn read(text: &str) -> Reading {
             {
                 p = Polarity::Affirmed;
             }
+            if is_care(fact.kind) {
+                p = negation::of_care(text, fact.end, sentence.1, p);
+            }
             // "Possible fracture on today's films": the study a suspicion is seen on was done.
             if p == Polarity::Uncertain
                 && fact.kind == FactKind::Imaging
