@@ -768,6 +768,8 @@ const TAKING: &[&str] = &[
 /// How many words a negation reaches at most, forward and backward.
 const PRE_WORDS: usize = 10;
 const POST_WORDS: usize = 5;
+/// How many words "the prescribed", "relief of" and their like reach forward: their own phrase.
+const PRESENT_WORDS: usize = 4;
 const POST_PLAN_WORDS: usize = 8;
 /// How far back (bytes) a relative named as the clause's subject reaches.
 const OTHER_REACH: usize = 200;
@@ -969,6 +971,9 @@ fn assert_span(
                 via = Via::PastCare;
                 break;
             }
+            // "Will treat the leg pain with an epidural": what is said to be there is the
+            // phrase right after it, not the care further on.
+            Role::Pre(Polarity::Affirmed) if words_between(text, t.end, start) > PRESENT_WORDS => {}
             Role::Pre(p) | Role::Either(p) => {
                 // Negation reaches a few words (NegEx); planned and past reach the whole
                 // clause, as lists of treatments follow them (ConText).
