@@ -65,6 +65,11 @@ enum Role {
     PastCare,
     /// Ends every scope ("but", "however").
     Terminator,
+    /// Ends every scope but a condition's ("after"): "requesting an MRI after 6 weeks of PT"
+    /// (the PT was given), "if no better after a PT trial" (the trial is part of the condition).
+    Sequence,
+    /// Opens a condition ("if", "should the pain worsen"): what it holds has not happened.
+    Condition,
     /// Ends a negation's scope only ("no improvement with physical therapy": the therapy was
     /// given), while a plan or a past reaches through it.
     NegationEnd,
@@ -302,19 +307,19 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("would", Role::Pre(U)),
     ("should", Role::Pre(U)),
     ("will", Role::Pre(P)),
-    ("if", Role::Pre(P)),
+    ("if", Role::Condition),
     // "Should" before its subject is a condition: "should the leg pain worsen".
-    ("should he", Role::Pre(P)),
-    ("should she", Role::Pre(P)),
-    ("should they", Role::Pre(P)),
-    ("should the", Role::Pre(P)),
-    ("should his", Role::Pre(P)),
-    ("should her", Role::Pre(P)),
-    ("should there be", Role::Pre(P)),
-    ("if he develops", Role::Pre(P)),
-    ("if she develops", Role::Pre(P)),
-    ("should he develop", Role::Pre(P)),
-    ("should she develop", Role::Pre(P)),
+    ("should he", Role::Condition),
+    ("should she", Role::Condition),
+    ("should they", Role::Condition),
+    ("should the", Role::Condition),
+    ("should his", Role::Condition),
+    ("should her", Role::Condition),
+    ("should there be", Role::Condition),
+    ("if he develops", Role::Condition),
+    ("if she develops", Role::Condition),
+    ("should he develop", Role::Condition),
+    ("should she develop", Role::Condition),
     ("precautions for", Role::Pre(P)),
     ("return precautions", Role::Pre(P)),
     ("consider", Role::Pre(U)),
@@ -568,9 +573,9 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("because", Role::Terminator),
     ("secondary to", Role::Terminator),
     ("since", Role::Terminator),
-    // "Could not do before aquatic therapy", "if no better after a PT trial": the care after
-    // them is not what the negation denies, while a plan reaches it.
-    ("after", Role::NegationEnd),
+    ("after", Role::Sequence),
+    // "Could not do before aquatic therapy": the care after it is not what the negation denies,
+    // while a plan reaches it ("requests an MRI before starting PT").
     ("before", Role::NegationEnd),
     (", and", Role::Coordination),
     ("presented with", Role::Terminator),
@@ -938,6 +943,7 @@ fn assert_span(
     let mut pre: Option<(usize, Polarity)> = None;
     let mut via = Via::Scope;
     let mut negation_ended = false;
+    let mut sequence_ended = false;
     // Which trigger of the walk decided, counted back from the span.
     let mut decided = 0;
     // Lazily, nearest first: the walk stops at the first trigger that decides.
@@ -946,6 +952,14 @@ fn assert_span(
         decided = k;
         let near = words_between(text, t.end, start) <= PRE_WORDS;
         match t.role {
+            Role::Condition => {
+                pre = Some((start - t.end, Polarity::Planned));
+                break;
+            }
+            Role::Sequence => sequence_ended = true,
+            // Past "after", only a condition reaches.
+            _ if sequence_ended
+                && !matches!(t.role, Role::Terminator | Role::Coordination | Role::Pseudo) => {}
             // A negative verdict after a phrase closes it: "concern for X was ruled out by an
             // MRI".
             Role::Terminator
@@ -1034,6 +1048,7 @@ fn assert_span(
             post = match t.role {
                 Role::Pre(Polarity::Negated) => None,
                 Role::Pre(p) | Role::Post(p) | Role::Either(p) => Some((t.start - end, p)),
+                Role::Condition => Some((t.start - end, Polarity::Planned)),
                 Role::PastCare | Role::Ended => Some((t.start - end, Polarity::Historical)),
                 _ => None,
             };
@@ -1042,6 +1057,8 @@ fn assert_span(
         match t.role {
             Role::Terminator if Some(t.start) == colon && t.end == t.start + 1 => in_entry = true,
             Role::Terminator
+            | Role::Sequence
+            | Role::Condition
             | Role::Coordination
             | Role::Pseudo
             | Role::Pre(_)
