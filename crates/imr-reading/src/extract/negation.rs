@@ -667,6 +667,15 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("treat her", Role::Pre(A)),
     ("address the", Role::Pre(A)),
     ("ease the", Role::Pre(A)),
+    ("help the", Role::Pre(A)),
+    ("helps the", Role::Pre(A)),
+    ("helped the", Role::Pre(A)),
+    ("help with", Role::Pre(A)),
+    ("helps with", Role::Pre(A)),
+    ("helped with", Role::Pre(A)),
+    // A study with results was done: "asked about the results of the MRI".
+    ("results of", Role::Pre(A)),
+    ("result of", Role::Pre(A)),
     // A condition on a symptom going on says it is there now: "if the leg pain persists".
     ("persists", Role::Post(A)),
     ("persist", Role::Post(A)),
