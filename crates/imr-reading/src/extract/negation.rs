@@ -638,12 +638,17 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("colleague", Role::Pre(O)),
     ("a relative", Role::Pre(O)),
     // Said of something present now, whatever a negation, condition or plan before it says.
-    // A drug prescribed, refilled or tapered is taken: "negative for the prescribed oxycodone".
+    // A drug prescribed, continued, refilled or tapered is taken: "negative for the prescribed
+    // oxycodone", "wants to continue Norco".
     ("the prescribed", Role::Pre(A)),
     ("his prescribed", Role::Pre(A)),
     ("her prescribed", Role::Pre(A)),
     ("refill of", Role::Pre(A)),
     ("refills of", Role::Pre(A)),
+    ("continue", Role::Pre(A)),
+    ("continues", Role::Pre(A)),
+    ("continuing", Role::Pre(A)),
+    ("remains on", Role::Pre(A)),
     ("taper", Role::Pre(A)),
     ("tapering", Role::Pre(A)),
     ("wean", Role::Pre(A)),
