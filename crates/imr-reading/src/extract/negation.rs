@@ -694,6 +694,10 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("worsens", Role::Post(A)),
     ("worsen", Role::Post(A)),
     // Pseudo-triggers.
+    // Done as advised, not a plan: "took ibuprofen as recommended".
+    ("as recommended", Role::Pseudo),
+    ("as prescribed", Role::Pseudo),
+    ("as directed", Role::Pseudo),
     // A limit, not a negation: "drives no more than 20 minutes".
     ("no more than", Role::Pseudo),
     ("not more than", Role::Pseudo),
