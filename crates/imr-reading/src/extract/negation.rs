@@ -935,6 +935,19 @@ pub(crate) fn polarity(
     assert_span(text, triggers, sentence, (start, end), true)
 }
 
+/// True when a condition ("if", "should the pain worsen") holds the span starting at `start`:
+/// one stands before it in its clause ("after" does not end a condition).
+pub(crate) fn in_condition(triggers: &[Trigger], sentence: (usize, usize), start: usize) -> bool {
+    let first = triggers.partition_point(|t| t.start < sentence.0);
+    let last = triggers.partition_point(|t| t.start < start).max(first);
+    triggers[first..last]
+        .iter()
+        .rev()
+        .filter(|t| t.end <= start)
+        .take_while(|t| !matches!(t.role, Role::Terminator | Role::Coordination | Role::Pseudo))
+        .any(|t| t.role == Role::Condition)
+}
+
 /// [`polarity`] from the triggers before the span only.
 pub(crate) fn polarity_before(
     text: &str,

@@ -130,6 +130,9 @@ enum Assert {
     Scope,
     /// Already set (by its phrase, or it has none).
     Fixed,
+    /// Set by its own phrase ("no better", "did nothing"), unless a condition holds it ("if no
+    /// better after PT"): then it has not happened.
+    Own,
     /// By the triggers before it only: a qualifier after the phrase ("EHL 4/5", "reflexes
     /// absent") already said it is a finding.
     Before,
@@ -366,7 +369,10 @@ pub(super) fn read(text: &str) -> Reading {
     let mut out = Vec::with_capacity(facts.len());
     for (mut fact, assert) in facts {
         let sentence = sentence_of(&spans, fact.start).map_or((0, text.len()), |i| spans[i]);
-        if assert != Assert::Fixed {
+        if assert == Assert::Own && negation::in_condition(&triggers, sentence, fact.start) {
+            fact.polarity = Polarity::Planned;
+        }
+        if !matches!(assert, Assert::Fixed | Assert::Own) {
             let (mut p, via) = if assert == Assert::Before {
                 negation::polarity_before(text, &triggers, sentence, fact.start, fact.end)
             } else {
@@ -534,7 +540,7 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         let mut assert = Assert::Scope;
         if let Some(p) = entry.polarity {
             fact.polarity = p;
-            assert = Assert::Fixed;
+            assert = Assert::Own;
         }
         if let Some(q) = entry.qualifier {
             match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
