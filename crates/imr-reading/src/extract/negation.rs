@@ -3,9 +3,14 @@
 //! A trigger phrase ("no", "denies", "without any documentation of", "possible", "history of")
 //! opens a scope that runs forward (or, for post-triggers such as "was not noted", backward) up
 //! to a terminator: the end of the sentence, a conjunction that turns the sentence ("but",
-//! "however", "although"), or a fixed number of words. A fact whose span lies in the scope takes
-//! the trigger's polarity. Pseudo-triggers ("not only", "no change in", "no longer") are matched
-//! first so they cannot trigger.
+//! "however", "although", ", and" before a verb of its own), or a fixed number of words. A fact
+//! whose span lies in the scope takes the trigger's polarity. Pseudo-triggers ("not only", "no
+//! change in", "no more than") are matched first so they cannot trigger.
+//!
+//! Some phrases say what follows or precedes them is there, whatever scope they stand in: "the
+//! prescribed oxycodone", "relief of the arm paresthesias", "if the leg pain persists". A
+//! condition ("if", "should the pain worsen") reaches past "after"; a label takes what its
+//! entry says ("Surgery: wants to proceed").
 
 use std::sync::LazyLock;
 
@@ -248,6 +253,17 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("all negative", Role::Post(N)),
     ("all absent", Role::Post(N)),
     ("was declined", Role::Post(N)),
+    // Offered, then refused: "was offered an injection but declined".
+    ("but declined", Role::Post(N)),
+    ("but refused", Role::Post(N)),
+    ("but he declined", Role::Post(N)),
+    ("but she declined", Role::Post(N)),
+    ("but he refused", Role::Post(N)),
+    ("but she refused", Role::Post(N)),
+    ("but the patient declined", Role::Post(N)),
+    ("which he declined", Role::Post(N)),
+    ("which she declined", Role::Post(N)),
+    ("which was declined", Role::Post(N)),
     ("were declined", Role::Post(N)),
     ("was refused", Role::Post(N)),
     ("within normal limits", Role::Post(N)),
@@ -348,6 +364,12 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("requesting", Role::Pre(P)),
     ("requests", Role::Pre(P)),
     ("would like", Role::Pre(P)),
+    ("offered", Role::Pre(P)),
+    ("was offered", Role::Either(P)),
+    ("were offered", Role::Either(P)),
+    ("has been offered", Role::Either(P)),
+    ("advised to", Role::Pre(P)),
+    ("instructed to", Role::Pre(P)),
     ("wants to", Role::Pre(P)),
     ("ready for", Role::Pre(P)),
     ("ready to proceed with", Role::Pre(P)),
@@ -511,6 +533,17 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("had participated in", Role::PastCare),
     ("attended", Role::PastCare),
     ("tried", Role::PastCare),
+    // Care not tolerated was tried: "could not tolerate gabapentin".
+    ("could not tolerate", Role::PastCare),
+    ("couldn't tolerate", Role::PastCare),
+    ("did not tolerate", Role::PastCare),
+    ("didn't tolerate", Role::PastCare),
+    ("does not tolerate", Role::PastCare),
+    ("unable to tolerate", Role::PastCare),
+    ("cannot tolerate", Role::PastCare),
+    ("intolerant of", Role::PastCare),
+    ("intolerant to", Role::PastCare),
+    ("intolerance to", Role::PastCare),
     // Care that failed was given: "has failed therapy, NSAIDs and a home program".
     ("failed", Role::PastCare),
     ("has failed", Role::PastCare),
@@ -1125,7 +1158,8 @@ fn assert_span(
     }
     match (pre, post) {
         // "Concern for cauda equina was ruled out": the verdict after a suspicion settles it.
-        (Some((_, Polarity::Uncertain)), Some((_, Polarity::Negated))) => {
+        // "Was offered surgery but declined": an offer refused is not given.
+        (Some((_, Polarity::Uncertain | Polarity::Planned)), Some((_, Polarity::Negated))) => {
             (Polarity::Negated, Via::Scope)
         }
         // "If the leg pain persists": a condition on a symptom going on says it is there.
