@@ -1014,7 +1014,7 @@ fn assert_span(
     let before = || in_sentence.iter().rev().filter(|t| t.end <= start);
     for (k, t) in before().enumerate() {
         decided = k;
-        let near = words_between(text, t.end, start) <= PRE_WORDS;
+        let near = || words_between(text, t.end, start) <= PRE_WORDS;
         match t.role {
             Role::Condition => {
                 pre = Some((start - t.end, Polarity::Planned));
@@ -1038,7 +1038,7 @@ fn assert_span(
             // may still reach the span ("if no better after a PT trial").
             Role::Pre(Polarity::Negated) | Role::Ended if negation_ended => {}
             Role::Ended => {
-                if near {
+                if near() {
                     pre = Some((start - t.end, Polarity::Historical));
                     via = Via::Ended;
                 }
@@ -1055,7 +1055,7 @@ fn assert_span(
             Role::Pre(p) | Role::Either(p) => {
                 // Negation reaches a few words (NegEx); planned and past reach the whole
                 // clause, as lists of treatments follow them (ConText).
-                if p != Polarity::Negated || near {
+                if p != Polarity::Negated || near() {
                     pre = Some((start - t.end, p));
                 }
                 break;
@@ -1183,6 +1183,9 @@ fn assert_span(
     }
 }
 
+/// How far (bytes) after care a modal or a time of its absence is looked for.
+const CARE_REACH: usize = 80;
+
 /// A modal a few words after care: "an EMG would help clarify", "PT may benefit her".
 static MODAL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:[\s,]+[\w/-]+){0,3}?\s+(would|could|might|may)\s+(\w+)")
@@ -1202,7 +1205,9 @@ static GAP: LazyLock<Regex> = LazyLock::new(|| {
 /// `sentence_end`, given the polarity its scope gave: care a modal follows is still to come,
 /// and care not had for a while was had before.
 pub(crate) fn of_care(text: &str, end: usize, sentence_end: usize, p: Polarity) -> Polarity {
-    let after = text.get(end..sentence_end).unwrap_or_default();
+    // Both patterns look a few words ahead, no further.
+    let to = crate::vocab::anatomy::floor_char(text, sentence_end.min(end + CARE_REACH));
+    let after = text.get(end..to).unwrap_or_default();
     match p {
         Polarity::Affirmed if modal_follows(after) => Polarity::Uncertain,
         Polarity::Negated if GAP.is_match(after) => Polarity::Historical,
