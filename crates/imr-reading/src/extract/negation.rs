@@ -1151,7 +1151,9 @@ fn assert_span(
     // "Her father had two back surgeries": whoever the clause is about holds all of it, however
     // near a past or a negation stands.
     if before()
-        .take_while(|t| t.role != Role::Terminator && start - t.end <= OTHER_REACH)
+        .take_while(|t| {
+            !matches!(t.role, Role::Terminator | Role::Sequence) && start - t.end <= OTHER_REACH
+        })
         .any(|t| t.role == Role::Pre(Polarity::Other))
     {
         return (Polarity::Other, Via::Scope);
