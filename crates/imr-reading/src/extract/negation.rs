@@ -264,6 +264,16 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("which he declined", Role::Post(N)),
     ("which she declined", Role::Post(N)),
     ("which was declined", Role::Post(N)),
+    // A plan not carried out: "was authorized, but she never started".
+    ("but never started", Role::Post(N)),
+    ("but he never started", Role::Post(N)),
+    ("but she never started", Role::Post(N)),
+    ("but never attended", Role::Post(N)),
+    ("but he never attended", Role::Post(N)),
+    ("but she never attended", Role::Post(N)),
+    ("but did not attend", Role::Post(N)),
+    ("but he did not attend", Role::Post(N)),
+    ("but she did not attend", Role::Post(N)),
     ("were declined", Role::Post(N)),
     ("was refused", Role::Post(N)),
     ("within normal limits", Role::Post(N)),
@@ -824,7 +834,9 @@ const TAKING: &[&str] = &[
 /// How many words a negation reaches at most, forward and backward.
 const PRE_WORDS: usize = 10;
 const POST_WORDS: usize = 5;
-/// How many words "the prescribed", "relief of" and their like reach forward: their own phrase.
+/// How many words "the prescribed", "relief of" and their like reach forward (their own phrase),
+/// and how far after a plan what became of it may stand ("authorized in March, but he never
+/// attended").
 const PRESENT_WORDS: usize = 4;
 const POST_PLAN_WORDS: usize = 8;
 /// How far back (bytes) a relative named as the clause's subject reaches.
@@ -1107,7 +1119,13 @@ fn assert_span(
         .filter(|&i| text[end + i..].starts_with(':'))
         .map(|i| end + i);
     let mut in_entry = false;
-    for t in in_sentence.iter().filter(|t| look_after && t.start >= end) {
+    let from = if look_after {
+        in_sentence.partition_point(|t| t.start < end)
+    } else {
+        in_sentence.len()
+    };
+    let after = &in_sentence[from..];
+    for (i, t) in after.iter().enumerate() {
         if in_entry {
             post = match t.role {
                 Role::Pre(Polarity::Negated) => None,
@@ -1143,6 +1161,17 @@ fn assert_span(
                 };
                 if over_a_list || words_between(text, end, t.start) <= reach {
                     post = Some((t.start - end, p));
+                }
+                // "Physical therapy was authorized, but she never started": a plan, then what
+                // became of it.
+                if matches!(p, Polarity::Planned | Polarity::Uncertain)
+                    && let Some(next) = after[i + 1..]
+                        .iter()
+                        .find(|n| !matches!(n.role, Role::NegationEnd | Role::Inert))
+                    && next.role == Role::Post(Polarity::Negated)
+                    && words_between(text, t.end, next.start) <= PRESENT_WORDS
+                {
+                    post = Some((t.start - end, Polarity::Negated));
                 }
                 break;
             }
