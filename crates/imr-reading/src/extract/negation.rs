@@ -3,13 +3,19 @@
 //! A trigger phrase ("no", "denies", "without any documentation of", "possible", "history of")
 //! opens a scope that runs forward (or, for post-triggers such as "was not noted", backward) up
 //! to a terminator: the end of the sentence, a conjunction that turns the sentence ("but",
-//! "however", "although"), or a fixed number of words. A fact whose span lies in the scope takes
-//! the trigger's polarity. Pseudo-triggers ("not only", "no change in", "no longer") are matched
-//! first so they cannot trigger.
+//! "however", "although", ", and" before a verb of its own), or a fixed number of words. A fact
+//! whose span lies in the scope takes the trigger's polarity. Pseudo-triggers ("not only", "no
+//! change in", "no more than") are matched first so they cannot trigger.
+//!
+//! Some phrases say what follows or precedes them is there, whatever scope they stand in: "the
+//! prescribed oxycodone", "relief of the arm paresthesias", "if the leg pain persists". A
+//! condition ("if", "should the pain worsen") reaches past "after"; a label takes what its
+//! entry says ("Surgery: wants to proceed").
 
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 /// Whether the text asserts the fact.
@@ -64,9 +70,21 @@ enum Role {
     PastCare,
     /// Ends every scope ("but", "however").
     Terminator,
+    /// Ends every scope but a condition's ("after"): "requesting an MRI after 6 weeks of PT"
+    /// (the PT was given), "if no better after a PT trial" (the trial is part of the condition).
+    Sequence,
+    /// Opens a condition ("if", "should the pain worsen"): what it holds has not happened.
+    Condition,
     /// Ends a negation's scope only ("no improvement with physical therapy": the therapy was
     /// given), while a plan or a past reaches through it.
     NegationEnd,
+    /// Says care stopped ("no longer uses the TENS unit"): care that stopped was given, while
+    /// a symptom or a status that stopped is absent now.
+    Ended,
+    /// ", and": a new clause, which ends every scope, when a verb of its own follows ("no early
+    /// refills, and CURES confirms ..."); the last item of a list otherwise ("denies numbness,
+    /// tingling, and weakness").
+    Coordination,
     /// Looks like a trigger but is not ("no change", "not only"): matched so it cannot trigger.
     Pseudo,
     /// Words inside a noun phrase that hold a trigger word ("MRI without contrast"): matched so
@@ -74,7 +92,9 @@ enum Role {
     Inert,
 }
 
-use Polarity::{Historical as H, Negated as N, Other as O, Planned as P, Uncertain as U};
+use Polarity::{
+    Affirmed as A, Historical as H, Negated as N, Other as O, Planned as P, Uncertain as U,
+};
 
 const TRIGGERS: &[(&str, Role)] = &[
     // Negation, before the fact.
@@ -146,6 +166,14 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("was not", Role::Pre(N)),
     ("were not", Role::Pre(N)),
     ("cannot", Role::Pre(N)),
+    // A modal with "not" denies; the modal alone would leave it open.
+    ("can't", Role::Pre(N)),
+    ("could not", Role::Pre(N)),
+    ("couldn't", Role::Pre(N)),
+    ("would not", Role::Pre(N)),
+    ("wouldn't", Role::Pre(N)),
+    ("will not", Role::Pre(N)),
+    ("won't", Role::Pre(N)),
     ("unable to", Role::Pre(N)),
     ("there is no", Role::Pre(N)),
     ("there was no", Role::Pre(N)),
@@ -180,6 +208,19 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("is not documented", Role::Post(N)),
     ("are not documented", Role::Post(N)),
     ("not found", Role::Post(N)),
+    ("not observed", Role::Post(N)),
+    ("not detected", Role::Post(N)),
+    ("not identified", Role::Post(N)),
+    // A symptom that went away: "the numbness at night is gone".
+    ("is gone", Role::Post(N)),
+    ("are gone", Role::Post(N)),
+    ("is now gone", Role::Post(N)),
+    ("are now gone", Role::Post(N)),
+    ("went away", Role::Post(N)),
+    ("has gone away", Role::Post(N)),
+    ("subsided", Role::Post(N)),
+    ("has subsided", Role::Post(N)),
+    ("have subsided", Role::Post(N)),
     ("not taken", Role::Post(N)),
     ("excluded", Role::Post(N)),
     ("was excluded", Role::Post(N)),
@@ -212,6 +253,27 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("all negative", Role::Post(N)),
     ("all absent", Role::Post(N)),
     ("was declined", Role::Post(N)),
+    // Offered, then refused: "was offered an injection but declined".
+    ("but declined", Role::Post(N)),
+    ("but refused", Role::Post(N)),
+    ("but he declined", Role::Post(N)),
+    ("but she declined", Role::Post(N)),
+    ("but he refused", Role::Post(N)),
+    ("but she refused", Role::Post(N)),
+    ("but the patient declined", Role::Post(N)),
+    ("which he declined", Role::Post(N)),
+    ("which she declined", Role::Post(N)),
+    ("which was declined", Role::Post(N)),
+    // A plan not carried out: "was authorized, but she never started".
+    ("but never started", Role::Post(N)),
+    ("but he never started", Role::Post(N)),
+    ("but she never started", Role::Post(N)),
+    ("but never attended", Role::Post(N)),
+    ("but he never attended", Role::Post(N)),
+    ("but she never attended", Role::Post(N)),
+    ("but did not attend", Role::Post(N)),
+    ("but he did not attend", Role::Post(N)),
+    ("but she did not attend", Role::Post(N)),
     ("were declined", Role::Post(N)),
     ("was refused", Role::Post(N)),
     ("within normal limits", Role::Post(N)),
@@ -247,17 +309,43 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("rule out", Role::Pre(U)),
     ("r/o", Role::Pre(U)),
     ("questionable", Role::Pre(U)),
+    ("suspicious for", Role::Pre(U)),
+    ("concerning for", Role::Pre(U)),
+    ("worrisome for", Role::Pre(U)),
+    ("suggestive of", Role::Pre(U)),
+    ("cannot rule out", Role::Pre(U)),
+    ("can't rule out", Role::Pre(U)),
+    ("cannot exclude", Role::Pre(U)),
+    // What a patient fears, asks or reads about has not happened: "scared of the operation".
+    ("afraid of", Role::Pre(U)),
+    ("scared of", Role::Pre(U)),
+    ("fearful of", Role::Pre(U)),
+    ("nervous about", Role::Pre(U)),
+    ("apprehensive about", Role::Pre(U)),
+    ("asks about", Role::Pre(U)),
+    ("asked about", Role::Pre(U)),
+    ("asking about", Role::Pre(U)),
+    ("inquired about", Role::Pre(U)),
+    ("read about", Role::Pre(U)),
     ("may", Role::Pre(U)),
     ("might", Role::Pre(U)),
     ("could", Role::Pre(U)),
     ("would", Role::Pre(U)),
     ("should", Role::Pre(U)),
     ("will", Role::Pre(P)),
-    ("if", Role::Pre(P)),
-    ("if he develops", Role::Pre(P)),
-    ("if she develops", Role::Pre(P)),
-    ("should he develop", Role::Pre(P)),
-    ("should she develop", Role::Pre(P)),
+    ("if", Role::Condition),
+    // "Should" before its subject is a condition: "should the leg pain worsen".
+    ("should he", Role::Condition),
+    ("should she", Role::Condition),
+    ("should they", Role::Condition),
+    ("should the", Role::Condition),
+    ("should his", Role::Condition),
+    ("should her", Role::Condition),
+    ("should there be", Role::Condition),
+    ("if he develops", Role::Condition),
+    ("if she develops", Role::Condition),
+    ("should he develop", Role::Condition),
+    ("should she develop", Role::Condition),
     ("precautions for", Role::Pre(P)),
     ("return precautions", Role::Pre(P)),
     ("consider", Role::Pre(U)),
@@ -286,9 +374,19 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("requesting", Role::Pre(P)),
     ("requests", Role::Pre(P)),
     ("would like", Role::Pre(P)),
+    ("offered", Role::Pre(P)),
+    ("was offered", Role::Either(P)),
+    ("were offered", Role::Either(P)),
+    ("has been offered", Role::Either(P)),
+    ("advised to", Role::Pre(P)),
+    ("instructed to", Role::Pre(P)),
+    ("wants to", Role::Pre(P)),
+    ("ready for", Role::Pre(P)),
+    ("ready to proceed with", Role::Pre(P)),
     ("proposed", Role::Pre(P)),
     ("request", Role::Pre(P)),
-    ("recommended", Role::Pre(P)),
+    // "Cervical ESI recommended": a note's plan after its noun.
+    ("recommended", Role::Either(P)),
     ("recommending", Role::Pre(P)),
     ("recommend", Role::Pre(P)),
     ("recommends", Role::Pre(P)),
@@ -445,6 +543,17 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("had participated in", Role::PastCare),
     ("attended", Role::PastCare),
     ("tried", Role::PastCare),
+    // Care not tolerated was tried: "could not tolerate gabapentin".
+    ("could not tolerate", Role::PastCare),
+    ("couldn't tolerate", Role::PastCare),
+    ("did not tolerate", Role::PastCare),
+    ("didn't tolerate", Role::PastCare),
+    ("does not tolerate", Role::PastCare),
+    ("unable to tolerate", Role::PastCare),
+    ("cannot tolerate", Role::PastCare),
+    ("intolerant of", Role::PastCare),
+    ("intolerant to", Role::PastCare),
+    ("intolerance to", Role::PastCare),
     // Care that failed was given: "has failed therapy, NSAIDs and a home program".
     ("failed", Role::PastCare),
     ("has failed", Role::PastCare),
@@ -507,7 +616,11 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("because", Role::Terminator),
     ("secondary to", Role::Terminator),
     ("since", Role::Terminator),
-    ("after", Role::Terminator),
+    ("after", Role::Sequence),
+    // "Could not do before aquatic therapy": the care after it is not what the negation denies,
+    // while a plan reaches it ("requests an MRI before starting PT").
+    ("before", Role::NegationEnd),
+    (", and", Role::Coordination),
     ("presented with", Role::Terminator),
     ("presents with", Role::Terminator),
     ("complained of", Role::Terminator),
@@ -563,10 +676,77 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("his wife's", Role::Pre(O)),
     ("her husband", Role::Pre(O)),
     ("her husband's", Role::Pre(O)),
-    ("a coworker", Role::Pre(O)),
-    ("a co-worker", Role::Pre(O)),
+    ("coworker", Role::Pre(O)),
+    ("co-worker", Role::Pre(O)),
+    ("colleague", Role::Pre(O)),
     ("a relative", Role::Pre(O)),
+    // Said of something present now, whatever a negation, condition or plan before it says.
+    // A drug prescribed, continued, refilled or tapered is taken: "negative for the prescribed
+    // oxycodone", "wants to continue Norco".
+    ("the prescribed", Role::Pre(A)),
+    ("his prescribed", Role::Pre(A)),
+    ("her prescribed", Role::Pre(A)),
+    ("refill of", Role::Pre(A)),
+    ("refills of", Role::Pre(A)),
+    ("continue", Role::Pre(A)),
+    ("continues", Role::Pre(A)),
+    ("continuing", Role::Pre(A)),
+    ("remains on", Role::Pre(A)),
+    ("taper", Role::Pre(A)),
+    ("tapering", Role::Pre(A)),
+    ("wean", Role::Pre(A)),
+    ("weaning", Role::Pre(A)),
+    ("since starting", Role::Pre(A)),
+    ("since beginning", Role::Pre(A)),
+    ("after starting", Role::Pre(A)),
+    ("since initiating", Role::Pre(A)),
+    // What relief or a remedy acts on is there: "without relief of the arm paresthesias",
+    // "would fix the numbness".
+    ("relief of", Role::Pre(A)),
+    ("relief in", Role::Pre(A)),
+    ("improvement in", Role::Pre(A)),
+    ("improvement of", Role::Pre(A)),
+    ("fix the", Role::Pre(A)),
+    ("relieve the", Role::Pre(A)),
+    ("relieve his", Role::Pre(A)),
+    ("relieve her", Role::Pre(A)),
+    ("treat the", Role::Pre(A)),
+    ("treat his", Role::Pre(A)),
+    ("treat her", Role::Pre(A)),
+    ("address the", Role::Pre(A)),
+    ("ease the", Role::Pre(A)),
+    ("help the", Role::Pre(A)),
+    ("helps the", Role::Pre(A)),
+    ("helped the", Role::Pre(A)),
+    ("help with", Role::Pre(A)),
+    ("helps with", Role::Pre(A)),
+    ("helped with", Role::Pre(A)),
+    // A study with results was done: "asked about the results of the MRI".
+    ("results of", Role::Pre(A)),
+    ("result of", Role::Pre(A)),
+    // A condition on a symptom going on says it is there now: "if the leg pain persists".
+    ("persists", Role::Post(A)),
+    ("persist", Role::Post(A)),
+    ("does not settle", Role::Post(A)),
+    ("doesn't settle", Role::Post(A)),
+    ("do not settle", Role::Post(A)),
+    ("fails to settle", Role::Post(A)),
+    ("does not resolve", Role::Post(A)),
+    ("doesn't resolve", Role::Post(A)),
+    ("fails to resolve", Role::Post(A)),
+    ("worsens", Role::Post(A)),
+    ("worsen", Role::Post(A)),
     // Pseudo-triggers.
+    // Done as advised, not a plan: "took ibuprofen as recommended".
+    ("as recommended", Role::Pseudo),
+    ("as prescribed", Role::Pseudo),
+    ("as directed", Role::Pseudo),
+    // A limit, not a negation: "drives no more than 20 minutes".
+    ("no more than", Role::Pseudo),
+    ("not more than", Role::Pseudo),
+    ("no longer than", Role::Pseudo),
+    ("no less than", Role::Pseudo),
+    ("not less than", Role::Pseudo),
     ("no change", Role::Pseudo),
     ("no changes", Role::Pseudo),
     ("no increase", Role::Pseudo),
@@ -591,13 +771,73 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("is contraindicated", Role::Post(N)),
     ("was contraindicated", Role::Post(N)),
     ("contraindicated", Role::Post(N)),
-    ("no longer", Role::Pre(N)),
-    ("will be", Role::Pre(U)),
+    ("no longer", Role::Ended),
+    // "An x-ray will be taken": the future after its noun is a plan.
+    ("will be", Role::Either(P)),
+];
+
+/// Finite verbs that make the words after ", and" a clause of their own.
+const CLAUSE_VERBS: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "does",
+    "did",
+    "shows",
+    "showed",
+    "confirms",
+    "confirmed",
+    "reveals",
+    "revealed",
+    "demonstrates",
+    "demonstrated",
+    "remains",
+    "remained",
+    "reports",
+    "reported",
+    "states",
+    "stated",
+    "notes",
+    "noted",
+    "says",
+    "said",
+    "feels",
+    "felt",
+    "continues",
+    "continued",
+    "will",
+    "can",
+    "could",
+];
+
+/// How many words after ", and" a clause's verb may stand (its subject before it).
+const CLAUSE_SUBJECT_WORDS: usize = 4;
+
+/// Verbs of taking that make a relative's name an owner, not whom the finding concerns:
+/// "taking his wife's Vicodin".
+const TAKING: &[&str] = &[
+    "taking",
+    "takes",
+    "took",
+    "using",
+    "uses",
+    "used",
+    "borrowed",
+    "borrows",
+    "borrowing",
 ];
 
 /// How many words a negation reaches at most, forward and backward.
 const PRE_WORDS: usize = 10;
 const POST_WORDS: usize = 5;
+/// How many words "the prescribed", "relief of" and their like reach forward (their own phrase),
+/// and how far after a plan what became of it may stand ("authorized in March, but he never
+/// attended").
+const PRESENT_WORDS: usize = 4;
 const POST_PLAN_WORDS: usize = 8;
 /// How far back (bytes) a relative named as the clause's subject reaches.
 const OTHER_REACH: usize = 200;
@@ -630,6 +870,17 @@ static PHRASES: LazyLock<Vec<(String, Role)>> = LazyLock::new(|| {
 static MATCHER: LazyLock<AhoCorasick> =
     LazyLock::new(|| crate::vocab::phrase_matcher(PHRASES.iter().map(|(t, _)| t)));
 
+/// What made a polarity historical, which decides what it means for each kind of fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// The nearest trigger's scope, or none.
+    Scope,
+    /// A past-care trigger ("had", "received"), which says nothing about a diagnosis.
+    PastCare,
+    /// An end ("no longer"): care that stopped was given, anything else is absent now.
+    Ended,
+}
+
 /// A trigger found in the text.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Trigger {
@@ -644,15 +895,14 @@ pub(crate) fn triggers(text: &str) -> Vec<Trigger> {
     MATCHER
         .find_iter(text)
         .filter(|m| {
-            // "May 2011" is a month, not the modal "may".
-            if text[m.start()..m.end()].eq_ignore_ascii_case("may")
-                && text[m.end()..]
-                    .trim_start()
-                    .starts_with(|c: char| c.is_ascii_digit())
-            {
+            // "May 2011", "the injection in May" are a month, not the modal "may".
+            if text[m.start()..m.end()].eq_ignore_ascii_case("may") && is_month(text, m.start()) {
                 return false;
             }
             let role = PHRASES[m.pattern().as_usize()].1;
+            if role == Role::Pre(Polarity::Other) && owner_only(text, m.start()) {
+                return false;
+            }
             // A phrase that starts with punctuation (":", ": none") needs a boundary only at its
             // end.
             if !bytes[m.start()].is_ascii_alphanumeric() {
@@ -663,12 +913,51 @@ pub(crate) fn triggers(text: &str) -> Vec<Trigger> {
             }
             crate::vocab::is_word_boundary(bytes, m.start(), m.end())
         })
-        .map(|m| Trigger {
-            role: PHRASES[m.pattern().as_usize()].1,
-            start: m.start(),
-            end: m.end(),
+        .filter_map(|m| {
+            let role = match PHRASES[m.pattern().as_usize()].1 {
+                Role::Coordination if opens_clause(&text[m.end()..]) => Role::Terminator,
+                Role::Coordination => return None,
+                role => role,
+            };
+            Some(Trigger {
+                role,
+                start: m.start(),
+                end: m.end(),
+            })
         })
         .collect()
+}
+
+/// "May" at `at` is the month: before a number, or capitalized inside a sentence.
+fn is_month(text: &str, at: usize) -> bool {
+    let next_is_number = text[at + 3..]
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit());
+    let inside_sentence = text[..at]
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':' | ';' | '\n'));
+    next_is_number || (text[at..].starts_with('M') && inside_sentence)
+}
+
+/// True when the relative named at `at` only owns what the patient takes: a verb of taking
+/// stands among the two words before it.
+fn owner_only(text: &str, at: usize) -> bool {
+    text[..at]
+        .split_whitespace()
+        .rev()
+        .take(2)
+        .any(|w| TAKING.iter().any(|t| w.eq_ignore_ascii_case(t)))
+}
+
+/// True when the words after ", and" hold a finite verb of their own within a few words.
+fn opens_clause(after: &str) -> bool {
+    after
+        .split_whitespace()
+        .take(CLAUSE_SUBJECT_WORDS)
+        .take_while(|w| !w.ends_with([',', ';', '.']))
+        .any(|w| CLAUSE_VERBS.iter().any(|v| w.eq_ignore_ascii_case(v)))
 }
 
 /// Words between two offsets (spaces counted).
@@ -680,16 +969,28 @@ fn words_between(text: &str, a: usize, b: usize) -> usize {
 /// The polarity of the span `start..end` inside the sentence `sentence`, given the text's
 /// triggers (from [`triggers`]). The nearest trigger whose scope reaches the span wins; a
 /// scope ends at a terminator, at a trigger of another polarity, or after a few words.
-/// The flag is true when the polarity is historical because of a past-care trigger ("had",
-/// "received"), which says nothing about a diagnosis.
+/// [`Via`] says what made a historical polarity.
 pub(crate) fn polarity(
     text: &str,
     triggers: &[Trigger],
     sentence: (usize, usize),
     start: usize,
     end: usize,
-) -> (Polarity, bool) {
+) -> (Polarity, Via) {
     assert_span(text, triggers, sentence, (start, end), true)
+}
+
+/// True when a condition ("if", "should the pain worsen") holds the span starting at `start`:
+/// one stands before it in its clause ("after" does not end a condition).
+pub(crate) fn in_condition(triggers: &[Trigger], sentence: (usize, usize), start: usize) -> bool {
+    let first = triggers.partition_point(|t| t.start < sentence.0);
+    let last = triggers.partition_point(|t| t.start < start).max(first);
+    triggers[first..last]
+        .iter()
+        .rev()
+        .filter(|t| t.end <= start)
+        .take_while(|t| !matches!(t.role, Role::Terminator | Role::Coordination | Role::Pseudo))
+        .any(|t| t.role == Role::Condition)
 }
 
 /// [`polarity`] from the triggers before the span only.
@@ -699,7 +1000,7 @@ pub(crate) fn polarity_before(
     sentence: (usize, usize),
     start: usize,
     end: usize,
-) -> (Polarity, bool) {
+) -> (Polarity, Via) {
     assert_span(text, triggers, sentence, (start, end), false)
 }
 
@@ -709,61 +1010,88 @@ fn assert_span(
     sentence: (usize, usize),
     (start, end): (usize, usize),
     look_after: bool,
-) -> (Polarity, bool) {
+) -> (Polarity, Via) {
     let first = triggers.partition_point(|t| t.start < sentence.0);
     let last = triggers.partition_point(|t| t.start < sentence.1);
     let in_sentence = &triggers[first..last];
 
     // Before the span: walk back from the span to the nearest pre-trigger.
     let mut pre: Option<(usize, Polarity)> = None;
-    let mut past_care = false;
+    let mut via = Via::Scope;
     let mut negation_ended = false;
+    let mut sequence_ended = false;
+    // Which trigger of the walk decided, counted back from the span.
+    let mut decided = 0;
     // Lazily, nearest first: the walk stops at the first trigger that decides.
     let before = || in_sentence.iter().rev().filter(|t| t.end <= start);
-    for t in before() {
+    for (k, t) in before().enumerate() {
+        decided = k;
+        let near = || words_between(text, t.end, start) <= PRE_WORDS;
         match t.role {
-            Role::Terminator => break,
-            Role::Pseudo => break,
+            Role::Condition => {
+                pre = Some((start - t.end, Polarity::Planned));
+                break;
+            }
+            Role::Sequence => sequence_ended = true,
+            // Past "after", only a condition reaches.
+            _ if sequence_ended
+                && !matches!(t.role, Role::Terminator | Role::Coordination | Role::Pseudo) => {}
+            // A negative verdict after a phrase closes it: "concern for X was ruled out by an
+            // MRI".
+            Role::Terminator
+            | Role::Coordination
+            | Role::Pseudo
+            | Role::Post(Polarity::Negated) => {
+                break;
+            }
             Role::Post(_) | Role::Inert => {}
             Role::NegationEnd => negation_ended = true,
-            Role::Pre(Polarity::Negated) if negation_ended => break,
-            Role::Either(p) => {
-                if p != Polarity::Negated || words_between(text, t.end, start) <= PRE_WORDS {
-                    pre = Some((start - t.end, p));
+            // A negation whose scope ended before the span decides nothing; a plan before it
+            // may still reach the span ("if no better after a PT trial").
+            Role::Pre(Polarity::Negated) | Role::Ended if negation_ended => {}
+            Role::Ended => {
+                if near() {
+                    pre = Some((start - t.end, Polarity::Historical));
+                    via = Via::Ended;
                 }
                 break;
             }
             Role::PastCare => {
                 pre = Some((start - t.end, Polarity::Historical));
-                past_care = true;
+                via = Via::PastCare;
                 break;
             }
-            Role::Pre(p) => {
+            // "Will treat the leg pain with an epidural": what is said to be there is the
+            // phrase right after it, not the care further on.
+            Role::Pre(Polarity::Affirmed) if words_between(text, t.end, start) > PRESENT_WORDS => {}
+            Role::Pre(p) | Role::Either(p) => {
                 // Negation reaches a few words (NegEx); planned and past reach the whole
                 // clause, as lists of treatments follow them (ConText).
-                if p != Polarity::Negated || words_between(text, t.end, start) <= PRE_WORDS {
+                if p != Polarity::Negated || near() {
                     pre = Some((start - t.end, p));
                 }
                 break;
             }
         }
     }
-    // "no prior surgery", "has not had therapy": a negation just before a past marker wins.
-    let is_past = |t: &&Trigger| {
+    // "no prior surgery", "has not had therapy", "no requests for early refills": a negation
+    // just before a past or a plan marker wins.
+    let is_past_or_plan = |t: &&Trigger| {
         matches!(
             t.role,
-            Role::Pre(Polarity::Historical) | Role::PastCare | Role::Either(Polarity::Historical)
+            Role::Pre(Polarity::Historical | Polarity::Planned)
+                | Role::PastCare
+                | Role::Either(Polarity::Historical | Polarity::Planned)
         )
     };
-    if matches!(pre, Some((_, Polarity::Historical)))
-        && let Some(k) = before().position(|t| is_past(&t))
-        && let Some(past) = before().nth(k)
-        && let Some(prev) = before().nth(k + 1)
+    if pre.is_some()
+        && let Some(past) = before().nth(decided).filter(is_past_or_plan)
+        && let Some(prev) = before().nth(decided + 1)
         && prev.role == Role::Pre(Polarity::Negated)
         && words_between(text, prev.end, past.start) <= 1
     {
         pre = pre.map(|(d, _)| (d, Polarity::Negated));
-        past_care = false;
+        via = Via::Scope;
     }
     // After the span: the nearest post-trigger. "The results of x-rays were not provided": what
     // is missing is the report, not the study, when such a word leads the phrase.
@@ -783,9 +1111,41 @@ fn assert_span(
     .iter()
     .any(|w| lead.contains(w));
     let mut post: Option<(usize, Polarity)> = None;
-    for t in in_sentence.iter().filter(|t| look_after && t.start >= end) {
+    // A label and its entry: "Surgery: pt wants to proceed", "Acupuncture: 12 sessions to date".
+    // The entry's first trigger says what the label names, but a negation there denies what
+    // the entry lists ("Modified duty: no lifting over 20 lbs").
+    let colon = text[end..]
+        .find(|c: char| !c.is_whitespace())
+        .filter(|&i| text[end + i..].starts_with(':'))
+        .map(|i| end + i);
+    let mut in_entry = false;
+    let from = if look_after {
+        in_sentence.partition_point(|t| t.start < end)
+    } else {
+        in_sentence.len()
+    };
+    let after = &in_sentence[from..];
+    for (i, t) in after.iter().enumerate() {
+        if in_entry {
+            post = match t.role {
+                Role::Pre(Polarity::Negated) => None,
+                Role::Pre(p) | Role::Post(p) | Role::Either(p) => Some((t.start - end, p)),
+                Role::Condition => Some((t.start - end, Polarity::Planned)),
+                Role::PastCare | Role::Ended => Some((t.start - end, Polarity::Historical)),
+                _ => None,
+            };
+            break;
+        }
         match t.role {
-            Role::Terminator | Role::Pseudo | Role::Pre(_) | Role::PastCare => break,
+            Role::Terminator if Some(t.start) == colon && t.end == t.start + 1 => in_entry = true,
+            Role::Terminator
+            | Role::Sequence
+            | Role::Condition
+            | Role::Coordination
+            | Role::Pseudo
+            | Role::Pre(_)
+            | Role::PastCare
+            | Role::Ended => break,
             Role::NegationEnd | Role::Inert => {}
             Role::Post(Polarity::Negated) if reported => break,
             Role::Post(p) | Role::Either(p) => {
@@ -802,6 +1162,17 @@ fn assert_span(
                 if over_a_list || words_between(text, end, t.start) <= reach {
                     post = Some((t.start - end, p));
                 }
+                // "Physical therapy was authorized, but she never started": a plan, then what
+                // became of it.
+                if matches!(p, Polarity::Planned | Polarity::Uncertain)
+                    && let Some(next) = after[i + 1..]
+                        .iter()
+                        .find(|n| !matches!(n.role, Role::NegationEnd | Role::Inert))
+                    && next.role == Role::Post(Polarity::Negated)
+                    && words_between(text, t.end, next.start) <= PRESENT_WORDS
+                {
+                    post = Some((t.start - end, Polarity::Negated));
+                }
                 break;
             }
         }
@@ -809,25 +1180,77 @@ fn assert_span(
     // "Her father had two back surgeries": whoever the clause is about holds all of it, however
     // near a past or a negation stands.
     if before()
-        .take_while(|t| t.role != Role::Terminator && start - t.end <= OTHER_REACH)
+        .take_while(|t| {
+            !matches!(t.role, Role::Terminator | Role::Sequence) && start - t.end <= OTHER_REACH
+        })
         .any(|t| t.role == Role::Pre(Polarity::Other))
     {
-        return (Polarity::Other, false);
+        return (Polarity::Other, Via::Scope);
     }
     match (pre, post) {
         // "Concern for cauda equina was ruled out": the verdict after a suspicion settles it.
-        (Some((_, Polarity::Uncertain)), Some((_, Polarity::Negated))) => {
-            (Polarity::Negated, false)
+        // "Was offered surgery but declined": an offer refused is not given.
+        (Some((_, Polarity::Uncertain | Polarity::Planned)), Some((_, Polarity::Negated))) => {
+            (Polarity::Negated, Via::Scope)
+        }
+        // "If the leg pain persists": a condition on a symptom going on says it is there.
+        (Some((_, Polarity::Uncertain | Polarity::Planned)), Some((_, Polarity::Affirmed))) => {
+            (Polarity::Affirmed, Via::Scope)
+        }
+        // "No PT or acupuncture to date": the negation holds over the time it names.
+        (Some((_, Polarity::Negated)), Some((_, Polarity::Historical))) => {
+            (Polarity::Negated, Via::Scope)
         }
         (Some((d1, p1)), Some((d2, p2))) => {
             if d1 <= d2 {
-                (p1, past_care)
+                (p1, via)
             } else {
-                (p2, false)
+                (p2, Via::Scope)
             }
         }
-        (Some((_, p)), None) => (p, past_care),
-        (None, Some((_, p))) => (p, false),
-        (None, None) => (Polarity::Affirmed, false),
+        (Some((_, p)), None) => (p, via),
+        (None, Some((_, p))) => (p, Via::Scope),
+        (None, None) => (Polarity::Affirmed, Via::Scope),
     }
+}
+
+/// How far (bytes) after care a modal or a time of its absence is looked for.
+const CARE_REACH: usize = 80;
+
+/// A modal a few words after care: "an EMG would help clarify", "PT may benefit her".
+static MODAL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[\s,]+[\w/-]+){0,3}?\s+(would|could|might|may)\s+(\w+)")
+        .expect("a valid pattern")
+});
+
+/// A time a negation of care lasts: "had not taken morphine for four days", "no PT in two
+/// years". Care missed for a while was given before it.
+static GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:\s+[\w/-]+){0,2}?\s+(?:for|in)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:\d+|a|an|one|two|three|four|five|six|several|a\s+few|many)\s+(?:days?|weeks?|months?|years?)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// The polarity of care (a treatment, study or drug) ending at `end` in a sentence ending at
+/// `sentence_end`, given the polarity its scope gave: care a modal follows is still to come,
+/// and care not had for a while was had before.
+pub(crate) fn of_care(text: &str, end: usize, sentence_end: usize, p: Polarity) -> Polarity {
+    // Both patterns look a few words ahead, no further.
+    let to = crate::vocab::anatomy::floor_char(text, sentence_end.min(end + CARE_REACH));
+    let after = text.get(end..to).unwrap_or_default();
+    match p {
+        Polarity::Affirmed if modal_follows(after) => Polarity::Uncertain,
+        Polarity::Negated if GAP.is_match(after) => Polarity::Historical,
+        p => p,
+    }
+}
+
+/// True when a modal that leaves the care ahead follows: not "May" the month, not "would
+/// not" (a negation) or "may have" (a past).
+fn modal_follows(after: &str) -> bool {
+    MODAL_AFTER.captures(after).is_some_and(|c| {
+        let next = c[2].to_ascii_lowercase();
+        &c[1] != "May" && next != "not" && next != "have"
+    })
 }

@@ -130,10 +130,18 @@ enum Assert {
     Scope,
     /// Already set (by its phrase, or it has none).
     Fixed,
+    /// Set by its own phrase ("no better", "did nothing"), unless a condition holds it ("if no
+    /// better after PT"): then it has not happened.
+    Own,
     /// By the triggers before it only: a qualifier after the phrase ("EHL 4/5", "reflexes
     /// absent") already said it is a finding.
     Before,
 }
+
+/// A study named as where a finding is seen: "fracture on today's films", "per the MRI".
+static SEEN_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:on|per)\s+(?:[\w']+\s+){0,2}$").expect("a valid pattern")
+});
 
 /// Words just before "return to ..." that put the return ahead: the infinitive ("is to",
 /// "expected to", "plans to" return) or the future ("will return").
@@ -228,7 +236,7 @@ fn is_care(kind: FactKind) -> bool {
     )
 }
 
-/// "Continue Norco", "refill gabapentin": care already given goes on.
+/// "Continue Norco", "refill gabapentin", "taper the tramadol": care already given goes on.
 fn continued(text: &str, sentence: (usize, usize), at: usize) -> bool {
     let before = text
         .get(sentence.0..at)
@@ -241,6 +249,8 @@ fn continued(text: &str, sentence: (usize, usize), at: usize) -> bool {
         "resume",
         "remain on",
         "maintain",
+        "taper",
+        "wean",
     ]
     .iter()
     .any(|w| before.contains(w))
@@ -354,14 +364,38 @@ pub(super) fn read(text: &str) -> Reading {
     let mut out = Vec::with_capacity(facts.len());
     for (mut fact, assert) in facts {
         let sentence = sentence_of(&spans, fact.start).map_or((0, text.len()), |i| spans[i]);
-        if assert != Assert::Fixed {
-            let (mut p, past_care) = if assert == Assert::Before {
+        if assert == Assert::Own && negation::in_condition(&triggers, sentence, fact.start) {
+            fact.polarity = Polarity::Planned;
+        }
+        if !matches!(assert, Assert::Fixed | Assert::Own) {
+            let (mut p, via) = if assert == Assert::Before {
                 negation::polarity_before(text, &triggers, sentence, fact.start, fact.end)
             } else {
                 negation::polarity(text, &triggers, sentence, fact.start, fact.end)
             };
             let care = !matches!(fact.kind, FactKind::Diagnosis | FactKind::WorkStatus);
-            if p == Polarity::Historical && (!can_be_historical(fact.kind) || (past_care && !care))
+            let past_care = via == negation::Via::PastCare;
+            // Care that stopped was given; a symptom or a status that stopped is absent now.
+            if p == Polarity::Historical
+                && via == negation::Via::Ended
+                && !(is_care(fact.kind) || fact.kind == FactKind::HomeExerciseProgram)
+            {
+                p = Polarity::Negated;
+            } else if p == Polarity::Historical
+                && (!can_be_historical(fact.kind) || (past_care && !care))
+            {
+                p = Polarity::Affirmed;
+            }
+            if is_care(fact.kind) {
+                p = negation::of_care(text, fact.end, sentence.1, p);
+            }
+            // "Possible fracture on today's films": the study a suspicion is seen on was done.
+            if p == Polarity::Uncertain
+                && fact.kind == FactKind::Imaging
+                && SEEN_ON.is_match(
+                    &text[anatomy::floor_char(text, fact.start.saturating_sub(30).max(sentence.0))
+                        ..fact.start],
+                )
             {
                 p = Polarity::Affirmed;
             }
@@ -387,8 +421,9 @@ pub(super) fn read(text: &str) -> Reading {
             fact.polarity = Polarity::Planned;
         }
         // Who holds a plan: the patient's own stance on an operation not yet done.
+        // Someone else's operation says nothing of the patient's own stance.
         if matches!(fact.kind, FactKind::Surgery | FactKind::PlannedSurgery)
-            && fact.polarity != Polarity::Historical
+            && !matches!(fact.polarity, Polarity::Historical | Polarity::Other)
             && let Some(would) = super::function::stance(text, sentence, fact.start, fact.end)
         {
             let mut stance = super::function::stance_fact(&fact, would);
@@ -500,13 +535,17 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         let mut assert = Assert::Scope;
         if let Some(p) = entry.polarity {
             fact.polarity = p;
-            assert = Assert::Fixed;
+            assert = Assert::Own;
         }
         if let Some(q) = entry.qualifier {
             match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
-                Some(true) => assert = Assert::Before,
-                Some(false) => {
+                Some(Qualified::Affirmed) => assert = Assert::Before,
+                Some(Qualified::Denied) => {
                     fact.polarity = Polarity::Negated;
+                    assert = Assert::Fixed;
+                }
+                Some(Qualified::Unsure) => {
+                    fact.polarity = Polarity::Uncertain;
                     assert = Assert::Fixed;
                 }
                 None => continue,
@@ -541,8 +580,20 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
     }
 }
 
-/// Looks for a qualifier word near the phrase, in its sentence: `Some(true)` affirmed,
-/// `Some(false)` denied, `None` when neither is said (then the phrase is no finding).
+/// What the qualifier word nearest a phrase says of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Qualified {
+    Affirmed,
+    Denied,
+    /// Neither: "SLR equivocal", "questionable Spurling's".
+    Unsure,
+}
+
+/// Words that leave a qualified finding open: neither found nor ruled out.
+const UNSURE: &[&str] = &["equivocal", "questionable", "borderline", "indeterminate"];
+
+/// Looks for a qualifier word near the phrase, in its sentence (the nearest wins); `None` when
+/// none is said (then the phrase is no finding).
 fn qualify(
     text: &str,
     sentence: (usize, usize),
@@ -550,7 +601,7 @@ fn qualify(
     end: usize,
     affirm: &[&str],
     deny: &[&str],
-) -> Option<bool> {
+) -> Option<Qualified> {
     let from = anatomy::floor_char(text, start.saturating_sub(40).max(sentence.0));
     let mut to = (end + 50).min(sentence.1);
     while to < text.len() && !text.is_char_boundary(to) {
@@ -571,18 +622,24 @@ fn qualify(
                     let word_end = end >= b.len()
                         || !b[end].is_ascii_alphanumeric()
                         || !w.as_bytes()[w.len() - 1].is_ascii_alphanumeric();
-                    word_start && word_end
+                    // "Weakened from 5/5 to 4/5": the grade before the change no longer holds.
+                    let former =
+                        window[..i].ends_with("from ") && window[end..].starts_with(" to ");
+                    word_start && word_end && !former
                 })
             })
             .map(|i| i.abs_diff(phrase_at))
             .min()
     };
-    match (found(affirm), found(deny)) {
-        (Some(a), Some(d)) => Some(a <= d),
-        (Some(_), None) => Some(true),
-        (None, Some(_)) => Some(false),
-        (None, None) => None,
-    }
+    [
+        (found(UNSURE), Qualified::Unsure),
+        (found(affirm), Qualified::Affirmed),
+        (found(deny), Qualified::Denied),
+    ]
+    .into_iter()
+    .filter_map(|(at, q)| at.map(|d| (d, q)))
+    .min_by_key(|&(d, _)| d)
+    .map(|(_, q)| q)
 }
 
 fn demographics(text: &str, facts: &mut Vec<Read>) {
