@@ -1075,7 +1075,8 @@ fn assert_span(
         }
     }
     // "no prior surgery", "has not had therapy", "no requests for early refills": a negation
-    // just before a past or a plan marker wins.
+    // just before a past or a plan marker wins; but a verdict on a request ("UR denied a
+    // request for an MRI") leaves the care requested.
     let is_past_or_plan = |t: &&Trigger| {
         matches!(
             t.role,
@@ -1089,6 +1090,7 @@ fn assert_span(
         && let Some(prev) = before().nth(decided + 1)
         && prev.role == Role::Pre(Polarity::Negated)
         && words_between(text, prev.end, past.start) <= 1
+        && !is_verdict(&text[prev.start..prev.end])
     {
         pre = pre.map(|(d, _)| (d, Polarity::Negated));
         via = Via::Scope;
@@ -1253,4 +1255,11 @@ fn modal_follows(after: &str) -> bool {
         let next = c[2].to_ascii_lowercase();
         &c[1] != "May" && next != "not" && next != "have"
     })
+}
+
+/// A utilization review's verdict word: it denies a request, not the care requested.
+fn is_verdict(trigger: &str) -> bool {
+    ["denied", "non-certified", "noncertified", "not certified"]
+        .iter()
+        .any(|w| trigger.eq_ignore_ascii_case(w))
 }
