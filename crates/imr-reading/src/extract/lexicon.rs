@@ -1538,6 +1538,8 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("electromyography", Imaging, "emg_ncv"),
     e("electrodiagnostic", Imaging, "emg_ncv"),
     e("electrodiagnostic studies", Imaging, "emg_ncv"),
+    e("electrodiagnostically", Imaging, "emg_ncv"),
+    e("mr imaging", Imaging, "mri"),
     // Surgery (kind chosen by context in scan: done or planned). Candidacy is a plan.
     e("surgical candidate", PlannedSurgery, "surgery"),
     e("candidate for surgery", PlannedSurgery, "surgery"),
@@ -1665,6 +1667,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
     // value.
     e("cures", UrineDrugScreen, "cures"),
     e("cures report", UrineDrugScreen, "cures"),
+    e("cures reports", UrineDrugScreen, "cures"),
     e("pdmp", UrineDrugScreen, "cures"),
     e("prescription drug monitoring", UrineDrugScreen, "cures"),
     e("prescription monitoring", UrineDrugScreen, "cures"),
@@ -1675,6 +1678,26 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("aberrant behaviors", AberrantBehavior, "aberrant_behavior"),
     e("aberrant behaviour", AberrantBehavior, "aberrant_behavior"),
     e("aberrant behaviours", AberrantBehavior, "aberrant_behavior"),
+    e(
+        "aberrant drug-taking",
+        AberrantBehavior,
+        "aberrant_behavior",
+    ),
+    e(
+        "aberrant drug taking",
+        AberrantBehavior,
+        "aberrant_behavior",
+    ),
+    e(
+        "aberrant drug-related",
+        AberrantBehavior,
+        "aberrant_behavior",
+    ),
+    e(
+        "aberrant drug related",
+        AberrantBehavior,
+        "aberrant_behavior",
+    ),
     e(
         "aberrant drug-related behavior",
         AberrantBehavior,
@@ -1912,6 +1935,34 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "bowel_bladder_dysfunction",
     ),
     e("urine stream", RedFlag, "bowel_bladder_dysfunction"),
+    e("urinary urgency", RedFlag, "bowel_bladder_dysfunction"),
+    e("bladder urgency", RedFlag, "bowel_bladder_dysfunction"),
+    e(
+        "loss of bladder control",
+        RedFlag,
+        "bowel_bladder_dysfunction",
+    ),
+    e(
+        "loss of bowel control",
+        RedFlag,
+        "bowel_bladder_dysfunction",
+    ),
+    // A cancer named with its organ: spelled out, as "breast ca" would otherwise shadow
+    // "breast cancer", and the abbreviation in either order ("CA prostate").
+    e("breast cancer", RedFlag, "tumor"),
+    e("prostate cancer", RedFlag, "tumor"),
+    e("lung cancer", RedFlag, "tumor"),
+    e("colon cancer", RedFlag, "tumor"),
+    e("renal cancer", RedFlag, "tumor"),
+    e("ca breast", RedFlag, "tumor"),
+    e("ca prostate", RedFlag, "tumor"),
+    e("ca lung", RedFlag, "tumor"),
+    e("ca colon", RedFlag, "tumor"),
+    // Weight lost without a cause is a sign of a tumor.
+    e("unexplained weight loss", RedFlag, "tumor"),
+    e("unintentional weight loss", RedFlag, "tumor"),
+    e("unintended weight loss", RedFlag, "tumor"),
+    e("unexplained weight-loss", RedFlag, "tumor"),
     e("saddle numbness", RedFlag, "cauda_equina"),
     e("saddle anesth", RedFlag, "cauda_equina"),
     e("saddle paresthesia", RedFlag, "cauda_equina"),

@@ -16,6 +16,7 @@ mod results;
 pub(crate) mod scan;
 mod sections;
 mod sentences;
+mod signs;
 mod value;
 
 use jiff::civil::Date;

@@ -9,6 +9,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::negation::{self, Polarity, Trigger};
@@ -154,6 +155,13 @@ const WORDS: &[(&str, Word)] = &[
     ("annular fissure", Word::Lesion),
     ("avascular necrosis", Word::Lesion),
     ("effusion", Word::Lesion),
+    ("tumor", Word::Lesion),
+    ("tumour", Word::Lesion),
+    ("neoplasm", Word::Lesion),
+    ("malignancy", Word::Lesion),
+    ("metastasis", Word::Lesion),
+    ("metastases", Word::Lesion),
+    ("metastatic", Word::Lesion),
     ("degenerative", Word::Degenerative),
     ("degeneration", Word::Degenerative),
     ("spondylosis", Word::Degenerative),
@@ -236,7 +244,6 @@ const WORDS: &[(&str, Word)] = &[
     ("undisclosed", Word::Inconsistent),
     ("not disclosed", Word::Inconsistent),
     ("had not disclosed", Word::Inconsistent),
-    ("not been prescribed", Word::Inconsistent),
     ("outside pain clinic", Word::Inconsistent),
     ("outside prescriber", Word::Inconsistent),
     ("another provider", Word::Inconsistent),
@@ -272,6 +279,60 @@ pub(crate) enum Study {
 /// How far before a study its result may stand ("normal EMG", "a herniation on MRI").
 const BEFORE: usize = 100;
 
+/// "..., which was confirmed on CURES", "tumor was excluded by the MRI": the study is the
+/// agent of a verdict on what was said before it, across a comma.
+static VERDICT_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:confirmed|excluded|ruled out|seen|shown|noted|demonstrated|visualized|documented|corroborated|verified|evident|identified)\s+(?:on|by|per)\s+(?:[\w'/.-]+\s+){0,3}$",
+    )
+    .expect("static regex")
+});
+
+/// A study reported as done: "MRI showed", "an MRI that showed", "EMG on 3/4 revealed".
+static REPORTED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[^,;:.]{0,50}?\b(?:showed|revealed|demonstrated|disclosed|confirmed|identified|documented|was notable for|was significant for|was read as|was interpreted as|came back|returned)\b",
+    )
+    .expect("static regex")
+});
+
+/// Words that keep a study ahead even when a showing verb follows ("MRI to see whether it
+/// showed", "if the EMG came back").
+static AHEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:if|to|will|would|should|ordered|requested|planned|pending|when|once|whether)\b",
+    )
+    .expect("static regex")
+});
+
+/// A finding seen on the study: "fracture on today's films", "confirmed by CURES".
+static SEEN_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:on|by|per)\s+(?:[\w'/.-]+\s+){0,3}$").expect("static regex")
+});
+
+/// Whether a study named under a plan or a doubt ("concern for ... was ruled out by an MRI
+/// that showed", "possible fracture on today's films") is reported as done: a showing verb
+/// just after it, or, when only its finding is in doubt, a finding said to be on it.
+pub(crate) fn done(
+    text: &str,
+    sentence: (usize, usize),
+    (start, end): (usize, usize),
+    doubted: bool,
+) -> bool {
+    let after = text.get(end..sentence.1.max(end)).unwrap_or_default();
+    if let Some(m) = REPORTED_AFTER.find(after)
+        && !AHEAD.is_match(m.as_str())
+    {
+        return true;
+    }
+    let from = super::anatomy::floor_char(text, sentence.0.max(start.saturating_sub(BEFORE)));
+    let lead = text.get(from..start).unwrap_or_default();
+    let lead = lead
+        .rfind([';', ',', ':', '(', ')'])
+        .map_or(lead, |i| &lead[i + 1..]);
+    doubted && SEEN_ON.is_match(lead) && !AHEAD.is_match(lead)
+}
+
 /// The result of the study at `start..end`, read after it up to `until` (the end of its
 /// sentence, or the next study named there), else in the few words before it from `from`
 /// (its sentence's start, or the previous study).
@@ -287,13 +348,20 @@ pub(crate) fn result(
         .get(end..until)
         .and_then(|reach| reach.find(';'))
         .map_or(until, |i| end + i);
-    let after = read(text, triggers, sentence, end, until, study);
-    // Before it, only its own clause: not across ';', ',' or ':' into another finding.
+    // What is said after the reach is of something else: its verdicts ("..., and strength
+    // was normal") do not reach back into the study's words.
+    let after = read(text, triggers, (sentence.0, until), end, until, study);
+    // Before it, only its own clause: not across ';', ',' or ':' into another finding, unless
+    // the study is the agent of a verdict on what came before the comma.
     let from = super::anatomy::floor_char(text, from.max(start.saturating_sub(BEFORE)));
     let lead = &text[from..start];
-    let from = lead
-        .rfind([';', ',', ':', '(', ')'])
-        .map_or(from, |i| from + i + 1);
+    let cut = |marks: &[char]| lead.rfind(marks).map_or(from, |i| from + i + 1);
+    let clause = cut(&[';', ',', ':', '(', ')']);
+    let from = if VERDICT_BY.is_match(&text[clause..start]) {
+        cut(&[';', ':', '(', ')'])
+    } else {
+        clause
+    };
     let before = read(text, triggers, sentence, from, start, study);
     // The more specific result wins: "degenerative disc disease on MRI, without herniation" is
     // degenerative change, not a normal study.
@@ -329,13 +397,20 @@ fn read(
         if !crate::vocab::is_word_boundary(bytes, a, b) {
             continue;
         }
-        let word = WORDS[m.pattern().as_usize()].1;
-        // The normal words carry their own sense ("no acute", "negative"): the scope of a
-        // "no" before them is theirs, not a negation of normality.
-        let polarity = if word == Word::Normal {
+        let (phrase, word) = WORDS[m.pattern().as_usize()];
+        // The normal words carry their own sense ("no acute", "negative"), as do those that
+        // hold their own "not" ("had not been prescribed"): the scope of a "no" or "not" in
+        // them is theirs, not a negation of the result.
+        let polarity = if word == Word::Normal || phrase.contains("not ") || phrase.contains("n't")
+        {
             Polarity::Affirmed
         } else {
             negation::polarity(text, triggers, sentence, a, b).0
+        };
+        // A past finding is a finding ("had been receiving opioids from an outside clinic").
+        let polarity = match polarity {
+            Polarity::Historical => Polarity::Affirmed,
+            p => p,
         };
         seen.push((word, polarity));
     }
@@ -383,6 +458,19 @@ fn read(
     }
 }
 
+/// Words that may stand between "negative for" and the drug it names.
+const NAMING_WORDS: &[&str] = &[
+    "the",
+    "his",
+    "her",
+    "their",
+    "any",
+    "prescribed",
+    "current",
+    "currently",
+    "expected",
+];
+
 /// "negative for tramadol", "no hydrocodone detected": a named drug the screen did not find.
 fn misses_a_named_drug(reach: &str) -> bool {
     let lower = reach.to_ascii_lowercase();
@@ -401,10 +489,108 @@ fn misses_a_named_drug(reach: &str) -> bool {
             to -= 1;
         }
         let next = &reach[at..to];
-        // The drug just after, or named in what follows ("negative for all substances,
-        // including the Norco she takes").
+        // The drug just after ("negative for the prescribed oxycodone"), or named in what
+        // follows ("negative for all substances, including the Norco she takes").
         crate::vocab::drugs::mentions(next)
             .first()
-            .is_some_and(|m| m.start <= 4 || next[..m.start].contains("including"))
+            .is_some_and(|m| {
+                let lead = &next[..m.start];
+                lead.contains("including")
+                    || lead
+                        .split_whitespace()
+                        .all(|w| NAMING_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+            })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::{FactKind, Polarity, TestResult, facts};
+
+    /// The polarity and result of the first study or screen read in `text`.
+    fn study(text: &str) -> (Polarity, Option<TestResult>) {
+        let found = facts(text);
+        let f = found
+            .iter()
+            .find(|f| matches!(f.kind, FactKind::Imaging | FactKind::UrineDrugScreen))
+            .unwrap_or_else(|| panic!("no study in {text:?}: {found:#?}"));
+        (f.polarity, f.result)
+    }
+
+    #[test]
+    fn a_study_still_ahead_has_shown_nothing() {
+        assert_eq!(
+            study("A cervical MRI is planned to look for a herniated disc."),
+            (Polarity::Planned, None)
+        );
+        assert_eq!(
+            study(
+                "If the nerve conduction study comes back abnormal, she will see a hand surgeon."
+            ),
+            (Polarity::Planned, None)
+        );
+    }
+
+    #[test]
+    fn a_study_under_a_doubt_that_reports_a_result_was_done() {
+        assert_eq!(
+            study("Concern for a fracture was ruled out by x-rays that showed no acute findings."),
+            (Polarity::Affirmed, Some(TestResult::Normal))
+        );
+        assert_eq!(
+            study("Possible pars defect on the oblique films.").0,
+            Polarity::Affirmed
+        );
+    }
+
+    #[test]
+    fn a_study_that_confirms_what_came_before_it() {
+        assert_eq!(
+            study(
+                "She gets oxycodone from other prescribers as well, which was confirmed by CURES."
+            ),
+            (Polarity::Affirmed, Some(TestResult::Inconsistent))
+        );
+        assert_eq!(
+            study("A neoplasm was excluded by the bone scan."),
+            (Polarity::Affirmed, Some(TestResult::Normal))
+        );
+    }
+
+    #[test]
+    fn a_screen_inconsistent_by_what_it_found_or_missed() {
+        assert_eq!(
+            study("Her last drug screen detected alprazolam that she had not been prescribed.").1,
+            Some(TestResult::Inconsistent)
+        );
+        assert_eq!(
+            study("The drug screen was negative for her prescribed tramadol.").1,
+            Some(TestResult::Inconsistent)
+        );
+    }
+
+    #[test]
+    fn studies_named_in_other_words() {
+        assert_eq!(
+            study("MR imaging of the neck demonstrated a C6-7 protrusion compressing the C7 root.")
+                .1,
+            Some(TestResult::RootCompression)
+        );
+        assert_eq!(
+            study("Her ulnar neuropathy was confirmed electrodiagnostically.").1,
+            Some(TestResult::Abnormal)
+        );
+        assert_eq!(
+            study("No CURES reports are in the file.").0,
+            Polarity::Negated
+        );
+    }
+
+    #[test]
+    fn a_result_ends_where_a_clause_about_another_finding_begins() {
+        assert_eq!(
+            study("The CT showed mild facet arthropathy, and reflexes were normal.").1,
+            Some(TestResult::Degenerative)
+        );
+    }
 }

@@ -338,6 +338,7 @@ pub(super) fn read(text: &str) -> Reading {
         facts.push((fact, Assert::Scope));
     }
     medications(text, &spans, &mut facts);
+    signs(text, &mut facts);
     ur_decisions(text, &spans, &mut facts);
     for f in super::function::measures(text, &spans) {
         facts.push((f, Assert::Fixed));
@@ -462,6 +463,30 @@ pub(super) fn read(text: &str) -> Reading {
         ur_sentences,
         facts: out,
         diagnostics,
+    }
+}
+
+/// Red flags and aberrant behaviour named by their signs, where no phrase of the dictionary
+/// already named them.
+fn signs(text: &str, facts: &mut Vec<Read>) {
+    let named = |facts: &[Read], f: &Fact| {
+        facts
+            .iter()
+            .any(|(g, _)| g.value == f.value && g.start < f.end && f.start < g.end)
+    };
+    for (mut fact, polarity) in super::signs::progression(text) {
+        if !named(facts, &fact) {
+            let assert = polarity.map_or(Assert::Scope, |p| {
+                fact.polarity = p;
+                Assert::Fixed
+            });
+            facts.push((fact, assert));
+        }
+    }
+    for fact in super::signs::misuse(text) {
+        if !named(facts, &fact) {
+            facts.push((fact, Assert::Scope));
+        }
     }
 }
 
@@ -933,7 +958,8 @@ fn attach_results(
         let previous = k
             .checked_sub(1)
             .map_or(sentence.0, |p| studies[p].2.clamp(sentence.0, start));
-        let found = results::result(
+        let next = next.min(another_clause(text, facts, end, next));
+        let mut found = results::result(
             text,
             triggers,
             sentence,
@@ -941,6 +967,17 @@ fn attach_results(
             kind,
         );
         let fact = &mut facts[i];
+        // A study under a plan or a doubt was done when it is reported so ("ruled out by an MRI
+        // that showed ..."); else it is still ahead and has shown nothing ("EMG requested to
+        // tell a radiculopathy from an entrapment", "if the EMG comes back negative").
+        if matches!(fact.polarity, Polarity::Planned | Polarity::Uncertain) {
+            let doubted = fact.polarity == Polarity::Uncertain;
+            if results::done(text, sentence, (start, end), doubted) {
+                fact.polarity = Polarity::Affirmed;
+            } else {
+                found = None;
+            }
+        }
         fact.result = found;
         // "The MRI was negative", "x-rays were unremarkable": a result says the study was done;
         // the words negate what it looked for, not the study.
@@ -975,6 +1012,31 @@ fn attach_results(
             facts[i].result = facts[j].result;
         }
     }
+}
+
+/// Where a study's result words end before `until`: at ", and" opening a clause about another
+/// finding ("the MRI showed only mild desiccation, and strength and sensation were normal").
+fn another_clause(text: &str, facts: &[Fact], end: usize, until: usize) -> usize {
+    let from = facts.partition_point(|f| f.start < end);
+    facts[from..]
+        .iter()
+        .take_while(|f| f.start < until)
+        .find(|f| {
+            matches!(
+                f.kind,
+                FactKind::NeurologicFinding
+                    | FactKind::PhysicalFinding
+                    | FactKind::WorkStatus
+                    | FactKind::Treatment
+                    | FactKind::Function
+                    | FactKind::PainScore
+            ) && text[end..f.start].rfind(',').is_some_and(|i| {
+                let gap = text[end + i + 1..f.start].trim().to_ascii_lowercase();
+                let gap = gap.strip_prefix("and").map(str::trim_start);
+                gap.is_some_and(|g| ["", "the", "his", "her", "their"].contains(&g))
+            })
+        })
+        .map_or(until, |f| f.start)
 }
 
 /// A response is about the nearest treatment or medication of its sentence.

@@ -1,0 +1,226 @@
+//! Findings named by their signs rather than by their names: a red flag told by a deficit
+//! that grows ("dorsiflexion has weakened from 5/5 to 4/5", "progressive left foot drop") or
+//! that holds ("no change in his foot drop"), and aberrant drug-related behaviour told by where
+//! the drugs came from ("a Norco prescription from an urgent care physician", "taking his
+//! wife's Vicodin").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Fact, FactValue, Polarity, RedFlag};
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("static regex")
+}
+
+/// A deficit measured on examination, as the notes name it (numbness, what the patient
+/// feels, is a symptom: "no change in the numbness" says nothing of a deficit).
+const DEFICIT: &str = r"(?:weakness|foot\s+drop|drop\s+foot|wrist\s+drop|paresis|atrophy|sensory\s+loss|(?:neurologic(?:al)?\s+)?deficits?)";
+
+/// A strength grade that falls: "(declined) from 4/5 to 3/5", "5/5 -> 4/5". The verb of the
+/// fall is in the span, so that "declined" is not read as a refusal of it.
+static FALLING_GRADE: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)\b(?:(?:(?:declined|dropped|decreased|weakened|worsened|deteriorated|fallen|fell|gone|went)\s+)?from\s+([0-5])[+-]?\s*/\s*5\s*(?:to|->|→)",
+        r"|([0-5])[+-]?\s*/\s*5\s*(?:->|→))\s*([0-5])[+-]?\s*/\s*5"
+    ))
+});
+
+/// A deficit said to grow: "progressive left foot drop", "increasing weakness", "weakness is
+/// getting worse", "progression of deficits", "getting weaker".
+static GROWING: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        concat!(
+            r"(?i)\b(?:(?:progressive|progressively\s+worsening|progressing|worsening|increasing)\s+(?:[\w-]+\s+){{0,2}}?{d}",
+            r"|progression\s+of\s+(?:(?:his|her|the|their)\s+)?{d}",
+            r"|{d}\s+(?:(?:is|are|has\s+been|have\s+been|keeps|keep)\s+)?(?:getting\s+worse|worsening|progressing)",
+            r"|{d}\s+(?:has|have)\s+(?:progressed|worsened)",
+            r"|(?:getting|becoming|grown|gotten|growing)\s+weaker)\b"
+        ),
+        d = DEFICIT
+    ))
+});
+
+/// A deficit said to hold: "no change in his right foot drop", "stable weakness", "deficits
+/// unchanged", "weakness has not progressed".
+static HOLDING: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        concat!(
+            r"(?i)\b(?:(?:no\s+(?:change|changes|worsening|progression)\s+(?:in|of)|unchanged|stable|non-?progressive)\s+(?:(?:his|her|the|their|left|right|bilateral)\s+){{0,2}}{d}",
+            r"|{d}\s+(?:(?:is|are|has\s+been|have\s+been|remains?)\s+)(?:unchanged|stable|non-?progressive)",
+            r"|{d}\s+(?:has|have)\s+not\s+(?:progressed|worsened|changed))\b"
+        ),
+        d = DEFICIT
+    ))
+});
+
+/// Red flags of a deficit that grows or holds, with the polarity they carry when they say it
+/// themselves (`Some(Negated)` for a deficit that holds; `None`: the sentence's scopes decide).
+pub(super) fn progression(text: &str) -> Vec<(Fact, Option<Polarity>)> {
+    let fact = |start: usize, end: usize| {
+        Fact::new(
+            FactValue::RedFlag(RedFlag::ProgressiveNeurologicDeficit),
+            text,
+            start,
+            end,
+        )
+    };
+    let mut found: Vec<(Fact, Option<Polarity>)> = Vec::new();
+    for c in FALLING_GRADE.captures_iter(text) {
+        let grade = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u8>().ok());
+        if let (Some(before), Some(now)) = (grade(1).or(grade(2)), grade(3))
+            && now < before
+            && let Some(m) = c.get(0)
+        {
+            found.push((fact(m.start(), m.end()), None));
+        }
+    }
+    for m in HOLDING.find_iter(text) {
+        found.push((fact(m.start(), m.end()), Some(Polarity::Negated)));
+    }
+    for m in GROWING.find_iter(text) {
+        if !found
+            .iter()
+            .any(|(f, _)| f.start < m.end() && m.start() < f.end)
+        {
+            found.push((fact(m.start(), m.end()), None));
+        }
+    }
+    found
+}
+
+/// Drugs or prescriptions got from a source beside the treating physician.
+static ELSEWHERE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bfrom\s+(?:an?\s+|the\s+)?(?:another|other|outside|second|different|multiple|several|urgent\s+care|walk-in)\b",
+    )
+});
+
+/// What is got: a prescription or the drugs themselves, named in the words before "from".
+static SUPPLY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:prescriptions?|scripts?|refills?|pills|tablets|medications?|opioids?|narcotics?)\b",
+    )
+});
+
+/// Someone else's drugs: "his wife's Vicodin", "a friend's oxycodone".
+static BORROWED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:his|her|their|a|the)\s+(?:wife|husband|spouse|partner|friend|mother|father|son|daughter|brother|sister|relative|neighbou?r|roommate|co-?worker|family\s+member)'s\s+",
+    )
+});
+
+/// How far before "from" the drug or prescription may be named.
+const SUPPLY_REACH: usize = 60;
+
+/// Aberrant behaviour told by where the drugs came from.
+pub(super) fn misuse(text: &str) -> Vec<Fact> {
+    let aberrant =
+        |start: usize, end: usize| Fact::new(FactValue::AberrantBehavior, text, start, end);
+    let mut found = Vec::new();
+    for m in ELSEWHERE.find_iter(text) {
+        let from = super::anatomy::floor_char(text, m.start().saturating_sub(SUPPLY_REACH));
+        let lead = &text[from..m.start()];
+        // Only the clause of "from": not across a sentence or a ';'.
+        let lead = lead.rfind(['.', ';']).map_or(lead, |i| &lead[i + 1..]);
+        if SUPPLY.is_match(lead) || !crate::vocab::drugs::mentions(lead).is_empty() {
+            found.push(aberrant(m.start(), m.end()));
+        }
+    }
+    for m in BORROWED.find_iter(text) {
+        let after = &text[m.end()..];
+        if crate::vocab::drugs::mentions(after)
+            .first()
+            .is_some_and(|d| d.start == 0)
+        {
+            found.push(aberrant(m.start(), m.end()));
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{FactKind, facts};
+
+    /// The red flags and aberrant behaviour read in `text`, with their polarity.
+    fn flags(text: &str) -> Vec<(String, Polarity)> {
+        facts(text)
+            .into_iter()
+            .filter(|f| matches!(f.kind, FactKind::RedFlag | FactKind::AberrantBehavior))
+            .map(|f| (f.value.to_string(), f.polarity))
+            .collect()
+    }
+
+    #[test]
+    fn red_flags_and_misuse_named_by_their_signs() {
+        // A past cancer is a red flag now.
+        assert_eq!(
+            flags("Past history of prostate cancer."),
+            [("tumor".to_string(), Polarity::Affirmed)]
+        );
+        assert_eq!(
+            flags("He reports unexplained weight loss of 15 pounds."),
+            [("tumor".to_string(), Polarity::Affirmed)]
+        );
+        assert_eq!(
+            flags("She has had urinary urgency since the fall."),
+            [("bowel_bladder_dysfunction".to_string(), Polarity::Affirmed)]
+        );
+        assert_eq!(
+            flags("There are no aberrant drug-related behaviours."),
+            [("aberrant_behavior".to_string(), Polarity::Negated)]
+        );
+    }
+
+    fn progressions(text: &str) -> Vec<Option<Polarity>> {
+        progression(text).into_iter().map(|(_, p)| p).collect()
+    }
+
+    #[test]
+    fn a_falling_grade_is_a_deficit_that_grows() {
+        assert_eq!(
+            progressions("Wrist extension went from 5/5 to 4-/5 since March."),
+            [None]
+        );
+        assert_eq!(progressions("EHL 4/5 -> 3/5 over two visits."), [None]);
+        // A grade that rises, or a range in one exam, is no progression.
+        assert!(progressions("Grip improved from 3/5 to 4/5 with therapy.").is_empty());
+        assert!(progressions("Hip flexion 4/5 to 5/5 bilaterally.").is_empty());
+    }
+
+    #[test]
+    fn a_deficit_called_growing_or_holding() {
+        assert_eq!(progressions("Progressive right wrist drop."), [None]);
+        assert_eq!(progressions("His leg weakness is getting worse."), [None]);
+        assert_eq!(
+            progressions("Deltoid has declined from 5/5 to 4/5."),
+            [None]
+        );
+        assert_eq!(progressions("She feels the arm getting weaker."), [None]);
+        assert_eq!(
+            progressions("Stable left foot drop since the fusion."),
+            [Some(Polarity::Negated)]
+        );
+        assert_eq!(
+            progressions("The deficits have not progressed."),
+            [Some(Polarity::Negated)]
+        );
+        assert!(progressions("Increasing pain in the knee.").is_empty());
+        assert!(progressions("No change in the tingling of her fingers.").is_empty());
+    }
+
+    #[test]
+    fn drugs_from_elsewhere_or_someone_else() {
+        assert_eq!(
+            misuse("She filled a tramadol script from a different dentist last week.").len(),
+            1
+        );
+        assert_eq!(misuse("Admits using her brother's Percocet.").len(), 1);
+        // A referral from another office carries no drugs.
+        assert!(misuse("He was referred from another clinic for the shoulder.").is_empty());
+        assert!(misuse("His wife's car was rear-ended.").is_empty());
+    }
+}
