@@ -116,6 +116,17 @@ const WORDS: &[(&str, Word)] = &[
     ("indentation", Word::Compression),
     ("encroaching upon", Word::Compression),
     ("deforms", Word::Compression),
+    ("compressed", Word::Compression),
+    ("impinged", Word::Compression),
+    ("displaced", Word::Compression),
+    ("effaced", Word::Compression),
+    ("abutment", Word::Compression),
+    ("mass effect", Word::Compression),
+    ("deflects", Word::Compression),
+    ("deflecting", Word::Compression),
+    ("deflection", Word::Compression),
+    ("touches", Word::Compression),
+    ("touching", Word::Compression),
     ("root", Word::Neural),
     ("roots", Word::Neural),
     ("nerve", Word::Neural),
@@ -179,6 +190,15 @@ const WORDS: &[(&str, Word)] = &[
     ("ddd", Word::Degenerative),
     ("tendinosis", Word::Degenerative),
     ("tendinopathy", Word::Degenerative),
+    ("hypertrophy", Word::Degenerative),
+    ("hypertrophic", Word::Degenerative),
+    ("joint space narrowing", Word::Degenerative),
+    ("disc space narrowing", Word::Degenerative),
+    ("disk space narrowing", Word::Degenerative),
+    ("loss of disc height", Word::Degenerative),
+    ("disc height loss", Word::Degenerative),
+    ("chondromalacia", Word::Degenerative),
+    ("chondrosis", Word::Degenerative),
     ("normal", Word::Normal),
     ("unremarkable", Word::Normal),
     ("negative", Word::Normal),
@@ -233,11 +253,6 @@ const WORDS: &[(&str, Word)] = &[
     ("not prescribed", Word::Inconsistent),
     ("non-prescribed", Word::Inconsistent),
     ("nonprescribed", Word::Inconsistent),
-    ("another prescriber", Word::Inconsistent),
-    ("other prescribers", Word::Inconsistent),
-    ("second prescriber", Word::Inconsistent),
-    ("multiple prescribers", Word::Inconsistent),
-    ("different prescriber", Word::Inconsistent),
     ("early refill", Word::Inconsistent),
     ("early refills", Word::Inconsistent),
     ("early fills", Word::Inconsistent),
@@ -245,11 +260,6 @@ const WORDS: &[(&str, Word)] = &[
     ("not disclosed", Word::Inconsistent),
     ("had not disclosed", Word::Inconsistent),
     ("outside pain clinic", Word::Inconsistent),
-    ("outside prescriber", Word::Inconsistent),
-    ("another provider", Word::Inconsistent),
-    ("other providers", Word::Inconsistent),
-    ("different pharmacies", Word::Inconsistent),
-    ("multiple pharmacies", Word::Inconsistent),
     ("emergency departments", Word::Inconsistent),
     ("illicit", Word::Illicit),
     ("cocaine", Word::Illicit),
@@ -265,8 +275,47 @@ const WORDS: &[(&str, Word)] = &[
     ("mdma", Word::Illicit),
 ];
 
+/// More than one source of a drug: "three different physicians", "other prescribers".
+const SEVERAL: &[&str] = &[
+    "other",
+    "another",
+    "different",
+    "multiple",
+    "several",
+    "second",
+    "outside",
+    "two",
+    "three",
+    "two other",
+    "two different",
+    "three different",
+];
+const SOURCES: &[&str] = &[
+    "prescriber",
+    "prescribers",
+    "physician",
+    "physicians",
+    "doctor",
+    "doctors",
+    "provider",
+    "providers",
+    "pharmacy",
+    "pharmacies",
+];
+
+/// The result words: the table, and every source of a drug beside the treating physician.
+static PHRASES: LazyLock<Vec<(String, Word)>> = LazyLock::new(|| {
+    let mut phrases: Vec<(String, Word)> = WORDS.iter().map(|(w, k)| (w.to_string(), *k)).collect();
+    for several in SEVERAL {
+        for source in SOURCES {
+            phrases.push((format!("{several} {source}"), Word::Inconsistent));
+        }
+    }
+    phrases
+});
+
 static MATCHER: LazyLock<AhoCorasick> =
-    LazyLock::new(|| crate::vocab::phrase_matcher(WORDS.iter().map(|(w, _)| *w)));
+    LazyLock::new(|| crate::vocab::phrase_matcher(PHRASES.iter().map(|(w, _)| w)));
 
 /// The kind of test whose result is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,9 +397,14 @@ pub(crate) fn result(
         .get(end..until)
         .and_then(|reach| reach.find(';'))
         .map_or(until, |i| end + i);
-    // What is said after the reach is of something else: its verdicts ("..., and strength
-    // was normal") do not reach back into the study's words.
-    let after = read(text, triggers, (sentence.0, until), end, until, study);
+    // The study's words are asserted in its own clause: what is said before its comma ("no
+    // early refills, and CURES confirms a single prescriber") or after the reach ("..., and
+    // strength was normal") is of something else; "no electrodiagnostic evidence of" is its.
+    let own = text
+        .get(sentence.0..start)
+        .and_then(|lead| lead.rfind([',', ';', ':']))
+        .map_or(sentence.0, |i| sentence.0 + i + 1);
+    let after = read(text, triggers, (own, until), end, until, study);
     // Before it, only its own clause: not across ';', ',' or ':' into another finding, unless
     // the study is the agent of a verdict on what came before the comma.
     let from = super::anatomy::floor_char(text, from.max(start.saturating_sub(BEFORE)));
@@ -397,7 +451,8 @@ fn read(
         if !crate::vocab::is_word_boundary(bytes, a, b) {
             continue;
         }
-        let (phrase, word) = WORDS[m.pattern().as_usize()];
+        let (phrase, word) = &PHRASES[m.pattern().as_usize()];
+        let word = *word;
         // The normal words carry their own sense ("no acute", "negative"), as do those that
         // hold their own "not" ("had not been prescribed"): the scope of a "no" or "not" in
         // them is theirs, not a negation of the result.
@@ -591,6 +646,10 @@ mod tests {
         assert_eq!(
             study("The CT showed mild facet arthropathy, and reflexes were normal.").1,
             Some(TestResult::Degenerative)
+        );
+        assert_eq!(
+            study("She denies using street drugs, and her UDS is appropriate.").1,
+            Some(TestResult::Consistent)
         );
     }
 }

@@ -483,7 +483,8 @@ fn signs(text: &str, facts: &mut Vec<Read>) {
             facts.push((fact, assert));
         }
     }
-    for fact in super::signs::misuse(text) {
+    let misuse = super::signs::misuse(text);
+    for fact in misuse.into_iter().chain(super::signs::wasting(text)) {
         if !named(facts, &fact) {
             facts.push((fact, Assert::Scope));
         }

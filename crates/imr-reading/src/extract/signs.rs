@@ -68,7 +68,16 @@ pub(super) fn progression(text: &str) -> Vec<(Fact, Option<Polarity>)> {
     };
     let mut found: Vec<(Fact, Option<Polarity>)> = Vec::new();
     for c in FALLING_GRADE.captures_iter(text) {
-        let grade = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u8>().ok());
+        // "4+" is above 4, "4-" below it.
+        let grade = |i: usize| {
+            let m = c.get(i)?;
+            let base = m.as_str().parse::<u8>().ok()? * 3 + 1;
+            Some(match text.as_bytes().get(m.end()) {
+                Some(b'+') => base + 1,
+                Some(b'-') => base - 1,
+                _ => base,
+            })
+        };
         if let (Some(before), Some(now)) = (grade(1).or(grade(2)), grade(3))
             && now < before
             && let Some(m) = c.get(0)
@@ -90,18 +99,30 @@ pub(super) fn progression(text: &str) -> Vec<(Fact, Option<Polarity>)> {
     found
 }
 
-/// Drugs or prescriptions got from a source beside the treating physician.
+/// A source of drugs beside the treating physician: "from an urgent care physician", "two
+/// different doctors", "other prescribers", "from an outside pain clinic".
 static ELSEWHERE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+    re(concat!(
         r"(?i)\bfrom\s+(?:an?\s+|the\s+)?(?:another|other|outside|second|different|multiple|several|urgent\s+care|walk-in)\b",
-    )
+        r"|\b(?:two|three|four|several|multiple|different|other)\s+(?:different\s+|other\s+)?(?:prescribers|physicians|doctors|providers|pharmacies|clinics)\b"
+    ))
 });
 
-/// What is got: a prescription or the drugs themselves, named in the words before "from".
+/// What is got: a prescription or the drugs themselves.
 static SUPPLY: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:prescriptions?|scripts?|refills?|pills|tablets|medications?|opioids?|narcotics?)\b",
     )
+});
+
+/// Drugs bought outside any prescription, or taken beyond it: "buying oxycodone on the
+/// street", "taking more Norco than prescribed", "in excess of the prescribed dose".
+static OUTSIDE_PRESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)\b(?:buy|buys|buying|bought|purchas\w*|obtain\w*|gets?|getting|got)\s+(?:[\w-]+\s+){0,3}?(?:on|off|from)\s+the\s+street\b",
+        r"|\bmore\s+(?:[\w-]+\s+){0,3}?than\s+(?:was\s+|is\s+|what\s+was\s+|what\s+is\s+)?prescribed\b",
+        r"|\b(?:in\s+excess\s+of|beyond)\s+(?:the\s+|his\s+|her\s+)?prescribed\b"
+    ))
 });
 
 /// Someone else's drugs: "his wife's Vicodin", "a friend's oxycodone".
@@ -111,22 +132,21 @@ static BORROWED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// How far before "from" the drug or prescription may be named.
+/// How far around a source the drug or prescription may be named.
 const SUPPLY_REACH: usize = 60;
 
-/// Aberrant behaviour told by where the drugs came from.
+/// Aberrant behaviour told by where the drugs came from, or by taking more than prescribed.
 pub(super) fn misuse(text: &str) -> Vec<Fact> {
     let aberrant =
         |start: usize, end: usize| Fact::new(FactValue::AberrantBehavior, text, start, end);
     let mut found = Vec::new();
     for m in ELSEWHERE.find_iter(text) {
-        let from = super::anatomy::floor_char(text, m.start().saturating_sub(SUPPLY_REACH));
-        let lead = &text[from..m.start()];
-        // Only the clause of "from": not across a sentence or a ';'.
-        let lead = lead.rfind(['.', ';']).map_or(lead, |i| &lead[i + 1..]);
-        if SUPPLY.is_match(lead) || !crate::vocab::drugs::mentions(lead).is_empty() {
+        if supplied(text, m.start(), m.end()) {
             found.push(aberrant(m.start(), m.end()));
         }
+    }
+    for m in OUTSIDE_PRESCRIPTION.find_iter(text) {
+        found.push(aberrant(m.start(), m.end()));
     }
     for m in BORROWED.find_iter(text) {
         let after = &text[m.end()..];
@@ -138,6 +158,54 @@ pub(super) fn misuse(text: &str) -> Vec<Fact> {
         }
     }
     found
+}
+
+/// Whether drugs or a prescription are named in the clause around `start..end` (not across a
+/// sentence or a ';'): "a Norco prescription from an urgent care physician", "other
+/// prescribers of opioids".
+fn supplied(text: &str, start: usize, end: usize) -> bool {
+    let from = super::anatomy::floor_char(text, start.saturating_sub(SUPPLY_REACH));
+    let lead = &text[from..start];
+    let lead = lead.rfind(['.', ';']).map_or(lead, |i| &lead[i + 1..]);
+    let to = super::anatomy::floor_char(text, (end + SUPPLY_REACH).min(text.len()));
+    let tail = &text[end..to.max(end)];
+    let tail = tail.find(['.', ';']).map_or(tail, |i| &tail[..i]);
+    [lead, tail]
+        .iter()
+        .any(|s| SUPPLY.is_match(s) || !crate::vocab::drugs::mentions(s).is_empty())
+}
+
+/// Weight lost beside another constitutional sign ("night pain and weight loss", "denies
+/// fevers, chills or weight loss"): a sign of a tumor. Alone it may be a goal ("encouraged
+/// weight loss").
+static WEIGHT_LOSS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bweight[\s-]+loss\b"));
+static CONSTITUTIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:night\s+pain|pain\s+at\s+night|night\s+sweats|fevers?|chills|malaise|anorexia|loss\s+of\s+appetite)\b",
+    )
+});
+
+/// How far a constitutional sign may stand from the weight loss it goes with.
+const CONSTITUTIONAL_REACH: usize = 60;
+
+/// Tumor red flags told by weight loss among constitutional signs.
+pub(super) fn wasting(text: &str) -> Vec<Fact> {
+    WEIGHT_LOSS
+        .find_iter(text)
+        .filter(|m| {
+            let from =
+                super::anatomy::floor_char(text, m.start().saturating_sub(CONSTITUTIONAL_REACH));
+            let to =
+                super::anatomy::floor_char(text, (m.end() + CONSTITUTIONAL_REACH).min(text.len()));
+            let near = &text[from..to.max(m.end())];
+            // Only within the sentence of the weight loss.
+            let (a, b) = (m.start() - from, m.end() - from);
+            let lead = near[..a].rfind('.').map_or(&near[..a], |i| &near[i + 1..a]);
+            let tail = near[b..].find('.').map_or(&near[b..], |i| &near[b..b + i]);
+            CONSTITUTIONAL.is_match(lead) || CONSTITUTIONAL.is_match(tail)
+        })
+        .map(|m| Fact::new(FactValue::RedFlag(RedFlag::Tumor), text, m.start(), m.end()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -186,6 +254,7 @@ mod tests {
             [None]
         );
         assert_eq!(progressions("EHL 4/5 -> 3/5 over two visits."), [None]);
+        assert_eq!(progressions("Biceps dropped from 4+/5 to 4-/5."), [None]);
         // A grade that rises, or a range in one exam, is no progression.
         assert!(progressions("Grip improved from 3/5 to 4/5 with therapy.").is_empty());
         assert!(progressions("Hip flexion 4/5 to 5/5 bilaterally.").is_empty());
@@ -222,5 +291,22 @@ mod tests {
         // A referral from another office carries no drugs.
         assert!(misuse("He was referred from another clinic for the shoulder.").is_empty());
         assert!(misuse("His wife's car was rear-ended.").is_empty());
+        assert_eq!(
+            misuse("CURES lists Norco fills from two different doctors.").len(),
+            1
+        );
+        assert!(misuse("She has seen several physicians for the knee.").is_empty());
+        assert_eq!(misuse("He bought hydrocodone off the street.").len(), 1);
+        assert_eq!(
+            misuse("She took more of the Norco than prescribed.").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn weight_loss_among_constitutional_signs() {
+        assert_eq!(wasting("He reports night sweats and weight loss.").len(), 1);
+        assert_eq!(wasting("ROS: no fevers, chills or weight loss.").len(), 1);
+        assert!(wasting("Weight loss was encouraged. No fevers.").is_empty());
     }
 }
