@@ -544,17 +544,22 @@ fn misses_a_named_drug(reach: &str) -> bool {
             to -= 1;
         }
         let next = &reach[at..to];
+        // A class ("no opioids") names what is missing only where the drug is said to be
+        // prescribed; a drug's name says it by itself.
+        let drugs = if lower.contains("prescribed") {
+            crate::vocab::drugs::mentions_in_record(next)
+        } else {
+            crate::vocab::drugs::mentions(next)
+        };
         // The drug just after ("negative for the prescribed oxycodone"), or named in what
         // follows ("negative for all substances, including the Norco she takes").
-        crate::vocab::drugs::mentions(next)
-            .first()
-            .is_some_and(|m| {
-                let lead = &next[..m.start];
-                lead.contains("including")
-                    || lead
-                        .split_whitespace()
-                        .all(|w| NAMING_WORDS.contains(&w.to_ascii_lowercase().as_str()))
-            })
+        drugs.first().is_some_and(|m| {
+            let lead = &next[..m.start];
+            lead.contains("including")
+                || lead
+                    .split_whitespace()
+                    .all(|w| NAMING_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+        })
     })
 }
 
@@ -620,6 +625,10 @@ mod tests {
         );
         assert_eq!(
             study("The drug screen was negative for her prescribed tramadol.").1,
+            Some(TestResult::Inconsistent)
+        );
+        assert_eq!(
+            study("The urine screen showed no opiates though Percocet is prescribed.").1,
             Some(TestResult::Inconsistent)
         );
     }

@@ -338,7 +338,7 @@ pub(super) fn read(text: &str) -> Reading {
         facts.push((fact, Assert::Scope));
     }
     medications(text, &spans, &mut facts);
-    signs(text, &mut facts);
+    signs(text, &spans, &mut facts);
     ur_decisions(text, &spans, &mut facts);
     for f in super::function::measures(text, &spans) {
         facts.push((f, Assert::Fixed));
@@ -467,12 +467,24 @@ pub(super) fn read(text: &str) -> Reading {
 }
 
 /// Red flags and aberrant behaviour named by their signs, where no phrase of the dictionary
-/// already named them.
-fn signs(text: &str, facts: &mut Vec<Read>) {
+/// already named them (for a behaviour: in its sentence).
+fn signs(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
+    for (f, _) in facts.iter_mut() {
+        if f.kind == FactKind::AberrantBehavior
+            && let Some(start) = super::signs::asked_for(text, f.start)
+        {
+            f.start = start;
+            f.text = text[start..f.end].to_string();
+        }
+    }
     let named = |facts: &[Read], f: &Fact| {
-        facts
-            .iter()
-            .any(|(g, _)| g.value == f.value && g.start < f.end && f.start < g.end)
+        let sentence = sentence_of(spans, f.start);
+        facts.iter().any(|(g, _)| {
+            g.value == f.value
+                && ((g.start < f.end && f.start < g.end)
+                    || (f.kind == FactKind::AberrantBehavior
+                        && sentence_of(spans, g.start) == sentence))
+        })
     };
     for (mut fact, polarity) in super::signs::progression(text) {
         if !named(facts, &fact) {

@@ -125,6 +125,24 @@ static OUTSIDE_PRESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// Asking for a drug early is the behaviour itself: "requested early refills", "no requests
+/// for early refills", "asks for an early fill".
+static ASKED_FOR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:requests?|requested|requesting|asks?|asked|asking)\s+(?:for\s+)?(?:an?\s+|more\s+)?$",
+    )
+});
+
+/// How far before a behaviour its request word may stand.
+const ASKED_REACH: usize = 30;
+
+/// Where a behaviour asked for starts: at its request word, so that the word is read as the
+/// behaviour rather than as a plan of it.
+pub(super) fn asked_for(text: &str, start: usize) -> Option<usize> {
+    let from = super::anatomy::floor_char(text, start.saturating_sub(ASKED_REACH));
+    ASKED_FOR.find(&text[from..start]).map(|m| from + m.start())
+}
+
 /// Someone else's drugs: "his wife's Vicodin", "a friend's oxycodone".
 static BORROWED: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -300,6 +318,24 @@ mod tests {
         assert_eq!(
             misuse("She took more of the Norco than prescribed.").len(),
             1
+        );
+    }
+
+    #[test]
+    fn asking_for_early_refills_is_the_behaviour() {
+        let read = |text: &str| {
+            facts(text)
+                .into_iter()
+                .find(|f| f.kind == FactKind::AberrantBehavior)
+                .map(|f| f.polarity)
+        };
+        assert_eq!(
+            read("He has asked for early refills twice."),
+            Some(Polarity::Affirmed)
+        );
+        assert_eq!(
+            read("There have been no requests for an early refill."),
+            Some(Polarity::Negated)
         );
     }
 
