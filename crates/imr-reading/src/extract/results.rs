@@ -273,6 +273,22 @@ const WORDS: &[(&str, Word)] = &[
     ("cannabinoids", Word::Illicit),
     ("pcp", Word::Illicit),
     ("mdma", Word::Illicit),
+    ("alcohol", Word::Illicit),
+    ("ethanol", Word::Illicit),
+    ("etoh", Word::Illicit),
+    // What a report or screen raised no concern about: said with its own "no".
+    ("no concerns", Word::Consistent),
+    ("no concerning", Word::Consistent),
+    ("no issues", Word::Consistent),
+    ("no irregularities", Word::Consistent),
+    ("no red flags", Word::Consistent),
+    ("without concerns", Word::Consistent),
+    ("inconsistencies", Word::Inconsistent),
+    ("inconsistency", Word::Inconsistent),
+    ("pinching", Word::Compression),
+    ("pinches", Word::Compression),
+    ("pinched", Word::Compression),
+    ("increased uptake", Word::Lesion),
 ];
 
 /// More than one source of a drug: "three different physicians", "other prescribers".
@@ -454,10 +470,9 @@ fn read(
         let (phrase, word) = &PHRASES[m.pattern().as_usize()];
         let word = *word;
         // The normal words carry their own sense ("no acute", "negative"), as do those that
-        // hold their own "not" ("had not been prescribed"): the scope of a "no" or "not" in
-        // them is theirs, not a negation of the result.
-        let polarity = if word == Word::Normal || phrase.contains("not ") || phrase.contains("n't")
-        {
+        // hold their own "no" or "not" ("had not been prescribed", "no concerns"): the scope
+        // of that word is theirs, not a negation of the result.
+        let polarity = if word == Word::Normal || says_its_own_negation(phrase) {
             Polarity::Affirmed
         } else {
             negation::polarity(text, triggers, sentence, a, b).0
@@ -498,7 +513,9 @@ fn read(
         Study::DrugScreen => {
             if affirmed(Word::Inconsistent) || affirmed(Word::Illicit) {
                 Some(TestResult::Inconsistent)
-            } else if !affirmed(Word::Consistent) && misses_a_named_drug(reach) {
+            } else if !affirmed(Word::Consistent)
+                && (misses_a_named_drug(reach) || a_named_drug_was_absent(reach))
+            {
                 // "Negative for tramadol": the drug the patient is said to take is not there.
                 Some(TestResult::Inconsistent)
             } else if affirmed(Word::Consistent)
@@ -511,6 +528,15 @@ fn read(
             }
         }
     }
+}
+
+/// A result phrase with its own negation word: "not prescribed", "wasn't prescribed", "no
+/// concerns", "without concerns".
+fn says_its_own_negation(phrase: &str) -> bool {
+    phrase.contains("not ")
+        || phrase.contains("n't")
+        || phrase.starts_with("no ")
+        || phrase.starts_with("without ")
 }
 
 /// Words that may stand between "negative for" and the drug it names.
@@ -533,6 +559,10 @@ fn misses_a_named_drug(reach: &str) -> bool {
         "negative for ",
         "no ",
         "did not detect ",
+        "did not show ",
+        "did not reveal ",
+        "did not find ",
+        "failed to detect ",
         "absence of ",
         "without ",
     ]
@@ -560,6 +590,24 @@ fn misses_a_named_drug(reach: &str) -> bool {
                     .split_whitespace()
                     .all(|w| NAMING_WORDS.contains(&w.to_ascii_lowercase().as_str()))
         })
+    })
+}
+
+/// "Hydrocodone was not detected", "the prescribed tramadol was absent".
+fn a_named_drug_was_absent(reach: &str) -> bool {
+    crate::vocab::drugs::mentions(reach).iter().any(|m| {
+        let after = reach[m.end..].trim_start().to_ascii_lowercase();
+        [
+            "was not detected",
+            "were not detected",
+            "not detected",
+            "was not present",
+            "was absent",
+            "was negative",
+            "was not found",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
     })
 }
 
@@ -630,6 +678,14 @@ mod tests {
         assert_eq!(
             study("The urine screen showed no opiates though Percocet is prescribed.").1,
             Some(TestResult::Inconsistent)
+        );
+        assert_eq!(
+            study("On the drug screen of 4/2, her buprenorphine was not detected.").1,
+            Some(TestResult::Inconsistent)
+        );
+        assert_eq!(
+            study("PDMP checked today: no concerns.").1,
+            Some(TestResult::Consistent)
         );
     }
 

@@ -120,8 +120,12 @@ static SUPPLY: LazyLock<Regex> = LazyLock::new(|| {
 static OUTSIDE_PRESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?i)\b(?:buy|buys|buying|bought|purchas\w*|obtain\w*|gets?|getting|got)\s+(?:[\w-]+\s+){0,3}?(?:on|off|from)\s+the\s+street\b",
-        r"|\bmore\s+(?:[\w-]+\s+){0,3}?than\s+(?:was\s+|is\s+|what\s+was\s+|what\s+is\s+)?prescribed\b",
-        r"|\b(?:in\s+excess\s+of|beyond)\s+(?:the\s+|his\s+|her\s+)?prescribed\b"
+        r"|\b(?:more|faster|sooner|quicker)\s+(?:[\w-]+\s+){0,3}?than\s+(?:was\s+|is\s+|what\s+was\s+|what\s+is\s+)?prescribed\b",
+        r"|\b(?:in\s+excess\s+of|beyond)\s+(?:the\s+|his\s+|her\s+)?prescribed\b",
+        // Running out early, a pill count that comes up short, a broken agreement.
+        r"|\b(?:ran|runs|run|running)\s+out\s+(?:[\w-]+\s+){0,4}?early\b",
+        r"|\bpill\s+counts?\s+(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?(?:short|low|inconsistent|incorrect)\b",
+        r"|\b(?:violat\w+|breach\w*|broke)\s+(?:(?:his|her|the|their)\s+)?(?:opioid\s+|pain\s+|narcotic\s+|medication\s+|treatment\s+)?(?:agreement|contract)\b"
     ))
 });
 
@@ -254,6 +258,14 @@ mod tests {
         assert_eq!(
             flags("She has had urinary urgency since the fall."),
             [("bowel_bladder_dysfunction".to_string(), Polarity::Affirmed)]
+        );
+        assert_eq!(
+            flags("Rectal exam shows poor rectal tone."),
+            [("cauda_equina".to_string(), Polarity::Affirmed)]
+        );
+        assert_eq!(
+            flags("No difficulty voiding."),
+            [("bowel_bladder_dysfunction".to_string(), Polarity::Negated)]
         );
         assert_eq!(
             flags("There are no aberrant drug-related behaviours."),
