@@ -305,6 +305,10 @@ const SEVERAL: &[&str] = &[
     "two other",
     "two different",
     "three different",
+    "2",
+    "3",
+    "4",
+    "5",
 ];
 const SOURCES: &[&str] = &[
     "prescriber",

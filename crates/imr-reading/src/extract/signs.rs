@@ -104,7 +104,7 @@ pub(super) fn progression(text: &str) -> Vec<(Fact, Option<Polarity>)> {
 static ELSEWHERE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?i)\bfrom\s+(?:an?\s+|the\s+)?(?:another|other|outside|second|different|multiple|several|urgent\s+care|walk-in)\b",
-        r"|\b(?:two|three|four|several|multiple|different|other)\s+(?:different\s+|other\s+)?(?:prescribers|physicians|doctors|providers|pharmacies|clinics)\b"
+        r"|\b(?:two|three|four|[2-9]|several|multiple|different|other)\s+(?:different\s+|other\s+)?(?:prescribers|physicians|doctors|providers|pharmacies|clinics)\b"
     ))
 });
 
@@ -326,6 +326,7 @@ mod tests {
             1
         );
         assert!(misuse("She has seen several physicians for the knee.").is_empty());
+        assert_eq!(misuse("Opioid fills from 3 pharmacies this year.").len(), 1);
         assert_eq!(misuse("He bought hydrocodone off the street.").len(), 1);
         assert_eq!(
             misuse("She took more of the Norco than prescribed.").len(),
