@@ -260,6 +260,13 @@ mod tests {
             [("bowel_bladder_dysfunction".to_string(), Polarity::Affirmed)]
         );
         assert_eq!(
+            flags("Labs show leukocytosis and an elevated CRP."),
+            [
+                ("infection".to_string(), Polarity::Affirmed),
+                ("infection".to_string(), Polarity::Affirmed)
+            ]
+        );
+        assert_eq!(
             flags("Rectal exam shows poor rectal tone."),
             [("cauda_equina".to_string(), Polarity::Affirmed)]
         );
