@@ -411,7 +411,7 @@ pub(crate) fn result(
     sentence: (usize, usize),
     (from, start, end, until): (usize, usize, usize, usize),
     study: Study,
-) -> Option<TestResult> {
+) -> Option<Found> {
     // After the study, up to the end of its clause (';' starts another).
     let until = text
         .get(end..until)
@@ -440,9 +440,43 @@ pub(crate) fn result(
     // The more specific result wins: "degenerative disc disease on MRI, without herniation" is
     // degenerative change, not a normal study.
     match (after, before) {
-        (Some(a), Some(b)) if strength(b) > strength(a) => Some(b),
+        (Some(a), Some(b)) if strength(b.result) > strength(a.result) => Some(b),
         (a, b) => a.or(b),
     }
+}
+
+/// What a study showed, and whether that rests only on a finding said to be absent ("no
+/// herniation"), which a negation of the study itself may have made ("has not had an MRI to
+/// look for a herniation").
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Found {
+    pub result: TestResult,
+    pub by_negation: bool,
+}
+
+/// Whether a study negated from before it was not done ("has not had an MRI to look for a
+/// herniation", "no EMG documenting radiculopathy"), rather than done and negative ("no MRI
+/// evidence of herniation", "a negative MRI").
+pub(crate) fn not_done(
+    text: &str,
+    triggers: &[Trigger],
+    sentence: (usize, usize),
+    (start, end): (usize, usize),
+) -> bool {
+    let next = text
+        .get(end..sentence.1.max(end))
+        .unwrap_or_default()
+        .trim_start()
+        .to_ascii_lowercase();
+    let adjective = ["evidence", "findings", "signs"]
+        .iter()
+        .any(|w| next.starts_with(w));
+    // "No herniation on the MRI": the study is where it was looked for.
+    let lead = text.get(sentence.0..start).unwrap_or_default();
+    let seen_on = SEEN_ON.is_match(lead);
+    !adjective
+        && !seen_on
+        && negation::polarity_before(text, triggers, sentence, start, end).0 == Polarity::Negated
 }
 
 /// How much a result says, for choosing between two readings of one study.
@@ -462,7 +496,7 @@ fn read(
     end: usize,
     until: usize,
     study: Study,
-) -> Option<TestResult> {
+) -> Option<Found> {
     let reach = text.get(end..until)?;
     let bytes = text.as_bytes();
     let mut seen: Vec<(Word, Polarity)> = Vec::new();
@@ -490,43 +524,58 @@ fn read(
     }
     let affirmed = |w: Word| seen.iter().any(|&(x, p)| x == w && p == Polarity::Affirmed);
     let negated = |w: Word| seen.iter().any(|&(x, p)| x == w && p == Polarity::Negated);
+    let said = |result: TestResult| {
+        Some(Found {
+            result,
+            by_negation: false,
+        })
+    };
+    // Nothing found where something was looked for: "no herniation", "no illicit drugs".
+    let by_negation = |result: TestResult| {
+        Some(Found {
+            result,
+            by_negation: true,
+        })
+    };
     match study {
         Study::Imaging => {
             if affirmed(Word::Compression) && seen.iter().any(|&(w, _)| w == Word::Neural) {
-                Some(TestResult::RootCompression)
+                said(TestResult::RootCompression)
             } else if affirmed(Word::Lesion) {
-                Some(TestResult::Lesion)
+                said(TestResult::Lesion)
             } else if affirmed(Word::Degenerative) {
-                Some(TestResult::Degenerative)
-            } else if affirmed(Word::Normal) || negated(Word::Lesion) || negated(Word::Compression)
-            {
-                Some(TestResult::Normal)
+                said(TestResult::Degenerative)
+            } else if affirmed(Word::Normal) {
+                said(TestResult::Normal)
+            } else if negated(Word::Lesion) || negated(Word::Compression) {
+                by_negation(TestResult::Normal)
             } else {
                 None
             }
         }
         Study::Electrodiagnosis => {
             if affirmed(Word::Neuropathy) {
-                Some(TestResult::Abnormal)
-            } else if affirmed(Word::Normal) || negated(Word::Neuropathy) {
-                Some(TestResult::Normal)
+                said(TestResult::Abnormal)
+            } else if affirmed(Word::Normal) {
+                said(TestResult::Normal)
+            } else if negated(Word::Neuropathy) {
+                by_negation(TestResult::Normal)
             } else {
                 None
             }
         }
         Study::DrugScreen => {
             if affirmed(Word::Inconsistent) || affirmed(Word::Illicit) {
-                Some(TestResult::Inconsistent)
+                said(TestResult::Inconsistent)
             } else if !affirmed(Word::Consistent)
                 && (misses_a_named_drug(reach) || a_named_drug_was_absent(reach))
             {
                 // "Negative for tramadol": the drug the patient is said to take is not there.
-                Some(TestResult::Inconsistent)
-            } else if affirmed(Word::Consistent)
-                || negated(Word::Illicit)
-                || negated(Word::Inconsistent)
-            {
-                Some(TestResult::Consistent)
+                said(TestResult::Inconsistent)
+            } else if affirmed(Word::Consistent) {
+                said(TestResult::Consistent)
+            } else if negated(Word::Illicit) || negated(Word::Inconsistent) {
+                by_negation(TestResult::Consistent)
             } else {
                 None
             }
@@ -640,6 +689,31 @@ mod tests {
                 "If the nerve conduction study comes back abnormal, she will see a hand surgeon."
             ),
             (Polarity::Planned, None)
+        );
+    }
+
+    #[test]
+    fn a_study_not_done_has_no_result() {
+        assert_eq!(
+            study("She has not had a CT to look for a fracture."),
+            (Polarity::Negated, None)
+        );
+        assert_eq!(
+            study("There is no nerve conduction study documenting neuropathy."),
+            (Polarity::Negated, None)
+        );
+        // Done, and negative.
+        assert_eq!(
+            study("There was no MRI evidence of a tear."),
+            (Polarity::Affirmed, Some(TestResult::Normal))
+        );
+        assert_eq!(
+            study("No fracture or dislocation on today's wrist films."),
+            (Polarity::Affirmed, Some(TestResult::Normal))
+        );
+        assert_eq!(
+            study("A negative bone scan in 2015."),
+            (Polarity::Affirmed, Some(TestResult::Normal))
         );
     }
 

@@ -991,12 +991,20 @@ fn attach_results(
                 found = None;
             }
         }
-        fact.result = found;
         // "The MRI was negative", "x-rays were unremarkable": a result says the study was done;
-        // the words negate what it looked for, not the study.
-        if found.is_some() && fact.polarity == Polarity::Negated {
-            fact.polarity = Polarity::Affirmed;
+        // the words negate what it looked for, not the study. But a study not done, and what it
+        // would have looked for, are negated by one "no" ("no EMG documenting radiculopathy").
+        if let Some(f) = found
+            && fact.polarity == Polarity::Negated
+        {
+            if f.by_negation && results::not_done(text, triggers, sentence, (start, end)) {
+                found = None;
+            } else {
+                fact.polarity = Polarity::Affirmed;
+            }
         }
+        let found = found.map(|f| f.result);
+        fact.result = found;
         if fact.kind == FactKind::UrineDrugScreen
             && fact.value != FactValue::UrineDrugScreen(Screen::Cures)
         {
