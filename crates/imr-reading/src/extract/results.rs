@@ -61,10 +61,14 @@ impl TestResult {
 /// The class of a result word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Word {
-    /// Compresses, impinges, abuts ... (needs a neural structure in the clause).
+    /// Impinges, abuts, contacts ... (needs a nerve root or the cord in the clause).
     Compression,
-    /// Root, nerve, cord, thecal sac: what is compressed.
+    /// Compresses: said of a root or the cord, or of the thecal sac that holds the roots.
+    Compresses,
+    /// Root, nerve, cord: what is compressed.
     Neural,
+    /// The thecal sac: a bulge that only abuts or indents it touches no root.
+    Sac,
     Lesion,
     Degenerative,
     /// Normal, unremarkable, negative: the study as a whole.
@@ -81,10 +85,10 @@ enum Word {
 }
 
 const WORDS: &[(&str, Word)] = &[
-    ("compress", Word::Compression),
-    ("compresses", Word::Compression),
-    ("compressing", Word::Compression),
-    ("compression", Word::Compression),
+    ("compress", Word::Compresses),
+    ("compresses", Word::Compresses),
+    ("compressing", Word::Compresses),
+    ("compression", Word::Compresses),
     ("compromise", Word::Compression),
     ("compromising", Word::Compression),
     ("impinge", Word::Compression),
@@ -116,7 +120,7 @@ const WORDS: &[(&str, Word)] = &[
     ("indentation", Word::Compression),
     ("encroaching upon", Word::Compression),
     ("deforms", Word::Compression),
-    ("compressed", Word::Compression),
+    ("compressed", Word::Compresses),
     ("impinged", Word::Compression),
     ("displaced", Word::Compression),
     ("effaced", Word::Compression),
@@ -132,7 +136,8 @@ const WORDS: &[(&str, Word)] = &[
     ("nerve", Word::Neural),
     ("nerves", Word::Neural),
     ("cord", Word::Neural),
-    ("thecal sac", Word::Neural),
+    ("thecal sac", Word::Sac),
+    ("dural sac", Word::Sac),
     ("neural", Word::Neural),
     ("herniation", Word::Lesion),
     ("herniations", Word::Lesion),
@@ -539,7 +544,13 @@ fn read(
     };
     match study {
         Study::Imaging => {
-            if affirmed(Word::Compression) && seen.iter().any(|&(w, _)| w == Word::Neural) {
+            // A root said to be spared ("without nerve root impingement") is no root pressed.
+            let root = seen
+                .iter()
+                .any(|&(w, p)| w == Word::Neural && p != Polarity::Negated);
+            let sac = seen.iter().any(|&(w, _)| w == Word::Sac);
+            let pressed = affirmed(Word::Compression) || affirmed(Word::Compresses);
+            if (pressed && root) || (affirmed(Word::Compresses) && sac) {
                 said(TestResult::RootCompression)
             } else if affirmed(Word::Lesion) {
                 said(TestResult::Lesion)
@@ -547,7 +558,10 @@ fn read(
                 said(TestResult::Degenerative)
             } else if affirmed(Word::Normal) {
                 said(TestResult::Normal)
-            } else if negated(Word::Lesion) || negated(Word::Compression) {
+            } else if negated(Word::Lesion)
+                || negated(Word::Compression)
+                || negated(Word::Compresses)
+            {
                 by_negation(TestResult::Normal)
             } else {
                 None
@@ -764,6 +778,18 @@ mod tests {
         assert_eq!(
             study("PDMP checked today: no concerns.").1,
             Some(TestResult::Consistent)
+        );
+    }
+
+    #[test]
+    fn a_root_is_pressed_only_where_it_is_said_so() {
+        assert_eq!(
+            study("MRI: a 3 mm bulge indenting the thecal sac, no nerve root impingement.").1,
+            Some(TestResult::Degenerative)
+        );
+        assert_eq!(
+            study("CT showed severe stenosis compressing the thecal sac at L3-4.").1,
+            Some(TestResult::RootCompression)
         );
     }
 
