@@ -18,12 +18,13 @@ fn re(pattern: &str) -> Regex {
 /// feels, is a symptom: "no change in the numbness" says nothing of a deficit).
 const DEFICIT: &str = r"(?:weakness|foot\s+drop|drop\s+foot|wrist\s+drop|paresis|atrophy|sensory\s+loss|(?:neurologic(?:al)?\s+)?deficits?)";
 
-/// A strength grade that falls: "(declined) from 4/5 to 3/5", "5/5 -> 4/5". The verb of the
-/// fall is in the span, so that "declined" is not read as a refusal of it.
+/// A strength grade that falls: "(declined) from 4/5 to 3/5", "5/5 -> 4/5", "3/5, down from
+/// 4/5". The verb of the fall is in the span, so that "declined" is not read as a refusal.
 static FALLING_GRADE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"(?i)\b(?:(?:(?:declined|dropped|decreased|weakened|worsened|deteriorated|fallen|fell|gone|went)\s+)?from\s+([0-5])[+-]?\s*/\s*5\s*(?:to|->|→)",
-        r"|([0-5])[+-]?\s*/\s*5\s*(?:->|→))\s*([0-5])[+-]?\s*/\s*5"
+        r"(?i)\b(?:(?:(?:declined|dropped|decreased|weakened|worsened|deteriorated|fallen|fell|gone|went)\s+)?from\s+(?P<b1>[0-5])[+-]?\s*/\s*5\s*(?:to|->|→)\s*(?P<n1>[0-5])[+-]?\s*/\s*5",
+        r"|(?P<b2>[0-5])[+-]?\s*/\s*5\s*(?:->|→)\s*(?P<n2>[0-5])[+-]?\s*/\s*5",
+        r"|(?P<n3>[0-5])[+-]?\s*/\s*5(?:\s+[a-z]+){0,2}\s*[,(]?\s*(?:down\s+from|previously|from)\s+(?P<b3>[0-5])[+-]?\s*/\s*5)"
     ))
 });
 
@@ -69,8 +70,8 @@ pub(super) fn progression(text: &str) -> Vec<(Fact, Option<Polarity>)> {
     let mut found: Vec<(Fact, Option<Polarity>)> = Vec::new();
     for c in FALLING_GRADE.captures_iter(text) {
         // "4+" is above 4, "4-" below it.
-        let grade = |i: usize| {
-            let m = c.get(i)?;
+        let grade = |name: &str| {
+            let m = c.name(name)?;
             let base = m.as_str().parse::<u8>().ok()? * 3 + 1;
             Some(match text.as_bytes().get(m.end()) {
                 Some(b'+') => base + 1,
@@ -78,7 +79,9 @@ pub(super) fn progression(text: &str) -> Vec<(Fact, Option<Polarity>)> {
                 _ => base,
             })
         };
-        if let (Some(before), Some(now)) = (grade(1).or(grade(2)), grade(3))
+        let before = grade("b1").or(grade("b2")).or(grade("b3"));
+        let now = grade("n1").or(grade("n2")).or(grade("n3"));
+        if let (Some(before), Some(now)) = (before, now)
             && now < before
             && let Some(m) = c.get(0)
         {
@@ -292,6 +295,8 @@ mod tests {
         );
         assert_eq!(progressions("EHL 4/5 -> 3/5 over two visits."), [None]);
         assert_eq!(progressions("Biceps dropped from 4+/5 to 4-/5."), [None]);
+        assert_eq!(progressions("Triceps 3/5 today, down from 4/5."), [None]);
+        assert!(progressions("Grip 5/5, previously 4/5.").is_empty());
         // A grade that rises, or a range in one exam, is no progression.
         assert!(progressions("Grip improved from 3/5 to 4/5 with therapy.").is_empty());
         assert!(progressions("Hip flexion 4/5 to 5/5 bilaterally.").is_empty());
