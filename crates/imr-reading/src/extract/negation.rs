@@ -529,6 +529,9 @@ const TRIGGERS: &[(&str, Role)] = &[
     (": denied", Role::Post(N)),
     (": denies", Role::Post(N)),
     (": absent", Role::Post(N)),
+    // "ROS: negative for fever, chills": the list after it, not the heading before it.
+    (": negative for", Role::Pre(N)),
+    (": neg for", Role::Pre(N)),
     // Someone other than the patient.
     ("family history of", Role::Pre(O)),
     ("family history:", Role::Pre(O)),

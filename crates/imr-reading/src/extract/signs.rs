@@ -35,7 +35,7 @@ static GROWING: LazyLock<Regex> = LazyLock::new(|| {
         concat!(
             r"(?i)\b(?:(?:progressive|progressively\s+worsening|progressing|worsening|increasing)\s+(?:[\w-]+\s+){{0,2}}?{d}",
             r"|progression\s+of\s+(?:(?:his|her|the|their)\s+)?{d}",
-            r"|{d}\s+(?:(?:is|are|has\s+been|have\s+been|keeps|keep)\s+)?(?:getting\s+worse|worsening|progressing)",
+            r"|{d}\s+(?:(?:that|which)\s+)?(?:(?:is|are|has\s+been|have\s+been|keeps|keep)\s+)?(?:getting\s+worse|worsening|progressing)",
             r"|{d}\s+(?:has|have)\s+(?:progressed|worsened)",
             r"|(?:getting|becoming|grown|gotten|growing)\s+weaker)\b"
         ),
@@ -49,7 +49,7 @@ static HOLDING: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
         concat!(
             r"(?i)\b(?:(?:no\s+(?:change|changes|worsening|progression)\s+(?:in|of)|unchanged|stable|non-?progressive)\s+(?:(?:his|her|the|their|left|right|bilateral)\s+){{0,2}}{d}",
-            r"|{d}\s+(?:(?:is|are|has\s+been|have\s+been|remains?)\s+)(?:unchanged|stable|non-?progressive)",
+            r"|{d}\s+(?:(?:is|are|has\s+been|have\s+been|remains?|remained|has\s+remained|have\s+remained)\s+)(?:unchanged|stable|non-?progressive)",
             r"|{d}\s+(?:has|have)\s+not\s+(?:progressed|worsened|changed))\b"
         ),
         d = DEFICIT
@@ -278,6 +278,10 @@ mod tests {
             [("bowel_bladder_dysfunction".to_string(), Polarity::Negated)]
         );
         assert_eq!(
+            flags("ROS: negative for fevers."),
+            [("infection".to_string(), Polarity::Negated)]
+        );
+        assert_eq!(
             flags("There are no aberrant drug-related behaviours."),
             [("aberrant_behavior".to_string(), Polarity::Negated)]
         );
@@ -306,6 +310,11 @@ mod tests {
     fn a_deficit_called_growing_or_holding() {
         assert_eq!(progressions("Progressive right wrist drop."), [None]);
         assert_eq!(progressions("His leg weakness is getting worse."), [None]);
+        assert_eq!(progressions("Arm weakness that is worsening."), [None]);
+        assert_eq!(
+            progressions("The weakness has remained stable."),
+            [Some(Polarity::Negated)]
+        );
         assert_eq!(
             progressions("Deltoid has declined from 5/5 to 4/5."),
             [None]
