@@ -1895,27 +1895,6 @@ pub(crate) const ENTRIES: &[Entry] = &[
         RedFlag,
         "bowel_bladder_dysfunction",
     ),
-    // A review of systems: "Bowel/bladder: normal".
-    neg(
-        "bowel and bladder: normal",
-        RedFlag,
-        "bowel_bladder_dysfunction",
-    ),
-    neg(
-        "bowel/bladder: normal",
-        RedFlag,
-        "bowel_bladder_dysfunction",
-    ),
-    neg(
-        "bowel and bladder: intact",
-        RedFlag,
-        "bowel_bladder_dysfunction",
-    ),
-    neg(
-        "bowel/bladder: intact",
-        RedFlag,
-        "bowel_bladder_dysfunction",
-    ),
     e("drug screening", UrineDrugScreen, "performed"),
     e("drug testing", UrineDrugScreen, "performed"),
     e("urine screen", UrineDrugScreen, "performed"),

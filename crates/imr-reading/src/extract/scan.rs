@@ -495,6 +495,11 @@ fn signs(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
             facts.push((fact, assert));
         }
     }
+    // A function said to be normal replaces the red flag its name gave.
+    for fact in super::signs::continence(text) {
+        facts.retain(|(g, _)| !(g.value == fact.value && g.start < fact.end && fact.start < g.end));
+        facts.push((fact, Assert::Fixed));
+    }
     let misuse = super::signs::misuse(text);
     for fact in misuse.into_iter().chain(super::signs::wasting(text)) {
         if !named(facts, &fact) {

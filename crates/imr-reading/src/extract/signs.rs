@@ -102,6 +102,34 @@ pub(super) fn progression(text: &str) -> Vec<(Fact, Option<Polarity>)> {
     found
 }
 
+/// Bowel and bladder said to work: "bowel/bladder: no changes", "bowel and bladder function
+/// intact", "continent of bowel and bladder". The red flag negated, whatever word of a normal
+/// state follows.
+static CONTINENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)\b(?:bowel|bladder)(?:\s*(?:and|or|/)\s*(?:bowel|bladder))?(?:\s+(?:function|habits|control))?",
+        r"\s*(?::|is|are|remains?)?\s*(?:normal|intact|wnl|within\s+normal\s+limits|unchanged|no\s+changes?|continent|unremarkable)\b",
+        r"|\bcontinent\s+of\s+(?:bowel|bladder)(?:\s*(?:and|or|/)\s*(?:bowel|bladder))?\b"
+    ))
+});
+
+/// Bowel and bladder said to work: the red flag, negated.
+pub(super) fn continence(text: &str) -> Vec<Fact> {
+    CONTINENT
+        .find_iter(text)
+        .map(|m| {
+            let mut f = Fact::new(
+                FactValue::RedFlag(RedFlag::BowelBladderDysfunction),
+                text,
+                m.start(),
+                m.end(),
+            );
+            f.polarity = Polarity::Negated;
+            f
+        })
+        .collect()
+}
+
 /// A source of drugs beside the treating physician: "from an urgent care physician", "two
 /// different doctors", "other prescribers", "from an outside pain clinic".
 static ELSEWHERE: LazyLock<Regex> = LazyLock::new(|| {
@@ -277,6 +305,18 @@ mod tests {
             flags("No difficulty voiding."),
             [("bowel_bladder_dysfunction".to_string(), Polarity::Negated)]
         );
+        for normal in [
+            "Bowel/bladder: no changes.",
+            "Bladder function is normal.",
+            "She is continent of bowel and bladder.",
+            "GU: denies incontinence.",
+        ] {
+            assert_eq!(
+                flags(normal),
+                [("bowel_bladder_dysfunction".to_string(), Polarity::Negated)],
+                "{normal}"
+            );
+        }
         assert_eq!(
             flags("ROS: negative for fevers."),
             [("infection".to_string(), Polarity::Negated)]
