@@ -246,6 +246,8 @@ const WORDS: &[(&str, Word)] = &[
     ("no discrepancy", Word::Consistent),
     ("which is prescribed", Word::Consistent),
     ("as prescribed", Word::Consistent),
+    ("prescribed medication", Word::Consistent),
+    ("prescribed medications", Word::Consistent),
     ("matches", Word::Consistent),
     ("ok", Word::Consistent),
     ("not been prescribed", Word::Inconsistent),
@@ -629,6 +631,8 @@ fn misses_a_named_drug(reach: &str) -> bool {
         "did not show ",
         "did not reveal ",
         "did not find ",
+        "did not contain ",
+        "does not contain ",
         "failed to detect ",
         "absence of ",
         "without ",
@@ -774,6 +778,14 @@ mod tests {
         assert_eq!(
             study("On the drug screen of 4/2, her buprenorphine was not detected.").1,
             Some(TestResult::Inconsistent)
+        );
+        assert_eq!(
+            study("Her drug screen did not contain the tapentadol she is prescribed.").1,
+            Some(TestResult::Inconsistent)
+        );
+        assert_eq!(
+            study("The UDS showed her prescribed medications only.").1,
+            Some(TestResult::Consistent)
         );
         assert_eq!(
             study("PDMP checked today: no concerns.").1,
