@@ -17,6 +17,7 @@ mod results;
 pub(crate) mod scan;
 mod sections;
 mod sentences;
+mod signs;
 mod trauma;
 mod value;
 

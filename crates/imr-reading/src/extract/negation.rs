@@ -640,8 +640,12 @@ const TRIGGERS: &[(&str, Role)] = &[
     (": neg", Role::Post(N)),
     (": negative", Role::Post(N)),
     (": denied", Role::Post(N)),
-    (": denies", Role::Post(N)),
+    // "GU: denies incontinence" as well as "Incontinence: denies".
+    (": denies", Role::Either(N)),
     (": absent", Role::Post(N)),
+    // "ROS: negative for fever, chills": the list after it, not the heading before it.
+    (": negative for", Role::Pre(N)),
+    (": neg for", Role::Pre(N)),
     // Someone other than the patient.
     ("family history of", Role::Pre(O)),
     ("family history:", Role::Pre(O)),

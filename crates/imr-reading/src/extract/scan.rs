@@ -343,6 +343,7 @@ pub(super) fn read(text: &str) -> Reading {
     for f in super::trauma::events(text, &spans) {
         facts.push((f, Assert::Scope));
     }
+    signs(text, &spans, &mut facts);
     ur_decisions(text, &spans, &mut facts);
     for f in super::function::measures(text, &spans) {
         facts.push((f, Assert::Fixed));
@@ -492,6 +493,48 @@ pub(super) fn read(text: &str) -> Reading {
         ur_sentences,
         facts: out,
         diagnostics,
+    }
+}
+
+/// Red flags and aberrant behaviour named by their signs, where no phrase of the dictionary
+/// already named them (for a behaviour: in its sentence).
+fn signs(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
+    for (f, _) in facts.iter_mut() {
+        if f.kind == FactKind::AberrantBehavior
+            && let Some(start) = super::signs::asked_for(text, f.start)
+        {
+            f.start = start;
+            f.text = text[start..f.end].to_string();
+        }
+    }
+    let named = |facts: &[Read], f: &Fact| {
+        let sentence = sentence_of(spans, f.start);
+        facts.iter().any(|(g, _)| {
+            g.value == f.value
+                && ((g.start < f.end && f.start < g.end)
+                    || (f.kind == FactKind::AberrantBehavior
+                        && sentence_of(spans, g.start) == sentence))
+        })
+    };
+    for (mut fact, polarity) in super::signs::progression(text) {
+        if !named(facts, &fact) {
+            let assert = polarity.map_or(Assert::Scope, |p| {
+                fact.polarity = p;
+                Assert::Fixed
+            });
+            facts.push((fact, assert));
+        }
+    }
+    // A function said to be normal replaces the red flag its name gave.
+    for fact in super::signs::continence(text) {
+        facts.retain(|(g, _)| !(g.value == fact.value && g.start < fact.end && fact.start < g.end));
+        facts.push((fact, Assert::Fixed));
+    }
+    let misuse = super::signs::misuse(text);
+    for fact in misuse.into_iter().chain(super::signs::wasting(text)) {
+        if !named(facts, &fact) {
+            facts.push((fact, Assert::Scope));
+        }
     }
 }
 
@@ -1014,7 +1057,8 @@ fn attach_results(
         let previous = k
             .checked_sub(1)
             .map_or(sentence.0, |p| studies[p].2.clamp(sentence.0, start));
-        let found = results::result(
+        let next = next.min(another_clause(text, facts, end, next));
+        let mut found = results::result(
             text,
             triggers,
             sentence,
@@ -1022,12 +1066,31 @@ fn attach_results(
             kind,
         );
         let fact = &mut facts[i];
-        fact.result = found;
-        // "The MRI was negative", "x-rays were unremarkable": a result says the study was done;
-        // the words negate what it looked for, not the study.
-        if found.is_some() && fact.polarity == Polarity::Negated {
-            fact.polarity = Polarity::Affirmed;
+        // A study under a plan or a doubt was done when it is reported so ("ruled out by an MRI
+        // that showed ..."); else it is still ahead and has shown nothing ("EMG requested to
+        // tell a radiculopathy from an entrapment", "if the EMG comes back negative").
+        if matches!(fact.polarity, Polarity::Planned | Polarity::Uncertain) {
+            let doubted = fact.polarity == Polarity::Uncertain;
+            if results::done(text, sentence, (start, end), doubted) {
+                fact.polarity = Polarity::Affirmed;
+            } else {
+                found = None;
+            }
         }
+        // "The MRI was negative", "x-rays were unremarkable": a result says the study was done;
+        // the words negate what it looked for, not the study. But a study not done, and what it
+        // would have looked for, are negated by one "no" ("no EMG documenting radiculopathy").
+        if let Some(f) = found
+            && fact.polarity == Polarity::Negated
+        {
+            if f.by_negation && results::not_done(text, triggers, sentence, (start, end)) {
+                found = None;
+            } else {
+                fact.polarity = Polarity::Affirmed;
+            }
+        }
+        let found = found.map(|f| f.result);
+        fact.result = found;
         if fact.kind == FactKind::UrineDrugScreen
             && fact.value != FactValue::UrineDrugScreen(Screen::Cures)
         {
@@ -1056,6 +1119,31 @@ fn attach_results(
             facts[i].result = facts[j].result;
         }
     }
+}
+
+/// Where a study's result words end before `until`: at ", and" opening a clause about another
+/// finding ("the MRI showed only mild desiccation, and strength and sensation were normal").
+fn another_clause(text: &str, facts: &[Fact], end: usize, until: usize) -> usize {
+    let from = facts.partition_point(|f| f.start < end);
+    facts[from..]
+        .iter()
+        .take_while(|f| f.start < until)
+        .find(|f| {
+            matches!(
+                f.kind,
+                FactKind::NeurologicFinding
+                    | FactKind::PhysicalFinding
+                    | FactKind::WorkStatus
+                    | FactKind::Treatment
+                    | FactKind::Function
+                    | FactKind::PainScore
+            ) && text[end..f.start].rfind(',').is_some_and(|i| {
+                let gap = text[end + i + 1..f.start].trim().to_ascii_lowercase();
+                let gap = gap.strip_prefix("and").map(str::trim_start);
+                gap.is_some_and(|g| ["", "the", "his", "her", "their"].contains(&g))
+            })
+        })
+        .map_or(until, |f| f.start)
 }
 
 /// A response is about the nearest treatment or medication of its sentence.
