@@ -1028,9 +1028,15 @@ fn assert_span(
     let mut decided = 0;
     // Lazily, nearest first: the walk stops at the first trigger that decides.
     let before = || in_sentence.iter().rev().filter(|t| t.end <= start);
+    let own_clause = own_clause_start(text, sentence, (start, end));
     for (k, t) in before().enumerate() {
         decided = k;
         let near = || words_between(text, t.end, start) <= PRE_WORDS;
+        // "CURES showed no prescriptions, urine toxicology was negative": the span is the
+        // subject of a clause of its own, which the negation before the comma does not reach.
+        if t.role == Role::Pre(Polarity::Negated) && own_clause.is_some_and(|c| t.end <= c) {
+            continue;
+        }
         match t.role {
             Role::Condition => {
                 pre = Some((start - t.end, Polarity::Planned));
@@ -1266,4 +1272,44 @@ fn is_verdict(trigger: &str) -> bool {
     ["denied", "non-certified", "noncertified", "not certified"]
         .iter()
         .any(|w| trigger.eq_ignore_ascii_case(w))
+}
+
+/// Where a clause of the span's own begins: a comma a few words before the span, which is
+/// followed by its verb ("..., baseline urine toxicology was negative"). `None` otherwise.
+fn own_clause_start(
+    text: &str,
+    sentence: (usize, usize),
+    (start, end): (usize, usize),
+) -> Option<usize> {
+    const SUBJECT_WORDS: usize = 3;
+    const VERBS: &[&str] = &[
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "had",
+        "showed",
+        "shows",
+        "revealed",
+        "reveals",
+        "demonstrated",
+        "demonstrates",
+        "remains",
+        "remained",
+    ];
+    let lead = text.get(sentence.0..start)?;
+    let comma = lead.rfind(',')?;
+    if lead[comma + 1..].split_whitespace().count() > SUBJECT_WORDS {
+        return None;
+    }
+    let after = text.get(end..sentence.1.max(end))?;
+    let verb = after
+        .split_whitespace()
+        .next()?
+        .trim_end_matches(|c: char| !c.is_alphabetic());
+    VERBS
+        .iter()
+        .any(|v| verb.eq_ignore_ascii_case(v))
+        .then_some(sentence.0 + comma)
 }
