@@ -86,6 +86,7 @@ const ACTIVITIES: &[(&str, Activity)] = &[
     ("yardwork", Adl),
     ("gardening", Adl),
     ("laundry", Adl),
+    ("dishes", Adl),
     ("overhead work", Adl),
     ("work overhead", Adl),
     ("wakes", Sleep),
@@ -192,6 +193,8 @@ const LIMITED: &[&str] = &[
     "awakens",
     "interrupted",
     "poor",
+    "poorly",
+    "badly",
 ];
 /// A limit stated as a measure, without a change ("sitting tolerance 20 min").
 const STATED_LIMIT: &[&str] = &["tolerance", "at a time", "at most", "max"];
@@ -220,6 +223,8 @@ const IMPROVED: &[&str] = &[
     "allows her",
     "helps him",
     "helps her",
+    "helped him",
+    "helped her",
     "fewer",
     "one fewer",
     "entire",
@@ -356,11 +361,21 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         let label = label_before(text, sentence, m.start()).unwrap_or_default();
         let near = format!("{label} {before} {after}");
         let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
+        let word = text[m.start()..m.end()].to_ascii_lowercase();
+        // "Has to sit down after 5 minutes": a rest that another activity forces.
+        if ["sit", "sits", "lie", "lies"].contains(&word.as_str())
+            && after.trim_start().starts_with("down")
+        {
+            continue;
+        }
         let direction = if let Some(change) = measured_change(&after) {
             change
+        } else if CAN_NOW_COULD_NOT_BEFORE.is_match(&clause_after(text, sentence, m.end())) {
+            Direction::Improved
         } else if has(WORSE) {
             Direction::Worse
-        } else if has(LIMITED) {
+        } else if has(LIMITED) || ["wakes", "awakens"].contains(&word.as_str()) {
+            // Waking at night is itself poor sleep.
             Direction::Limited
         } else if has(IMPROVED) || AFTER_TREATMENT.is_match(&near) {
             Direction::Improved
@@ -384,6 +399,12 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
             m.end(),
         );
         fact.direction = Some(direction);
+        // "Better ADLs": a gain in daily activities named only in general is functional
+        // improvement, not a measure of one activity.
+        if direction == Direction::Improved && GENERAL_ACTIVITIES.contains(&word.as_str()) {
+            fact.set_value(FactValue::Response(super::Response::FunctionalImprovement));
+            fact.direction = None;
+        }
         out.push(fact);
     }
     out
@@ -508,6 +529,35 @@ pub(crate) fn stance(
     } else {
         None
     }
+}
+
+/// Activities named only in general: a gain in them is functional improvement.
+const GENERAL_ACTIVITIES: &[&str] = &[
+    "adls",
+    "adl",
+    "activities of daily living",
+    "daily activities",
+];
+
+/// "Which she could not do before aquatic therapy": what was not possible before is a gain.
+static CAN_NOW_COULD_NOT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:could\s*n[o']t|was\s+unable\s+to|were\s+unable\s+to|was\s+not\s+able\s+to)\b[^;]{0,30}?\b(?:before|previously|prior\s+to)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// The lower-cased rest of the clause after `end`, up to 120 bytes (cut at ';' and ':').
+fn clause_after(text: &str, sentence: (usize, usize), end: usize) -> String {
+    let mut to = (end + 120).min(sentence.1.max(end));
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let rest = text[end..to].to_ascii_lowercase();
+    rest.split([';', ':'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// "Since PT", "after the six visits", "following the injection": what is said of an activity
@@ -639,4 +689,65 @@ pub(crate) fn stance_fact(fact: &Fact, would_consider: bool) -> Fact {
         Polarity::Negated
     };
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The directions of the function measures `text` reads, in text order.
+    fn directions(text: &str) -> Vec<Direction> {
+        crate::extract::facts(text)
+            .into_iter()
+            .filter(|f| f.kind == super::super::FactKind::Function)
+            .filter_map(|f| f.direction)
+            .collect()
+    }
+
+    #[test]
+    fn waking_at_night_and_sleeping_poorly_are_limits() {
+        use Direction::Limited;
+        assert_eq!(
+            directions("Wakes three times a night from arm pain."),
+            [Limited]
+        );
+        assert_eq!(
+            directions("He sleeps badly because of the shoulder."),
+            [Limited]
+        );
+    }
+
+    #[test]
+    fn what_could_not_be_done_before_is_a_gain() {
+        assert_eq!(
+            directions("Now drives to the store, which he could not do before the injections."),
+            [Direction::Improved]
+        );
+    }
+
+    #[test]
+    fn having_to_sit_down_is_no_sitting_measure() {
+        assert_eq!(
+            directions(
+                "Standing tolerance has worsened; she now has to sit down after 10 minutes."
+            ),
+            [Direction::Worse]
+        );
+    }
+
+    #[test]
+    fn a_gain_in_daily_activities_in_general_is_functional_improvement() {
+        let facts = crate::extract::facts("Better ADLs since the brace was fitted.");
+        assert!(
+            facts
+                .iter()
+                .all(|f| f.kind != super::super::FactKind::Function)
+        );
+        assert!(
+            facts
+                .iter()
+                .any(|f| f.value
+                    == FactValue::Response(super::super::Response::FunctionalImprovement))
+        );
+    }
 }

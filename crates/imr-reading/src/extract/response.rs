@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Fact, FactValue, Response};
+use super::{Fact, FactValue, Polarity, Response};
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("static regex")
@@ -33,15 +33,54 @@ static WITH_WITHOUT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// A verb of relief with its symptom, or a share of relief.
+/// A verb of relief with its symptom ("eased her neck pain"), a share of relief, or the symptom
+/// said to be better, gone or less ("the tingling in her hands is less bothersome").
 static RELIEF: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?i)\b(?:(?:reduced|reduces|decreased|decreases|lessened|lessens|eased|eases|relieved|relieves|cut|cuts|lowered|lowers)",
-        r"\s+(?:(?:her|his|their|the|its)\s+)?(?:pain|symptoms|headaches?|numbness|tingling|spasms?|discomfort)",
+        r"\s+(?:(?:her|his|their|the|its)\s+)?(?:[a-z]+\s+)?(?:pain|symptoms|headaches?|numbness|tingling|spasms?|discomfort)",
         r"|takes?\s+the\s+edge\s+off",
         r"|(?:pain|symptoms|numbness|tingling|headaches?)\s+(?:has\s+|have\s+)?resolved",
+        r"|(?:pain|symptoms|numbness|tingling|headaches?|spasms?|paresthesias?|burning|discomfort)(?:\s+[a-z]+){0,3}?",
+        r"\s+(?:is|are|has|have|was|were)\s+(?:(?:been|now|much|a\s+lot|somewhat|slightly|significantly|considerably)\s+)*",
+        r"(?:resolved|gone|subsided|better|milder|lessened|eased|less\s+(?:bothersome|severe|intense|frequent|constant))",
+        r"|(?:feels?|feeling|doing)\s+(?:(?:much|a\s+lot|somewhat|a\s+little)\s+)?better",
         r"|(?-u:\d{1,3})\s*%\s*(?:better|improved|improvement|relief|reduction|less\s+pain))\b"
     ))
+});
+
+/// Words after a symptom that name a medication or a service, not the symptom: "reduced her
+/// pain medication" is less medication, not relief.
+const NOT_THE_SYMPTOM: &[&str] = &[
+    "medication",
+    "medications",
+    "meds",
+    "medicine",
+    "pills",
+    "management",
+    "specialist",
+    "clinic",
+    "contract",
+    "agreement",
+    "psychology",
+    "pump",
+];
+
+/// Function in general words, and which way it went: "his function is better", "function is
+/// unchanged", "her function has declined", "better ADLs", "no change in function". A specific
+/// gain ("walks a mile") is a function measure, read in `function.rs`.
+const FUNCTION_WORDS: &str = r"(?:function|functioning|functional\s+(?:status|level|capacity|abilit(?:y|ies))|activity\s+level|activity\s+tolerance|adls|activities\s+of\s+daily\s+living|daily\s+activities)";
+static FUNCTION_CHANGED: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{FUNCTION_WORDS}(?:\s+[a-z]+){{0,2}}?\s+(?:is|are|has|have|was|were|remains|remained)\s+(?:(?:been|now|much|somewhat|slightly|significantly|markedly|essentially)\s+)*(better|improved|improving|increased|unchanged|the\s+same|no\s+better|declined|worse|worsened|deteriorated|decreased)\b|\b(better|improved|increased|greater)\s+{FUNCTION_WORDS}\b|\b(no\s+change|no\s+improvement|(?:a\s+)?decline|deterioration|(?:a\s+)?decrease)\s+in\s+(?:(?:her|his|their|overall)\s+)?{FUNCTION_WORDS}\b"
+    ))
+});
+
+/// More pain: "an increase in leg pain", and its absence said as one ("no increase in pain").
+static MORE_PAIN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(no\s+(?:further\s+)?)?increase\s+in\s+(?:(?:her|his|the)\s+)?(?:[a-z]+\s+)?(?:pain|symptoms)\b",
+    )
 });
 
 /// A short while: hours, days, or a few weeks ("for a day or two", "only 2 days", "about
@@ -57,7 +96,8 @@ static SHORT_WHILE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// Response facts of `text` that no response word states.
+/// Response facts of `text` that no response word states. A response said not to have
+/// happened ("function is unchanged") comes negated.
 pub(super) fn responses(text: &str) -> Vec<Fact> {
     let improvement = |m: regex::Match<'_>| {
         Fact::new(
@@ -103,8 +143,273 @@ pub(super) fn responses(text: &str) -> Vec<Fact> {
             out.push(improvement(whole));
         }
     }
-    out.extend(RELIEF.find_iter(text).map(improvement));
+    out.extend(
+        RELIEF
+            .find_iter(text)
+            .filter(|m| !names_a_medication_after(&text[m.end()..]))
+            .map(improvement),
+    );
+    out.extend(function_changes(text));
+    for c in MORE_PAIN.captures_iter(text) {
+        let Some(whole) = c.get(0) else { continue };
+        let mut f = Fact::new(
+            FactValue::Response(Response::Worsening),
+            text,
+            whole.start(),
+            whole.end(),
+        );
+        if c.get(1).is_some() {
+            f.polarity = Polarity::Negated;
+        }
+        out.push(f);
+    }
     out
+}
+
+/// "His function is better" (functional improvement), "function is unchanged" (none, so
+/// negated), "her function has declined" (worsening).
+fn function_changes(text: &str) -> impl Iterator<Item = Fact> + '_ {
+    FUNCTION_CHANGED.captures_iter(text).filter_map(move |c| {
+        let whole = c.get(0)?;
+        if of_an_organ(text, whole.start()) {
+            return None;
+        }
+        let word = (1..=3)
+            .find_map(|i| c.get(i))?
+            .as_str()
+            .to_ascii_lowercase();
+        let word = word.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (value, polarity) = match word.as_str() {
+            "unchanged" | "the same" | "no better" | "no change" | "no improvement" => {
+                (Response::FunctionalImprovement, Polarity::Negated)
+            }
+            "declined" | "worse" | "worsened" | "deteriorated" | "decreased" | "decline"
+            | "a decline" | "deterioration" | "decrease" | "a decrease" => {
+                (Response::Worsening, Polarity::Affirmed)
+            }
+            _ => (Response::FunctionalImprovement, Polarity::Affirmed),
+        };
+        let mut f = Fact::new(FactValue::Response(value), text, whole.start(), whole.end());
+        f.polarity = polarity;
+        Some(f)
+    })
+}
+
+/// "Bladder function", "renal function": an organ's function, not the worker's.
+fn of_an_organ(text: &str, start: usize) -> bool {
+    const ORGANS: &[&str] = &[
+        "bowel",
+        "bladder",
+        "renal",
+        "kidney",
+        "liver",
+        "hepatic",
+        "thyroid",
+        "sexual",
+        "cognitive",
+        "pulmonary",
+        "lung",
+        "cardiac",
+        "heart",
+        "motor",
+        "sensory",
+        "nerve",
+    ];
+    let from = super::anatomy::floor_char(text, start.saturating_sub(12));
+    let before = text[from..start].to_ascii_lowercase();
+    before
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .rev()
+        .find(|w| !w.is_empty())
+        .is_some_and(|w| ORGANS.contains(&w))
+}
+
+/// True when the words just after a symptom name a medication or a service for it.
+fn names_a_medication_after(rest: &str) -> bool {
+    let next = rest
+        .trim_start()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    rest.starts_with(' ') && NOT_THE_SYMPTOM.contains(&next.as_str())
+}
+
+/// Settles the responses of a reading once every fact has its polarity and its treatment:
+/// - a response hoped for, planned or conditional ("an EMG would help", "if no better,
+///   consider ...") has not happened;
+/// - "no change" is a response only of a symptom, with the treatment named in its sentence
+///   ("pain is unchanged with the medications"; "no change in his Norco dose" is none);
+/// - "worse at night", "aggravated by sitting" tell when a symptom is worse, not its course,
+///   and "for the acute flare" is why a drug is given;
+/// - a response that names the activity it changed ("helped her sleep", "sleep has gotten
+///   worse") is that activity's measure, read as a function.
+pub(super) fn settle(
+    text: &str,
+    triggers: &[super::negation::Trigger],
+    spans: &[(usize, usize)],
+    facts: &mut Vec<Fact>,
+) {
+    let mut keep = vec![true; facts.len()];
+    for (i, f) in facts.iter().enumerate() {
+        if f.kind != super::FactKind::Response {
+            continue;
+        }
+        let sentence =
+            super::sentences::sentence_of(spans, f.start).map_or((0, text.len()), |s| spans[s]);
+        keep[i] = !(inside_another(facts, i)
+            || not_yet(text, triggers, sentence, f)
+            || unchanged_without_cause(text, sentence, f)
+            || worse_when_not_since(text, f)
+            || names_its_activity(text, sentence, facts, i));
+    }
+    let mut k = keep.into_iter();
+    facts.retain(|_| k.next().unwrap_or(true));
+}
+
+/// A response inside the span of another ("improved" in "her function has improved"): read
+/// once, as the longer.
+fn inside_another(facts: &[Fact], i: usize) -> bool {
+    let f = &facts[i];
+    facts[i.saturating_sub(4)..(i + 5).min(facts.len())]
+        .iter()
+        .enumerate()
+        .any(|(k, o)| {
+            k + i.saturating_sub(4) != i
+                && o.kind == f.kind
+                && o.start <= f.start
+                && f.end <= o.end
+                && (o.start, o.end) != (f.start, f.end)
+        })
+}
+
+/// Hoped for, planned or conditional: by its own polarity, or, for a response that states its
+/// own ("no better"), by the words before it ("if no better").
+fn not_yet(
+    text: &str,
+    triggers: &[super::negation::Trigger],
+    sentence: (usize, usize),
+    f: &Fact,
+) -> bool {
+    let ahead = |p: Polarity| matches!(p, Polarity::Uncertain | Polarity::Planned);
+    ahead(f.polarity)
+        || (f.polarity == Polarity::Negated
+            && ahead(super::negation::polarity(text, triggers, sentence, f.start, f.end).0))
+}
+
+/// Words that name a symptom, whose lack of change is a response to what treats it.
+const SYMPTOMS: &[&str] = &[
+    "pain",
+    "symptoms",
+    "numbness",
+    "tingling",
+    "headache",
+    "headaches",
+    "spasm",
+    "spasms",
+    "paresthesias",
+    "burning",
+    "discomfort",
+    "aching",
+];
+
+/// "No change" or "unchanged" of something not a symptom, or with no treatment in its
+/// sentence: a course noted, not a response.
+fn unchanged_without_cause(text: &str, sentence: (usize, usize), f: &Fact) -> bool {
+    let word = f.text.to_ascii_lowercase();
+    if f.value != FactValue::Response(Response::Improvement)
+        || !["no change", "no changes", "unchanged", "same pain"].contains(&word.as_str())
+    {
+        return false;
+    }
+    let (a, b) = clause_of(text, sentence, f.start, f.end);
+    let clause = text[a..b].to_ascii_lowercase();
+    let of_a_symptom = clause
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| SYMPTOMS.contains(&w));
+    !of_a_symptom || f.about.is_none()
+}
+
+/// The clause around a span: from the last ',', ';' or ':' before it to the next after it.
+fn clause_of(text: &str, sentence: (usize, usize), start: usize, end: usize) -> (usize, usize) {
+    let marks = [',', ';', ':'];
+    let from = text[sentence.0..start]
+        .rfind(marks)
+        .map_or(sentence.0, |i| sentence.0 + i + 1);
+    let to = text[end..sentence.1.max(end)]
+        .find(marks)
+        .map_or(sentence.1.max(end), |i| end + i);
+    (from, to)
+}
+
+/// "Worse at night", "worse on the right", "aggravated by sitting", "worse after prolonged
+/// standing": when the symptom is worse, not that it has worsened; "work-aggravated": what
+/// made it worse; "Medrol for the acute flare", "extra tablets for a flare": why care was given.
+fn worse_when_not_since(text: &str, f: &Fact) -> bool {
+    static WHEN: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r"^ (?:(?:especially|mainly|mostly|particularly|typically|usually|generally)\s+)?",
+            r"(?:(?:at|on|with|when|while|upon|by|toward|towards|whenever)\b",
+            r"|(?:in|during)\s+(?:the\s+)?(?:morning|evening|night|day|cold)",
+            r"|(?:after|following)\s+(?:prolonged|long|extended|any|activity|activities|exertion|use|work|[a-z]+ing)\b)"
+        ))
+    });
+    static BY: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^ (?:(?:by|with)\b|(?:after|following)\s+(?:prolonged|long|extended|any|activity|activities|exertion|use|work|[a-z]+ing)\b)",
+        )
+    });
+    static FOR_A_FLARE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"\b(?:for|during|prn|with\s+occasional)\s+(?:(?:a|an|the|his|her|any|acute|recent|occasional|severe|pain|painful|periodic)\s+)*$",
+        )
+    });
+    if f.value != FactValue::Response(Response::Worsening) {
+        return false;
+    }
+    let word = f.text.to_ascii_lowercase();
+    let to = super::anatomy::floor_char(text, (f.end + 40).min(text.len()));
+    let after = text[f.end..to].to_ascii_lowercase();
+    let from = super::anatomy::floor_char(text, f.start.saturating_sub(40));
+    let before = text[from..f.start].to_ascii_lowercase();
+    let a_noun = word.starts_with("flare") && !word.starts_with("flared")
+        || word.starts_with("exacerbation");
+    // "Work-aggravated", "industrially aggravated": what caused it, not a course.
+    let a_cause = before.ends_with('-') || before.trim_end().ends_with("industrially");
+    // "Flared when the dose was lowered" tells an event; "worsened by bending", a trigger.
+    let a_pattern = if word.ends_with("ed") {
+        BY.is_match(&after)
+    } else {
+        WHEN.is_match(&after)
+    };
+    a_pattern || a_cause || (a_noun && FOR_A_FLARE.is_match(&before))
+}
+
+/// A response whose words name the activity it changed: "helped her sleep through the night",
+/// "allows her to do laundry" (the response, then the activity), "sleep improved", "standing
+/// tolerance has worsened" (the activity, then the response).
+fn names_its_activity(text: &str, sentence: (usize, usize), facts: &[Fact], i: usize) -> bool {
+    static THEN_ACTIVITY: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^\s+(?:(?:her|him|them|me|the\s+patient)\s+)?(?:to\s+)?(?:(?:do|go|resume|get\s+back\s+to|return\s+to|go\s+back\s+to)\s+)?(?:(?:her|his|the|their)\s+)?$",
+        )
+    });
+    static ACTIVITY_THEN: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^\s+(?:tolerance\s+)?(?:(?:has|have|is|are|was|were)\s+)?(?:(?:gotten|become|been|now)\s+)?(?:(?:much|significantly|markedly|somewhat|slightly)\s+)?$",
+        )
+    });
+    let r = &facts[i];
+    let near = facts[i.saturating_sub(6)..(i + 7).min(facts.len())]
+        .iter()
+        .filter(|g| {
+            g.kind == super::FactKind::Function && g.start >= sentence.0 && g.end <= sentence.1
+        });
+    near.into_iter().any(|g| {
+        let gap = |a: usize, b: usize| text.get(a..b).map(str::to_ascii_lowercase);
+        (g.start >= r.end && gap(r.end, g.start).is_some_and(|s| THEN_ACTIVITY.is_match(&s)))
+            || (r.start >= g.end && gap(g.end, r.start).is_some_and(|s| ACTIVITY_THEN.is_match(&s)))
+    })
 }
 
 fn number(c: &regex::Captures<'_>, i: usize) -> Option<f64> {
@@ -149,6 +454,132 @@ mod tests {
         assert!(said("Ibuprofen as needed, which takes the edge off."));
         assert!(said("The tingling is about 50% better."));
         assert!(!said("He reduced his hours at work."));
+    }
+
+    /// The responses `text` reads, as (value, polarity), in text order.
+    fn read(text: &str) -> Vec<(String, Polarity)> {
+        crate::extract::facts(text)
+            .into_iter()
+            .filter(|f| f.kind == crate::extract::FactKind::Response)
+            .map(|f| (f.value.to_string(), f.polarity))
+            .collect()
+    }
+
+    fn one(value: &str, polarity: Polarity) -> Vec<(String, Polarity)> {
+        vec![(value.to_string(), polarity)]
+    }
+
+    #[test]
+    fn a_symptom_said_better_gone_or_less_is_improvement() {
+        use Polarity::Affirmed;
+        assert_eq!(
+            read("The burning in his feet is much milder since starting duloxetine."),
+            one("improvement", Affirmed)
+        );
+        assert_eq!(
+            read("After the carpal tunnel release the tingling at night is gone."),
+            one("improvement", Affirmed)
+        );
+        assert_eq!(
+            read("The brace eased his wrist pain."),
+            one("improvement", Affirmed)
+        );
+        assert_eq!(read("She cut her pain medication in half."), vec![]);
+    }
+
+    #[test]
+    fn a_hope_a_plan_or_a_condition_is_no_response() {
+        assert_eq!(read("A knee brace would help with stability."), vec![]);
+        assert_eq!(
+            read("If still no better after the injection, refer to a surgeon."),
+            vec![]
+        );
+        assert_eq!(
+            read("He will try the patch and hopes it will help."),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn no_change_is_a_response_only_of_a_symptom_to_a_treatment() {
+        assert_eq!(
+            read("Pain remains unchanged despite three weeks of meloxicam."),
+            one("improvement", Polarity::Negated)
+        );
+        assert_eq!(read("No change in her gabapentin dose."), vec![]);
+        assert_eq!(read("No change in his neck pain since last month."), vec![]);
+        assert_eq!(read("No change in her work restrictions."), vec![]);
+    }
+
+    #[test]
+    fn when_a_symptom_is_worse_is_not_that_it_worsened() {
+        assert_eq!(read("Her back pain is worse in the evening."), vec![]);
+        assert_eq!(read("Aching in the arm, worse on the left."), vec![]);
+        assert_eq!(read("Neck pain aggravated by looking down."), vec![]);
+        assert_eq!(read("Bilateral knee arthritis, work-aggravated."), vec![]);
+        assert_eq!(read("Tramadol was given for the recent flare."), vec![]);
+        use Polarity::Affirmed;
+        assert_eq!(
+            read("She had a flare after the second chiropractic visit."),
+            one("worsening", Affirmed)
+        );
+        assert_eq!(
+            read("Her headaches flared when the dose was lowered."),
+            one("worsening", Affirmed)
+        );
+        assert_eq!(
+            read("The aquatic program exacerbated his back pain."),
+            one("worsening", Affirmed)
+        );
+        assert_eq!(
+            read("No increase in arm pain after the trigger point injections."),
+            one("worsening", Polarity::Negated)
+        );
+    }
+
+    #[test]
+    fn function_in_general_words_is_functional_improvement() {
+        use Polarity::{Affirmed, Negated};
+        assert_eq!(
+            read("Her overall function is better on the current program."),
+            one("functional_improvement", Affirmed)
+        );
+        assert_eq!(
+            read("Functional status remains the same despite eight therapy visits."),
+            one("functional_improvement", Negated)
+        );
+        assert_eq!(
+            read("No change in function after the facet blocks."),
+            one("functional_improvement", Negated)
+        );
+        assert_eq!(
+            read("She reports better ADLs since the brace was fitted."),
+            one("functional_improvement", Affirmed)
+        );
+        assert_eq!(
+            read("His function has deteriorated this winter."),
+            one("worsening", Affirmed)
+        );
+        assert_eq!(read("Bladder function is unchanged."), vec![]);
+    }
+
+    #[test]
+    fn a_response_that_names_its_activity_is_a_function() {
+        assert_eq!(read("Acupuncture helped him walk to the mailbox."), vec![]);
+        assert_eq!(
+            read("Sleep has gotten worse since stopping trazodone."),
+            vec![]
+        );
+        assert_eq!(read("The patch allows her to do the dishes again."), vec![]);
+        assert_eq!(
+            read("Tried cyclobenzaprine without help."),
+            one("improvement", Polarity::Negated)
+        );
+        assert_eq!(read("Dresses without her daughter's help."), vec![]);
+        assert_eq!(
+            read("Returned to work on 3/2 with no restrictions."),
+            vec![]
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::sections::{Section, SectionKind, section_at};
 use super::sentences::{sentence_of, sentences};
 use super::{
     Diagnosis, Extraction, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex,
-    UrVerdict, WorkStatus,
+    UrVerdict,
 };
 use crate::request::Service;
 use crate::request::{Drug, Duration, TimeUnit};
@@ -346,8 +346,14 @@ pub(super) fn read(text: &str) -> Reading {
     for f in super::function::lessened(text, &spans) {
         facts.push((f, Assert::Scope));
     }
+    // A response said not to have happened ("function is unchanged") keeps its polarity.
     for f in super::response::responses(text) {
-        facts.push((f, Assert::Scope));
+        let assert = if f.polarity == Polarity::Negated {
+            Assert::Fixed
+        } else {
+            Assert::Scope
+        };
+        facts.push((f, assert));
     }
     for m in &regions {
         let mut f = Fact::new(FactValue::BodyRegion(m.region), text, m.start, m.end);
@@ -456,6 +462,7 @@ pub(super) fn read(text: &str) -> Reading {
     drop_repeated_abbreviations(text, &mut out);
     attach_results(text, &triggers, &spans, &mut out);
     link_responses(text, &mut out, &spans);
+    super::response::settle(text, &triggers, &spans, &mut out);
     Reading {
         sentences: spans,
         sections,
@@ -517,8 +524,6 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
                 None => continue,
             }
         }
-        let is_return_to_work = entry.kind == FactKind::Response
-            && (entry.phrase.ends_with("to work") || entry.phrase == "rtw");
         // A return to duty, or restrictions lifted, is a change: fewer work restrictions.
         // "Work restrictions" or "with restrictions" is a state, not a change.
         let eased = ["fewer", "decreased", "reduction in", "reduced"]
@@ -534,15 +539,6 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
             fact.direction = Some(super::Direction::Improved);
         }
         facts.push((fact, assert));
-        if is_return_to_work {
-            let work = Fact::new(
-                FactValue::WorkStatus(WorkStatus::Working),
-                text,
-                m.start(),
-                m.end(),
-            );
-            facts.push((work, Assert::Scope));
-        }
     }
 }
 
@@ -1152,11 +1148,30 @@ fn is_assistance(text: &str, start: usize, end: usize) -> bool {
     }
     let before = text[from..start].trim_end().to_ascii_lowercase();
     let after = text[end..to].trim_start().to_ascii_lowercase();
-    [
-        "without", "needs", "need", "needed", "requires", "required", "with", "for", "some",
-    ]
-    .iter()
-    .any(|w| before.ends_with(w))
+    // "Tried without help", "tried cyclobenzaprine without help": a trial that did not help;
+    // "walks without help", assistance.
+    let tried = before.ends_with("without") && {
+        let from = anatomy::floor_char(text, start.saturating_sub(48));
+        let clause = text[from..start].to_ascii_lowercase();
+        let clause = clause.rsplit([',', ';', '.']).next().unwrap_or_default();
+        clause
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| ["tried", "trialed", "taken", "used", "attempted", "given"].contains(&w))
+    };
+    // "Without her husband's help": someone's help.
+    let someones = before
+        .rsplit(' ')
+        .next()
+        .is_some_and(|w| w.ends_with("'s") || w.ends_with("s'"));
+    if tried {
+        return false;
+    }
+    someones
+        || [
+            "without", "needs", "need", "needed", "requires", "required", "with", "for", "some",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
         || ["with", "from", "of"].iter().any(|w| {
             after
                 .strip_prefix(w)
