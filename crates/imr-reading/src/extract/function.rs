@@ -195,9 +195,13 @@ const LIMITED: &[&str] = &[
     "poor",
     "poorly",
     "badly",
+    "due to pain",
+    "because of pain",
+    "secondary to pain",
 ];
 /// A limit stated as a measure, without a change ("sitting tolerance 20 min").
-const STATED_LIMIT: &[&str] = &["tolerance", "at a time", "at most", "max"];
+/// "Tolerates standing 10 min" is a capability with its bound: a limit, unless a change is said.
+const STATED_LIMIT: &[&str] = &["tolerance", "tolerates", "at a time", "at most", "max"];
 const IMPROVED: &[&str] = &[
     "on meds",
     "w/ meds",
@@ -257,7 +261,6 @@ const IMPROVED: &[&str] = &[
     "enable",
     "helps",
     "able to",
-    "tolerates",
     "progressed",
     "up from",
     "from",
@@ -362,9 +365,21 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         let near = format!("{label} {before} {after}");
         let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
         let word = text[m.start()..m.end()].to_ascii_lowercase();
-        // "Has to sit down after 5 minutes": a rest that another activity forces.
+        // "Has to sit down after 5 minutes", "before needing to sit": a rest that another
+        // activity forces.
         if ["sit", "sits", "lie", "lies"].contains(&word.as_str())
-            && after.trim_start().starts_with("down")
+            && (after.trim_start().starts_with("down")
+                || [
+                    "needing to",
+                    "needs to",
+                    "need to",
+                    "has to",
+                    "have to",
+                    "must",
+                    "forced to",
+                ]
+                .iter()
+                .any(|w| before.trim_end().ends_with(w)))
         {
             continue;
         }
@@ -714,6 +729,24 @@ mod tests {
         assert_eq!(
             directions("He sleeps badly because of the shoulder."),
             [Limited]
+        );
+    }
+
+    #[test]
+    fn a_capability_with_its_bound_is_a_limit() {
+        use Direction::Limited;
+        assert_eq!(directions("Tolerates standing 15 min."), [Limited]);
+        assert_eq!(
+            directions("Tolerates standing 15 min before needing to sit."),
+            [Limited]
+        );
+        assert_eq!(
+            directions("Sleeps about 4 hours a night due to pain."),
+            [Limited]
+        );
+        assert_eq!(
+            directions("Tolerates sitting 40 minutes, up from 10 at the first visit."),
+            [Direction::Improved]
         );
     }
 

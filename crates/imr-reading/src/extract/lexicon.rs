@@ -517,6 +517,15 @@ pub(crate) const ENTRIES: &[Entry] = &[
     neg("little to no", Response, "improvement"),
     // "No better" says the trial did not help: no improvement, as "no change" does.
     neg("no better", Response, "improvement"),
+    // "Made no difference" compares with and without the treatment; a progress that has
+    // plateaued has stopped improving.
+    neg("no difference", Response, "improvement"),
+    neg("little difference", Response, "improvement"),
+    e("made a difference", Response, "improvement"),
+    e("make a difference", Response, "improvement"),
+    e("makes a difference", Response, "improvement"),
+    neg("plateaued", Response, "improvement"),
+    neg("plateau", Response, "improvement"),
     // Care that failed did not help ("failed PT, NSAIDs and a HEP"); read by scope, as "no
     // evidence that he failed therapy" states no failure.
     e("failed", Response, "treatment_failure"),

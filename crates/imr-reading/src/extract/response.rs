@@ -293,8 +293,25 @@ fn not_yet(
 ) -> bool {
     let ahead = |p: Polarity| matches!(p, Polarity::Uncertain | Polarity::Planned);
     ahead(f.polarity)
+        || purpose_or_expectation(text, f)
         || (f.polarity == Polarity::Negated
             && ahead(super::negation::polarity(text, triggers, sentence, f.start, f.end).0))
+}
+
+/// "Expected to improve", "the goal is to improve function", "designed to help": the verb
+/// after "to" is what is sought; "continues to improve" and "failed to help" report.
+fn purpose_or_expectation(text: &str, f: &Fact) -> bool {
+    let word = f.text.to_ascii_lowercase();
+    if !["improve", "help"].contains(&word.as_str()) {
+        return false;
+    }
+    let from = super::anatomy::floor_char(text, f.start.saturating_sub(24));
+    let before = text[from..f.start].to_ascii_lowercase();
+    let mut words = before.split_whitespace().rev();
+    words.next() == Some("to")
+        && !words
+            .next()
+            .is_some_and(|w| w.starts_with("continu") || w.starts_with("fail"))
 }
 
 /// Words that name a symptom, whose lack of change is a response to what treats it.
@@ -317,9 +334,14 @@ const SYMPTOMS: &[&str] = &[
 /// sentence: a course noted, not a response.
 fn unchanged_without_cause(text: &str, sentence: (usize, usize), f: &Fact) -> bool {
     let word = f.text.to_ascii_lowercase();
-    if f.value != FactValue::Response(Response::Improvement)
-        || !["no change", "no changes", "unchanged", "same pain"].contains(&word.as_str())
-    {
+    if f.value != FactValue::Response(Response::Improvement) {
+        return false;
+    }
+    // "Made no difference" names no symptom ("PT made no difference"), but needs its cause.
+    if ["no difference", "little difference"].contains(&word.as_str()) {
+        return f.about.is_none();
+    }
+    if !["no change", "no changes", "unchanged", "same pain"].contains(&word.as_str()) {
         return false;
     }
     let (a, b) = clause_of(text, sentence, f.start, f.end);
@@ -355,9 +377,7 @@ fn worse_when_not_since(text: &str, f: &Fact) -> bool {
         ))
     });
     static BY: LazyLock<Regex> = LazyLock::new(|| {
-        re(
-            r"^ (?:(?:by|with)\b|(?:after|following)\s+(?:prolonged|long|extended|any|activity|activities|exertion|use|work|[a-z]+ing)\b)",
-        )
+        re(r"^ (?:(?:by|with)\b|(?:after|following)\s+(?:prolonged|long|extended)\b)")
     });
     static FOR_A_FLARE: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -512,7 +532,45 @@ mod tests {
     }
 
     #[test]
+    fn no_difference_and_a_plateau_are_no_improvement() {
+        use Polarity::Negated;
+        assert_eq!(
+            read("Physical therapy made no difference."),
+            one("improvement", Negated)
+        );
+        assert_eq!(
+            read("Naproxen did not make a difference."),
+            one("improvement", Negated)
+        );
+        assert_eq!(
+            read("Progress in therapy has plateaued after ten visits."),
+            one("improvement", Negated)
+        );
+        assert_eq!(
+            read("No difference in grip strength between the hands."),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn what_care_is_meant_to_do_is_no_response() {
+        assert_eq!(read("He is expected to improve with time."), vec![]);
+        assert_eq!(
+            read("The brace is meant to help with lifting at work."),
+            vec![]
+        );
+        assert_eq!(
+            read("Her walking continues to improve."),
+            one("improvement", Polarity::Affirmed)
+        );
+    }
+
+    #[test]
     fn when_a_symptom_is_worse_is_not_that_it_worsened() {
+        assert_eq!(
+            read("Her pain worsened after she went back to work."),
+            one("worsening", Polarity::Affirmed)
+        );
         assert_eq!(read("Her back pain is worse in the evening."), vec![]);
         assert_eq!(read("Aching in the arm, worse on the left."), vec![]);
         assert_eq!(read("Neck pain aggravated by looking down."), vec![]);
