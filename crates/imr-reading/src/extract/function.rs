@@ -86,6 +86,7 @@ const ACTIVITIES: &[(&str, Activity)] = &[
     ("yardwork", Adl),
     ("gardening", Adl),
     ("laundry", Adl),
+    ("shoes", Adl),
     ("dishes", Adl),
     ("overhead work", Adl),
     ("work overhead", Adl),
@@ -235,10 +236,6 @@ const IMPROVED: &[&str] = &[
     "the whole",
     "full",
     "by the",
-    "down to",
-    "down from",
-    "reduced to",
-    "decreased to",
     "now takes",
     "now taking",
     "was taking",
@@ -264,6 +261,16 @@ const IMPROVED: &[&str] = &[
     "progressed",
     "up from",
     "from",
+];
+
+/// Less of a measure: a gain in medication use ("down to 2 tablets a day"), a loss in what the
+/// worker can do ("lifting has decreased to 5 lb").
+const LESS: &[&str] = &[
+    "down to",
+    "down from",
+    "reduced to",
+    "decreased to",
+    "dropped to",
 ];
 
 const STANCE_AGAINST: &[&str] = &[
@@ -365,6 +372,7 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         let near = format!("{label} {before} {after}");
         let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
         let word = text[m.start()..m.end()].to_ascii_lowercase();
+        let activity = ACTIVITIES[m.pattern().as_usize()].1;
         // "Has to sit down after 5 minutes", "before needing to sit": a rest that another
         // activity forces.
         if ["sit", "sits", "lie", "lies"].contains(&word.as_str())
@@ -385,8 +393,17 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         }
         let direction = if let Some(change) = measured_change(&after) {
             change
-        } else if CAN_NOW_COULD_NOT_BEFORE.is_match(&clause_after(text, sentence, m.end())) {
+        } else if CAN_NOW_COULD_NOT_BEFORE.is_match(&format!(
+            "{before} {word}{}",
+            clause_after(text, sentence, m.end())
+        )) {
             Direction::Improved
+        } else if has(LESS) {
+            if activity == MedicationUse {
+                Direction::Improved
+            } else {
+                Direction::Worse
+            }
         } else if has(WORSE) {
             Direction::Worse
         } else if has(LIMITED) || ["wakes", "awakens"].contains(&word.as_str()) {
@@ -447,7 +464,7 @@ pub(crate) fn lessened(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
     // taken less after it, a medication word or a drug of the dictionary.
     static LESS_OF: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)\b(?:reduced|decreased|cut\s+(?:back|down)(?:\s+on)?|tapered|weaned|no\s+longer\s+(?:needs|takes|uses|requires))\s+(?:(?:any|her|his|the)\s+)?(?:use\s+of\s+|intake\s+of\s+|dose\s+of\s+)?(?:pain\s+)?",
+            r"(?i)\b(?:reduced|decreased|cut\s+(?:back|down)(?:\s+on)?|tapered|weaned|no\s+longer\s+(?:needs|takes|uses|requires)|able\s+to\s+(?:reduce|decrease|taper|wean|cut\s+(?:back|down)(?:\s+on)?))\s+(?:(?:any|her|his|the)\s+)?(?:use\s+of\s+|intake\s+of\s+|dose\s+of\s+)?(?:pain\s+)?",
         )
         .expect("a valid pattern")
     });
@@ -751,7 +768,23 @@ mod tests {
     }
 
     #[test]
+    fn less_is_a_loss_of_capacity_and_a_gain_in_medication() {
+        assert_eq!(
+            directions("Lifting has decreased to 5 lb."),
+            [Direction::Worse]
+        );
+        assert_eq!(
+            directions("He has been able to reduce his Norco to 2 a day."),
+            [Direction::Improved]
+        );
+    }
+
+    #[test]
     fn what_could_not_be_done_before_is_a_gain() {
+        assert_eq!(
+            directions("He could not tie his shoes before surgery and now can."),
+            [Direction::Improved]
+        );
         assert_eq!(
             directions("Now drives to the store, which he could not do before the injections."),
             [Direction::Improved]

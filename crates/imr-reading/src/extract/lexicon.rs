@@ -526,6 +526,27 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("makes a difference", Response, "improvement"),
     neg("plateaued", Response, "improvement"),
     neg("plateau", Response, "improvement"),
+    neg("ineffective", Response, "improvement"),
+    // Gains in a course of care ("minimal gains with PT"); "gain" alone is mostly weight.
+    e("gains", Response, "improvement"),
+    neg("minimal gains", Response, "improvement"),
+    neg("little gains", Response, "improvement"),
+    e("benefited", Response, "improvement"),
+    e("benefitted", Response, "improvement"),
+    // "Did not respond to the injections", "responded partially to PT".
+    e("responded to", Response, "improvement"),
+    e("respond to", Response, "improvement"),
+    e("responds to", Response, "improvement"),
+    e("responding to", Response, "improvement"),
+    e("responded partially", Response, "improvement"),
+    // Said whole, as the reader of assertion reads "did not respond to" as care given.
+    neg("did not respond", Response, "improvement"),
+    neg("has not responded", Response, "improvement"),
+    neg("have not responded", Response, "improvement"),
+    neg("not responded", Response, "improvement"),
+    neg("failed to respond", Response, "improvement"),
+    neg("unresponsive", Response, "improvement"),
+    neg("no response", Response, "improvement"),
     // Care that failed did not help ("failed PT, NSAIDs and a HEP"); read by scope, as "no
     // evidence that he failed therapy" states no failure.
     e("failed", Response, "treatment_failure"),

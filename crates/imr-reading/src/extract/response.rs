@@ -45,6 +45,7 @@ static RELIEF: LazyLock<Regex> = LazyLock::new(|| {
         r"\s+(?:is|are|has|have|was|were)\s+(?:(?:been|now|much|a\s+lot|somewhat|slightly|significantly|considerably)\s+)*",
         r"(?:resolved|gone|subsided|better|milder|lessened|eased|less\s+(?:bothersome|severe|intense|frequent|constant))",
         r"|(?:feels?|feeling|doing)\s+(?:(?:much|a\s+lot|somewhat|a\s+little)\s+)?better",
+        r"|(?:decrease|reduction)\s+in\s+(?:(?:her|his|the)\s+)?(?:[a-z]+\s+){0,2}?(?:pain|symptoms)",
         r"|(?-u:\d{1,3})\s*%\s*(?:better|improved|improvement|relief|reduction|less\s+pain))\b"
     ))
 });
@@ -76,10 +77,11 @@ static FUNCTION_CHANGED: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// More pain: "an increase in leg pain", and its absence said as one ("no increase in pain").
+/// More pain: "an increase in low back pain", "increased radicular pain", and its absence said
+/// as one ("no increase in pain").
 static MORE_PAIN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(no\s+(?:further\s+)?)?increase\s+in\s+(?:(?:her|his|the)\s+)?(?:[a-z]+\s+)?(?:pain|symptoms)\b",
+        r"(?i)\b(no\s+(?:further\s+)?)?(?:increase\s+in|increased|increasing)\s+(?:(?:her|his|the)\s+)?(?:[a-z]+\s+){0,2}?(?:pain|symptoms)\b",
     )
 });
 
@@ -151,7 +153,12 @@ pub(super) fn responses(text: &str) -> Vec<Fact> {
     );
     out.extend(function_changes(text));
     for c in MORE_PAIN.captures_iter(text) {
-        let Some(whole) = c.get(0) else { continue };
+        let Some(whole) = c
+            .get(0)
+            .filter(|m| !names_a_medication_after(&text[m.end()..]))
+        else {
+            continue;
+        };
         let mut f = Fact::new(
             FactValue::Response(Response::Worsening),
             text,
@@ -298,11 +305,19 @@ fn not_yet(
             && ahead(super::negation::polarity(text, triggers, sentence, f.start, f.end).0))
 }
 
-/// "Expected to improve", "the goal is to improve function", "designed to help": the verb
+/// "Expected to improve", "the goal is to improve function", "likely to benefit": the verb
 /// after "to" is what is sought; "continues to improve" and "failed to help" report.
 fn purpose_or_expectation(text: &str, f: &Fact) -> bool {
     let word = f.text.to_ascii_lowercase();
-    if !["improve", "help"].contains(&word.as_str()) {
+    if ![
+        "improve",
+        "help",
+        "benefit",
+        "respond to",
+        "make a difference",
+    ]
+    .contains(&word.as_str())
+    {
         return false;
     }
     let from = super::anatomy::floor_char(text, f.start.saturating_sub(24));
@@ -411,7 +426,7 @@ fn worse_when_not_since(text: &str, f: &Fact) -> bool {
 fn names_its_activity(text: &str, sentence: (usize, usize), facts: &[Fact], i: usize) -> bool {
     static THEN_ACTIVITY: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"^\s+(?:(?:her|him|them|me|the\s+patient)\s+)?(?:to\s+)?(?:(?:do|go|resume|get\s+back\s+to|return\s+to|go\s+back\s+to)\s+)?(?:(?:her|his|the|their)\s+)?$",
+            r"^\s+(?:(?:her|him|them|me|the\s+patient)\s+)?(?:(?:ability|capacity)\s+)?(?:to\s+)?(?:(?:do|go|resume|get\s+back\s+to|return\s+to|go\s+back\s+to)\s+)?(?:(?:her|his|the|their)\s+)?$",
         )
     });
     static ACTIVITY_THEN: LazyLock<Regex> = LazyLock::new(|| {
@@ -553,7 +568,44 @@ mod tests {
     }
 
     #[test]
+    fn gains_benefit_and_response_said_of_a_course_of_care() {
+        use Polarity::{Affirmed, Negated};
+        assert_eq!(
+            read("Minimal gains after eight PT visits."),
+            one("improvement", Negated)
+        );
+        assert_eq!(
+            read("Amitriptyline was stopped as ineffective."),
+            one("improvement", Negated)
+        );
+        assert_eq!(
+            read("She did not respond to the facet blocks."),
+            one("improvement", Negated)
+        );
+        assert_eq!(
+            read("He has benefited from the home program."),
+            one("improvement", Affirmed)
+        );
+        assert_eq!(
+            read("She reports a reduction in her low back pain with the brace."),
+            one("improvement", Affirmed)
+        );
+        assert_eq!(
+            read("Increased radicular pain since the last visit."),
+            one("worsening", Affirmed)
+        );
+        assert_eq!(
+            read("Reports improved ability to walk with the brace."),
+            vec![]
+        );
+    }
+
+    #[test]
     fn what_care_is_meant_to_do_is_no_response() {
+        assert_eq!(
+            read("The patient is likely to benefit from a TENS trial."),
+            vec![]
+        );
         assert_eq!(read("He is expected to improve with time."), vec![]);
         assert_eq!(
             read("The brace is meant to help with lifting at work."),
