@@ -406,7 +406,10 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
             }
         } else if has(WORSE) {
             Direction::Worse
-        } else if has(LIMITED) || ["wakes", "awakens"].contains(&word.as_str()) {
+        } else if has(LIMITED)
+            || ["wakes", "awakens"].contains(&word.as_str())
+            || HELPER.is_match(&before)
+        {
             // Waking at night is itself poor sleep.
             Direction::Limited
         } else if has(IMPROVED) || AFTER_TREATMENT.is_match(&near) {
@@ -561,6 +564,26 @@ pub(crate) fn stance(
     } else {
         None
     }
+}
+
+/// Someone who helps the worker ("her husband helps her dress", "his wife has to help with
+/// bathing"): the activity needs assistance.
+static HELPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|son|daughter|mother|father|mom|dad|sister|brother|family|children|kids|caregiver|aide|friend|neighbor|roommate|someone|others)\s+(?:(?:has|have|had)\s+to\s+|must\s+|often\s+|usually\s+|now\s+)?(?:helps?|helped|helping|assists?|assisted)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// True when the words before a "help" name the person who helps.
+pub(crate) fn helped_by_someone(before: &str) -> bool {
+    static HELPER_LAST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|son|daughter|mother|father|mom|dad|sister|brother|family|children|kids|caregiver|aide|friend|neighbor|roommate|someone|others)\s+(?:(?:has|have|had)\s+to\s+|must\s+|often\s+|usually\s+|now\s+)?$",
+        )
+        .expect("a valid pattern")
+    });
+    HELPER_LAST.is_match(before)
 }
 
 /// Activities named only in general: a gain in them is functional improvement.
@@ -747,6 +770,7 @@ mod tests {
             directions("He sleeps badly because of the shoulder."),
             [Limited]
         );
+        assert_eq!(directions("Her son has to help her shower."), [Limited]);
     }
 
     #[test]

@@ -774,6 +774,9 @@ pub(crate) const ENTRIES: &[Entry] = &[
     // "Massage aggravated her neck"; "aggravated by sitting" tells when, not a course.
     e("aggravated", Response, "worsening"),
     e("exacerbated", Response, "worsening"),
+    e("deteriorated", Response, "worsening"),
+    e("deteriorating", Response, "worsening"),
+    e("deterioration", Response, "worsening"),
     e("flare-up", Response, "worsening"),
     e("exacerbation", Response, "worsening"),
     // Home exercise program.

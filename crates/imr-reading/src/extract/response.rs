@@ -94,7 +94,9 @@ static SHORT_WHILE: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bfor\s+(?:about\s+|around\s+)?(?:a|one|two|three|four|five|[1-5])\s+weeks?\b",
         r"|\b(?:a|one|two|three|four|five|\d+)\s+(?:hours?|days?)\s+of\s+(?:relief|benefit)\b",
         r"|\b(?:a|one|two|three|four|five|[1-5])\s+weeks?\s+of\s+(?:relief|benefit)\b",
-        r"|\bfor\s+a\s+(?:day|week)\s+or\s+two\b"
+        r"|\bfor\s+a\s+(?:day|week)\s+or\s+two\b",
+        // "Any improvement is short-lived", "the injections help but wear off".
+        r"|\b(?:short[- ]lived|wore\s+off|wears?\s+off|wearing\s+off)\b"
     ))
 });
 
@@ -421,12 +423,12 @@ fn worse_when_not_since(text: &str, f: &Fact) -> bool {
 }
 
 /// A response whose words name the activity it changed: "helped her sleep through the night",
-/// "allows her to do laundry" (the response, then the activity), "sleep improved", "standing
+/// "allows her to do light housework", "helps with lifting" (the response, then the activity), "sleep improved", "standing
 /// tolerance has worsened" (the activity, then the response).
 fn names_its_activity(text: &str, sentence: (usize, usize), facts: &[Fact], i: usize) -> bool {
     static THEN_ACTIVITY: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"^\s+(?:(?:her|him|them|me|the\s+patient)\s+)?(?:(?:ability|capacity)\s+)?(?:to\s+)?(?:(?:do|go|resume|get\s+back\s+to|return\s+to|go\s+back\s+to)\s+)?(?:(?:her|his|the|their)\s+)?$",
+            r"^\s+(?:(?:her|him|them|me|the\s+patient)\s+)?(?:(?:ability|capacity)\s+)?(?:to\s+|with\s+)?(?:(?:do|go|resume|get\s+back\s+to|return\s+to|go\s+back\s+to)\s+)?(?:(?:her|his|the|their|own|light|some|more|all|most)\s+){0,2}$",
         )
     });
     static ACTIVITY_THEN: LazyLock<Regex> = LazyLock::new(|| {
@@ -638,6 +640,10 @@ mod tests {
             one("worsening", Affirmed)
         );
         assert_eq!(
+            read("His overall condition has deteriorated."),
+            one("worsening", Affirmed)
+        );
+        assert_eq!(
             read("The aquatic program exacerbated his back pain."),
             one("worsening", Affirmed)
         );
@@ -686,6 +692,9 @@ mod tests {
             one("improvement", Polarity::Negated)
         );
         assert_eq!(read("Dresses without her daughter's help."), vec![]);
+        assert_eq!(read("Her partner helps with the cooking."), vec![]);
+        assert_eq!(read("The knee sleeve helps with climbing ladders."), vec![]);
+        assert_eq!(read("Tramadol allows him to do some yard work."), vec![]);
         assert_eq!(
             read("Returned to work on 3/2 with no restrictions."),
             vec![]
@@ -700,6 +709,8 @@ mod tests {
         assert!(short_lived(
             "an epidural injection in 04/2016 with two weeks of relief"
         ));
+        assert!(short_lived("any benefit was short-lived"));
+        assert!(short_lived("the relief wore off within days"));
         assert!(!short_lived("helped for about six months"));
         assert!(!short_lived("relief lasting 8 weeks"));
     }

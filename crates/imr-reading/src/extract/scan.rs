@@ -495,7 +495,11 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
             continue;
         }
         // "Showers without help", "needs help with dressing": assistance, not a response.
-        if entry.phrase == "help" && is_assistance(text, m.start(), m.end()) {
+        // "Her husband helps her dress": a person's help, not a treatment's.
+        let helps = ["helps", "helped", "helping"].contains(&entry.phrase);
+        if (entry.phrase == "help" && is_assistance(text, m.start(), m.end()))
+            || (helps && someone_helps(text, m.start()))
+        {
             continue;
         }
         let sentence = sentence_of(spans, m.start()).map_or((0, text.len()), |i| spans[i]);
@@ -1136,6 +1140,12 @@ fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
         }
     }
     facts.extend(found);
+}
+
+/// A person named just before "helps" ("his wife helps with bathing").
+fn someone_helps(text: &str, start: usize) -> bool {
+    let from = anatomy::floor_char(text, start.saturating_sub(40));
+    super::function::helped_by_someone(&text[from..start].to_ascii_lowercase())
 }
 
 /// "help" as assistance given to the patient rather than a treatment's effect.
