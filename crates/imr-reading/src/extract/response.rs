@@ -268,6 +268,7 @@ pub(super) fn settle(
             super::sentences::sentence_of(spans, f.start).map_or((0, text.len()), |s| spans[s]);
         keep[i] = !(inside_another(facts, i)
             || not_yet(text, triggers, sentence, f)
+            || required_or_sought(text, sentence, f)
             || unchanged_without_cause(text, sentence, f)
             || worse_when_not_since(text, f)
             || names_its_activity(text, sentence, facts, i));
@@ -329,6 +330,51 @@ fn purpose_or_expectation(text: &str, f: &Fact) -> bool {
         && !words
             .next()
             .is_some_and(|w| w.starts_with("continu") || w.starts_with("fail"))
+}
+
+/// A response a guideline requires or a plan seeks, or one in doubt: "repeat blocks require
+/// 50% pain relief", "continued when there is functional improvement", "treatment goals:
+/// decrease pain", "unclear whether the medication has helped", "relief should last 6 weeks".
+fn required_or_sought(text: &str, sentence: (usize, usize), f: &Fact) -> bool {
+    const BEFORE: &[&str] = &[
+        "require",
+        "requires",
+        "required",
+        "requiring",
+        "should",
+        "must",
+        "whether",
+        "goal",
+        "goals",
+        "criteria",
+        "criterion",
+        "unclear",
+        "uncertain",
+        "when there is",
+        "if there is",
+        "to assess",
+        "to evaluate",
+        "to determine",
+    ];
+    const AFTER: &[&str] = &[
+        "should",
+        "must",
+        "would warrant",
+        "would require",
+        "would support",
+        "would justify",
+    ];
+    let (a, b) = clause_of(text, sentence, f.start, f.end);
+    let has = |s: &str, words: &[&str]| {
+        let s = format!(" {} ", s.to_ascii_lowercase());
+        words.iter().any(|w| {
+            s.match_indices(w).any(|(i, _)| {
+                let (x, y) = (s.as_bytes()[i - 1], s.as_bytes()[i + w.len()]);
+                !x.is_ascii_alphanumeric() && !y.is_ascii_alphanumeric()
+            })
+        })
+    };
+    has(&text[a..f.start], BEFORE) || has(&text[f.end..b], AFTER)
 }
 
 /// Words that name a symptom, whose lack of change is a response to what treats it.
@@ -600,6 +646,21 @@ mod tests {
             read("Reports improved ability to walk with the brace."),
             vec![]
         );
+    }
+
+    #[test]
+    fn a_response_a_guideline_requires_or_a_plan_seeks_is_none() {
+        assert_eq!(
+            read("A second block requires at least 50% pain relief from the first."),
+            vec![]
+        );
+        assert_eq!(
+            read("Opioids are continued when there is documented functional improvement."),
+            vec![]
+        );
+        assert_eq!(read("Relief should last six weeks or more."), vec![]);
+        assert_eq!(read("It is unclear whether the patch has helped."), vec![]);
+        assert_eq!(read("Goals: less pain, better sleep."), vec![]);
     }
 
     #[test]
