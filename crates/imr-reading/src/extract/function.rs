@@ -87,6 +87,15 @@ const ACTIVITIES: &[(&str, Activity)] = &[
     ("gardening", Adl),
     ("laundry", Adl),
     ("shoes", Adl),
+    // Leisure, which records measure as they do housework ("has resumed golfing").
+    ("golf", Adl),
+    ("golfing", Adl),
+    ("jog", Adl),
+    ("jogging", Adl),
+    ("biking", Adl),
+    ("bicycling", Adl),
+    ("dancing", Adl),
+    ("fishing", Adl),
     ("dishes", Adl),
     ("overhead work", Adl),
     ("work overhead", Adl),
@@ -416,6 +425,8 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
             Direction::Improved
         } else if has(STATED_LIMIT) {
             Direction::Limited
+        } else if with_a_drug(&near) {
+            Direction::Improved
         } else {
             continue;
         };
@@ -584,6 +595,17 @@ pub(crate) fn helped_by_someone(before: &str) -> bool {
         .expect("a valid pattern")
     });
     HELPER_LAST.is_match(before)
+}
+
+/// "Sleeps 7 hours on trazodone", "gets 6 hours of sleep with the Ambien": a measure with a
+/// drug named as what it is taken with, which is what the drug makes possible.
+fn with_a_drug(near: &str) -> bool {
+    super::drugs::mentions_in_record(near).iter().any(|d| {
+        let head = near[..d.start].trim_end();
+        ["with", "on", "with the", "on the", "using", "taking"]
+            .iter()
+            .any(|w| head.ends_with(&format!(" {w}")) || head == *w)
+    })
 }
 
 /// Activities named only in general: a gain in them is functional improvement.
@@ -787,6 +809,18 @@ mod tests {
         );
         assert_eq!(
             directions("Tolerates sitting 40 minutes, up from 10 at the first visit."),
+            [Direction::Improved]
+        );
+    }
+
+    #[test]
+    fn a_measure_with_a_drug_is_what_the_drug_allows() {
+        assert_eq!(
+            directions("Gets about 6 hours of sleep with the zolpidem."),
+            [Direction::Improved]
+        );
+        assert_eq!(
+            directions("Has resumed golfing twice a month."),
             [Direction::Improved]
         );
     }
