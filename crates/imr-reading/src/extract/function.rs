@@ -87,6 +87,7 @@ const ACTIVITIES: &[(&str, Activity)] = &[
     ("gardening", Adl),
     ("laundry", Adl),
     ("shoes", Adl),
+    ("asleep", Sleep),
     // Leisure, which records measure as they do housework ("has resumed golfing").
     ("golf", Adl),
     ("golfing", Adl),
@@ -205,9 +206,6 @@ const LIMITED: &[&str] = &[
     "poor",
     "poorly",
     "badly",
-    "due to pain",
-    "because of pain",
-    "secondary to pain",
 ];
 /// A limit stated as a measure, without a change ("sitting tolerance 20 min").
 /// "Tolerates standing 10 min" is a capability with its bound: a limit, unless a change is said.
@@ -374,76 +372,24 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         else {
             continue;
         };
-        let (before, after) = clause_around(text, sentence, m.start(), m.end());
-        // A short heading before a colon sets the frame of what follows: "On meds: walks 30
-        // min", "Since PT: overhead work 20 min at a time".
-        let label = label_before(text, sentence, m.start()).unwrap_or_default();
-        let near = format!("{label} {before} {after}");
-        let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
         let word = text[m.start()..m.end()].to_ascii_lowercase();
         let activity = ACTIVITIES[m.pattern().as_usize()].1;
-        // "Has to sit down after 5 minutes", "before needing to sit": a rest that another
-        // activity forces.
-        if ["sit", "sits", "lie", "lies"].contains(&word.as_str())
-            && (after.trim_start().starts_with("down")
-                || [
-                    "needing to",
-                    "needs to",
-                    "need to",
-                    "has to",
-                    "have to",
-                    "must",
-                    "forced to",
-                ]
-                .iter()
-                .any(|w| before.trim_end().ends_with(w)))
-        {
+        let around = Around::of(text, sentence, m.start(), m.end());
+        if around.is_a_forced_rest(&word) {
             continue;
         }
-        let direction = if let Some(change) = measured_change(&after) {
-            change
-        } else if CAN_NOW_COULD_NOT_BEFORE.is_match(&format!(
-            "{before} {word}{}",
-            clause_after(text, sentence, m.end())
-        )) {
-            Direction::Improved
-        } else if has(LESS) {
-            if activity == MedicationUse {
-                Direction::Improved
-            } else {
-                Direction::Worse
-            }
-        } else if has(WORSE) {
-            Direction::Worse
-        } else if has(LIMITED)
-            || ["wakes", "awakens"].contains(&word.as_str())
-            || HELPER.is_match(&before)
-        {
-            // Waking at night is itself poor sleep.
-            Direction::Limited
-        } else if has(IMPROVED) || AFTER_TREATMENT.is_match(&near) {
-            Direction::Improved
-        } else if has(STATED_LIMIT) {
-            Direction::Limited
-        } else if with_a_drug(&near) {
-            Direction::Improved
-        } else {
+        let Some(direction) = around.direction(text, sentence, m.end(), &word, activity) else {
             continue;
         };
         // "Can now walk and climb stairs": one gain, named once per activity.
         if out.last().is_some_and(|f| {
             f.start >= sentence.0
                 && m.start() - f.end < 25
-                && f.value == FactValue::Function(ACTIVITIES[m.pattern().as_usize()].1)
+                && f.value == FactValue::Function(activity)
         }) {
             continue;
         }
-        let mut fact = Fact::new(
-            FactValue::Function(ACTIVITIES[m.pattern().as_usize()].1),
-            text,
-            m.start(),
-            m.end(),
-        );
+        let mut fact = Fact::new(FactValue::Function(activity), text, m.start(), m.end());
         fact.direction = Some(direction);
         // "Better ADLs": a gain in daily activities named only in general is functional
         // improvement, not a measure of one activity.
@@ -607,6 +553,120 @@ fn with_a_drug(near: &str) -> bool {
             .any(|w| head.ends_with(&format!(" {w}")) || head == *w)
     })
 }
+
+/// The words around an activity, lower case, within its clause.
+struct Around {
+    /// A short heading before a colon, which sets the frame of what follows: "On meds: walks
+    /// 30 min", "Since PT: overhead work 20 min at a time".
+    label: String,
+    before: String,
+    /// After the activity, or after its colon ("Sleep: 4-5 hrs/night, interrupted").
+    after: String,
+}
+
+impl Around {
+    fn of(text: &str, sentence: (usize, usize), start: usize, end: usize) -> Around {
+        let (before, mut after) = clause_around(text, sentence, start, end);
+        let rest = &text[end..sentence.1.max(end)];
+        if let Some(colon) = rest.trim_start().strip_prefix(':') {
+            let at = sentence.1.max(end) - colon.len();
+            after = clause_around(text, sentence, at, at).1;
+        }
+        let label = label_before(text, sentence, start).unwrap_or_default();
+        Around {
+            label,
+            before,
+            after,
+        }
+    }
+
+    /// "Has to sit down after 5 minutes", "before needing to sit": a rest that another
+    /// activity forces.
+    fn is_a_forced_rest(&self, word: &str) -> bool {
+        const FORCED: &[&str] = &[
+            "needing to",
+            "needs to",
+            "need to",
+            "has to",
+            "have to",
+            "must",
+            "forced to",
+        ];
+        ["sit", "sits", "lie", "lies"].contains(&word)
+            && (self.after.trim_start().starts_with("down")
+                || FORCED.iter().any(|w| self.before.trim_end().ends_with(w)))
+    }
+
+    /// Which way the measure goes; `None` when nothing says.
+    fn direction(
+        &self,
+        text: &str,
+        sentence: (usize, usize),
+        end: usize,
+        word: &str,
+        activity: Activity,
+    ) -> Option<Direction> {
+        let near = format!("{} {} {}", self.label, self.before, self.after);
+        let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
+        let could_not_before = CAN_NOW_COULD_NOT_BEFORE.is_match(&format!(
+            "{} {word}{}",
+            self.before,
+            clause_after(text, sentence, end)
+        ));
+        Some(if let Some(change) = measured_change(&self.after) {
+            change
+        } else if could_not_before {
+            Direction::Improved
+        } else if has(LESS) {
+            if activity == MedicationUse {
+                Direction::Improved
+            } else {
+                Direction::Worse
+            }
+        } else if has(WORSE) || GIVEN_UP.is_match(&self.before) {
+            Direction::Worse
+        } else if has(LIMITED)
+            || LIMITED_BY.is_match(&near)
+            // Waking at night is itself poor sleep.
+            || ["wakes", "awakens"].contains(&word)
+            || HELPER.is_match(&self.before)
+        {
+            Direction::Limited
+        } else if has(IMPROVED) || AFTER_TREATMENT.is_match(&near) {
+            Direction::Improved
+        } else if has(STATED_LIMIT) || BARE_BOUND.is_match(&self.after) {
+            Direction::Limited
+        } else if with_a_drug(&near) {
+            Direction::Improved
+        } else {
+            return None;
+        })
+    }
+}
+
+/// "Has stopped gardening", "gave up golf": an activity given up.
+static GIVEN_UP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:stopped|quit|gave\s+up|given\s+up|give\s+up)\s+(?:(?:her|his|the)\s+)?$")
+        .expect("a valid pattern")
+});
+
+/// A limit by its cause or its end: "because of the back pain", "due to leg pain", "before
+/// stopping", "takes breaks", "with a cane".
+static LIMITED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:(?:due\s+to|because\s+of|secondary\s+to)\s+(?:(?:her|his|the)\s+)?(?:[a-z]+\s+){0,2}?(?:pain|symptoms|numbness)|before\s+(?:stopping|needing|having)|takes?\s+(?:frequent\s+)?breaks|needs\s+to|with\s+(?:a\s+)?(?:cane|walker|crutches)|uses\s+(?:a\s+)?(?:cane|walker|crutches|wheelchair))\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// A bound right after the activity, without a change: "sitting 30 min", "walking 2 blocks",
+/// "sleep: 4-5 hrs/night" (the set's and MTUS's reading: a measured limit).
+static BARE_BOUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:for\s+)?(?:about\s+|approximately\s+|~)?\d+(?:\.\d+)?(?:\s*-\s*\d+)?\s*(?:min|mins|minutes|hrs?|hours|blocks?|lbs?|pounds|feet|ft|yards|miles?)\b",
+    )
+    .expect("a valid pattern")
+});
 
 /// Activities named only in general: a gain in them is functional improvement.
 const GENERAL_ACTIVITIES: &[&str] = &[
@@ -835,6 +895,23 @@ mod tests {
             directions("He has been able to reduce his Norco to 2 a day."),
             [Direction::Improved]
         );
+    }
+
+    #[test]
+    fn a_bound_a_cause_a_device_or_an_activity_given_up_is_a_limit() {
+        use Direction::{Limited, Worse};
+        assert_eq!(
+            directions("Tolerances: standing 20 min, walking 3 blocks."),
+            [Limited, Limited]
+        );
+        assert_eq!(directions("Sleep: 5 hrs, broken."), [Limited]);
+        assert_eq!(
+            directions("Walks about a mile before stopping because of calf pain."),
+            [Limited]
+        );
+        assert_eq!(directions("Walks with crutches."), [Limited]);
+        assert_eq!(directions("Has trouble staying asleep."), [Limited]);
+        assert_eq!(directions("She quit jogging last spring."), [Worse]);
     }
 
     #[test]
