@@ -546,9 +546,16 @@ pub(crate) fn helped_by_someone(before: &str) -> bool {
 /// "Sleeps 7 hours on trazodone", "gets 6 hours of sleep with the Ambien": a measure with a
 /// drug named as what it is taken with, which is what the drug makes possible.
 fn with_a_drug(near: &str) -> bool {
+    const BEFORE_A_DRUG: &[&str] = &["with", "on", "with the", "on the", "using", "taking"];
+    if ![" with ", " on ", "using ", "taking "]
+        .iter()
+        .any(|w| near.contains(w))
+    {
+        return false;
+    }
     super::drugs::mentions_in_record(near).iter().any(|d| {
         let head = near[..d.start].trim_end();
-        ["with", "on", "with the", "on the", "using", "taking"]
+        BEFORE_A_DRUG
             .iter()
             .any(|w| head.ends_with(&format!(" {w}")) || head == *w)
     })
@@ -608,14 +615,21 @@ impl Around {
     ) -> Option<Direction> {
         let near = format!("{} {} {}", self.label, self.before, self.after);
         let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
-        let could_not_before = CAN_NOW_COULD_NOT_BEFORE.is_match(&format!(
-            "{} {word}{}",
-            self.before,
-            clause_after(text, sentence, end)
-        ));
+        let could_not_before = || {
+            let told = format!(
+                "{} {word}{}",
+                self.before,
+                clause_after(text, sentence, end)
+            );
+            // Most measures say nothing of before: the pattern runs only where it may.
+            ["before", "previously", "prior"]
+                .iter()
+                .any(|w| told.contains(w))
+                && CAN_NOW_COULD_NOT_BEFORE.is_match(&told)
+        };
         Some(if let Some(change) = measured_change(&self.after) {
             change
-        } else if could_not_before {
+        } else if could_not_before() {
             Direction::Improved
         } else if has(LESS) {
             if activity == MedicationUse {
