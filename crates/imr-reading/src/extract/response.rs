@@ -42,12 +42,20 @@ static RELIEF: LazyLock<Regex> = LazyLock::new(|| {
         r"|takes?\s+the\s+edge\s+off",
         r"|(?:pain|symptoms|numbness|tingling|headaches?)\s+(?:has\s+|have\s+)?resolved",
         r"|(?:pain|symptoms|numbness|tingling|headaches?|spasms?|paresthesias?|burning|discomfort)(?:\s+[a-z]+){0,3}?",
-        r"\s+(?:is|are|has|have|was|were)\s+(?:(?:been|now|much|a\s+lot|somewhat|slightly|significantly|considerably)\s+)*",
+        r"\s+(?:is|are|has|have|was|were)\s+(?:(?:been|now|much|a\s+lot|a\s+little|a\s+bit|somewhat|slightly|mildly|significantly|considerably|markedly)\s+)*",
         r"(?:resolved|gone|subsided|better|milder|lessened|eased|less\s+(?:bothersome|severe|intense|frequent|constant))",
         r"|(?:feels?|feeling|doing)\s+(?:(?:much|a\s+lot|somewhat|a\s+little)\s+)?better",
         r"|(?:decrease|reduction)\s+in\s+(?:(?:her|his|the)\s+)?(?:[a-z]+\s+){0,2}?(?:pain|symptoms)",
         r"|(?-u:\d{1,3})\s*%\s*(?:better|improved|improvement|relief|reduction|less\s+pain))\b"
     ))
+});
+
+/// A symptom that stayed as it was: "pain has remained 7/10 despite the medications", "the
+/// symptoms remain the same". Like "no change", a response only with its treatment named.
+static STILL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:pain|symptoms)(?:\s+(?:level|levels|score|scores))?\s+(?:has\s+|have\s+)?(?:remained|remains|stayed|stays)\s+(?:at\s+|about\s+|essentially\s+)?(?:(?-u:\d{1,2})/10|the\s+same|unchanged|constant)",
+    )
 });
 
 /// Words after a symptom that name a medication or a service, not the symptom: "reduced her
@@ -147,12 +155,23 @@ pub(super) fn responses(text: &str) -> Vec<Fact> {
             out.push(improvement(whole));
         }
     }
-    out.extend(
-        RELIEF
-            .find_iter(text)
-            .filter(|m| !names_a_medication_after(&text[m.end()..]))
-            .map(improvement),
-    );
+    for m in RELIEF.find_iter(text) {
+        if names_a_medication_after(&text[m.end()..]) {
+            continue;
+        }
+        let mut f = improvement(m);
+        // "0% relief" is none.
+        let share = m.as_str().split_once('%').map(|(n, _)| n.trim());
+        if share.is_some_and(|n| n.parse::<u32>() == Ok(0)) {
+            f.polarity = Polarity::Negated;
+        }
+        out.push(f);
+    }
+    for m in STILL.find_iter(text) {
+        let mut f = improvement(m);
+        f.polarity = Polarity::Negated;
+        out.push(f);
+    }
     out.extend(function_changes(text));
     for c in MORE_PAIN.captures_iter(text) {
         let Some(whole) = c
@@ -404,6 +423,10 @@ fn unchanged_without_cause(text: &str, sentence: (usize, usize), f: &Fact) -> bo
     if ["no difference", "little difference"].contains(&word.as_str()) {
         return f.about.is_none();
     }
+    let stayed = STILL.is_match(&f.text);
+    if stayed {
+        return f.about.is_none();
+    }
     if !["no change", "no changes", "unchanged", "same pain"].contains(&word.as_str()) {
         return false;
     }
@@ -592,6 +615,24 @@ mod tests {
         assert_eq!(read("No change in her gabapentin dose."), vec![]);
         assert_eq!(read("No change in his neck pain since last month."), vec![]);
         assert_eq!(read("No change in her work restrictions."), vec![]);
+    }
+
+    #[test]
+    fn a_symptom_that_stayed_or_a_share_of_nothing_is_no_improvement() {
+        use Polarity::Negated;
+        assert_eq!(
+            read("Her pain has remained 6/10 despite the naproxen."),
+            one("improvement", Negated)
+        );
+        assert_eq!(read("Pain remains 6/10."), vec![]);
+        assert_eq!(
+            read("He reported 0% relief from the facet blocks."),
+            one("improvement", Negated)
+        );
+        assert_eq!(
+            read("The tingling is a little better since the brace."),
+            one("improvement", Polarity::Affirmed)
+        );
     }
 
     #[test]
