@@ -2,7 +2,11 @@
 //! "8/10 without medications and 4/10 with them"), a verb of relief with its symptom ("reduced
 //! her headaches", "takes the edge off"), a share ("about 50% better"); and relief that did not
 //! last ("only 2 days of relief", "helps for a day or two"), which is improvement that was not
-//! sustained.
+//! sustained. Function in general words ("his function is better", "no change in function").
+//!
+//! Once every fact has its polarity, [`settle`] keeps only the responses that happened and are
+//! responses: not a hope or a guideline's requirement, not "worse at night", not a specific gain
+//! ("helped her sleep"), which is a function.
 
 use std::sync::LazyLock;
 
