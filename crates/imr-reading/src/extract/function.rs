@@ -648,7 +648,7 @@ impl Around {
             Direction::Limited
         } else if has(IMPROVED) || AFTER_TREATMENT.is_match(&near) {
             Direction::Improved
-        } else if has(STATED_LIMIT) || BARE_BOUND.is_match(&self.after) {
+        } else if has(STATED_LIMIT) || bare_bound(&self.after) {
             Direction::Limited
         } else if with_a_drug(&near) {
             Direction::Improved
@@ -674,7 +674,18 @@ static LIMITED_BY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A bound right after the activity, without a change: "sitting 30 min", "walking 2 blocks",
-/// "sleep: 4-5 hrs/night" (the set's and MTUS's reading: a measured limit).
+/// "sleep: 4-5 hrs/night", a measured limit; "walks for 30 minutes five days a week" is a
+/// habit.
+fn bare_bound(after: &str) -> bool {
+    static HABIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:a\s+day|a\s+week|daily|per\s+(?:day|week)|each\s+day|every\s+day|\w+\s+(?:days|times)\s+a\s+week|\w+\s+times)\b")
+            .expect("a valid pattern")
+    });
+    BARE_BOUND
+        .find(after)
+        .is_some_and(|m| !HABIT.is_match(&after[m.end()..]))
+}
+
 static BARE_BOUND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^\s*(?:for\s+)?(?:about\s+|approximately\s+|~)?\d+(?:\.\d+)?(?:\s*-\s*\d+)?\s*(?:min|mins|minutes|hrs?|hours|blocks?|lbs?|pounds|feet|ft|yards|miles?)\b",
@@ -924,6 +935,10 @@ mod tests {
             [Limited]
         );
         assert_eq!(directions("Walks with crutches."), [Limited]);
+        assert_eq!(
+            directions("Walks for 40 minutes four days a week."),
+            Vec::<Direction>::new()
+        );
         assert_eq!(directions("Has trouble staying asleep."), [Limited]);
         assert_eq!(directions("She quit jogging last spring."), [Worse]);
     }

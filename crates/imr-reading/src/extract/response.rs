@@ -808,6 +808,19 @@ mod tests {
     }
 
     #[test]
+    fn a_response_is_about_the_treatment_of_its_own_clause() {
+        let about: Vec<Option<String>> = crate::extract::facts(
+            "He had an epidural injection in 2016 with three weeks of relief, and has taken \
+             ibuprofen since.",
+        )
+        .into_iter()
+        .filter(|f| f.kind == crate::extract::FactKind::Response)
+        .map(|f| f.about)
+        .collect();
+        assert_eq!(about, [Some("epidural_steroid_injection".to_string())]);
+    }
+
+    #[test]
     fn relief_for_a_short_while_did_not_last() {
         assert!(short_lived("provided only 2 days of relief"));
         assert!(short_lived("helps for a day or two"));

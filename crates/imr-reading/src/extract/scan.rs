@@ -1016,14 +1016,27 @@ fn link_responses(text: &str, facts: &mut [Fact], spans: &[(usize, usize)]) {
                     })
             }
         });
+        let gap = |a: &&(usize, usize, usize, String)| {
+            if a.2 <= f.start {
+                (a.2, f.start)
+            } else {
+                (f.end, a.1.max(f.end))
+            }
+        };
+        // "An injection with two weeks of relief, and has taken naproxen": the treatment of the
+        // response's own clause, before a nearer one across a clause's end.
+        let across_a_clause = |a: &&(usize, usize, usize, String)| {
+            let (x, y) = gap(a);
+            let between = text.get(x..y).unwrap_or("");
+            [";", ", and ", ", but ", " but "]
+                .iter()
+                .any(|m| between.contains(m))
+        };
         let nearest = || {
-            anchors.iter().filter(|a| a.0 == s).min_by_key(|a| {
-                if a.2 <= f.start {
-                    f.start - a.2
-                } else {
-                    a.1.saturating_sub(f.end)
-                }
-            })
+            anchors
+                .iter()
+                .filter(|a| a.0 == s)
+                .min_by_key(|a| (across_a_clause(a), gap(a).1 - gap(a).0))
         };
         f.about = cause.or_else(nearest).map(|a| a.3.clone());
     }
