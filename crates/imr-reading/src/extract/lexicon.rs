@@ -579,8 +579,8 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("improve", Response, "improvement"),
     e("improving", Response, "improvement"),
     e("beneficial", Response, "improvement"),
+    // Not "benefits": in a claim those are the disability benefits paid.
     e("benefit", Response, "improvement"),
-    e("benefits", Response, "improvement"),
     e("helped", Response, "improvement"),
     e("helps", Response, "improvement"),
     e("helpful", Response, "improvement"),

@@ -77,6 +77,12 @@ const NOT_THE_SYMPTOM: &[&str] = &[
     "agreement",
     "psychology",
     "pump",
+    "measures",
+    "options",
+    "modalities",
+    "techniques",
+    "strategies",
+    "methods",
 ];
 
 /// Function in general words, and which way it went: "his function is better", "function is
@@ -290,6 +296,8 @@ pub(super) fn settle(
         let sentence =
             super::sentences::sentence_of(spans, f.start).map_or((0, text.len()), |s| spans[s]);
         keep[i] = !(inside_another(facts, i)
+            || said_of_nothing_that_acts(f)
+            || names_care_or_a_task(text, f)
             || not_yet(text, triggers, sentence, f)
             || required_or_sought(text, sentence, f)
             || unchanged_without_cause(text, sentence, f)
@@ -314,6 +322,56 @@ fn inside_another(facts: &[Fact], i: usize) -> bool {
                 && f.end <= o.end
                 && (o.start, o.end) != (f.start, f.end)
         })
+}
+
+/// Words that are a response only when said of a treatment in their sentence: "effective 1/1"
+/// is a date, "no response from the adjuster" a letter unanswered.
+fn said_of_nothing_that_acts(f: &Fact) -> bool {
+    const OF_A_TREATMENT: &[&str] = &[
+        "effective",
+        "efficacy",
+        "no response",
+        "did not respond",
+        "has not responded",
+        "have not responded",
+        "not responded",
+        "failed to respond",
+        "unresponsive",
+        "responded to",
+        "respond to",
+        "responds to",
+        "responding to",
+    ];
+    f.about.is_none() && OF_A_TREATMENT.contains(&f.text.to_ascii_lowercase().as_str())
+}
+
+/// "Pain relief measures", "pain relief medication": a kind of care, not relief; "help clarify",
+/// "please help us obtain the records": a task, not a treatment's effect.
+fn names_care_or_a_task(text: &str, f: &Fact) -> bool {
+    const TASKS: &[&str] = &[
+        "clarify",
+        "determine",
+        "guide",
+        "decide",
+        "establish",
+        "confirm",
+        "identify",
+        "evaluate",
+        "assess",
+        "diagnose",
+        "obtain",
+        "us",
+        "me",
+    ];
+    let word = f.text.to_ascii_lowercase();
+    let next = text[f.end..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(|c: char| !c.is_ascii_alphabetic())
+        .to_ascii_lowercase();
+    (word.contains("relief") && names_a_medication_after(&text[f.end..]))
+        || (word.starts_with("help") && TASKS.contains(&next.as_str()))
 }
 
 /// Hoped for, planned or conditional: by its own polarity, or, for a response that states its
@@ -706,6 +764,25 @@ mod tests {
         assert_eq!(read("Relief should last six weeks or more."), vec![]);
         assert_eq!(read("It is unclear whether the patch has helped."), vec![]);
         assert_eq!(read("Goals: less pain, better sleep."), vec![]);
+    }
+
+    #[test]
+    fn words_of_a_claim_or_a_task_are_no_response() {
+        assert_eq!(
+            read("Her disability benefits were stopped in March."),
+            vec![]
+        );
+        assert_eq!(
+            read("The work restrictions are effective 2/1/2017."),
+            vec![]
+        );
+        assert_eq!(read("There was no response from the carrier."), vec![]);
+        assert_eq!(read("Please help us obtain the operative report."), vec![]);
+        assert_eq!(read("Pain relief options were reviewed."), vec![]);
+        assert_eq!(
+            read("Celecoxib was not effective."),
+            one("improvement", Polarity::Negated)
+        );
     }
 
     #[test]
