@@ -188,6 +188,8 @@ const LIMITED: &[&str] = &[
     "trouble",
     "limited to",
     "limited",
+    "limitation",
+    "limitations",
     "no more than",
     "not more than",
     "only",
@@ -935,6 +937,10 @@ mod tests {
             [Limited]
         );
         assert_eq!(directions("Walks with crutches."), [Limited]);
+        assert_eq!(
+            directions("Reports limitations with standing at the counter."),
+            [Limited]
+        );
         assert_eq!(
             directions("Walks for 40 minutes four days a week."),
             Vec::<Direction>::new()
