@@ -417,45 +417,16 @@ fn purpose_or_expectation(text: &str, f: &Fact) -> bool {
 /// 50% pain relief", "continued when there is functional improvement", "treatment goals:
 /// decrease pain", "unclear whether the medication has helped", "relief should last 6 weeks".
 fn required_or_sought(text: &str, sentence: (usize, usize), f: &Fact) -> bool {
-    const BEFORE: &[&str] = &[
-        "require",
-        "requires",
-        "required",
-        "requiring",
-        "should",
-        "must",
-        "whether",
-        "goal",
-        "goals",
-        "criteria",
-        "criterion",
-        "unclear",
-        "uncertain",
-        "when there is",
-        "if there is",
-        "to assess",
-        "to evaluate",
-        "to determine",
-    ];
-    const AFTER: &[&str] = &[
-        "should",
-        "must",
-        "would warrant",
-        "would require",
-        "would support",
-        "would justify",
-    ];
+    static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:require[sd]?|requiring|should|must|whether|goals?|criteria|criterion|unclear|uncertain|(?:when|if)\s+there\s+is|to\s+(?:assess|evaluate|determine))\b",
+        )
+    });
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)\b(?:should|must|would\s+(?:warrant|require|support|justify))\b")
+    });
     let (a, b) = clause_of(text, sentence, f.start, f.end);
-    let has = |s: &str, words: &[&str]| {
-        let s = format!(" {} ", s.to_ascii_lowercase());
-        words.iter().any(|w| {
-            s.match_indices(w).any(|(i, _)| {
-                let (x, y) = (s.as_bytes()[i - 1], s.as_bytes()[i + w.len()]);
-                !x.is_ascii_alphanumeric() && !y.is_ascii_alphanumeric()
-            })
-        })
-    };
-    has(&text[a..f.start], BEFORE) || has(&text[f.end..b], AFTER)
+    BEFORE.is_match(&text[a..f.start]) || AFTER.is_match(&text[f.end..b])
 }
 
 /// Words that name a symptom, whose lack of change is a response to what treats it.
