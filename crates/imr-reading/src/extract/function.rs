@@ -190,6 +190,17 @@ const LIMITED: &[&str] = &[
     "limited",
     "limitation",
     "limitations",
+    // A gain denied ("has not helped her sleep", "did not allow her to do housework") is
+    // none: what is measured stays limited.
+    "has not",
+    "have not",
+    "had not",
+    "did not",
+    "does not",
+    "hasn't",
+    "haven't",
+    "didn't",
+    "doesn't",
     "no more than",
     "not more than",
     "only",
@@ -947,6 +958,17 @@ mod tests {
         );
         assert_eq!(directions("Has trouble staying asleep."), [Limited]);
         assert_eq!(directions("She quit jogging last spring."), [Worse]);
+    }
+
+    #[test]
+    fn a_gain_denied_is_none() {
+        use Direction::Limited;
+        assert_eq!(directions("The patch has not helped her sleep."), [Limited]);
+        assert_eq!(
+            directions("Tramadol did not allow him to do yard work."),
+            [Limited]
+        );
+        assert_eq!(directions("Sleep has not improved."), [Limited]);
     }
 
     #[test]

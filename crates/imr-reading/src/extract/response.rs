@@ -302,7 +302,7 @@ pub(super) fn settle(
             || required_or_sought(text, sentence, f)
             || unchanged_without_cause(text, sentence, f)
             || worse_when_not_since(text, f)
-            || names_its_activity(text, sentence, facts, i));
+            || (f.polarity == Polarity::Affirmed && names_its_activity(text, sentence, facts, i)));
     }
     let mut k = keep.into_iter();
     facts.retain(|_| k.next().unwrap_or(true));
@@ -525,8 +525,9 @@ fn worse_when_not_since(text: &str, f: &Fact) -> bool {
 }
 
 /// A response whose words name the activity it changed: "helped her sleep through the night",
-/// "allows her to do light housework", "helps with lifting" (the response, then the activity), "sleep improved", "standing
-/// tolerance has worsened" (the activity, then the response).
+/// "allows her to do light housework", "helps with lifting" (the response, then the activity),
+/// "sleep improved", "standing tolerance has worsened" (the activity, then the response). Only
+/// an affirmed one: a gain denied ("has not helped her sleep") stays a response, no benefit.
 fn names_its_activity(text: &str, sentence: (usize, usize), facts: &[Fact], i: usize) -> bool {
     static THEN_ACTIVITY: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -836,6 +837,10 @@ mod tests {
     #[test]
     fn a_response_that_names_its_activity_is_a_function() {
         assert_eq!(read("Acupuncture helped him walk to the mailbox."), vec![]);
+        assert_eq!(
+            read("Acupuncture has not helped him sleep."),
+            one("improvement", Polarity::Negated)
+        );
         assert_eq!(
             read("Sleep has gotten worse since stopping trazodone."),
             vec![]
