@@ -201,6 +201,7 @@ const LIMITED: &[&str] = &[
     "haven't",
     "didn't",
     "doesn't",
+    "never",
     "no more than",
     "not more than",
     "only",
@@ -969,6 +970,10 @@ mod tests {
             [Limited]
         );
         assert_eq!(directions("Sleep has not improved."), [Limited]);
+        assert_eq!(
+            directions("She never walks farther than the corner."),
+            [Limited]
+        );
     }
 
     #[test]
