@@ -86,6 +86,18 @@ const ACTIVITIES: &[(&str, Activity)] = &[
     ("yardwork", Adl),
     ("gardening", Adl),
     ("laundry", Adl),
+    ("shoes", Adl),
+    ("asleep", Sleep),
+    // Leisure, which records measure as they do housework ("has resumed golfing").
+    ("golf", Adl),
+    ("golfing", Adl),
+    ("jog", Adl),
+    ("jogging", Adl),
+    ("biking", Adl),
+    ("bicycling", Adl),
+    ("dancing", Adl),
+    ("fishing", Adl),
+    ("dishes", Adl),
     ("overhead work", Adl),
     ("work overhead", Adl),
     ("wakes", Sleep),
@@ -176,6 +188,20 @@ const LIMITED: &[&str] = &[
     "trouble",
     "limited to",
     "limited",
+    "limitation",
+    "limitations",
+    // A gain denied ("has not helped her sleep", "did not allow her to do housework") is
+    // none: what is measured stays limited.
+    "has not",
+    "have not",
+    "had not",
+    "did not",
+    "does not",
+    "hasn't",
+    "haven't",
+    "didn't",
+    "doesn't",
+    "never",
     "no more than",
     "not more than",
     "only",
@@ -192,9 +218,12 @@ const LIMITED: &[&str] = &[
     "awakens",
     "interrupted",
     "poor",
+    "poorly",
+    "badly",
 ];
 /// A limit stated as a measure, without a change ("sitting tolerance 20 min").
-const STATED_LIMIT: &[&str] = &["tolerance", "at a time", "at most", "max"];
+/// "Tolerates standing 10 min" is a capability with its bound: a limit, unless a change is said.
+const STATED_LIMIT: &[&str] = &["tolerance", "tolerates", "at a time", "at most", "max"];
 const IMPROVED: &[&str] = &[
     "on meds",
     "w/ meds",
@@ -220,16 +249,14 @@ const IMPROVED: &[&str] = &[
     "allows her",
     "helps him",
     "helps her",
+    "helped him",
+    "helped her",
     "fewer",
     "one fewer",
     "entire",
     "the whole",
     "full",
     "by the",
-    "down to",
-    "down from",
-    "reduced to",
-    "decreased to",
     "now takes",
     "now taking",
     "was taking",
@@ -252,10 +279,19 @@ const IMPROVED: &[&str] = &[
     "enable",
     "helps",
     "able to",
-    "tolerates",
     "progressed",
     "up from",
     "from",
+];
+
+/// Less of a measure: a gain in medication use ("down to 2 tablets a day"), a loss in what the
+/// worker can do ("lifting has decreased to 5 lb").
+const LESS: &[&str] = &[
+    "down to",
+    "down from",
+    "reduced to",
+    "decreased to",
+    "dropped to",
 ];
 
 const STANCE_AGAINST: &[&str] = &[
@@ -350,40 +386,31 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         else {
             continue;
         };
-        let (before, after) = clause_around(text, sentence, m.start(), m.end());
-        // A short heading before a colon sets the frame of what follows: "On meds: walks 30
-        // min", "Since PT: overhead work 20 min at a time".
-        let label = label_before(text, sentence, m.start()).unwrap_or_default();
-        let near = format!("{label} {before} {after}");
-        let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
-        let direction = if let Some(change) = measured_change(&after) {
-            change
-        } else if has(WORSE) {
-            Direction::Worse
-        } else if has(LIMITED) {
-            Direction::Limited
-        } else if has(IMPROVED) || AFTER_TREATMENT.is_match(&near) {
-            Direction::Improved
-        } else if has(STATED_LIMIT) {
-            Direction::Limited
-        } else {
+        let word = text[m.start()..m.end()].to_ascii_lowercase();
+        let activity = ACTIVITIES[m.pattern().as_usize()].1;
+        let around = Around::of(text, sentence, m.start(), m.end());
+        if around.is_a_forced_rest(&word) {
+            continue;
+        }
+        let Some(direction) = around.direction(text, sentence, m.end(), &word, activity) else {
             continue;
         };
         // "Can now walk and climb stairs": one gain, named once per activity.
         if out.last().is_some_and(|f| {
             f.start >= sentence.0
                 && m.start() - f.end < 25
-                && f.value == FactValue::Function(ACTIVITIES[m.pattern().as_usize()].1)
+                && f.value == FactValue::Function(activity)
         }) {
             continue;
         }
-        let mut fact = Fact::new(
-            FactValue::Function(ACTIVITIES[m.pattern().as_usize()].1),
-            text,
-            m.start(),
-            m.end(),
-        );
+        let mut fact = Fact::new(FactValue::Function(activity), text, m.start(), m.end());
         fact.direction = Some(direction);
+        // "Better ADLs": a gain in daily activities named only in general is functional
+        // improvement, not a measure of one activity.
+        if direction == Direction::Improved && GENERAL_ACTIVITIES.contains(&word.as_str()) {
+            fact.set_value(FactValue::Response(super::Response::FunctionalImprovement));
+            fact.direction = None;
+        }
         out.push(fact);
     }
     out
@@ -411,7 +438,7 @@ pub(crate) fn lessened(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
     // taken less after it, a medication word or a drug of the dictionary.
     static LESS_OF: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)\b(?:reduced|decreased|cut\s+(?:back|down)(?:\s+on)?|tapered|weaned|no\s+longer\s+(?:needs|takes|uses|requires))\s+(?:(?:any|her|his|the)\s+)?(?:use\s+of\s+|intake\s+of\s+|dose\s+of\s+)?(?:pain\s+)?",
+            r"(?i)\b(?:reduced|decreased|cut\s+(?:back|down)(?:\s+on)?|tapered|weaned|no\s+longer\s+(?:needs|takes|uses|requires)|able\s+to\s+(?:reduce|decrease|taper|wean|cut\s+(?:back|down)(?:\s+on)?))\s+(?:(?:any|her|his|the)\s+)?(?:use\s+of\s+|intake\s+of\s+|dose\s+of\s+)?(?:pain\s+)?",
         )
         .expect("a valid pattern")
     });
@@ -508,6 +535,205 @@ pub(crate) fn stance(
     } else {
         None
     }
+}
+
+/// Someone who helps the worker ("her husband helps her dress", "his wife has to help with
+/// bathing"): the activity needs assistance.
+static HELPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|son|daughter|mother|father|mom|dad|sister|brother|family|children|kids|caregiver|aide|friend|neighbor|roommate|someone|others)\s+(?:(?:has|have|had)\s+to\s+|must\s+|often\s+|usually\s+|now\s+)?(?:helps?|helped|helping|assists?|assisted)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// True when the words before a "help" name the person who helps.
+pub(crate) fn helped_by_someone(before: &str) -> bool {
+    static HELPER_LAST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|son|daughter|mother|father|mom|dad|sister|brother|family|children|kids|caregiver|aide|friend|neighbor|roommate|someone|others)\s+(?:(?:has|have|had)\s+to\s+|must\s+|often\s+|usually\s+|now\s+)?$",
+        )
+        .expect("a valid pattern")
+    });
+    HELPER_LAST.is_match(before)
+}
+
+/// "Sleeps 7 hours on trazodone", "gets 6 hours of sleep with the Ambien": a measure with a
+/// drug named as what it is taken with, which is what the drug makes possible.
+fn with_a_drug(near: &str) -> bool {
+    const BEFORE_A_DRUG: &[&str] = &["with", "on", "with the", "on the", "using", "taking"];
+    if ![" with ", " on ", "using ", "taking "]
+        .iter()
+        .any(|w| near.contains(w))
+    {
+        return false;
+    }
+    super::drugs::mentions_in_record(near).iter().any(|d| {
+        let head = near[..d.start].trim_end();
+        BEFORE_A_DRUG
+            .iter()
+            .any(|w| head.ends_with(&format!(" {w}")) || head == *w)
+    })
+}
+
+/// The words around an activity, lower case, within its clause.
+struct Around {
+    /// A short heading before a colon, which sets the frame of what follows: "On meds: walks
+    /// 30 min", "Since PT: overhead work 20 min at a time".
+    label: String,
+    before: String,
+    /// After the activity, or after its colon ("Sleep: 4-5 hrs/night, interrupted").
+    after: String,
+}
+
+impl Around {
+    fn of(text: &str, sentence: (usize, usize), start: usize, end: usize) -> Around {
+        let (before, mut after) = clause_around(text, sentence, start, end);
+        let rest = &text[end..sentence.1.max(end)];
+        if let Some(colon) = rest.trim_start().strip_prefix(':') {
+            let at = sentence.1.max(end) - colon.len();
+            after = clause_around(text, sentence, at, at).1;
+        }
+        let label = label_before(text, sentence, start).unwrap_or_default();
+        Around {
+            label,
+            before,
+            after,
+        }
+    }
+
+    /// "Has to sit down after 5 minutes", "before needing to sit": a rest that another
+    /// activity forces.
+    fn is_a_forced_rest(&self, word: &str) -> bool {
+        const FORCED: &[&str] = &[
+            "needing to",
+            "needs to",
+            "need to",
+            "has to",
+            "have to",
+            "must",
+            "forced to",
+        ];
+        ["sit", "sits", "lie", "lies"].contains(&word)
+            && (self.after.trim_start().starts_with("down")
+                || FORCED.iter().any(|w| self.before.trim_end().ends_with(w)))
+    }
+
+    /// Which way the measure goes; `None` when nothing says.
+    fn direction(
+        &self,
+        text: &str,
+        sentence: (usize, usize),
+        end: usize,
+        word: &str,
+        activity: Activity,
+    ) -> Option<Direction> {
+        let near = format!("{} {} {}", self.label, self.before, self.after);
+        let has = |words: &[&str]| words.iter().any(|w| contains_word(&near, w));
+        let could_not_before = || {
+            let told = format!(
+                "{} {word}{}",
+                self.before,
+                clause_after(text, sentence, end)
+            );
+            // Most measures say nothing of before: the pattern runs only where it may.
+            ["before", "previously", "prior"]
+                .iter()
+                .any(|w| told.contains(w))
+                && CAN_NOW_COULD_NOT_BEFORE.is_match(&told)
+        };
+        Some(if let Some(change) = measured_change(&self.after) {
+            change
+        } else if could_not_before() {
+            Direction::Improved
+        } else if has(LESS) {
+            if activity == MedicationUse {
+                Direction::Improved
+            } else {
+                Direction::Worse
+            }
+        } else if has(WORSE) || GIVEN_UP.is_match(&self.before) {
+            Direction::Worse
+        } else if has(LIMITED)
+            || LIMITED_BY.is_match(&near)
+            // Waking at night is itself poor sleep.
+            || ["wakes", "awakens"].contains(&word)
+            || HELPER.is_match(&self.before)
+        {
+            Direction::Limited
+        } else if has(IMPROVED) || AFTER_TREATMENT.is_match(&near) {
+            Direction::Improved
+        } else if has(STATED_LIMIT) || bare_bound(&self.after) {
+            Direction::Limited
+        } else if with_a_drug(&near) {
+            Direction::Improved
+        } else {
+            return None;
+        })
+    }
+}
+
+/// "Has stopped gardening", "gave up golf": an activity given up.
+static GIVEN_UP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:stopped|quit|gave\s+up|given\s+up|give\s+up)\s+(?:(?:her|his|the)\s+)?$")
+        .expect("a valid pattern")
+});
+
+/// A limit by its cause or its end: "because of the back pain", "due to leg pain", "before
+/// stopping", "takes breaks", "with a cane".
+static LIMITED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:(?:due\s+to|because\s+of|secondary\s+to)\s+(?:(?:her|his|the)\s+)?(?:[a-z]+\s+){0,2}?(?:pain|symptoms|numbness)|before\s+(?:stopping|needing|having)|takes?\s+(?:frequent\s+)?breaks|needs\s+to|with\s+(?:a\s+)?(?:cane|walker|crutches)|uses\s+(?:a\s+)?(?:cane|walker|crutches|wheelchair))\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// A bound right after the activity, without a change: "sitting 30 min", "walking 2 blocks",
+/// "sleep: 4-5 hrs/night", a measured limit; "walks for 30 minutes five days a week" is a
+/// habit.
+fn bare_bound(after: &str) -> bool {
+    static HABIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:a\s+day|a\s+week|daily|per\s+(?:day|week)|each\s+day|every\s+day|\w+\s+(?:days|times)\s+a\s+week|\w+\s+times)\b")
+            .expect("a valid pattern")
+    });
+    BARE_BOUND
+        .find(after)
+        .is_some_and(|m| !HABIT.is_match(&after[m.end()..]))
+}
+
+static BARE_BOUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:for\s+)?(?:about\s+|approximately\s+|~)?\d+(?:\.\d+)?(?:\s*-\s*\d+)?\s*(?:min|mins|minutes|hrs?|hours|blocks?|lbs?|pounds|feet|ft|yards|miles?)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// Activities named only in general: a gain in them is functional improvement.
+const GENERAL_ACTIVITIES: &[&str] = &[
+    "adls",
+    "adl",
+    "activities of daily living",
+    "daily activities",
+];
+
+/// "Which she could not do before aquatic therapy": what was not possible before is a gain.
+static CAN_NOW_COULD_NOT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:could\s*n[o']t|was\s+unable\s+to|were\s+unable\s+to|was\s+not\s+able\s+to)\b[^;]{0,30}?\b(?:before|previously|prior\s+to)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// The lower-cased rest of the clause after `end`, up to 120 bytes (cut at ';' and ':').
+fn clause_after(text: &str, sentence: (usize, usize), end: usize) -> String {
+    let mut to = (end + 120).min(sentence.1.max(end));
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let rest = text[end..to].to_ascii_lowercase();
+    rest.split([';', ':'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// "Since PT", "after the six visits", "following the injection": what is said of an activity
@@ -639,4 +865,152 @@ pub(crate) fn stance_fact(fact: &Fact, would_consider: bool) -> Fact {
         Polarity::Negated
     };
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The directions of the function measures `text` reads, in text order.
+    fn directions(text: &str) -> Vec<Direction> {
+        crate::extract::facts(text)
+            .into_iter()
+            .filter(|f| f.kind == super::super::FactKind::Function)
+            .filter_map(|f| f.direction)
+            .collect()
+    }
+
+    #[test]
+    fn waking_at_night_and_sleeping_poorly_are_limits() {
+        use Direction::Limited;
+        assert_eq!(
+            directions("Wakes three times a night from arm pain."),
+            [Limited]
+        );
+        assert_eq!(
+            directions("He sleeps badly because of the shoulder."),
+            [Limited]
+        );
+        assert_eq!(directions("Her son has to help her shower."), [Limited]);
+    }
+
+    #[test]
+    fn a_capability_with_its_bound_is_a_limit() {
+        use Direction::Limited;
+        assert_eq!(directions("Tolerates standing 15 min."), [Limited]);
+        assert_eq!(
+            directions("Tolerates standing 15 min before needing to sit."),
+            [Limited]
+        );
+        assert_eq!(
+            directions("Sleeps about 4 hours a night due to pain."),
+            [Limited]
+        );
+        assert_eq!(
+            directions("Tolerates sitting 40 minutes, up from 10 at the first visit."),
+            [Direction::Improved]
+        );
+    }
+
+    #[test]
+    fn a_measure_with_a_drug_is_what_the_drug_allows() {
+        assert_eq!(
+            directions("Gets about 6 hours of sleep with the zolpidem."),
+            [Direction::Improved]
+        );
+        assert_eq!(
+            directions("Has resumed golfing twice a month."),
+            [Direction::Improved]
+        );
+    }
+
+    #[test]
+    fn less_is_a_loss_of_capacity_and_a_gain_in_medication() {
+        assert_eq!(
+            directions("Lifting has decreased to 5 lb."),
+            [Direction::Worse]
+        );
+        assert_eq!(
+            directions("He has been able to reduce his Norco to 2 a day."),
+            [Direction::Improved]
+        );
+    }
+
+    #[test]
+    fn a_bound_a_cause_a_device_or_an_activity_given_up_is_a_limit() {
+        use Direction::{Limited, Worse};
+        assert_eq!(
+            directions("Tolerances: standing 20 min, walking 3 blocks."),
+            [Limited, Limited]
+        );
+        assert_eq!(directions("Sleep: 5 hrs, broken."), [Limited]);
+        assert_eq!(
+            directions("Walks about a mile before stopping because of calf pain."),
+            [Limited]
+        );
+        assert_eq!(directions("Walks with crutches."), [Limited]);
+        assert_eq!(
+            directions("Reports limitations with standing at the counter."),
+            [Limited]
+        );
+        assert_eq!(
+            directions("Walks for 40 minutes four days a week."),
+            Vec::<Direction>::new()
+        );
+        assert_eq!(directions("Has trouble staying asleep."), [Limited]);
+        assert_eq!(directions("She quit jogging last spring."), [Worse]);
+    }
+
+    #[test]
+    fn a_gain_denied_is_none() {
+        use Direction::Limited;
+        assert_eq!(directions("The patch has not helped her sleep."), [Limited]);
+        assert_eq!(
+            directions("Tramadol did not allow him to do yard work."),
+            [Limited]
+        );
+        assert_eq!(directions("Sleep has not improved."), [Limited]);
+        assert_eq!(
+            directions("She never walks farther than the corner."),
+            [Limited]
+        );
+    }
+
+    #[test]
+    fn what_could_not_be_done_before_is_a_gain() {
+        assert_eq!(
+            directions("He could not tie his shoes before surgery and now can."),
+            [Direction::Improved]
+        );
+        assert_eq!(
+            directions("Now drives to the store, which he could not do before the injections."),
+            [Direction::Improved]
+        );
+    }
+
+    #[test]
+    fn having_to_sit_down_is_no_sitting_measure() {
+        assert_eq!(
+            directions(
+                "Standing tolerance has worsened; she now has to sit down after 10 minutes."
+            ),
+            [Direction::Worse]
+        );
+    }
+
+    #[test]
+    fn a_gain_in_daily_activities_in_general_is_functional_improvement() {
+        let facts = crate::extract::facts("Better ADLs since the brace was fitted.");
+        assert!(
+            facts
+                .iter()
+                .all(|f| f.kind != super::super::FactKind::Function)
+        );
+        assert!(
+            facts
+                .iter()
+                .any(|f| f.value
+                    == FactValue::Response(super::super::Response::FunctionalImprovement))
+        );
+    }
 }

@@ -71,11 +71,13 @@ pub enum FactKind {
     Treatment,
     /// The response to a treatment. `value`: "improvement" (pain or symptoms better),
     /// "functional_improvement" (as MTUS 9792.20 defines it: better activities of daily living or
-    /// fewer work restrictions, with less dependence on treatment, e.g. "decreased use of pain
-    /// medications", "return to work"), "temporary_improvement" (relief that did not last: "only 2
-    /// days of relief", "short-lived benefit"), "treatment_failure" ("failed PT"), or
-    /// "worsening". `about`: the treatment's service name when
-    /// the text names it. "No improvement" is `improvement` with polarity `negated`.
+    /// fewer work restrictions, with less dependence on treatment, said in general words:
+    /// "improved function", "better ADLs"; a specific gain is a [`FactKind::Function`], a return
+    /// to work a [`FactKind::WorkStatus`] that got better), "temporary_improvement" (relief that
+    /// did not last: "only 2 days of relief", "short-lived benefit"), "treatment_failure" ("failed
+    /// PT"), or "worsening" (the course, not when a symptom is worse: "worse at night" is none).
+    /// `about`: the treatment's service name when the text names it. "No improvement" is
+    /// `improvement` with polarity `negated`; a response hoped for, planned or required is none.
     Response,
     /// A home exercise program. `value`: "home_exercise_program".
     HomeExerciseProgram,

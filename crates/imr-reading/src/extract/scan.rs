@@ -18,7 +18,6 @@ use super::sections::{Section, SectionKind, section_at};
 use super::sentences::{sentence_of, sentences};
 use super::{
     Diagnosis, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex, UrVerdict,
-    WorkStatus,
 };
 use crate::request::Service;
 use crate::request::{Drug, Duration, TimeUnit};
@@ -352,8 +351,14 @@ pub(super) fn read(text: &str) -> Reading {
     for f in super::function::lessened(text, &spans) {
         facts.push((f, Assert::Scope));
     }
+    // A response said not to have happened ("function is unchanged") keeps its polarity.
     for f in super::response::responses(text) {
-        facts.push((f, Assert::Scope));
+        let assert = if f.polarity == Polarity::Negated {
+            Assert::Fixed
+        } else {
+            Assert::Scope
+        };
+        facts.push((f, assert));
     }
     for m in &regions {
         let mut f = Fact::new(FactValue::BodyRegion(m.region), text, m.start, m.end);
@@ -487,6 +492,7 @@ pub(super) fn read(text: &str) -> Reading {
     drop_repeated_abbreviations(text, &mut out);
     attach_results(text, &triggers, &spans, &mut out);
     link_responses(text, &mut out, &spans);
+    super::response::settle(text, &triggers, &spans, &mut out);
     Reading {
         sentences: spans,
         sections,
@@ -561,7 +567,11 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
             continue;
         }
         // "Showers without help", "needs help with dressing": assistance, not a response.
-        if entry.phrase == "help" && is_assistance(text, m.start(), m.end()) {
+        // "Her husband helps her dress": a person's help, not a treatment's.
+        let helps = ["helps", "helped", "helping"].contains(&entry.phrase);
+        if (entry.phrase == "help" && is_assistance(text, m.start(), m.end()))
+            || (helps && someone_helps(text, m.start()))
+        {
             continue;
         }
         let sentence = sentence_of(spans, m.start()).map_or((0, text.len()), |i| spans[i]);
@@ -594,8 +604,6 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
                 None => continue,
             }
         }
-        let is_return_to_work = entry.kind == FactKind::Response
-            && (entry.phrase.ends_with("to work") || entry.phrase == "rtw");
         // A return to duty, or restrictions lifted, is a change: fewer work restrictions.
         // "Work restrictions" or "with restrictions" is a state, not a change.
         let eased = ["fewer", "decreased", "reduction in", "reduced"]
@@ -611,15 +619,6 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
             fact.direction = Some(super::Direction::Improved);
         }
         facts.push((fact, assert));
-        if is_return_to_work {
-            let work = Fact::new(
-                FactValue::WorkStatus(WorkStatus::Working),
-                text,
-                m.start(),
-                m.end(),
-            );
-            facts.push((work, Assert::Scope));
-        }
     }
 }
 
@@ -1185,14 +1184,27 @@ fn link_responses(text: &str, facts: &mut [Fact], spans: &[(usize, usize)]) {
                     })
             }
         });
+        let gap = |a: &&(usize, usize, usize, String)| {
+            if a.2 <= f.start {
+                (a.2, f.start)
+            } else {
+                (f.end, a.1.max(f.end))
+            }
+        };
+        // "An injection with two weeks of relief, and has taken naproxen": the treatment of the
+        // response's own clause, before a nearer one across a clause's end.
+        let across_a_clause = |a: &&(usize, usize, usize, String)| {
+            let (x, y) = gap(a);
+            let between = text.get(x..y).unwrap_or("");
+            [";", ", and ", ", but ", " but "]
+                .iter()
+                .any(|m| between.contains(m))
+        };
         let nearest = || {
-            anchors.iter().filter(|a| a.0 == s).min_by_key(|a| {
-                if a.2 <= f.start {
-                    f.start - a.2
-                } else {
-                    a.1.saturating_sub(f.end)
-                }
-            })
+            anchors
+                .iter()
+                .filter(|a| a.0 == s)
+                .min_by_key(|a| (across_a_clause(a), gap(a).1 - gap(a).0))
         };
         f.about = cause.or_else(nearest).map(|a| a.3.clone());
     }
@@ -1311,6 +1323,12 @@ fn authorizations(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Fact>) {
     facts.extend(found);
 }
 
+/// A person named just before "helps" ("his wife helps with bathing").
+fn someone_helps(text: &str, start: usize) -> bool {
+    let from = anatomy::floor_char(text, start.saturating_sub(40));
+    super::function::helped_by_someone(&text[from..start].to_ascii_lowercase())
+}
+
 /// "help" as assistance given to the patient rather than a treatment's effect.
 fn is_assistance(text: &str, start: usize, end: usize) -> bool {
     // A few words either side, so a long text costs no more per match.
@@ -1321,11 +1339,30 @@ fn is_assistance(text: &str, start: usize, end: usize) -> bool {
     }
     let before = text[from..start].trim_end().to_ascii_lowercase();
     let after = text[end..to].trim_start().to_ascii_lowercase();
-    [
-        "without", "needs", "need", "needed", "requires", "required", "with", "for", "some",
-    ]
-    .iter()
-    .any(|w| before.ends_with(w))
+    // "Tried without help", "tried cyclobenzaprine without help": a trial that did not help;
+    // "walks without help", assistance.
+    let tried = before.ends_with("without") && {
+        let from = anatomy::floor_char(text, start.saturating_sub(48));
+        let clause = text[from..start].to_ascii_lowercase();
+        let clause = clause.rsplit([',', ';', '.']).next().unwrap_or_default();
+        clause
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| ["tried", "trialed", "taken", "used", "attempted", "given"].contains(&w))
+    };
+    // "Without her husband's help": someone's help.
+    let someones = before
+        .rsplit(' ')
+        .next()
+        .is_some_and(|w| w.ends_with("'s") || w.ends_with("s'"));
+    if tried {
+        return false;
+    }
+    someones
+        || [
+            "without", "needs", "need", "needed", "requires", "required", "with", "for", "some",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
         || ["with", "from", "of"].iter().any(|w| {
             after
                 .strip_prefix(w)

@@ -950,7 +950,9 @@ fn engine_facts(
                 if fact.direction == Some(Direction::Improved) && given(p) =>
             {
                 match status {
-                    WorkStatus::FullDuty => &[C::ReturnedToWork, C::FunctionalImprovement],
+                    WorkStatus::FullDuty | WorkStatus::Working => {
+                        &[C::ReturnedToWork, C::FunctionalImprovement]
+                    }
                     _ => &[C::FunctionalImprovement],
                 }
             }
