@@ -51,15 +51,21 @@ impl Expected {
     fn key(&self) -> Key {
         Key {
             kind: self.kind.clone(),
-            // A function is scored by its direction, not by which activity was named.
-            value: if self.kind == "function" {
-                String::new()
-            } else {
-                self.value.clone()
-            },
+            value: self.value.clone(),
             assertion: self.assertion.clone(),
             detail: self.result.clone().or_else(|| self.direction.clone()),
         }
+    }
+}
+
+impl Key {
+    /// A finding read matches an expected one: a function by its direction, not by which
+    /// activity was named (two activities are still two findings).
+    fn matches(&self, expected: &Key) -> bool {
+        self.kind == expected.kind
+            && (self.kind == "function" || self.value == expected.value)
+            && self.assertion == expected.assertion
+            && self.detail == expected.detail
     }
 }
 
@@ -185,7 +191,7 @@ fn project(fact: &Fact) -> Vec<(Key, Option<f64>)> {
         }
         FactKind::Function => {
             let direction = fact.direction.map(|d| d.as_str().to_string());
-            one(key("function", "", direction))
+            one(key("function", v, direction))
         }
         FactKind::WorkStatus => {
             let value = match v {
@@ -283,7 +289,7 @@ fn score(folder: &Path) -> Score {
             for expected in &text.finding {
                 let key = expected.key();
                 let tally = s.kinds.entry(key.kind.clone()).or_default();
-                if let Some(i) = unmatched.iter().position(|(k, _)| *k == key) {
+                if let Some(i) = unmatched.iter().position(|(k, _)| k.matches(&key)) {
                     tally.true_positive += 1;
                     let (_, count) = unmatched.remove(i);
                     if let Some(n) = expected.count {

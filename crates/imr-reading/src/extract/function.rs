@@ -395,11 +395,14 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         let Some(direction) = around.direction(text, sentence, m.end(), &word, activity) else {
             continue;
         };
-        // "Can now walk and climb stairs": one gain, named once per activity.
+        // "Can now walk and climb stairs": one gain, named once per activity. "Carry a laundry
+        // basket up the stairs", "stand at the sink long enough to wash the dishes": one action
+        // named by several activity words, read once, by its first.
         if out.last().is_some_and(|f| {
             f.start >= sentence.0
-                && m.start() - f.end < 25
-                && f.value == FactValue::Function(activity)
+                && f.end <= m.start()
+                && ((m.start() - f.end < 25 && f.value == FactValue::Function(activity))
+                    || (f.direction == Some(direction) && one_action(&text[f.end..m.start()])))
         }) {
             continue;
         }
@@ -414,6 +417,17 @@ pub(crate) fn measures(text: &str, spans: &[(usize, usize)]) -> Vec<Fact> {
         out.push(fact);
     }
     out
+}
+
+/// No conjunction or punctuation between two activity words: they name one action.
+fn one_action(between: &str) -> bool {
+    !between.contains([',', ';', ':', '(', ')'])
+        && !between.split_whitespace().any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "and" | "or" | "but" | "nor"
+            )
+        })
 }
 
 /// Work restrictions eased ("her restriction has been raised to 25 pounds") and less medication
