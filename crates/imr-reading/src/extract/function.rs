@@ -285,6 +285,16 @@ const STANCE_AGAINST: &[&str] = &[
     "hesitant",
     "defer",
 ];
+/// The patient's questions about an operation, which may follow its name.
+const STANCE_ASKS: &[&str] = &[
+    "asks if",
+    "asks whether",
+    "asked if",
+    "asked whether",
+    "wonders if",
+    "wonders whether",
+    "inquir",
+];
 const STANCE_FOR: &[&str] = &[
     "would consider",
     "wonders if",
@@ -501,9 +511,11 @@ pub(crate) fn stance(
     let against = |s: &str| STANCE_AGAINST.iter().any(|w| s.contains(w));
     // "Would rather try acupuncture than have an operation".
     let rather_than = before.contains("rather") && before.contains(" than ");
+    // A question put after the operation is named: "read about a fusion and asks if ...".
+    let asks_after = STANCE_ASKS.iter().any(|w| after.contains(w));
     if against(&before) || against(&after) || rather_than {
         Some(false)
-    } else if STANCE_FOR.iter().any(|w| before.contains(w)) {
+    } else if STANCE_FOR.iter().any(|w| before.contains(w)) || asks_after {
         Some(true)
     } else {
         None

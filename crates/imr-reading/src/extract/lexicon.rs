@@ -179,14 +179,41 @@ const STRENGTH: Qualifier = Qualifier {
         "3-/5",
         "2/5",
         "weakness",
+        "weakened",
+        "weaker",
         "loss of",
         "4 of 5",
         "3 of 5",
     ],
     deny: &["5/5", "normal", "full", "intact", "5 of 5"],
 };
+/// Walking on the heels or toes tests the ankle's dorsiflexors and plantar flexors. ("Unable to"
+/// is a negation trigger that would turn the finding around, so it is not among the words.)
+const HEEL_TOE: Qualifier = Qualifier {
+    affirm: &["difficulty", "weak", "weakness", "impaired", "abnormal"],
+    deny: &[
+        "without difficulty",
+        "able to",
+        "can",
+        "normal",
+        "normally",
+        "intact",
+        "well",
+    ],
+};
+/// Words that leave a sign's result in doubt ("SLR equivocal"): the sign is possible.
+pub(crate) const DOUBT: &[&str] = &["equivocal", "borderline", "questionably positive"];
 const SIGN: Qualifier = Qualifier {
-    affirm: &["positive", "pos", "+", "reproduces", "reproduced"],
+    affirm: &[
+        "positive",
+        "pos",
+        "+",
+        "reproduces",
+        "reproduced",
+        "equivocal",
+        "borderline",
+        "questionably positive",
+    ],
     // A test not done is no sign found: "not performed", "deferred".
     deny: &[
         "negative",
@@ -198,6 +225,13 @@ const SIGN: Qualifier = Qualifier {
         "deferred",
     ],
 };
+
+/// Muscles whose tendon is also a reflex tested ("biceps 5/5" is strength, "biceps 2+" a
+/// reflex): the grade written after the name decides which.
+pub(crate) const REFLEX_MUSCLES: &[&str] = &["biceps", "triceps"];
+
+/// The reflex reading of a muscle in [`REFLEX_MUSCLES`].
+pub(crate) const AS_REFLEX: Entry = q("reflex", NeurologicFinding, "decreased_reflexes", REFLEXES);
 
 pub(crate) const ENTRIES: &[Entry] = &[
     // Mechanism (kept only in sentences about the injury; see scan).
@@ -2008,6 +2042,132 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "serious_adverse_effect",
     ),
     e("excessive sleepiness", Condition, "serious_adverse_effect"),
+    // An injection named by the joint it goes into is a joint injection.
+    e("knee injection", Treatment, "joint_injection"),
+    e("knee injections", Treatment, "joint_injection"),
+    e("shoulder injection", Treatment, "joint_injection"),
+    e("shoulder injections", Treatment, "joint_injection"),
+    e("hip injection", Treatment, "joint_injection"),
+    e("hip injections", Treatment, "joint_injection"),
+    e("ankle injection", Treatment, "joint_injection"),
+    e("ankle injections", Treatment, "joint_injection"),
+    e("elbow injection", Treatment, "joint_injection"),
+    e("elbow injections", Treatment, "joint_injection"),
+    e("wrist injection", Treatment, "joint_injection"),
+    e("wrist injections", Treatment, "joint_injection"),
+    e("si joint injection", Treatment, "joint_injection"),
+    e("si joint injections", Treatment, "joint_injection"),
+    e("sacroiliac joint injection", Treatment, "joint_injection"),
+    e("sacroiliac joint injections", Treatment, "joint_injection"),
+    e("ac joint injection", Treatment, "joint_injection"),
+    e("ac joint injections", Treatment, "joint_injection"),
+    e("joint injection", Treatment, "joint_injection"),
+    e("joint injections", Treatment, "joint_injection"),
+    e("glenohumeral injection", Treatment, "joint_injection"),
+    e("glenohumeral injections", Treatment, "joint_injection"),
+    e(
+        "intra-articular steroid injection",
+        Treatment,
+        "joint_injection",
+    ),
+    e(
+        "intra-articular steroid injections",
+        Treatment,
+        "joint_injection",
+    ),
+    // An epidural named by its route, and facet procedures by their abbreviations.
+    e(
+        "transforaminal injection",
+        Treatment,
+        "epidural_steroid_injection",
+    ),
+    e(
+        "transforaminal injections",
+        Treatment,
+        "epidural_steroid_injection",
+    ),
+    e(
+        "transforaminal esi",
+        Treatment,
+        "epidural_steroid_injection",
+    ),
+    e(
+        "interlaminar injection",
+        Treatment,
+        "epidural_steroid_injection",
+    ),
+    e("tfesi", Treatment, "epidural_steroid_injection"),
+    e("mbb", Treatment, "facet_injection"),
+    e("mbbs", Treatment, "facet_injection"),
+    e("rfa", Treatment, "facet_injection"),
+    e("radiofrequency ablation", Treatment, "facet_injection"),
+    e("radiofrequency neurotomy", Treatment, "facet_injection"),
+    e("rhizotomy", Treatment, "facet_injection"),
+    e("facet rhizotomy", Treatment, "facet_injection"),
+    // Psychological treatment by its other names.
+    e("pain psychology", Treatment, "psychological_treatment"),
+    e("cbt", Treatment, "psychological_treatment"),
+    e(
+        "cognitive behavioural therapy",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e(
+        "cognitive-behavioral therapy",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e(
+        "psychological treatment",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e(
+        "psychological therapy",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e("psychology sessions", Treatment, "psychological_treatment"),
+    e(
+        "psychological counseling",
+        Treatment,
+        "psychological_treatment",
+    ),
+    // Operations by other names and abbreviations.
+    e("ctr", Surgery, "carpal_tunnel_release"),
+    e("carpal tunnel releases", Surgery, "carpal_tunnel_release"),
+    e("hemilaminectomy", Surgery, "laminectomy"),
+    e("hemilaminotomy", Surgery, "laminectomy"),
+    e("foraminotomy", Surgery, "decompression"),
+    e("acdf", Surgery, "fusion"),
+    // Deficits: sensation lost, strength normal in every muscle tested.
+    e("sensory loss", NeurologicFinding, "decreased_sensation"),
+    e("sensory changes", NeurologicFinding, "decreased_sensation"),
+    e("sensory change", NeurologicFinding, "decreased_sensation"),
+    neg("5/5 throughout", NeurologicFinding, "weakness"),
+    neg("5/5 t/o", NeurologicFinding, "weakness"),
+    neg("5/5 globally", NeurologicFinding, "weakness"),
+    neg("5/5 in all", NeurologicFinding, "weakness"),
+    neg("5/5 bilaterally", NeurologicFinding, "weakness"),
+    neg("5/5 all", NeurologicFinding, "weakness"),
+    q("br", NeurologicFinding, "decreased_reflexes", REFLEXES),
+    q("heel walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel-walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel walking", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel-walking", NeurologicFinding, "weakness", HEEL_TOE),
+    q("toe walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("toe-walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("toe walking", NeurologicFinding, "weakness", HEEL_TOE),
+    q("toe-walking", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel and toe walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q(
+        "heel and toe walking",
+        NeurologicFinding,
+        "weakness",
+        HEEL_TOE,
+    ),
+    q("heel/toe walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel/toe walking", NeurologicFinding, "weakness", HEEL_TOE),
 ];
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::anatomy::{self, RegionMention};
-use super::lexicon::{ENTRIES, Entry};
+use super::lexicon::{AS_REFLEX, DOUBT, ENTRIES, Entry, REFLEX_MUSCLES};
 use super::negation::{self, Polarity};
 use super::numbers::number_word;
 use super::results::{self, Study, TestResult};
@@ -41,6 +41,7 @@ static ENTRY_VALUES: LazyLock<Vec<Option<FactValue>>> = LazyLock::new(|| {
 const CAPITALS_ONLY: &[&str] = &[
     "pt", "tens", "ct", "uds", "hep", "esi", "ttd", "rom", "slr", "ddd", "hnp", "crps", "mva",
     "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis", "rtw", "aj", "kj", "silt",
+    "mbb", "mbbs", "rfa", "cbt", "ctr", "acdf", "br", "tfesi",
 ];
 
 fn re(pattern: &str) -> Regex {
@@ -146,6 +147,17 @@ fn return_before(text: &str, from: usize, end: usize) -> Option<usize> {
     let start = anatomy::floor_char(text, end.saturating_sub(70).max(from));
     let lead = text[start..end].to_ascii_lowercase();
     lead.rfind("return ").map(|i| start + i)
+}
+
+/// "Underwent a fusion", "s/p laminectomy": the few words before an operation say it was done.
+fn done_just_before(text: &str, from: usize, at: usize) -> bool {
+    static DONE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:underwent|underwent an?|had|has had|had an?|has had an?|s/p|status post|history of|prior|previous|after)\s+(?:\S+\s+){0,3}$",
+        )
+    });
+    let from = anatomy::floor_char(text, at.saturating_sub(40).max(from));
+    DONE.is_match(&text[from..at])
 }
 
 /// Kinds for which "history of" / "prior" mean something (a past treatment or condition);
@@ -337,6 +349,9 @@ pub(super) fn read(text: &str) -> Reading {
         );
         facts.push((fact, Assert::Scope));
     }
+    shared_deficits(text, &mut facts);
+    limb_asleep(text, &mut facts);
+    exercise_at_home(text, &mut facts);
     medications(text, &spans, &mut facts);
     ur_decisions(text, &spans, &mut facts);
     for f in super::function::measures(text, &spans) {
@@ -391,11 +406,18 @@ pub(super) fn read(text: &str) -> Reading {
         {
             fact.polarity = Polarity::Planned;
         }
-        // Who holds a plan: the patient's own stance on an operation not yet done.
+        // Who holds a plan: the patient's own stance on an operation not yet done. One the
+        // patient wants is not done, though a past ("failed PT and wants surgery") reaches it,
+        // unless the words just before it say it was ("wished to proceed and underwent a fusion").
         if matches!(fact.kind, FactKind::Surgery | FactKind::PlannedSurgery)
-            && fact.polarity != Polarity::Historical
+            && fact.polarity != Polarity::Other
             && let Some(would) = super::function::stance(text, sentence, fact.start, fact.end)
+            && (fact.polarity != Polarity::Historical
+                || (would && !done_just_before(text, sentence.0, fact.start)))
         {
+            if fact.polarity == Polarity::Historical {
+                fact.polarity = Polarity::Planned;
+            }
             let mut stance = super::function::stance_fact(&fact, would);
             stance.ur_reasoning = ur_sentences.contains(&sentence);
             out.push(stance);
@@ -471,10 +493,14 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         if !is_word_boundary(bytes, m.start(), m.end()) {
             continue;
         }
-        let entry: &Entry = &ENTRIES[m.pattern().as_usize()];
-        let Some(value) = &ENTRY_VALUES[m.pattern().as_usize()] else {
+        let mut entry: &Entry = &ENTRIES[m.pattern().as_usize()];
+        let Some(mut value) = ENTRY_VALUES[m.pattern().as_usize()].as_ref() else {
             continue;
         };
+        if REFLEX_MUSCLES.contains(&entry.phrase) && graded_as_reflex(text, m.end()) {
+            entry = &AS_REFLEX;
+            value = &REFLEX_VALUE;
+        }
         let written = &text[m.start()..m.end()];
         // "PT" is therapy, "Pt has not had ..." the patient: every letter a capital (a plural's
         // "s" aside: "MRIs").
@@ -501,6 +527,11 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         {
             continue;
         }
+        if entry.kind == FactKind::Surgery
+            && !names_an_operation(text, sentence, m.start(), m.end())
+        {
+            continue;
+        }
         let mut fact = Fact::new(value.clone(), text, m.start(), m.end());
         let mut assert = Assert::Scope;
         if let Some(p) = entry.polarity {
@@ -509,6 +540,15 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         }
         if let Some(q) = entry.qualifier {
             match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
+                // A doubt nearer than any plain result: the sign is possible.
+                Some(true)
+                    if q.affirm.contains(&DOUBT[0])
+                        && qualify(text, sentence, m.start(), m.end(), DOUBT, q.affirm)
+                            == Some(true) =>
+                {
+                    fact.polarity = Polarity::Uncertain;
+                    assert = Assert::Fixed;
+                }
                 Some(true) => assert = Assert::Before,
                 Some(false) => {
                     fact.polarity = Polarity::Negated;
@@ -544,6 +584,47 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
             facts.push((work, Assert::Scope));
         }
     }
+}
+
+/// Whether a word for an operation names one here: not a heading ("Surgery: wants to
+/// proceed with a fusion" names a topic) and not a release from care or to work ("a full
+/// release", "released to regular duty").
+fn names_an_operation(text: &str, sentence: (usize, usize), start: usize, end: usize) -> bool {
+    let heading = text[sentence.0..start].trim().is_empty() && text[end..].starts_with(':');
+    if heading {
+        return false;
+    }
+    if !text[start..end].eq_ignore_ascii_case("release") {
+        return true;
+    }
+    let from = anatomy::floor_char(text, start.saturating_sub(12).max(sentence.0));
+    let before = text[from..start].to_ascii_lowercase();
+    let mut to = (end + 6).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let after = text[end..to].to_ascii_lowercase();
+    let of_care = ["full ", "medical ", "work ", "duty "]
+        .iter()
+        .any(|w| before.ends_with(w));
+    !of_care && !after.starts_with(" to ") && !after.starts_with(" from ")
+}
+
+static REFLEX_VALUE: FactValue = FactValue::NeurologicFinding(NeurologicFinding::DecreasedReflexes);
+
+/// Whether the first grade after a muscle's name (across a list of names: "biceps/triceps 2+")
+/// is a reflex grade ("2+", "1/4", "0") rather than a strength grade ("4/5").
+fn graded_as_reflex(text: &str, end: usize) -> bool {
+    static GRADE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^[a-zA-Z/ ,]{0,30}?(?:(\d[+-]?\s*/\s*5\b)|(\d\s*\+|\b\d\s*/\s*4\b|\b0\b))")
+    });
+    let mut to = (end + 40).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    GRADE
+        .captures(&text[end..to])
+        .is_some_and(|c| c.get(2).is_some())
 }
 
 /// Looks for a qualifier word near the phrase, in its sentence: `Some(true)` affirmed,
@@ -682,6 +763,62 @@ fn morphine_equivalents(text: &str, facts: &mut Vec<Read>) {
     }
 }
 
+/// "No motor or sensory deficit": modifiers joined before one head noun each name a deficit.
+/// (The dictionary may read the last with its head as well: the same finding twice.)
+fn shared_deficits(text: &str, facts: &mut Vec<Read>) {
+    static JOINED: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b((?:(?:motor|sensory|reflex)\s*(?:,|/|,?\s+or|,?\s+and|,?\s+nor)\s*){1,2}(?:motor|sensory|reflex))\s+(?:deficits?|loss|changes?|abnormalit(?:y|ies))\b",
+        )
+    });
+    static MODIFIER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(motor|sensory|reflex)\b"));
+    for c in JOINED.captures_iter(text) {
+        let Some(lead) = c.get(1) else { continue };
+        for m in MODIFIER.find_iter(lead.as_str()) {
+            let deficit = match m.as_str().to_ascii_lowercase().as_str() {
+                "motor" => NeurologicFinding::Weakness,
+                "sensory" => NeurologicFinding::DecreasedSensation,
+                _ => NeurologicFinding::DecreasedReflexes,
+            };
+            let (a, b) = (lead.start() + m.start(), lead.start() + m.end());
+            let fact = Fact::new(FactValue::NeurologicFinding(deficit), text, a, b);
+            facts.push((fact, Assert::Scope));
+        }
+    }
+}
+
+/// "Her left foot 'falls asleep'", "the hand goes to sleep": numbness, in the patient's words.
+fn limb_asleep(text: &str, facts: &mut Vec<Read>) {
+    static ASLEEP: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?i)\b(?:hands?|feet|foot|legs?|arms?|fingers?|toes?)\s+['"]?((?:falls?|fell|falling|goes|go|going|went)\s+(?:asleep|to\s+sleep))\b"#,
+        )
+    });
+    for c in ASLEEP.captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
+        let value = FactValue::NeurologicFinding(NeurologicFinding::Numbness);
+        facts.push((Fact::new(value, text, m.start(), m.end()), Assert::Scope));
+    }
+}
+
+/// "The stretching routine she does at home", "exercises daily at home": a home program,
+/// however the exercise and the home are worded apart.
+fn exercise_at_home(text: &str, facts: &mut Vec<Read>) {
+    static AT_HOME: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)\b(?:exercis\w*|stretch\w*|strengthening)\b[^.;:]{0,40}?\bat home\b")
+    });
+    for m in AT_HOME.find_iter(text) {
+        let word = m.as_str().find(char::is_whitespace).unwrap_or(m.len());
+        let fact = Fact::new(
+            FactValue::HomeExerciseProgram,
+            text,
+            m.start(),
+            m.start() + word,
+        );
+        facts.push((fact, Assert::Scope));
+    }
+}
+
 fn pain_scores(text: &str, facts: &mut Vec<Read>) {
     let bytes = text.as_bytes();
     for c in PAIN.captures_iter(text) {
@@ -748,7 +885,7 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
             m.start,
             end,
         );
-        f.about = Some(m.entry.class.as_str().to_string());
+        f.about = Some(m.class_in_record(text).to_string());
         let tail = &text[end..sentence.1.max(end)];
         if let Some(c) = FOR_DURATION.captures(tail)
             && let Some(n) = c.get(1).and_then(|w| number_word(w.as_str()))
@@ -778,8 +915,27 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
             });
         }
         f.drug = Some(drug);
-        facts.push((f, Assert::Scope));
+        // "Negative for the prescribed oxycodone": the screen's result does not reach the drug,
+        // which the word "prescribed" before it says the patient is given.
+        let assert = if prescribed_before(text, sentence.0, m.start) {
+            Assert::Fixed
+        } else {
+            Assert::Scope
+        };
+        facts.push((f, assert));
     }
+}
+
+/// "The prescribed oxycodone", "his prescribed Norco": the drug named after is one the patient
+/// is given.
+fn prescribed_before(text: &str, from: usize, at: usize) -> bool {
+    let from = anatomy::floor_char(text, at.saturating_sub(40).max(from));
+    let before = text[from..at].to_ascii_lowercase();
+    let mut words = before.split_whitespace().rev();
+    words.next() == Some("prescribed")
+        && words
+            .next()
+            .is_some_and(|w| ["the", "his", "her", "their", "currently"].contains(&w))
 }
 
 fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {

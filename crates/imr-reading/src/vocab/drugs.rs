@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use regex::Regex;
 
 use super::service::Service;
 
@@ -18,6 +19,8 @@ pub(crate) struct DrugEntry {
     pub topical: bool,
     /// Sold only as a compound (several ingredients or a suspension kit).
     pub compound: bool,
+    /// A systemic corticosteroid: a class of its own in a record, though no service of its own.
+    pub steroid: bool,
 }
 
 const fn d(name: &'static str, generic: &'static str, class: Service) -> DrugEntry {
@@ -27,6 +30,7 @@ const fn d(name: &'static str, generic: &'static str, class: Service) -> DrugEnt
         class,
         topical: false,
         compound: false,
+        steroid: false,
     }
 }
 
@@ -37,6 +41,7 @@ const fn topical(name: &'static str, generic: &'static str) -> DrugEntry {
         class: Service::TopicalAnalgesic,
         topical: true,
         compound: false,
+        steroid: false,
     }
 }
 
@@ -47,6 +52,14 @@ const fn compound(name: &'static str, generic: &'static str, class: Service) -> 
         class,
         topical: false,
         compound: true,
+        steroid: false,
+    }
+}
+
+const fn steroid(name: &'static str, generic: &'static str) -> DrugEntry {
+    DrugEntry {
+        steroid: true,
+        ..d(name, generic, Service::MedicationOther)
     }
 }
 
@@ -170,6 +183,8 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     // Topicals
     topical("lidocaine", "lidocaine"),
     topical("lidoderm", "lidocaine"),
+    topical("lido patch", "lidocaine"),
+    topical("lido patches", "lidocaine"),
     topical("anecream", "lidocaine"),
     topical("flector", "diclofenac"),
     topical("voltaren gel", "diclofenac"),
@@ -182,13 +197,14 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     topical("camphor", "camphor"),
     topical("methyl salicylate", "methyl salicylate"),
     topical("bupivacaine", "bupivacaine"),
-    d("dexamethasone", "dexamethasone", MO),
+    steroid("dexamethasone", "dexamethasone"),
     DrugEntry {
         name: "ketophene",
         generic: "ketoprofen",
         class: Service::CompoundedTopical,
         topical: true,
         compound: true,
+        steroid: false,
     },
     // Sleep aids and benzodiazepines
     d("diazepam", "diazepam", BZ),
@@ -219,8 +235,10 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("butalbital", "butalbital", BA),
     d("acetaminophen", "acetaminophen", MO),
     d("tylenol", "acetaminophen", MO),
-    d("prednisone", "prednisone", MO),
-    d("medrol", "methylprednisolone", MO),
+    steroid("prednisone", "prednisone"),
+    steroid("prednisolone", "prednisolone"),
+    steroid("medrol", "methylprednisolone"),
+    steroid("methylprednisolone", "methylprednisolone"),
     // Medical foods (amino-acid formulations sold for pain or sleep).
     d("theramine", "medical food", MO),
     d("sentra", "medical food", MO),
@@ -255,6 +273,38 @@ const CLASS_WORDS: &[DrugEntry] = &[
     d("anticonvulsants", "anticonvulsant", AC),
     d("proton pump inhibitor", "proton pump inhibitor", PPI),
     d("proton pump inhibitors", "proton pump inhibitor", PPI),
+    d("anti-inflammatory", "nsaid", NS),
+    d("muscle relaxer", "muscle relaxant", MR),
+    d("muscle relaxers", "muscle relaxant", MR),
+    d("benzodiazepine", "benzodiazepine", BZ),
+    d("benzodiazepines", "benzodiazepine", BZ),
+    d("benzo", "benzodiazepine", BZ),
+    d("benzos", "benzodiazepine", BZ),
+    d("sleep aid", "sleep aid", SL),
+    d("sleep aids", "sleep aid", SL),
+    d("sleeping pill", "sleep aid", SL),
+    d("sleeping pills", "sleep aid", SL),
+    d("sleep medication", "sleep aid", SL),
+    d("sleep medications", "sleep aid", SL),
+    d("hypnotic", "sleep aid", SL),
+    d("hypnotics", "sleep aid", SL),
+    topical("topical cream", "topical"),
+    topical("topical creams", "topical"),
+    topical("topical analgesic", "topical"),
+    topical("topical analgesics", "topical"),
+    topical("topical compound", "topical"),
+    topical("compounded cream", "topical"),
+    topical("topicals", "topical"),
+    topical("analgesic cream", "topical"),
+    topical("pain cream", "topical"),
+    steroid("oral steroid", "corticosteroid"),
+    steroid("oral steroids", "corticosteroid"),
+    steroid("oral corticosteroid", "corticosteroid"),
+    steroid("oral corticosteroids", "corticosteroid"),
+    steroid("steroid taper", "corticosteroid"),
+    steroid("steroid dose pack", "corticosteroid"),
+    steroid("steroid dosepak", "corticosteroid"),
+    steroid("steroid pack", "corticosteroid"),
 ];
 
 static CLASS_MATCHER: LazyLock<AhoCorasick> =
@@ -274,7 +324,14 @@ pub(crate) fn mentions_in_record(text: &str) -> Vec<DrugMention> {
     // "Opioid agreement", "opioid risk tool": the class names a document or a screen about
     // the drugs, not a drug taken.
     let names_a_document = |end: usize| {
-        let after = text[end..].trim_start().to_ascii_lowercase();
+        // A few bytes suffice for the words below; lowering the whole rest of the text for each
+        // class word would grow with the square of its length.
+        let after = text[end..]
+            .trim_start()
+            .bytes()
+            .take(24)
+            .map(|b| b.to_ascii_lowercase())
+            .collect::<Vec<u8>>();
         [
             "agreement",
             "contract",
@@ -288,9 +345,18 @@ pub(crate) fn mentions_in_record(text: &str) -> Vec<DrugMention> {
             "naive",
             "naïve",
             "-naive",
+            // What is done with the drugs, not a drug taken: "opioid misuse", "opioid guidelines".
+            "guideline",
+            "misuse",
+            "abuse",
+            "diversion",
+            "seeking",
+            "-seeking",
+            "addiction",
+            "overdose",
         ]
         .iter()
-        .any(|w| after.starts_with(w))
+        .any(|w| after.starts_with(w.as_bytes()))
     };
     let inside_a_drug = |start: usize, end: usize| {
         let k = found.partition_point(|d| d.start < end);
@@ -353,6 +419,42 @@ impl DrugMention {
     pub fn generic(&self) -> &str {
         self.word.as_deref().unwrap_or(self.entry.generic)
     }
+
+    /// The drug's class as a record names it, `text` being the text the mention was found in:
+    /// a drug applied to the skin ("topical diclofenac", "ketoprofen 10% cream") is a topical,
+    /// but for an opioid patch, which acts on the whole body; a systemic steroid is a
+    /// corticosteroid; otherwise the dictionary's class.
+    pub fn class_in_record(&self, text: &str) -> &'static str {
+        static APPLIED: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r"(?i)^(?:\s*\d+(?:\.\d+)?\s*%)?\s*(?:topical|gel|cream|patch|patches|ointment|lotion)\b",
+            )
+            .expect("a valid pattern")
+        });
+        let before = text[..self.start].trim_end().as_bytes();
+        let topical_before = before.len() >= 7
+            && before[before.len() - 7..].eq_ignore_ascii_case(b"topical")
+            && is_word_start(before, before.len() - 7);
+        let mut to = (self.end + 24).min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let applied = topical_before || APPLIED.is_match(&text[self.end..to]);
+        if self.entry.topical {
+            self.entry.class.as_str()
+        } else if applied && self.entry.class != Service::Opioid {
+            Service::TopicalAnalgesic.as_str()
+        } else if self.entry.steroid {
+            "corticosteroid"
+        } else {
+            self.entry.class.as_str()
+        }
+    }
+}
+
+/// True when `bytes[at..]` starts a word.
+fn is_word_start(bytes: &[u8], at: usize) -> bool {
+    at == 0 || !bytes[at - 1].is_ascii_alphanumeric()
 }
 
 /// Every drug named in `text`, whole words only, in order: dictionary names, then any other word
@@ -404,4 +506,46 @@ pub(crate) fn mentions(text: &str) -> Vec<DrugMention> {
     }
     found.sort_by_key(|m| m.start);
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions_in_record;
+
+    fn classes(text: &str) -> Vec<(String, &'static str)> {
+        mentions_in_record(text)
+            .iter()
+            .map(|m| (m.name().to_string(), m.class_in_record(text)))
+            .collect()
+    }
+
+    /// A drug applied to the skin is a topical, an opioid patch is not, a steroid is a
+    /// corticosteroid, and the classes are named in plain words too.
+    #[test]
+    fn a_record_names_the_class_by_form_and_by_word() {
+        let text = "Topical ketoprofen, ibuprofen 800 mg, naproxen 10% gel, a fentanyl patch, a \
+                    prednisone taper, oral steroids, sleeping pills, benzos, a pain cream.";
+        let found = classes(text);
+        let names: Vec<(&str, &str)> = found.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("ketoprofen", "topical_analgesic"),
+                ("ibuprofen", "nsaid"),
+                ("naproxen", "topical_analgesic"),
+                ("fentanyl", "opioid"),
+                ("prednisone", "corticosteroid"),
+                ("oral steroids", "corticosteroid"),
+                ("sleeping pills", "sleep_aid"),
+                ("benzos", "benzodiazepine"),
+                ("pain cream", "topical_analgesic"),
+            ]
+        );
+    }
+
+    /// What is done with a class of drugs names no drug taken.
+    #[test]
+    fn misuse_and_guidelines_are_no_medication() {
+        assert!(classes("Opioid misuse is suspected; per opioid guidelines, a screen.").is_empty());
+    }
 }
