@@ -236,6 +236,11 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("were denied", Role::Post(P)),
     ("is denied", Role::Post(N)),
     ("are denied", Role::Post(N)),
+    // A course begun before now: "since starting Lyrica" is no plan to start it.
+    ("since starting", Role::Pseudo),
+    ("after starting", Role::Pseudo),
+    ("since beginning", Role::Pseudo),
+    ("after beginning", Role::Pseudo),
     // Uncertain, planned or requested, before the fact.
     ("possible", Role::Pre(U)),
     ("possibly", Role::Pre(U)),

@@ -149,6 +149,41 @@ fn return_before(text: &str, from: usize, end: usize) -> Option<usize> {
     lead.rfind("return ").map(|i| start + i)
 }
 
+/// What the patient feels of a nerve root: pain into a limb, numbness, tingling.
+fn is_symptom(value: &FactValue) -> bool {
+    matches!(
+        value,
+        FactValue::NeurologicFinding(
+            NeurologicFinding::RadiatingPain
+                | NeurologicFinding::Numbness
+                | NeurologicFinding::Tingling
+        )
+    )
+}
+
+/// Whether the words around a symptom speak of its course, which presumes it: relief of it or
+/// a change in it before ("no improvement in the arm pain", "would fix the numbness"), or a
+/// verb of lasting or changing after ("the leg pain persists", "does not settle", "worsens").
+/// A symptom that would come anew ("should weakness develop") is not among them.
+fn course_of_symptom(text: &str, sentence: (usize, usize), start: usize, end: usize) -> bool {
+    static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:relief\s+(?:of|from|for)|improvement\s+(?:in|of)|change\s+in|worsening\s+of|fix|treat)\s+(?:the\s+|her\s+|his\s+)?(?:[a-z]+\s+){0,2}$",
+        )
+    });
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)^\s+(?:[a-z]+\s+){0,4}?(?:persists?|persisted|continues?|worsens?|makes|(?:does|do|has|have)\s+not\s+(?:settle|improve|improved|resolve|resolved|subside|subsided|go\s+away|settled))\b",
+        )
+    });
+    let from = anatomy::floor_char(text, start.saturating_sub(60).max(sentence.0));
+    let mut to = (end + 60).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    BEFORE.is_match(&text[from..start]) || AFTER.is_match(&text[end..to])
+}
+
 /// "Underwent a fusion", "s/p laminectomy": the few words before an operation say it was done.
 fn done_just_before(text: &str, from: usize, at: usize) -> bool {
     static DONE: LazyLock<Regex> = LazyLock::new(|| {
@@ -386,6 +421,17 @@ pub(super) fn read(text: &str) -> Reading {
                 p = Polarity::Affirmed;
             }
             fact.polarity = p;
+        }
+        // "If the leg pain persists", "no relief of the arm numbness": a symptom whose course
+        // is doubted or denied is there now; the trigger speaks of the course.
+        if is_symptom(&fact.value)
+            && matches!(
+                fact.polarity,
+                Polarity::Negated | Polarity::Uncertain | Polarity::Planned
+            )
+            && course_of_symptom(text, sentence, fact.start, fact.end)
+        {
+            fact.polarity = Polarity::Affirmed;
         }
         // Care named under "Plan:" is ordered, not given, unless it is continued.
         if fact.polarity == Polarity::Affirmed
@@ -916,8 +962,8 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
         }
         f.drug = Some(drug);
         // "Negative for the prescribed oxycodone": the screen's result does not reach the drug,
-        // which the word "prescribed" before it says the patient is given.
-        let assert = if prescribed_before(text, sentence.0, m.start) {
+        // which the words before it say the patient is given.
+        let assert = if taken_by_the_words_before(text, sentence.0, m.start) {
             Assert::Fixed
         } else {
             Assert::Scope
@@ -926,16 +972,17 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
     }
 }
 
-/// "The prescribed oxycodone", "his prescribed Norco": the drug named after is one the patient
-/// is given.
-fn prescribed_before(text: &str, from: usize, at: usize) -> bool {
-    let from = anatomy::floor_char(text, at.saturating_sub(40).max(from));
-    let before = text[from..at].to_ascii_lowercase();
-    let mut words = before.split_whitespace().rev();
-    words.next() == Some("prescribed")
-        && words
-            .next()
-            .is_some_and(|w| ["the", "his", "her", "their", "currently"].contains(&w))
+/// Words just before a drug that say the patient takes or took it, whatever the sentence's
+/// triggers say of the rest: "negative for the prescribed oxycodone", "taper him off the Norco",
+/// "early refill of Norco", "no longer requires opioid medication", "taking his wife's Vicodin".
+fn taken_by_the_words_before(text: &str, from: usize, at: usize) -> bool {
+    static TAKEN: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)(?:\b(?:the|his|her|their|currently)\s+prescribed|\b(?:taper|tapered|tapering|wean|weaned|weaning)\s+(?:him\s+|her\s+|them\s+)?off(?:\s+of)?|\brefills?\s+of|\bno\s+longer\s+(?:takes|taking|requires|required|needs|needed|uses|using|on)|\b(?:taking|took|takes|using|used)\s+(?:his|her)\s+[a-z]+'s)\s+(?:the\s+|his\s+|her\s+)?$",
+        )
+    });
+    let from = anatomy::floor_char(text, at.saturating_sub(50).max(from));
+    TAKEN.is_match(&text[from..at])
 }
 
 fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {

@@ -421,20 +421,24 @@ impl DrugMention {
     }
 
     /// The drug's class as a record names it, `text` being the text the mention was found in:
-    /// a drug applied to the skin ("topical diclofenac", "ketoprofen 10% cream") is a topical,
+    /// a drug applied to the skin ("topical diclofenac", "ketoprofen 10% cream", "compounded
+    /// flurbiprofen/lidocaine cream") is a topical,
     /// but for an opioid patch, which acts on the whole body; a systemic steroid is a
     /// corticosteroid; otherwise the dictionary's class.
     pub fn class_in_record(&self, text: &str) -> &'static str {
         static APPLIED: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(
-                r"(?i)^(?:\s*\d+(?:\.\d+)?\s*%)?\s*(?:topical|gel|cream|patch|patches|ointment|lotion)\b",
+                r"(?i)^(?:\s*\d+(?:\.\d+)?\s*%)?(?:\s*/\s*[a-z]+(?:\s*\d+(?:\.\d+)?\s*%)?){0,3}\s*(?:topical|gel|cream|patch|patches|ointment|lotion)\b",
             )
             .expect("a valid pattern")
         });
         let before = text[..self.start].trim_end().as_bytes();
-        let topical_before = before.len() >= 7
-            && before[before.len() - 7..].eq_ignore_ascii_case(b"topical")
-            && is_word_start(before, before.len() - 7);
+        let word_before = |w: &[u8]| {
+            before.len() >= w.len()
+                && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
+                && is_word_start(before, before.len() - w.len())
+        };
+        let topical_before = word_before(b"topical") || word_before(b"compounded");
         let mut to = (self.end + 24).min(text.len());
         while !text.is_char_boundary(to) {
             to -= 1;
@@ -524,7 +528,8 @@ mod tests {
     #[test]
     fn a_record_names_the_class_by_form_and_by_word() {
         let text = "Topical ketoprofen, ibuprofen 800 mg, naproxen 10% gel, a fentanyl patch, a \
-                    prednisone taper, oral steroids, sleeping pills, benzos, a pain cream.";
+                    prednisone taper, oral steroids, sleeping pills, benzos, a pain cream, \
+                    compounded flurbiprofen/cyclobenzaprine cream.";
         let found = classes(text);
         let names: Vec<(&str, &str)> = found.iter().map(|(n, c)| (n.as_str(), *c)).collect();
         assert_eq!(
@@ -539,6 +544,8 @@ mod tests {
                 ("sleeping pills", "sleep_aid"),
                 ("benzos", "benzodiazepine"),
                 ("pain cream", "topical_analgesic"),
+                ("flurbiprofen", "topical_analgesic"),
+                ("cyclobenzaprine", "topical_analgesic"),
             ]
         );
     }
