@@ -93,6 +93,40 @@ static TIMES_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?-u:(\d))\s*x\s*(?-u:(\d{1,2}))\s+(?:[a-z]+\s+)?$"));
 static TIMES_AFTER: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^\s*(?-u:(\d))\s*x\s*(?-u:(\d{1,2}))\b"));
+/// "Completed 6 of 12 authorized visits", "8 of the 10 sessions", "6/6 complete": the first
+/// number is what was given, wherever the phrase stands in the clause.
+static PART_GIVEN: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^[^.]{{0,60}}?\b{COUNT_WORD}\s+(?:of|out\s+of)\s+(?:the\s+)?\d{{1,3}}\s+(?:[a-z]+\s+)?(?:visits?|sessions?|treatments?)\b|^\s*(?-u:(\d{{1,2}}))/\d{{1,2}}\s+(?:complete|completed|done|attended)\b"
+    ))
+});
+static PART_GIVEN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{COUNT_WORD}\s+(?:of|out\s+of)\s+(?:the\s+)?\d{{1,3}}\s+(?:[a-z]+\s+){{0,2}}$"
+    ))
+});
+/// "A 6-visit PT trial": the count joined to its unit before the treatment.
+static JOINED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{COUNT_WORD}-(?:visit|session|treatment)\s+(?:[a-z]+\s+)?$"
+    ))
+});
+/// "Two cervical epidurals", "had 36 prior physical therapy visits": a count with one word
+/// between it and the treatment.
+static WORD_BETWEEN_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"(?i)(?:^|[^-/\w]){COUNT_WORD}\s+(?:[a-z]+\s+)?$")));
+/// "ESI L4-5 x2": levels or sides between the injection and its count.
+static LEVEL_TIMES_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:(?:bilateral|bilat|left|right|[lcts]\d(?:\s*-\s*[lcts]?\d)?)\s+){1,3}x\s*(?-u:(\d{1,2}))\b",
+    )
+});
+/// "On her own, about 10 visits": the visits told a few words on, in the same clause.
+static VISITS_LATER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^[^.;]{{0,30}}?,\s*(?:about|approximately|around|roughly|some|a\s+total\s+of)?\s*{COUNT_WORD}\s+(?:visits|sessions|treatments)\b"
+    ))
+});
 /// "acupuncture therapy sessions lumbar spine #6".
 static HASH_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^[^.;,#]{0,32}#\s*(?-u:(\d{1,3}))\b"));
 static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -388,6 +422,7 @@ pub(super) fn read(text: &str) -> Reading {
     limb_asleep(text, &mut facts);
     exercise_at_home(text, &mut facts);
     medications(text, &spans, &mut facts);
+    more_of_the_same(text, &mut facts);
     ur_decisions(text, &spans, &mut facts);
     for f in super::function::measures(text, &spans) {
         facts.push((f, Assert::Fixed));
@@ -421,6 +456,15 @@ pub(super) fn read(text: &str) -> Reading {
                 p = Polarity::Affirmed;
             }
             fact.polarity = p;
+        }
+        // "No longer uses the TENS unit": care stopped was given.
+        if matches!(
+            fact.kind,
+            FactKind::Treatment | FactKind::HomeExerciseProgram
+        ) && fact.polarity == Polarity::Negated
+            && taken_by_the_words_before(text, sentence.0, fact.start)
+        {
+            fact.polarity = Polarity::Affirmed;
         }
         // "If the leg pain persists", "no relief of the arm numbness": a symptom whose course
         // is doubted or denied is there now; the trigger speaks of the course.
@@ -833,6 +877,43 @@ fn shared_deficits(text: &str, facts: &mut Vec<Read>) {
     }
 }
 
+/// "Acupuncture: 12 sessions to date. Provider requests 6 additional sessions.": more sessions
+/// of the treatment named last before them (within a short reach) are that treatment again,
+/// read where they are said, with their own assertion and count.
+fn more_of_the_same(text: &str, facts: &mut Vec<Read>) {
+    static MORE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)\b(additional|more|further)\s+(?:sessions|visits|treatments)\b"));
+    const REACH: usize = 200;
+    let mut named: Vec<&Fact> = facts
+        .iter()
+        .map(|(f, _)| f)
+        .filter(|f| f.kind == FactKind::Treatment)
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    named.sort_by_key(|f| f.end);
+    let mut again = Vec::new();
+    for c in MORE.captures_iter(text) {
+        let (Some(all), Some(word)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        // The treatment may follow ("more sessions of PT"): then it is named already.
+        let k = named.partition_point(|f| f.end <= all.start());
+        let next_named = named.get(k).is_some_and(|f| f.start < all.end() + 20);
+        let Some(last) = k.checked_sub(1).map(|i| named[i]) else {
+            continue;
+        };
+        if next_named || all.start() - last.end > REACH {
+            continue;
+        }
+        let mut f = Fact::new(last.value.clone(), text, word.start(), word.end());
+        f.about = last.about.clone();
+        again.push((f, Assert::Scope));
+    }
+    facts.extend(again);
+}
+
 /// "Her left foot 'falls asleep'", "the hand goes to sleep": numbness, in the patient's words.
 fn limb_asleep(text: &str, facts: &mut Vec<Read>) {
     static ASLEEP: LazyLock<Regex> = LazyLock::new(|| {
@@ -972,13 +1053,13 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
     }
 }
 
-/// Words just before a drug that say the patient takes or took it, whatever the sentence's
-/// triggers say of the rest: "negative for the prescribed oxycodone", "taper him off the Norco",
+/// Words just before a drug (or other care) that say the patient takes or took it, whatever
+/// the sentence's triggers say of the rest: "negative for the prescribed oxycodone", "taper him off the Norco",
 /// "early refill of Norco", "no longer requires opioid medication", "taking his wife's Vicodin".
 fn taken_by_the_words_before(text: &str, from: usize, at: usize) -> bool {
     static TAKEN: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"(?i)(?:\b(?:the|his|her|their|currently)\s+prescribed|\b(?:taper|tapered|tapering|wean|weaned|weaning)\s+(?:him\s+|her\s+|them\s+)?off(?:\s+of)?|\brefills?\s+of|\bno\s+longer\s+(?:takes|taking|requires|required|needs|needed|uses|using|on)|\b(?:taking|took|takes|using|used)\s+(?:his|her)\s+[a-z]+'s)\s+(?:the\s+|his\s+|her\s+)?$",
+            r"(?i)(?:\b(?:the|his|her|their|currently)\s+prescribed|\b(?:taper|tapered|tapering|wean|weaned|weaning)\s+(?:him\s+|her\s+|them\s+)?off(?:\s+of)?|\brefills?\s+of|\bno\s+longer\s+(?:takes|taking|requires|required|needs|needed|uses|using|on|attends|attending|does|doing|receives|receiving|goes\s+to)|\b(?:taking|took|takes|using|used)\s+(?:his|her)\s+[a-z]+'s)\s+(?:the\s+|his\s+|her\s+)?$",
         )
     });
     let from = anatomy::floor_char(text, at.saturating_sub(50).max(from));
@@ -1063,7 +1144,25 @@ fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usiz
         let b: u32 = c.get(2)?.as_str().parse().ok()?;
         Some(a * b)
     };
+    let first = |c: regex::Captures<'_>| -> Option<u32> {
+        c.get(1)
+            .or_else(|| c.get(2))
+            .and_then(|w| number_word(w.as_str()))
+    };
+    let clause_after = &text[end..sentence.1.max(end)];
+    if let Some(n) = PART_GIVEN_BEFORE.captures(before).and_then(first) {
+        return Some(n);
+    }
+    if let Some(n) = PART_GIVEN.captures(clause_after).and_then(first) {
+        return Some(n);
+    }
+    if let Some(n) = JOINED_BEFORE.captures(before).and_then(first) {
+        return Some(n);
+    }
     if let Some(n) = TIMES_BEFORE.captures(before).and_then(product) {
+        return Some(n);
+    }
+    if let Some(n) = LEVEL_TIMES_AFTER.captures(after).and_then(first) {
         return Some(n);
     }
     if let Some(n) = TIMES_AFTER.captures(after).and_then(product) {
@@ -1090,6 +1189,23 @@ fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usiz
             .or_else(|| c.get(2))
             .and_then(|w| number_word(w.as_str()))
     {
+        return Some(n);
+    }
+    // A count with a word between: an injection is its own unit ("two cervical epidurals",
+    // "one ESI"); other care needs its unit after ("36 prior physical therapy visits").
+    let injection = text[start..end].to_ascii_lowercase();
+    let injection = ["injection", "epidural", "esi", "block"]
+        .iter()
+        .any(|w| injection.contains(w));
+    if let Some(n) = WORD_BETWEEN_BEFORE.captures(before).and_then(first)
+        && (injection
+            || COUNT_AFTER
+                .captures(clause_after)
+                .is_some_and(|a| a.get(3).is_some()))
+    {
+        return Some(n);
+    }
+    if let Some(n) = VISITS_LATER.captures(after).and_then(first) {
         return Some(n);
     }
     if let Some(n) = HASH_AFTER
@@ -1365,4 +1481,80 @@ fn is_assistance(text: &str, start: usize, end: usize) -> bool {
                 .strip_prefix(w)
                 .is_some_and(|r| r.starts_with(|c: char| !c.is_alphanumeric()))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+    use crate::extract::FactKind;
+
+    /// The count of each treatment read, in order.
+    fn counts(text: &str) -> Vec<(String, Option<f64>)> {
+        read(text)
+            .facts
+            .iter()
+            .filter(|f| f.kind == FactKind::Treatment)
+            .map(|f| (f.value.to_string(), f.number))
+            .collect()
+    }
+
+    /// A count of care however it is put: part of what was granted, joined to its unit, a word
+    /// between, levels between, a few words on, or more of the same said later.
+    #[test]
+    fn treatment_counts_in_other_words() {
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "She attended 5 of 8 approved chiropractic visits.",
+                "chiropractic",
+                5.0,
+            ),
+            ("Acupuncture, 4 of the 6 sessions done.", "acupuncture", 4.0),
+            ("Chiropractic 3/3 completed.", "chiropractic", 3.0),
+            ("Plan: an 8-session acupuncture trial.", "acupuncture", 8.0),
+            (
+                "Three lumbar epidurals since 2014.",
+                "epidural_steroid_injection",
+                3.0,
+            ),
+            (
+                "He had 20 earlier acupuncture sessions.",
+                "acupuncture",
+                20.0,
+            ),
+            (
+                "Facet injection bilat L4-5 x3 last year.",
+                "facet_injection",
+                3.0,
+            ),
+            (
+                "Massage at a spa, roughly 5 visits, no benefit.",
+                "massage",
+                5.0,
+            ),
+        ];
+        for (text, value, n) in cases {
+            let read = counts(text);
+            assert!(
+                read.iter().any(|(v, c)| v == value && *c == Some(*n)),
+                "{text}: {read:?}"
+            );
+        }
+        let more = counts("Chiropractic: 6 visits to date. Two more visits are requested.");
+        assert_eq!(
+            more,
+            vec![
+                ("chiropractic".to_string(), Some(6.0)),
+                ("chiropractic".to_string(), Some(2.0))
+            ]
+        );
+    }
+
+    /// A spinal level is no count of injections.
+    #[test]
+    fn a_level_is_no_count() {
+        assert_eq!(
+            counts("Right L4-5 ESI helped."),
+            vec![("epidural_steroid_injection".to_string(), None)]
+        );
+    }
 }
