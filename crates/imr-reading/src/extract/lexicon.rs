@@ -2099,7 +2099,9 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("tfesi", Treatment, "epidural_steroid_injection"),
     e("mbb", Treatment, "facet_injection"),
     e("mbbs", Treatment, "facet_injection"),
-    e("rfa", Treatment, "facet_injection"),
+    e("facet joint injection", Treatment, "facet_injection"),
+    e("facet joint injections", Treatment, "facet_injection"),
+    // Not "RFA": in a California record that is the Request for Authorization.
     e("radiofrequency ablation", Treatment, "facet_injection"),
     e("radiofrequency neurotomy", Treatment, "facet_injection"),
     e("rhizotomy", Treatment, "facet_injection"),

@@ -41,7 +41,7 @@ static ENTRY_VALUES: LazyLock<Vec<Option<FactValue>>> = LazyLock::new(|| {
 const CAPITALS_ONLY: &[&str] = &[
     "pt", "tens", "ct", "uds", "hep", "esi", "ttd", "rom", "slr", "ddd", "hnp", "crps", "mva",
     "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis", "rtw", "aj", "kj", "silt",
-    "mbb", "mbbs", "rfa", "cbt", "ctr", "acdf", "br", "tfesi",
+    "mbb", "mbbs", "cbt", "ctr", "acdf", "br", "tfesi",
 ];
 
 fn re(pattern: &str) -> Regex {
@@ -630,9 +630,10 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         }
         if let Some(q) = entry.qualifier {
             match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
-                // A doubt nearer than any plain result: the sign is possible.
+                // A sign (the qualifier that admits doubt) with a doubt nearer than any plain
+                // result: the sign is possible.
                 Some(true)
-                    if q.affirm.contains(&DOUBT[0])
+                    if DOUBT.iter().any(|w| q.affirm.contains(w))
                         && qualify(text, sentence, m.start(), m.end(), DOUBT, q.affirm)
                             == Some(true) =>
                 {
