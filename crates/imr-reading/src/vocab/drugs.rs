@@ -421,8 +421,8 @@ impl DrugMention {
     }
 
     /// The drug's class as a record names it, `text` being the text the mention was found in:
-    /// a drug applied to the skin ("topical diclofenac", "ketoprofen 10% cream", "compounded
-    /// flurbiprofen/lidocaine cream") is a topical,
+    /// a drug applied to the skin ("topical diclofenac", "ketoprofen 10% cream",
+    /// "flurbiprofen/lidocaine cream") is a topical (a compounded oral suspension is not),
     /// but for an opioid patch, which acts on the whole body; a systemic steroid is a
     /// corticosteroid; otherwise the dictionary's class.
     pub fn class_in_record(&self, text: &str) -> &'static str {
@@ -438,7 +438,7 @@ impl DrugMention {
                 && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
                 && is_word_start(before, before.len() - w.len())
         };
-        let topical_before = word_before(b"topical") || word_before(b"compounded");
+        let topical_before = word_before(b"topical");
         let mut to = (self.end + 24).min(text.len());
         while !text.is_char_boundary(to) {
             to -= 1;
@@ -529,7 +529,8 @@ mod tests {
     fn a_record_names_the_class_by_form_and_by_word() {
         let text = "Topical ketoprofen, ibuprofen 800 mg, naproxen 10% gel, a fentanyl patch, a \
                     prednisone taper, oral steroids, sleeping pills, benzos, a pain cream, \
-                    compounded flurbiprofen/cyclobenzaprine cream.";
+                    compounded flurbiprofen/cyclobenzaprine cream, a compounded gabapentin \
+                    oral suspension.";
         let found = classes(text);
         let names: Vec<(&str, &str)> = found.iter().map(|(n, c)| (n.as_str(), *c)).collect();
         assert_eq!(
@@ -546,6 +547,7 @@ mod tests {
                 ("pain cream", "topical_analgesic"),
                 ("flurbiprofen", "topical_analgesic"),
                 ("cyclobenzaprine", "topical_analgesic"),
+                ("gabapentin", "anticonvulsant"),
             ]
         );
     }
