@@ -260,6 +260,7 @@ const IMPROVED: &[&str] = &[
 
 const STANCE_AGAINST: &[&str] = &[
     "declin",
+    "rather not",
     "turned down",
     "not wish",
     "never",
@@ -336,6 +337,10 @@ const STANCE_FOR: &[&str] = &[
     "eager",
     "requests",
     "elect",
+    "leaning toward",
+    "leans toward",
+    "inclined to",
+    "anxious to",
 ];
 
 static MATCHER: LazyLock<AhoCorasick> =
@@ -513,13 +518,29 @@ pub(crate) fn stance(
     let rather_than = before.contains("rather") && before.contains(" than ");
     // A question put after the operation is named: "read about a fusion and asks if ...".
     let asks_after = STANCE_ASKS.iter().any(|w| after.contains(w));
-    if against(&before) || against(&after) || rather_than {
+    if against(&before) || against(&after) || rather_than || declined_after(text, sentence, end) {
         Some(false)
     } else if STANCE_FOR.iter().any(|w| before.contains(w)) || asks_after {
         Some(true)
     } else {
         None
     }
+}
+
+/// "A candidate for arthroscopy but declines.": a refusal with no object of its own, after the
+/// turn, refuses the operation named before it.
+fn declined_after(text: &str, sentence: (usize, usize), end: usize) -> bool {
+    static DECLINED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^[^.;]{0,30}?\bbut\s+(?:he\s+|she\s+|the\s+patient\s+|patient\s+)?(?:declines|declined|refuses|refused|does\s+not\s+want|doesn't\s+want|is\s+not\s+interested)(?:\s+(?:it|this|that|for\s+now|at\s+this\s+time))?\s*(?:[.;]|$)",
+        )
+        .expect("a valid pattern")
+    });
+    let mut to = (end + 80).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    DECLINED.is_match(&text[end..to])
 }
 
 /// "Since PT", "after the six visits", "following the injection": what is said of an activity

@@ -2135,6 +2135,18 @@ pub(crate) const ENTRIES: &[Entry] = &[
         Treatment,
         "psychological_treatment",
     ),
+    e("pain psychologist", Treatment, "psychological_treatment"),
+    e("psychotherapist", Treatment, "psychological_treatment"),
+    e(
+        "sessions with a psychologist",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e("pins-and-needles", NeurologicFinding, "tingling"),
+    e("prp injection", Treatment, "platelet_rich_plasma"),
+    e("prp injections", Treatment, "platelet_rich_plasma"),
+    e("platelet-rich plasma", Treatment, "platelet_rich_plasma"),
+    e("platelet rich plasma", Treatment, "platelet_rich_plasma"),
     // Operations by other names and abbreviations.
     e("ctr", Surgery, "carpal_tunnel_release"),
     e("carpal tunnel releases", Surgery, "carpal_tunnel_release"),
@@ -2142,6 +2154,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("hemilaminotomy", Surgery, "laminectomy"),
     e("foraminotomy", Surgery, "decompression"),
     e("acdf", Surgery, "fusion"),
+    e("transposition", Surgery, "surgery"),
     // Deficits: sensation lost, strength normal in every muscle tested.
     e("sensory loss", NeurologicFinding, "decreased_sensation"),
     e("sensory changes", NeurologicFinding, "decreased_sensation"),

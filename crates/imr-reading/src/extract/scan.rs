@@ -17,8 +17,8 @@ use super::results::{self, Study, TestResult};
 use super::sections::{Section, SectionKind, section_at};
 use super::sentences::{sentence_of, sentences};
 use super::{
-    Diagnosis, Extraction, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex,
-    UrVerdict, WorkStatus,
+    Care, Diagnosis, Extraction, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen,
+    Sex, UrVerdict, WorkStatus,
 };
 use crate::request::Service;
 use crate::request::{Drug, Duration, TimeUnit};
@@ -135,10 +135,11 @@ static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 /// Pain that travels into a limb, however it is said ("pain down the left leg", "burning from
-/// the buttock into the heel", "leg pain", "sciatica"): radiating pain.
+/// the buttock into the heel", "electric shocks down the leg", "leg pain", "sciatica"):
+/// radiating pain.
 static RADIATING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:pain|burning|aching|ache|symptoms)\b[^.;]{0,40}?\b(?:down|into|to|toward|towards|extend(?:s|ing|ed)?\s+(?:to|into|down)|travel(?:s|ing|ed|ling)?\s+(?:down|into|to)|shoot(?:s|ing)?\s+(?:down|into|to)|radiat\w*\s+(?:down|into|to))\s+(?:[a-z]+\s+){0,4}?(?:legs?|arms?|foot|feet|calf|calves|thighs?|buttocks?|heels?|toes?|big toe|hands?|fingers?|forearms?|ankles?|extremit(?:y|ies))\b|\b(?:leg|arm|thigh|calf|sciatic|radicular)\s+pain\b|\bsciatica\b",
+        r"(?i)\b(?:pain|burning|aching|ache|symptoms|shocks?|jolts?|discomfort)\b[^.;]{0,40}?\b(?:down|into|to|toward|towards|extend(?:s|ing|ed)?\s+(?:to|into|down)|travel(?:s|ing|ed|ling)?\s+(?:down|into|to)|shoot(?:s|ing)?\s+(?:down|into|to)|radiat\w*\s+(?:down|into|to))\s+(?:[a-z]+\s+){0,4}?(?:legs?|arms?|foot|feet|calf|calves|thighs?|buttocks?|heels?|toes?|big toe|hands?|fingers?|forearms?|ankles?|extremit(?:y|ies))\b|\b(?:leg|arm|thigh|calf|sciatic|radicular)\s+pain\b|\bsciatica\b",
     )
 });
 static UR_CUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -622,6 +623,11 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         {
             continue;
         }
+        if *value == FactValue::Treatment(Care::AnyInjection)
+            && into_a_joint(text, sentence, m.end())
+        {
+            value = &JOINT_INJECTION;
+        }
         let mut fact = Fact::new(value.clone(), text, m.start(), m.end());
         let mut assert = Assert::Scope;
         if let Some(p) = entry.polarity {
@@ -699,6 +705,23 @@ fn names_an_operation(text: &str, sentence: (usize, usize), start: usize, end: u
         .iter()
         .any(|w| before.ends_with(w));
     !of_care && !after.starts_with(" to ") && !after.starts_with(" from ")
+}
+
+static JOINT_INJECTION: FactValue = FactValue::Treatment(Care::Service(Service::JointInjection));
+
+/// "Injections into the left knee", "an injection to the shoulder": an injection named by the
+/// joint it goes into, after it.
+fn into_a_joint(text: &str, sentence: (usize, usize), end: usize) -> bool {
+    static INTO: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)^\s+(?:in|into|to|of)\s+(?:the\s+|his\s+|her\s+)?(?:(?:left|right|bilateral)\s+)?(?:knee|shoulder|hip|ankle|elbow|wrist|si\s+joint|sacroiliac\s+joint|ac\s+joint|joint)s?\b",
+        )
+    });
+    let mut to = (end + 40).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    INTO.is_match(&text[end..to])
 }
 
 static REFLEX_VALUE: FactValue = FactValue::NeurologicFinding(NeurologicFinding::DecreasedReflexes);
