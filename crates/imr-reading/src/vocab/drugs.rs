@@ -98,6 +98,20 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("suboxone", "buprenorphine/naloxone", OP),
     d("oxymorphone", "oxymorphone", OP),
     d("opana", "oxymorphone", OP),
+    d("belbuca", "buprenorphine", OP),
+    d("hysingla", "hydrocodone", OP),
+    d("zohydro", "hydrocodone", OP),
+    d("xtampza", "oxycodone", OP),
+    d("roxicodone", "oxycodone", OP),
+    d("conzip", "tramadol", OP),
+    d("lortab", "hydrocodone/acetaminophen", OP),
+    d("vicoprofen", "hydrocodone/ibuprofen", OP),
+    d("tylenol #4", "acetaminophen/codeine", OP),
+    d("meperidine", "meperidine", OP),
+    d("demerol", "meperidine", OP),
+    d("levorphanol", "levorphanol", OP),
+    d("kadian", "morphine", OP),
+    d("embeda", "morphine/naltrexone", OP),
     // Muscle relaxants
     d("flexeril", "cyclobenzaprine", MR),
     d("fexmid", "cyclobenzaprine", MR),
@@ -117,6 +131,8 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("robaxin", "methocarbamol", MR),
     d("metaxalone", "metaxalone", MR),
     d("skelaxin", "metaxalone", MR),
+    d("amrix", "cyclobenzaprine", MR),
+    d("dantrolene", "dantrolene", MR),
     // NSAIDs
     d("etodolac", "etodolac", NS),
     d("lodine", "etodolac", NS),
@@ -139,6 +155,20 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("toradol", "ketorolac", NS),
     d("flurbiprofen", "flurbiprofen", NS),
     d("aspirin", "aspirin", NS),
+    d("indomethacin", "indomethacin", NS),
+    d("indocin", "indomethacin", NS),
+    d("piroxicam", "piroxicam", NS),
+    d("feldene", "piroxicam", NS),
+    d("oxaprozin", "oxaprozin", NS),
+    d("daypro", "oxaprozin", NS),
+    d("sulindac", "sulindac", NS),
+    d("diflunisal", "diflunisal", NS),
+    d("salsalate", "salsalate", NS),
+    d("arthrotec", "diclofenac/misoprostol", NS),
+    d("duexis", "ibuprofen/famotidine", NS),
+    d("vimovo", "naproxen/esomeprazole", NS),
+    d("aleve", "naproxen", NS),
+    d("mefenamic acid", "mefenamic acid", NS),
     // Gastric protection
     d("omeprazole", "omeprazole", PPI),
     d("prilosec", "omeprazole", PPI),
@@ -172,6 +202,18 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("escitalopram", "escitalopram", AD),
     d("lexapro", "escitalopram", AD),
     d("trazodone", "trazodone", AD),
+    d("milnacipran", "milnacipran", AD),
+    d("savella", "milnacipran", AD),
+    d("desipramine", "desipramine", AD),
+    d("doxepin", "doxepin", AD),
+    d("imipramine", "imipramine", AD),
+    d("paroxetine", "paroxetine", AD),
+    d("paxil", "paroxetine", AD),
+    d("mirtazapine", "mirtazapine", AD),
+    d("remeron", "mirtazapine", AD),
+    d("celexa", "citalopram", AD),
+    d("pristiq", "desvenlafaxine", AD),
+    d("desvenlafaxine", "desvenlafaxine", AD),
     d("gabapentin", "gabapentin", AC),
     d("neurontin", "gabapentin", AC),
     compound("fanatrex", "gabapentin", AC),
@@ -180,6 +222,16 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("topiramate", "topiramate", AC),
     d("topamax", "topiramate", AC),
     d("carbamazepine", "carbamazepine", AC),
+    d("tegretol", "carbamazepine", AC),
+    d("oxcarbazepine", "oxcarbazepine", AC),
+    d("trileptal", "oxcarbazepine", AC),
+    d("lamotrigine", "lamotrigine", AC),
+    d("lamictal", "lamotrigine", AC),
+    d("gralise", "gabapentin", AC),
+    d("horizant", "gabapentin enacarbil", AC),
+    d("levetiracetam", "levetiracetam", AC),
+    d("keppra", "levetiracetam", AC),
+    d("zonisamide", "zonisamide", AC),
     // Topicals
     topical("lidocaine", "lidocaine"),
     topical("lidoderm", "lidocaine"),
@@ -189,6 +241,11 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     topical("flector", "diclofenac"),
     topical("voltaren gel", "diclofenac"),
     topical("pennsaid", "diclofenac"),
+    topical("lidopro", "capsaicin/lidocaine/menthol/methyl salicylate"),
+    topical("biofreeze", "menthol"),
+    topical("icy hot", "menthol/methyl salicylate"),
+    topical("bengay", "menthol/methyl salicylate"),
+    topical("aspercreme", "trolamine salicylate"),
     topical("salonpas", "methyl salicylate/menthol"),
     topical("terocin", "methyl salicylate/capsaicin/menthol/lidocaine"),
     topical("menthoderm", "methyl salicylate/menthol"),
@@ -215,12 +272,20 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("ativan", "lorazepam", BZ),
     d("clonazepam", "clonazepam", BZ),
     d("klonopin", "clonazepam", BZ),
+    d("chlordiazepoxide", "chlordiazepoxide", BZ),
+    d("librium", "chlordiazepoxide", BZ),
+    d("clorazepate", "clorazepate", BZ),
     d("temazepam", "temazepam", BZ),
     d("restoril", "temazepam", BZ),
     d("zolpidem", "zolpidem", SL),
     d("ambien", "zolpidem", SL),
     d("eszopiclone", "eszopiclone", SL),
     d("lunesta", "eszopiclone", SL),
+    d("zaleplon", "zaleplon", SL),
+    d("suvorexant", "suvorexant", SL),
+    d("belsomra", "suvorexant", SL),
+    d("ramelteon", "ramelteon", SL),
+    d("rozerem", "ramelteon", SL),
     d("diphenhydramine", "diphenhydramine", SL),
     compound("dicopanol", "diphenhydramine", SL),
     // Others
@@ -239,6 +304,8 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     steroid("prednisolone", "prednisolone"),
     steroid("medrol", "methylprednisolone"),
     steroid("methylprednisolone", "methylprednisolone"),
+    steroid("methylpred", "methylprednisolone"),
+    steroid("decadron", "dexamethasone"),
     // Medical foods (amino-acid formulations sold for pain or sleep).
     d("theramine", "medical food", MO),
     d("sentra", "medical food", MO),
@@ -438,7 +505,19 @@ impl DrugMention {
                 && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
                 && is_word_start(before, before.len() - w.len())
         };
-        let topical_before = word_before(b"topical");
+        // "A compounded cream of ketoprofen, gabapentin and lidocaine": an ingredient named in
+        // the list after the form.
+        static FORM_OF: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r"(?i)\b(?:cream|gel|ointment|lotion|compound)\s+(?:of|with|containing)\s+[a-z0-9%.,/ -]{0,50}$",
+            )
+            .expect("a valid pattern")
+        });
+        let mut from = self.start.saturating_sub(70);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let topical_before = word_before(b"topical") || FORM_OF.is_match(&text[from..self.start]);
         let mut to = (self.end + 24).min(text.len());
         while !text.is_char_boundary(to) {
             to -= 1;
@@ -530,7 +609,7 @@ mod tests {
         let text = "Topical ketoprofen, ibuprofen 800 mg, naproxen 10% gel, a fentanyl patch, a \
                     prednisone taper, oral steroids, sleeping pills, benzos, a pain cream, \
                     compounded flurbiprofen/cyclobenzaprine cream, a compounded gabapentin \
-                    oral suspension.";
+                    oral suspension; a cream of ketoprofen and baclofen.";
         let found = classes(text);
         let names: Vec<(&str, &str)> = found.iter().map(|(n, c)| (n.as_str(), *c)).collect();
         assert_eq!(
@@ -548,6 +627,8 @@ mod tests {
                 ("flurbiprofen", "topical_analgesic"),
                 ("cyclobenzaprine", "topical_analgesic"),
                 ("gabapentin", "anticonvulsant"),
+                ("ketoprofen", "topical_analgesic"),
+                ("baclofen", "topical_analgesic"),
             ]
         );
     }
