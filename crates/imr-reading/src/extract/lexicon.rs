@@ -13,6 +13,9 @@ pub(crate) struct Qualifier {
     pub affirm: &'static [&'static str],
     /// Any of these nearby makes it negated.
     pub deny: &'static [&'static str],
+    /// An affirming word found settles the finding as affirmed, whatever triggers stand before
+    /// it ("unable to heel walk": the inability is the finding, not its negation).
+    pub settles: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +80,7 @@ const DECREASED: &[&str] = &[
 const ROM: Qualifier = Qualifier {
     affirm: DECREASED,
     deny: &["full", "normal", "intact", "within normal limits"],
+    settles: false,
 };
 const SENSATION: Qualifier = Qualifier {
     affirm: &[
@@ -90,6 +94,7 @@ const SENSATION: Qualifier = Qualifier {
         "absent",
     ],
     deny: &["intact", "normal", "grossly intact"],
+    settles: false,
 };
 /// Sensation named by its territory ("numbness over the S1 distribution").
 const TERRITORY: Qualifier = Qualifier {
@@ -113,6 +118,7 @@ const TERRITORY: Qualifier = Qualifier {
         "blunted",
     ],
     deny: &["intact", "normal", "grossly intact", "symmetric"],
+    settles: false,
 };
 const REFLEXES: Qualifier = Qualifier {
     affirm: &[
@@ -143,6 +149,7 @@ const REFLEXES: Qualifier = Qualifier {
         "2/4",
         "2/2",
     ],
+    settles: false,
 };
 /// Muscle bulk or a limb's girth: less on one side is atrophy.
 const BULK: Qualifier = Qualifier {
@@ -163,6 +170,7 @@ const BULK: Qualifier = Qualifier {
         "preserved",
         "intact",
     ],
+    settles: false,
 };
 const STRENGTH: Qualifier = Qualifier {
     affirm: &[
@@ -186,11 +194,21 @@ const STRENGTH: Qualifier = Qualifier {
         "3 of 5",
     ],
     deny: &["5/5", "normal", "full", "intact", "5 of 5"],
+    settles: false,
 };
-/// Walking on the heels or toes tests the ankle's dorsiflexors and plantar flexors. ("Unable to"
-/// is a negation trigger that would turn the finding around, so it is not among the words.)
+/// Walking on the heels or toes tests the ankle's dorsiflexors and plantar flexors; "unable to"
+/// is the finding here, not a negation of it.
 const HEEL_TOE: Qualifier = Qualifier {
-    affirm: &["difficulty", "weak", "weakness", "impaired", "abnormal"],
+    affirm: &[
+        "difficulty",
+        "weak",
+        "weakness",
+        "impaired",
+        "abnormal",
+        "unable to",
+        "cannot",
+        "inability to",
+    ],
     deny: &[
         "without difficulty",
         "able to",
@@ -200,6 +218,7 @@ const HEEL_TOE: Qualifier = Qualifier {
         "intact",
         "well",
     ],
+    settles: true,
 };
 /// Words that leave a sign's result in doubt ("SLR equivocal"): the sign is possible.
 pub(crate) const DOUBT: &[&str] = &["equivocal", "borderline", "questionably positive"];
@@ -224,6 +243,7 @@ const SIGN: Qualifier = Qualifier {
         "not tested",
         "deferred",
     ],
+    settles: false,
 };
 
 /// Muscles whose tendon is also a reflex tested ("biceps 5/5" is strength, "biceps 2+" a
@@ -2165,7 +2185,37 @@ pub(crate) const ENTRIES: &[Entry] = &[
     neg("5/5 in all", NeurologicFinding, "weakness"),
     neg("5/5 bilaterally", NeurologicFinding, "weakness"),
     neg("5/5 all", NeurologicFinding, "weakness"),
+    neg("5/5 x 4", NeurologicFinding, "weakness"),
+    neg("5/5 x4", NeurologicFinding, "weakness"),
+    neg("5/5 in bilateral", NeurologicFinding, "weakness"),
+    neg("5/5 in the lower", NeurologicFinding, "weakness"),
+    neg("5/5 in the upper", NeurologicFinding, "weakness"),
+    neg("5/5 in both", NeurologicFinding, "weakness"),
+    neg("5/5 b/l", NeurologicFinding, "weakness"),
+    neg("5/5 bue", NeurologicFinding, "weakness"),
+    neg("5/5 ble", NeurologicFinding, "weakness"),
     q("br", NeurologicFinding, "decreased_reflexes", REFLEXES),
+    e("hyporeflexic", NeurologicFinding, "decreased_reflexes"),
+    e("areflexia", NeurologicFinding, "decreased_reflexes"),
+    e("areflexic", NeurologicFinding, "decreased_reflexes"),
+    q(
+        "vibration",
+        NeurologicFinding,
+        "decreased_sensation",
+        SENSATION,
+    ),
+    q(
+        "vibratory sense",
+        NeurologicFinding,
+        "decreased_sensation",
+        SENSATION,
+    ),
+    q(
+        "vibratory sensation",
+        NeurologicFinding,
+        "decreased_sensation",
+        SENSATION,
+    ),
     q("heel walk", NeurologicFinding, "weakness", HEEL_TOE),
     q("heel-walk", NeurologicFinding, "weakness", HEEL_TOE),
     q("heel walking", NeurologicFinding, "weakness", HEEL_TOE),

@@ -404,21 +404,7 @@ pub(super) fn read(text: &str) -> Reading {
     demographics(text, &mut facts);
     pain_scores(text, &mut facts);
     morphine_equivalents(text, &mut facts);
-    for m in RADIATING.find_iter(text) {
-        // A long phrase spans its first word ("pain" of "pain and numbness down the arm"), so
-        // that the findings inside it stay findings of their own; "leg pain" spans itself.
-        let end = match m.as_str().find(char::is_whitespace) {
-            Some(first) if m.len() > 20 => m.start() + first,
-            _ => m.end(),
-        };
-        let fact = Fact::new(
-            FactValue::NeurologicFinding(NeurologicFinding::RadiatingPain),
-            text,
-            m.start(),
-            end,
-        );
-        facts.push((fact, Assert::Scope));
-    }
+    radiating_pain(text, &mut facts);
     shared_deficits(text, &mut facts);
     limb_asleep(text, &mut facts);
     exercise_at_home(text, &mut facts);
@@ -646,6 +632,7 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
                     fact.polarity = Polarity::Uncertain;
                     assert = Assert::Fixed;
                 }
+                Some(true) if q.settles => assert = Assert::Fixed,
                 Some(true) => assert = Assert::Before,
                 Some(false) => {
                     fact.polarity = Polarity::Negated;
@@ -874,6 +861,35 @@ fn morphine_equivalents(text: &str, facts: &mut Vec<Read>) {
         let mut f = Fact::new(value, text, m.start(), m.end());
         f.number = number.as_str().parse().ok();
         facts.push((f, Assert::Scope));
+    }
+}
+
+/// Pain into a limb in free words ([`RADIATING`]). A long phrase spans its first word ("pain" of
+/// "pain and numbness down the arm"), so that the findings inside it stay findings of their
+/// own; "leg pain" spans itself. A phrase that turns between the pain and the limb ("pain is
+/// axial, with no radiation to the legs") is left to the words inside it; the search goes on
+/// after its first word ("back pain but no pain into the legs").
+fn radiating_pain(text: &str, facts: &mut Vec<Read>) {
+    static TURN: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)\b(?:no|not|without|denies|radiat\w*|but|however)\b"));
+    let mut at = 0;
+    while at <= text.len() {
+        let Some(m) = RADIATING.find_at(text, at) else {
+            break;
+        };
+        let first = m.as_str().find(char::is_whitespace);
+        let turns = first.is_some_and(|i| TURN.is_match(&m.as_str()[i..]));
+        if turns {
+            at = m.start() + first.unwrap_or(m.len());
+            continue;
+        }
+        let end = match first {
+            Some(first) if m.len() > 20 => m.start() + first,
+            _ => m.end(),
+        };
+        let value = FactValue::NeurologicFinding(NeurologicFinding::RadiatingPain);
+        facts.push((Fact::new(value, text, m.start(), end), Assert::Scope));
+        at = m.end();
     }
 }
 
