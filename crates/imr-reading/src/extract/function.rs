@@ -341,6 +341,10 @@ const STANCE_FOR: &[&str] = &[
     "leans toward",
     "inclined to",
     "anxious to",
+    "agreeable to",
+    "undecided",
+    "thinking about",
+    "weighing",
 ];
 
 static MATCHER: LazyLock<AhoCorasick> =

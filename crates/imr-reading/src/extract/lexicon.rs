@@ -560,6 +560,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "functional_restoration_program",
     ),
     e("work hardening", Treatment, "physical_therapy"),
+    e("work conditioning", Treatment, "physical_therapy"),
     // Responses. Little or minimal improvement is not improvement.
     neg("little improvement", Response, "improvement"),
     neg("minimal improvement", Response, "improvement"),

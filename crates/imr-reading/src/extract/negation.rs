@@ -593,6 +593,10 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("w/ and w/o contrast", Role::Inert),
     ("without gadolinium", Role::Inert),
     // A study that cannot be done was not done.
+    // "Surgery is not indicated": care judged unneeded is not to be given.
+    ("is not indicated", Role::Post(N)),
+    ("are not indicated", Role::Post(N)),
+    ("not indicated", Role::Post(N)),
     ("is contraindicated", Role::Post(N)),
     ("was contraindicated", Role::Post(N)),
     ("contraindicated", Role::Post(N)),

@@ -184,6 +184,17 @@ fn return_before(text: &str, from: usize, end: usize) -> Option<usize> {
     lead.rfind("return ").map(|i| start + i)
 }
 
+/// "Told he needs surgery", "will require a repeat MRI": a need stated just before the care.
+fn needed_before(text: &str, from: usize, at: usize) -> bool {
+    static NEED: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:needs|need|requires|require)\s+(?:an?\s+|the\s+|further\s+|more\s+|another\s+|repeat\s+)?(?:[a-z]+\s+)?$",
+        )
+    });
+    let from = anatomy::floor_char(text, at.saturating_sub(40).max(from));
+    NEED.is_match(&text[from..at])
+}
+
 /// What the patient feels of a nerve root: pain into a limb, numbness, tingling.
 fn is_symptom(value: &FactValue) -> bool {
     matches!(
@@ -463,6 +474,13 @@ pub(super) fn read(text: &str) -> Reading {
             && course_of_symptom(text, sentence, fact.start, fact.end)
         {
             fact.polarity = Polarity::Affirmed;
+        }
+        // "Needs surgery", "will require an MRI": care needed is not yet given.
+        if fact.polarity == Polarity::Affirmed
+            && is_care(fact.kind)
+            && needed_before(text, sentence.0, fact.start)
+        {
+            fact.polarity = Polarity::Planned;
         }
         // Care named under "Plan:" is ordered, not given, unless it is continued.
         if fact.polarity == Polarity::Affirmed
