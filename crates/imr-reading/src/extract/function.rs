@@ -522,29 +522,31 @@ pub(crate) fn stance(
     let rather_than = before.contains("rather") && before.contains(" than ");
     // A question put after the operation is named: "read about a fusion and asks if ...".
     let asks_after = STANCE_ASKS.iter().any(|w| after.contains(w));
-    if against(&before) || against(&after) || rather_than || declined_after(text, sentence, end) {
+    let turned = stance_after_turn(text, sentence, end);
+    if against(&before) || against(&after) || rather_than || turned == Some(false) {
         Some(false)
-    } else if STANCE_FOR.iter().any(|w| before.contains(w)) || asks_after {
+    } else if STANCE_FOR.iter().any(|w| before.contains(w)) || asks_after || turned == Some(true) {
         Some(true)
     } else {
         None
     }
 }
 
-/// "A candidate for arthroscopy but declines.": a refusal with no object of its own, after the
-/// turn, refuses the operation named before it.
-fn declined_after(text: &str, sentence: (usize, usize), end: usize) -> bool {
-    static DECLINED: LazyLock<Regex> = LazyLock::new(|| {
+/// "A candidate for arthroscopy but declines.", "scared of the operation but says she will go
+/// ahead if ...": a stance with no object of its own, after the turn, is a stance on the
+/// operation named before it. `Some(false)` a refusal, `Some(true)` an assent.
+fn stance_after_turn(text: &str, sentence: (usize, usize), end: usize) -> Option<bool> {
+    static TURNED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)^[^.;]{0,30}?\bbut\s+(?:he\s+|she\s+|the\s+patient\s+|patient\s+)?(?:declines|declined|refuses|refused|does\s+not\s+want|doesn't\s+want|is\s+not\s+interested)(?:\s+(?:it|this|that|for\s+now|at\s+this\s+time))?\s*(?:[.;]|$)",
+            r"(?i)^[^.;]{0,30}?\bbut\s+(?:(?:says|states|feels)\s+)?(?:(?:he|she|the\s+patient|patient)\s+)?(?:(?:says|states|feels)\s+)?(?:(?:he|she)\s+)?(?:(declines|declined|refuses|refused|does\s+not\s+want|doesn't\s+want|is\s+not\s+interested)(?:\s+(?:it|this|that|for\s+now|at\s+this\s+time))?|(?:will|would)\s+(?:go\s+ahead|proceed|consider\s+it|have\s+it|do\s+it))\s*(?:[.;,]|$|\s+(?:if|once|when|after|unless)\b)",
         )
         .expect("a valid pattern")
     });
-    let mut to = (end + 80).min(sentence.1.max(end));
+    let mut to = (end + 90).min(sentence.1.max(end));
     while !text.is_char_boundary(to) {
         to -= 1;
     }
-    DECLINED.is_match(&text[end..to])
+    TURNED.captures(&text[end..to]).map(|c| c.get(1).is_none())
 }
 
 /// "Since PT", "after the six visits", "following the injection": what is said of an activity
