@@ -1596,8 +1596,8 @@ pub(crate) const ENTRIES: &[Entry] = &[
     // Surgery (kind chosen by context in scan: done or planned). Candidacy is a plan.
     e("surgical candidate", PlannedSurgery, "surgery"),
     e("candidate for surgery", PlannedSurgery, "surgery"),
-    e("surgical consultation", PlannedSurgery, "surgery"),
-    e("surgical consult", PlannedSurgery, "surgery"),
+    e("surgical consultation", Treatment, "consultation"),
+    e("surgical consult", Treatment, "consultation"),
     // Conditions beside the injury that bear on a treatment's risk.
     e("gastritis", Condition, "gi_disorder"),
     e("dyspepsia", Condition, "gi_disorder"),

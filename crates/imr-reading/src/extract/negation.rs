@@ -333,6 +333,10 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("were authorized", Role::Post(P)),
     // A surgery "is scheduled" is still to come, not done.
     ("is scheduled", Role::Post(P)),
+    // "is scheduled for": a plan for what precedes it or what follows.
+    ("is scheduled for", Role::Either(P)),
+    ("are scheduled for", Role::Either(P)),
+    ("was scheduled for", Role::Either(P)),
     ("are scheduled", Role::Post(P)),
     ("was scheduled", Role::Post(P)),
     ("has been scheduled", Role::Post(P)),

@@ -935,12 +935,16 @@ fn shared_deficits(text: &str, facts: &mut Vec<Read>) {
     }
 }
 
-/// "Acupuncture: 12 sessions to date. Provider requests 6 additional sessions.": more sessions
-/// of the treatment named last before them (within a short reach) are that treatment again,
-/// read where they are said, with their own assertion and count.
+/// "Acupuncture: 12 sessions to date. Provider requests 6 additional sessions.", "had one ESI
+/// and is scheduled for another next week": more sessions of the treatment named last before
+/// them (within a short reach), or another one, are that treatment again, read where they are
+/// said, with their own assertion and count.
 fn more_of_the_same(text: &str, facts: &mut Vec<Read>) {
-    static MORE: LazyLock<Regex> =
-        LazyLock::new(|| re(r"(?i)\b(additional|more|further)\s+(?:sessions|visits|treatments)\b"));
+    static MORE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:(additional|more|further)\s+(?:sessions|visits|treatments)\b|(another)(?:\s+(?:one|session|injection|round|course|visit|series|trial|block))?(?:\s+(?:next|in|on|at|this|soon|today|tomorrow|when|if|after)\b|\s*[.,;]|\s*$))",
+        )
+    });
     const REACH: usize = 200;
     let mut named: Vec<&Fact> = facts
         .iter()
@@ -953,7 +957,7 @@ fn more_of_the_same(text: &str, facts: &mut Vec<Read>) {
     named.sort_by_key(|f| f.end);
     let mut again = Vec::new();
     for c in MORE.captures_iter(text) {
-        let (Some(all), Some(word)) = (c.get(0), c.get(1)) else {
+        let (Some(all), Some(word)) = (c.get(0), c.get(1).or_else(|| c.get(2))) else {
             continue;
         };
         // The treatment may follow ("more sessions of PT"): then it is named already.
