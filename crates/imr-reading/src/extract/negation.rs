@@ -293,7 +293,10 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("would like", Role::Pre(P)),
     ("proposed", Role::Pre(P)),
     ("request", Role::Pre(P)),
-    ("recommended", Role::Pre(P)),
+    // Like "requested": "Cervical ESI recommended" plans what precedes it too; care done "as
+    // recommended" was done.
+    ("recommended", Role::Either(P)),
+    ("as recommended", Role::Pseudo),
     ("recommending", Role::Pre(P)),
     ("recommend", Role::Pre(P)),
     ("recommends", Role::Pre(P)),
