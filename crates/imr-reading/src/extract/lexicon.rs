@@ -2024,7 +2024,6 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("dysesthesia", NeurologicFinding, "tingling"),
     e("operation", Surgery, "surgery"),
     e("an operation", Surgery, "surgery"),
-    e("operate", Surgery, "surgery"),
     e("operate on", Surgery, "surgery"),
     e("disc replacement", Surgery, "arthroplasty"),
     e("knee replacement", Surgery, "arthroplasty"),

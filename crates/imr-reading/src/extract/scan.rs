@@ -689,8 +689,8 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
 }
 
 /// Whether a word for an operation names one here: not a heading ("Surgery: wants to
-/// proceed with a fusion" names a topic) and not a release from care or to work ("a full
-/// release", "released to regular duty").
+/// proceed with a fusion" names a topic) and not a release from care, to work or of papers
+/// ("a full release", "release to regular duty", "a release of medical records").
 fn names_an_operation(text: &str, sentence: (usize, usize), start: usize, end: usize) -> bool {
     let heading = text[sentence.0..start].trim().is_empty() && text[end..].starts_with(':');
     if heading {
@@ -701,7 +701,7 @@ fn names_an_operation(text: &str, sentence: (usize, usize), start: usize, end: u
     }
     let from = anatomy::floor_char(text, start.saturating_sub(12).max(sentence.0));
     let before = text[from..start].to_ascii_lowercase();
-    let mut to = (end + 6).min(sentence.1.max(end));
+    let mut to = (end + 24).min(sentence.1.max(end));
     while !text.is_char_boundary(to) {
         to -= 1;
     }
@@ -709,7 +709,12 @@ fn names_an_operation(text: &str, sentence: (usize, usize), start: usize, end: u
     let of_care = ["full ", "medical ", "work ", "duty "]
         .iter()
         .any(|w| before.ends_with(w));
-    !of_care && !after.starts_with(" to ") && !after.starts_with(" from ")
+    // "A release of medical records", "of information", "of liability": a document.
+    let of_papers = after.starts_with(" of ")
+        && ["information", "records", "medical", "liability", "claim"]
+            .iter()
+            .any(|w| after[4..].trim_start_matches("the ").starts_with(w));
+    !of_care && !of_papers && !after.starts_with(" to ") && !after.starts_with(" from ")
 }
 
 static JOINT_INJECTION: FactValue = FactValue::Treatment(Care::Service(Service::JointInjection));
