@@ -522,14 +522,48 @@ pub(crate) fn stance(
     let rather_than = before.contains("rather") && before.contains(" than ");
     // A question put after the operation is named: "read about a fusion and asks if ...".
     let asks_after = STANCE_ASKS.iter().any(|w| after.contains(w));
+    // "The provider is requesting a fusion": a clinician's request is no stance of the patient.
+    let for_the_patient = !clinician_speaks(&before);
     let turned = stance_after_turn(text, sentence, end);
     if against(&before) || against(&after) || rather_than || turned == Some(false) {
         Some(false)
-    } else if STANCE_FOR.iter().any(|w| before.contains(w)) || asks_after || turned == Some(true) {
+    } else if (STANCE_FOR.iter().any(|w| before.contains(w)) && for_the_patient)
+        || asks_after
+        || turned == Some(true)
+    {
         Some(true)
     } else {
         None
     }
+}
+
+/// Whether the clause before an operation has a clinician for its last subject ("the provider
+/// is requesting", "Dr. Ruiz discussed") and no patient after it; a clinician as an object ("a
+/// referral to a spine surgeon to discuss") is no subject.
+fn clinician_speaks(before: &str) -> bool {
+    static CLINICIAN_ACTS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\b(?:provider|physician|surgeon|doctor|dr\.|ptp|orthopedist|clinician)(?:\s+[a-z]+)?\s+(?:is|has|was|had|recommends|recommended|requests|requested|requesting|discussed|discusses|offered|offers|proposed|proposes|plans|planned|feels|felt|states|stated|notes|noted|would|will|wants|believes)\b",
+        )
+        .expect("a valid pattern")
+    });
+    const PATIENT: &[&str] = &[
+        "he ",
+        "she ",
+        "patient",
+        "worker",
+        "applicant",
+        "claimant",
+        "mr.",
+        "ms.",
+        "mrs.",
+        "pt ",
+    ];
+    let Some(clinician) = CLINICIAN_ACTS.find_iter(before).last() else {
+        return false;
+    };
+    let patient = PATIENT.iter().filter_map(|w| before.rfind(w)).max();
+    patient.is_none_or(|p| clinician.start() > p)
 }
 
 /// "A candidate for arthroscopy but declines.", "scared of the operation but says she will go

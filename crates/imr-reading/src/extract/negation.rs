@@ -320,6 +320,14 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("referred for", Role::Pre(P)),
     ("candidate for", Role::Pre(P)),
     ("pending", Role::Pre(P)),
+    // Longer than "is pending" (said after what waits), so the care after them is planned.
+    ("is pending authorization for", Role::Pre(P)),
+    ("pending authorization for", Role::Pre(P)),
+    ("awaiting authorization for", Role::Pre(P)),
+    // An operation offered is not yet done.
+    ("offered", Role::Pre(P)),
+    ("has offered", Role::Pre(P)),
+    ("was offered", Role::Pre(P)),
     ("awaiting", Role::Pre(P)),
     ("to undergo", Role::Pre(P)),
     ("evaluate for", Role::Pre(U)),
