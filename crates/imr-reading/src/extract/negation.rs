@@ -217,6 +217,11 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("within normal limits", Role::Post(N)),
     ("not seen", Role::Post(N)),
     ("not observed", Role::Post(N)),
+    // A symptom gone is absent now: "the numbness at night is gone".
+    ("is gone", Role::Post(N)),
+    ("are gone", Role::Post(N)),
+    ("went away", Role::Post(N)),
+    ("has gone away", Role::Post(N)),
     ("was not observed", Role::Post(N)),
     ("were not observed", Role::Post(N)),
     ("not present", Role::Post(N)),
