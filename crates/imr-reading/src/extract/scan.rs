@@ -925,6 +925,10 @@ fn shared_deficits(text: &str, facts: &mut Vec<Read>) {
         )
     });
     static MODIFIER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(motor|sensory|reflex)\b"));
+    // A look for the words' tails (any case of their first letter) spares most texts the scan.
+    if !["otor", "ensory", "eflex"].iter().any(|w| text.contains(w)) {
+        return;
+    }
     for c in JOINED.captures_iter(text) {
         let Some(lead) = c.get(1) else { continue };
         for m in MODIFIER.find_iter(lead.as_str()) {
@@ -951,6 +955,12 @@ fn more_of_the_same(text: &str, facts: &mut Vec<Read>) {
         )
     });
     const REACH: usize = 200;
+    if !["dditional", "ore ", "urther", "nother"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        return;
+    }
     let mut named: Vec<&Fact> = facts
         .iter()
         .map(|(f, _)| f)
@@ -988,6 +998,9 @@ fn limb_asleep(text: &str, facts: &mut Vec<Read>) {
             r#"(?i)\b(?:hands?|feet|foot|legs?|arms?|fingers?|toes?)\s+['"]?((?:falls?|fell|falling|goes|go|going|went)\s+(?:asleep|to\s+sleep))\b"#,
         )
     });
+    if !text.contains("sleep") {
+        return;
+    }
     for c in ASLEEP.captures_iter(text) {
         let Some(m) = c.get(1) else { continue };
         let value = FactValue::NeurologicFinding(NeurologicFinding::Numbness);
@@ -1001,6 +1014,9 @@ fn exercise_at_home(text: &str, facts: &mut Vec<Read>) {
     static AT_HOME: LazyLock<Regex> = LazyLock::new(|| {
         re(r"(?i)\b(?:exercis\w*|stretch\w*|strengthening)\b[^.;:]{0,40}?\bat home\b")
     });
+    if !text.contains("t home") {
+        return;
+    }
     for m in AT_HOME.find_iter(text) {
         let word = m.as_str().find(char::is_whitespace).unwrap_or(m.len());
         let fact = Fact::new(
@@ -1217,19 +1233,31 @@ fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usiz
             .and_then(|w| number_word(w.as_str()))
     };
     let clause_after = &text[end..sentence.1.max(end)];
-    if let Some(n) = PART_GIVEN_BEFORE.captures(before).and_then(first) {
+    // Each pattern runs only where its telling characters are (the reader reads many
+    // treatments; a capture costs more than a look for a byte).
+    let near_after =
+        &clause_after[..anatomy::floor_char(clause_after, clause_after.len().min(100))];
+    if before.contains(" of ")
+        && let Some(n) = PART_GIVEN_BEFORE.captures(before).and_then(first)
+    {
         return Some(n);
     }
-    if let Some(n) = PART_GIVEN.captures(clause_after).and_then(first) {
+    if (near_after.contains(" of ") || near_after.contains('/'))
+        && let Some(n) = PART_GIVEN.captures(near_after).and_then(first)
+    {
         return Some(n);
     }
-    if let Some(n) = JOINED_BEFORE.captures(before).and_then(first) {
+    if before.contains('-')
+        && let Some(n) = JOINED_BEFORE.captures(before).and_then(first)
+    {
         return Some(n);
     }
     if let Some(n) = TIMES_BEFORE.captures(before).and_then(product) {
         return Some(n);
     }
-    if let Some(n) = LEVEL_TIMES_AFTER.captures(after).and_then(first) {
+    if after.bytes().any(|b| b == b'x' || b == b'X')
+        && let Some(n) = LEVEL_TIMES_AFTER.captures(after).and_then(first)
+    {
         return Some(n);
     }
     if let Some(n) = TIMES_AFTER.captures(after).and_then(product) {
@@ -1260,19 +1288,24 @@ fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usiz
     }
     // A count with a word between: an injection is its own unit ("two cervical epidurals",
     // "one ESI"); other care needs its unit after ("36 prior physical therapy visits").
-    let injection = text[start..end].to_ascii_lowercase();
-    let injection = ["injection", "epidural", "esi", "block"]
-        .iter()
-        .any(|w| injection.contains(w));
-    if let Some(n) = WORD_BETWEEN_BEFORE.captures(before).and_then(first)
-        && (injection
-            || COUNT_AFTER
-                .captures(clause_after)
-                .is_some_and(|a| a.get(3).is_some()))
+    let named = &text[start..end];
+    let injection = ["injection", "epidural", "esi", "block"].iter().any(|w| {
+        named
+            .as_bytes()
+            .windows(w.len())
+            .any(|b| b.eq_ignore_ascii_case(w.as_bytes()))
+    });
+    if (injection
+        || COUNT_AFTER
+            .captures(clause_after)
+            .is_some_and(|a| a.get(3).is_some()))
+        && let Some(n) = WORD_BETWEEN_BEFORE.captures(before).and_then(first)
     {
         return Some(n);
     }
-    if let Some(n) = VISITS_LATER.captures(after).and_then(first) {
+    if after.contains(',')
+        && let Some(n) = VISITS_LATER.captures(after).and_then(first)
+    {
         return Some(n);
     }
     if let Some(n) = HASH_AFTER
