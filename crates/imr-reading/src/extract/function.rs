@@ -296,6 +296,7 @@ const LESS: &[&str] = &[
 
 const STANCE_AGAINST: &[&str] = &[
     "declin",
+    "rather not",
     "turned down",
     "not wish",
     "never",
@@ -320,6 +321,16 @@ const STANCE_AGAINST: &[&str] = &[
     "reluctant",
     "hesitant",
     "defer",
+];
+/// The patient's questions about an operation, which may follow its name.
+const STANCE_ASKS: &[&str] = &[
+    "asks if",
+    "asks whether",
+    "asked if",
+    "asked whether",
+    "wonders if",
+    "wonders whether",
+    "inquir",
 ];
 const STANCE_FOR: &[&str] = &[
     "would consider",
@@ -362,6 +373,14 @@ const STANCE_FOR: &[&str] = &[
     "eager",
     "requests",
     "elect",
+    "leaning toward",
+    "leans toward",
+    "inclined to",
+    "anxious to",
+    "agreeable to",
+    "undecided",
+    "thinking about",
+    "weighing",
 ];
 
 static MATCHER: LazyLock<AhoCorasick> =
@@ -542,9 +561,17 @@ pub(crate) fn stance(
     let against = |s: &str| STANCE_AGAINST.iter().any(|w| s.contains(w));
     // "Would rather try acupuncture than have an operation".
     let rather_than = before.contains("rather") && before.contains(" than ");
-    if against(&before) || against(&after) || rather_than {
+    // A question put after the operation is named: "read about a fusion and asks if ...".
+    let asks_after = STANCE_ASKS.iter().any(|w| after.contains(w));
+    // "The provider is requesting a fusion": a clinician's request is no stance of the patient.
+    let for_the_patient = !clinician_speaks(&before);
+    let turned = stance_after_turn(text, sentence, end);
+    if against(&before) || against(&after) || rather_than || turned == Some(false) {
         Some(false)
-    } else if STANCE_FOR.iter().any(|w| before.contains(w)) {
+    } else if (STANCE_FOR.iter().any(|w| before.contains(w)) && for_the_patient)
+        || asks_after
+        || turned == Some(true)
+    {
         Some(true)
     } else {
         None
@@ -748,6 +775,52 @@ fn clause_after(text: &str, sentence: (usize, usize), end: usize) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+/// Whether the clause before an operation has a clinician for its last subject ("the provider
+/// is requesting", "Dr. Ruiz discussed") and no patient after it; a clinician as an object ("a
+/// referral to a spine surgeon to discuss") is no subject.
+fn clinician_speaks(before: &str) -> bool {
+    static CLINICIAN_ACTS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\b(?:provider|physician|surgeon|doctor|dr\.|ptp|orthopedist|clinician)(?:\s+[a-z]+)?\s+(?:is|has|was|had|recommends|recommended|requests|requested|requesting|discussed|discusses|offered|offers|proposed|proposes|plans|planned|feels|felt|states|stated|notes|noted|would|will|wants|believes)\b",
+        )
+        .expect("a valid pattern")
+    });
+    const PATIENT: &[&str] = &[
+        "he ",
+        "she ",
+        "patient",
+        "worker",
+        "applicant",
+        "claimant",
+        "mr.",
+        "ms.",
+        "mrs.",
+        "pt ",
+    ];
+    let Some(clinician) = CLINICIAN_ACTS.find_iter(before).last() else {
+        return false;
+    };
+    let patient = PATIENT.iter().filter_map(|w| before.rfind(w)).max();
+    patient.is_none_or(|p| clinician.start() > p)
+}
+
+/// "A candidate for arthroscopy but declines.", "scared of the operation but says she will go
+/// ahead if ...": a stance with no object of its own, after the turn, is a stance on the
+/// operation named before it. `Some(false)` a refusal, `Some(true)` an assent.
+fn stance_after_turn(text: &str, sentence: (usize, usize), end: usize) -> Option<bool> {
+    static TURNED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^[^.;]{0,30}?\bbut\s+(?:(?:says|states|feels)\s+)?(?:(?:he|she|the\s+patient|patient)\s+)?(?:(?:says|states|feels)\s+)?(?:(?:he|she)\s+)?(?:(declines|declined|refuses|refused|does\s+not\s+want|doesn't\s+want|is\s+not\s+interested)(?:\s+(?:it|this|that|for\s+now|at\s+this\s+time))?|(?:will|would)\s+(?:go\s+ahead|proceed|consider\s+it|have\s+it|do\s+it))\s*(?:[.;,]|$|\s+(?:if|once|when|after|unless)\b)",
+        )
+        .expect("a valid pattern")
+    });
+    let mut to = (end + 90).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    TURNED.captures(&text[end..to]).map(|c| c.get(1).is_none())
 }
 
 /// "Since PT", "after the six visits", "following the injection": what is said of an activity

@@ -13,6 +13,9 @@ pub(crate) struct Qualifier {
     pub affirm: &'static [&'static str],
     /// Any of these nearby makes it negated.
     pub deny: &'static [&'static str],
+    /// An affirming word found settles the finding as affirmed, whatever triggers stand before
+    /// it ("unable to heel walk": the inability is the finding, not its negation).
+    pub settles: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +80,7 @@ const DECREASED: &[&str] = &[
 const ROM: Qualifier = Qualifier {
     affirm: DECREASED,
     deny: &["full", "normal", "intact", "within normal limits"],
+    settles: false,
 };
 const SENSATION: Qualifier = Qualifier {
     affirm: &[
@@ -90,6 +94,7 @@ const SENSATION: Qualifier = Qualifier {
         "absent",
     ],
     deny: &["intact", "normal", "grossly intact"],
+    settles: false,
 };
 /// Sensation named by its territory ("numbness over the S1 distribution").
 const TERRITORY: Qualifier = Qualifier {
@@ -113,6 +118,7 @@ const TERRITORY: Qualifier = Qualifier {
         "blunted",
     ],
     deny: &["intact", "normal", "grossly intact", "symmetric"],
+    settles: false,
 };
 const REFLEXES: Qualifier = Qualifier {
     affirm: &[
@@ -143,6 +149,7 @@ const REFLEXES: Qualifier = Qualifier {
         "2/4",
         "2/2",
     ],
+    settles: false,
 };
 /// Muscle bulk or a limb's girth: less on one side is atrophy.
 const BULK: Qualifier = Qualifier {
@@ -163,6 +170,7 @@ const BULK: Qualifier = Qualifier {
         "preserved",
         "intact",
     ],
+    settles: false,
 };
 const STRENGTH: Qualifier = Qualifier {
     affirm: &[
@@ -179,14 +187,50 @@ const STRENGTH: Qualifier = Qualifier {
         "3-/5",
         "2/5",
         "weakness",
+        "weakened",
+        "weaker",
         "loss of",
         "4 of 5",
         "3 of 5",
     ],
     deny: &["5/5", "normal", "full", "intact", "5 of 5"],
+    settles: false,
+};
+/// Walking on the heels or toes tests the ankle's dorsiflexors and plantar flexors; "unable to"
+/// is the finding here, not a negation of it.
+const HEEL_TOE: Qualifier = Qualifier {
+    affirm: &[
+        "difficulty",
+        "weak",
+        "weakness",
+        "impaired",
+        "abnormal",
+        "unable to",
+        "cannot",
+        "inability to",
+    ],
+    deny: &[
+        "without difficulty",
+        "able to",
+        "can",
+        "normal",
+        "normally",
+        "intact",
+        "well",
+    ],
+    settles: true,
 };
 const SIGN: Qualifier = Qualifier {
-    affirm: &["positive", "pos", "+", "reproduces", "reproduced"],
+    affirm: &[
+        "positive",
+        "pos",
+        "+",
+        "reproduces",
+        "reproduced",
+        "equivocal",
+        "borderline",
+        "questionably positive",
+    ],
     // A test not done is no sign found: "not performed", "deferred".
     deny: &[
         "negative",
@@ -197,7 +241,15 @@ const SIGN: Qualifier = Qualifier {
         "not tested",
         "deferred",
     ],
+    settles: false,
 };
+
+/// Muscles whose tendon is also a reflex tested ("biceps 5/5" is strength, "biceps 2+" a
+/// reflex): the grade written after the name decides which.
+pub(crate) const REFLEX_MUSCLES: &[&str] = &["biceps", "triceps"];
+
+/// The reflex reading of a muscle in [`REFLEX_MUSCLES`].
+pub(crate) const AS_REFLEX: Entry = q("reflex", NeurologicFinding, "decreased_reflexes", REFLEXES);
 
 pub(crate) const ENTRIES: &[Entry] = &[
     // Mechanism (kept only in sentences about the injury; see scan).
@@ -506,6 +558,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "functional_restoration_program",
     ),
     e("work hardening", Treatment, "physical_therapy"),
+    e("work conditioning", Treatment, "physical_therapy"),
     // Responses. Little or minimal improvement is not improvement.
     neg("little improvement", Response, "improvement"),
     neg("minimal improvement", Response, "improvement"),
@@ -1545,8 +1598,8 @@ pub(crate) const ENTRIES: &[Entry] = &[
     // Surgery (kind chosen by context in scan: done or planned). Candidacy is a plan.
     e("surgical candidate", PlannedSurgery, "surgery"),
     e("candidate for surgery", PlannedSurgery, "surgery"),
-    e("surgical consultation", PlannedSurgery, "surgery"),
-    e("surgical consult", PlannedSurgery, "surgery"),
+    e("surgical consultation", Treatment, "consultation"),
+    e("surgical consult", Treatment, "consultation"),
     // Conditions beside the injury that bear on a treatment's risk.
     e("gastritis", Condition, "gi_disorder"),
     e("dyspepsia", Condition, "gi_disorder"),
@@ -2040,7 +2093,6 @@ pub(crate) const ENTRIES: &[Entry] = &[
     e("dysesthesia", NeurologicFinding, "tingling"),
     e("operation", Surgery, "surgery"),
     e("an operation", Surgery, "surgery"),
-    e("operate", Surgery, "surgery"),
     e("operate on", Surgery, "surgery"),
     e("disc replacement", Surgery, "arthroplasty"),
     e("knee replacement", Surgery, "arthroplasty"),
@@ -2079,6 +2131,177 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "serious_adverse_effect",
     ),
     e("excessive sleepiness", Condition, "serious_adverse_effect"),
+    // An injection named by the joint it goes into is a joint injection.
+    e("knee injection", Treatment, "joint_injection"),
+    e("knee injections", Treatment, "joint_injection"),
+    e("shoulder injection", Treatment, "joint_injection"),
+    e("shoulder injections", Treatment, "joint_injection"),
+    e("hip injection", Treatment, "joint_injection"),
+    e("hip injections", Treatment, "joint_injection"),
+    e("ankle injection", Treatment, "joint_injection"),
+    e("ankle injections", Treatment, "joint_injection"),
+    e("elbow injection", Treatment, "joint_injection"),
+    e("elbow injections", Treatment, "joint_injection"),
+    e("wrist injection", Treatment, "joint_injection"),
+    e("wrist injections", Treatment, "joint_injection"),
+    e("si joint injection", Treatment, "joint_injection"),
+    e("si joint injections", Treatment, "joint_injection"),
+    e("sacroiliac joint injection", Treatment, "joint_injection"),
+    e("sacroiliac joint injections", Treatment, "joint_injection"),
+    e("ac joint injection", Treatment, "joint_injection"),
+    e("ac joint injections", Treatment, "joint_injection"),
+    e("joint injection", Treatment, "joint_injection"),
+    e("joint injections", Treatment, "joint_injection"),
+    e("glenohumeral injection", Treatment, "joint_injection"),
+    e("glenohumeral injections", Treatment, "joint_injection"),
+    e(
+        "intra-articular steroid injection",
+        Treatment,
+        "joint_injection",
+    ),
+    e(
+        "intra-articular steroid injections",
+        Treatment,
+        "joint_injection",
+    ),
+    // An epidural named by its route, and facet procedures by their abbreviations.
+    e(
+        "transforaminal injection",
+        Treatment,
+        "epidural_steroid_injection",
+    ),
+    e(
+        "transforaminal injections",
+        Treatment,
+        "epidural_steroid_injection",
+    ),
+    e(
+        "transforaminal esi",
+        Treatment,
+        "epidural_steroid_injection",
+    ),
+    e(
+        "interlaminar injection",
+        Treatment,
+        "epidural_steroid_injection",
+    ),
+    e("tfesi", Treatment, "epidural_steroid_injection"),
+    e("mbb", Treatment, "facet_injection"),
+    e("mbbs", Treatment, "facet_injection"),
+    e("facet joint injection", Treatment, "facet_injection"),
+    e("facet joint injections", Treatment, "facet_injection"),
+    // Not "RFA": in a California record that is the Request for Authorization.
+    e("radiofrequency ablation", Treatment, "facet_injection"),
+    e("radiofrequency neurotomy", Treatment, "facet_injection"),
+    e("rhizotomy", Treatment, "facet_injection"),
+    e("facet rhizotomy", Treatment, "facet_injection"),
+    // Psychological treatment by its other names.
+    e("pain psychology", Treatment, "psychological_treatment"),
+    e("cbt", Treatment, "psychological_treatment"),
+    e(
+        "cognitive behavioural therapy",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e(
+        "cognitive-behavioral therapy",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e(
+        "psychological treatment",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e(
+        "psychological therapy",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e("psychology sessions", Treatment, "psychological_treatment"),
+    e(
+        "psychological counseling",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e("pain psychologist", Treatment, "psychological_treatment"),
+    e("psychotherapist", Treatment, "psychological_treatment"),
+    e(
+        "sessions with a psychologist",
+        Treatment,
+        "psychological_treatment",
+    ),
+    e("pins-and-needles", NeurologicFinding, "tingling"),
+    e("prp injection", Treatment, "platelet_rich_plasma"),
+    e("prp injections", Treatment, "platelet_rich_plasma"),
+    e("platelet-rich plasma", Treatment, "platelet_rich_plasma"),
+    e("platelet rich plasma", Treatment, "platelet_rich_plasma"),
+    // Operations by other names and abbreviations.
+    e("ctr", Surgery, "carpal_tunnel_release"),
+    e("carpal tunnel releases", Surgery, "carpal_tunnel_release"),
+    e("hemilaminectomy", Surgery, "laminectomy"),
+    e("hemilaminotomy", Surgery, "laminectomy"),
+    e("foraminotomy", Surgery, "decompression"),
+    e("acdf", Surgery, "fusion"),
+    e("transposition", Surgery, "surgery"),
+    // Deficits: sensation lost, strength normal in every muscle tested.
+    e("sensory loss", NeurologicFinding, "decreased_sensation"),
+    e("sensory changes", NeurologicFinding, "decreased_sensation"),
+    e("sensory change", NeurologicFinding, "decreased_sensation"),
+    neg("5/5 throughout", NeurologicFinding, "weakness"),
+    neg("5/5 t/o", NeurologicFinding, "weakness"),
+    neg("5/5 globally", NeurologicFinding, "weakness"),
+    neg("5/5 in all", NeurologicFinding, "weakness"),
+    neg("5/5 bilaterally", NeurologicFinding, "weakness"),
+    neg("5/5 all", NeurologicFinding, "weakness"),
+    neg("5/5 x 4", NeurologicFinding, "weakness"),
+    neg("5/5 x4", NeurologicFinding, "weakness"),
+    neg("5/5 in bilateral", NeurologicFinding, "weakness"),
+    neg("5/5 in the lower", NeurologicFinding, "weakness"),
+    neg("5/5 in the upper", NeurologicFinding, "weakness"),
+    neg("5/5 in both", NeurologicFinding, "weakness"),
+    neg("5/5 b/l", NeurologicFinding, "weakness"),
+    neg("5/5 bue", NeurologicFinding, "weakness"),
+    neg("5/5 ble", NeurologicFinding, "weakness"),
+    q("br", NeurologicFinding, "decreased_reflexes", REFLEXES),
+    e("hyporeflexic", NeurologicFinding, "decreased_reflexes"),
+    e("areflexia", NeurologicFinding, "decreased_reflexes"),
+    e("areflexic", NeurologicFinding, "decreased_reflexes"),
+    q(
+        "vibration",
+        NeurologicFinding,
+        "decreased_sensation",
+        SENSATION,
+    ),
+    q(
+        "vibratory sense",
+        NeurologicFinding,
+        "decreased_sensation",
+        SENSATION,
+    ),
+    q(
+        "vibratory sensation",
+        NeurologicFinding,
+        "decreased_sensation",
+        SENSATION,
+    ),
+    q("heel walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel-walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel walking", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel-walking", NeurologicFinding, "weakness", HEEL_TOE),
+    q("toe walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("toe-walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("toe walking", NeurologicFinding, "weakness", HEEL_TOE),
+    q("toe-walking", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel and toe walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q(
+        "heel and toe walking",
+        NeurologicFinding,
+        "weakness",
+        HEEL_TOE,
+    ),
+    q("heel/toe walk", NeurologicFinding, "weakness", HEEL_TOE),
+    q("heel/toe walking", NeurologicFinding, "weakness", HEEL_TOE),
 ];
 
 #[cfg(test)]

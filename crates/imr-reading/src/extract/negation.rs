@@ -278,6 +278,12 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("was refused", Role::Post(N)),
     ("within normal limits", Role::Post(N)),
     ("not seen", Role::Post(N)),
+    ("not observed", Role::Post(N)),
+    ("are gone", Role::Post(N)),
+    ("went away", Role::Post(N)),
+    ("has gone away", Role::Post(N)),
+    ("was not observed", Role::Post(N)),
+    ("were not observed", Role::Post(N)),
     ("not present", Role::Post(N)),
     ("not reported", Role::Post(N)),
     ("not evident", Role::Post(N)),
@@ -298,6 +304,9 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("were denied", Role::Post(P)),
     ("is denied", Role::Post(N)),
     ("are denied", Role::Post(N)),
+    ("after starting", Role::Pseudo),
+    ("since beginning", Role::Pseudo),
+    ("after beginning", Role::Pseudo),
     // Uncertain, planned or requested, before the fact.
     ("possible", Role::Pre(U)),
     ("possibly", Role::Pre(U)),
@@ -385,7 +394,7 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("ready to proceed with", Role::Pre(P)),
     ("proposed", Role::Pre(P)),
     ("request", Role::Pre(P)),
-    // "Cervical ESI recommended": a note's plan after its noun.
+    // Like "requested": "Cervical ESI recommended" plans what precedes it too.
     ("recommended", Role::Either(P)),
     ("recommending", Role::Pre(P)),
     ("recommend", Role::Pre(P)),
@@ -410,6 +419,12 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("referred for", Role::Pre(P)),
     ("candidate for", Role::Pre(P)),
     ("pending", Role::Pre(P)),
+    // Longer than "is pending" (said after what waits), so the care after them is planned.
+    ("is pending authorization for", Role::Pre(P)),
+    ("pending authorization for", Role::Pre(P)),
+    ("awaiting authorization for", Role::Pre(P)),
+    ("has offered", Role::Pre(P)),
+    ("was offered", Role::Pre(P)),
     ("awaiting", Role::Pre(P)),
     ("to undergo", Role::Pre(P)),
     ("evaluate for", Role::Pre(U)),
@@ -426,6 +441,10 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("were authorized", Role::Post(P)),
     // A surgery "is scheduled" is still to come, not done.
     ("is scheduled", Role::Post(P)),
+    // "is scheduled for": a plan for what precedes it or what follows.
+    ("is scheduled for", Role::Either(P)),
+    ("are scheduled for", Role::Either(P)),
+    ("was scheduled for", Role::Either(P)),
     ("are scheduled", Role::Post(P)),
     ("was scheduled", Role::Post(P)),
     ("has been scheduled", Role::Post(P)),
@@ -772,6 +791,10 @@ const TRIGGERS: &[(&str, Role)] = &[
     ("w/ and w/o contrast", Role::Inert),
     ("without gadolinium", Role::Inert),
     // A study that cannot be done was not done.
+    // "Surgery is not indicated": care judged unneeded is not to be given.
+    ("is not indicated", Role::Post(N)),
+    ("are not indicated", Role::Post(N)),
+    ("not indicated", Role::Post(N)),
     ("is contraindicated", Role::Post(N)),
     ("was contraindicated", Role::Post(N)),
     ("contraindicated", Role::Post(N)),

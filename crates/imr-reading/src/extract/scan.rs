@@ -10,14 +10,14 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::anatomy::{self, RegionMention};
-use super::lexicon::{ENTRIES, Entry};
+use super::lexicon::{AS_REFLEX, ENTRIES, Entry, REFLEX_MUSCLES};
 use super::negation::{self, Polarity};
 use super::numbers::number_word;
 use super::results::{self, Study, TestResult};
 use super::sections::{Section, SectionKind, section_at};
 use super::sentences::{sentence_of, sentences};
 use super::{
-    Diagnosis, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex, UrVerdict,
+    Care, Diagnosis, Fact, FactKind, FactValue, NeurologicFinding, Response, Screen, Sex, UrVerdict,
 };
 use crate::request::Service;
 use crate::request::{Drug, Duration, TimeUnit};
@@ -40,6 +40,7 @@ static ENTRY_VALUES: LazyLock<Vec<Option<FactValue>>> = LazyLock::new(|| {
 const CAPITALS_ONLY: &[&str] = &[
     "pt", "tens", "ct", "uds", "hep", "esi", "ttd", "rom", "slr", "ddd", "hnp", "crps", "mva",
     "ncs", "ncv", "emg", "mri", "mris", "orif", "ot", "csi", "esis", "rtw", "aj", "kj", "silt",
+    "mbb", "mbbs", "cbt", "ctr", "acdf", "br", "tfesi",
 ];
 
 fn re(pattern: &str) -> Regex {
@@ -91,6 +92,40 @@ static TIMES_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?-u:(\d))\s*x\s*(?-u:(\d{1,2}))\s+(?:[a-z]+\s+)?$"));
 static TIMES_AFTER: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^\s*(?-u:(\d))\s*x\s*(?-u:(\d{1,2}))\b"));
+/// "Completed 6 of 12 authorized visits", "8 of the 10 sessions", "6/6 complete": the first
+/// number is what was given, wherever the phrase stands in the clause.
+static PART_GIVEN: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^[^.]{{0,60}}?\b{COUNT_WORD}\s+(?:of|out\s+of)\s+(?:the\s+)?\d{{1,3}}\s+(?:[a-z]+\s+)?(?:visits?|sessions?|treatments?)\b|^\s*(?-u:(\d{{1,2}}))/\d{{1,2}}\s+(?:complete|completed|done|attended)\b"
+    ))
+});
+static PART_GIVEN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{COUNT_WORD}\s+(?:of|out\s+of)\s+(?:the\s+)?\d{{1,3}}\s+(?:[a-z]+\s+){{0,2}}$"
+    ))
+});
+/// "A 6-visit PT trial": the count joined to its unit before the treatment.
+static JOINED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{COUNT_WORD}-(?:visit|session|treatment)\s+(?:[a-z]+\s+)?$"
+    ))
+});
+/// "Two cervical epidurals", "had 36 prior physical therapy visits": a count with one word
+/// between it and the treatment.
+static WORD_BETWEEN_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"(?i)(?:^|[^-/\w]){COUNT_WORD}\s+(?:[a-z]+\s+)?$")));
+/// "ESI L4-5 x2": levels or sides between the injection and its count.
+static LEVEL_TIMES_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:(?:bilateral|bilat|left|right|[lcts]\d(?:\s*-\s*[lcts]?\d)?)\s+){1,3}x\s*(?-u:(\d{1,2}))\b",
+    )
+});
+/// "On her own, about 10 visits": the visits told a few words on, in the same clause.
+static VISITS_LATER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^[^.;]{{0,30}}?,\s*(?:about|approximately|around|roughly|some|a\s+total\s+of)?\s*{COUNT_WORD}\s+(?:visits|sessions|treatments)\b"
+    ))
+});
 /// "acupuncture therapy sessions lumbar spine #6".
 static HASH_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^[^.;,#]{0,32}#\s*(?-u:(\d{1,3}))\b"));
 static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -99,10 +134,11 @@ static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 /// Pain that travels into a limb, however it is said ("pain down the left leg", "burning from
-/// the buttock into the heel", "leg pain", "sciatica"): radiating pain.
+/// the buttock into the heel", "electric shocks down the leg", "leg pain", "sciatica"):
+/// radiating pain.
 static RADIATING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:pain|burning|aching|ache|symptoms)\b[^.;]{0,40}?\b(?:down|into|to|toward|towards|extend(?:s|ing|ed)?\s+(?:to|into|down)|travel(?:s|ing|ed|ling)?\s+(?:down|into|to)|shoot(?:s|ing)?\s+(?:down|into|to)|radiat\w*\s+(?:down|into|to))\s+(?:[a-z]+\s+){0,4}?(?:legs?|arms?|foot|feet|calf|calves|thighs?|buttocks?|heels?|toes?|big toe|hands?|fingers?|forearms?|ankles?|extremit(?:y|ies))\b|\b(?:leg|arm|thigh|calf|sciatic|radicular)\s+pain\b|\bsciatica\b",
+        r"(?i)\b(?:pain|burning|aching|ache|symptoms|shocks?|jolts?|discomfort)\b[^.;]{0,40}?\b(?:down|into|to|toward|towards|extend(?:s|ing|ed)?\s+(?:to|into|down)|travel(?:s|ing|ed|ling)?\s+(?:down|into|to)|shoot(?:s|ing)?\s+(?:down|into|to)|radiat\w*\s+(?:down|into|to))\s+(?:[a-z]+\s+){0,4}?(?:legs?|arms?|foot|feet|calf|calves|thighs?|buttocks?|heels?|toes?|big toe|hands?|fingers?|forearms?|ankles?|extremit(?:y|ies))\b|\b(?:leg|arm|thigh|calf|sciatic|radicular)\s+pain\b|\bsciatica\b",
     )
 });
 static UR_CUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -153,6 +189,63 @@ fn return_before(text: &str, from: usize, end: usize) -> Option<usize> {
     let start = anatomy::floor_char(text, end.saturating_sub(70).max(from));
     let lead = text[start..end].to_ascii_lowercase();
     lead.rfind("return ").map(|i| start + i)
+}
+
+/// "Told he needs surgery", "will require a repeat MRI": a need stated just before the care.
+fn needed_before(text: &str, from: usize, at: usize) -> bool {
+    static NEED: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:needs|need|requires|require)\s+(?:an?\s+|the\s+|further\s+|more\s+|another\s+|repeat\s+)?(?:[a-z]+\s+)?$",
+        )
+    });
+    let from = anatomy::floor_char(text, at.saturating_sub(40).max(from));
+    NEED.is_match(&text[from..at])
+}
+
+/// What the patient feels of a nerve root: pain into a limb, numbness, tingling.
+fn is_symptom(value: &FactValue) -> bool {
+    matches!(
+        value,
+        FactValue::NeurologicFinding(
+            NeurologicFinding::RadiatingPain
+                | NeurologicFinding::Numbness
+                | NeurologicFinding::Tingling
+        )
+    )
+}
+
+/// Whether the words around a symptom speak of its course, which presumes it: relief of it or
+/// a change in it before ("no improvement in the arm pain", "would fix the numbness"), or a
+/// verb of lasting or changing after ("the leg pain persists", "does not settle", "worsens").
+/// A symptom that would come anew ("should weakness develop") is not among them.
+fn course_of_symptom(text: &str, sentence: (usize, usize), start: usize, end: usize) -> bool {
+    static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:relief\s+(?:of|from|for)|improvement\s+(?:in|of)|change\s+in|worsening\s+of|fix|treat)\s+(?:the\s+|her\s+|his\s+)?(?:[a-z]+\s+){0,2}$",
+        )
+    });
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)^\s+(?:[a-z]+\s+){0,4}?(?:persists?|persisted|continues?|worsens?|makes|(?:does|do|has|have)\s+not\s+(?:settle|improve|improved|resolve|resolved|subside|subsided|go\s+away|settled))\b",
+        )
+    });
+    let from = anatomy::floor_char(text, start.saturating_sub(60).max(sentence.0));
+    let mut to = (end + 60).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    BEFORE.is_match(&text[from..start]) || AFTER.is_match(&text[end..to])
+}
+
+/// "Underwent a fusion", "s/p laminectomy": the few words before an operation say it was done.
+fn done_just_before(text: &str, from: usize, at: usize) -> bool {
+    static DONE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:underwent|underwent an?|had|has had|had an?|has had an?|s/p|status post|history of|prior|previous|after)\s+(?:\S+\s+){0,3}$",
+        )
+    });
+    let from = anatomy::floor_char(text, at.saturating_sub(40).max(from));
+    DONE.is_match(&text[from..at])
 }
 
 /// Kinds for which "history of" / "prior" mean something (a past treatment or condition);
@@ -323,26 +416,16 @@ pub(super) fn read(text: &str) -> Reading {
     demographics(text, &mut facts);
     pain_scores(text, &mut facts);
     morphine_equivalents(text, &mut facts);
-    for m in RADIATING.find_iter(text) {
-        // A long phrase spans its first word ("pain" of "pain and numbness down the arm"), so
-        // that the findings inside it stay findings of their own; "leg pain" spans itself.
-        let end = match m.as_str().find(char::is_whitespace) {
-            Some(first) if m.len() > 20 => m.start() + first,
-            _ => m.end(),
-        };
-        let fact = Fact::new(
-            FactValue::NeurologicFinding(NeurologicFinding::RadiatingPain),
-            text,
-            m.start(),
-            end,
-        );
-        facts.push((fact, Assert::Scope));
-    }
+    radiating_pain(text, &mut facts);
+    shared_deficits(text, &mut facts);
+    limb_asleep(text, &mut facts);
+    exercise_at_home(text, &mut facts);
     medications(text, &spans, &mut facts);
     for f in super::trauma::events(text, &spans) {
         facts.push((f, Assert::Scope));
     }
     signs(text, &spans, &mut facts);
+    more_of_the_same(text, &mut facts);
     ur_decisions(text, &spans, &mut facts);
     for f in super::function::measures(text, &spans) {
         facts.push((f, Assert::Fixed));
@@ -407,6 +490,33 @@ pub(super) fn read(text: &str) -> Reading {
             }
             fact.polarity = p;
         }
+        // "No longer uses the TENS unit": care stopped was given.
+        if matches!(
+            fact.kind,
+            FactKind::Treatment | FactKind::HomeExerciseProgram
+        ) && fact.polarity == Polarity::Negated
+            && taken_by_the_words_before(text, sentence.0, fact.start)
+        {
+            fact.polarity = Polarity::Affirmed;
+        }
+        // "If the leg pain persists", "no relief of the arm numbness": a symptom whose course
+        // is doubted or denied is there now; the trigger speaks of the course.
+        if is_symptom(&fact.value)
+            && matches!(
+                fact.polarity,
+                Polarity::Negated | Polarity::Uncertain | Polarity::Planned
+            )
+            && course_of_symptom(text, sentence, fact.start, fact.end)
+        {
+            fact.polarity = Polarity::Affirmed;
+        }
+        // "Needs surgery", "will require an MRI": care needed is not yet given.
+        if fact.polarity == Polarity::Affirmed
+            && is_care(fact.kind)
+            && needed_before(text, sentence.0, fact.start)
+        {
+            fact.polarity = Polarity::Planned;
+        }
         // Care named under "Plan:" is ordered, not given, unless it is continued.
         if fact.polarity == Polarity::Affirmed
             && is_care(fact.kind)
@@ -426,12 +536,19 @@ pub(super) fn read(text: &str) -> Reading {
         {
             fact.polarity = Polarity::Planned;
         }
-        // Who holds a plan: the patient's own stance on an operation not yet done.
+        // Who holds a plan: the patient's own stance on an operation not yet done. One the
+        // patient wants is not done, though a past ("failed PT and wants surgery") reaches it,
+        // unless the words just before it say it was ("wished to proceed and underwent a fusion").
         // Someone else's operation says nothing of the patient's own stance.
         if matches!(fact.kind, FactKind::Surgery | FactKind::PlannedSurgery)
-            && !matches!(fact.polarity, Polarity::Historical | Polarity::Other)
+            && fact.polarity != Polarity::Other
             && let Some(would) = super::function::stance(text, sentence, fact.start, fact.end)
+            && (fact.polarity != Polarity::Historical
+                || (would && !done_just_before(text, sentence.0, fact.start)))
         {
+            if fact.polarity == Polarity::Historical {
+                fact.polarity = Polarity::Planned;
+            }
             let mut stance = super::function::stance_fact(&fact, would);
             stance.ur_reasoning = ur_sentences.contains(&sentence);
             out.push(stance);
@@ -550,10 +667,14 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         if !is_word_boundary(bytes, m.start(), m.end()) {
             continue;
         }
-        let entry: &Entry = &ENTRIES[m.pattern().as_usize()];
-        let Some(value) = &ENTRY_VALUES[m.pattern().as_usize()] else {
+        let mut entry: &Entry = &ENTRIES[m.pattern().as_usize()];
+        let Some(mut value) = ENTRY_VALUES[m.pattern().as_usize()].as_ref() else {
             continue;
         };
+        if REFLEX_MUSCLES.contains(&entry.phrase) && graded_as_reflex(text, m.end()) {
+            entry = &AS_REFLEX;
+            value = &REFLEX_VALUE;
+        }
         let written = &text[m.start()..m.end()];
         // "PT" is therapy, "Pt has not had ..." the patient: every letter a capital (a plural's
         // "s" aside: "MRIs").
@@ -584,6 +705,16 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         {
             continue;
         }
+        if entry.kind == FactKind::Surgery
+            && !names_an_operation(text, sentence, m.start(), m.end())
+        {
+            continue;
+        }
+        if *value == FactValue::Treatment(Care::AnyInjection)
+            && into_a_joint(text, sentence, m.end())
+        {
+            value = &JOINT_INJECTION;
+        }
         let mut fact = Fact::new(value.clone(), text, m.start(), m.end());
         let mut assert = Assert::Scope;
         if let Some(p) = entry.polarity {
@@ -592,6 +723,7 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         }
         if let Some(q) = entry.qualifier {
             match qualify(text, sentence, m.start(), m.end(), q.affirm, q.deny) {
+                Some(Qualified::Affirmed) if q.settles => assert = Assert::Fixed,
                 Some(Qualified::Affirmed) => assert = Assert::Before,
                 Some(Qualified::Denied) => {
                     fact.polarity = Polarity::Negated;
@@ -620,6 +752,69 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         }
         facts.push((fact, assert));
     }
+}
+
+/// Whether a word for an operation names one here: not a heading ("Surgery: wants to
+/// proceed with a fusion" names a topic) and not a release from care, to work or of papers
+/// ("a full release", "release to regular duty", "a release of medical records").
+fn names_an_operation(text: &str, sentence: (usize, usize), start: usize, end: usize) -> bool {
+    let heading = text[sentence.0..start].trim().is_empty() && text[end..].starts_with(':');
+    if heading {
+        return false;
+    }
+    if !text[start..end].eq_ignore_ascii_case("release") {
+        return true;
+    }
+    let from = anatomy::floor_char(text, start.saturating_sub(12).max(sentence.0));
+    let before = text[from..start].to_ascii_lowercase();
+    let mut to = (end + 24).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let after = text[end..to].to_ascii_lowercase();
+    let of_care = ["full ", "medical ", "work ", "duty "]
+        .iter()
+        .any(|w| before.ends_with(w));
+    // "A release of medical records", "of information", "of liability": a document.
+    let of_papers = after.starts_with(" of ")
+        && ["information", "records", "medical", "liability", "claim"]
+            .iter()
+            .any(|w| after[4..].trim_start_matches("the ").starts_with(w));
+    !of_care && !of_papers && !after.starts_with(" to ") && !after.starts_with(" from ")
+}
+
+static JOINT_INJECTION: FactValue = FactValue::Treatment(Care::Service(Service::JointInjection));
+
+/// "Injections into the left knee", "an injection to the shoulder": an injection named by the
+/// joint it goes into, after it.
+fn into_a_joint(text: &str, sentence: (usize, usize), end: usize) -> bool {
+    static INTO: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)^\s+(?:in|into|to|of)\s+(?:the\s+|his\s+|her\s+)?(?:(?:left|right|bilateral)\s+)?(?:knee|shoulder|hip|ankle|elbow|wrist|si\s+joint|sacroiliac\s+joint|ac\s+joint|joint)s?\b",
+        )
+    });
+    let mut to = (end + 40).min(sentence.1.max(end));
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    INTO.is_match(&text[end..to])
+}
+
+static REFLEX_VALUE: FactValue = FactValue::NeurologicFinding(NeurologicFinding::DecreasedReflexes);
+
+/// Whether the first grade after a muscle's name (across a list of names: "biceps/triceps 2+")
+/// is a reflex grade ("2+", "1/4", "0") rather than a strength grade ("4/5").
+fn graded_as_reflex(text: &str, end: usize) -> bool {
+    static GRADE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^[a-zA-Z/ ,]{0,30}?(?:(\d[+-]?\s*/\s*5\b)|(\d\s*\+|\b\d\s*/\s*4\b|\b0\b))")
+    });
+    let mut to = (end + 40).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    GRADE
+        .captures(&text[end..to])
+        .is_some_and(|c| c.get(2).is_some())
 }
 
 /// What the qualifier word nearest a phrase says of it.
@@ -805,6 +1000,148 @@ fn morphine_equivalents(text: &str, facts: &mut Vec<Read>) {
     }
 }
 
+/// Pain into a limb in free words ([`RADIATING`]). A long phrase spans its first word ("pain" of
+/// "pain and numbness down the arm"), so that the findings inside it stay findings of their
+/// own; "leg pain" spans itself. A phrase that turns between the pain and the limb ("pain is
+/// axial, with no radiation to the legs") is left to the words inside it; the search goes on
+/// after its first word ("back pain but no pain into the legs").
+fn radiating_pain(text: &str, facts: &mut Vec<Read>) {
+    static TURN: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)\b(?:no|not|without|denies|radiat\w*|but|however)\b"));
+    let mut at = 0;
+    while at <= text.len() {
+        let Some(m) = RADIATING.find_at(text, at) else {
+            break;
+        };
+        let first = m.as_str().find(char::is_whitespace);
+        let turns = first.is_some_and(|i| TURN.is_match(&m.as_str()[i..]));
+        if turns {
+            at = m.start() + first.unwrap_or(m.len());
+            continue;
+        }
+        let end = match first {
+            Some(first) if m.len() > 20 => m.start() + first,
+            _ => m.end(),
+        };
+        let value = FactValue::NeurologicFinding(NeurologicFinding::RadiatingPain);
+        facts.push((Fact::new(value, text, m.start(), end), Assert::Scope));
+        at = m.end();
+    }
+}
+
+/// "No motor or sensory deficit": modifiers joined before one head noun each name a deficit.
+/// (The dictionary may read the last with its head as well: the same finding twice.)
+fn shared_deficits(text: &str, facts: &mut Vec<Read>) {
+    static JOINED: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b((?:(?:motor|sensory|reflex)\s*(?:,|/|,?\s+or|,?\s+and|,?\s+nor)\s*){1,2}(?:motor|sensory|reflex))\s+(?:deficits?|loss|changes?|abnormalit(?:y|ies))\b",
+        )
+    });
+    static MODIFIER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(motor|sensory|reflex)\b"));
+    // A look for the words' tails (any case of their first letter) spares most texts the scan.
+    if !["otor", "ensory", "eflex"].iter().any(|w| text.contains(w)) {
+        return;
+    }
+    for c in JOINED.captures_iter(text) {
+        let Some(lead) = c.get(1) else { continue };
+        for m in MODIFIER.find_iter(lead.as_str()) {
+            let deficit = match m.as_str().to_ascii_lowercase().as_str() {
+                "motor" => NeurologicFinding::Weakness,
+                "sensory" => NeurologicFinding::DecreasedSensation,
+                _ => NeurologicFinding::DecreasedReflexes,
+            };
+            let (a, b) = (lead.start() + m.start(), lead.start() + m.end());
+            let fact = Fact::new(FactValue::NeurologicFinding(deficit), text, a, b);
+            facts.push((fact, Assert::Scope));
+        }
+    }
+}
+
+/// "Acupuncture: 12 sessions to date. Provider requests 6 additional sessions.", "had one ESI
+/// and is scheduled for another next week": more sessions of the treatment named last before
+/// them (within a short reach), or another one, are that treatment again, read where they are
+/// said, with their own assertion and count.
+fn more_of_the_same(text: &str, facts: &mut Vec<Read>) {
+    static MORE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:(additional|more|further)\s+(?:sessions|visits|treatments)\b|(another)(?:\s+(?:one|session|injection|round|course|visit|series|trial|block))?(?:\s+(?:next|in|on|at|this|soon|today|tomorrow|when|if|after)\b|\s*[.,;]|\s*$))",
+        )
+    });
+    const REACH: usize = 200;
+    if !["dditional", "ore ", "urther", "nother"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        return;
+    }
+    let mut named: Vec<&Fact> = facts
+        .iter()
+        .map(|(f, _)| f)
+        .filter(|f| f.kind == FactKind::Treatment)
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    named.sort_by_key(|f| f.end);
+    let mut again = Vec::new();
+    for c in MORE.captures_iter(text) {
+        let (Some(all), Some(word)) = (c.get(0), c.get(1).or_else(|| c.get(2))) else {
+            continue;
+        };
+        // The treatment may follow ("more sessions of PT"): then it is named already.
+        let k = named.partition_point(|f| f.end <= all.start());
+        let next_named = named.get(k).is_some_and(|f| f.start < all.end() + 20);
+        let Some(last) = k.checked_sub(1).map(|i| named[i]) else {
+            continue;
+        };
+        if next_named || all.start() - last.end > REACH {
+            continue;
+        }
+        let mut f = Fact::new(last.value.clone(), text, word.start(), word.end());
+        f.about = last.about.clone();
+        again.push((f, Assert::Scope));
+    }
+    facts.extend(again);
+}
+
+/// "Her left foot 'falls asleep'", "the hand goes to sleep": numbness, in the patient's words.
+fn limb_asleep(text: &str, facts: &mut Vec<Read>) {
+    static ASLEEP: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?i)\b(?:hands?|feet|foot|legs?|arms?|fingers?|toes?)\s+['"]?((?:falls?|fell|falling|goes|go|going|went)\s+(?:asleep|to\s+sleep))\b"#,
+        )
+    });
+    if !text.contains("sleep") {
+        return;
+    }
+    for c in ASLEEP.captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
+        let value = FactValue::NeurologicFinding(NeurologicFinding::Numbness);
+        facts.push((Fact::new(value, text, m.start(), m.end()), Assert::Scope));
+    }
+}
+
+/// "The stretching routine she does at home", "exercises daily at home": a home program,
+/// however the exercise and the home are worded apart.
+fn exercise_at_home(text: &str, facts: &mut Vec<Read>) {
+    static AT_HOME: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)\b(?:exercis\w*|stretch\w*|strengthening)\b[^.;:]{0,40}?\bat home\b")
+    });
+    if !text.contains("t home") {
+        return;
+    }
+    for m in AT_HOME.find_iter(text) {
+        let word = m.as_str().find(char::is_whitespace).unwrap_or(m.len());
+        let fact = Fact::new(
+            FactValue::HomeExerciseProgram,
+            text,
+            m.start(),
+            m.start() + word,
+        );
+        facts.push((fact, Assert::Scope));
+    }
+}
+
 fn pain_scores(text: &str, facts: &mut Vec<Read>) {
     let bytes = text.as_bytes();
     for c in PAIN.captures_iter(text) {
@@ -871,7 +1208,7 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
             m.start,
             end,
         );
-        f.about = Some(m.entry.class.as_str().to_string());
+        f.about = Some(m.class_in_record(text).to_string());
         let tail = &text[end..sentence.1.max(end)];
         if let Some(c) = FOR_DURATION.captures(tail)
             && let Some(n) = c.get(1).and_then(|w| number_word(w.as_str()))
@@ -901,8 +1238,28 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
             });
         }
         f.drug = Some(drug);
-        facts.push((f, Assert::Scope));
+        // "Negative for the prescribed oxycodone": the screen's result does not reach the drug,
+        // which the words before it say the patient is given.
+        let assert = if taken_by_the_words_before(text, sentence.0, m.start) {
+            Assert::Fixed
+        } else {
+            Assert::Scope
+        };
+        facts.push((f, assert));
     }
+}
+
+/// Words just before a drug (or other care) that say the patient takes or took it, whatever
+/// the sentence's triggers say of the rest: "negative for the prescribed oxycodone", "taper him off the Norco",
+/// "early refill of Norco", "no longer requires opioid medication", "taking his wife's Vicodin".
+fn taken_by_the_words_before(text: &str, from: usize, at: usize) -> bool {
+    static TAKEN: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)(?:\b(?:the|his|her|their|currently)\s+prescribed|\b(?:taper|tapered|tapering|wean|weaned|weaning)\s+(?:him\s+|her\s+|them\s+)?off(?:\s+of)?|\brefills?\s+of|\bno\s+longer\s+(?:takes|taking|requires|required|needs|needed|uses|using|on|attends|attending|does|doing|receives|receiving|goes\s+to)|\b(?:taking|took|takes|using|used)\s+(?:his|her)\s+[a-z]+'s)\s+(?:the\s+|his\s+|her\s+)?$",
+        )
+    });
+    let from = anatomy::floor_char(text, at.saturating_sub(50).max(from));
+    TAKEN.is_match(&text[from..at])
 }
 
 fn ur_decisions(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
@@ -983,7 +1340,37 @@ fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usiz
         let b: u32 = c.get(2)?.as_str().parse().ok()?;
         Some(a * b)
     };
+    let first = |c: regex::Captures<'_>| -> Option<u32> {
+        c.get(1)
+            .or_else(|| c.get(2))
+            .and_then(|w| number_word(w.as_str()))
+    };
+    let clause_after = &text[end..sentence.1.max(end)];
+    // Each pattern runs only where its telling characters are (the reader reads many
+    // treatments; a capture costs more than a look for a byte).
+    let near_after =
+        &clause_after[..anatomy::floor_char(clause_after, clause_after.len().min(100))];
+    if before.contains(" of ")
+        && let Some(n) = PART_GIVEN_BEFORE.captures(before).and_then(first)
+    {
+        return Some(n);
+    }
+    if (near_after.contains(" of ") || near_after.contains('/'))
+        && let Some(n) = PART_GIVEN.captures(near_after).and_then(first)
+    {
+        return Some(n);
+    }
+    if before.contains('-')
+        && let Some(n) = JOINED_BEFORE.captures(before).and_then(first)
+    {
+        return Some(n);
+    }
     if let Some(n) = TIMES_BEFORE.captures(before).and_then(product) {
+        return Some(n);
+    }
+    if after.bytes().any(|b| b == b'x' || b == b'X')
+        && let Some(n) = LEVEL_TIMES_AFTER.captures(after).and_then(first)
+    {
         return Some(n);
     }
     if let Some(n) = TIMES_AFTER.captures(after).and_then(product) {
@@ -1009,6 +1396,28 @@ fn treatment_count(text: &str, sentence: (usize, usize), start: usize, end: usiz
             .get(1)
             .or_else(|| c.get(2))
             .and_then(|w| number_word(w.as_str()))
+    {
+        return Some(n);
+    }
+    // A count with a word between: an injection is its own unit ("two cervical epidurals",
+    // "one ESI"); other care needs its unit after ("36 prior physical therapy visits").
+    let named = &text[start..end];
+    let injection = ["injection", "epidural", "esi", "block"].iter().any(|w| {
+        named
+            .as_bytes()
+            .windows(w.len())
+            .any(|b| b.eq_ignore_ascii_case(w.as_bytes()))
+    });
+    if (injection
+        || COUNT_AFTER
+            .captures(clause_after)
+            .is_some_and(|a| a.get(3).is_some()))
+        && let Some(n) = WORD_BETWEEN_BEFORE.captures(before).and_then(first)
+    {
+        return Some(n);
+    }
+    if after.contains(',')
+        && let Some(n) = VISITS_LATER.captures(after).and_then(first)
     {
         return Some(n);
     }
@@ -1368,4 +1777,80 @@ fn is_assistance(text: &str, start: usize, end: usize) -> bool {
                 .strip_prefix(w)
                 .is_some_and(|r| r.starts_with(|c: char| !c.is_alphanumeric()))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+    use crate::extract::FactKind;
+
+    /// The count of each treatment read, in order.
+    fn counts(text: &str) -> Vec<(String, Option<f64>)> {
+        read(text)
+            .facts
+            .iter()
+            .filter(|f| f.kind == FactKind::Treatment)
+            .map(|f| (f.value.to_string(), f.number))
+            .collect()
+    }
+
+    /// A count of care however it is put: part of what was granted, joined to its unit, a word
+    /// between, levels between, a few words on, or more of the same said later.
+    #[test]
+    fn treatment_counts_in_other_words() {
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "She attended 5 of 8 approved chiropractic visits.",
+                "chiropractic",
+                5.0,
+            ),
+            ("Acupuncture, 4 of the 6 sessions done.", "acupuncture", 4.0),
+            ("Chiropractic 3/3 completed.", "chiropractic", 3.0),
+            ("Plan: an 8-session acupuncture trial.", "acupuncture", 8.0),
+            (
+                "Three lumbar epidurals since 2014.",
+                "epidural_steroid_injection",
+                3.0,
+            ),
+            (
+                "He had 20 earlier acupuncture sessions.",
+                "acupuncture",
+                20.0,
+            ),
+            (
+                "Facet injection bilat L4-5 x3 last year.",
+                "facet_injection",
+                3.0,
+            ),
+            (
+                "Massage at a spa, roughly 5 visits, no benefit.",
+                "massage",
+                5.0,
+            ),
+        ];
+        for (text, value, n) in cases {
+            let read = counts(text);
+            assert!(
+                read.iter().any(|(v, c)| v == value && *c == Some(*n)),
+                "{text}: {read:?}"
+            );
+        }
+        let more = counts("Chiropractic: 6 visits to date. Two more visits are requested.");
+        assert_eq!(
+            more,
+            vec![
+                ("chiropractic".to_string(), Some(6.0)),
+                ("chiropractic".to_string(), Some(2.0))
+            ]
+        );
+    }
+
+    /// A spinal level is no count of injections.
+    #[test]
+    fn a_level_is_no_count() {
+        assert_eq!(
+            counts("Right L4-5 ESI helped."),
+            vec![("epidural_steroid_injection".to_string(), None)]
+        );
+    }
 }

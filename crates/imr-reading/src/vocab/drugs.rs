@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use regex::Regex;
 
 use super::service::Service;
 
@@ -18,6 +19,8 @@ pub(crate) struct DrugEntry {
     pub topical: bool,
     /// Sold only as a compound (several ingredients or a suspension kit).
     pub compound: bool,
+    /// A systemic corticosteroid: a class of its own in a record, though no service of its own.
+    pub steroid: bool,
 }
 
 const fn d(name: &'static str, generic: &'static str, class: Service) -> DrugEntry {
@@ -27,6 +30,7 @@ const fn d(name: &'static str, generic: &'static str, class: Service) -> DrugEnt
         class,
         topical: false,
         compound: false,
+        steroid: false,
     }
 }
 
@@ -37,6 +41,7 @@ const fn topical(name: &'static str, generic: &'static str) -> DrugEntry {
         class: Service::TopicalAnalgesic,
         topical: true,
         compound: false,
+        steroid: false,
     }
 }
 
@@ -47,6 +52,14 @@ const fn compound(name: &'static str, generic: &'static str, class: Service) -> 
         class,
         topical: false,
         compound: true,
+        steroid: false,
+    }
+}
+
+const fn steroid(name: &'static str, generic: &'static str) -> DrugEntry {
+    DrugEntry {
+        steroid: true,
+        ..d(name, generic, Service::MedicationOther)
     }
 }
 
@@ -85,6 +98,20 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("suboxone", "buprenorphine/naloxone", OP),
     d("oxymorphone", "oxymorphone", OP),
     d("opana", "oxymorphone", OP),
+    d("belbuca", "buprenorphine", OP),
+    d("hysingla", "hydrocodone", OP),
+    d("zohydro", "hydrocodone", OP),
+    d("xtampza", "oxycodone", OP),
+    d("roxicodone", "oxycodone", OP),
+    d("conzip", "tramadol", OP),
+    d("lortab", "hydrocodone/acetaminophen", OP),
+    d("vicoprofen", "hydrocodone/ibuprofen", OP),
+    d("tylenol #4", "acetaminophen/codeine", OP),
+    d("meperidine", "meperidine", OP),
+    d("demerol", "meperidine", OP),
+    d("levorphanol", "levorphanol", OP),
+    d("kadian", "morphine", OP),
+    d("embeda", "morphine/naltrexone", OP),
     // Muscle relaxants
     d("flexeril", "cyclobenzaprine", MR),
     d("fexmid", "cyclobenzaprine", MR),
@@ -104,6 +131,8 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("robaxin", "methocarbamol", MR),
     d("metaxalone", "metaxalone", MR),
     d("skelaxin", "metaxalone", MR),
+    d("amrix", "cyclobenzaprine", MR),
+    d("dantrolene", "dantrolene", MR),
     // NSAIDs
     d("etodolac", "etodolac", NS),
     d("lodine", "etodolac", NS),
@@ -126,6 +155,20 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("toradol", "ketorolac", NS),
     d("flurbiprofen", "flurbiprofen", NS),
     d("aspirin", "aspirin", NS),
+    d("indomethacin", "indomethacin", NS),
+    d("indocin", "indomethacin", NS),
+    d("piroxicam", "piroxicam", NS),
+    d("feldene", "piroxicam", NS),
+    d("oxaprozin", "oxaprozin", NS),
+    d("daypro", "oxaprozin", NS),
+    d("sulindac", "sulindac", NS),
+    d("diflunisal", "diflunisal", NS),
+    d("salsalate", "salsalate", NS),
+    d("arthrotec", "diclofenac/misoprostol", NS),
+    d("duexis", "ibuprofen/famotidine", NS),
+    d("vimovo", "naproxen/esomeprazole", NS),
+    d("aleve", "naproxen", NS),
+    d("mefenamic acid", "mefenamic acid", NS),
     // Gastric protection
     d("omeprazole", "omeprazole", PPI),
     d("prilosec", "omeprazole", PPI),
@@ -159,6 +202,18 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("escitalopram", "escitalopram", AD),
     d("lexapro", "escitalopram", AD),
     d("trazodone", "trazodone", AD),
+    d("milnacipran", "milnacipran", AD),
+    d("savella", "milnacipran", AD),
+    d("desipramine", "desipramine", AD),
+    d("doxepin", "doxepin", AD),
+    d("imipramine", "imipramine", AD),
+    d("paroxetine", "paroxetine", AD),
+    d("paxil", "paroxetine", AD),
+    d("mirtazapine", "mirtazapine", AD),
+    d("remeron", "mirtazapine", AD),
+    d("celexa", "citalopram", AD),
+    d("pristiq", "desvenlafaxine", AD),
+    d("desvenlafaxine", "desvenlafaxine", AD),
     d("gabapentin", "gabapentin", AC),
     d("neurontin", "gabapentin", AC),
     compound("fanatrex", "gabapentin", AC),
@@ -167,13 +222,30 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("topiramate", "topiramate", AC),
     d("topamax", "topiramate", AC),
     d("carbamazepine", "carbamazepine", AC),
+    d("tegretol", "carbamazepine", AC),
+    d("oxcarbazepine", "oxcarbazepine", AC),
+    d("trileptal", "oxcarbazepine", AC),
+    d("lamotrigine", "lamotrigine", AC),
+    d("lamictal", "lamotrigine", AC),
+    d("gralise", "gabapentin", AC),
+    d("horizant", "gabapentin enacarbil", AC),
+    d("levetiracetam", "levetiracetam", AC),
+    d("keppra", "levetiracetam", AC),
+    d("zonisamide", "zonisamide", AC),
     // Topicals
     topical("lidocaine", "lidocaine"),
     topical("lidoderm", "lidocaine"),
+    topical("lido patch", "lidocaine"),
+    topical("lido patches", "lidocaine"),
     topical("anecream", "lidocaine"),
     topical("flector", "diclofenac"),
     topical("voltaren gel", "diclofenac"),
     topical("pennsaid", "diclofenac"),
+    topical("lidopro", "capsaicin/lidocaine/menthol/methyl salicylate"),
+    topical("biofreeze", "menthol"),
+    topical("icy hot", "menthol/methyl salicylate"),
+    topical("bengay", "menthol/methyl salicylate"),
+    topical("aspercreme", "trolamine salicylate"),
     topical("salonpas", "methyl salicylate/menthol"),
     topical("terocin", "methyl salicylate/capsaicin/menthol/lidocaine"),
     topical("menthoderm", "methyl salicylate/menthol"),
@@ -182,13 +254,14 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     topical("camphor", "camphor"),
     topical("methyl salicylate", "methyl salicylate"),
     topical("bupivacaine", "bupivacaine"),
-    d("dexamethasone", "dexamethasone", MO),
+    steroid("dexamethasone", "dexamethasone"),
     DrugEntry {
         name: "ketophene",
         generic: "ketoprofen",
         class: Service::CompoundedTopical,
         topical: true,
         compound: true,
+        steroid: false,
     },
     // Sleep aids and benzodiazepines
     d("diazepam", "diazepam", BZ),
@@ -199,12 +272,20 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("ativan", "lorazepam", BZ),
     d("clonazepam", "clonazepam", BZ),
     d("klonopin", "clonazepam", BZ),
+    d("chlordiazepoxide", "chlordiazepoxide", BZ),
+    d("librium", "chlordiazepoxide", BZ),
+    d("clorazepate", "clorazepate", BZ),
     d("temazepam", "temazepam", BZ),
     d("restoril", "temazepam", BZ),
     d("zolpidem", "zolpidem", SL),
     d("ambien", "zolpidem", SL),
     d("eszopiclone", "eszopiclone", SL),
     d("lunesta", "eszopiclone", SL),
+    d("zaleplon", "zaleplon", SL),
+    d("suvorexant", "suvorexant", SL),
+    d("belsomra", "suvorexant", SL),
+    d("ramelteon", "ramelteon", SL),
+    d("rozerem", "ramelteon", SL),
     d("diphenhydramine", "diphenhydramine", SL),
     compound("dicopanol", "diphenhydramine", SL),
     // Others
@@ -219,8 +300,12 @@ pub(crate) const DRUGS: &[DrugEntry] = &[
     d("butalbital", "butalbital", BA),
     d("acetaminophen", "acetaminophen", MO),
     d("tylenol", "acetaminophen", MO),
-    d("prednisone", "prednisone", MO),
-    d("medrol", "methylprednisolone", MO),
+    steroid("prednisone", "prednisone"),
+    steroid("prednisolone", "prednisolone"),
+    steroid("medrol", "methylprednisolone"),
+    steroid("methylprednisolone", "methylprednisolone"),
+    steroid("methylpred", "methylprednisolone"),
+    steroid("decadron", "dexamethasone"),
     // Medical foods (amino-acid formulations sold for pain or sleep).
     d("theramine", "medical food", MO),
     d("sentra", "medical food", MO),
@@ -255,8 +340,44 @@ const CLASS_WORDS: &[DrugEntry] = &[
     d("anticonvulsants", "anticonvulsant", AC),
     d("proton pump inhibitor", "proton pump inhibitor", PPI),
     d("proton pump inhibitors", "proton pump inhibitor", PPI),
+    d("anti-inflammatory", "nsaid", NS),
+    d("muscle relaxer", "muscle relaxant", MR),
+    d("muscle relaxers", "muscle relaxant", MR),
     d("benzodiazepine", "benzodiazepine", BZ),
     d("benzodiazepines", "benzodiazepine", BZ),
+    d("benzo", "benzodiazepine", BZ),
+    d("benzos", "benzodiazepine", BZ),
+    d("sleep aid", "sleep aid", SL),
+    d("sleep aids", "sleep aid", SL),
+    d("sleeping pill", "sleep aid", SL),
+    d("sleeping pills", "sleep aid", SL),
+    d("sleep medication", "sleep aid", SL),
+    d("sleep medications", "sleep aid", SL),
+    d("hypnotic", "sleep aid", SL),
+    d("hypnotics", "sleep aid", SL),
+    topical("topical cream", "topical"),
+    topical("topical creams", "topical"),
+    topical("topical analgesic", "topical"),
+    topical("topical analgesics", "topical"),
+    topical("topical compound", "topical"),
+    topical("topical compounds", "topical"),
+    topical("compounded creams", "topical"),
+    topical("compounded topical", "topical"),
+    topical("compounded topicals", "topical"),
+    topical("topical medication", "topical"),
+    topical("topical medications", "topical"),
+    topical("compounded cream", "topical"),
+    topical("topicals", "topical"),
+    topical("analgesic cream", "topical"),
+    topical("pain cream", "topical"),
+    steroid("oral steroid", "corticosteroid"),
+    steroid("oral steroids", "corticosteroid"),
+    steroid("oral corticosteroid", "corticosteroid"),
+    steroid("oral corticosteroids", "corticosteroid"),
+    steroid("steroid taper", "corticosteroid"),
+    steroid("steroid dose pack", "corticosteroid"),
+    steroid("steroid dosepak", "corticosteroid"),
+    steroid("steroid pack", "corticosteroid"),
 ];
 
 static CLASS_MATCHER: LazyLock<AhoCorasick> =
@@ -276,7 +397,14 @@ pub(crate) fn mentions_in_record(text: &str) -> Vec<DrugMention> {
     // "Opioid agreement", "opioid risk tool": the class names a document or a screen about
     // the drugs, not a drug taken.
     let names_a_document = |end: usize| {
-        let after = text[end..].trim_start().to_ascii_lowercase();
+        // A few bytes suffice for the words below; lowering the whole rest of the text for each
+        // class word would grow with the square of its length.
+        let after = text[end..]
+            .trim_start()
+            .bytes()
+            .take(24)
+            .map(|b| b.to_ascii_lowercase())
+            .collect::<Vec<u8>>();
         [
             "agreement",
             "contract",
@@ -290,9 +418,18 @@ pub(crate) fn mentions_in_record(text: &str) -> Vec<DrugMention> {
             "naive",
             "naïve",
             "-naive",
+            // What is done with the drugs, not a drug taken: "opioid misuse", "opioid guidelines".
+            "guideline",
+            "misuse",
+            "abuse",
+            "diversion",
+            "seeking",
+            "-seeking",
+            "addiction",
+            "overdose",
         ]
         .iter()
-        .any(|w| after.starts_with(w))
+        .any(|w| after.starts_with(w.as_bytes()))
     };
     let inside_a_drug = |start: usize, end: usize| {
         let k = found.partition_point(|d| d.start < end);
@@ -355,6 +492,58 @@ impl DrugMention {
     pub fn generic(&self) -> &str {
         self.word.as_deref().unwrap_or(self.entry.generic)
     }
+
+    /// The drug's class as a record names it, `text` being the text the mention was found in:
+    /// a drug applied to the skin ("topical diclofenac", "ketoprofen 10% cream",
+    /// "flurbiprofen/lidocaine cream") is a topical (a compounded oral suspension is not),
+    /// but for an opioid patch, which acts on the whole body; a systemic steroid is a
+    /// corticosteroid; otherwise the dictionary's class.
+    pub fn class_in_record(&self, text: &str) -> &'static str {
+        static APPLIED: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r"(?i)^(?:\s*\d+(?:\.\d+)?\s*%)?(?:\s*/\s*[a-z]+(?:\s*\d+(?:\.\d+)?\s*%)?){0,3}\s*(?:topical|gel|cream|patch|patches|ointment|lotion)\b",
+            )
+            .expect("a valid pattern")
+        });
+        let before = text[..self.start].trim_end().as_bytes();
+        let word_before = |w: &[u8]| {
+            before.len() >= w.len()
+                && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
+                && is_word_start(before, before.len() - w.len())
+        };
+        // "A compounded cream of ketoprofen, gabapentin and lidocaine": an ingredient named in
+        // the list after the form.
+        static FORM_OF: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r"(?i)\b(?:cream|gel|ointment|lotion|compound)\s+(?:of|with|containing)\s+[a-z0-9%.,/ -]{0,50}$",
+            )
+            .expect("a valid pattern")
+        });
+        let mut from = self.start.saturating_sub(70);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let topical_before = word_before(b"topical") || FORM_OF.is_match(&text[from..self.start]);
+        let mut to = (self.end + 24).min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let applied = topical_before || APPLIED.is_match(&text[self.end..to]);
+        if self.entry.topical {
+            self.entry.class.as_str()
+        } else if applied && self.entry.class != Service::Opioid {
+            Service::TopicalAnalgesic.as_str()
+        } else if self.entry.steroid {
+            "corticosteroid"
+        } else {
+            self.entry.class.as_str()
+        }
+    }
+}
+
+/// True when `bytes[at..]` starts a word.
+fn is_word_start(bytes: &[u8], at: usize) -> bool {
+    at == 0 || !bytes[at - 1].is_ascii_alphanumeric()
 }
 
 /// Every drug named in `text`, whole words only, in order: dictionary names, then any other word
@@ -406,4 +595,53 @@ pub(crate) fn mentions(text: &str) -> Vec<DrugMention> {
     }
     found.sort_by_key(|m| m.start);
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions_in_record;
+
+    fn classes(text: &str) -> Vec<(String, &'static str)> {
+        mentions_in_record(text)
+            .iter()
+            .map(|m| (m.name().to_string(), m.class_in_record(text)))
+            .collect()
+    }
+
+    /// A drug applied to the skin is a topical, an opioid patch is not, a steroid is a
+    /// corticosteroid, and the classes are named in plain words too.
+    #[test]
+    fn a_record_names_the_class_by_form_and_by_word() {
+        let text = "Topical ketoprofen, ibuprofen 800 mg, naproxen 10% gel, a fentanyl patch, a \
+                    prednisone taper, oral steroids, sleeping pills, benzos, a pain cream, \
+                    compounded flurbiprofen/cyclobenzaprine cream, a compounded gabapentin \
+                    oral suspension; a cream of ketoprofen and baclofen.";
+        let found = classes(text);
+        let names: Vec<(&str, &str)> = found.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("ketoprofen", "topical_analgesic"),
+                ("ibuprofen", "nsaid"),
+                ("naproxen", "topical_analgesic"),
+                ("fentanyl", "opioid"),
+                ("prednisone", "corticosteroid"),
+                ("oral steroids", "corticosteroid"),
+                ("sleeping pills", "sleep_aid"),
+                ("benzos", "benzodiazepine"),
+                ("pain cream", "topical_analgesic"),
+                ("flurbiprofen", "topical_analgesic"),
+                ("cyclobenzaprine", "topical_analgesic"),
+                ("gabapentin", "anticonvulsant"),
+                ("ketoprofen", "topical_analgesic"),
+                ("baclofen", "topical_analgesic"),
+            ]
+        );
+    }
+
+    /// What is done with a class of drugs names no drug taken.
+    #[test]
+    fn misuse_and_guidelines_are_no_medication() {
+        assert!(classes("Opioid misuse is suspected; per opioid guidelines, a screen.").is_empty());
+    }
 }
