@@ -381,7 +381,10 @@ fn first_batch_reads_as_a_physician_reads() {
         s.kinds.keys()
     );
     for &(kind, precision, recall) in FLOORS {
-        assert!(precision >= GOAL && recall >= GOAL, "{kind}: a floor below the goal");
+        assert!(
+            precision >= GOAL && recall >= GOAL,
+            "{kind}: a floor below the goal"
+        );
         let t = s.kinds.get(kind).copied().unwrap_or_default();
         assert!(
             t.precision() >= precision && t.recall() >= recall,

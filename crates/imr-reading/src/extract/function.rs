@@ -937,9 +937,8 @@ fn clause_around(
 }
 
 fn contains_word(haystack: &str, needle: &str) -> bool {
-    haystack
-        .match_indices(needle)
-        .any(|(i, _)| crate::vocab::is_word_boundary(haystack.as_bytes(), i, i + needle.len()))
+    super::scan::occurrences(haystack, needle)
+        .any(|i| crate::vocab::is_word_boundary(haystack.as_bytes(), i, i + needle.len()))
 }
 
 /// A stance fact for the operation `fact` names.
