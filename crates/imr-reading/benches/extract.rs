@@ -72,6 +72,19 @@ fn facts_of_one_long_record(bencher: divan::Bencher) {
         .bench(|| divan::black_box(extract::extract(divan::black_box(&text))));
 }
 
+/// One sentence with no stop in it, findings joined by "and" and commas (made-up wording), at
+/// two lengths: the time per byte should not grow with the length (it once grew with its
+/// square, then its cube).
+#[divan::bench(sample_count = 10, args = [100_000, 400_000])]
+fn facts_of_one_unpunctuated_sentence(bencher: divan::Bencher, len: usize) {
+    let piece = "he denies numbness, takes Norco 10 mg and fell from a ladder and the MRI showed a \
+                 protrusion and PT helped and he would consider surgery and ";
+    let text = piece.repeat(len / piece.len());
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| divan::black_box(extract::extract(divan::black_box(&text))));
+}
+
 /// Request items, as `imr facts` and the engine read them.
 #[divan::bench(sample_count = 30)]
 fn read_request_items(bencher: divan::Bencher) {

@@ -1050,7 +1050,10 @@ fn assert_span(
     // Which trigger of the walk decided, counted back from the span.
     let mut decided = 0;
     // Lazily, nearest first: the walk stops at the first trigger that decides.
-    let before = || in_sentence.iter().rev().filter(|t| t.end <= start);
+    // Triggers start in order: those starting past the span are never looked at, so a long
+    // sentence costs each finding only the triggers before it.
+    let up_to_span = &in_sentence[..in_sentence.partition_point(|t| t.start < start)];
+    let before = || up_to_span.iter().rev().filter(|t| t.end <= start);
     let own_clause = own_clause_start(text, sentence, (start, end));
     for (k, t) in before().enumerate() {
         decided = k;
@@ -1321,7 +1324,9 @@ fn own_clause_start(
         "remains",
         "remained",
     ];
-    let lead = text.get(sentence.0..start)?;
+    // The subject is a few words, so the comma is looked for just before the span.
+    let from = super::anatomy::floor_char(text, start.saturating_sub(60).max(sentence.0));
+    let lead = text.get(from..start)?;
     let comma = lead.rfind(',')?;
     if lead[comma + 1..].split_whitespace().count() > SUBJECT_WORDS {
         return None;
@@ -1334,5 +1339,5 @@ fn own_clause_start(
     VERBS
         .iter()
         .any(|v| verb.eq_ignore_ascii_case(v))
-        .then_some(sentence.0 + comma)
+        .then_some(from + comma)
 }

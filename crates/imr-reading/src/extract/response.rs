@@ -473,13 +473,16 @@ fn unchanged_without_cause(text: &str, sentence: (usize, usize), f: &Fact) -> bo
 
 /// The clause around a span: from the last ',', ';' or ':' before it to the next after it.
 fn clause_of(text: &str, sentence: (usize, usize), start: usize, end: usize) -> (usize, usize) {
+    // A clause reaches no more than this either side: an unpunctuated run is no one clause, and
+    // a response costs no more to read in a long sentence.
+    const REACH: usize = 240;
     let marks = [',', ';', ':'];
-    let from = text[sentence.0..start]
+    let first = super::anatomy::floor_char(text, start.saturating_sub(REACH).max(sentence.0));
+    let last = super::anatomy::floor_char(text, (end + REACH).min(sentence.1.max(end)));
+    let from = text[first..start]
         .rfind(marks)
-        .map_or(sentence.0, |i| sentence.0 + i + 1);
-    let to = text[end..sentence.1.max(end)]
-        .find(marks)
-        .map_or(sentence.1.max(end), |i| end + i);
+        .map_or(first, |i| first + i + 1);
+    let to = text[end..last].find(marks).map_or(last, |i| end + i);
     (from, to)
 }
 

@@ -395,7 +395,9 @@ pub(crate) fn done(
     (start, end): (usize, usize),
     doubted: bool,
 ) -> bool {
-    let after = text.get(end..sentence.1.max(end)).unwrap_or_default();
+    let after = text
+        .get(end..reach_after(text, sentence, end))
+        .unwrap_or_default();
     if let Some(m) = REPORTED_AFTER.find(after)
         && !AHEAD.is_match(m.as_str())
     {
@@ -409,6 +411,15 @@ pub(crate) fn done(
     doubted && SEEN_ON.is_match(lead) && !AHEAD.is_match(lead)
 }
 
+/// How far from a study its result may be said: a long unpunctuated sentence is not one
+/// clause, and each study costs no more to read in it.
+const REACH: usize = 300;
+
+/// The end of what is read after a study ending at `end`: its sentence's end, or `REACH` on.
+fn reach_after(text: &str, sentence: (usize, usize), end: usize) -> usize {
+    super::anatomy::floor_char(text, (end + REACH).min(sentence.1.max(end)))
+}
+
 /// The result of the study at `start..end`, read after it up to `until` (the end of its
 /// sentence, or the next study named there), else in the few words before it from `from`
 /// (its sentence's start, or the previous study).
@@ -420,6 +431,7 @@ pub(crate) fn result(
     study: Study,
 ) -> Option<Found> {
     // After the study, up to the end of its clause (';' starts another).
+    let until = until.min(reach_after(text, sentence, end));
     let until = text
         .get(end..until)
         .and_then(|reach| reach.find(';'))
@@ -427,10 +439,11 @@ pub(crate) fn result(
     // The study's words are asserted in its own clause: what is said before its comma ("no
     // early refills, and CURES confirms a single prescriber") or after the reach ("..., and
     // strength was normal") is of something else; "no electrodiagnostic evidence of" is its.
+    let first = super::anatomy::floor_char(text, sentence.0.max(start.saturating_sub(REACH)));
     let own = text
-        .get(sentence.0..start)
+        .get(first..start)
         .and_then(|lead| lead.rfind([',', ';', ':']))
-        .map_or(sentence.0, |i| sentence.0 + i + 1);
+        .map_or(first, |i| first + i + 1);
     let after = read(text, triggers, (own, until), end, until, study);
     // Before it, only its own clause: not across ';', ',' or ':' into another finding, unless
     // the study is the agent of a verdict on what came before the comma.
@@ -471,7 +484,7 @@ pub(crate) fn not_done(
     (start, end): (usize, usize),
 ) -> bool {
     let next = text
-        .get(end..sentence.1.max(end))
+        .get(end..reach_after(text, sentence, end))
         .unwrap_or_default()
         .trim_start()
         .to_ascii_lowercase();

@@ -685,6 +685,8 @@ fn signs(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
 
 fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
     let bytes = text.as_bytes();
+    // Whether a sentence tells the injury, asked once per sentence, not once per word in it.
+    let mut tells_injury: Option<((usize, usize), bool)> = None;
     for m in LEXICON.find_iter(text) {
         if !is_word_boundary(bytes, m.start(), m.end()) {
             continue;
@@ -723,9 +725,15 @@ fn dictionary_facts(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>)
         if entry.kind == FactKind::Mechanism
             && plain_word
             && !["punched", "assaulted"].contains(&entry.phrase)
-            && !MECHANISM_CUE.is_match(&text[sentence.0..sentence.1])
         {
-            continue;
+            let told = match tells_injury {
+                Some((s, told)) if s == sentence => told,
+                _ => MECHANISM_CUE.is_match(&text[sentence.0..sentence.1]),
+            };
+            tells_injury = Some((sentence, told));
+            if !told {
+                continue;
+            }
         }
         if entry.kind == FactKind::Surgery
             && !names_an_operation(text, sentence, m.start(), m.end())
@@ -964,10 +972,7 @@ fn latest_date_after(
 ) -> Option<jiff::civil::Date> {
     static MONTH_YEAR: LazyLock<Regex> =
         LazyLock::new(|| re(r"\b(?-u:(0?[1-9]|1[0-2])/(\d{4}))\b"));
-    let mut to = (end + 60).min(sentence.1.max(end));
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
+    let to = anatomy::floor_char(text, (end + 60).min(sentence.1.max(end)));
     let after = text.get(end..to)?;
     let full = DATE.captures_iter(after).filter_map(|c| date_of(&c));
     let months = MONTH_YEAR.captures_iter(after).filter_map(|c| {
@@ -1231,7 +1236,9 @@ fn medications(text: &str, spans: &[(usize, usize)], facts: &mut Vec<Read>) {
             end,
         );
         f.about = Some(m.class_in_record(text).to_string());
-        let tail = &text[end..sentence.1.max(end)];
+        // How long it is taken is said in the drug's clause, not anywhere later in the sentence.
+        let tail_end = anatomy::floor_char(text, (end + CLAUSE_REACH).min(sentence.1.max(end)));
+        let tail = &text[end..tail_end];
         if let Some(c) = FOR_DURATION.captures(tail)
             && let Some(n) = c.get(1).and_then(|w| number_word(w.as_str()))
         {
@@ -1591,6 +1598,10 @@ fn link_responses(text: &str, facts: &mut [Fact], spans: &[(usize, usize)]) {
             (s, f.start, f.end, value)
         })
         .collect();
+    // Where a clause ends, found once: asking the text between a response and each treatment
+    // of a long sentence cost the cube of its length.
+    let clause_ends = clause_ends(text);
+    let longest_anchor = anchors.iter().map(|a| a.2 - a.1).max().unwrap_or(0);
     for f in facts.iter_mut().filter(|f| f.kind == FactKind::Response) {
         let s = sentence_of(spans, f.start).unwrap_or(usize::MAX - 1);
         // The anchors are in text order: those of this sentence are one run.
@@ -1626,19 +1637,50 @@ fn link_responses(text: &str, facts: &mut [Fact], spans: &[(usize, usize)]) {
         // response's own clause, before a nearer one across a clause's end.
         let across_a_clause = |a: &&(usize, usize, usize, String)| {
             let (x, y) = gap(a);
-            let between = text.get(x..y).unwrap_or("");
-            [";", ", and ", ", but ", " but "]
+            let first = clause_ends.partition_point(|&(at, _)| at < x);
+            clause_ends[first..]
                 .iter()
-                .any(|m| between.contains(m))
+                .take_while(|&&(at, _)| at < y)
+                .any(|&(at, len)| at + len <= y)
         };
+        // The nearest treatment on either side, in its clause first. Farther ones on a side are
+        // never nearer nor in a nearer clause, so only the first after the response and those
+        // before it that could still end nearest are weighed (in text order, as ties go).
         let nearest = || {
-            anchors
+            let after = anchors.partition_point(|a| a.1 < f.start);
+            let mut before = after;
+            let mut nearest_end: Option<usize> = None;
+            while before > 0 {
+                let a = &anchors[before - 1];
+                if nearest_end.is_some_and(|e| a.1 + longest_anchor < e) {
+                    break;
+                }
+                if a.2 <= f.start {
+                    nearest_end = nearest_end.max(Some(a.2));
+                }
+                before -= 1;
+            }
+            anchors[before..(after + 1).min(anchors.len())]
                 .iter()
                 .filter(|a| a.0 == s)
                 .min_by_key(|a| (across_a_clause(a), gap(a).1 - gap(a).0))
         };
         f.about = cause.or_else(nearest).map(|a| a.3.clone());
     }
+}
+
+/// Every place a clause ends (";", ", and ", ", but ", " but "), with the mark's length, in
+/// text order.
+fn clause_ends(text: &str) -> Vec<(usize, usize)> {
+    static MARKS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new([";", ", and ", ", but ", " but "]).expect("the marks build a matcher")
+    });
+    let mut ends: Vec<(usize, usize)> = MARKS
+        .find_overlapping_iter(text)
+        .map(|m| (m.start(), m.len()))
+        .collect();
+    ends.sort_unstable();
+    ends
 }
 
 /// "physical therapy (PT)": the abbreviation in parentheses repeats the fact before it; and a

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Fact, FactValue, RedFlag, scan};
+use super::{Fact, FactValue, RedFlag, anatomy, scan};
 
 /// A fall from something high, or from a height in feet.
 static TRAUMA: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,19 +45,12 @@ pub(super) fn events(text: &str, sentences: &[(usize, usize)]) -> Vec<Fact> {
                 .copied()
                 .find(|(a, b)| (*a..*b).contains(&m.start()))
                 .unwrap_or((m.start(), m.end()));
-            let from = floor(text, m.start().saturating_sub(DATE_REACH).max(a));
-            let to = floor(text, (m.end() + DATE_REACH).min(b.max(m.end())));
+            let from = anatomy::floor_char(text, m.start().saturating_sub(DATE_REACH).max(a));
+            let to = anatomy::floor_char(text, (m.end() + DATE_REACH).min(b.max(m.end())));
             fact.date = scan::dates(&text[from..to]).first().copied();
             fact
         })
         .collect()
-}
-
-fn floor(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 #[cfg(test)]

@@ -465,21 +465,22 @@ fn zone_fits(zone: Zone, regions: &[&str]) -> bool {
 /// How long the record says a drug it calls new is to be taken ("cyclobenzaprine three times a
 /// day for one month"), where the request itself gives no duration: the course requested.
 fn new_course_length(reading: &Request, facts: &[Fact]) -> Option<request::Duration> {
-    let service = reading.service.as_str();
-    let new = facts.iter().any(|f| {
-        matches!(f.value, FactValue::FirstCourse(_))
-            && !f.ur_reasoning
-            && f.about.as_deref() == Some(service)
-    });
-    if !new {
-        return None;
-    }
+    first_course(facts, reading.service)?;
     facts
         .iter()
         .filter(|f| matches!(f.value, FactValue::Medication(_)) && !f.ur_reasoning)
         .filter(|f| f.polarity != Polarity::Historical && f.polarity != Polarity::Negated)
         .filter(|f| same_drug(reading, f))
         .find_map(|f| f.duration)
+}
+
+/// Where the record says the requested drug's class is new to the patient.
+fn first_course(facts: &[Fact], service: Service) -> Option<&Fact> {
+    facts.iter().find(|f| {
+        matches!(f.value, FactValue::FirstCourse(_))
+            && !f.ur_reasoning
+            && f.about.as_deref() == Some(service.as_str())
+    })
 }
 
 fn weeks_between(from: Date, to: Date) -> Option<f64> {
@@ -644,11 +645,7 @@ fn engine_facts(
     let service = reading.service;
     // The record says the requested drug is new to the patient: its mentions are the course
     // being started, not a prior one (starting is judged apart from continuing).
-    let first_course = facts.iter().find(|f| {
-        matches!(f.value, FactValue::FirstCourse(_))
-            && !f.ur_reasoning
-            && f.about.as_deref() == Some(service.as_str())
-    });
+    let first_course = first_course(facts, service);
     if let Some(fact) = first_course {
         push_as(&mut out, C::PriorTreatment, Polarity::Negated, fact);
     }
